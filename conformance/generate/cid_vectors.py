@@ -1,0 +1,233 @@
+"""CID vectors: ``vectors/cid/compute.json`` and ``vectors/cid/verify.json`` (STG-CID-001..006).
+
+Each case gives the asserted body (``input.fact``) and, where it differs, the normalized body the CID
+is computed over; normalized forms are written by hand here, never computed by a normalizer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from conformance.generate.writer import Case, VectorFile, invalid, valid
+from conformance.oracle import cid as oracle
+
+E = "stigmem://example.org/user/alice"
+S = "stigmem://example.org/agent/assistant"
+BASE: dict[str, Any] = {"entity": E, "relation": "memory:prefers", "value": {"type": "string", "v": "dark mode"},
+                        "source": S, "confidence": 1.0, "scope": "local"}
+JCS6 = {"cid_preimage": "jcs-6"}
+
+NOTES = {
+    "ValueType": {"description": "Every FactValue variant hashes as its typed object.",
+                  "effect": "Values of different types collide or one type cannot be addressed.",
+                  "requirements": "STG-CID-002"},
+    "Confidence": {"description": "Confidence is a JCS number: 1.0 is written 1.",
+                   "effect": "Float formatting differences change every CID.", "requirements": "STG-CID-002"},
+    "Unicode": {"description": "Non-ASCII text is hashed as literal UTF-8.",
+                "effect": "Escaping non-ASCII changes the CID.", "requirements": "STG-CID-002"},
+    "Normalization": {"description": "Entity and source are normalized before hashing.",
+                      "effect": "Spelling variants of one entity get different CIDs.",
+                      "requirements": "STG-CID-003"},
+    "ExcludedField": {"description": "A field outside the six-field body is present.",
+                      "effect": "Metadata changes the content address.", "requirements": "STG-CID-004"},
+    "FieldChange": {"description": "One body field differs from the base fact.",
+                    "effect": "Distinct facts share a CID.", "requirements": "STG-CID-005"},
+    "InvalidFact": {"description": "The body is not a valid fact.",
+                    "effect": "A CID is computed for data the node must reject.", "requirements": "STG-CID-002"},
+    "Tampered": {"description": "The CID does not belong to the fact.",
+                 "effect": "Tampering goes unnoticed.", "requirements": "STG-CID-001"},
+    "Malformed": {"description": "The CID string is not sha256: plus 64 lowercase hex digits.",
+                  "effect": "Ambiguous spellings of one CID are accepted.", "requirements": "STG-CID-006"},
+    "Upstream": {"description": "Expected value under another cid_preimage option.",
+                 "effect": "Only informative for nodes using that option.", "requirements": "STG-CID-002"},
+}
+
+
+def fact(**changes: Any) -> dict[str, Any]:
+    body = dict(BASE)
+    body.update(changes)
+    return body
+
+
+def body_of(raw: dict[str, Any], **normalized: Any) -> dict[str, Any]:
+    body = {k: raw[k] for k in oracle.BODY_FIELDS}
+    body.update(normalized)
+    return body
+
+
+# (description, requirements, flags, raw fact, normalized overrides)
+COMPUTE: list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any], dict[str, Any]]] = [
+    ("Base string fact", ("STG-CID-001", "STG-CID-002"), ("ValueType",), fact(), {}),
+    ("Text value", ("STG-CID-002",), ("ValueType",),
+     fact(value={"type": "text", "v": "Alice prefers **dark** mode.\nAlways."}), {}),
+    ("Integer number value", ("STG-CID-002",), ("ValueType",), fact(value={"type": "number", "v": 42}), {}),
+    ("Number 42.0 hashes like 42", ("STG-CID-002",), ("ValueType",), fact(value={"type": "number", "v": 42.0}), {}),
+    ("Fractional number value", ("STG-CID-002",), ("ValueType",), fact(value={"type": "number", "v": 42.5}), {}),
+    ("Negative number value", ("STG-CID-002",), ("ValueType",), fact(value={"type": "number", "v": -7.25}), {}),
+    ("Number 0.1+0.2", ("STG-CID-002",), ("ValueType",),
+     fact(value={"type": "number", "v": 0.30000000000000004}), {}),
+    ("Number 1e21 in exponent form", ("STG-CID-002",), ("ValueType",), fact(value={"type": "number", "v": 1e21}), {}),
+    ("Number negative zero hashes like zero", ("STG-CID-002",), ("ValueType",),
+     fact(value={"type": "number", "v": -0.0}), {}),
+    ("Number zero", ("STG-CID-002",), ("ValueType",), fact(value={"type": "number", "v": 0}), {}),
+    ("String 42 differs from number 42", ("STG-CID-002", "STG-CID-005"), ("ValueType",),
+     fact(value={"type": "string", "v": "42"}), {}),
+    ("Boolean true", ("STG-CID-002",), ("ValueType",), fact(value={"type": "boolean", "v": True}), {}),
+    ("Boolean false", ("STG-CID-002",), ("ValueType",), fact(value={"type": "boolean", "v": False}), {}),
+    ("Datetime value hashed verbatim", ("STG-CID-002",), ("ValueType",),
+     fact(value={"type": "datetime", "v": "2026-05-02T00:00:00Z"}), {}),
+    ("Ref value hashed verbatim", ("STG-CID-002",), ("ValueType",),
+     fact(value={"type": "ref", "v": "stigmem://example.org/user/bob"}), {}),
+    ("Null value without v", ("STG-CID-002",), ("ValueType",), fact(value={"type": "null"}), {}),
+    ("Null value with v null hashes the same", ("STG-CID-002",), ("ValueType",),
+     fact(value={"type": "null", "v": None}), {}),
+    ("Confidence 0.0 (a retraction) differs from the base", ("STG-CID-002", "STG-CID-005"), ("Confidence",),
+     fact(confidence=0.0), {}),
+    ("Integer confidence 1 hashes like 1.0", ("STG-CID-002",), ("Confidence",), fact(confidence=1), {}),
+    ("Confidence 0.5", ("STG-CID-002",), ("Confidence",), fact(confidence=0.5), {}),
+    ("Confidence 0.9", ("STG-CID-002",), ("Confidence",), fact(confidence=0.9), {}),
+    ("Confidence 1e-7 in exponent form", ("STG-CID-002",), ("Confidence",), fact(confidence=1e-7), {}),
+    ("Unicode string value", ("STG-CID-002",), ("Unicode",), fact(value={"type": "string", "v": "caf\u00e9 \u2603"}),
+     {}),
+    ("Emoji text value", ("STG-CID-002",), ("Unicode",), fact(value={"type": "text", "v": "\U0001f600 ok"}), {}),
+    ("Unicode relation name", ("STG-CID-002",), ("Unicode",), fact(relation="memory:pr\u00e9f\u00e9rence"), {}),
+    ("Informal unicode source lowercased", ("STG-CID-002", "STG-CID-003"), ("Unicode", "Normalization"),
+     fact(source="agent:Jos\u00e9"), {"source": "agent:jos\u00e9"}),
+    ("Members given in another order", ("STG-CID-002",), (),
+     {"scope": "local", "confidence": 1.0, "value": {"v": "dark mode", "type": "string"}, "source": S,
+      "relation": "memory:prefers", "entity": E}, {}),
+    ("Entity in mixed case is normalized first", ("STG-CID-003",), ("Normalization",),
+     fact(entity="stigmem://Example.ORG/User/Alice"), {"entity": E}),
+    ("Entity with surrounding whitespace is trimmed first", ("STG-CID-003",), ("Normalization",),
+     fact(entity="  stigmem://example.org/user/alice\t"), {"entity": E}),
+    ("Whitespace in the id collapses to a dash first", ("STG-CID-003",), ("Normalization",),
+     fact(entity="stigmem://example.org/user/Alice   Smith"), {"entity": "stigmem://example.org/user/alice-smith"}),
+    ("Source in mixed case is normalized first", ("STG-CID-003",), ("Normalization",),
+     fact(source="stigmem://EXAMPLE.org/Agent/Assistant"), {"source": S}),
+    ("Informal entity is lowercased first", ("STG-CID-003",), ("Normalization",),
+     fact(entity="User:Alice Smith"), {"entity": "user:alice-smith"}),
+    ("Server-stamped fields take no part", ("STG-CID-004",), ("ExcludedField",),
+     fact(id="0b7c6f4e-2f1a-4c1e-9a1e-3f5d2c7b8a90", timestamp="2026-05-02T00:00:00.000000Z",
+          hlc="1746230400000.000"), {}),
+    ("valid_until takes no part", ("STG-CID-004",), ("ExcludedField",), fact(valid_until="2030-01-01T00:00:00Z"), {}),
+    ("garden_id takes no part", ("STG-CID-004",), ("ExcludedField",),
+     fact(garden_id="stigmem://example.org/garden/team-a"), {}),
+    ("interpret_as takes no part", ("STG-CID-004",), ("ExcludedField",),
+     fact(value={"type": "string", "v": "dark mode", "interpret_as": "instruction"}), {}),
+    ("A cid member in the body takes no part", ("STG-CID-004",), ("ExcludedField",),
+     fact(cid="sha256:" + "0" * 64), {}),
+    ("Different entity", ("STG-CID-005",), ("FieldChange",), fact(entity="stigmem://example.org/user/bob"), {}),
+    ("Different relation", ("STG-CID-005",), ("FieldChange",), fact(relation="memory:role"), {}),
+    ("Different scope", ("STG-CID-005",), ("FieldChange",), fact(scope="public"), {}),
+    ("Different source", ("STG-CID-005",), ("FieldChange",), fact(source="agent:other"), {}),
+    ("String value differs from the same text value", ("STG-CID-005",), ("FieldChange",),
+     fact(value={"type": "text", "v": "dark mode"}), {}),
+]
+
+INVALID: list[tuple[str, str, dict[str, Any], str, dict[str, str] | None]] = [
+    ("Missing relation", "fact_invalid", {k: v for k, v in BASE.items() if k != "relation"}, "STG-FACT-007", None),
+    ("Missing scope", "fact_invalid", {k: v for k, v in BASE.items() if k != "scope"}, "STG-FACT-007", None),
+    ("Confidence above one", "fact_invalid", fact(confidence=1.5), "STG-FACT-001", None),
+    ("Confidence below zero", "fact_invalid", fact(confidence=-0.1), "STG-FACT-001", None),
+    ("Confidence as a string", "fact_invalid", fact(confidence="0.5"), "STG-FACT-001", None),
+    ("Confidence as a boolean", "fact_invalid", fact(confidence=True), "STG-FACT-001", None),
+    ("Unknown scope", "fact_invalid", fact(scope="universe"), "STG-FACT-002", None),
+    ("Formal entity with an empty authority", "invalid_entity_uri", fact(entity="stigmem:///user/alice"),
+     "STG-URI-006", {"entity_empty_segments": "reject"}),
+    ("Whitespace-only source", "invalid_entity_uri", fact(source="   "), "STG-URI-006", None),
+    ("Unknown value type", "value_invalid", fact(value={"type": "bytes", "v": "AAEC"}), "STG-VAL-001", None),
+    ("Number value holding a string", "value_invalid", fact(value={"type": "number", "v": "abc"}), "STG-VAL-002",
+     {"value_typing": "strict"}),
+]
+
+UPSTREAM: list[tuple[str, str, dict[str, Any]]] = [
+    ("cidf-7", "Base fact under the CIDF seven-field body", fact()),
+    ("cidf-7", "Integer number under the CIDF body", fact(value={"type": "number", "v": 42})),
+    ("cidf-7", "Number 42.0 under the CIDF body differs from 42", fact(value={"type": "number", "v": 42.0})),
+    ("cidf-7", "Boolean under the CIDF body", fact(value={"type": "boolean", "v": False})),
+    ("cidf-7", "Null under the CIDF body", fact(value={"type": "null"})),
+    ("upstream-0.9.0a12", "Base fact under the upstream eight-field body", fact()),
+    ("upstream-0.9.0a12", "Instruction-typed value under the upstream body",
+     fact(value={"type": "string", "v": "dark mode", "interpret_as": "instruction"})),
+    ("upstream-0.9.0a12", "Unicode value under the upstream body", fact(value={"type": "string", "v": "caf\u00e9"})),
+    ("upstream-0.9.0a12", "Confidence 1e-7 under the upstream body", fact(confidence=1e-7)),
+    ("upstream-0.9.0a12", "Retraction under the upstream body", fact(confidence=0.0)),
+]
+
+
+def _compute_file() -> tuple[VectorFile, dict[str, str]]:
+    vf = VectorFile("cid", "compute", "The CID of an asserted fact body.", NOTES,
+                    source={"name": "seed migration guide, Content-addressed fact IDs",
+                            "verified_against": ["rfc8785 (PyPI)", "hashlib"]})
+    cids: dict[str, str] = {}
+    for description, reqs, flags, raw, normalized in COMPUTE:
+        body = body_of(raw, **normalized)
+        value = oracle.cid(body, "jcs-6")
+        cids[description] = value
+        display = {"preimage": oracle.preimage(body, "jcs-6").decode("utf-8")}
+        vf.add(Case(description, reqs, {"fact": raw}, valid(cid=value), flags, JCS6, display))
+    for description, code, raw, req, interp in INVALID:
+        vf.add(Case(description, (req, "STG-CID-002"), {"fact": raw}, invalid(code), ("InvalidFact",), interp))
+    for option, description, raw in UPSTREAM:
+        body = body_of(raw)
+        if option == "upstream-0.9.0a12":
+            body["interpret_as"] = raw["value"].get("interpret_as", "content")
+        display = {"preimage": oracle.preimage(body, option).decode("utf-8")}
+        vf.add(Case(description, ("STG-CID-002",), {"fact": raw}, valid(cid=oracle.cid(body, option)),
+                    ("Upstream",), {"cid_preimage": option}, display))
+    return vf, cids
+
+
+def _verify_file(cids: dict[str, str]) -> VectorFile:
+    vf = VectorFile("cid", "verify", "Whether a CID belongs to a fact body.", NOTES)
+    base = cids["Base string fact"]
+    vf.add(Case("Matching CID", ("STG-CID-001",), {"fact": BASE, "cid": base}, valid(), (), JCS6))
+    vf.add(Case("CID of the normalized body matches a raw spelling", ("STG-CID-003",),
+                {"fact": fact(entity="stigmem://Example.ORG/User/Alice"), "cid": base}, valid(), ("Normalization",),
+                JCS6))
+    tampered = [
+        ("Value changed after hashing", fact(value={"type": "string", "v": "light mode"})),
+        ("Confidence changed after hashing", fact(confidence=0.9)),
+        ("Scope changed after hashing", fact(scope="public")),
+        ("Source changed after hashing", fact(source="agent:mallory")),
+        ("Value type changed after hashing", fact(value={"type": "text", "v": "dark mode"})),
+    ]
+    for description, raw in tampered:
+        vf.add(Case(description, ("STG-CID-001", "STG-CID-005"), {"fact": raw, "cid": base}, invalid("cid_mismatch"),
+                    ("Tampered",), JCS6))
+    body = body_of(BASE)
+    spaced = json.dumps({k: body[k] for k in oracle.BODY_FIELDS}).encode("utf-8")
+    others = [
+        ("CID of a non-canonical serialization", "sha256:" + hashlib.sha256(spaced).hexdigest()),
+        ("CID under the CIDF body checked as JCS", oracle.cid(body, "cidf-7")),
+        ("CID over the unnormalized entity",
+         oracle.cid(body_of(BASE, entity="stigmem://Example.ORG/User/Alice"), "jcs-6")),
+        ("CID of the SHA-256 of the empty string", "sha256:" + hashlib.sha256(b"").hexdigest()),
+    ]
+    for description, value in others:
+        vf.add(Case(description, ("STG-CID-001", "STG-CID-002"), {"fact": BASE, "cid": value},
+                    invalid("cid_mismatch"), ("Tampered",), JCS6))
+    hexpart = base.removeprefix("sha256:")
+    malformed = [
+        ("Uppercase hex digits", "sha256:" + hexpart.upper()),
+        ("63 hex digits", base[:-1]),
+        ("65 hex digits", base + "0"),
+        ("Missing prefix", hexpart),
+        ("Uppercase prefix", "SHA256:" + hexpart),
+        ("Other algorithm prefix", "sha3-256:" + hexpart),
+        ("Surrounding whitespace", " " + base + " "),
+        ("Multibase-style prefix", "b" + base),
+        ("Non-hex digit", "sha256:" + hexpart[:-1] + "g"),
+        ("Empty string", ""),
+    ]
+    for description, value in malformed:
+        vf.add(Case(description, ("STG-CID-006",), {"fact": BASE, "cid": value}, invalid("cid_malformed"),
+                    ("Malformed",)))
+    return vf
+
+
+def files() -> list[VectorFile]:
+    compute, cids = _compute_file()
+    return [compute, _verify_file(cids)]

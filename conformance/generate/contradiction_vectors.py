@@ -1,0 +1,155 @@
+"""Contradiction vectors: ``vectors/contradictions/evaluate.json`` (STG-CONF-001..005, STG-CONF-010).
+
+Fact sets in write order; expected conflicts, contradicted flags and preferred facts come from
+``conformance.oracle.contradictions``; the digest's golden cases G-FS-1..4 are also pinned by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.generate.writer import Case, VectorFile, valid
+from conformance.oracle import contradictions as oracle
+
+E = "stigmem://example.org/user/alice"
+T0 = 1746230400000
+DEFAULTS = {"contradiction_rule": "s15", "value_equality": "canonical", "winner_rule": "s15"}
+
+NOTES = {
+    "Contradiction": {"description": "Same triple, different values, both confidences above zero.",
+                      "effect": "Disagreement is hidden or invented.", "requirements": "STG-CONF-001"},
+    "NoContradiction": {"description": "A pair that must not be a contradiction.",
+                        "effect": "Spurious conflicts hide valid facts.", "requirements": "STG-CONF-001"},
+    "Retraction": {"description": "A confidence-0 fact.", "effect": "Retractions are counted as conflicts.",
+                   "requirements": "STG-CONF-010"},
+    "Normalization": {"description": "Raw entity spellings of one entity.",
+                      "effect": "Contradictions across spellings are missed.", "requirements": "STG-CONF-003"},
+    "ValueEquality": {"description": "Values equal or different only by spelling or type.",
+                      "effect": "Equal values conflict or different values do not.", "requirements": "STG-CONF-001"},
+    "Ordering": {"description": "Which fact is preferred.", "effect": "Readers act on the losing fact.",
+                 "requirements": "STG-CONF-005"},
+    "Tie": {"description": "Equal confidence and HLC.", "effect": "A winner is picked silently.",
+            "requirements": "STG-CONF-005"},
+    "Upstream": {"description": "Expected value under contradiction_rule upstream.",
+                 "effect": "Only informative for nodes using that option.", "requirements": "STG-CONF-001"},
+}
+
+
+def f(fid: str, value: Any, conf: float = 1.0, ms: int = 0, counter: int = 0, *, entity: str = E,
+      relation: str = "memory:role", scope: str = "company", vtype: str = "string") -> dict[str, Any]:
+    v = {"type": vtype} if vtype == "null" else {"type": vtype, "v": value}
+    return {"id": fid, "entity": entity, "relation": relation, "value": v, "confidence": conf, "scope": scope,
+            "hlc": f"{T0 + ms:013d}.{counter:03d}"}
+
+
+CASES: list[tuple[str, list[dict[str, Any]], dict[str, str], tuple[str, ...], tuple[str, ...]]] = [
+    ("Higher confidence wins a contradiction", [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1)], {},
+     ("Contradiction", "Ordering"), ("STG-CONF-001", "STG-CONF-005")),
+    ("Equal confidence prefers the later HLC", [f("a", "CEO", 0.9, 0), f("b", "CTO", 0.9, 1)], {},
+     ("Contradiction", "Ordering"), ("STG-CONF-005",)),
+    ("Equal confidence and HLC prefer both", [f("a", "CEO", 0.9, 0), f("b", "CTO", 0.9, 0)], {},
+     ("Contradiction", "Tie"), ("STG-CONF-005",)),
+    ("Equal value from another source is no contradiction", [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.7, 1)], {},
+     ("NoContradiction",), ("STG-CONF-001",)),
+    ("Retraction of a fact is no contradiction", [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.0, 1)], {},
+     ("Retraction",), ("STG-CONF-010",)),
+    ("Retraction with another value is no contradiction", [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.0, 1)], {},
+     ("Retraction",), ("STG-CONF-010",)),
+    ("Two retractions never contradict", [f("a", "CEO", 0.0, 0), f("b", "CTO", 0.0, 1)], {},
+     ("Retraction",), ("STG-CONF-010",)),
+    ("Different scopes never contradict", [f("a", "CEO", 1.0, 0), f("b", "CTO", 1.0, 1, scope="public")], {},
+     ("NoContradiction",), ("STG-CONF-001",)),
+    ("Different relations never contradict",
+     [f("a", "CEO", 1.0, 0), f("b", "CTO", 1.0, 1, relation="memory:title")], {}, ("NoContradiction",),
+     ("STG-CONF-001",)),
+    ("Different entities never contradict",
+     [f("a", "CEO", 1.0, 0), f("b", "CTO", 1.0, 1, entity="stigmem://example.org/user/bob")], {},
+     ("NoContradiction",), ("STG-CONF-001",)),
+    ("Raw spellings of one entity contradict",
+     [f("a", "CEO", 1.0, 0, entity="stigmem://Example.ORG/User/Alice"), f("b", "CTO", 0.5, 1, entity=" " + E)],
+     {"stigmem://Example.ORG/User/Alice": E, " " + E: E}, ("Normalization", "Contradiction"), ("STG-CONF-003",)),
+    ("Three different values make three conflicts",
+     [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("c", "CFO", 0.6, 2)], {}, ("Contradiction",),
+     ("STG-CONF-001",)),
+    ("Two equal values among three make two conflicts",
+     [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("c", "CEO", 0.6, 2)], {}, ("Contradiction",),
+     ("STG-CONF-001",)),
+    ("Number 1 equals number 1.0", [f("a", 1, vtype="number"), f("b", 1.0, ms=1, vtype="number")], {},
+     ("ValueEquality", "NoContradiction"), ("STG-CONF-001",)),
+    ("Number 0.1+0.2 differs from 0.3",
+     [f("a", 0.30000000000000004, vtype="number"), f("b", 0.3, ms=1, vtype="number")], {},
+     ("ValueEquality", "Contradiction"), ("STG-CONF-001",)),
+    ("String and text with the same characters differ",
+     [f("a", "dark", vtype="string"), f("b", "dark", ms=1, vtype="text")], {}, ("ValueEquality", "Contradiction"),
+     ("STG-CONF-001",)),
+    ("Refs equal after normalization",
+     [f("a", "stigmem://example.org/user/bob", vtype="ref"), f("b", "stigmem://Example.org/User/Bob", ms=1,
+                                                              vtype="ref")],
+     {"stigmem://Example.org/User/Bob": "stigmem://example.org/user/bob"}, ("ValueEquality", "NoContradiction"),
+     ("STG-CONF-001", "STG-CONF-003")),
+    ("Null equals null", [f("a", None, vtype="null"), f("b", None, ms=1, vtype="null")], {},
+     ("ValueEquality", "NoContradiction"), ("STG-CONF-001",)),
+    ("Null differs from the empty string", [f("a", None, vtype="null"), f("b", "", ms=1)], {},
+     ("ValueEquality", "Contradiction"), ("STG-CONF-001",)),
+    ("Boolean true contradicts false",
+     [f("a", True, vtype="boolean"), f("b", False, ms=1, vtype="boolean")], {}, ("Contradiction",),
+     ("STG-CONF-001",)),
+    ("Datetimes spelled differently are compared exactly",
+     [f("a", "2026-05-02T00:00:00Z", vtype="datetime"), f("b", "2026-05-02T02:00:00+02:00", ms=1,
+                                                           vtype="datetime")], {},
+     ("ValueEquality", "Contradiction"), ("STG-CONF-001",)),
+    ("Trailing whitespace makes text values differ", [f("a", "note", vtype="text"), f("b", "note ", ms=1,
+                                                                                      vtype="text")], {},
+     ("ValueEquality", "Contradiction"), ("STG-CONF-001",)),
+    ("Tiny positive confidence still contradicts", [f("a", "CEO", 1e-7, 0), f("b", "CTO", 1.0, 1)], {},
+     ("Contradiction", "Ordering"), ("STG-CONF-001",)),
+    ("Confidence 0.5 beside a retraction does not contradict", [f("a", "CEO", 0.5, 0), f("b", "CTO", 0.0, 1)], {},
+     ("Retraction",), ("STG-CONF-010",)),
+    ("Older higher-confidence fact beats a newer one", [f("a", "CEO", 0.95, 0), f("b", "CTO", 0.9, 500)], {},
+     ("Ordering",), ("STG-CONF-005",)),
+    ("A newer equal value joins the winning side",
+     [f("a", "CEO", 0.9, 0), f("b", "CTO", 0.9, 1), f("c", "CEO", 0.9, 2)], {}, ("Ordering", "Contradiction"),
+     ("STG-CONF-005",)),
+    ("Retraction after a conflict leaves it in place",
+     [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("c", "CEO", 0.0, 2)], {}, ("Retraction", "Ordering"),
+     ("STG-CONF-005", "STG-CONF-010")),
+    ("HLC counter 10 beats counter 9", [f("a", "CEO", 0.9, 0, 9), f("b", "CTO", 0.9, 0, 10)], {},
+     ("Ordering",), ("STG-CONF-005", "STG-HLC-002")),
+    ("Without a contradiction the latest fact is preferred",
+     [f("a", "CEO", 1.0, 0), f("b", "CEO", 1.0, 3), f("c", "CEO", 0.4, 9)], {}, ("NoContradiction", "Ordering"),
+     ("STG-CONF-005",)),
+    ("Retraction is preferred when it is the latest", [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.0, 5)], {},
+     ("Retraction", "Ordering"), ("STG-CONF-005", "STG-CONF-010")),
+    ("Several triples evaluated independently",
+     [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("c", "dark", 1.0, 2, relation="memory:prefers"),
+      f("d", "light", 1.0, 3, relation="memory:prefers", scope="local"), f("e", "CEO", 0.5, 4, scope="public")],
+     {}, ("Contradiction", "NoContradiction"), ("STG-CONF-001", "STG-CONF-005")),
+]
+
+UPSTREAM = [
+    ("Upstream flags equal values from two sources", [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.7, 1)]),
+    ("Upstream still ignores a retraction", [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.0, 1)]),
+]
+
+
+def files() -> list[VectorFile]:
+    vf = VectorFile("contradictions", "evaluate",
+                    "Conflicts recorded, contradicted flags and preferred facts for a fact set.", NOTES)
+    pinned = {
+        "Higher confidence wins a contradiction": (["a", "b"], ["a"]),
+        "Equal confidence prefers the later HLC": (["a", "b"], ["b"]),
+        "Equal confidence and HLC prefer both": (["a", "b"], ["a", "b"]),
+        "Equal value from another source is no contradiction": ([], ["b"]),
+        "Retraction of a fact is no contradiction": ([], ["b"]),
+    }
+    for description, facts, norm, flags, reqs in CASES:
+        result = oracle.evaluate(facts, norm)
+        if description in pinned:
+            contradicted, ids = pinned[description]
+            assert result["contradicted"] == contradicted and result["winners"][0]["ids"] == ids, description
+        vf.add(Case(description, reqs, {"facts": facts}, valid(**result), flags, DEFAULTS))
+    for description, facts in UPSTREAM:
+        result = oracle.evaluate(facts, {}, rule="upstream")
+        vf.add(Case(description, ("STG-CONF-001",), {"facts": facts}, valid(**result), ("Upstream",),
+                    {"contradiction_rule": "upstream", "winner_rule": "s15"}))
+    return [vf]

@@ -1,0 +1,31 @@
+"""The list of generator modules; each exposes ``files() -> list[VectorFile]``."""
+
+from __future__ import annotations
+
+import importlib
+
+from conformance.generate.writer import VectorFile
+
+MODULES = [
+    "conformance.generate.jcs_vectors",
+    "conformance.generate.cid_vectors",
+    "conformance.generate.entity_uri_vectors",
+    "conformance.generate.values_vectors",
+    "conformance.generate.hlc_vectors",
+    "conformance.generate.contradiction_vectors",
+    "conformance.generate.signature_vectors",
+    "conformance.generate.peer_token_vectors",
+]
+
+
+def build_all() -> list[VectorFile]:
+    files: list[VectorFile] = []
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # not written yet
+                continue
+            raise
+        files.extend(module.files())
+    return files
