@@ -12,6 +12,7 @@ policy is emitted (same input, different expected). ``display.cryptography`` rec
 from __future__ import annotations
 
 import hashlib
+
 from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import ed25519 as oracle
 

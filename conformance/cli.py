@@ -1,0 +1,101 @@
+"""The ``stigmem-conformance`` command: a thin layer over the library, one function per subcommand.
+
+Exit codes: 0 when nothing failed; 1 when a check or vector failed or errored; 2 for a usage error or
+broken suite data; 3 when the implementation could not be reached (adapter did not start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from conformance import __version__
+from conformance.catalog import interpretations
+from conformance.catalog.vectors import load_vectors
+from conformance.errors import AdapterStartFailed, ConformanceError, SuiteDataError, UsageError
+from conformance.harness.stdio_adapter import StdioAdapter
+from conformance.reports import json_report
+from conformance.reports.results import CaseResult, by_area, summarize
+from conformance.vector_run import run, select
+
+DEFAULT_ADAPTER = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stigmem-conformance", description="Conformance suite for stigmem.")
+    parser.add_argument("--version", action="version", version=f"stigmem-conformance {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    vec = sub.add_parser("vectors", help="run the golden vectors through a stdio adapter")
+    vec.add_argument("--adapter", default=DEFAULT_ADAPTER,
+                     help="command that starts the adapter (default: the embedded reference core)")
+    vec.add_argument("--preset", default="default", help="interpretation preset: default or upstream-0.9.0a12")
+    vec.add_argument("--interpretation", action="append", default=[], metavar="KEY=OPTION",
+                     help="switch one interpretation (repeatable)")
+    vec.add_argument("--only", "-k", action="append", default=[], metavar="GLOB",
+                     help="run only vectors whose id, op, area, file or requirement matches (repeatable)")
+    vec.add_argument("--report-dir", type=Path, help="write report.json here")
+    vec.add_argument("--validate-protocol", action="store_true",
+                     help="validate every adapter message against schemas/adapter/v1")
+    vec.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer")
+    vec.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
+    return parser
+
+
+def _print_table(results: list[CaseResult]) -> None:
+    print(f"{'area':<16}{'pass':>6}{'fail':>6}{'error':>7}{'unsup':>7}{'n/a':>6}")
+    for area, counts in by_area(results).items():
+        print(f"{area:<16}{counts['pass']:>6}{counts['fail']:>6}{counts['error']:>7}"
+              f"{counts['unsupported']:>7}{counts['not-applicable']:>6}")
+
+
+def cmd_vectors(args: argparse.Namespace) -> int:
+    active = interpretations.resolve(args.preset, args.interpretation)
+    vectors = select(load_vectors(), args.only)
+    if not vectors:
+        raise UsageError(f"no vector matches {args.only}")
+    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    clock = time.perf_counter()
+    with StdioAdapter(args.adapter, timeout=args.timeout, validate=args.validate_protocol) as adapter:
+        hello = adapter.start()
+        results = run(adapter, vectors, active)
+    duration = time.perf_counter() - clock
+    summary = summarize(results)
+    impl = hello.get("implementation", {})
+    if not args.quiet:
+        print(f"adapter: {impl.get('name', '?')} {impl.get('version', '?')} ({impl.get('language', '?')})")
+        _print_table(results)
+        for r in results:
+            if r.outcome in ("fail", "error"):
+                print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
+    print(f"vectors: {summary['pass']} passed, {summary['fail']} failed, {summary['error']} errors, "
+          f"{summary['unsupported']} unsupported, {summary['not-applicable']} not applicable "
+          f"in {duration:.2f} s")
+    if args.report_dir:
+        report = json_report.build("vectors", {"adapter": args.adapter, "implementation": impl}, active,
+                                   args.preset, started, duration, results)
+        path = json_report.write(report, args.report_dir)
+        print(f"report: {path}")
+    return 1 if summary["fail"] or summary["error"] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"vectors": cmd_vectors}[args.command](args)
+    except AdapterStartFailed as exc:
+        print(f"stigmem-conformance: {exc}", file=sys.stderr)
+        return 3
+    except (UsageError, SuiteDataError) as exc:
+        print(f"stigmem-conformance: {exc}", file=sys.stderr)
+        return 2
+    except ConformanceError as exc:
+        print(f"stigmem-conformance: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

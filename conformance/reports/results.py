@@ -1,0 +1,42 @@
+"""Result records shared by every kind of run.
+
+Outcomes: ``pass``; ``fail`` (the implementation answered wrongly); ``error`` (no usable answer: the
+adapter died, timed out or broke the protocol); ``unsupported`` (the implementation says it does not
+implement the operation or option); ``not-applicable`` (the vector belongs to another interpretation
+option than the one in force). Only ``pass`` counts as passing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+OUTCOMES = ("pass", "fail", "error", "unsupported", "not-applicable")
+
+
+@dataclass
+class CaseResult:
+    id: str
+    area: str
+    op: str
+    requirements: list[str]
+    outcome: str
+    message: str = ""
+    duration_ms: float = 0.0
+    interpretations: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarize(results: list[CaseResult]) -> dict[str, int]:
+    counts = Counter(r.outcome for r in results)
+    return {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}
+
+
+def by_area(results: list[CaseResult]) -> dict[str, dict[str, int]]:
+    areas: dict[str, list[CaseResult]] = {}
+    for r in results:
+        areas.setdefault(r.area, []).append(r)
+    return {area: summarize(rs) for area, rs in sorted(areas.items())}
