@@ -83,8 +83,9 @@ def _decode(data: bytes, *, reduce_y: bool, allow_negative_zero: bool) -> Point 
     return (x, y, 1, x * y % P)
 
 
-BASE = _decode((4 * pow(5, P - 2, P) % P).to_bytes(32, "little"), reduce_y=False, allow_negative_zero=False)
-assert BASE is not None
+_base = _decode((4 * pow(5, P - 2, P) % P).to_bytes(32, "little"), reduce_y=False, allow_negative_zero=False)
+assert _base is not None
+BASE: Point = _base  # y = 4/5, x even (RFC 8032 section 5.1)
 
 
 def _small_order(p: Point) -> bool:

@@ -434,12 +434,13 @@ def _verify_file() -> VectorFile:
         {k: v for k, v in t.items() if k != "reason"})
     add("Tombstone with an array scope verifies", TOMB, (), "tombstone",
         signed("tombstone", tombstone(scope=["company", "team"])))
-    for field, value in [("scope", "public"), ("scope", "*"), ("key_id", oracle.key_id(PUB2)), ("legal_hold", True),
-                         ("entity_uri", "stigmem://node-a.example/user/someone-else"),
-                         ("created_at", "2026-05-02T09:30:01Z"), ("signed_by", "stigmem://node-b.example"),
-                         ("id", "tomb_" + _uuid7(1777714200000, "another tombstone"))]:
-        add(f"Tombstone with {field} changed to {_short(value)} fails", ("STG-SIG-003", "STG-SIG-006"),
-            ("TamperedField",), "tombstone", {**t, field: value})
+    tomb_changes: list[tuple[str, Any]] = [
+        ("scope", "public"), ("scope", "*"), ("key_id", oracle.key_id(PUB2)), ("legal_hold", True),
+        ("entity_uri", "stigmem://node-a.example/user/someone-else"), ("created_at", "2026-05-02T09:30:01Z"),
+        ("signed_by", "stigmem://node-b.example"), ("id", "tomb_" + _uuid7(1777714200000, "another tombstone"))]
+    for member, change in tomb_changes:
+        add(f"Tombstone with {member} changed to {_short(change)} fails", ("STG-SIG-003", "STG-SIG-006"),
+            ("TamperedField",), "tombstone", {**t, member: change})
     add("Tombstone checked against the TEST 2 key", BAD, ("WrongKey",), "tombstone", t, oracle.b64u_encode(PUB2))
     add("Tombstone without signature is rejected", BAD, ("MissingSignature",), "tombstone", tombstone(),
         pinned=doc_bad)

@@ -53,7 +53,7 @@ class Fact:
 class ContradictionRules:
     """The interpretation options in force."""
 
-    fact: FactOptions = FactOptions()
+    fact: FactOptions = field(default_factory=FactOptions)
     rule: ContradictionRule = "s15"
     equality: ValueEquality = "canonical"
     winner: WinnerRule = "s15"

@@ -805,11 +805,30 @@ function opEd25519Verify(input, interp) {
 // ---------------------------------------------------------------------------------------------
 // Signed documents (STG-SIG-001..006): Ed25519 over RFC 8785 of the document minus some fields.
 
+// `requires`: the members a document of the kind must carry (its shape), from the kind's source:
+// A08 6.1 PeerDeclaration, A20 23.2.1/23.2.4 TombstoneRecord (every signed member) and
+// TombstoneRevocationRecord, S04 Manifest. Other members are allowed and signed.
 const SIGNATURE_KINDS = {
-  peer_declaration: { field: 'declaration_sig', omit: ['declaration_sig'] }, // peer_declaration_fields=a08-jcs
-  tombstone: { field: 'signature', omit: ['signature', 'reason'] }, // key_id included
-  tombstone_revocation: { field: 'signature', omit: ['signature', 'reason'] },
-  manifest: { field: 'signature', omit: ['signature'] },
+  peer_declaration: { // peer_declaration_fields=a08-jcs; rate_limit is optional
+    field: 'declaration_sig',
+    omit: ['declaration_sig'],
+    requires: ['node_url', 'node_id', 'federation_pubkey', 'allowed_scopes', 'signed_at'],
+  },
+  tombstone: { // STG-SIG-003: key_id is signed; reason is not (STG-SIG-004)
+    field: 'signature',
+    omit: ['signature', 'reason'],
+    requires: ['id', 'entity_uri', 'scope', 'signed_by', 'key_id', 'created_at', 'legal_hold'],
+  },
+  tombstone_revocation: {
+    field: 'signature',
+    omit: ['signature', 'reason'],
+    requires: ['id', 'tombstone_id', 'signed_by', 'created_at'],
+  },
+  manifest: { // STG-SIG-005
+    field: 'signature',
+    omit: ['signature'],
+    requires: ['manifest_version', 'entity_uri', 'public_key', 'key_id', 'entities', 'rotation_events', 'issued_at', 'expires_at'],
+  },
 };
 
 const invalidDocument = (message) => fail('signature_document_invalid', message);
@@ -818,6 +837,9 @@ function signatureKind(input) {
   const kind = SIGNATURE_KINDS[Object.hasOwn(SIGNATURE_KINDS, input.kind) ? input.kind : ''];
   if (!kind) invalidDocument(`unknown signature kind ${JSON.stringify(input.kind)}`);
   if (!isPlainObject(input.document)) invalidDocument('the document is a JSON object');
+  for (const member of kind.requires) {
+    if (!Object.hasOwn(input.document, member)) invalidDocument(`a ${input.kind} needs ${member}`);
+  }
   if (hasLoneSurrogate(input.document)) invalidDocument('the document holds an unpaired surrogate');
   return kind;
 }
