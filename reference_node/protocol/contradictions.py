@@ -91,9 +91,7 @@ def read_fact(raw: object, rules: ContradictionRules | None = None) -> Fact:
         # STG-CONF-003: entity normalization applies before contradiction detection.
         entity=normalize(entity, r.fact.uri),
         relation=facts.relation(facts.field_of(raw, "relation")),
-        value=validate(
-            facts.field_of(raw, "value"), typing=r.fact.value_typing, max_text_bytes=r.fact.max_text_bytes
-        ),
+        value=validate(facts.field_of(raw, "value"), typing=r.fact.value_typing, max_text_bytes=r.fact.max_text_bytes),
         confidence=facts.confidence(raw.get("confidence", facts.DEFAULT_CONFIDENCE)),
         scope=facts.scope(facts.field_of(raw, "scope")),
         hlc=hlc.parse(facts.field_of(raw, "hlc"), strict=r.strict_hlc),

@@ -173,9 +173,7 @@ def run(
 class HybridLogicalClock:
     """A node's single HLC (STG-HLC-012), safe to share between request handlers and the federation puller."""
 
-    def __init__(
-        self, now_ms: Callable[[], int], rules: ClockRules | None = None, start: Hlc | None = None
-    ) -> None:
+    def __init__(self, now_ms: Callable[[], int], rules: ClockRules | None = None, start: Hlc | None = None) -> None:
         self._now_ms = now_ms
         self._rules = rules or ClockRules()
         self._last = start

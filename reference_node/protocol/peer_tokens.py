@@ -8,8 +8,8 @@ Remembering nonces (STG-TOK-007, interpretation ``nonce_retention``) is the call
 
 >>> claims = {"iss": "stigmem://b", "sub": "stigmem://a", "iat": 0, "exp": 60000, "nonce": "n1", "scopes": []}
 >>> token = sign(claims, bytes(32))
->>> verify(token, bytes.fromhex("3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"),
-...        audience="stigmem://a", now_ms=1000, seen_nonces=()) == claims
+>>> verify(token, "O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik", audience="stigmem://a", now_ms=1000,
+...        seen_nonces=()) == claims
 True
 """
 
@@ -102,7 +102,7 @@ def _structure(token: object) -> tuple[str, dict[str, Any], bytes]:
 
 def verify(
     token: object,
-    issuer_public_key: bytes,
+    issuer_public_key_b64u: object,
     *,
     audience: str,
     now_ms: int,
@@ -114,8 +114,10 @@ def verify(
     """The claims of a valid token; raises the first failing check in the documented order."""
     signing_input, claims, signature = _structure(token)
     # STG-TOK-003: the signature verifies against the issuer's federation key.
-    if len(issuer_public_key) != 32:
-        raise SignatureInvalid("issuer public key is not 32 bytes", "STG-TOK-003")
+    try:
+        issuer_public_key = base64url.decode(issuer_public_key_b64u, length=32)
+    except base64url.Base64UrlError as exc:
+        raise SignatureInvalid(f"issuer public key: {exc}", "STG-TOK-003") from exc
     try:
         ed25519_policy.verify(issuer_public_key, signing_input.encode("ascii"), signature, policy)
     except SignatureInvalid as exc:

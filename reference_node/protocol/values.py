@@ -137,7 +137,8 @@ def equal(
     uri_options: NormalizeOptions = DEFAULT_OPTIONS,
 ) -> bool:
     """Interpretation value_equality: same type and the same canonical (or, for ``raw``, the same sent) v."""
-    va, vb = a.get("v"), b.get("v")
+    va: Any = a.get("v")
+    vb: Any = b.get("v")
     if a.get("type") != b.get("type"):
         return False
     if equality == "raw":

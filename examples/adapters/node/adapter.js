@@ -401,7 +401,7 @@ function opEntityUriNormalize(input, interp) {
 
 const VALUE_TYPES = ['string', 'text', 'number', 'boolean', 'datetime', 'ref', 'null'];
 const VALUE_MEMBERS = ['type', 'v', 'interpret_as'];
-const REF = /^[A-Za-z][A-Za-z0-9+.-]*:./s; // a URI with a scheme (x:...)
+const REF = /^[A-Za-z][A-Za-z0-9+.-]*:/; // a URI starts with a scheme and ':' (x:...)
 const RFC3339 =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/;
 
@@ -519,7 +519,7 @@ const CID_FORMAT = /^sha256:[0-9a-f]{64}$/;
 
 function computeCid(fact, interp) {
   if (!isPlainObject(fact)) invalidFact('a fact is an object');
-  for (const name of ['entity', 'relation', 'value', 'source', 'scope']) requireField(fact, name);
+  // Fields are checked one by one in the order the protocol lists them.
   // STG-CID-003: entity and source are normalized first.
   const entity = factEntity(fact, 'entity', interp);
   const relation = factRelation(fact);
@@ -665,16 +665,15 @@ function valuesEqual(a, b, interp) {
 
 function readContradictionFact(f, interp) {
   if (!isPlainObject(f)) invalidFact('a fact is an object');
-  for (const name of ['id', 'entity', 'relation', 'value', 'scope', 'hlc']) requireField(f, name);
-  const id = requireStringField(f, 'id');
+  // Fields are checked one by one in the order the protocol lists them.
   return {
-    id,
+    id: requireStringField(f, 'id'),
     entity: factEntity(f, 'entity', interp), // STG-CONF-003: normalization first
     relation: factRelation(f),
-    value: validateValue(f.value, null),
+    value: validateValue(requireField(f, 'value'), null),
     confidence: factConfidence(f),
     scope: factScope(f),
-    hlc: parseHlc(f.hlc, interp),
+    hlc: parseHlc(requireField(f, 'hlc'), interp),
   };
 }
 

@@ -1,0 +1,285 @@
+"""The stdio adapter (docs/adapter-protocol.md, version 1) over the pure rules in ``reference_node.protocol``.
+
+Run ``python -m reference_node.adapter``: one JSON request per line on stdin, one JSON response per line on stdout,
+in order; logs go to stderr. Each request's ``interpretations`` pick the options; an option this node does not
+implement is answered ``unsupported``. Every rejection is an ``error`` with the protocol code; input the rules cannot
+even read (a missing field, a wrong type) is answered with the operation's first error code, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from typing import IO, Any
+
+from reference_node import __version__
+from reference_node.protocol import (
+    cid,
+    contradictions,
+    ed25519_policy,
+    hlc,
+    jcs,
+    peer_tokens,
+    signatures,
+    values,
+)
+from reference_node.protocol.entity_uri import NormalizeOptions, normalize
+from reference_node.protocol.errors import HlcMalformed, KeyMalformed, ProtocolError
+from reference_node.protocol.facts import FactOptions
+
+# The options this node implements per interpretation (vectors/interpretations.json); the first is the default.
+SUPPORTED: dict[str, tuple[str, ...]] = {
+    "cid_preimage": ("jcs-6", "cidf-7", "upstream-0.9.0a12"),
+    "hlc_counter_overflow": ("carry", "widen"),
+    "hlc_receive": ("kulkarni", "local-increment"),
+    "hlc_input": ("lenient", "strict"),
+    "hlc_skew_bounds": ("ref-defaults",),
+    "entity_percent_encoding": ("rfc3986", "none"),
+    "entity_whitespace": ("ascii", "unicode"),
+    "entity_empty_segments": ("reject", "accept-as-informal"),
+    "informal_uris": ("accept", "reject"),
+    "value_typing": ("strict", "lenient"),
+    "text_limit": ("65536-bytes",),
+    "value_equality": ("canonical", "raw"),
+    "contradiction_rule": ("s15", "upstream"),
+    "winner_rule": ("s15",),
+    "ed25519_policy": ("strict", "rfc8032"),
+    "peer_declaration_fields": ("a08-jcs", "upstream-0.9.0a12"),
+    "peer_token_format": ("jwt-ms",),
+    "nonce_retention": ("until-expiry",),
+}
+
+
+class Unsupported(Exception):
+    """An operation or interpretation option this node does not implement."""
+
+
+class Interpretations:
+    """The options in force for one request; reading an unimplemented one raises Unsupported."""
+
+    def __init__(self, raw: object) -> None:
+        self._raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+
+    def __getitem__(self, key: str) -> Any:
+        option = self._raw.get(key, SUPPORTED[key][0])
+        if option not in SUPPORTED[key]:
+            raise Unsupported(f"interpretation {key}={option} is not implemented")
+        return option
+
+    def check(self, *keys: str) -> None:
+        """Answer unsupported when one of ``keys`` names an option this node does not implement."""
+        for key in keys:
+            self[key]
+
+    def uri(self) -> NormalizeOptions:
+        return NormalizeOptions(
+            self["entity_percent_encoding"],
+            self["entity_whitespace"],
+            self["entity_empty_segments"],
+            self["informal_uris"],
+        )
+
+    def fact(self, max_text_bytes: int = values.DEFAULT_MAX_TEXT_BYTES) -> FactOptions:
+        self.check("text_limit")
+        return FactOptions(self.uri(), self["value_typing"], max_text_bytes)
+
+    def clock(self, inp: Mapping[str, Any] | None = None) -> hlc.ClockRules:
+        self.check("hlc_skew_bounds")
+        bounds = inp or {}
+        future = _count(bounds.get("max_future_skew_ms", hlc.DEFAULT_MAX_FUTURE_SKEW_MS))
+        past = _count(bounds.get("max_past_skew_ms", hlc.DEFAULT_MAX_PAST_SKEW_MS))
+        strict = self["hlc_input"] == "strict"
+        return hlc.ClockRules(self["hlc_counter_overflow"], self["hlc_receive"], strict, future, past)
+
+
+def _count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise HlcMalformed(f"expected a non-negative integer, got {value!r}")
+    return value
+
+
+def _hex(value: object) -> bytes:
+    if not isinstance(value, str) or value != value.lower():
+        raise ValueError("expected lowercase hex")
+    return bytes.fromhex(value)
+
+
+def _parse_hlc(text: object, i: Interpretations) -> hlc.Hlc:
+    return hlc.parse(text, strict=i["hlc_input"] == "strict", overflow=i["hlc_counter_overflow"])
+
+
+def _hlc_parse(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    parsed = _parse_hlc(inp["hlc"], i)
+    return {"wall_ms": parsed.wall_ms, "counter": parsed.counter, "hlc": hlc.format_hlc(parsed)}
+
+
+def _event(raw: Mapping[str, Any]) -> hlc.Tick | hlc.Receive:
+    now_ms = raw["now_ms"]
+    if isinstance(now_ms, bool) or not isinstance(now_ms, int) or raw["kind"] not in ("tick", "receive"):
+        raise HlcMalformed(f"not a tick or receive event: {raw!r}")
+    return hlc.Tick(now_ms) if raw["kind"] == "tick" else hlc.Receive(now_ms, raw["remote"])
+
+
+def _hlc_run(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    start = None if inp.get("start") is None else _parse_hlc(inp["start"], i)
+    outputs = hlc.run(start, [_event(e) for e in inp["events"]], i.clock(inp))
+    return {
+        "outputs": [
+            {"error": out.code} if isinstance(out, ProtocolError) else {"hlc": hlc.format_hlc(out)} for out in outputs
+        ]
+    }
+
+
+def _contradictions(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    rules = contradictions.ContradictionRules(
+        i.fact(), i["contradiction_rule"], i["value_equality"], i["winner_rule"], i["hlc_input"] == "strict"
+    )
+    found = contradictions.evaluate([contradictions.read_fact(f, rules) for f in inp["facts"]], rules)
+    return {
+        "conflicts": [list(pair) for pair in found.conflicts],
+        "contradicted": found.contradicted,
+        "winners": [
+            {"entity": w.entity, "relation": w.relation, "scope": w.scope, "ids": w.ids} for w in found.winners
+        ],
+    }
+
+
+def _seed(inp: Mapping[str, Any]) -> bytes:
+    try:
+        return _hex(inp["seed_hex"])
+    except ValueError as exc:
+        raise KeyMalformed("seed_hex is not lowercase hex") from exc
+
+
+def _peer_token_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    i.check("peer_token_format", "nonce_retention")
+    claims = peer_tokens.verify(
+        inp["token"],
+        inp["issuer_public_key_b64u"],
+        audience=inp["audience"],
+        now_ms=inp["now_ms"],
+        seen_nonces=frozenset(inp.get("seen_nonces", [])),
+        leeway_ms=inp.get("leeway_ms", peer_tokens.DEFAULT_LEEWAY_MS),
+        max_lifetime_ms=inp.get("max_lifetime_ms", peer_tokens.DEFAULT_MAX_LIFETIME_MS),
+        policy=i["ed25519_policy"],
+    )
+    return {"claims": claims}
+
+
+def _values_validate(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    i.check("text_limit")
+    limit = inp.get("max_text_bytes", values.DEFAULT_MAX_TEXT_BYTES)
+    return {"value": values.validate(inp["value"], typing=i["value_typing"], max_text_bytes=limit)}
+
+
+def _cid_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    cid.verify(inp["fact"], inp["cid"], i["cid_preimage"], i.fact())
+    return {}
+
+
+def _signatures_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    kind, document, key = inp["kind"], inp["document"], inp["public_key_b64u"]
+    policy, fields = i["ed25519_policy"], i["peer_declaration_fields"]
+    signatures.verify(kind, document, key, policy=policy, declaration_fields=fields)
+    return {}
+
+
+def _ed25519_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    key, message, signature = (_hex(inp[name]) for name in ("public_key_hex", "message_hex", "signature_hex"))
+    ed25519_policy.verify(key, message, signature, i["ed25519_policy"])
+    return {}
+
+
+def _peer_tokens_sign(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    i.check("peer_token_format")
+    return {"token": peer_tokens.sign(inp["claims"], _seed(inp))}
+
+
+Handler = Callable[[Mapping[str, Any], Interpretations], dict[str, Any]]
+
+# op -> (handler, the code for input the rules cannot even read).
+HANDLERS: dict[str, tuple[Handler, str]] = {
+    "jcs.canonicalize": (
+        lambda inp, i: {"output_hex": jcs.canonicalize(_hex(inp["input_hex"])).hex()},
+        "jcs_invalid_json",
+    ),
+    "cid.compute": (lambda inp, i: {"cid": cid.compute(inp["fact"], i["cid_preimage"], i.fact())}, "fact_invalid"),
+    "cid.verify": (_cid_verify, "fact_invalid"),
+    "entity_uri.normalize": (lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri"),
+    "values.validate": (_values_validate, "value_invalid"),
+    "hlc.parse": (_hlc_parse, "hlc_malformed"),
+    "hlc.compare": (
+        lambda inp, i: {"order": hlc.compare(_parse_hlc(inp["a"], i), _parse_hlc(inp["b"], i))},
+        "hlc_malformed",
+    ),
+    "hlc.run": (_hlc_run, "hlc_malformed"),
+    "contradictions.evaluate": (_contradictions, "fact_invalid"),
+    "signatures.preimage": (
+        lambda inp, i: {
+            "preimage_hex": signatures.preimage(inp["kind"], inp["document"], i["peer_declaration_fields"]).hex()
+        },
+        "signature_document_invalid",
+    ),
+    "signatures.sign": (
+        lambda inp, i: {
+            "document": signatures.sign(inp["kind"], inp["document"], _seed(inp), i["peer_declaration_fields"])
+        },
+        "signature_document_invalid",
+    ),
+    "signatures.verify": (_signatures_verify, "signature_document_invalid"),
+    "ed25519.verify": (_ed25519_verify, "signature_invalid"),
+    "peer_tokens.sign": (_peer_tokens_sign, "token_malformed"),
+    "peer_tokens.verify": (_peer_token_verify, "token_malformed"),
+}
+
+
+def _hello(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    implementation = {"name": "stigmem-reference-node", "version": __version__, "language": "python"}
+    return {"protocol": 1, "implementation": implementation, "ops": sorted(HANDLERS)}
+
+
+def respond(line: bytes | str) -> str:
+    """The response line (without newline) for one request line."""
+    try:
+        request = json.loads(line)
+    except ValueError:
+        request = None
+    if not isinstance(request, dict):
+        return json.dumps({"id": None, "error": {"code": "invalid_request", "message": "not a JSON object"}})
+    rid, op = request.get("id"), request.get("op")
+    if op == "hello":
+        handler, fallback_code = _hello, "invalid_request"
+    elif isinstance(op, str) and op in HANDLERS:
+        handler, fallback_code = HANDLERS[op]
+    else:
+        return json.dumps({"id": rid, "unsupported": f"unknown op {op!r}"})
+    inp = request.get("input")
+    try:
+        result = handler(inp if isinstance(inp, Mapping) else {}, Interpretations(request.get("interpretations")))
+        return json.dumps({"id": rid, "result": result}, allow_nan=False)
+    except Unsupported as exc:
+        return json.dumps({"id": rid, "unsupported": str(exc)})
+    except ProtocolError as exc:
+        return json.dumps({"id": rid, "error": {"code": exc.code, "message": f"{exc} [{exc.requirement}]"}})
+    except Exception as exc:
+        traceback.print_exc(file=sys.stderr)
+        message = f"input not readable: {type(exc).__name__}: {exc}"
+        return json.dumps({"id": rid, "error": {"code": fallback_code, "message": message}})
+
+
+def serve(stdin: IO[bytes], stdout: IO[str]) -> None:
+    """Answer each request line in order, flushing after each; return at end of input."""
+    for line in stdin:
+        if line.strip():
+            stdout.write(respond(line) + "\n")
+            stdout.flush()
+
+
+def main() -> None:
+    serve(sys.stdin.buffer, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
