@@ -54,7 +54,7 @@ def _print_table(results: list[CaseResult]) -> None:
 
 def cmd_vectors(args: argparse.Namespace) -> int:
     active = interpretations.resolve(args.preset, args.interpretation)
-    vectors = select(load_vectors(), args.only)
+    vectors = select([v for v in load_vectors() if v.area != "http"], args.only)
     if not vectors:
         raise UsageError(f"no vector matches {args.only}")
     started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -249,6 +249,7 @@ def respond(line: bytes | str) -> str:
     if not isinstance(request, dict):
         return json.dumps({"id": None, "error": {"code": "invalid_request", "message": "not a JSON object"}})
     rid, op = request.get("id"), request.get("op")
+    handler: Handler
     if op == "hello":
         handler, fallback_code = _hello, "invalid_request"
     elif isinstance(op, str) and op in HANDLERS:
@@ -264,7 +265,8 @@ def respond(line: bytes | str) -> str:
     except ProtocolError as exc:
         return json.dumps({"id": rid, "error": {"code": exc.code, "message": f"{exc} [{exc.requirement}]"}})
     except Exception as exc:
-        traceback.print_exc(file=sys.stderr)
+        if not isinstance(exc, KeyError | TypeError | ValueError):
+            traceback.print_exc(file=sys.stderr)
         message = f"input not readable: {type(exc).__name__}: {exc}"
         return json.dumps({"id": rid, "error": {"code": fallback_code, "message": message}})
 

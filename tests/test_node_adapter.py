@@ -21,7 +21,12 @@ pytestmark = pytest.mark.node_adapter
 ADAPTER_DIR = Path(__file__).resolve().parent.parent / "examples" / "adapters" / "node"
 
 # RFC 8785 section 3.2.3's sorting example, written unsorted with insignificant whitespace.
-JCS_INPUT = '{\n  "\\u20ac": "Euro Sign",\n  "\\r": "Carriage Return",\n  "\\ufb33": "Hebrew Letter Dalet With Dagesh",\n  "1": "One",\n  "\\ud83d\\ude00": "Emoji: Grinning Face",\n  "\\u0080": "Control",\n  "\\u00f6": "Latin Small Letter O With Diaeresis"\n}'
+JCS_INPUT = (
+    '{\n  "\\u20ac": "Euro Sign",\n  "\\r": "Carriage Return",\n'
+    '  "\\ufb33": "Hebrew Letter Dalet With Dagesh",\n  "1": "One",\n'
+    '  "\\ud83d\\ude00": "Emoji: Grinning Face",\n  "\\u0080": "Control",\n'
+    '  "\\u00f6": "Latin Small Letter O With Diaeresis"\n}'
+)
 JCS_OUTPUT = (
     '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",'
     '"\u20ac":"Euro Sign","\U0001f600":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}'
@@ -31,7 +36,10 @@ JCS_OUTPUT = (
 RFC8032_TEST1 = {
     "public_key_hex": "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
     "message_hex": "",
-    "signature_hex": "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+    "signature_hex": (
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+        "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+    ),
 }
 
 
@@ -41,10 +49,15 @@ class Session:
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
             ["node", str(ADAPTER_DIR / "adapter.js")],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
         )
         self.next_id = 0
+        self.hello: dict[str, Any] = {}
 
     def send_line(self, line: str) -> dict[str, Any]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -72,8 +85,14 @@ def require_node() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node and npm are needed for the Node.js example adapter and are not on PATH")
     if not (ADAPTER_DIR / "node_modules" / "canonicalize").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ADAPTER_DIR, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"],
+            cwd=ADAPTER_DIR,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +101,7 @@ def adapter() -> Iterator[Session]:
     session = Session()
     hello = session.call("hello", {"protocol": 1})
     assert hello["result"]["protocol"] == 1, hello
-    session.hello = hello["result"]  # type: ignore[attr-defined]
+    session.hello = hello["result"]
     yield session
     if session.proc.poll() is None:
         session.proc.kill()
@@ -90,7 +109,7 @@ def adapter() -> Iterator[Session]:
 
 
 def test_hello_lists_ops(adapter: Session) -> None:
-    hello = adapter.hello  # type: ignore[attr-defined]
+    hello = adapter.hello
     assert hello["implementation"]["language"].startswith("JavaScript")
     assert {"jcs.canonicalize", "ed25519.verify", "cid.compute"} <= set(hello["ops"])
 
@@ -114,7 +133,8 @@ def test_jcs_duplicate_key_is_an_error_not_a_crash(adapter: Session) -> None:
     assert answer["error"]["code"] == "jcs_duplicate_key"
     # The process is still alive and answering.
     assert adapter.call("jcs.canonicalize", {"input_hex": b"[1.0,-0]".hex()})["result"] == {
-        "output_hex": b"[1,0]".hex()}
+        "output_hex": b"[1,0]".hex()
+    }
 
 
 def test_unknown_op_and_non_default_option_are_unsupported(adapter: Session) -> None:

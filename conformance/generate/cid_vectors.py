@@ -19,6 +19,16 @@ BASE: dict[str, Any] = {"entity": E, "relation": "memory:prefers", "value": {"ty
                         "source": S, "confidence": 1.0, "scope": "local"}
 JCS6 = {"cid_preimage": "jcs-6"}
 
+
+def interp_for(raw: dict[str, Any], base: dict[str, str] | None = None) -> dict[str, str] | None:
+    """The options a case depends on: informal URIs only parse under informal_uris=accept."""
+    out = dict(base or {})
+    for key in ("entity", "source"):
+        value = raw.get(key)
+        if isinstance(value, str) and value.strip() and not value.strip().lower().startswith("stigmem://"):
+            out["informal_uris"] = "accept"
+    return out or None
+
 NOTES = {
     "ValueType": {"description": "Every FactValue variant hashes as its typed object.",
                   "effect": "Values of different types collide or one type cannot be addressed.",
@@ -167,9 +177,10 @@ def _compute_file() -> tuple[VectorFile, dict[str, str]]:
         value = oracle.cid(body, "jcs-6")
         cids[description] = value
         display = {"preimage": oracle.preimage(body, "jcs-6").decode("utf-8")}
-        vf.add(Case(description, reqs, {"fact": raw}, valid(cid=value), flags, JCS6, display))
+        vf.add(Case(description, reqs, {"fact": raw}, valid(cid=value), flags, interp_for(raw, JCS6), display))
     for description, code, raw, req, interp in INVALID:
-        vf.add(Case(description, (req, "STG-CID-002"), {"fact": raw}, invalid(code), ("InvalidFact",), interp))
+        vf.add(Case(description, (req, "STG-CID-002"), {"fact": raw}, invalid(code), ("InvalidFact",),
+                    interp_for(raw, interp)))
     for option, description, raw in UPSTREAM:
         body = body_of(raw)
         if option == "upstream-0.9.0a12":
@@ -196,7 +207,7 @@ def _verify_file(cids: dict[str, str]) -> VectorFile:
     ]
     for description, raw in tampered:
         vf.add(Case(description, ("STG-CID-001", "STG-CID-005"), {"fact": raw, "cid": base}, invalid("cid_mismatch"),
-                    ("Tampered",), JCS6))
+                    ("Tampered",), interp_for(raw, JCS6)))
     body = body_of(BASE)
     spaced = json.dumps({k: body[k] for k in oracle.BODY_FIELDS}).encode("utf-8")
     others = [

@@ -125,6 +125,13 @@ CASES: list[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], dict[s
      ("Upstream",), ("STG-URI-003",), {"entity_whitespace": "unicode-id-only"}),
     ("Upstream keeps whitespace in the type segment", f"{A}/Team Lead/x", f"{A}/team lead/x", ("Upstream",),
      ("STG-URI-003",), {"entity_whitespace": "unicode-id-only", "entity_percent_encoding": "none"}),
+    ("Trailing whitespace inside each segment is trimmed", f"{A} /user /alice", f"{A}/user/alice", ("Trim",),
+     ("STG-URI-002",), WS | EMPTY),
+    ("Tab-only authority", "stigmem://\t/user/alice", None, ("EmptySegment",), ("STG-URI-006",), WS | EMPTY),
+    ("Percent sign before an escape is encoded in one pass", f"{A}/t/%%34%31", f"{A}/t/%2541", ("Percent", "Idempotent"),
+     ("STG-URI-005", "STG-URI-008"), PCT),
+    ("Encoded percent sign stays encoded", f"{A}/t/%2541", f"{A}/t/%2541", ("Percent", "Idempotent"),
+     ("STG-URI-005", "STG-URI-008"), PCT),
 ]
 
 

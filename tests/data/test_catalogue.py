@@ -23,10 +23,23 @@ OWN_SCHEMAS = [
     *(f"wire/{p.name}" for p in sorted((SCHEMAS / "wire").glob("*.json"))),
 ]
 WIRE_FILES = [
-    "fact_value.json", "assert_request.json", "fact.json", "fact_list.json", "error.json", "discovery.json",
-    "peer_declaration.json", "peer_token_claims.json", "tombstone.json", "tombstone_revocation.json",
-    "manifest.json", "conflict.json", "conflict_list.json", "verify_cid.json", "federation_facts_page.json",
-    "peer.json", "peer_list.json",
+    "fact_value.json",
+    "assert_request.json",
+    "fact.json",
+    "fact_list.json",
+    "error.json",
+    "discovery.json",
+    "peer_declaration.json",
+    "peer_token_claims.json",
+    "tombstone.json",
+    "tombstone_revocation.json",
+    "manifest.json",
+    "conflict.json",
+    "conflict_list.json",
+    "verify_cid.json",
+    "federation_facts_page.json",
+    "peer.json",
+    "peer_list.json",
 ]
 
 
@@ -62,6 +75,7 @@ INTERPRETATIONS = load(VECTORS / "interpretations.json")
 
 # (1) the two catalogue files validate against their schemas
 
+
 def test_requirements_match_schema():
     assert error_messages("requirements.schema.json", REQUIREMENTS) == []
 
@@ -71,6 +85,7 @@ def test_interpretations_match_schema():
 
 
 # (2) every schema is a valid draft 2020-12 schema
+
 
 @pytest.mark.parametrize("path", all_schema_files(), ids=lambda p: str(p.relative_to(SCHEMAS)))
 def test_schema_is_valid_2020_12(path):
@@ -91,6 +106,7 @@ def test_every_wire_object_has_a_schema():
 
 
 # (3) ids, areas and profiles
+
 
 def area_of(req_id: str) -> str:
     return req_id.split("-")[1]
@@ -148,6 +164,7 @@ def test_interpretations_named_in_summaries_exist():
 
 # (4) interpretation defaults and upstream options
 
+
 @pytest.mark.parametrize("entry", INTERPRETATIONS["interpretations"], ids=lambda e: e["id"])
 def test_interpretation_default_and_upstream_are_options(entry):
     assert entry["default"] in entry["options"]
@@ -203,38 +220,118 @@ VALID = [
     ("fact.json", {**FACT, "value": {"type": "null", "v": None}, "received_from": "x"}),
     ("fact_list.json", {"facts": [FACT], "total": 1, "cursor": None}),
     ("error.json", {"error": "invalid_entity_uri", "detail": "empty authority"}),
-    ("discovery.json", {"version": "0.9", "node_id": "stigmem://a", "node_url": "https://a.example", "auth": "required",
-                        "federation": "disabled", "namespaces": ["memory:", "garden:", "x-"]}),
-    ("discovery.json", {"version": "0.9", "node_id": "stigmem://a", "node_url": "https://a.example", "auth": "none",
-                        "federation": "enabled", "namespaces": ["memory:"], "federation_pubkey": KEY,
-                        "federation_version": "0.8", "federation_endpoints": {
-                            "peers": "/v1/federation/peers", "facts": "/v1/federation/facts", "push": None}}),
-    ("peer_declaration.json", {"node_url": "https://b.example", "node_id": "stigmem://b.example",
-                               "federation_pubkey": KEY, "allowed_scopes": ["public"],
-                               "signed_at": "2026-05-02T00:00:00Z", "declaration_sig": SIG}),
-    ("peer_token_claims.json", {"iss": "stigmem://b", "sub": "stigmem://a", "iat": 1746230400000,
-                                "exp": 1746234000000, "nonce": "0b4a1f5e-8c36-4d8e-9a55-7d1c2f3e4a5b",
-                                "scopes": ["public"]}),
+    (
+        "discovery.json",
+        {
+            "version": "0.9",
+            "node_id": "stigmem://a",
+            "node_url": "https://a.example",
+            "auth": "required",
+            "federation": "disabled",
+            "namespaces": ["memory:", "garden:", "x-"],
+        },
+    ),
+    (
+        "discovery.json",
+        {
+            "version": "0.9",
+            "node_id": "stigmem://a",
+            "node_url": "https://a.example",
+            "auth": "none",
+            "federation": "enabled",
+            "namespaces": ["memory:"],
+            "federation_pubkey": KEY,
+            "federation_version": "0.8",
+            "federation_endpoints": {"peers": "/v1/federation/peers", "facts": "/v1/federation/facts", "push": None},
+        },
+    ),
+    (
+        "peer_declaration.json",
+        {
+            "node_url": "https://b.example",
+            "node_id": "stigmem://b.example",
+            "federation_pubkey": KEY,
+            "allowed_scopes": ["public"],
+            "signed_at": "2026-05-02T00:00:00Z",
+            "declaration_sig": SIG,
+        },
+    ),
+    (
+        "peer_token_claims.json",
+        {
+            "iss": "stigmem://b",
+            "sub": "stigmem://a",
+            "iat": 1746230400000,
+            "exp": 1746234000000,
+            "nonce": "0b4a1f5e-8c36-4d8e-9a55-7d1c2f3e4a5b",
+            "scopes": ["public"],
+        },
+    ),
     ("tombstone.json", TOMBSTONE),
     ("tombstone.json", {**TOMBSTONE, "scope": ["team", "company"], "reason": None}),
-    ("tombstone_revocation.json", {"id": "tombrevoke_" + UUID7, "tombstone_id": "tomb_" + UUID7, "reason": "x",
-                                   "signed_by": "stigmem://testnode/user/admin", "signature": SIG,
-                                   "created_at": "2026-05-03T00:00:00Z"}),
-    ("manifest.json", {"manifest_version": 1, "entity_uri": "stigmem://a.example", "public_key": KEY,
-                       "key_id": "b" * 64, "entities": ["stigmem://a.example"], "rotation_events": [],
-                       "issued_at": "2026-05-01T00:00:00Z", "expires_at": "2026-06-01T00:00:00Z",
-                       "signature": SIG}),
-    ("conflict_list.json", {"conflicts": [{"conflict_id": "stigmem:conflict:1", "fact_a": FACT, "fact_b": FACT,
-                                           "status": "unresolved", "resolved_by": None,
-                                           "detected_at": "2026-05-02T00:00:00Z"}],
-                            "cursor": None, "has_more": False}),
+    (
+        "tombstone_revocation.json",
+        {
+            "id": "tombrevoke_" + UUID7,
+            "tombstone_id": "tomb_" + UUID7,
+            "reason": "x",
+            "signed_by": "stigmem://testnode/user/admin",
+            "signature": SIG,
+            "created_at": "2026-05-03T00:00:00Z",
+        },
+    ),
+    (
+        "manifest.json",
+        {
+            "manifest_version": 1,
+            "entity_uri": "stigmem://a.example",
+            "public_key": KEY,
+            "key_id": "b" * 64,
+            "entities": ["stigmem://a.example"],
+            "rotation_events": [],
+            "issued_at": "2026-05-01T00:00:00Z",
+            "expires_at": "2026-06-01T00:00:00Z",
+            "signature": SIG,
+        },
+    ),
+    (
+        "conflict_list.json",
+        {
+            "conflicts": [
+                {
+                    "conflict_id": "stigmem:conflict:1",
+                    "fact_a": FACT,
+                    "fact_b": FACT,
+                    "status": "unresolved",
+                    "resolved_by": None,
+                    "detected_at": "2026-05-02T00:00:00Z",
+                }
+            ],
+            "cursor": None,
+            "has_more": False,
+        },
+    ),
     ("verify_cid.json", {"cid_valid": True, "computed_cid": FACT["cid"], "stored_cid": FACT["cid"]}),
-    ("verify_cid.json", {"cid_valid": False, "computed_cid": FACT["cid"], "stored_cid": None,
-                         "mismatch_reason": "stored_cid is null"}),
+    (
+        "verify_cid.json",
+        {"cid_valid": False, "computed_cid": FACT["cid"], "stored_cid": None, "mismatch_reason": "stored_cid is null"},
+    ),
     ("federation_facts_page.json", {"facts": [FACT], "cursor": "c1", "has_more": False}),
-    ("peer_list.json", {"peers": [{"peer_id": "p", "node_id": "stigmem://b", "node_url": "https://b.example",
-                                   "status": "active", "allowed_scopes": ["public"],
-                                   "established_at": "2026-05-02T00:00:00Z"}]}),
+    (
+        "peer_list.json",
+        {
+            "peers": [
+                {
+                    "peer_id": "p",
+                    "node_id": "stigmem://b",
+                    "node_url": "https://b.example",
+                    "status": "active",
+                    "allowed_scopes": ["public"],
+                    "established_at": "2026-05-02T00:00:00Z",
+                }
+            ]
+        },
+    ),
 ]
 
 INVALID = [
@@ -248,29 +345,83 @@ INVALID = [
     ("fact_value.json", {"type": "bytes", "v": "AA"}),
     ("fact_value.json", {"type": "string", "v": "x", "interpret_as": "Instruction"}),
     ("assert_request.json", {k: FACT[k] for k in ("entity", "relation", "value", "source")}),
-    ("assert_request.json", {**{k: FACT[k] for k in ("entity", "relation", "value", "source", "scope")},
-                             "confidence": 1.5}),
-    ("assert_request.json", {**{k: FACT[k] for k in ("entity", "relation", "value", "source")},
-                             "scope": "universe"}),
+    (
+        "assert_request.json",
+        {**{k: FACT[k] for k in ("entity", "relation", "value", "source", "scope")}, "confidence": 1.5},
+    ),
+    ("assert_request.json", {**{k: FACT[k] for k in ("entity", "relation", "value", "source")}, "scope": "universe"}),
     ("fact.json", {**FACT, "hlc": "1746230400000.3"}),
     ("fact.json", {**FACT, "cid": "sha256:" + "F" * 64}),
     ("fact.json", {**FACT, "value": {"type": "null"}}),
-    ("discovery.json", {"version": "0.9", "node_id": "stigmem://a", "node_url": "https://a.example", "auth": "none",
-                        "federation": "enabled", "namespaces": []}),
-    ("discovery.json", {"version": "0.9", "node_id": "stigmem://a", "node_url": "https://a.example", "auth": "none",
-                        "federation": "disabled", "namespaces": [], "federation_pubkey": KEY}),
-    ("discovery.json", {"version": "0.9", "node_id": "stigmem://a", "node_url": "https://a.example", "auth": "none",
-                        "federation": {"enabled": True}, "namespaces": []}),
-    ("peer_declaration.json", {"node_url": "https://b.example", "node_id": "stigmem://b.example",
-                               "public_key": KEY, "allowed_scopes": ["public"],
-                               "signed_at": "2026-05-02T00:00:00Z", "signature": SIG}),
-    ("peer_token_claims.json", {"iss": "stigmem://b", "sub": "stigmem://a", "iat": 1746230400,
-                                "exp": 1746234000, "nonce": "0b4a1f5e-8c36-4d8e-9a55-7d1c2f3e4a5b",
-                                "scopes": ["public"]}),
+    (
+        "discovery.json",
+        {
+            "version": "0.9",
+            "node_id": "stigmem://a",
+            "node_url": "https://a.example",
+            "auth": "none",
+            "federation": "enabled",
+            "namespaces": [],
+        },
+    ),
+    (
+        "discovery.json",
+        {
+            "version": "0.9",
+            "node_id": "stigmem://a",
+            "node_url": "https://a.example",
+            "auth": "none",
+            "federation": "disabled",
+            "namespaces": [],
+            "federation_pubkey": KEY,
+        },
+    ),
+    (
+        "discovery.json",
+        {
+            "version": "0.9",
+            "node_id": "stigmem://a",
+            "node_url": "https://a.example",
+            "auth": "none",
+            "federation": {"enabled": True},
+            "namespaces": [],
+        },
+    ),
+    (
+        "peer_declaration.json",
+        {
+            "node_url": "https://b.example",
+            "node_id": "stigmem://b.example",
+            "public_key": KEY,
+            "allowed_scopes": ["public"],
+            "signed_at": "2026-05-02T00:00:00Z",
+            "signature": SIG,
+        },
+    ),
+    (
+        "peer_token_claims.json",
+        {
+            "iss": "stigmem://b",
+            "sub": "stigmem://a",
+            "iat": 1746230400,
+            "exp": 1746234000,
+            "nonce": "0b4a1f5e-8c36-4d8e-9a55-7d1c2f3e4a5b",
+            "scopes": ["public"],
+        },
+    ),
     ("tombstone.json", {**TOMBSTONE, "id": "tomb_0b4a1f5e-8c36-4d8e-9a55-7d1c2f3e4a5b"}),
     ("tombstone.json", {**TOMBSTONE, "scope": "everything"}),
-    ("conflict.json", {"conflict_id": "stigmem:conflict:1", "fact_a": FACT, "fact_b": FACT,
-                       "status": "resolved", "resolved_by": None, "detected_at": "2026-05-02T00:00:00Z"}),
+    (
+        "conflict.json",
+        {
+            "conflict_id": "stigmem:conflict:1",
+            "fact_a": FACT,
+            "fact_b": FACT,
+            "status": "resolved",
+            "resolved_by": None,
+            "detected_at": "2026-05-02T00:00:00Z",
+        },
+    ),
     ("verify_cid.json", {"cid_valid": False, "computed_cid": FACT["cid"], "stored_cid": FACT["cid"]}),
     ("error.json", {"detail": "nonce_already_seen"}),
 ]

@@ -116,7 +116,7 @@ const isPlainObject = (x) => x !== null && typeof x === 'object' && !Array.isArr
 
 const isWellFormed = (s) => s.isWellFormed(); // false for a string holding an unpaired surrogate
 
-// First string (member name or value) anywhere in a JSON value that holds an unpaired surrogate.
+// Whether any string (member name or value) anywhere in a JSON value holds an unpaired surrogate.
 function hasLoneSurrogate(value) {
   const stack = [value];
   while (stack.length > 0) {
@@ -319,7 +319,15 @@ function opJcsCanonicalize(input) {
 // entity_uri.normalize (STG-URI-002..010; S01 Entity Naming Rules)
 
 const ASCII_WS_RUN = /[\t\n\v\f\r ]+/g; // entity_whitespace=ascii-all-segments: [\t\n\v\f\r ] only
-const trimAscii = (s) => s.replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '');
+const isAsciiSpace = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+// A loop rather than /\s+$/-style regexes, which backtrack quadratically on long runs of spaces.
+function trimAscii(s) {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isAsciiSpace(s[start])) start++;
+  while (end > start && isAsciiSpace(s[end - 1])) end--;
+  return s.slice(start, end);
+}
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const UNRESERVED = /^[A-Za-z0-9._~-]$/;
 const FORMAL_PREFIX = /^stigmem:\/\//i; // ASCII case-insensitive
@@ -355,31 +363,46 @@ function normalizeFormal(rest) {
 // Steps 2-4 for a path segment (type or id).
 function normalizeSegment(segment) {
   // Step 2 (STG-URI-003): ASCII whitespace runs become one '-'.
-  let s = segment.replace(ASCII_WS_RUN, '-');
-  // Step 4a (STG-URI-005, entity_percent_encoding=rfc3986): decode the %XX escapes of unreserved
-  // characters, before lowercasing so that a decoded letter is lowercased too.
-  s = s.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex) => {
-    const ch = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(ch) ? ch : escape;
-  });
-  // Step 3 (STG-URI-004): lowercase the whole segment (so context rules such as final sigma apply).
-  s = s.toLowerCase();
-  // Step 4b: keep unreserved characters, '/' and escapes (hex uppercased); encode everything else
-  // as UTF-8 bytes in uppercase hex (a lone '%' becomes %25).
-  let out = '';
+  const s = segment.replace(ASCII_WS_RUN, '-');
+  // Step 4a (STG-URI-005, entity_percent_encoding=rfc3986): one left-to-right pass splits the segment
+  // into text and %XX escapes. Escapes of unreserved characters are decoded into the text (before
+  // lowercasing, so a decoded letter is lowercased too); the other escapes are kept, hex uppercased.
+  // A '%' that did not start an escape in the input stays text (and becomes %25) even if decoding its
+  // neighbours makes it look like one ("%%34%31" -> "%2541"): that keeps the result idempotent.
+  const parts = []; // text, escape, text, escape, ..., text
+  let text = '';
   for (let i = 0; i < s.length; ) {
-    if (s[i] === '%' && /^[0-9a-f]{2}$/.test(s.slice(i + 1, i + 3))) {
-      out += `%${s.slice(i + 1, i + 3).toUpperCase()}`;
+    const hex = s.slice(i + 1, i + 3);
+    if (s[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      const ch = String.fromCharCode(parseInt(hex, 16));
+      if (UNRESERVED.test(ch)) {
+        text += ch;
+      } else {
+        parts.push(text, `%${hex.toUpperCase()}`);
+        text = '';
+      }
       i += 3;
-      continue;
+    } else {
+      text += s[i];
+      i += 1;
     }
-    const ch = String.fromCodePoint(s.codePointAt(i));
+  }
+  parts.push(text);
+  // Step 3 (STG-URI-004): lowercase each run of text as a whole (context rules such as final sigma
+  // apply; a '%' boundary is neither cased nor case-ignorable, so splitting there changes nothing).
+  // Step 4b: keep unreserved characters and '/', percent-encode every other character as its UTF-8
+  // bytes in uppercase hex.
+  return parts.map((part, k) => (k % 2 === 1 ? part : encodeSegmentText(part.toLowerCase()))).join('');
+}
+
+function encodeSegmentText(text) {
+  let out = '';
+  for (const ch of text) {
     if (UNRESERVED.test(ch) || ch === '/') {
       out += ch;
     } else {
       for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     }
-    i += ch.length;
   }
   return out;
 }

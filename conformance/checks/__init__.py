@@ -1,0 +1,19 @@
+"""Black-box checks of a node over HTTP, one module per spec concept, registered by id.
+
+Each check is tagged with requirement ids and a profile, and raises ``CheckFailed`` or ``Skip``; a check that
+returns has passed. Importing this package registers every check.
+"""
+
+from conformance.checks import (  # noqa: F401  (imported for registration)
+    auth,
+    cid,
+    contradictions,
+    discovery,
+    errors,
+    exchanges,
+    expiry,
+    facts,
+    hlc,
+    pagination,
+    scopes,
+)

@@ -1,0 +1,87 @@
+"""API keys, permissions and auth modes (digest section 5.3; Spec-03 Authentication)."""
+
+from __future__ import annotations
+
+import secrets
+
+from conformance.checks.registry import Context, Skip, check, expect, expect_status
+
+
+def _require_auth(ctx: Context) -> None:
+    if not ctx.auth_required:
+        raise Skip("the node runs with auth none")
+
+
+@check("http:unauthenticated_401")
+def unauthenticated_401(ctx: Context) -> None:
+    """Without credentials, reads and writes are 401."""
+    _require_auth(ctx)
+    entity = ctx.unique("auth")
+    expect_status(ctx.target.request("GET", "/v1/facts", key=None, params={"entity": entity}), (401,))
+    ex = ctx.target.request("POST", "/v1/facts", key=None, json_body=ctx.fact(entity))
+    expect_status(ex, (401,))
+    after = ctx.query(entity=entity)
+    expect(after.status == 200 and not (after.json or {}).get("facts"), "an unauthenticated write was stored")
+
+
+@check("http:bad_key_401")
+def bad_key_401(ctx: Context) -> None:
+    """An unknown bearer key is 401, for reads and writes."""
+    _require_auth(ctx)
+    bogus = {"Authorization": f"Bearer {secrets.token_hex(24)}"}
+    expect_status(ctx.target.request("GET", "/v1/facts", key=None, headers=bogus,
+                                     params={"entity": ctx.unique("auth")}), (401,))
+    expect_status(ctx.target.request("POST", "/v1/facts", key=None, headers=bogus,
+                                     json_body=ctx.fact(ctx.unique("auth"))), (401,))
+
+
+@check("http:bearer_auth_accepted")
+def bearer_auth_accepted(ctx: Context) -> None:
+    """A valid key in Authorization: Bearer is accepted."""
+    ctx.need_key("admin")
+    expect_status(ctx.query(entity=ctx.unique("auth")), (200,))
+
+
+@check("http:write_permission_required", needs=("reader_all",))
+def write_permission_required(ctx: Context) -> None:
+    """A key without write permission cannot assert (403) and nothing is stored."""
+    _require_auth(ctx)
+    ctx.need_key("reader_all")
+    entity = ctx.unique("auth")
+    expect_status(ctx.request("POST", "/v1/facts", key="reader_all", json_body=ctx.fact(entity)), (403,))
+    expect(not (ctx.query(entity=entity).json or {}).get("facts"), "a read-only key's write was stored")
+
+
+@check("http:admin_routes_require_admin", needs=("reader_all",))
+def admin_routes_require_admin(ctx: Context) -> None:
+    """Key management needs admin: a read key gets 403."""
+    _require_auth(ctx)
+    ctx.need_key("reader_all")
+    ex = ctx.request("POST", "/v1/auth/keys", key="reader_all",
+                     json_body={"entity_uri": "stigmem://conformance.test/agent/intruder", "permissions": ["admin"],
+                                "allowed_scopes": ["local"]})
+    expect_status(ex, (403,))
+
+
+@check("http:auth_none_mode")
+def auth_none_mode(ctx: Context) -> None:
+    """With auth none (advertised), anonymous callers can read and write."""
+    if ctx.auth_required:
+        raise Skip("the node requires auth")
+    entity = ctx.unique("anon")
+    ex = ctx.target.request("POST", "/v1/facts", key=None, json_body=ctx.fact(entity))
+    expect_status(ex, (201,))
+    expect_status(ctx.target.request("GET", "/v1/facts", key=None, params={"entity": entity}), (200,))
+
+
+@check("http:empty_allowed_scopes_denied", needs=("noscope",))
+def empty_allowed_scopes_denied(ctx: Context) -> None:
+    """A key with no allowed scopes can neither write nor read any fact."""
+    ctx.need_key("noscope")
+    entity = ctx.unique("noscope")
+    ctx.assert_fact(ctx.fact(entity, scope="local"))
+    expect_status(ctx.request("POST", "/v1/facts", key="noscope", json_body=ctx.fact(entity, "x")), (403,))
+    ex = ctx.query(key="noscope", entity=entity)
+    expect(ex.status in (200, 403), f"unexpected {ex.brief()}")
+    if ex.status == 200:
+        expect(not (ex.json or {}).get("facts"), f"a key with no scopes read facts: {ex.brief()}")

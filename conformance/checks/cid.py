@@ -1,0 +1,105 @@
+"""CIDs over HTTP (Spec-21 CIDF; seed Content-addressed fact IDs): recomputed by the suite for every fact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.checks.registry import CheckFailed, Context, check, expect, expect_error, expect_status
+from conformance.oracle import cid as oracle
+
+VALUES: list[dict[str, Any]] = [
+    {"type": "string", "v": "dark mode"}, {"type": "text", "v": "caf\u00e9 \u2603\nline two"},
+    {"type": "number", "v": 42}, {"type": "number", "v": 0.30000000000000004}, {"type": "boolean", "v": False},
+    {"type": "datetime", "v": "2026-05-02T00:00:00Z"}, {"type": "ref", "v": "stigmem://example.org/user/bob"},
+    {"type": "null"},
+]
+
+
+def expected_cid(ctx: Context, body: dict[str, Any], record: dict[str, Any]) -> str:
+    """The CID of ``body`` (already normalized) under the run's cid_preimage option."""
+    option = ctx.interpretations.get("cid_preimage", "jcs-6")
+    full = dict(body)
+    if option == "upstream-0.9.0a12":
+        full["interpret_as"] = body["value"].get("interpret_as", "content")
+    return oracle.cid(full, option)
+
+
+def layer_of_mismatch(ctx: Context, body: dict[str, Any], record: dict[str, Any]) -> str:
+    """Name the first layer where the node departs: normalization, value storage, or canonical bytes/hash."""
+    for key in ("entity", "source", "relation", "scope"):
+        if record.get(key) != body[key]:
+            return f"{key} stored as {record.get(key)!r}, sent {body[key]!r} (normalization layer)"
+    if record.get("value", {}).get("v") != oracle.stored_value(body["value"])["v"]:
+        return f"value stored as {record.get('value')!r} (value layer)"
+    return "fields match, so the canonical bytes or the hash differ (JCS/CID layer)"
+
+
+@check("http:cid_on_assert", requirements=("STG-CID-001", "STG-CID-002", "STG-CID-003"))
+def cid_on_assert(ctx: Context) -> None:
+    """Every asserted fact carries the CID the suite computes from its normalized body, for every value type."""
+    entity = ctx.unique("cid")
+    for n, value in enumerate(VALUES):
+        body = ctx.fact(entity, relation=f"memory:v{n}", confidence=0.5 if n % 2 else 1.0)
+        body["value"] = value
+        record = ctx.assert_fact(body)
+        want = expected_cid(ctx, body, record)
+        if record.get("cid") != want:
+            raise CheckFailed(f"{value['type']} fact: cid {record.get('cid')!r}, expected {want}; "
+                              + layer_of_mismatch(ctx, body, record))
+
+
+@check("http:cid_dual_addressing")
+def cid_dual_addressing(ctx: Context) -> None:
+    """GET /v1/facts/{cid} returns the same record as by id; bad CIDs are 400 cid_malformed, unknown ones 404."""
+    record = ctx.assert_fact(ctx.fact(ctx.unique("cid")))
+    by_cid = ctx.request("GET", f"/v1/facts/{record['cid']}")
+    expect_status(by_cid, (200,))
+    expect((by_cid.json or {}).get("id") == record["id"], f"CID lookup returned {by_cid.brief()}")
+    encoded = ctx.request("GET", f"/v1/facts/{record['cid'].replace(':', '%3A')}")
+    expect_status(encoded, (200,))
+    expect_status(ctx.request("GET", "/v1/facts/sha256:" + "f" * 64), (404,))
+    for bad in ("sha256:" + "F" * 64, "sha256:abc", "sha256:" + "f" * 65):
+        expect_error(ctx.request("GET", f"/v1/facts/{bad}"), (400,), "cid_malformed")
+
+
+@check("http:verify_cid")
+def verify_cid(ctx: Context) -> None:
+    """verify-cid recomputes the CID: cid_valid true, computed_cid == stored_cid == the fact's cid."""
+    record = ctx.assert_fact(ctx.fact(ctx.unique("verify")))
+    ex = ctx.request("POST", f"/v1/facts/{record['id']}/verify-cid")
+    expect_status(ex, (200,))
+    body = ex.json or {}
+    expect(body.get("cid_valid") is True, f"cid_valid is {body.get('cid_valid')!r}")
+    expect(body.get("computed_cid") == body.get("stored_cid") == record["cid"], f"verify-cid said {body}")
+    expect_status(ctx.request("POST", "/v1/facts/00000000-0000-4000-8000-000000000000/verify-cid"), (404,))
+
+
+@check("http:cid_dedup")
+def cid_dedup(ctx: Context) -> None:
+    """Re-asserting an identical body returns the existing record (200, same id) under cid_dedup cidf-200."""
+    body = ctx.fact(ctx.unique("dedup"))
+    first = ctx.assert_fact(body)
+    option = ctx.interpretations.get("cid_dedup", "cidf-200")
+    again = ctx.request("POST", "/v1/facts", json_body=body)
+    if option == "cidf-200":
+        expect_status(again, (200,))
+        expect((again.json or {}).get("id") == first["id"], f"dedup returned another record: {again.brief()}")
+    else:
+        expect_status(again, (201,))
+        expect((again.json or {}).get("id") != first["id"], "append-only node returned the old record")
+    other = ctx.request("POST", "/v1/facts", json_body={**body, "valid_until": "2999-01-01T00:00:00Z"})
+    expect_status(other, (201,))
+    expect((other.json or {}).get("cid") == first["cid"], "valid_until changed the CID")
+
+
+@check("http:cid_backfill_status")
+def cid_backfill_status(ctx: Context) -> None:
+    """The backfill status reports consistent counts and is complete on a node that stamps every CID."""
+    ctx.need_key("admin")
+    ex = ctx.request("GET", "/v1/admin/cid-backfill/status")
+    expect_status(ex, (200,))
+    body = ex.json or {}
+    for key in ("total_facts", "backfilled_facts", "pending_facts", "backfill_complete"):
+        expect(key in body, f"backfill status lacks {key}: {body}")
+    expect(body["total_facts"] == body["backfilled_facts"] + body["pending_facts"], f"inconsistent counts {body}")
+    expect(body["backfill_complete"] == (body["pending_facts"] == 0), f"backfill_complete disagrees {body}")

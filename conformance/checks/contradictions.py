@@ -1,0 +1,168 @@
+"""Contradictions and conflicts over HTTP (Spec-15; digest sections 8.4-8.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.checks.registry import Context, check, expect, expect_error, expect_status, ids
+
+
+def _pair(ctx: Context, conf_b: float = 0.8) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    body = ctx.fact(ctx.unique("conflict"), "CEO", scope="company")
+    a = ctx.assert_fact(body)
+    b = ctx.assert_fact({**body, "value": {"type": "string", "v": "CTO"}, "confidence": conf_b})
+    return body, a, b
+
+
+def _conflicts_about(ctx: Context, fact_ids: set[str], status: str = "unresolved") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(50):
+        params = {"status": status, "limit": "500", **({"cursor": cursor} if cursor else {})}
+        ex = ctx.request("GET", "/v1/conflicts", params=params)
+        expect_status(ex, (200,))
+        body = ex.json or {}
+        for c in body.get("conflicts", []):
+            pair = {(c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id")}
+            if pair <= fact_ids:
+                found.append(c)
+        cursor = body.get("cursor")
+        if not body.get("has_more") or not cursor:
+            break
+    return found
+
+
+@check("http:contradiction_keeps_both")
+def contradiction_keeps_both(ctx: Context) -> None:
+    """Both contradicting facts stay readable by id."""
+    _, a, b = _pair(ctx)
+    for f in (a, b):
+        expect_status(ctx.request("GET", f"/v1/facts/{f['id']}"), (200,))
+
+
+@check("http:conflict_recorded")
+def conflict_recorded(ctx: Context) -> None:
+    """A contradiction records one conflict: between holds both ids, status unresolved, system source."""
+    body, a, b = _pair(ctx)
+    conflicts = _conflicts_about(ctx, {a["id"], b["id"]})
+    expect(len(conflicts) == 1, f"expected exactly one conflict for the pair, found {len(conflicts)}")
+    cid = conflicts[0].get("conflict_id", "")
+    expect(str(cid).startswith("stigmem:conflict:"), f"conflict id {cid!r}")
+    between = ctx.query(entity=cid, relation="stigmem:conflict:between", include_contradicted=True).json or {}
+    facts = between.get("facts", [])
+    expect(len(facts) == 1, f"expected one stigmem:conflict:between fact, got {len(facts)}")
+    expect(sorted(str(facts[0]["value"].get("v", "")).split(" ")) == sorted([a["id"], b["id"]]),
+           f"between value {facts[0]['value']!r}")
+    expect(facts[0].get("source") == "system:stigmem" and facts[0].get("scope") == body["scope"],
+           f"conflict fact source/scope {facts[0].get('source')}/{facts[0].get('scope')}")
+    status = ctx.query(entity=cid, relation="stigmem:conflict:status", include_contradicted=True).json or {}
+    values = [f["value"].get("v") for f in status.get("facts", [])]
+    expect(values == ["unresolved"], f"conflict status facts {values}")
+
+
+@check("http:conflict_list")
+def conflict_list(ctx: Context) -> None:
+    """GET /v1/conflicts?status=unresolved lists the pair with its facts and detected_at."""
+    _, a, b = _pair(ctx)
+    conflicts = _conflicts_about(ctx, {a["id"], b["id"]})
+    expect(len(conflicts) == 1, f"conflict not listed once: {len(conflicts)}")
+    c = conflicts[0]
+    expect(c.get("status") == "unresolved" and c.get("resolved_by") is None and c.get("detected_at"),
+           f"conflict record {c}")
+
+
+@check("http:default_excludes_contradicted")
+def default_excludes_contradicted(ctx: Context) -> None:
+    """A default query leaves out both facts of an unresolved contradiction; total agrees."""
+    body, a, b = _pair(ctx)
+    other = ctx.assert_fact(ctx.fact(body["entity"], "x", relation="memory:other"))
+    ex = ctx.query(entity=body["entity"])
+    got = ids(ex)
+    expect(got == [other["id"]], f"default query returned {got}, expected only {other['id']}")
+    expect((ex.json or {}).get("total") == 1, f"total {(ex.json or {}).get('total')} counts hidden facts")
+
+
+@check("http:include_contradicted")
+def include_contradicted(ctx: Context) -> None:
+    """include_contradicted=true returns both facts flagged contradicted: true; a lone fact is false."""
+    body, a, b = _pair(ctx)
+    lone = ctx.assert_fact(ctx.fact(body["entity"], "x", relation="memory:other"))
+    facts = (ctx.query(entity=body["entity"], include_contradicted=True).json or {}).get("facts", [])
+    flags = {f["id"]: f.get("contradicted") for f in facts}
+    expect(flags.get(a["id"]) is True and flags.get(b["id"]) is True, f"flags {flags}")
+    expect(flags.get(lone["id"]) is False, f"uncontradicted fact flagged {flags.get(lone['id'])!r}")
+    single = ctx.request("GET", f"/v1/facts/{a['id']}").json or {}
+    expect(single.get("contradicted") is True, "single-fact read does not flag the contradiction")
+
+
+@check("http:conflict_resolve")
+def conflict_resolve(ctx: Context) -> None:
+    """Resolving writes a new fact on the triple and marks the conflict resolved; originals unchanged."""
+    body, a, b = _pair(ctx)
+    conflict = _conflicts_about(ctx, {a["id"], b["id"]})[0]
+    ex = ctx.request("POST", f"/v1/conflicts/{conflict['conflict_id']}/resolve",
+                     json_body={"winning_fact_id": a["id"], "resolution_note": "board minutes"})
+    expect_status(ex, (200,))
+    result = ex.json or {}
+    expect(result.get("conflict_status") == "resolved" and result.get("resolution_fact_id"), f"resolve: {result}")
+    resolution = ctx.request("GET", f"/v1/facts/{result['resolution_fact_id']}").json or {}
+    expect(resolution.get("entity") == body["entity"] and resolution.get("relation") == body["relation"]
+           and resolution.get("value") == a["value"], f"resolution fact {resolution}")
+    resolved = _conflicts_about(ctx, {a["id"], b["id"]}, status="resolved")
+    expect(len(resolved) == 1 and resolved[0].get("resolved_by") == result["resolution_fact_id"],
+           f"resolved conflict {resolved}")
+    for f in (a, b):
+        again = ctx.request("GET", f"/v1/facts/{f['id']}").json or {}
+        expect(again.get("value") == f["value"] and again.get("cid") == f["cid"], "an original fact changed")
+
+
+@check("http:resolution_no_new_conflict")
+def resolution_no_new_conflict(ctx: Context) -> None:
+    """The resolution fact starts no new conflict, and the resolved winner is visible by default."""
+    body, a, b = _pair(ctx)
+    conflict = _conflicts_about(ctx, {a["id"], b["id"]})[0]
+    result = ctx.request("POST", f"/v1/conflicts/{conflict['conflict_id']}/resolve",
+                         json_body={"winning_fact_id": a["id"], "resolution_note": "n"}).json or {}
+    rid = result.get("resolution_fact_id", "")
+    expect(not _conflicts_about(ctx, {rid, a["id"], b["id"]} - {None}) , "the resolution created a new conflict")
+    expect(rid in ids(ctx.query(entity=body["entity"])), "the resolution fact is hidden from a default query")
+
+
+@check("http:conflict_resolve_twice_409")
+def conflict_resolve_twice(ctx: Context) -> None:
+    """Resolving a resolved conflict is 409."""
+    _, a, b = _pair(ctx)
+    path = f"/v1/conflicts/{_conflicts_about(ctx, {a['id'], b['id']})[0]['conflict_id']}/resolve"
+    expect_status(ctx.request("POST", path, json_body={"winning_fact_id": a["id"]}), (200,))
+    expect_error(ctx.request("POST", path, json_body={"winning_fact_id": b["id"]}), (409,), None)
+
+
+@check("http:conflict_resolve_bad_winner_422")
+def conflict_resolve_bad_winner(ctx: Context) -> None:
+    """A winner outside the pair, or neither winner nor new value, is 422; the conflict stays unresolved."""
+    _, a, b = _pair(ctx)
+    outsider = ctx.assert_fact(ctx.fact(ctx.unique("outsider")))
+    path = f"/v1/conflicts/{_conflicts_about(ctx, {a['id'], b['id']})[0]['conflict_id']}/resolve"
+    expect_error(ctx.request("POST", path, json_body={"winning_fact_id": outsider["id"]}), (422,), None)
+    expect_error(ctx.request("POST", path, json_body={"winning_fact_id": None}), (422,), None)
+    expect(len(_conflicts_about(ctx, {a["id"], b["id"]})) == 1, "a refused resolution changed the conflict")
+
+
+@check("http:conflict_resolve_unknown_404")
+def conflict_resolve_unknown(ctx: Context) -> None:
+    """Resolving an unknown conflict is 404."""
+    ex = ctx.request("POST", "/v1/conflicts/stigmem:conflict:00000000-0000-4000-8000-000000000000/resolve",
+                     json_body={"winning_fact_id": None, "new_value": {"type": "string", "v": "x"}})
+    expect_status(ex, (404,))
+
+
+@check("http:conflict_list_scope_filtered", needs=("reader_local",))
+def conflict_list_scope_filtered(ctx: Context) -> None:
+    """A key that cannot read a scope does not see that scope's conflicts."""
+    ctx.need_key("reader_local")
+    _, a, b = _pair(ctx)
+    ex = ctx.request("GET", "/v1/conflicts", key="reader_local", params={"status": "unresolved", "limit": "500"})
+    expect_status(ex, (200,))
+    leaked = [c for c in (ex.json or {}).get("conflicts", [])
+              if {(c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id")} & {a["id"], b["id"]}]
+    expect(not leaked, "a local-only key saw a company conflict")

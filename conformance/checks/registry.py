@@ -1,0 +1,131 @@
+"""The check registry and the context every check receives.
+
+A check is a function ``f(ctx)`` registered with ``@check(id, requirements, profile)``. Outcomes: return =
+pass; ``CheckFailed`` = the node is wrong; ``Skip`` = the check cannot run here (its reason is reported, it is
+never a pass); ``NotImplementedByNode`` = the node answered 404/501 on an optional route.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.harness.http_target import Exchange, HttpTarget
+
+
+class CheckFailed(AssertionError):
+    """The node's behaviour contradicts the requirement."""
+
+
+class Skip(Exception):
+    """The check cannot run against this target (missing key, unclaimed profile, ...)."""
+
+
+class NotImplementedByNode(Exception):
+    """The node says it does not implement an optional route."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check; its requirements are its own plus every catalogue entry that names it."""
+
+    id: str
+    requirements: tuple[str, ...]
+    profile: str
+    description: str
+    func: Callable[[Context], None]
+    needs: tuple[str, ...] = ()
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local",
+          needs: Iterable[str] = ()) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+    def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
+        if id in REGISTRY:
+            raise ValueError(f"check {id} registered twice")
+        doc = (func.__doc__ or "").strip().splitlines()
+        REGISTRY[id] = Check(id, tuple(requirements), profile, doc[0] if doc else id, func, tuple(needs))
+        return func
+    return register
+
+
+def add(c: Check) -> None:
+    if c.id in REGISTRY:
+        raise ValueError(f"check {c.id} registered twice")
+    REGISTRY[c.id] = c
+
+
+@dataclass
+class Context:
+    """What a check gets: the target, the keys it holds, the interpretations in force, small helpers."""
+
+    target: HttpTarget
+    interpretations: Mapping[str, str]
+    discovery: dict[str, Any] = field(default_factory=dict)
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+    auth_required: bool = True
+
+    def unique(self, name: str) -> str:
+        """A run-unique formal entity URI, so repeated runs against one node never collide."""
+        return f"stigmem://conformance.test/{name}/r{self.run_id}-{secrets.token_hex(3)}"
+
+    def need_key(self, name: str) -> str:
+        if name not in self.target.keys and not (name == "admin" and not self.auth_required):
+            raise Skip(f"needs the {name!r} key, which this run does not hold")
+        return name
+
+    def request(self, method: str, path: str, *, key: str | None = "admin", **kw: Any) -> Exchange:
+        return self.target.request(method, path, key=key if self.auth_required else None, **kw)
+
+    def assert_fact(self, body: Mapping[str, Any], key: str = "admin", status: Iterable[int] = (201,)) -> dict[str, Any]:
+        ex = self.request("POST", "/v1/facts", key=key, json_body=dict(body))
+        expect_status(ex, status)
+        if not isinstance(ex.json, dict):
+            raise CheckFailed(f"assert answered non-JSON: {ex.brief()}")
+        return ex.json
+
+    def fact(self, entity: str, value: Any = "v", *, relation: str = "memory:role", scope: str = "local",
+             confidence: float = 1.0, vtype: str = "string", **extra: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"entity": entity, "relation": relation,
+                                "value": {"type": vtype, "v": value} if vtype != "null" else {"type": "null"},
+                                "source": "stigmem://conformance.test/agent/suite", "confidence": confidence, "scope": scope}
+        body.update(extra)
+        return body
+
+    def query(self, key: str = "admin", **params: Any) -> Exchange:
+        clean = {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items()}
+        return self.request("GET", "/v1/facts", key=key, params=clean)
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def expect_status(ex: Exchange, statuses: Iterable[int]) -> None:
+    allowed = tuple(statuses)
+    if ex.status not in allowed:
+        raise CheckFailed(f"expected status {'/'.join(map(str, allowed))}, got {ex.brief()}")
+
+
+def expect_error(ex: Exchange, statuses: Iterable[int], code: str | None) -> None:
+    """A refusal with one of ``statuses`` and, when the spec names one, the error ``code``."""
+    expect_status(ex, statuses)
+    if code is not None and ex.code() != code:
+        raise CheckFailed(f"expected error code {code!r}, got {ex.code()!r}: {ex.brief()}")
+
+
+def ids(ex: Exchange) -> list[str]:
+    body = ex.json if isinstance(ex.json, dict) else {}
+    return [f.get("id") for f in body.get("facts", []) if isinstance(f, dict)]
+
+
+def requirements_for(c: Check) -> list[str]:
+    """The check's explicit requirement ids plus the catalogue entries whose ``checks`` name it."""
+    from conformance.catalog.requirements import by_check
+
+    return sorted(set(c.requirements) | set(by_check().get(c.id, ())))
