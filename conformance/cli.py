@@ -42,14 +42,35 @@ def _parser() -> argparse.ArgumentParser:
                      help="validate every adapter message against schemas/adapter/v1")
     vec.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer")
     vec.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
+    run = sub.add_parser("run", help="check a node over HTTP (default: start the embedded reference node)")
+    run.add_argument("--target", help="base URL of the node under test (default: the embedded reference node)")
+    run.add_argument("--admin-key", help="an admin API key (lets the suite create scoped keys)")
+    run.add_argument("--api-key", help="a read/write API key, when no admin key is available")
+    run.add_argument("--profile", action="append", default=[], help="profile to check (repeatable; default core-local)")
+    run.add_argument("--preset", default="default", help="interpretation preset: default or upstream-0.9.0a12")
+    run.add_argument("--interpretation", action="append", default=[], metavar="KEY=OPTION")
+    run.add_argument("--only", "-k", action="append", default=[], metavar="GLOB",
+                     help="run only checks whose id, area or requirement matches (repeatable)")
+    run.add_argument("--report-dir", type=Path, help="write report.json here")
+    run.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
+    run.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
     return parser
 
 
+COLUMNS = (("pass", "pass"), ("fail", "fail"), ("error", "error"), ("unsupported", "unsup"), ("skip", "skip"),
+           ("not-implemented", "n/impl"), ("not-applicable", "n/a"))
+
+
 def _print_table(results: list[CaseResult]) -> None:
-    print(f"{'area':<16}{'pass':>6}{'fail':>6}{'error':>7}{'unsup':>7}{'n/a':>6}")
+    print(f"{'area':<16}" + "".join(f"{label:>8}" for _, label in COLUMNS))
     for area, counts in by_area(results).items():
-        print(f"{area:<16}{counts['pass']:>6}{counts['fail']:>6}{counts['error']:>7}"
-              f"{counts['unsupported']:>7}{counts['not-applicable']:>6}")
+        print(f"{area:<16}" + "".join(f"{counts[key]:>8}" for key, _ in COLUMNS))
+
+
+def _summary_line(kind: str, summary: dict[str, int], duration: float) -> str:
+    parts = [f"{summary['pass']} passed", f"{summary['fail']} failed", f"{summary['error']} errors"]
+    parts += [f"{summary[k]} {k}" for k in ("unsupported", "skip", "not-implemented", "not-applicable") if summary[k]]
+    return f"{kind}: " + ", ".join(parts) + f" in {duration:.2f} s"
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:
@@ -71,9 +92,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
         for r in results:
             if r.outcome in ("fail", "error"):
                 print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
-    print(f"vectors: {summary['pass']} passed, {summary['fail']} failed, {summary['error']} errors, "
-          f"{summary['unsupported']} unsupported, {summary['not-applicable']} not applicable "
-          f"in {duration:.2f} s")
+    print(_summary_line("vectors", summary, duration))
     if args.report_dir:
         report = json_report.build("vectors", {"adapter": args.adapter, "implementation": impl}, active,
                                    args.preset, started, duration, results)
@@ -82,10 +101,60 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     return 1 if summary["fail"] or summary["error"] else 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from conformance.checks.registry import Context
+    from conformance.harness.embedded_node import EmbeddedNode
+    from conformance.harness.http_target import HttpTarget
+    from conformance.http_run import discovery_of, provision_keys, run_checks, select
+
+    active = interpretations.resolve(args.preset, args.interpretation)
+    profiles = args.profile or ["core-local"]
+    checks = select(profiles, args.only)
+    if not checks:
+        raise UsageError(f"no check matches profiles {profiles} and {args.only}")
+    node = None
+    if args.target:
+        url, keys = args.target, {k: v for k, v in (("admin", args.admin_key or args.api_key),) if v}
+    else:
+        node = EmbeddedNode().start()
+        url, keys = node.url, {"admin": node.admin_key}
+    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    clock = time.perf_counter()
+    target = HttpTarget(url, keys, timeout=args.timeout)
+    try:
+        discovery = discovery_of(target)
+        ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none")
+        if "admin" in keys and (args.admin_key or node):
+            problems = provision_keys(target)
+            if problems and not args.quiet:
+                print(f"could not create scoped keys ({'; '.join(sorted(set(problems.values())))}); "
+                      "checks that need them are skipped")
+        results = run_checks(ctx, checks, active)
+    finally:
+        target.close()
+        if node:
+            node.stop()
+    duration = time.perf_counter() - clock
+    summary = summarize(results)
+    if not args.quiet:
+        print(f"target: {url} ({discovery.get('node_id', 'no discovery document')}, version "
+              f"{discovery.get('version', '?')}); profiles: {', '.join(profiles)}")
+        _print_table(results)
+        for r in results:
+            if r.outcome in ("fail", "error"):
+                print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
+    print(_summary_line("checks", summary, duration))
+    if args.report_dir:
+        report = json_report.build("http", {"url": url, "embedded": node is not None, "discovery": discovery},
+                                   active, args.preset, started, duration, results)
+        print(f"report: {json_report.write(report, args.report_dir)}")
+    return 1 if summary["fail"] or summary["error"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"vectors": cmd_vectors}[args.command](args)
+        return {"vectors": cmd_vectors, "run": cmd_run}[args.command](args)
     except AdapterStartFailed as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
         return 3

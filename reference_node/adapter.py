@@ -3,7 +3,7 @@
 Run ``python -m reference_node.adapter``: one JSON request per line on stdin, one JSON response per line on stdout,
 in order; logs go to stderr. Each request's ``interpretations`` pick the options; an option this node does not
 implement is answered ``unsupported``. Every rejection is an ``error`` with the protocol code; input the rules cannot
-even read (a missing field, a wrong type) is answered with the operation's first error code, never a crash.
+even read (a missing field, a wrong type) is answered with that operation's own error code, never a crash.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from reference_node import __version__
 from reference_node.protocol import (
@@ -68,7 +68,7 @@ class Interpretations:
             raise Unsupported(f"interpretation {key}={option} is not implemented")
         return option
 
-    def check(self, *keys: str) -> None:
+    def check(self, keys: tuple[str, ...]) -> None:
         """Answer unsupported when one of ``keys`` names an option this node does not implement."""
         for key in keys:
             self[key]
@@ -82,11 +82,9 @@ class Interpretations:
         )
 
     def fact(self, max_text_bytes: int = values.DEFAULT_MAX_TEXT_BYTES) -> FactOptions:
-        self.check("text_limit")
         return FactOptions(self.uri(), self["value_typing"], max_text_bytes)
 
     def clock(self, inp: Mapping[str, Any] | None = None) -> hlc.ClockRules:
-        self.check("hlc_skew_bounds")
         bounds = inp or {}
         future = _count(bounds.get("max_future_skew_ms", hlc.DEFAULT_MAX_FUTURE_SKEW_MS))
         past = _count(bounds.get("max_past_skew_ms", hlc.DEFAULT_MAX_PAST_SKEW_MS))
@@ -154,7 +152,6 @@ def _seed(inp: Mapping[str, Any]) -> bytes:
 
 
 def _peer_token_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
-    i.check("peer_token_format", "nonce_retention")
     claims = peer_tokens.verify(
         inp["token"],
         inp["issuer_public_key_b64u"],
@@ -169,7 +166,6 @@ def _peer_token_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, 
 
 
 def _values_validate(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
-    i.check("text_limit")
     limit = inp.get("max_text_bytes", values.DEFAULT_MAX_TEXT_BYTES)
     return {"value": values.validate(inp["value"], typing=i["value_typing"], max_text_bytes=limit)}
 
@@ -193,51 +189,72 @@ def _ed25519_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any
 
 
 def _peer_tokens_sign(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
-    i.check("peer_token_format")
     return {"token": peer_tokens.sign(inp["claims"], _seed(inp))}
 
 
 Handler = Callable[[Mapping[str, Any], Interpretations], dict[str, Any]]
 
-# op -> (handler, the code for input the rules cannot even read).
-HANDLERS: dict[str, tuple[Handler, str]] = {
-    "jcs.canonicalize": (
-        lambda inp, i: {"output_hex": jcs.canonicalize(_hex(inp["input_hex"])).hex()},
-        "jcs_invalid_json",
+
+class Op(NamedTuple):
+    handler: Handler
+    code: str  # answered for input the rules cannot even read (a missing field, a wrong type)
+    interpretations: tuple[str, ...]  # the interpretation ids that change this operation's answer
+
+
+_URI = ("entity_percent_encoding", "entity_whitespace", "entity_empty_segments", "informal_uris")
+_FACT = (*_URI, "value_typing", "text_limit")
+_HLC = ("hlc_input", "hlc_counter_overflow")
+
+OPS: dict[str, Op] = {
+    "jcs.canonicalize": Op(
+        lambda inp, i: {"output_hex": jcs.canonicalize(_hex(inp["input_hex"])).hex()}, "jcs_invalid_json", ()
     ),
-    "cid.compute": (lambda inp, i: {"cid": cid.compute(inp["fact"], i["cid_preimage"], i.fact())}, "fact_invalid"),
-    "cid.verify": (_cid_verify, "fact_invalid"),
-    "entity_uri.normalize": (lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri"),
-    "values.validate": (_values_validate, "value_invalid"),
-    "hlc.parse": (_hlc_parse, "hlc_malformed"),
-    "hlc.compare": (
-        lambda inp, i: {"order": hlc.compare(_parse_hlc(inp["a"], i), _parse_hlc(inp["b"], i))},
-        "hlc_malformed",
+    "cid.compute": Op(
+        lambda inp, i: {"cid": cid.compute(inp["fact"], i["cid_preimage"], i.fact())},
+        "fact_invalid",
+        ("cid_preimage", *_FACT),
     ),
-    "hlc.run": (_hlc_run, "hlc_malformed"),
-    "contradictions.evaluate": (_contradictions, "fact_invalid"),
-    "signatures.preimage": (
+    "cid.verify": Op(_cid_verify, "fact_invalid", ("cid_preimage", *_FACT)),
+    "entity_uri.normalize": Op(lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri", _URI),
+    "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
+    "hlc.parse": Op(_hlc_parse, "hlc_malformed", _HLC),
+    "hlc.compare": Op(
+        lambda inp, i: {"order": hlc.compare(_parse_hlc(inp["a"], i), _parse_hlc(inp["b"], i))}, "hlc_malformed", _HLC
+    ),
+    "hlc.run": Op(_hlc_run, "hlc_malformed", (*_HLC, "hlc_receive", "hlc_skew_bounds")),
+    "contradictions.evaluate": Op(
+        _contradictions,
+        "fact_invalid",
+        (*_FACT, "value_equality", "contradiction_rule", "winner_rule", "hlc_input"),
+    ),
+    "signatures.preimage": Op(
         lambda inp, i: {
             "preimage_hex": signatures.preimage(inp["kind"], inp["document"], i["peer_declaration_fields"]).hex()
         },
         "signature_document_invalid",
+        ("peer_declaration_fields",),
     ),
-    "signatures.sign": (
+    "signatures.sign": Op(
         lambda inp, i: {
             "document": signatures.sign(inp["kind"], inp["document"], _seed(inp), i["peer_declaration_fields"])
         },
         "signature_document_invalid",
+        ("peer_declaration_fields",),
     ),
-    "signatures.verify": (_signatures_verify, "signature_document_invalid"),
-    "ed25519.verify": (_ed25519_verify, "signature_invalid"),
-    "peer_tokens.sign": (_peer_tokens_sign, "token_malformed"),
-    "peer_tokens.verify": (_peer_token_verify, "token_malformed"),
+    "signatures.verify": Op(
+        _signatures_verify, "signature_document_invalid", ("peer_declaration_fields", "ed25519_policy")
+    ),
+    "ed25519.verify": Op(_ed25519_verify, "signature_invalid", ("ed25519_policy",)),
+    "peer_tokens.sign": Op(_peer_tokens_sign, "token_malformed", ("peer_token_format",)),
+    "peer_tokens.verify": Op(
+        _peer_token_verify, "token_malformed", ("peer_token_format", "nonce_retention", "ed25519_policy")
+    ),
 }
 
 
 def _hello(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     implementation = {"name": "stigmem-reference-node", "version": __version__, "language": "python"}
-    return {"protocol": 1, "implementation": implementation, "ops": sorted(HANDLERS)}
+    return {"protocol": 1, "implementation": implementation, "ops": sorted(OPS)}
 
 
 def respond(line: bytes | str) -> str:
@@ -249,16 +266,13 @@ def respond(line: bytes | str) -> str:
     if not isinstance(request, dict):
         return json.dumps({"id": None, "error": {"code": "invalid_request", "message": "not a JSON object"}})
     rid, op = request.get("id"), request.get("op")
-    handler: Handler
-    if op == "hello":
-        handler, fallback_code = _hello, "invalid_request"
-    elif isinstance(op, str) and op in HANDLERS:
-        handler, fallback_code = HANDLERS[op]
-    else:
+    operation = Op(_hello, "invalid_request", ()) if op == "hello" else OPS.get(op) if isinstance(op, str) else None
+    if operation is None:
         return json.dumps({"id": rid, "unsupported": f"unknown op {op!r}"})
-    inp = request.get("input")
+    inp, interpretations = request.get("input"), Interpretations(request.get("interpretations"))
     try:
-        result = handler(inp if isinstance(inp, Mapping) else {}, Interpretations(request.get("interpretations")))
+        interpretations.check(operation.interpretations)
+        result = operation.handler(inp if isinstance(inp, Mapping) else {}, interpretations)
         return json.dumps({"id": rid, "result": result}, allow_nan=False)
     except Unsupported as exc:
         return json.dumps({"id": rid, "unsupported": str(exc)})
@@ -268,7 +282,7 @@ def respond(line: bytes | str) -> str:
         if not isinstance(exc, KeyError | TypeError | ValueError):
             traceback.print_exc(file=sys.stderr)
         message = f"input not readable: {type(exc).__name__}: {exc}"
-        return json.dumps({"id": rid, "error": {"code": fallback_code, "message": message}})
+        return json.dumps({"id": rid, "error": {"code": operation.code, "message": message}})
 
 
 def serve(stdin: IO[bytes], stdout: IO[str]) -> None:

@@ -13,7 +13,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     exchanges,
     expiry,
     facts,
-    hlc,
     pagination,
     scopes,
 )

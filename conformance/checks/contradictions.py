@@ -74,7 +74,7 @@ def conflict_list(ctx: Context) -> None:
 @check("http:default_excludes_contradicted")
 def default_excludes_contradicted(ctx: Context) -> None:
     """A default query leaves out both facts of an unresolved contradiction; total agrees."""
-    body, a, b = _pair(ctx)
+    body, _a, _b = _pair(ctx)
     other = ctx.assert_fact(ctx.fact(body["entity"], "x", relation="memory:other"))
     ex = ctx.query(entity=body["entity"])
     got = ids(ex)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ from conformance.checks.registry import Context, check, expect, expect_error, ex
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 HLC = re.compile(r"^\d{13}\.\d{3}$")
+AUTHOR = "stigmem://conformance.test/agent/original-author"
 
 
 def _instant(text: str) -> datetime:
@@ -47,7 +49,7 @@ def assert_stamps(ctx: Context) -> None:
         expect(when.utcoffset() == timedelta(0), f"timestamp {stamp!r} is not UTC")
         expect(when > before, f"timestamp {stamp!r} is the client's or far in the past")
     hlcs = [str(r["hlc"]) for r in records]
-    expect(all(a < b for a, b in zip(hlcs, hlcs[1:], strict=False)), f"HLCs not strictly increasing: {hlcs}")
+    expect(all(a < b for a, b in itertools.pairwise(hlcs)), f"HLCs not strictly increasing: {hlcs}")
 
 
 @check("http:assert_roundtrip")
@@ -145,11 +147,11 @@ def retraction_rows_returned(ctx: Context) -> None:
 @check("http:source_timestamp_preserved")
 def source_timestamp_preserved(ctx: Context) -> None:
     """source and timestamp are returned exactly as stored, on every read."""
-    record = ctx.assert_fact(ctx.fact(ctx.unique("prov"), source="stigmem://conformance.test/agent/original-author"))
+    record = ctx.assert_fact(ctx.fact(ctx.unique("prov"), source=AUTHOR))
     again = ctx.request("GET", f"/v1/facts/{record['id']}").json or {}
     listed = (ctx.query(entity=record["entity"]).json or {}).get("facts", [{}])[0]
     for view in (again, listed):
-        expect(view.get("source") == "stigmem://conformance.test/agent/original-author", f"source became {view.get('source')!r}")
+        expect(view.get("source") == AUTHOR, f"source became {view.get('source')!r}")
         expect(view.get("timestamp") == record.get("timestamp"), "timestamp changed between reads")
 
 

@@ -40,6 +40,7 @@ class Check:
 
 
 REGISTRY: dict[str, Check] = {}
+SUITE_AGENT = "stigmem://conformance.test/agent/suite"
 
 
 def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local",
@@ -81,7 +82,8 @@ class Context:
     def request(self, method: str, path: str, *, key: str | None = "admin", **kw: Any) -> Exchange:
         return self.target.request(method, path, key=key if self.auth_required else None, **kw)
 
-    def assert_fact(self, body: Mapping[str, Any], key: str = "admin", status: Iterable[int] = (201,)) -> dict[str, Any]:
+    def assert_fact(self, body: Mapping[str, Any], key: str = "admin",
+                    status: Iterable[int] = (201,)) -> dict[str, Any]:
         ex = self.request("POST", "/v1/facts", key=key, json_body=dict(body))
         expect_status(ex, status)
         if not isinstance(ex.json, dict):
@@ -92,7 +94,7 @@ class Context:
              confidence: float = 1.0, vtype: str = "string", **extra: Any) -> dict[str, Any]:
         body: dict[str, Any] = {"entity": entity, "relation": relation,
                                 "value": {"type": vtype, "v": value} if vtype != "null" else {"type": "null"},
-                                "source": "stigmem://conformance.test/agent/suite", "confidence": confidence, "scope": scope}
+                                "source": SUITE_AGENT, "confidence": confidence, "scope": scope}
         body.update(extra)
         return body
 

@@ -1,9 +1,11 @@
 """Result records shared by every kind of run.
 
 Outcomes: ``pass``; ``fail`` (the implementation answered wrongly); ``error`` (no usable answer: the
-adapter died, timed out or broke the protocol); ``unsupported`` (the implementation says it does not
-implement the operation or option); ``not-applicable`` (the vector belongs to another interpretation
-option than the one in force). Only ``pass`` counts as passing.
+adapter or node died, timed out or broke the protocol, or the check itself broke); ``unsupported`` (the
+adapter says it does not implement the operation or option); ``skip`` (the check cannot run here, e.g. a
+key the run does not hold; the reason is kept); ``not-implemented`` (the node says so on an optional route);
+``not-applicable`` (the case belongs to another interpretation option than the one in force).
+Only ``pass`` counts as passing.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-OUTCOMES = ("pass", "fail", "error", "unsupported", "not-applicable")
+OUTCOMES = ("pass", "fail", "error", "unsupported", "skip", "not-implemented", "not-applicable")
 
 
 @dataclass

@@ -5,10 +5,9 @@ import hashlib
 import pytest
 
 from reference_node.protocol import cid
-from reference_node.protocol.facts import body
 from reference_node.protocol.entity_uri import NormalizeOptions
 from reference_node.protocol.errors import CidMalformed, CidMismatch, FactInvalid
-from reference_node.protocol.facts import FactOptions
+from reference_node.protocol.facts import FactOptions, body
 
 FACT = {
     "entity": "stigmem://a.example/user/alice",

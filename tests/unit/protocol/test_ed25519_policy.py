@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from reference_node.protocol.ed25519_policy import L, P, SMALL_ORDER_ENCODINGS, verify
+from reference_node.protocol.ed25519_policy import SMALL_ORDER_ENCODINGS, L, P, verify
 from reference_node.protocol.errors import SignatureInvalid
 
 # RFC 8032 §7.1 TEST 1-3: secret key, public key, message, signature.

@@ -1,0 +1,93 @@
+"""Data-driven HTTP exchanges from ``vectors/http/``: each vector becomes one check with the vector's id.
+
+``{u}`` in any string is replaced by a run-unique token. A ``lifecycle`` vector names the first layer that
+breaks: normalization, value storage, canonical bytes, or the CID.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from conformance.catalog.vectors import Vector, load_vectors
+from conformance.checks.registry import Check, CheckFailed, Context, add, expect, expect_error, expect_status
+from conformance.oracle import cid as cid_oracle
+from conformance.oracle import jcs
+
+
+def _fill(value: Any, token: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{u}", token)
+    if isinstance(value, list):
+        return [_fill(v, token) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, token) for k, v in value.items()}
+    return value
+
+
+def _send(ctx: Context, vector: Vector, token: str) -> Any:
+    request = _fill(vector.input["request"], token)
+    content = bytes.fromhex(request["body_hex"]) if "body_hex" in request else None
+    headers = dict(request.get("headers", {}))
+    if content is not None:
+        headers.setdefault("Content-Type", "application/json")
+    return ctx.request(request["method"], request["path"], key=vector.input.get("key"),
+                       json_body=request.get("json"), content=content, params=request.get("params"),
+                       headers=headers)
+
+
+def _lifecycle(vector: Vector, record: dict[str, Any]) -> None:
+    expected = vector.expected
+    for key, want in expected["body"].items():
+        if record.get(key) != want:
+            layer = "normalization" if key in ("entity", "source") else "value storage" if key == "value" else key
+            raise CheckFailed(f"{layer} layer: {key} is {record.get(key)!r}, expected {want!r}")
+    preimage = bytes.fromhex(expected["preimage_hex"])
+    if hashlib.sha256(preimage).hexdigest() != expected["cid"].removeprefix("sha256:"):
+        raise CheckFailed("suite bug: the vector's preimage does not hash to its CID")
+    if record.get("cid") != expected["cid"]:
+        stored = {k: record.get(k) for k in cid_oracle.BODY_FIELDS}
+        mine = jcs.dumps({**stored, "value": cid_oracle.stored_value(stored["value"] or {"type": "null"})})
+        where = "canonical bytes" if mine != preimage else "hash"
+        raise CheckFailed(f"CID layer ({where}): node says {record.get('cid')}, expected {expected['cid']}; "
+                          f"expected preimage {preimage.decode('utf-8')}")
+
+
+def _run(vector: Vector) -> Any:
+    def run(ctx: Context) -> None:
+        if vector.input.get("key") == "admin":
+            ctx.need_key("admin")
+        token = "u" + ctx.run_id + secrets.token_hex(3)
+        ex = _send(ctx, vector, token)
+        expected = _fill(vector.expected, token)
+        if expected["outcome"] == "invalid":
+            expect_error(ex, expected["status"], expected.get("error"))
+            return
+        expect_status(ex, expected["status"])
+        record = ex.json if isinstance(ex.json, dict) else {}
+        if "cid" in expected:
+            _lifecycle(vector, record)
+            return
+        for key, want in expected.get("body", {}).items():
+            expect(record.get(key) == want, f"{key}: expected {want!r}, got {record.get(key)!r}")
+
+    run.__doc__ = vector.description
+    return run
+
+
+def register() -> None:
+    for vector in load_vectors(validate=False):
+        if vector.area == "http" and not vector.retired:
+            add(Check(vector.id, vector.requirements, "core-local", vector.description, _run(vector)))
+            _INTERPRETATIONS[vector.id] = vector.interpretations
+
+
+_INTERPRETATIONS: dict[str, dict[str, str]] = {}
+
+
+def interpretations_of(check_id: str) -> dict[str, str]:
+    return _INTERPRETATIONS.get(check_id, {})
+
+
+register()

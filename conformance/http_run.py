@@ -1,0 +1,104 @@
+"""Running the registered checks against one node: target setup, key provisioning, selection, outcomes.
+
+Keys: the run holds an ``admin`` key (given, or bootstrapped for the embedded node) and, when that key may
+manage keys, provisions scoped keys through ``POST /v1/auth/keys``. A check that needs a key the run does not
+hold is skipped with that reason, never passed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from conformance.catalog.interpretations import applies
+from conformance.checks import exchanges
+from conformance.checks.registry import (
+    REGISTRY,
+    Check,
+    CheckFailed,
+    Context,
+    NotImplementedByNode,
+    Skip,
+    requirements_for,
+)
+from conformance.harness.http_target import HttpTarget, TargetUnreachable
+from conformance.reports.results import CaseResult
+
+SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
+    "reader_local": (["read"], ["local"]),
+    "writer_local": (["read", "write"], ["local"]),
+    "reader_all": (["read"], ["local", "team", "company", "public"]),
+    "noscope": (["read", "write"], []),
+}
+
+
+def provision_keys(target: HttpTarget) -> dict[str, str]:
+    """Create the scoped keys the checks use; returns name -> why it could not be made."""
+    problems: dict[str, str] = {}
+    for name, (permissions, scopes) in SCOPED_KEYS.items():
+        ex = target.request("POST", "/v1/auth/keys", key="admin",
+                            json_body={"entity_uri": f"stigmem://conformance.test/agent/{name}",
+                                       "permissions": permissions, "allowed_scopes": scopes})
+        raw = ex.json.get("key") if isinstance(ex.json, dict) else None
+        if ex.status == 201 and isinstance(raw, str):
+            target.keys[name] = raw
+        else:
+            problems[name] = f"POST /v1/auth/keys answered {ex.status}"
+    return problems
+
+
+def area_of(c: Check) -> str:
+    return c.func.__module__.rsplit(".", 1)[-1] if c.id.startswith("http:") else "exchanges"
+
+
+def select(profiles: Iterable[str], only: Iterable[str] = ()) -> list[Check]:
+    wanted = set(profiles)
+    patterns = list(only)
+    chosen = []
+    for c in REGISTRY.values():
+        if c.profile not in wanted:
+            continue
+        names = (c.id, area_of(c), *requirements_for(c))
+        if patterns and not any(fnmatch.fnmatchcase(n, p) for p in patterns for n in names):
+            continue
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: (area_of(c), c.id))
+
+
+def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
+               progress: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
+    results = []
+    for c in checks:
+        needs_interp = exchanges.interpretations_of(c.id)
+        result = CaseResult(c.id, area_of(c), "http", requirements_for(c), "not-applicable",
+                            interpretations=needs_interp)
+        if applies(needs_interp, active):
+            start = time.perf_counter()
+            try:
+                c.func(ctx)
+                result.outcome = "pass"
+            except CheckFailed as exc:
+                result.outcome, result.message = "fail", str(exc)[:1000]
+            except Skip as exc:
+                result.outcome, result.message = "skip", str(exc)
+            except NotImplementedByNode as exc:
+                result.outcome, result.message = "not-implemented", str(exc)
+            except TargetUnreachable as exc:
+                result.outcome, result.message = "error", f"node unreachable: {exc}"
+            except Exception as exc:  # a suite bug or an unexpected node answer: keep going, report it
+                last = traceback.extract_tb(exc.__traceback__)[-1]
+                result.outcome = "error"
+                result.message = f"{type(exc).__name__}: {exc} (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"
+            result.duration_ms = round((time.perf_counter() - start) * 1000, 1)
+        results.append(result)
+        if progress:
+            progress(result)
+    return results
+
+
+def discovery_of(target: HttpTarget) -> dict[str, Any]:
+    ex = target.request("GET", "/.well-known/stigmem", key=None)
+    return ex.json if ex.status == 200 and isinstance(ex.json, dict) else {}

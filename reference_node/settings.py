@@ -1,0 +1,71 @@
+"""Operator settings of the reference node (digest §5.3, §6.2; docs/http-api.md).
+
+Everything the node reads from its command line lives here, frozen, so the request path never consults the
+environment. Defaults are the contract's: auth required (STG-AUTH-004), 1 MiB bodies, 64 KiB text values
+(interpretation text_limit, STG-VAL-004), federation disabled (STG-HTTP-008).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .protocol.values import DEFAULT_MAX_TEXT_BYTES
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "NAMESPACES",
+    "PROFILES",
+    "PROTOCOL_VERSION",
+    "SPEC_POINTER",
+    "AuthMode",
+    "Settings",
+    "is_loopback",
+]
+
+AuthMode = Literal["required", "none"]
+
+# docs/http-api.md: "request body above the node's limit (1 MiB)".
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# The protocol line the node speaks, advertised in discovery (STG-HTTP-006).
+PROTOCOL_VERSION = "0.9.0a"
+# Spec-16 relation prefixes the node supports (STG-NS-006).
+NAMESPACES = ("stigmem:", "rel:", "memory:", "intent:", "garden:")
+# Conformance profiles the node claims (vectors/requirements.json "profiles").
+PROFILES = ("core-local", "batch")
+SPEC_POINTER = "https://github.com/eidetic-labs/stigmem/blob/main/spec/stigmem-spec-v0.9.0a1.md"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (TM R-25: auth none only on loopback)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one node runs. ``node_url`` None means: derive it from each discovery request."""
+
+    db_path: str
+    auth: AuthMode = "required"
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
+    node_url: str | None = None
+    node_authority: str = "localhost"
+    access_log: bool = False
+    namespaces: tuple[str, ...] = field(default=NAMESPACES)
+
+    def __post_init__(self) -> None:
+        if self.max_body_bytes < 1 or self.max_text_bytes < 1:
+            raise ValueError("size limits must be positive")
+        if self.auth not in ("required", "none"):
+            raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
+
+    @property
+    def auth_required(self) -> bool:
+        return self.auth == "required"
