@@ -37,7 +37,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "hlc_input": ("lenient", "strict"),
     "hlc_skew_bounds": ("ref-defaults",),
     "entity_percent_encoding": ("rfc3986", "none"),
-    "entity_whitespace": ("ascii", "unicode"),
+    "entity_whitespace": ("ascii-all-segments", "unicode-id-only"),
     "entity_empty_segments": ("reject", "accept-as-informal"),
     "informal_uris": ("accept", "reject"),
     "value_typing": ("strict", "lenient"),

@@ -2,11 +2,12 @@
 
 Requirements: STG-URI-002..006, STG-URI-008 (deterministic and idempotent), STG-URI-009 (informal URIs),
 STG-URI-010 (rejection code). Defaults follow vectors/interpretations.json: ``entity_percent_encoding=rfc3986``,
-``entity_whitespace=ascii``, ``entity_empty_segments=reject``, ``informal_uris=accept``; each has its alternative
-as an option. Normalizing on write and on query (STG-URI-001, STG-URI-007) is the caller's job.
+``entity_whitespace=ascii-all-segments``, ``entity_empty_segments=reject``, ``informal_uris=accept``; each has its
+alternative as an option. Normalizing on write and on query (STG-URI-001, STG-URI-007) is the caller's job.
 
-One reading is ours: a percent-decoded unreserved letter is lowercased too (step 3 before step 4 would turn
-``al%49ce`` into ``alIce``, which a second pass changes again, against STG-URI-008).
+Steps 3 and 4 run as one left-to-right pass over each path segment, so a decoded unreserved letter is lowercased
+too (three separate passes would turn ``al%49ce`` into ``alIce``, which a second run changes again, against
+STG-URI-008).
 
 >>> normalize(" stigmem://Company.Example/User/Alice ")
 'stigmem://company.example/user/alice'
@@ -26,7 +27,7 @@ from .jcs import has_lone_surrogate
 __all__ = ["DEFAULT_OPTIONS", "NormalizeOptions", "normalize"]
 
 PercentEncoding = Literal["rfc3986", "none"]
-Whitespace = Literal["ascii", "unicode"]
+Whitespace = Literal["ascii-all-segments", "unicode-id-only"]
 EmptySegments = Literal["reject", "accept-as-informal"]
 InformalUris = Literal["accept", "reject"]
 
@@ -36,7 +37,7 @@ class NormalizeOptions:
     """The interpretation options that change normalization (vectors/interpretations.json)."""
 
     percent_encoding: PercentEncoding = "rfc3986"
-    whitespace: Whitespace = "ascii"
+    whitespace: Whitespace = "ascii-all-segments"
     empty_segments: EmptySegments = "reject"
     informal_uris: InformalUris = "accept"
 
@@ -44,9 +45,10 @@ class NormalizeOptions:
 DEFAULT_OPTIONS = NormalizeOptions()
 
 _FORMAL_PREFIX = "stigmem://"
-# Interpretation entity_whitespace=ascii: ASCII whitespace is [\t\n\v\f\r ].
+# Interpretation entity_whitespace=ascii-all-segments: whitespace is ASCII [\t\n\v\f\r ] only;
+# unicode-id-only uses the regex class \s (Unicode whitespace).
 _ASCII_WHITESPACE = "\t\n\v\f\r "
-_ASCII_RUN = re.compile(r"[\t\n\v\f\r ]+")
+_RUN = {"ascii-all-segments": re.compile(r"[\t\n\v\f\r ]+"), "unicode-id-only": re.compile(r"\s+")}
 # RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # RFC 3986 §2.3: unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~".
@@ -55,13 +57,11 @@ _HEX = frozenset("0123456789ABCDEFabcdef")
 
 
 def _trim(text: str, whitespace: Whitespace) -> str:
-    return text.strip(_ASCII_WHITESPACE) if whitespace == "ascii" else text.strip()
+    return text.strip(_ASCII_WHITESPACE) if whitespace == "ascii-all-segments" else text.strip()
 
 
 def _collapse(text: str, whitespace: Whitespace) -> str:
-    if whitespace == "ascii":
-        return _ASCII_RUN.sub("-", text)
-    return "-".join(text.split())
+    return _RUN[whitespace].sub("-", text)
 
 
 def _percent(segment: str) -> str:
@@ -95,8 +95,11 @@ def _formal(text: str, options: NormalizeOptions) -> str | None:
     """Normalize ``stigmem://authority/type/id``; None sends a malformed one to the informal branch (upstream)."""
     authority, slash1, rest = text[len(_FORMAL_PREFIX) :].partition("/")
     type_, slash2, id_ = rest.partition("/")
+    # STG-URI-002: step 1, each segment is trimmed as well (interpretation entity_whitespace).
+    authority, type_, id_ = (_trim(part, options.whitespace) for part in (authority, type_, id_))
     # STG-URI-003: step 2, internal whitespace runs collapse to one '-' in the path segments.
-    type_ = _collapse(type_, options.whitespace)
+    if options.whitespace == "ascii-all-segments":
+        type_ = _collapse(type_, options.whitespace)
     id_ = _collapse(id_, options.whitespace)
     # STG-URI-006: a formal URI with an empty authority, type or id is rejected (the id may contain '/').
     if not (slash1 and slash2 and authority and type_ and id_):

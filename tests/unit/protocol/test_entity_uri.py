@@ -17,9 +17,10 @@ from reference_node.protocol.errors import InvalidEntityUri
         (" stigmem://Company.Example/User/Alice ", "stigmem://company.example/user/alice"),
         ("stigmem://company.example/Issue/EG-42", "stigmem://company.example/issue/eg-42"),
         ("user:Alice Smith", "user:alice-smith"),
-        # STG-URI-002/003: trim, then whitespace runs collapse in every path segment.
+        # STG-URI-002/003: trim the string and each segment, then whitespace runs collapse in type and id.
         ("\t stigmem://a/Bug Type/x \n\r y\f", "stigmem://a/bug-type/x-y"),
-        ("stigmem://a/t/\vx", "stigmem://a/t/-x"),
+        ("stigmem:// A /\tuser /\vx  y ", "stigmem://a/user/x-y"),
+        ("stigmem://my host/t/x", "stigmem://my host/t/x"),
         # STG-URI-004: the scheme is lowercased too.
         ("STIGMEM://A/B/C", "stigmem://a/b/c"),
         # STG-URI-005: unreserved escapes decode, others get uppercase hex, the rest is encoded.
@@ -31,7 +32,7 @@ from reference_node.protocol.errors import InvalidEntityUri
         ("stigmem://a/t/a?b#c:d@e", "stigmem://a/t/a%3Fb%23c%3Ad%40e"),
         ("stigmem://a/t/50%", "stigmem://a/t/50%25"),
         ("stigmem://a/t/%zz", "stigmem://a/t/%25zz"),
-        # Interpretation entity_whitespace=ascii: U+00A0 is not whitespace, so it is encoded, not collapsed.
+        # Interpretation entity_whitespace=ascii-all-segments: U+00A0 is encoded, not collapsed.
         ("stigmem://a/t/x\u00a0y", "stigmem://a/t/x%C2%A0y"),
         # Interpretation entity_empty_segments=reject: the id may contain '/'.
         ("stigmem://a/t/x/Y", "stigmem://a/t/x/y"),
@@ -48,7 +49,17 @@ def test_normalize(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["stigmem:///user/alice", "stigmem://a//x", "stigmem://a/t/", "stigmem://a/t", "stigmem://a", "Stigmem://"],
+    [
+        "stigmem:///user/alice",
+        "stigmem://a//x",
+        "stigmem://a/t/",
+        "stigmem://a/t",
+        "stigmem://a",
+        "Stigmem://",
+        "stigmem:// /t/x",
+        "stigmem://a/\t/x",
+        "stigmem://a/t/ \n",
+    ],
 )
 def test_rejects_empty_formal_segment(raw):
     with pytest.raises(InvalidEntityUri) as caught:
@@ -73,10 +84,11 @@ def test_percent_encoding_none_keeps_escapes():
     assert normalize("stigmem://a/T/al%69ce Ü", options) == "stigmem://a/t/al%69ce-ü"
 
 
-def test_unicode_whitespace_collapses_nbsp():
-    options = NormalizeOptions(whitespace="unicode")
+def test_unicode_id_only_whitespace():
+    options = NormalizeOptions(whitespace="unicode-id-only", percent_encoding="none")
     assert normalize("\u2003user:a\u00a0\u2009b\u3000", options) == "user:a-b"
     assert normalize("stigmem://a/t/x\u00a0y", options) == "stigmem://a/t/x-y"
+    assert normalize("stigmem://a/\u00a0Bug Type /x", options) == "stigmem://a/bug type/x"
 
 
 def test_empty_segments_accepted_as_informal():
@@ -96,7 +108,10 @@ def test_informal_uris_rejected():
 ALL_OPTIONS = [
     NormalizeOptions(*combo)
     for combo in itertools.product(
-        ("rfc3986", "none"), ("ascii", "unicode"), ("reject", "accept-as-informal"), ("accept", "reject")
+        ("rfc3986", "none"),
+        ("ascii-all-segments", "unicode-id-only"),
+        ("reject", "accept-as-informal"),
+        ("accept", "reject"),
     )
 ]
 uri_text = st.one_of(

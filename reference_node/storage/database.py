@@ -1,0 +1,126 @@
+"""The SQLite database: connection, pragmas, numbered migrations and transactions (Spec-17; digest §19).
+
+One connection, shared under a lock: requests run on one event-loop thread, and a single writer is what SQLite
+allows anyway. WAL mode with ``synchronous=NORMAL`` keeps commits cheap. Migrations are the data files
+``migrations/NNNN_*.sql``, applied in order at start-up, each inside one transaction together with its
+``schema_migrations`` row (applied versions are skipped, never re-run).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Database", "Migration", "MigrationError", "available_migrations"]
+
+_MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
+
+
+class MigrationError(RuntimeError):
+    """The database was written by a newer node, or a migration failed."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: str
+    name: str
+    sql: str
+
+
+def available_migrations() -> list[Migration]:
+    """The packaged migrations, sorted by version (Spec-17: deterministic order)."""
+    folder = resources.files("reference_node.storage").joinpath("migrations")
+    found = []
+    for item in folder.iterdir():
+        match = _MIGRATION_NAME.fullmatch(item.name)
+        if match:
+            found.append(Migration(match.group(1), item.name, item.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda migration: migration.version)
+
+
+class Database:
+    """One SQLite connection with a lock; ``transaction()`` for writes, ``reading()`` for reads."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=512)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self.conn.execute("PRAGMA temp_store=MEMORY")
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: a request never half-writes."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads; holding the lock keeps writes of this node out between statements."""
+        with self._lock:
+            yield self.conn
+
+    def migrate(self, applied_at: str) -> list[str]:
+        """Apply pending migrations; returns the versions applied now (STG: Spec-17 idempotent runner)."""
+        with self._lock:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                "applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+            known = available_migrations()
+            unknown = done - {migration.version for migration in known}
+            if unknown:
+                raise MigrationError(f"database has migrations this node does not know: {sorted(unknown)}")
+            applied = []
+            for migration in known:
+                if migration.version in done:
+                    continue
+                script = (
+                    "BEGIN IMMEDIATE;\n"
+                    + migration.sql
+                    + "\n;INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                    + f"('{migration.version}', '{migration.name}', '{applied_at}');\nCOMMIT;"
+                )
+                try:
+                    self.conn.executescript(script)
+                except sqlite3.Error as exc:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
+                applied.append(migration.version)
+            return applied
+
+    def migrations(self) -> list[dict[str, str]]:
+        with self._lock:
+            rows = self.conn.execute("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+            return [{"version": v, "name": n, "applied_at": a} for v, n, a in rows]
+
+    def state(self, key: str) -> str | None:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM node_state WHERE key = ?", (key,)).fetchone()
+            return None if row is None else str(row[0])
+
+    def set_state_once(self, key: str, value: str) -> str:
+        """Store ``value`` under ``key`` unless a value exists; returns the stored value."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO node_state (key, value) VALUES (?, ?)", (key, value))
+            return str(conn.execute("SELECT value FROM node_state WHERE key = ?", (key,)).fetchone()[0])

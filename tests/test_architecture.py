@@ -1,0 +1,36 @@
+"""Import rules: the suite never imports the reference node; the protocol core does no I/O."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROTOCOL_ALLOWED = {"__future__", "base64", "binascii", "collections", "dataclasses", "datetime", "enum", "functools",
+                    "hashlib", "json", "math", "re", "threading", "typing", "unicodedata", "uuid", "string",
+                    "rfc8785", "cryptography", "reference_node", "itertools", "struct", "decimal", "operator"}
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_conformance_never_imports_reference_node():
+    offenders = [p for p in (ROOT / "conformance").rglob("*.py") if "reference_node" in imports(p)]
+    assert not offenders, offenders
+
+
+def test_protocol_core_is_pure():
+    for path in (ROOT / "reference_node" / "protocol").rglob("*.py"):
+        extra = imports(path) - PROTOCOL_ALLOWED
+        assert not extra, f"{path.name} imports {extra}"
+        text = path.read_text(encoding="utf-8")
+        for banned in ("time.time(", "datetime.now(", "open(", "os.environ", "random."):
+            assert banned not in text, f"{path.name} uses {banned}"
