@@ -49,6 +49,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "peer_declaration_fields": ("a08-jcs", "upstream-0.9.0a12"),
     "peer_token_format": ("jwt-ms",),
     "nonce_retention": ("until-expiry",),
+    "replay_error_code": ("named",),
 }
 
 
@@ -247,7 +248,9 @@ OPS: dict[str, Op] = {
     "ed25519.verify": Op(_ed25519_verify, "signature_invalid", ("ed25519_policy",)),
     "peer_tokens.sign": Op(_peer_tokens_sign, "token_malformed", ("peer_token_format",)),
     "peer_tokens.verify": Op(
-        _peer_token_verify, "token_malformed", ("peer_token_format", "nonce_retention", "ed25519_policy")
+        _peer_token_verify,
+        "token_malformed",
+        ("peer_token_format", "nonce_retention", "replay_error_code", "ed25519_policy"),
     ),
 }
 

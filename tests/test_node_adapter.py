@@ -148,3 +148,17 @@ def test_exits_zero_when_stdin_closes() -> None:
     session = Session()
     assert session.call("hello", {"protocol": 1})["result"]["protocol"] == 1
     assert session.close() == 0
+
+
+def test_full_vector_set_through_the_node_adapter(tmp_path: Path) -> None:
+    """The independent Node.js implementation passes every default vector it supports (findings in REPORT.md)."""
+    require_node()
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "conformance", "vectors", "--quiet", "--validate-protocol",
+                           "--adapter", f"node {ADAPTER_DIR / 'adapter.js'}", "--report-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    report = json.loads((tmp_path / "report.json").read_text())
+    summary = report["summary"]
+    assert summary["fail"] == 0 and summary["error"] == 0, proc.stdout
+    assert summary["pass"] > 450

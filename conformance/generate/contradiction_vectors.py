@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.generate.writer import Case, VectorFile, valid
+from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import contradictions as oracle
 
 E = "stigmem://example.org/user/alice"
@@ -30,6 +30,8 @@ NOTES = {
                  "requirements": "STG-CONF-005"},
     "Tie": {"description": "Equal confidence and HLC.", "effect": "A winner is picked silently.",
             "requirements": "STG-CONF-005"},
+    "InvalidFact": {"description": "A fact in the set is malformed.", "effect": "Garbage takes part in ordering.",
+                    "requirements": "STG-CONF-001"},
     "Upstream": {"description": "Expected value under contradiction_rule upstream.",
                  "effect": "Only informative for nodes using that option.", "requirements": "STG-CONF-001"},
 }
@@ -152,4 +154,17 @@ def files() -> list[VectorFile]:
         result = oracle.evaluate(facts, {}, rule="upstream")
         vf.add(Case(description, ("STG-CONF-001",), {"facts": facts}, valid(**result), ("Upstream",),
                     {"contradiction_rule": "upstream", "winner_rule": "s15"}))
+    bad = [
+        ("Malformed HLC in the set", [f("a", "CEO"), {**f("b", "CTO", ms=1), "hlc": "1.2.3"}], "hlc_malformed",
+         "STG-HLC-013"),
+        ("Entity with an empty authority", [f("a", "CEO", entity="stigmem:///user/alice")], "invalid_entity_uri",
+         "STG-URI-006"),
+        ("Confidence above one", [f("a", "CEO", 1.5)], "fact_invalid", "STG-FACT-001"),
+        ("Unknown value type", [{**f("a", "CEO"), "value": {"type": "bytes", "v": "AA"}}], "value_invalid",
+         "STG-VAL-001"),
+        ("Unknown scope", [f("a", "CEO", scope="universe")], "fact_invalid", "STG-FACT-002"),
+    ]
+    for description, facts, code, req in bad:
+        vf.add(Case(description, (req, "STG-CONF-001"), {"facts": facts}, invalid(code), ("InvalidFact",),
+                    {"entity_empty_segments": "reject"} if code == "invalid_entity_uri" else None))
     return [vf]

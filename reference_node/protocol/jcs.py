@@ -40,29 +40,13 @@ def has_lone_surrogate(text: str) -> bool:
     return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
 
 
-def _has_literal_lone_surrogate(data: bytes) -> bool:
-    try:
-        text = data.decode("utf-8", "surrogatepass")
-    except UnicodeDecodeError:
-        return False
-    for i, ch in enumerate(text):
-        high = 0xD800 <= ord(ch) <= 0xDBFF
-        low = 0xDC00 <= ord(ch) <= 0xDFFF
-        paired_high = high and i + 1 < len(text) and 0xDC00 <= ord(text[i + 1]) <= 0xDFFF
-        paired_low = low and i > 0 and 0xD800 <= ord(text[i - 1]) <= 0xDBFF
-        if (high and not paired_high) or (low and not paired_low):
-            return True
-    return False
-
-
 def parse(data: bytes) -> Any:
     """Parse JSON text bytes strictly; numbers come back as floats (IEEE doubles)."""
-    # STG-JCS-008: input is UTF-8; invalid UTF-8 is rejected (an encoded unpaired surrogate is STG-JCS-006).
+    # STG-JCS-008: input is UTF-8; invalid UTF-8 is rejected. RFC 3629 §3 makes an encoded surrogate
+    # (ED A0 80 ...) ill-formed UTF-8, so it is reported here, before any string exists.
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if _has_literal_lone_surrogate(data):
-            raise JcsLoneSurrogate("JSON text holds an unpaired surrogate encoded as UTF-8") from exc
         raise JcsInvalidUtf8(f"invalid UTF-8 at byte {exc.start}") from exc
     faults: list[JcsError] = []
 

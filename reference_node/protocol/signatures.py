@@ -6,8 +6,12 @@ Requirements: STG-SIG-001 (PeerDeclaration covers every field except ``declarati
 ``ed25519_policy``). A verifier checks document shape, key encoding, signature encoding, then the signature.
 Key lookup (manifests, well-known documents) is the caller's job.
 
->>> doc = sign("manifest", {"entity_uri": "stigmem://a/node/1"}, bytes(32))
->>> verify("manifest", doc, "O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik")
+>>> revocation = {"id": "tombrevoke_1", "tombstone_id": "tomb_1", "reason": "appeal upheld",
+...               "signed_by": "stigmem://a/admin/ops", "created_at": "2026-05-02T00:00:00Z"}
+>>> preimage("tombstone_revocation", revocation)
+b'{"created_at":"2026-05-02T00:00:00Z","id":"tombrevoke_1","signed_by":"stigmem://a/admin/ops","tombstone_id":"tomb_1"}'
+>>> verify("tombstone_revocation", sign("tombstone_revocation", revocation, bytes(32)),
+...        "O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik")
 """
 
 from __future__ import annotations
@@ -33,32 +37,51 @@ DeclarationFields = Literal["a08-jcs", "upstream-0.9.0a12"]
 class KindRule:
     signature_field: str
     left_out: frozenset[str]
+    required: tuple[str, ...]
 
 
-# docs/adapter-protocol.md "Signature kinds": the signature field and the fields left out of the preimage.
+# docs/adapter-protocol.md "Signature kinds": the signature field, the fields left out of the preimage, and
+# the members the document shape requires besides the signature (A08 §6.1, A20 §23.2.1, Spec-04).
 KINDS: dict[str, KindRule] = {
-    "peer_declaration": KindRule("declaration_sig", frozenset({"declaration_sig"})),
-    "tombstone": KindRule("signature", frozenset({"signature", "reason"})),
-    "tombstone_revocation": KindRule("signature", frozenset({"signature", "reason"})),
-    "manifest": KindRule("signature", frozenset({"signature"})),
+    "peer_declaration": KindRule(
+        "declaration_sig",
+        frozenset({"declaration_sig"}),
+        ("node_url", "node_id", "federation_pubkey", "allowed_scopes", "signed_at"),
+    ),
+    "tombstone": KindRule(
+        "signature",
+        frozenset({"signature", "reason"}),
+        ("id", "entity_uri", "scope", "signed_by", "key_id", "created_at", "legal_hold"),
+    ),
+    "tombstone_revocation": KindRule(
+        "signature",
+        frozenset({"signature", "reason"}),
+        ("id", "tombstone_id", "signed_by", "created_at"),
+    ),
+    "manifest": KindRule(
+        "signature",
+        frozenset({"signature"}),
+        ("entity_uri", "entities", "public_key", "key_id", "issued_at", "expires_at"),
+    ),
 }
 # Interpretation peer_declaration_fields=upstream-0.9.0a12: the five fields upstream signs, ASCII-escaped JSON.
 _UPSTREAM_DECLARATION_FIELDS = ("allowed_scopes", "federation_pubkey", "node_id", "node_url", "signed_at")
 
 
 def _checked(kind: object, document: object) -> tuple[KindRule, Mapping[str, Any]]:
-    """Verify order 1: a known kind and a JSON object."""
+    """Verify order 1: a known kind, a JSON object, and every member the kind requires."""
     if not isinstance(kind, str) or kind not in KINDS:
         raise SignatureDocumentInvalid(f"unknown signature kind {kind!r}")
     if not isinstance(document, Mapping):
         raise SignatureDocumentInvalid("a signed document is a JSON object")
-    return KINDS[kind], document
+    rule = KINDS[kind]
+    missing = [name for name in rule.required if name not in document]
+    if missing:
+        raise SignatureDocumentInvalid(f"{kind} lacks {missing}")
+    return rule, document
 
 
 def _upstream_declaration(document: Mapping[str, Any]) -> bytes:
-    missing = [name for name in _UPSTREAM_DECLARATION_FIELDS if name not in document]
-    if missing:
-        raise SignatureDocumentInvalid(f"declaration lacks {missing}")
     signed = {name: document[name] for name in _UPSTREAM_DECLARATION_FIELDS}
     try:
         return json.dumps(signed, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("ascii")

@@ -84,14 +84,27 @@ def test_contradictions_shape():
     }
 
 
+REVOCATION = {
+    "id": "tombrevoke_1",
+    "tombstone_id": "tomb_1",
+    "reason": "appeal upheld",
+    "signed_by": "stigmem://a/admin/ops",
+    "created_at": "2026-05-02T00:00:00Z",
+}
+
+
 def test_signatures_and_tokens():
-    document = {"entity_uri": "stigmem://a/node/1"}
-    signed = call("signatures.sign", {"kind": "manifest", "document": document, "seed_hex": SEED_HEX})["result"]
-    verify = {"kind": "manifest", "document": signed["document"], "public_key_b64u": PUBLIC}
+    document = REVOCATION
+    kind = "tombstone_revocation"
+    signed = call("signatures.sign", {"kind": kind, "document": document, "seed_hex": SEED_HEX})["result"]
+    verify = {"kind": kind, "document": signed["document"], "public_key_b64u": PUBLIC}
     assert call("signatures.verify", verify) == {"id": 1, "result": {}}
     assert call("signatures.verify", {**verify, "public_key_b64u": PUBLIC + "="})["error"]["code"] == "key_malformed"
-    preimage = call("signatures.preimage", {"kind": "manifest", "document": signed["document"]})["result"]
-    assert bytes.fromhex(preimage["preimage_hex"]) == b'{"entity_uri":"stigmem://a/node/1"}'
+    preimage = call("signatures.preimage", {"kind": kind, "document": signed["document"]})["result"]
+    assert bytes.fromhex(preimage["preimage_hex"]) == (
+        b'{"created_at":"2026-05-02T00:00:00Z","id":"tombrevoke_1","signed_by":"stigmem://a/admin/ops",'
+        b'"tombstone_id":"tomb_1"}'
+    )
     claims = {"iss": "x:b", "sub": "x:a", "iat": 0, "exp": 1000, "nonce": "n", "scopes": ["public"]}
     token = call("peer_tokens.sign", {"claims": claims, "seed_hex": SEED_HEX})["result"]["token"]
     assert token == peer_tokens.sign(claims, bytes.fromhex(SEED_HEX))
@@ -131,7 +144,16 @@ def test_irrelevant_interpretations_are_ignored():
         ("hlc.parse", {}, "hlc_malformed"),
         ("cid.compute", {"fact": None}, "fact_invalid"),
         ("jcs.canonicalize", {"input_hex": "zz"}, "jcs_invalid_json"),
-        ("signatures.sign", {"kind": "manifest", "document": {}, "seed_hex": "00"}, "key_malformed"),
+        ("signatures.sign", {"kind": "manifest", "document": {}, "seed_hex": "00"}, "signature_document_invalid"),
+        (
+            "signatures.sign",
+            {
+                "kind": "tombstone_revocation",
+                "document": {"id": "x", "tombstone_id": "y", "reason": "r", "signed_by": "s", "created_at": "c"},
+                "seed_hex": "00",
+            },
+            "key_malformed",
+        ),
         ("contradictions.evaluate", {"facts": 7}, "fact_invalid"),
         ("peer_tokens.verify", {"token": "a.b.c"}, "token_malformed"),
     ],

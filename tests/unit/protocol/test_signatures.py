@@ -31,6 +31,29 @@ TOMBSTONE = {
     "created_at": "2026-05-01T00:00:00Z",
     "legal_hold": False,
 }
+REVOCATION = {
+    "id": "tombrevoke_0190a4e1-0000-7000-8000-000000000000",
+    "tombstone_id": TOMBSTONE["id"],
+    "reason": "appeal upheld",
+    "signed_by": "stigmem://a/admin/ops",
+    "created_at": "2026-05-02T00:00:00Z",
+}
+MANIFEST = {
+    "manifest_version": 1,
+    "entity_uri": "stigmem://node.alice.example",
+    "public_key": PUBLIC,
+    "key_id": hashlib.sha256(base64url.decode(PUBLIC)).hexdigest(),
+    "entities": ["stigmem://node.alice.example"],
+    "rotation_events": [],
+    "issued_at": "2026-05-01T00:00:00Z",
+    "expires_at": "2026-11-01T00:00:00Z",
+}
+DOCUMENTS = {
+    "peer_declaration": DECLARATION,
+    "tombstone": TOMBSTONE,
+    "tombstone_revocation": REVOCATION,
+    "manifest": MANIFEST,
+}
 
 
 def test_peer_declaration_preimage_is_jcs_of_all_but_signature():
@@ -64,15 +87,17 @@ def test_tombstone_preimage_leaves_out_signature_and_reason():
     # STG-SIG-003: key_id is signed; reason and signature are not.
     preimage = json.loads(signatures.preimage("tombstone", {**TOMBSTONE, "signature": "x"}))
     assert set(preimage) == set(TOMBSTONE) - {"reason"}
-    assert "reason" not in json.loads(signatures.preimage("tombstone_revocation", {"reason": "r", "id": "x"}))
-    assert json.loads(signatures.preimage("manifest", {"signature": "s", "reason": "kept"})) == {"reason": "kept"}
+    assert set(json.loads(signatures.preimage("tombstone_revocation", REVOCATION))) == set(REVOCATION) - {"reason"}
+    # STG-SIG-005: a manifest signature covers every other member, unknown ones included.
+    manifest = {**MANIFEST, "signature": "s", "reason": "kept"}
+    assert set(json.loads(signatures.preimage("manifest", manifest))) == set(MANIFEST) | {"reason"}
 
 
 @pytest.mark.parametrize("kind", sorted(signatures.KINDS))
 def test_sign_then_verify(kind):
-    signed = signatures.sign(kind, TOMBSTONE, SEED)
+    signed = signatures.sign(kind, DOCUMENTS[kind], SEED)
     field = signatures.KINDS[kind].signature_field
-    expected = Ed25519PrivateKey.from_private_bytes(SEED).sign(signatures.preimage(kind, TOMBSTONE))
+    expected = Ed25519PrivateKey.from_private_bytes(SEED).sign(signatures.preimage(kind, DOCUMENTS[kind]))
     assert base64url.decode(signed[field]) == expected
     signatures.verify(kind, signed, PUBLIC)
 
@@ -109,7 +134,7 @@ def test_verify_rejections(change, key, error):
 
 
 def test_signature_with_padding_or_whitespace_is_malformed():
-    signed = signatures.sign("manifest", {"a": 1}, SEED)
+    signed = signatures.sign("manifest", MANIFEST, SEED)
     for bad in (signed["signature"] + "==", " " + signed["signature"], signed["signature"][:-1]):
         with pytest.raises(SignatureMalformed):
             signatures.verify("manifest", {**signed, "signature": bad}, PUBLIC)
@@ -118,11 +143,15 @@ def test_signature_with_padding_or_whitespace_is_malformed():
 @pytest.mark.parametrize(
     ("kind", "document"),
     [
-        ("receipt", {"a": 1}),
+        ("receipt", {**MANIFEST, "signature": "x"}),
         ("manifest", ["a"]),
-        ("manifest", {"a": float("nan"), "signature": "x"}),
-        ("manifest", {"a": "\ud800", "signature": "x"}),
-        ("manifest", {"a": 1}),
+        ("manifest", {**MANIFEST, "a": float("nan"), "signature": "x"}),
+        ("manifest", {**MANIFEST, "a": "\ud800", "signature": "x"}),
+        ("manifest", MANIFEST),
+        ("manifest", {**{k: v for k, v in MANIFEST.items() if k != "entities"}, "signature": "x"}),
+        ("peer_declaration", {**{k: v for k, v in DECLARATION.items() if k != "node_id"}, "declaration_sig": "x"}),
+        ("tombstone", {**{k: v for k, v in TOMBSTONE.items() if k != "key_id"}, "signature": "x"}),
+        ("tombstone_revocation", {**{k: v for k, v in REVOCATION.items() if k != "tombstone_id"}, "signature": "x"}),
     ],
 )
 def test_rejects_invalid_document(kind, document):
@@ -130,6 +159,8 @@ def test_rejects_invalid_document(kind, document):
         signatures.verify(kind, document, "not even a key")
 
 
-def test_sign_rejects_bad_seed():
+def test_sign_rejects_bad_seed_and_incomplete_document():
     with pytest.raises(KeyMalformed):
-        signatures.sign("manifest", {}, bytes(31))
+        signatures.sign("manifest", MANIFEST, bytes(31))
+    with pytest.raises(SignatureDocumentInvalid):
+        signatures.sign("tombstone", {"id": "tomb_x"}, SEED)

@@ -1,0 +1,77 @@
+"""Markdown renderings: the vector inventory and the implementation matrix of REPORT.md."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from conformance.catalog.requirements import catalogue
+from conformance.catalog.vectors import load_vectors
+
+
+def vector_inventory() -> str:
+    """Vectors per file: positive (valid), negative (invalid), acceptable, and option-specific ones."""
+    rows: dict[str, Counter[str]] = {}
+    for v in load_vectors(validate=False):
+        counts = rows.setdefault(v.file, Counter())
+        counts[v.expected["outcome"]] += 1
+        counts["total"] += 1
+        if v.interpretations:
+            counts["tagged"] += 1
+    lines = ["| file | vectors | positive | negative | depend on an interpretation |", "|---|---:|---:|---:|---:|"]
+    total: Counter[str] = Counter()
+    for name, c in sorted(rows.items()):
+        total.update(c)
+        lines.append(f"| `{name}` | {c['total']} | {c['valid']} | {c['invalid']} | {c['tagged']} |")
+    lines.append(f"| **all** | **{total['total']}** | {total['valid']} | {total['invalid']} | {total['tagged']} |")
+    return "\n".join(lines)
+
+
+def catalogue_summary() -> str:
+    """Requirements per level and how many have a vector or a named check."""
+    covered = {r for v in load_vectors(validate=False) for r in v.requirements}
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in catalogue()["requirements"]:
+        how = "vector" if r["id"] in covered else "check" if any(
+            not c.startswith("untestable:") for c in r.get("checks", ())) else "untestable" if r.get(
+            "checks") else "none"
+        counts[(r["level"], how)] += 1
+    lines = ["| level | total | by a vector | by a named check only | untestable | uncovered |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for level in ("MUST", "SHOULD", "MAY"):
+        row = [counts[(level, k)] for k in ("vector", "check", "untestable", "none")]
+        lines.append(f"| {level} | {sum(row)} | " + " | ".join(map(str, row)) + " |")
+    return "\n".join(lines)
+
+
+def area_matrix(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """Pass counts per area (rows) and implementation (columns): 'passed/run (failed)'."""
+    areas = sorted({a for _, rep in reports for a in rep["areas"]})
+    head = "| area | " + " | ".join(name for name, _ in reports) + " |"
+    lines = [head, "|---|" + "---:|" * len(reports)]
+    for area in areas:
+        cells = []
+        for _, rep in reports:
+            c = rep["areas"].get(area)
+            if not c:
+                cells.append("-")
+                continue
+            run = c["pass"] + c["fail"] + c["error"]
+            extra = [f"{c[k]} {k}" for k in ("fail", "error", "unsupported", "skip", "not-implemented") if c.get(k)]
+            cells.append(f"{c['pass']}/{run}" + (f" ({', '.join(extra)})" if extra else ""))
+        lines.append(f"| {area} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def failures(name: str, report: Mapping[str, Any], limit: int = 200) -> str:
+    rows = [r for r in report["results"] if r["outcome"] in ("fail", "error")]
+    if not rows:
+        return f"No failures for {name}."
+    lines = ["| case | requirements | outcome | first difference |", "|---|---|---|---|"]
+    for r in rows[:limit]:
+        message = r.get("message", "").replace("|", "\\|").replace("\n", " ")[:200]
+        lines.append(f"| `{r['id']}` | {' '.join(r['requirements'])} | {r['outcome']} | {message} |")
+    if len(rows) > limit:
+        lines.append(f"| ... | | | {len(rows) - limit} more in the report file |")
+    return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""SQL over the facts table: insert with its CID alias, lookups, dedup, triple siblings and paged queries.
+
+STG-CID-010 (fact and alias in one transaction, the caller's), STG-CID-008 (lookup by id or CID; the earliest fact
+of a CID), STG-CID-011 (dedup, interpretation cid_dedup), STG-QRY-004..008 (conjunctive filters, newest first by
+``(hlc, id)``), STG-EXP-001/004 (expired iff ``now >= valid_until``), STG-HTTP-011/013 (keyset cursor, ``total``
+after every filter). Statements are fixed strings, so sqlite3's statement cache keeps them prepared.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
+
+__all__ = ["FactQuery", "by_cid", "by_id", "count", "duplicate", "insert", "max_hlc", "page", "siblings"]
+
+_CONTRADICTED = "EXISTS (SELECT 1 FROM open_conflict_facts o WHERE o.fact_id = f.id)"
+
+_INSERT = (
+    "INSERT INTO facts (id, entity, relation, value_type, value_v, interpret_as, source, timestamp, timestamp_us, "
+    "hlc, confidence, scope, valid_until, valid_until_us, garden_id, cid, origin) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_ALIAS = "INSERT INTO fact_cid_aliases (fact_id, cid, created_at) VALUES (?, ?, ?)"
+_BY_ID = f"SELECT {COLUMNS}, {_CONTRADICTED} FROM facts f WHERE f.id = ?"
+_BY_CID = (
+    f"SELECT {COLUMNS}, {_CONTRADICTED} FROM fact_cid_aliases a JOIN facts f ON f.id = a.fact_id "
+    "WHERE a.cid = ? ORDER BY f.seq LIMIT 1"
+)
+_DUPLICATE = (
+    f"SELECT {COLUMNS} FROM facts f WHERE f.cid = ? AND f.valid_until IS ? AND f.garden_id IS ? "
+    "AND f.interpret_as IS ? ORDER BY f.seq LIMIT 1"
+)
+_SIBLINGS = (
+    "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
+    "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.confidence > 0 "
+    "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.seq"
+)
+
+
+@dataclass(frozen=True)
+class FactQuery:
+    """The filters of GET /v1/facts, already validated and normalized; ``scopes`` None means every scope."""
+
+    now_us: int
+    entity: str | None = None
+    relation: str | None = None
+    source: str | None = None
+    scopes: tuple[str, ...] | None = None
+    min_confidence: float | None = None
+    after_us: int | None = None
+    include_contradicted: bool = False
+    include_expired: bool = False
+
+
+def insert(conn: sqlite3.Connection, fact: NewFact, stamp: Stamp) -> FactRow:
+    """Insert the fact and its CID alias (STG-CID-010); returns the row as a SELECT would."""
+    body = fact.body
+    interpret_as = body.value.get("interpret_as")
+    value_v = dump_v(body.value["v"])
+    confidence = float(body.confidence)
+    conn.execute(
+        _INSERT,
+        (
+            stamp.id,
+            body.entity,
+            body.relation,
+            body.value["type"],
+            value_v,
+            interpret_as,
+            body.source,
+            stamp.timestamp,
+            stamp.timestamp_us,
+            stamp.hlc,
+            confidence,
+            body.scope,
+            fact.valid_until,
+            fact.valid_until_us,
+            fact.garden_id,
+            fact.cid,
+            fact.origin,
+        ),
+    )
+    conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))
+    return (
+        stamp.id,
+        body.entity,
+        body.relation,
+        body.value["type"],
+        value_v,
+        interpret_as,
+        body.source,
+        stamp.timestamp,
+        stamp.hlc,
+        confidence,
+        body.scope,
+        fact.valid_until,
+        fact.cid,
+    )
+
+
+def by_id(conn: sqlite3.Connection, fact_id: str) -> FactRow | None:
+    """The row of a fact id, with its contradicted flag last."""
+    row: FactRow | None = conn.execute(_BY_ID, (fact_id,)).fetchone()
+    return row
+
+
+def by_cid(conn: sqlite3.Connection, cid: str) -> FactRow | None:
+    """The earliest fact carrying ``cid``, resolved through the alias index (CIDF dual addressing)."""
+    row: FactRow | None = conn.execute(_BY_CID, (cid,)).fetchone()
+    return row
+
+
+def duplicate(conn: sqlite3.Connection, fact: NewFact) -> FactRow | None:
+    """An existing fact with the same CID, valid_until, garden_id and interpret_as (cid_dedup = cidf-200)."""
+    row: FactRow | None = conn.execute(
+        _DUPLICATE, (fact.cid, fact.valid_until, fact.garden_id, fact.body.value.get("interpret_as"))
+    ).fetchone()
+    return row
+
+
+def siblings(conn: sqlite3.Connection, entity: str, relation: str, scope: str, now_us: int) -> list[FactRow]:
+    """Live facts of a triple with confidence above 0: ``(id, value_type, value_v, confidence, hlc)``."""
+    return conn.execute(_SIBLINGS, (entity, relation, scope, now_us)).fetchall()
+
+
+def max_hlc(conn: sqlite3.Connection) -> str | None:
+    """The highest HLC ever stored: the clock's persisted high-water mark (STG-HLC-012)."""
+    row = conn.execute("SELECT MAX(hlc) FROM facts").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def _where(query: FactQuery) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, wanted in (("entity", query.entity), ("relation", query.relation), ("source", query.source)):
+        if wanted is not None:
+            clauses.append(f"f.{column} = ?")
+            params.append(wanted)
+    if query.scopes is not None:
+        clauses.append(f"f.scope IN ({', '.join('?' * len(query.scopes))})")
+        params.extend(query.scopes)
+    if query.min_confidence is not None:
+        clauses.append("f.confidence >= ?")
+        params.append(query.min_confidence)
+    if query.after_us is not None:
+        clauses.append("f.timestamp_us > ?")
+        params.append(query.after_us)
+    if not query.include_expired:
+        # STG-EXP-004: visible iff valid_until > now (interpretation expiry_boundary = exclusive).
+        clauses.append("(f.valid_until_us IS NULL OR f.valid_until_us > ?)")
+        params.append(query.now_us)
+    if not query.include_contradicted:
+        # STG-QRY-008: facts in an unresolved contradiction are left out (interpretation default_query).
+        clauses.append(f"NOT {_CONTRADICTED}")
+    return clauses, params
+
+
+def page(conn: sqlite3.Connection, query: FactQuery, after: tuple[str, str] | None, limit: int) -> Sequence[FactRow]:
+    """Up to ``limit`` rows newest first by (hlc, id), strictly after the cursor position ``after``."""
+    clauses, params = _where(query)
+    if after is not None:
+        clauses.append("(f.hlc, f.id) < (?, ?)")
+        params.extend(after)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"SELECT {COLUMNS}, {_CONTRADICTED} FROM facts f{where} ORDER BY f.hlc DESC, f.id DESC LIMIT ?"
+    return conn.execute(sql, (*params, limit)).fetchall()
+
+
+def count(conn: sqlite3.Connection, query: FactQuery) -> int:
+    """STG-HTTP-013: the number of facts matching every filter (cursor ignored)."""
+    clauses, params = _where(query)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return int(conn.execute(f"SELECT COUNT(*) FROM facts f{where}", params).fetchone()[0])

@@ -1,0 +1,96 @@
+"""Fact rows: what the node writes, how a row reads back as a wire record, and its recomputed CID.
+
+The record shape is docs/http-api.md "Fact records" (STG-QRY-002): entity and source normalized, ``value`` the
+stored ``{"type", "v"}`` (plus ``interpret_as`` when sent), ``valid_until`` echoed as sent (STG-EXP-009), and
+``contradicted`` on reads. ``computed_cid`` recomputes a stored row's CID with the protocol core (STG-CID-009).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..protocol import cid as cid_rules
+from ..protocol.errors import ProtocolError
+from ..protocol.facts import FactBody
+
+__all__ = ["COLUMNS", "FactRow", "NewFact", "Stamp", "computed_cid", "dump_v", "record"]
+
+# The column list every fact SELECT uses, in FactRow order.
+COLUMNS = (
+    "f.id, f.entity, f.relation, f.value_type, f.value_v, f.interpret_as, f.source, f.timestamp, f.hlc, "
+    "f.confidence, f.scope, f.valid_until, f.cid"
+)
+# FactRow positions.
+ID, ENTITY, RELATION, VALUE_TYPE, VALUE_V, INTERPRET_AS, SOURCE, TIMESTAMP, HLC, CONFIDENCE, SCOPE = range(11)
+VALID_UNTIL, CID = 11, 12
+
+FactRow = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class NewFact:
+    """A validated assertion: the CID-bearing body, its CID, and the fields beside the body."""
+
+    body: FactBody
+    cid: str
+    valid_until: str | None = None
+    valid_until_us: int | None = None
+    garden_id: str | None = None
+    origin: str = "client"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The node-stamped fields of one new fact (STG-FACT-004)."""
+
+    id: str
+    timestamp: str
+    timestamp_us: int
+    hlc: str
+
+
+def dump_v(v: Any) -> str:
+    """The stored JSON text of a value's ``v`` (never coerced)."""
+    return json.dumps(v, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def record(row: FactRow, contradicted: object = None) -> dict[str, Any]:
+    """The wire record of a stored row; ``contradicted`` None leaves the flag out (write responses)."""
+    value: dict[str, Any] = {"type": row[VALUE_TYPE], "v": json.loads(row[VALUE_V])}
+    if row[INTERPRET_AS] is not None:
+        value["interpret_as"] = row[INTERPRET_AS]
+    out = {
+        "id": row[ID],
+        "entity": row[ENTITY],
+        "relation": row[RELATION],
+        "value": value,
+        "source": row[SOURCE],
+        "timestamp": row[TIMESTAMP],
+        "hlc": row[HLC],
+        "confidence": row[CONFIDENCE],
+        "scope": row[SCOPE],
+        "valid_until": row[VALID_UNTIL],
+        "cid": row[CID],
+    }
+    if contradicted is not None:
+        out["contradicted"] = bool(contradicted)
+    return out
+
+
+def computed_cid(row: FactRow) -> str | None:
+    """The CID the stored body hashes to (interpretation cid_preimage, jcs-6); None if the row is unreadable."""
+    try:
+        body = FactBody(
+            row[ENTITY],
+            row[RELATION],
+            {"type": row[VALUE_TYPE], "v": json.loads(row[VALUE_V])},
+            row[SOURCE],
+            row[CONFIDENCE],
+            row[SCOPE],
+        )
+        return "sha256:" + hashlib.sha256(cid_rules.preimage(body)).hexdigest()
+    except (ProtocolError, ValueError, TypeError, KeyError):
+        return None
