@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conformance import __version__
 from conformance.catalog import interpretations
-from conformance.catalog.vectors import load_vectors
+from conformance.catalog.vectors import adapter_vectors
 from conformance.errors import AdapterStartFailed, ConformanceError, SuiteDataError, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
 from conformance.reports import json_report
@@ -75,7 +75,7 @@ def _summary_line(kind: str, summary: dict[str, int], duration: float) -> str:
 
 def cmd_vectors(args: argparse.Namespace) -> int:
     active = interpretations.resolve(args.preset, args.interpretation)
-    vectors = select([v for v in load_vectors() if v.area != "http"], args.only)
+    vectors = select(adapter_vectors(), args.only)
     if not vectors:
         raise UsageError(f"no vector matches {args.only}")
     started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -106,7 +106,7 @@ def _hex(value: object) -> bytes:
 
 
 def _parse_hlc(text: object, i: Interpretations) -> hlc.Hlc:
-    return hlc.parse(text, strict=i["hlc_input"] == "strict", overflow=i["hlc_counter_overflow"])
+    return hlc.parse(text, strict=i["hlc_input"] == "strict")
 
 
 def _hlc_parse(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
@@ -204,7 +204,7 @@ class Op(NamedTuple):
 
 _URI = ("entity_percent_encoding", "entity_whitespace", "entity_empty_segments", "informal_uris")
 _FACT = (*_URI, "value_typing", "text_limit")
-_HLC = ("hlc_input", "hlc_counter_overflow")
+_HLC = ("hlc_input",)
 
 OPS: dict[str, Op] = {
     "jcs.canonicalize": Op(
@@ -222,7 +222,7 @@ OPS: dict[str, Op] = {
     "hlc.compare": Op(
         lambda inp, i: {"order": hlc.compare(_parse_hlc(inp["a"], i), _parse_hlc(inp["b"], i))}, "hlc_malformed", _HLC
     ),
-    "hlc.run": Op(_hlc_run, "hlc_malformed", (*_HLC, "hlc_receive", "hlc_skew_bounds")),
+    "hlc.run": Op(_hlc_run, "hlc_malformed", (*_HLC, "hlc_counter_overflow", "hlc_receive", "hlc_skew_bounds")),
     "contradictions.evaluate": Op(
         _contradictions,
         "fact_invalid",

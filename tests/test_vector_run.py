@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conformance.catalog.interpretations import resolve
-from conformance.catalog.vectors import load_vectors
+from conformance.catalog.vectors import adapter_vectors
 from conformance.cli import main
 from conformance.harness.stdio_adapter import Answer, StdioAdapter
 from conformance.vector_run import json_equal, judge, run
@@ -45,7 +45,7 @@ def test_judge_outcomes():
 def test_every_vector_can_fail():
     """Under the two miniatures, each applicable vector fails at least once (none is unfailable)."""
     active = resolve()
-    vectors = load_vectors()
+    vectors = adapter_vectors()
     failed: set[str] = set()
     for mode in ("always-result", "always-error"):
         with StdioAdapter(fake(mode)) as adapter:

@@ -34,6 +34,11 @@ class Vector:
         return self.op.split(".", 1)[0]
 
 
+def adapter_vectors(root: Path | None = None) -> list[Vector]:
+    """The vectors an adapter answers (everything but the HTTP exchanges under ``vectors/http/``)."""
+    return [v for v in load_vectors(root) if v.area != "http"]
+
+
 def vector_paths(root: Path | None = None) -> list[Path]:
     root = root or vectors_dir()
     return sorted(p for p in root.glob("*/*.json") if p.name not in CATALOGUE_FILES)

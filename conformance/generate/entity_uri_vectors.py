@@ -132,6 +132,8 @@ CASES: list[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], dict[s
      ("STG-URI-005", "STG-URI-008"), PCT),
     ("Encoded percent sign stays encoded", f"{A}/t/%2541", f"{A}/t/%2541", ("Percent", "Idempotent"),
      ("STG-URI-005", "STG-URI-008"), PCT),
+    ("Uppercase non-ASCII letter is lowercased before encoding", f"{A}/user/JOS\u00c9", f"{A}/user/jos%C3%A9",
+     ("Percent", "Case"), ("STG-URI-004", "STG-URI-005"), PCT),
 ]
 
 

@@ -70,9 +70,9 @@ class ClockRules:
     max_past_skew_ms: int = DEFAULT_MAX_PAST_SKEW_MS
 
 
-def parse(text: object, *, strict: bool = False, overflow: Overflow = "carry") -> Hlc:
-    """Read an HLC string: 13 digits, '.', and 3 digits (1-3 unless ``strict``; more under ``widen``)."""
-    counter_digits = ("3," if strict else "1,") + ("" if overflow == "widen" else "3")
+def parse(text: object, *, strict: bool = False) -> Hlc:
+    """Read an HLC string: 13 digits, '.', and a 3-digit counter (1 to 3 digits unless ``strict``, ``hlc_input``)."""
+    counter_digits = "3" if strict else "1,3"
     # STG-HLC-013: wrong digit counts, signs, whitespace or a missing counter are malformed.
     if not isinstance(text, str) or not re.fullmatch(rf"\d{{13}}\.\d{{{counter_digits}}}", text, re.ASCII):
         raise HlcMalformed(f"not a 13-digit wall, '.', and a counter: {text!r}")
@@ -97,7 +97,7 @@ def _bucket(wall_ms: int, counter: int, overflow: Overflow) -> Hlc:
     if counter > _COUNTER_MAX and overflow == "carry":
         wall_ms, counter = wall_ms + 1, 0
     result = Hlc(wall_ms, counter)
-    format_hlc(result)
+    format_hlc(result)  # STG-HLC-001: the result must fit the 13-digit wall (raises past year 2286)
     return result
 
 
@@ -162,7 +162,7 @@ def run(
             if isinstance(event, Tick):
                 last = tick(last, event.now_ms, overflow=r.overflow)
             else:
-                remote = parse(event.remote, strict=r.strict_input, overflow=r.overflow)
+                remote = parse(event.remote, strict=r.strict_input)
                 last = receive(last, event.now_ms, remote, r)
             outputs.append(last)
         except ProtocolError as error:

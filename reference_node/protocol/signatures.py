@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -42,28 +43,30 @@ class KindRule:
 
 # docs/adapter-protocol.md "Signature kinds": the signature field, the fields left out of the preimage, and
 # the members the document shape requires besides the signature (A08 §6.1, A20 §23.2.1, Spec-04).
-KINDS: dict[str, KindRule] = {
-    "peer_declaration": KindRule(
-        "declaration_sig",
-        frozenset({"declaration_sig"}),
-        ("node_url", "node_id", "federation_pubkey", "allowed_scopes", "signed_at"),
-    ),
-    "tombstone": KindRule(
-        "signature",
-        frozenset({"signature", "reason"}),
-        ("id", "entity_uri", "scope", "signed_by", "key_id", "created_at", "legal_hold"),
-    ),
-    "tombstone_revocation": KindRule(
-        "signature",
-        frozenset({"signature", "reason"}),
-        ("id", "tombstone_id", "signed_by", "created_at"),
-    ),
-    "manifest": KindRule(
-        "signature",
-        frozenset({"signature"}),
-        ("entity_uri", "entities", "public_key", "key_id", "issued_at", "expires_at"),
-    ),
-}
+KINDS: Mapping[str, KindRule] = MappingProxyType(
+    {
+        "peer_declaration": KindRule(
+            "declaration_sig",
+            frozenset({"declaration_sig"}),
+            ("node_url", "node_id", "federation_pubkey", "allowed_scopes", "signed_at"),
+        ),
+        "tombstone": KindRule(
+            "signature",
+            frozenset({"signature", "reason"}),
+            ("id", "entity_uri", "scope", "signed_by", "key_id", "created_at", "legal_hold"),
+        ),
+        "tombstone_revocation": KindRule(
+            "signature",
+            frozenset({"signature", "reason"}),
+            ("id", "tombstone_id", "signed_by", "created_at"),
+        ),
+        "manifest": KindRule(
+            "signature",
+            frozenset({"signature"}),
+            ("entity_uri", "entities", "public_key", "key_id", "issued_at", "expires_at"),
+        ),
+    }
+)
 # Interpretation peer_declaration_fields=upstream-0.9.0a12: the five fields upstream signs, ASCII-escaped JSON.
 _UPSTREAM_DECLARATION_FIELDS = ("allowed_scopes", "federation_pubkey", "node_id", "node_url", "signed_at")
 

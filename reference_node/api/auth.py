@@ -1,0 +1,76 @@
+"""Who is calling: bearer API keys, permissions and allowed scopes (Spec-02; A08 §3.5; digest §5.2-§5.3).
+
+STG-AUTH-001 (``Authorization: Bearer <key>``), STG-AUTH-004/005 (401 with ``WWW-Authenticate: Bearer`` for a
+missing, unknown, revoked or malformed key), STG-AUTH-007 (``--auth none``: an anonymous caller with every
+permission and scope; the header is then ignored), STG-AUTH-008/010 (403 ``forbidden`` without the permission),
+STG-SCOPE-001..006 (allowed_scopes: writes refused, ``scope=`` queries refused, global queries filtered).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from ..protocol.facts import SCOPES
+from ..settings import Settings
+from ..storage import Store
+from .errors import ApiError
+
+__all__ = ["ANONYMOUS", "PERMISSIONS", "Identity", "caller"]
+
+# The permissions a key can hold (A08 §3.5; the node does not federate, so no "federate").
+PERMISSIONS = ("read", "write", "admin")
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The caller: the entity that becomes provenance, what it may do, and which scopes it may touch."""
+
+    entity_uri: str
+    permissions: frozenset[str]
+    scopes: tuple[str, ...]
+    key_id: str | None = None
+
+    @property
+    def scope_filter(self) -> tuple[str, ...] | None:
+        """None when every scope is allowed (no SQL filter needed), else the allowed scopes."""
+        return None if set(self.scopes) >= set(SCOPES) else self.scopes
+
+    @property
+    def owner(self) -> str:
+        """Who idempotency records belong to (ADR-006: keys are scoped per API key)."""
+        return self.key_id or "anonymous"
+
+    def may_use(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+ANONYMOUS = Identity("anon:trusted", frozenset(PERMISSIONS), SCOPES)
+
+
+def _authenticate(request: Request) -> Identity:
+    settings: Settings = request.app.state.settings
+    if not settings.auth_required:
+        return ANONYMOUS
+    header = request.headers.get("authorization")
+    if header is None:
+        raise ApiError("unauthorized", "Authorization: Bearer <key> is required", _CHALLENGE)
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError("unauthorized", "the Authorization header must be 'Bearer <key>'", _CHALLENGE)
+    store: Store = request.app.state.store
+    key = store.key_for(token)
+    if key is None:
+        raise ApiError("unauthorized", "unknown or revoked API key", _CHALLENGE)
+    return Identity(key.entity_uri, frozenset(key.permissions), key.allowed_scopes, key.id)
+
+
+def caller(request: Request, permission: str) -> Identity:
+    """The authenticated caller, who must hold ``permission`` (read, write or admin)."""
+    identity = _authenticate(request)
+    if permission not in identity.permissions:
+        raise ApiError("forbidden", f"this key lacks the {permission} permission")
+    return identity

@@ -1,0 +1,120 @@
+"""The one error table: every refusal the node makes, as a status and a stable code (docs/http-api.md "Errors").
+
+STG-HTTP-002 (interpretation error_envelope): the body is ``{"error": code, "detail": message}`` plus any extra
+members (``failed_at_index`` ...). STG-HTTP-003: client input never yields a 5xx; only a genuine bug does, through
+the last-resort handler, which logs it and answers 500 ``internal_error`` as JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..protocol import errors as protocol
+from ..storage.errors import StoreError
+
+__all__ = ["STATUS", "ApiError", "from_protocol", "handlers"]
+
+log = logging.getLogger("reference_node")
+
+STATUS: dict[str, int] = {
+    "unauthorized": 401,
+    "forbidden": 403,
+    "scope_forbidden": 403,
+    "reserved_namespace": 403,
+    "malformed_json": 400,
+    "invalid_body": 422,
+    "invalid_confidence": 422,
+    "invalid_scope": 422,
+    "value_invalid": 422,
+    "invalid_entity_uri": 400,
+    "value_too_large": 413,
+    "body_too_large": 413,
+    "invalid_parameter": 400,
+    "invalid_cursor": 400,
+    "cid_malformed": 400,
+    "fact_not_found": 404,
+    "conflict_not_found": 404,
+    "key_not_found": 404,
+    "garden_not_found": 404,
+    "conflict_already_resolved": 409,
+    "idempotency_key_reused": 409,
+    "invalid_resolution": 422,
+    "batch_failed": 422,
+    "time_travel_plugin_not_loaded": 501,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "cid_mismatch": 500,
+    "internal_error": 500,
+}
+
+
+class ApiError(Exception):
+    """A refusal with a code from ``STATUS``; ``extra`` members join the error body."""
+
+    def __init__(self, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.status = STATUS[code]
+        self.detail = detail
+        self.headers = headers
+        self.extra = extra
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": self.code, "detail": self.detail, **self.extra}, self.status, self.headers)
+
+
+def from_protocol(error: protocol.ProtocolError) -> ApiError:
+    """Map a protocol-core rejection to its HTTP code (FactInvalid by the requirement it enforces)."""
+    if isinstance(error, protocol.FactInvalid):
+        code = {"STG-FACT-001": "invalid_confidence", "STG-FACT-002": "invalid_scope"}.get(
+            error.requirement, "invalid_body"
+        )
+    elif isinstance(error, protocol.JcsError):
+        code = "malformed_json"
+    else:
+        code = error.code if error.code in STATUS else "invalid_body"
+    return ApiError(code, str(error))
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ApiError):
+        return exc.response()
+    if isinstance(exc, StoreError):
+        if STATUS.get(exc.code, 500) >= 500:
+            log.error("refused %s %s: %s", request.method, request.url.path, exc.detail)
+        return ApiError(exc.code if exc.code in STATUS else "internal_error", exc.detail, **exc.extra).response()
+    if isinstance(exc, protocol.ProtocolError):
+        return from_protocol(exc).response()
+    return await _internal(request, exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 405:
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        return ApiError("method_not_allowed", f"{request.method} is not allowed on {request.url.path}", headers).response()
+    if status == 404:
+        return ApiError("not_found", f"no route {request.url.path}").response()
+    return JSONResponse({"error": "http_error", "detail": str(getattr(exc, "detail", ""))}, status)
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    """The last resort: a bug, logged with its traceback and answered as JSON."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return ApiError("internal_error", "the node hit an internal error; it has been logged").response()
+
+
+def handlers() -> dict[Any, Any]:
+    """Starlette exception handlers: the error table for ours, JSON for routing errors and bugs."""
+    return {
+        ApiError: _api_error,
+        StoreError: _api_error,
+        protocol.ProtocolError: _api_error,
+        HTTPException: _http_error,
+        Exception: _internal,
+    }

@@ -1,0 +1,131 @@
+"""Fact routes: assert, query, read by id or CID, verify a CID, batch assert (Spec-03; CIDF; ADR-006).
+
+STG-QRY-001 (201 with the record; 200 with the existing record on a dedup hit, STG-CID-011), STG-QRY-003 and
+STG-HTTP-011/013 (``{facts, total, cursor}``), STG-QRY-011 and STG-CID-006/008 (dual addressing: 400
+``cid_malformed``, 404 ``fact_not_found``), STG-SCOPE-004 (another scope's fact is 404), STG-CID-009
+(verify-cid ignores any body), STG-BATCH-001/002/004/010/011 (interpretation batch_assert = adr-006).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..protocol import cid as cid_rules
+from ..protocol.errors import CidMalformed
+from ..settings import Settings
+from ..storage import Store
+from .auth import caller
+from .bodies import assertion, members, read_json, text
+from .errors import ApiError
+from .params import encode_cursor, fact_params
+
+__all__ = ["assert_fact", "batch_assert", "get_fact", "query_facts", "verify_cid"]
+
+# ADR-006: STIGMEM_BATCH_MAX_FACTS = 50.
+MAX_BATCH_FACTS = 50
+_BATCH_MEMBERS = frozenset({"facts", "atomic", "idempotency_key"})
+# The seed's fact-as-entity form (stigmem:fact:<uuid>) names the same fact as its bare id.
+_FACT_ENTITY_PREFIX = "stigmem:fact:"
+
+
+def _state(request: Request) -> tuple[Settings, Store]:
+    return request.app.state.settings, request.app.state.store
+
+
+def _reference(raw: str) -> str:
+    """A path's fact id or CID; a ``sha256:`` value must be well formed (STG-CID-006)."""
+    if raw[:7].lower() == "sha256:":
+        try:
+            return cid_rules.check_syntax(raw)
+        except CidMalformed as exc:
+            raise ApiError("cid_malformed", str(exc)) from exc
+    return raw.removeprefix(_FACT_ENTITY_PREFIX)
+
+
+async def assert_fact(request: Request) -> Response:
+    """POST /v1/facts."""
+    identity = caller(request, "write")
+    settings, store = _state(request)
+    fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)
+    [(written, created)] = store.assert_facts([fact])
+    return JSONResponse(written, 201 if created else 200)
+
+
+async def query_facts(request: Request) -> Response:
+    """GET /v1/facts."""
+    identity = caller(request, "read")
+    _, store = _state(request)
+    params = fact_params(request.query_params, identity, store.now_us())
+    found, total, following = store.query(params.query, params.after, params.limit)
+    cursor = None if following is None else encode_cursor("f1", *following)
+    return JSONResponse({"facts": found, "total": total, "cursor": cursor})
+
+
+async def get_fact(request: Request) -> Response:
+    """GET /v1/facts/{id_or_cid}."""
+    identity = caller(request, "read")
+    _, store = _state(request)
+    ref = _reference(request.path_params["id_or_cid"])
+    found = store.fact(ref, identity.scope_filter if identity.scopes else ())
+    if found is None:
+        raise ApiError("fact_not_found", f"no readable fact {ref}")
+    return JSONResponse(found)
+
+
+async def verify_cid(request: Request) -> Response:
+    """POST /v1/facts/{id}/verify-cid (any request body is ignored, interpretation H-6)."""
+    identity = caller(request, "read")
+    _, store = _state(request)
+    ref = _reference(request.path_params["id_or_cid"])
+    answer = store.verify_cid(ref, identity.scope_filter if identity.scopes else ())
+    if answer is None:
+        raise ApiError("fact_not_found", f"no readable fact {ref}")
+    return JSONResponse(answer)
+
+
+def _failed(index: int, reason: str, detail: str) -> ApiError:
+    """STG-BATCH-002: 422 batch_failed, naming the first failing item; nothing was written."""
+    return ApiError("batch_failed", detail, failed_at_index=index, reason=reason, facts_written=0)
+
+
+async def batch_assert(request: Request) -> Response:
+    """POST /v1/facts:batch: all or nothing, at most 50 facts, optional idempotency key."""
+    identity = caller(request, "write")
+    settings, store = _state(request)
+    body = members(await read_json(request, settings.max_body_bytes), _BATCH_MEMBERS, "the batch body")
+    items = body.get("facts")
+    if not isinstance(items, list):
+        raise ApiError("invalid_body", "facts must be an array of assert bodies")
+    atomic = body.get("atomic", True)
+    if not isinstance(atomic, bool):
+        raise ApiError("invalid_body", "atomic must be a boolean")
+    key = _idempotency_key(body.get("idempotency_key"), request.headers.get("idempotency-key"))
+    if len(items) > MAX_BATCH_FACTS:
+        raise _failed(MAX_BATCH_FACTS, "batch_too_large", f"a batch holds at most {MAX_BATCH_FACTS} facts")
+    facts = []
+    for index, item in enumerate(items):
+        try:
+            facts.append(assertion(item, identity, settings.max_text_bytes))
+        except ApiError as exc:
+            raise _failed(index, exc.code, exc.detail) from exc
+    digest = _request_digest({"facts": items, "atomic": atomic})
+    return JSONResponse(store.assert_batch(identity.owner, key, digest, facts))
+
+
+def _idempotency_key(in_body: Any, in_header: str | None) -> str | None:
+    if in_body is not None:
+        in_body = text(in_body, "idempotency_key")
+        if in_header is not None and in_header != in_body:
+            raise ApiError("invalid_body", "idempotency_key and the Idempotency-Key header differ")
+        return str(in_body)
+    return in_header or None
+
+
+def _request_digest(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()

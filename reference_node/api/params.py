@@ -1,0 +1,197 @@
+"""Query parameters and cursors of the list routes (docs/http-api.md "Queries"; digest §6.4, §7.2).
+
+STG-QRY-004..006 and STG-QRY-010: ``entity``/``source`` normalized (400 ``invalid_entity_uri``), ``scope`` one of
+four (400) and inside the key's scopes (403, interpretation scope_query_outside_key), ``min_confidence`` in [0, 1],
+``after`` an RFC 3339 instant, flags ``true``/``false``, ``limit`` 1..500 (default 50); anything else is 400
+``invalid_parameter`` (STG-HTTP-012). X3: ``as_of`` fails closed with 501 (STG-TT-001). Cursors are base64url of
+the last row's sort key, parsed strictly; one the node could not have issued is 400 ``invalid_cursor``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from dataclasses import dataclass
+
+from starlette.datastructures import QueryParams
+
+from ..clock import instant_us
+from ..protocol.entity_uri import normalize
+from ..protocol.errors import InvalidEntityUri
+from ..protocol.facts import SCOPES
+from ..storage import FactQuery
+from .auth import Identity
+from .errors import ApiError
+
+__all__ = ["ConflictParams", "FactParams", "conflict_params", "encode_cursor", "fact_params"]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
+_LIMIT = re.compile(r"\d{1,6}", re.ASCII)
+_HLC = re.compile(r"\d{13}\.\d{3}", re.ASCII)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
+_SEQ = re.compile(r"[1-9]\d{0,18}", re.ASCII)
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
+# A '+' in a query string arrives as a space; an RFC 3339 offset is the only place one can stand.
+_SPACE_OFFSET = re.compile(r"(.*\d) (\d{2}:\d{2})")
+
+
+@dataclass(frozen=True)
+class FactParams:
+    query: FactQuery
+    after: tuple[str, str] | None
+    limit: int
+
+
+@dataclass(frozen=True)
+class ConflictParams:
+    status: str | None
+    before_seq: int | None
+    limit: int
+
+
+def _bad(name: str, why: str) -> ApiError:
+    return ApiError("invalid_parameter", f"{name}: {why}")
+
+
+def _one(params: QueryParams, name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise _bad(name, "given more than once")
+    return values[0] if values else None
+
+
+def _flag(params: QueryParams, name: str) -> bool:
+    raw = _one(params, name)
+    if raw is None:
+        return False
+    if raw not in ("true", "false"):
+        raise _bad(name, "must be true or false")
+    return raw == "true"
+
+
+def _limit(params: QueryParams) -> int:
+    raw = _one(params, "limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
+        raise _bad("limit", f"must be an integer from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def _uri(params: QueryParams, name: str) -> str | None:
+    raw = _one(params, name)
+    if raw is None:
+        return None
+    try:
+        return normalize(raw)
+    except InvalidEntityUri as exc:
+        raise ApiError("invalid_entity_uri", f"{name}: {exc}") from exc
+
+
+def _confidence(params: QueryParams) -> float | None:
+    raw = _one(params, "min_confidence")
+    if raw is None:
+        return None
+    value = float(raw) if _NUMBER.fullmatch(raw) else math.nan
+    if not 0 <= value <= 1:
+        raise _bad("min_confidence", "must be a number from 0 to 1")
+    return value
+
+
+def _after(params: QueryParams) -> int | None:
+    raw = _one(params, "after")
+    if raw is None:
+        return None
+    repaired = _SPACE_OFFSET.sub(r"\1+\2", raw)
+    us = instant_us(repaired)
+    if us is None:
+        raise _bad("after", "must be an RFC 3339 date-time")
+    return us
+
+
+def _decode(cursor: str) -> list[str]:
+    if not _BASE64URL.fullmatch(cursor) or len(cursor) % 4 == 1:
+        raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        text = raw.decode("ascii")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ApiError("invalid_cursor", "this cursor was not issued by this node") from exc
+    if encode_cursor(text) != cursor:
+        raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+    return text.split("|")
+
+
+def encode_cursor(*parts: str) -> str:
+    return base64.urlsafe_b64encode("|".join(parts).encode("ascii")).decode("ascii").rstrip("=")
+
+
+def _fact_cursor(params: QueryParams) -> tuple[str, str] | None:
+    raw = _one(params, "cursor")
+    if not raw:
+        return None
+    parts = _decode(raw)
+    if len(parts) != 3 or parts[0] != "f1" or not _HLC.fullmatch(parts[1]) or not _UUID.fullmatch(parts[2]):
+        raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+    return parts[1], parts[2]
+
+
+def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
+    scope = _one(params, "scope")
+    if scope is not None and scope not in SCOPES:
+        raise _bad("scope", f"must be one of {', '.join(SCOPES)}")
+    if scope is not None:
+        if not identity.may_use(scope):
+            raise ApiError("scope_forbidden", f"this key may not read scope {scope}")
+        return (scope,)
+    if not identity.scopes:
+        # STG-SCOPE-006: a key with no allowed scope has no access at all.
+        raise ApiError("scope_forbidden", "this key may not read any scope")
+    return identity.scope_filter
+
+
+def fact_params(params: QueryParams, identity: Identity, now_us: int) -> FactParams:
+    """The validated filters of GET /v1/facts; 400s first, then the 403 for a forbidden scope."""
+    if "as_of" in params:
+        raise ApiError("time_travel_plugin_not_loaded", "as_of needs the time-travel plugin, which is not loaded")
+    if "garden_id" in params:
+        raise ApiError("garden_not_found", "this node has no Memory Gardens (the gardens profile is not enabled)")
+    entity, source = _uri(params, "entity"), _uri(params, "source")
+    relation = _one(params, "relation")
+    limit, after = _limit(params), _fact_cursor(params)
+    min_confidence, after_us = _confidence(params), _after(params)
+    include_contradicted = _flag(params, "include_contradicted")
+    include_expired = _flag(params, "include_expired")
+    query = FactQuery(
+        now_us=now_us,
+        entity=entity,
+        relation=relation,
+        source=source,
+        scopes=_scopes(params, identity),
+        min_confidence=min_confidence,
+        after_us=after_us,
+        include_contradicted=include_contradicted,
+        include_expired=include_expired,
+    )
+    return FactParams(query, after, limit)
+
+
+def conflict_params(params: QueryParams) -> ConflictParams:
+    """``status`` (unresolved/resolved, absent = both), ``cursor`` and ``limit`` of GET /v1/conflicts."""
+    status = _one(params, "status")
+    if status is not None and status not in ("unresolved", "resolved"):
+        raise _bad("status", "must be unresolved or resolved")
+    limit = _limit(params)
+    raw = _one(params, "cursor")
+    before = None
+    if raw:
+        parts = _decode(raw)
+        if len(parts) != 2 or parts[0] != "c1" or not _SEQ.fullmatch(parts[1]):
+            raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+        before = int(parts[1])
+    return ConflictParams(status, before, limit)

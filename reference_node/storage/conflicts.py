@@ -1,0 +1,86 @@
+"""SQL over the conflicts index (Spec-15 §Conflict Entities; A08 §5.9-§5.10; digest §8.6-§8.7).
+
+The ``stigmem:conflict:*`` facts are the record (STG-CONF-004); the ``conflicts`` row indexes one pair and follows
+its latest status, and ``open_conflict_facts`` lists the facts of unresolved conflicts, which is what the
+``contradicted`` flag of reads means (STG-CONF-011). STG-SCOPE-007: listings are filtered by the caller's scopes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+__all__ = ["ConflictRow", "counts", "get", "insert", "mark_resolved", "page"]
+
+_COLUMNS = "seq, conflict_id, fact_a, fact_b, scope, detected_at, status, resolved_by"
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    seq: int
+    conflict_id: str
+    fact_a: str
+    fact_b: str
+    scope: str
+    detected_at: str
+    status: str
+    resolved_by: str | None
+
+
+def insert(
+    conn: sqlite3.Connection, conflict_id: str, fact_a: str, fact_b: str, scope: str, detected_at: str
+) -> None:
+    """Index a new unresolved conflict and mark both facts contradicted."""
+    conn.execute(
+        "INSERT INTO conflicts (conflict_id, fact_a, fact_b, scope, detected_at) VALUES (?, ?, ?, ?, ?)",
+        (conflict_id, fact_a, fact_b, scope, detected_at),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO open_conflict_facts (fact_id, conflict_id) VALUES (?, ?)",
+        ((fact_a, conflict_id), (fact_b, conflict_id)),
+    )
+
+
+def get(conn: sqlite3.Connection, conflict_id: str) -> ConflictRow | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM conflicts WHERE conflict_id = ?", (conflict_id,)).fetchone()
+    return None if row is None else ConflictRow(*row)
+
+
+def mark_resolved(conn: sqlite3.Connection, conflict_id: str, resolution_fact_id: str) -> bool:
+    """Set the status to resolved; False when it already was (the caller answers 409)."""
+    changed = conn.execute(
+        "UPDATE conflicts SET status = 'resolved', resolved_by = ? WHERE conflict_id = ? AND status = 'unresolved'",
+        (resolution_fact_id, conflict_id),
+    ).rowcount
+    conn.execute("DELETE FROM open_conflict_facts WHERE conflict_id = ?", (conflict_id,))
+    return changed == 1
+
+
+def page(
+    conn: sqlite3.Connection,
+    status: str | None,
+    scopes: tuple[str, ...] | None,
+    before_seq: int | None,
+    limit: int,
+) -> list[ConflictRow]:
+    """Up to ``limit`` conflicts, newest first, strictly before ``before_seq``."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if status is not None:
+        clauses.append("status = ?")
+        params.append(status)
+    if scopes is not None:
+        clauses.append(f"scope IN ({', '.join('?' * len(scopes))})")
+        params.extend(scopes)
+    if before_seq is not None:
+        clauses.append("seq < ?")
+        params.append(before_seq)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM conflicts{where} ORDER BY seq DESC LIMIT ?", (*params, limit))
+    return [ConflictRow(*row) for row in rows]
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Conflicts per status, for monitoring (STG-CONF-017)."""
+    found = dict(conn.execute("SELECT status, COUNT(*) FROM conflicts GROUP BY status").fetchall())
+    return {"unresolved": int(found.get("unresolved", 0)), "resolved": int(found.get("resolved", 0))}

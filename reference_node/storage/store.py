@@ -1,0 +1,275 @@
+"""The node's state: one database, one clock, one HLC, and the operations the API runs on them.
+
+Every write runs in one transaction (never half-written, STG-HTTP-003) and ticks the single node HLC inside it, so
+commit order is HLC order and keyset pagination never skips a row (STG-HTTP-011). The HLC restarts from the
+highest stored HLC, so it never goes backwards across restarts (STG-HLC-012). Single-fact reads recompute the CID
+and refuse a row whose body no longer matches (STG-CID-016).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from ..clock import Clock, format_timestamp
+from ..protocol.hlc import HybridLogicalClock, format_hlc
+from ..protocol.hlc import parse as parse_hlc
+from . import conflicts as conflict_rows
+from . import facts as fact_rows
+from . import keys as key_rows
+from . import ledger
+from .database import Database
+from .errors import StoreError
+from .rows import CID, HLC, ID, SCOPE, FactRow, NewFact, Stamp, computed_cid, record
+
+__all__ = ["Store"]
+
+
+class Store:
+    """Open with ``Store.open``; all methods are safe to call from any thread."""
+
+    def __init__(self, db: Database, clock: Clock, node_id: str) -> None:
+        self.db = db
+        self.clock = clock
+        self.node_id = node_id
+        with db.reading() as conn:
+            high_water = fact_rows.max_hlc(conn)
+        start = parse_hlc(high_water) if high_water else None
+        self.hlc = HybridLogicalClock(lambda: self.clock.now_us() // 1000, start=start)
+
+    @classmethod
+    def open(cls, path: str, clock: Clock, node_authority: str = "localhost") -> Store:
+        """Open (or create) the database, apply pending migrations and load the node identity."""
+        db = Database(path)
+        try:
+            db.migrate(format_timestamp(clock.now_us()))
+            node_id = db.set_state_once("node_id", f"stigmem://{node_authority.lower()}/node/{uuid.uuid4()}")
+            db.set_state_once("created_at", format_timestamp(clock.now_us()))
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, clock, node_id)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def now_us(self) -> int:
+        return self.clock.now_us()
+
+    def stamp(self) -> Stamp:
+        """STG-FACT-004: id, timestamp and HLC for one new fact (call inside a transaction)."""
+        now = self.clock.now_us()
+        return Stamp(str(uuid.uuid4()), format_timestamp(now), now, format_hlc(self.hlc.tick()))
+
+    # Writes.
+
+    def assert_facts(self, facts: Sequence[NewFact]) -> list[tuple[dict[str, Any], bool]]:
+        """Write client assertions in one transaction: (record, created) per fact."""
+        with self.db.transaction() as conn:
+            return ledger.write_facts(conn, self.stamp, facts, self.clock.now_us())
+
+    def assert_batch(
+        self, owner: str, idempotency_key: str | None, request_sha256: str, facts: Sequence[NewFact]
+    ) -> dict[str, Any]:
+        """STG-BATCH-001/005/006/007: all or nothing; a replayed key returns the first answer."""
+        with self.db.transaction() as conn:
+            now = self.clock.now_us()
+            if idempotency_key is not None:
+                replay = _replay(conn, owner, idempotency_key, request_sha256, now)
+                if replay is not None:
+                    return replay
+            results = ledger.write_facts(conn, self.stamp, facts, now)
+            response = {"facts": [fact for fact, _ in results]}
+            if idempotency_key is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO batch_idempotency (owner, idempotency_key, request_sha256, response, "
+                    "created_us) VALUES (?, ?, ?, ?, ?)",
+                    (owner, idempotency_key, request_sha256, _json(response), now),
+                )
+            return response
+
+    def resolve(
+        self,
+        conflict_id: str,
+        caller: str,
+        winning_fact_id: str | None,
+        new_value: dict[str, Any] | None,
+        scopes: tuple[str, ...] | None,
+    ) -> dict[str, Any]:
+        with self.db.transaction() as conn:
+            return ledger.resolve(conn, self.stamp, conflict_id, caller, winning_fact_id, new_value, scopes)
+
+    # Reads.
+
+    def _row(self, conn: sqlite3.Connection, ref: str, scopes: tuple[str, ...] | None) -> FactRow | None:
+        row = fact_rows.by_cid(conn, ref) if ref.startswith("sha256:") else fact_rows.by_id(conn, ref)
+        if row is None or (scopes is not None and row[SCOPE] not in scopes):
+            return None
+        return row
+
+    def fact(self, ref: str, scopes: tuple[str, ...] | None) -> dict[str, Any] | None:
+        """A fact by id or CID if the caller may read its scope (else None: STG-SCOPE-004)."""
+        with self.db.reading() as conn:
+            row = self._row(conn, ref, scopes)
+        if row is None:
+            return None
+        if row[CID] is not None and computed_cid(row) != row[CID]:
+            # STG-CID-016: a row whose body no longer hashes to its CID is refused, not served.
+            raise StoreError("cid_mismatch", f"stored fact {row[ID]} no longer matches its CID")
+        return record(row, row[-1])
+
+    def verify_cid(self, ref: str, scopes: tuple[str, ...] | None) -> dict[str, Any] | None:
+        """STG-CID-009/015: recompute the stored body's CID and compare it with the stored one."""
+        with self.db.reading() as conn:
+            row = self._row(conn, ref, scopes)
+        if row is None:
+            return None
+        computed, stored = computed_cid(row), row[CID]
+        answer: dict[str, Any] = {
+            "fact_id": row[ID],
+            "cid_valid": computed is not None and computed == stored,
+            "computed_cid": computed,
+            "stored_cid": stored,
+        }
+        if stored is None:
+            answer["mismatch_reason"] = "stored_cid is null (legacy row pending backfill)"
+        elif computed is None:
+            answer["mismatch_reason"] = "the stored body can no longer be canonicalized"
+        elif computed != stored:
+            answer["mismatch_reason"] = "stored_cid does not match computed_cid"
+        return answer
+
+    def query(
+        self, query: fact_rows.FactQuery, after: tuple[str, str] | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int, tuple[str, str] | None]:
+        """One page newest first, the total after every filter, and the key of the next page (None if last)."""
+        with self.db.reading() as conn:
+            rows = fact_rows.page(conn, query, after, limit + 1)
+            total = fact_rows.count(conn, query)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None
+        return [record(row, row[-1]) for row in rows], total, following
+
+    def conflicts(
+        self, status: str | None, scopes: tuple[str, ...] | None, before_seq: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """One page of conflicts with both facts, and the seq to continue before (None if last)."""
+        with self.db.reading() as conn:
+            rows = conflict_rows.page(conn, status, scopes, before_seq, limit + 1)
+            more = len(rows) > limit
+            rows = rows[:limit]
+            items = []
+            for row in rows:
+                fact_a, fact_b = fact_rows.by_id(conn, row.fact_a), fact_rows.by_id(conn, row.fact_b)
+                items.append(
+                    {
+                        "conflict_id": row.conflict_id,
+                        "fact_a": None if fact_a is None else record(fact_a, fact_a[-1]),
+                        "fact_b": None if fact_b is None else record(fact_b, fact_b[-1]),
+                        "status": row.status,
+                        "resolved_by": row.resolved_by,
+                        "detected_at": row.detected_at,
+                        "scope": row.scope,
+                    }
+                )
+        return items, (rows[-1].seq if more and rows else None)
+
+    # API keys.
+
+    def create_key(self, key: key_rows.KeyRow, raw_key: str, only_if_none: bool = False) -> None:
+        with self.db.transaction() as conn:
+            if only_if_none and key_rows.active_count(conn):
+                raise StoreError("keys_exist", "API keys already exist; bootstrap refuses to add another")
+            key_rows.create(conn, key, raw_key)
+
+    def key_for(self, raw_key: str) -> key_rows.KeyRow | None:
+        with self.db.reading() as conn:
+            return key_rows.find(conn, key_rows.digest(raw_key))
+
+    def keys(self) -> list[key_rows.KeyRow]:
+        with self.db.reading() as conn:
+            return key_rows.listing(conn)
+
+    def revoke_key(self, key_id: str) -> bool:
+        with self.db.transaction() as conn:
+            return key_rows.revoke(conn, key_id, format_timestamp(self.clock.now_us()))
+
+    # Administration.
+
+    def status(self) -> dict[str, Any]:
+        with self.db.reading() as conn:
+            facts = int(conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
+            conflicts = conflict_rows.counts(conn)
+            keys = key_rows.active_count(conn)
+        last = self.hlc.last
+        return {
+            "node_id": self.node_id,
+            "migrations": self.db.migrations(),
+            "facts": facts,
+            "conflicts": conflicts,
+            "unresolved_conflicts": conflicts["unresolved"],
+            "api_keys": keys,
+            "hlc": None if last is None else format_hlc(last),
+        }
+
+    def backfill_status(self) -> dict[str, Any]:
+        """STG-CID-014: total, backfilled and pending facts; complete iff nothing is pending."""
+        with self.db.reading() as conn:
+            total, done = conn.execute("SELECT COUNT(*), COUNT(cid) FROM facts").fetchone()
+        return {
+            "total_facts": total,
+            "backfilled_facts": done,
+            "pending_facts": total - done,
+            "backfill_complete": total == done,
+        }
+
+    def backfill(self, batch_size: int = 1000) -> int:
+        """STG-CID-017: give CID-less legacy rows their CID and alias, batch by batch; idempotent."""
+        written, last_seq = 0, 0
+        while True:
+            with self.db.transaction() as conn:
+                rows = conn.execute(
+                    f"SELECT {fact_rows.COLUMNS}, f.seq FROM facts f WHERE f.cid IS NULL AND f.seq > ? "
+                    "ORDER BY f.seq LIMIT ?",
+                    (last_seq, batch_size),
+                ).fetchall()
+                for row in rows:
+                    last_seq = row[-1]
+                    cid = computed_cid(row)
+                    if cid is None:
+                        continue
+                    conn.execute("UPDATE facts SET cid = ? WHERE id = ?", (cid, row[ID]))
+                    conn.execute(
+                        "INSERT OR IGNORE INTO fact_cid_aliases (fact_id, cid, created_at) VALUES (?, ?, ?)",
+                        (row[ID], cid, format_timestamp(self.clock.now_us())),
+                    )
+                    written += 1
+            if len(rows) < batch_size:
+                return written
+
+
+# Idempotency records live 24 hours (ADR-006).
+_IDEMPOTENCY_TTL_US = 24 * 3600 * 1_000_000
+
+
+def _replay(
+    conn: sqlite3.Connection, owner: str, key: str, request_sha256: str, now_us: int
+) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT request_sha256, response, created_us FROM batch_idempotency WHERE owner = ? AND idempotency_key = ?",
+        (owner, key),
+    ).fetchone()
+    if row is None or now_us - row[2] >= _IDEMPOTENCY_TTL_US:
+        return None
+    if row[0] != request_sha256:
+        raise StoreError("idempotency_key_reused", "this Idempotency-Key was used with a different request body")
+    answer: dict[str, Any] = json.loads(row[1])
+    return answer
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
