@@ -40,3 +40,39 @@ def vectors(session: nox.Session) -> None:
     """Regenerate the vector files and fail if they differ from the committed ones."""
     session.install("-e", ".")
     session.run("python", "-m", "conformance.generate", "--check")
+
+
+@nox.session
+def upstream(session: nox.Session) -> None:
+    """The HTTP checks against the real upstream node (stigmem-node 0.9.0a12 from PyPI), auth off and on.
+
+    Failures are expected (the report records them), so exit code 1 counts as success here. Every node
+    is stopped by its PID, whatever happens.
+    """
+    import json
+    import shutil
+    from pathlib import Path
+
+    session.install(".")
+    tool = ["python", "tools/upstream_node.py"]
+    venv = Path(session.cache_dir) / "upstream-node"
+    session.run(*tool, "install", "--venv", str(venv))
+    tmp = Path(session.create_tmp())
+    for auth in ("none", "required"):
+        workdir = tmp / f"upstream-auth-{auth}"
+        shutil.rmtree(workdir, ignore_errors=True)
+        out = session.run(*tool, "start", "--venv", str(venv), "--workdir", str(workdir), "--port", "0",
+                          "--auth", auth, silent=True)
+        if not isinstance(out, str):  # --install-only: nothing was started
+            return
+        session.log(out.strip())
+        node = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+        try:
+            key = ["--admin-key", node["admin_key"]] if node["admin_key"] else []
+            for preset in ("default", "upstream-0.9.0a12"):
+                label = "upstream" if preset != "default" else "default"
+                session.run("stigmem-conformance", "run", "--target", node["url"], *key, "--preset", preset,
+                            "--report-dir", f"reports/upstream-auth-{auth}-{label}", *session.posargs,
+                            success_codes=[0, 1])
+        finally:
+            session.run(*tool, "stop", "--pid", str(node["pid"]))

@@ -12,13 +12,14 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from conformance import __version__
 from conformance.catalog import interpretations
 from conformance.catalog.vectors import adapter_vectors
 from conformance.errors import AdapterStartFailed, ConformanceError, SuiteDataError, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
-from conformance.reports import json_report
+from conformance.reports import json_report, junit, summary
 from conformance.reports.results import CaseResult, by_area, summarize
 from conformance.vector_run import run, select
 
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", type=Path, help="write report.json here")
     run.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
     run.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
+    rep = sub.add_parser("report", help="render REPORT.md from report directories (one column each)")
+    rep.add_argument("dirs", nargs="+", type=Path, help="directories holding report.json; the name labels the column")
+    rep.add_argument("--output", "-o", type=Path, default=Path("REPORT.md"))
+    rep.add_argument("--append", type=Path, help="a Markdown file appended verbatim (notes, benchmark table)")
     return parser
 
 
@@ -71,6 +76,19 @@ def _summary_line(kind: str, summary: dict[str, int], duration: float) -> str:
     parts = [f"{summary['pass']} passed", f"{summary['fail']} failed", f"{summary['error']} errors"]
     parts += [f"{summary[k]} {k}" for k in ("unsupported", "skip", "not-implemented", "not-applicable") if summary[k]]
     return f"{kind}: " + ", ".join(parts) + f" in {duration:.2f} s"
+
+
+def _command_line(argv: list[str] | None) -> str:
+    """The command as typed, minus the default adapter (whose path is machine-specific)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if "--adapter" in words and words[words.index("--adapter") + 1] == DEFAULT_ADAPTER:
+        del words[words.index("--adapter"):words.index("--adapter") + 2]
+    return "stigmem-conformance " + " ".join(shlex.quote(w) for w in words)
+
+
+def _write_reports(report: dict[str, Any], directory: Path) -> None:
+    paths = [json_report.write(report, directory), junit.write(report, directory), summary.write(report, directory)]
+    print("reports: " + ", ".join(str(p) for p in paths))
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:
@@ -94,10 +112,11 @@ def cmd_vectors(args: argparse.Namespace) -> int:
                 print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
     print(_summary_line("vectors", summary, duration))
     if args.report_dir:
-        report = json_report.build("vectors", {"adapter": args.adapter, "implementation": impl}, active,
+        target = {"adapter": "embedded reference core" if args.adapter == DEFAULT_ADAPTER else args.adapter,
+                  "implementation": impl, "command": _command_line(args.argv)}
+        report = json_report.build("vectors", target, active,
                                    args.preset, started, duration, results)
-        path = json_report.write(report, args.report_dir)
-        print(f"report: {path}")
+        _write_reports(report, args.report_dir)
     return 1 if summary["fail"] or summary["error"] else 0
 
 
@@ -145,16 +164,28 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
     print(_summary_line("checks", summary, duration))
     if args.report_dir:
-        report = json_report.build("http", {"url": url, "embedded": node is not None, "discovery": discovery},
+        report = json_report.build("http", {"url": url, "embedded": node is not None, "discovery": discovery,
+                                            "command": _command_line(args.argv)},
                                    active, args.preset, started, duration, results)
-        print(f"report: {json_report.write(report, args.report_dir)}")
+        _write_reports(report, args.report_dir)
     return 1 if summary["fail"] or summary["error"] else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from conformance.reports import implementation_report
+
+    columns = [(d.name, implementation_report.load(d)) for d in args.dirs]
+    extra = args.append.read_text(encoding="utf-8") if args.append else ""
+    args.output.write_text(implementation_report.render(columns, extra), encoding="utf-8")
+    print(f"wrote {args.output} with {len(columns)} columns")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = argv
     try:
-        return {"vectors": cmd_vectors, "run": cmd_run}[args.command](args)
+        return {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report}[args.command](args)
     except AdapterStartFailed as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
         return 3

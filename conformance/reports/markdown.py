@@ -75,3 +75,30 @@ def failures(name: str, report: Mapping[str, Any], limit: int = 200) -> str:
     if len(rows) > limit:
         lines.append(f"| ... | | | {len(rows) - limit} more in the report file |")
     return "\n".join(lines)
+
+
+def requirement_status(report: Mapping[str, Any]) -> dict[str, str]:
+    """Per requirement: fail if any case citing it failed or errored, pass if some passed, else skip."""
+    outcomes: dict[str, set[str]] = {}
+    for r in report["results"]:
+        if r["outcome"] == "not-applicable":
+            continue
+        for req in r["requirements"]:
+            outcomes.setdefault(req, set()).add(r["outcome"])
+    return {req: "fail" if seen & {"fail", "error"} else "pass" if "pass" in seen else "skip"
+            for req, seen in outcomes.items()}
+
+
+def requirement_matrix(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """MUST and SHOULD requirements (rows) by implementation (columns): pass, FAIL, skip or -."""
+    statuses = [(name, requirement_status(rep)) for name, rep in reports]
+    seen = {req for _, st in statuses for req in st}
+    head = "| requirement | level | profile | " + " | ".join(name for name, _ in reports) + " |"
+    lines = [head, "|---|---|---|" + "---|" * len(reports)]
+    mark = {"pass": "pass", "fail": "**FAIL**", "skip": "skip"}
+    for r in catalogue()["requirements"]:
+        if r["id"] not in seen or r["level"] not in ("MUST", "SHOULD"):
+            continue
+        cells = [mark.get(st.get(r["id"], ""), "-") for _, st in statuses]
+        lines.append(f"| {r['id']} | {r['level']} | {r['profile']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

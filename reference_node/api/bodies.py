@@ -25,10 +25,14 @@ from .errors import ApiError, from_protocol
 __all__ = ["assertion", "members", "read_json", "text"]
 
 # docs/http-api.md "Fact records": the assert body's members; id, timestamp, hlc and cid are ignored.
-_ASSERT_MEMBERS = frozenset({"entity", "relation", "value", "source", "scope", "confidence", "valid_until", "garden_id"})
+_ASSERT_MEMBERS = frozenset(
+    {"entity", "relation", "value", "source", "scope", "confidence", "valid_until", "garden_id"}
+)
 _IGNORED_MEMBERS = frozenset({"id", "timestamp", "hlc", "cid"})
 # Interpretation reserved_namespace: relations only the node writes (stigmem:ttl stays open, STG-EXP-007).
-_RESERVED_RELATIONS = frozenset({"stigmem:conflict", "stigmem:resolves", "stigmem:received_from", "stigmem:memory:card"})
+_RESERVED_RELATIONS = frozenset(
+    {"stigmem:conflict", "stigmem:resolves", "stigmem:received_from", "stigmem:memory:card"}
+)
 _RESERVED_PREFIXES = ("stigmem:conflict:", "garden:")
 # How much of an oversized body is read and discarded before answering 413 anyway.
 _DRAIN_LIMIT = 64 * 1024 * 1024

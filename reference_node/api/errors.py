@@ -97,7 +97,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 405:
         headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
-        return ApiError("method_not_allowed", f"{request.method} is not allowed on {request.url.path}", headers).response()
+        detail = f"{request.method} is not allowed on {request.url.path}"
+        return ApiError("method_not_allowed", detail, headers).response()
     if status == 404:
         return ApiError("not_found", f"no route {request.url.path}").response()
     return JSONResponse({"error": "http_error", "detail": str(getattr(exc, "detail", ""))}, status)

@@ -190,7 +190,7 @@ class Store:
         with self.db.reading() as conn:
             return key_rows.find(conn, key_rows.digest(raw_key))
 
-    def keys(self) -> list[key_rows.KeyRow]:
+    def api_keys(self) -> list[key_rows.KeyRow]:
         with self.db.reading() as conn:
             return key_rows.listing(conn)
 

@@ -1,0 +1,35 @@
+"""``junit.xml``: one testsuite per area, one testcase per check or vector, for CI test tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+
+def write(report: Mapping[str, Any], directory: Path) -> Path:
+    root = ET.Element("testsuites", name=f"stigmem-conformance {report['kind']}")
+    by_area: dict[str, list[Mapping[str, Any]]] = {}
+    for r in report["results"]:
+        if r["outcome"] != "not-applicable":
+            by_area.setdefault(r["area"], []).append(r)
+    for area, rows in sorted(by_area.items()):
+        suite = ET.SubElement(root, "testsuite", name=area, tests=str(len(rows)),
+                              failures=str(sum(r["outcome"] == "fail" for r in rows)),
+                              errors=str(sum(r["outcome"] == "error" for r in rows)),
+                              skipped=str(sum(r["outcome"] in ("skip", "unsupported", "not-implemented")
+                                              for r in rows)))
+        for r in rows:
+            case = ET.SubElement(suite, "testcase", classname=f"{report['kind']}.{area}", name=r["id"],
+                                 time=f"{r.get('duration_ms', 0) / 1000:.4f}")
+            detail = f"{' '.join(r['requirements'])}: {r.get('message', '')}"
+            if r["outcome"] == "fail":
+                ET.SubElement(case, "failure", message=r.get("message", "")[:500]).text = detail
+            elif r["outcome"] == "error":
+                ET.SubElement(case, "error", message=r.get("message", "")[:500]).text = detail
+            elif r["outcome"] in ("skip", "unsupported", "not-implemented"):
+                ET.SubElement(case, "skipped", message=f"{r['outcome']}: {r.get('message', '')}"[:500])
+    path = directory / "junit.xml"
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path

@@ -1,0 +1,59 @@
+"""The ASGI application: routes, the error table's handlers and the node's lifecycle (docs/http-api.md "Routes").
+
+Handlers are ``async`` and call the store inline: SQLite statements take microseconds, one connection serializes
+writes anyway, and skipping a thread hop per request keeps the path lean. Unknown routes answer 404 ``not_found``
+and known routes with another method 405 ``method_not_allowed`` (STG-FACT-003: no PUT, PATCH or DELETE on facts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from ..clock import Clock, SystemClock
+from ..settings import Settings
+from ..storage import Store
+from . import admin, conflicts, discovery, facts, keys
+from .errors import handlers
+
+__all__ = ["ROUTES", "create_app"]
+
+ROUTES = [
+    Route("/.well-known/stigmem", discovery.discovery, methods=["GET"]),
+    Route("/healthz", discovery.healthz, methods=["GET"]),
+    Route("/openapi.json", discovery.openapi, methods=["GET"]),
+    Route("/v1/facts", facts.assert_fact, methods=["POST"]),
+    Route("/v1/facts", facts.query_facts, methods=["GET"]),
+    Route("/v1/facts:batch", facts.batch_assert, methods=["POST"]),
+    Route("/v1/facts/{id_or_cid}", facts.get_fact, methods=["GET"]),
+    Route("/v1/facts/{id_or_cid}/verify-cid", facts.verify_cid, methods=["POST"]),
+    Route("/v1/conflicts", conflicts.list_conflicts, methods=["GET"]),
+    Route("/v1/conflicts/{conflict_id}/resolve", conflicts.resolve_conflict, methods=["POST"]),
+    Route("/v1/auth/keys", keys.create_key, methods=["POST"]),
+    Route("/v1/auth/keys", keys.list_keys, methods=["GET"]),
+    Route("/v1/auth/keys/{key_id}", keys.revoke_key, methods=["DELETE"]),
+    Route("/v1/admin/status", admin.node_status, methods=["GET"]),
+    Route("/v1/admin/cid-backfill/status", admin.backfill_status, methods=["GET"]),
+]
+
+
+def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> Starlette:
+    """The node's ASGI app; opens (and migrates) the database now, closes it at lifespan shutdown."""
+    node_store = store or Store.open(settings.db_path, clock or SystemClock(), settings.node_authority)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            node_store.close()
+
+    app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = node_store
+    app.state.openapi = discovery.load_openapi()
+    app.state.discovery_cache = {}
+    return app

@@ -1,0 +1,67 @@
+"""Open routes: discovery, health and the OpenAPI document (Spec-03 §Discovery; A08 §5.3; digest §6.2).
+
+STG-HTTP-005/006 (discovery without auth: version, node_id, node_url, auth, federation, namespaces, spec, plus the
+profiles the node claims), STG-HTTP-008 (federation disabled, so no federation_pubkey), STG-AUTH-006 (``auth``
+says what the node enforces), STG-HTTP-010 (``/healthz``), STG-NS-006 (supported namespaces).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..settings import PROFILES, PROTOCOL_VERSION, SPEC_POINTER, Settings
+from ..storage import Store
+
+__all__ = ["discovery", "healthz", "load_openapi", "openapi"]
+
+
+def load_openapi() -> bytes:
+    """The OpenAPI document: packaged beside the code in a wheel, else the repository's schemas/openapi.json."""
+    packaged = resources.files("reference_node").joinpath("openapi.json")
+    if packaged.is_file():
+        return packaged.read_bytes()
+    in_repository = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
+    if in_repository.is_file():
+        return in_repository.read_bytes()
+    raise FileNotFoundError("openapi.json is neither packaged nor in the repository's schemas/")
+
+
+def document(settings: Settings, store: Store, node_url: str) -> dict[str, object]:
+    return {
+        "version": PROTOCOL_VERSION,
+        "node_id": store.node_id,
+        "node_url": node_url,
+        "auth": settings.auth,
+        "federation": "disabled",
+        "namespaces": list(settings.namespaces),
+        "spec": SPEC_POINTER,
+        "profiles": list(PROFILES),
+    }
+
+
+async def discovery(request: Request) -> Response:
+    """GET /.well-known/stigmem."""
+    settings: Settings = request.app.state.settings
+    node_url = settings.node_url or f"{request.url.scheme}://{request.url.netloc}"
+    cache: dict[str, bytes] = request.app.state.discovery_cache
+    body = cache.get(node_url)
+    if body is None:
+        body = json.dumps(document(settings, request.app.state.store, node_url)).encode("utf-8")
+        if len(cache) < 16:
+            cache[node_url] = body
+    return Response(body, media_type="application/json")
+
+
+async def healthz(request: Request) -> Response:
+    """GET /healthz."""
+    return JSONResponse({"status": "ok"})
+
+
+async def openapi(request: Request) -> Response:
+    """GET /openapi.json."""
+    return Response(request.app.state.openapi, media_type="application/json")

@@ -1,0 +1,83 @@
+"""API key routes (A10 §18.10; digest §5.3): create, list, revoke; admin permission required (STG-AUTH-010).
+
+STG-AUTH-002: the raw key is returned once, at creation, and only its SHA-256 digest is stored. STG-AUTH-003: a
+key maps to an ``entity_uri`` (normalized), ``permissions`` (read, write, admin) and ``allowed_scopes`` (all four
+when left out; an empty list means no access, STG-SCOPE-006).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..clock import format_timestamp
+from ..protocol.entity_uri import normalize
+from ..protocol.errors import InvalidEntityUri
+from ..protocol.facts import SCOPES
+from ..settings import Settings
+from ..storage import Store
+from ..storage.keys import KeyRow, new_raw_key
+from .auth import PERMISSIONS, caller
+from .bodies import members, read_json
+from .errors import ApiError
+
+__all__ = ["create_key", "key_row", "list_keys", "revoke_key"]
+
+_KEY_MEMBERS = frozenset({"entity_uri", "permissions", "allowed_scopes"})
+
+
+def _names(raw: Any, allowed: tuple[str, ...], field: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ApiError("invalid_body", f"{field} must be an array of strings")
+    unknown = sorted(set(raw) - set(allowed))
+    if unknown:
+        raise ApiError("invalid_body", f"unknown {field}: {', '.join(unknown)} (allowed: {', '.join(allowed)})")
+    return tuple(name for name in allowed if name in raw)
+
+
+def key_row(entity_uri: Any, permissions: Any, allowed_scopes: Any, created_at: str) -> KeyRow:
+    """A validated key record (shared with the command line)."""
+    if not isinstance(entity_uri, str):
+        raise ApiError("invalid_body", "entity_uri must be a string")
+    try:
+        entity = normalize(entity_uri)
+    except InvalidEntityUri as exc:
+        raise ApiError("invalid_entity_uri", str(exc)) from exc
+    scopes = SCOPES if allowed_scopes is None else _names(allowed_scopes, SCOPES, "allowed_scopes")
+    return KeyRow(str(uuid.uuid4()), entity, _names(permissions, PERMISSIONS, "permissions"), scopes, created_at)
+
+
+async def create_key(request: Request) -> Response:
+    """POST /v1/auth/keys -> 201 with the raw key, shown this once."""
+    caller(request, "admin")
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    body = members(await read_json(request, settings.max_body_bytes), _KEY_MEMBERS, "the key body")
+    for required in ("entity_uri", "permissions"):
+        if required not in body:
+            raise ApiError("invalid_body", f"{required} is required")
+    key = key_row(body["entity_uri"], body["permissions"], body.get("allowed_scopes"),
+                  format_timestamp(store.now_us()))
+    raw = new_raw_key()
+    store.create_key(key, raw)
+    return JSONResponse({**key.public(), "key": raw}, 201)
+
+
+async def list_keys(request: Request) -> Response:
+    """GET /v1/auth/keys: active keys, never their raw values."""
+    caller(request, "admin")
+    store: Store = request.app.state.store
+    return JSONResponse({"keys": [key.public() for key in store.api_keys()]})
+
+
+async def revoke_key(request: Request) -> Response:
+    """DELETE /v1/auth/keys/{key_id} -> 204; the key stops working at once (STG-AUTH-005)."""
+    caller(request, "admin")
+    store: Store = request.app.state.store
+    key_id = request.path_params["key_id"]
+    if not store.revoke_key(key_id):
+        raise ApiError("key_not_found", f"no active key {key_id}")
+    return Response(status_code=204)
