@@ -69,8 +69,7 @@ def upstream(session: nox.Session) -> None:
         node = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
         try:
             key = ["--admin-key", node["admin_key"]] if node["admin_key"] else []
-            for preset in ("default", "upstream-0.9.0a12"):
-                label = "upstream" if preset != "default" else "default"
+            for preset, label in (("default", "default"), ("upstream-0.9.0a12", "upstream")):
                 session.run("stigmem-conformance", "run", "--target", node["url"], *key, "--preset", preset,
                             "--report-dir", f"reports/upstream-auth-{auth}-{label}", *session.posargs,
                             success_codes=[0, 1])

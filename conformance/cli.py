@@ -1,7 +1,7 @@
 """The ``stigmem-conformance`` command: a thin layer over the library, one function per subcommand.
 
-Exit codes: 0 when nothing failed; 1 when a check or vector failed or errored; 2 for a usage error or
-broken suite data; 3 when the implementation could not be reached (adapter did not start).
+Exit codes: 0 when nothing failed; 1 when a check or vector failed or errored, or a ledger entry passed
+unexpectedly; 2 for a usage error or broken suite data; 3 when the implementation could not be reached.
 """
 
 from __future__ import annotations
@@ -15,15 +15,31 @@ from pathlib import Path
 from typing import Any
 
 from conformance import __version__
-from conformance.catalog import interpretations
+from conformance.catalog import expectations, interpretations, profiles
 from conformance.catalog.vectors import adapter_vectors
 from conformance.errors import AdapterStartFailed, ConformanceError, SuiteDataError, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
+from conformance.progress import Progress
 from conformance.reports import json_report, junit, summary
-from conformance.reports.results import CaseResult, by_area, summarize
+from conformance.reports.results import CaseResult, by_area, run_failed, summarize
 from conformance.vector_run import run, select
 
 DEFAULT_ADAPTER = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
+COLUMNS = (("pass", "pass"), ("fail", "fail"), ("error", "error"), ("unsupported", "unsup"), ("skip", "skip"),
+           ("not-implemented", "n/impl"), ("expected-fail", "xfail"), ("unexpected-pass", "xpass"),
+           ("not-applicable", "n/a"))
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preset", default="default", help="interpretation preset: default or upstream-0.9.0a12")
+    p.add_argument("--interpretation", action="append", default=[], metavar="KEY=OPTION",
+                   help="switch one entry of vectors/interpretations.json (repeatable)")
+    p.add_argument("--only", "-k", action="append", default=[], metavar="GLOB",
+                   help="run only cases whose id, area or requirement id matches (repeatable)")
+    p.add_argument("--expectations", type=Path, help="known-failure ledger (YAML or JSON) keyed by case id")
+    p.add_argument("--report-dir", type=Path, help="write report.json, junit.xml and summary.md here")
+    p.add_argument("--list", action="store_true", help="print what would run and exit")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,28 +49,18 @@ def _parser() -> argparse.ArgumentParser:
     vec = sub.add_parser("vectors", help="run the golden vectors through a stdio adapter")
     vec.add_argument("--adapter", default=DEFAULT_ADAPTER,
                      help="command that starts the adapter (default: the embedded reference core)")
-    vec.add_argument("--preset", default="default", help="interpretation preset: default or upstream-0.9.0a12")
-    vec.add_argument("--interpretation", action="append", default=[], metavar="KEY=OPTION",
-                     help="switch one interpretation (repeatable)")
-    vec.add_argument("--only", "-k", action="append", default=[], metavar="GLOB",
-                     help="run only vectors whose id, op, area, file or requirement matches (repeatable)")
-    vec.add_argument("--report-dir", type=Path, help="write report.json here")
     vec.add_argument("--validate-protocol", action="store_true",
                      help="validate every adapter message against schemas/adapter/v1")
     vec.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer")
-    vec.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
-    run = sub.add_parser("run", help="check a node over HTTP (default: start the embedded reference node)")
-    run.add_argument("--target", help="base URL of the node under test (default: the embedded reference node)")
-    run.add_argument("--admin-key", help="an admin API key (lets the suite create scoped keys)")
-    run.add_argument("--api-key", help="a read/write API key, when no admin key is available")
-    run.add_argument("--profile", action="append", default=[], help="profile to check (repeatable; default core-local)")
-    run.add_argument("--preset", default="default", help="interpretation preset: default or upstream-0.9.0a12")
-    run.add_argument("--interpretation", action="append", default=[], metavar="KEY=OPTION")
-    run.add_argument("--only", "-k", action="append", default=[], metavar="GLOB",
-                     help="run only checks whose id, area or requirement matches (repeatable)")
-    run.add_argument("--report-dir", type=Path, help="write report.json here")
-    run.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
-    run.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
+    _common(vec)
+    run_p = sub.add_parser("run", help="check a node over HTTP (default: start the embedded reference node)")
+    run_p.add_argument("--target", help="base URL of the node under test (default: the embedded reference node)")
+    run_p.add_argument("--admin-key", help="an admin API key (lets the suite create scoped keys)")
+    run_p.add_argument("--api-key", help="a read/write API key, when no admin key is available")
+    run_p.add_argument("--profile", action="append", default=[],
+                       help="profile to check (repeatable; default: what the node claims, else core-local)")
+    run_p.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
+    _common(run_p)
     rep = sub.add_parser("report", help="render REPORT.md from report directories (one column each)")
     rep.add_argument("dirs", nargs="+", type=Path, help="directories holding report.json; the name labels the column")
     rep.add_argument("--output", "-o", type=Path, default=Path("REPORT.md"))
@@ -62,19 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COLUMNS = (("pass", "pass"), ("fail", "fail"), ("error", "error"), ("unsupported", "unsup"), ("skip", "skip"),
-           ("not-implemented", "n/impl"), ("not-applicable", "n/a"))
-
-
 def _print_table(results: list[CaseResult]) -> None:
-    print(f"{'area':<16}" + "".join(f"{label:>8}" for _, label in COLUMNS))
+    used = [(k, label) for k, label in COLUMNS if any(r.outcome == k for r in results)]
+    print(f"{'area':<16}" + "".join(f"{label:>8}" for _, label in used))
     for area, counts in by_area(results).items():
-        print(f"{area:<16}" + "".join(f"{counts[key]:>8}" for key, _ in COLUMNS))
+        print(f"{area:<16}" + "".join(f"{counts[key]:>8}" for key, _ in used))
 
 
-def _summary_line(kind: str, summary: dict[str, int], duration: float) -> str:
-    parts = [f"{summary['pass']} passed", f"{summary['fail']} failed", f"{summary['error']} errors"]
-    parts += [f"{summary[k]} {k}" for k in ("unsupported", "skip", "not-implemented", "not-applicable") if summary[k]]
+def _summary_line(kind: str, totals: dict[str, int], duration: float) -> str:
+    parts = [f"{totals['pass']} passed", f"{totals['fail']} failed", f"{totals['error']} errors"]
+    parts += [f"{totals[k]} {k}" for k, _ in COLUMNS[3:] if totals.get(k)]
     return f"{kind}: " + ", ".join(parts) + f" in {duration:.2f} s"
 
 
@@ -86,9 +89,32 @@ def _command_line(argv: list[str] | None) -> str:
     return "stigmem-conformance " + " ".join(shlex.quote(w) for w in words)
 
 
-def _write_reports(report: dict[str, Any], directory: Path) -> None:
-    paths = [json_report.write(report, directory), junit.write(report, directory), summary.write(report, directory)]
-    print("reports: " + ", ".join(str(p) for p in paths))
+def _finish(args: argparse.Namespace, kind: str, target: dict[str, Any], active: dict[str, str],
+            started: str, duration: float, results: list[CaseResult], extra: dict[str, Any]) -> int:
+    if args.expectations:
+        expectations.apply(results, expectations.load(args.expectations))
+    totals = summarize(results)
+    if not args.quiet:
+        _print_table(results)
+        for r in results:
+            if r.outcome in ("fail", "error", "unexpected-pass"):
+                print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
+        for profile, verdict in extra.get("claims", {}).items():
+            print(f"profile {profile}: {verdict}")
+    print(_summary_line(kind, totals, duration))
+    if args.report_dir:
+        target["command"] = _command_line(args.argv)
+        report = json_report.build(kind, target, active, args.preset, started, duration, results)
+        report.update(extra)
+        report["expectations"] = str(args.expectations) if args.expectations else None
+        paths = [json_report.write(report, args.report_dir), junit.write(report, args.report_dir),
+                 summary.write(report, args.report_dir)]
+        print("reports: " + ", ".join(str(p) for p in paths))
+    return 1 if run_failed(totals) else 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:
@@ -96,79 +122,69 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     vectors = select(adapter_vectors(), args.only)
     if not vectors:
         raise UsageError(f"no vector matches {args.only}")
-    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    clock = time.perf_counter()
+    if args.list:
+        for v in vectors:
+            state = "" if interpretations.applies(v.interpretations, active) else "  (not applicable)"
+            print(f"{v.id}  {' '.join(v.requirements)}  {v.description}{state}")
+        return 0
+    started, clock = _now(), time.perf_counter()
     with StdioAdapter(args.adapter, timeout=args.timeout, validate=args.validate_protocol) as adapter:
         hello = adapter.start()
-        results = run(adapter, vectors, active)
-    duration = time.perf_counter() - clock
-    summary = summarize(results)
+        with Progress(len(vectors), "vectors", enabled=not args.quiet) as progress:
+            results = run(adapter, vectors, active, progress.update)
     impl = hello.get("implementation", {})
     if not args.quiet:
         print(f"adapter: {impl.get('name', '?')} {impl.get('version', '?')} ({impl.get('language', '?')})")
-        _print_table(results)
-        for r in results:
-            if r.outcome in ("fail", "error"):
-                print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
-    print(_summary_line("vectors", summary, duration))
-    if args.report_dir:
-        target = {"adapter": "embedded reference core" if args.adapter == DEFAULT_ADAPTER else args.adapter,
-                  "implementation": impl, "command": _command_line(args.argv)}
-        report = json_report.build("vectors", target, active,
-                                   args.preset, started, duration, results)
-        _write_reports(report, args.report_dir)
-    return 1 if summary["fail"] or summary["error"] else 0
+    target = {"adapter": "embedded reference core" if args.adapter == DEFAULT_ADAPTER else args.adapter,
+              "implementation": impl}
+    return _finish(args, "vectors", target, active, started, time.perf_counter() - clock, results, {})
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from conformance.checks.registry import Context
     from conformance.harness.embedded_node import EmbeddedNode
     from conformance.harness.http_target import HttpTarget
-    from conformance.http_run import discovery_of, provision_keys, run_checks, select
+    from conformance.http_run import discovery_of, profile_index, provision_keys, run_checks
+    from conformance.http_run import select as select_checks
 
     active = interpretations.resolve(args.preset, args.interpretation)
-    profiles = args.profile or ["core-local"]
-    checks = select(profiles, args.only)
-    if not checks:
-        raise UsageError(f"no check matches profiles {profiles} and {args.only}")
+    if args.list:
+        for c in select_checks(args.profile or profiles.known(), args.only):
+            print(f"{c.id}  [{c.profile}]  {c.description}")
+        return 0
     node = None
     if args.target:
         url, keys = args.target, {k: v for k, v in (("admin", args.admin_key or args.api_key),) if v}
     else:
         node = EmbeddedNode().start()
         url, keys = node.url, {"admin": node.admin_key}
-    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    clock = time.perf_counter()
+    started, clock = _now(), time.perf_counter()
     target = HttpTarget(url, keys, timeout=args.timeout)
     try:
         discovery = discovery_of(target)
+        chosen = profiles.chosen(args.profile, discovery)
+        checks = select_checks(chosen, args.only)
+        if not checks:
+            raise UsageError(f"no check matches profiles {chosen} and {args.only}")
         ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none")
         if "admin" in keys and (args.admin_key or node):
             problems = provision_keys(target)
             if problems and not args.quiet:
                 print(f"could not create scoped keys ({'; '.join(sorted(set(problems.values())))}); "
                       "checks that need them are skipped")
-        results = run_checks(ctx, checks, active)
+        if not args.quiet:
+            print(f"target: {url} ({discovery.get('node_id', 'no discovery document')}, version "
+                  f"{discovery.get('version', '?')}); profiles: {', '.join(chosen)}")
+        with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
+            results = run_checks(ctx, checks, active, progress.update)
     finally:
         target.close()
         if node:
             node.stop()
-    duration = time.perf_counter() - clock
-    summary = summarize(results)
-    if not args.quiet:
-        print(f"target: {url} ({discovery.get('node_id', 'no discovery document')}, version "
-              f"{discovery.get('version', '?')}); profiles: {', '.join(profiles)}")
-        _print_table(results)
-        for r in results:
-            if r.outcome in ("fail", "error"):
-                print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
-    print(_summary_line("checks", summary, duration))
-    if args.report_dir:
-        report = json_report.build("http", {"url": url, "embedded": node is not None, "discovery": discovery,
-                                            "command": _command_line(args.argv)},
-                                   active, args.preset, started, duration, results)
-        _write_reports(report, args.report_dir)
-    return 1 if summary["fail"] or summary["error"] else 0
+    claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
+    report_target = {"url": url, "embedded": node is not None, "discovery": discovery}
+    return _finish(args, "http", report_target, active, started, time.perf_counter() - clock, results,
+                   {"profiles": chosen, "claims": claims})
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -194,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ConformanceError as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
-        return 1
+        return 3 if type(exc).__name__ in ("NodeStartFailed", "TargetUnreachable") else 1
 
 
 if __name__ == "__main__":

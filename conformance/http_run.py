@@ -102,3 +102,7 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
 def discovery_of(target: HttpTarget) -> dict[str, Any]:
     ex = target.request("GET", "/.well-known/stigmem", key=None)
     return ex.json if ex.status == 200 and isinstance(ex.json, dict) else {}
+
+
+def profile_index() -> dict[str, str]:
+    return {c.id: c.profile for c in REGISTRY.values()}

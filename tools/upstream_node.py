@@ -25,6 +25,7 @@ stderr. ``stop`` ends the node by its PID: SIGTERM, then SIGKILL after 10 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -297,10 +298,8 @@ def alive(pid: int) -> bool:
 
 
 def reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):  # not our child: its parent (or init) reaps it
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass  # not our child: its parent (or init) reaps it
 
 
 def stop_pid(pid: int, grace: float = STOP_GRACE_S) -> bool:

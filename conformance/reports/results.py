@@ -5,7 +5,8 @@ adapter or node died, timed out or broke the protocol, or the check itself broke
 adapter says it does not implement the operation or option); ``skip`` (the check cannot run here, e.g. a
 key the run does not hold; the reason is kept); ``not-implemented`` (the node says so on an optional route);
 ``not-applicable`` (the case belongs to another interpretation option than the one in force).
-Only ``pass`` counts as passing.
+``expected-fail`` and ``unexpected-pass`` come from an expectations ledger. Only ``pass`` counts as passing;
+``fail``, ``error`` and ``unexpected-pass`` fail a run.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-OUTCOMES = ("pass", "fail", "error", "unsupported", "skip", "not-implemented", "not-applicable")
+OUTCOMES = ("pass", "fail", "error", "unsupported", "skip", "not-implemented", "not-applicable", "expected-fail",
+            "unexpected-pass")
 
 
 @dataclass
@@ -42,3 +44,7 @@ def by_area(results: list[CaseResult]) -> dict[str, dict[str, int]]:
     for r in results:
         areas.setdefault(r.area, []).append(r)
     return {area: summarize(rs) for area, rs in sorted(areas.items())}
+
+
+def run_failed(summary: dict[str, int]) -> bool:
+    return bool(summary["fail"] or summary["error"] or summary["unexpected-pass"])

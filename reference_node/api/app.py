@@ -7,10 +7,12 @@ and known routes with another method 405 ``method_not_allowed`` (STG-FACT-003: n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..clock import Clock, SystemClock
@@ -21,19 +23,31 @@ from .errors import handlers
 
 __all__ = ["ROUTES", "create_app"]
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _by_method(**endpoints: Endpoint) -> Endpoint:
+    """One endpoint for a path served under several methods, so a 405 lists them all in ``Allow``."""
+
+    async def dispatch(request: Request) -> Response:
+        return await endpoints[request.method](request)
+
+    return dispatch
+
+
 ROUTES = [
     Route("/.well-known/stigmem", discovery.discovery, methods=["GET"]),
     Route("/healthz", discovery.healthz, methods=["GET"]),
     Route("/openapi.json", discovery.openapi, methods=["GET"]),
-    Route("/v1/facts", facts.assert_fact, methods=["POST"]),
-    Route("/v1/facts", facts.query_facts, methods=["GET"]),
+    Route("/v1/facts", _by_method(GET=facts.query_facts, HEAD=facts.query_facts, POST=facts.assert_fact),
+          methods=["GET", "POST"]),
     Route("/v1/facts:batch", facts.batch_assert, methods=["POST"]),
     Route("/v1/facts/{id_or_cid}", facts.get_fact, methods=["GET"]),
     Route("/v1/facts/{id_or_cid}/verify-cid", facts.verify_cid, methods=["POST"]),
     Route("/v1/conflicts", conflicts.list_conflicts, methods=["GET"]),
     Route("/v1/conflicts/{conflict_id}/resolve", conflicts.resolve_conflict, methods=["POST"]),
-    Route("/v1/auth/keys", keys.create_key, methods=["POST"]),
-    Route("/v1/auth/keys", keys.list_keys, methods=["GET"]),
+    Route("/v1/auth/keys", _by_method(GET=keys.list_keys, HEAD=keys.list_keys, POST=keys.create_key),
+          methods=["GET", "POST"]),
     Route("/v1/auth/keys/{key_id}", keys.revoke_key, methods=["DELETE"]),
     Route("/v1/admin/status", admin.node_status, methods=["GET"]),
     Route("/v1/admin/cid-backfill/status", admin.backfill_status, methods=["GET"]),

@@ -12,7 +12,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 
@@ -55,9 +55,13 @@ class Database:
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
         self.conn.execute("PRAGMA temp_store=MEMORY")
+        self.conn.execute("PRAGMA analysis_limit=1000")
 
     def close(self) -> None:
+        """Close the connection, letting SQLite refresh its planner statistics first."""
         with self._lock:
+            with suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA optimize")
             self.conn.close()
 
     @contextmanager

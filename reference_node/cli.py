@@ -1,0 +1,180 @@
+"""``stigmem-reference-node``: serve the node, or manage its database from scripts.
+
+    stigmem-reference-node [serve] --db PATH [--host 127.0.0.1] [--port 8787] [--auth required|none]
+                           [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--access-log]
+    stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
+    stigmem-reference-node keys create --db PATH --permissions read,write --scopes local,team --entity-uri URI
+    stigmem-reference-node backfill-cids --db PATH
+
+Serving binds the socket itself, so ``--port 0`` picks a free port; the line ``listening on http://HOST:PORT`` is
+printed (and flushed) once the socket accepts connections. SIGTERM or SIGINT shut it down gracefully, exit 0.
+``--auth none`` is refused on a non-loopback host (TM R-25). Keys are printed raw once and stored as SHA-256
+digests (STG-AUTH-002).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Sequence
+
+from .api.errors import ApiError
+from .api.keys import key_row
+from .clock import SystemClock, format_timestamp
+from .protocol.facts import SCOPES
+from .settings import DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
+from .storage import Store, StoreError
+from .storage.database import MigrationError
+from .storage.keys import new_raw_key
+
+__all__ = ["main"]
+
+DEFAULT_PORT = 8787
+DEFAULT_ADMIN_ENTITY = "stigmem://localhost/user/admin"
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stigmem-reference-node", description="Serve the stigmem reference node.")
+    parser.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to bind; 0 picks a free one")
+    parser.add_argument("--auth", choices=("required", "none"), default="required")
+    parser.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
+    parser.add_argument("--max-text-bytes", type=int, default=65536)
+    parser.add_argument("--node-url", help="public base URL for discovery (default http://HOST:PORT)")
+    parser.add_argument("--node-authority", default="localhost", help="authority of a new node_id")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
+    return parser
+
+
+def _keys_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stigmem-reference-node keys", description="Manage API keys.")
+    commands = parser.add_subparsers(dest="action", required=True)
+    bootstrap = commands.add_parser("bootstrap", help="create the first admin key (refused if keys exist)")
+    bootstrap.add_argument("--db", required=True)
+    bootstrap.add_argument("--entity-uri", default=DEFAULT_ADMIN_ENTITY)
+    create = commands.add_parser("create", help="create a key and print it")
+    create.add_argument("--db", required=True)
+    create.add_argument("--entity-uri", required=True)
+    create.add_argument("--permissions", required=True, help="comma-separated: read,write,admin")
+    create.add_argument("--scopes", default=",".join(SCOPES), help="comma-separated allowed scopes (default all)")
+    return parser
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _keys(argv: Sequence[str]) -> int:
+    args = _keys_parser().parse_args(argv)
+    store = Store.open(args.db, SystemClock())
+    try:
+        created_at = format_timestamp(store.now_us())
+        if args.action == "bootstrap":
+            key = key_row(args.entity_uri, ["read", "write", "admin"], list(SCOPES), created_at)
+        else:
+            key = key_row(args.entity_uri, _split(args.permissions), _split(args.scopes), created_at)
+        raw = new_raw_key()
+        store.create_key(key, raw, only_if_none=args.action == "bootstrap")
+    except (ApiError, StoreError) as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(raw, flush=True)
+    return 0
+
+
+def _backfill(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="stigmem-reference-node backfill-cids")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    args = parser.parse_args(argv)
+    store = Store.open(args.db, SystemClock())
+    try:
+        written = store.backfill(max(1, args.batch_size))
+        print(json.dumps({"backfilled_now": written, **store.backfill_status()}), flush=True)
+    finally:
+        store.close()
+    return 0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _serve(argv: Sequence[str]) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    args = _serve_parser().parse_args(argv)
+    if args.auth == "none" and not is_loopback(args.host):
+        print("error: --auth none is only allowed on a loopback host", file=sys.stderr)
+        return 2
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
+    shown_host = f"[{args.host.strip('[]')}]" if ":" in args.host else args.host
+    wildcard = args.host.strip("[]") in ("0.0.0.0", "::")
+    try:
+        settings = Settings(
+            db_path=args.db,
+            auth=args.auth,
+            max_body_bytes=args.max_body_bytes,
+            max_text_bytes=args.max_text_bytes,
+            node_url=args.node_url or (None if wildcard else f"http://{shown_host}:{port}"),
+            node_authority=args.node_authority,
+            access_log=args.access_log,
+        )
+        app = create_app(settings)
+    except (ValueError, MigrationError, OSError) as exc:
+        sock.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    logging.getLogger("reference_node").addHandler(logging.StreamHandler(sys.stderr))
+    config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on")
+    server = uvicorn.Server(config)
+    # uvicorn re-raises the signal it shut down on; with these no-op handlers that ends in a clean exit 0.
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+    print(f"listening on http://{shown_host}:{port}", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "keys":
+        return _keys(args[1:])
+    if args and args[0] == "backfill-cids":
+        return _backfill(args[1:])
+    if args and args[0] == "serve":
+        args = args[1:]
+    return _serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
