@@ -152,7 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for c in select_checks(args.profile or profiles.known(), args.only):
             print(f"{c.id}  [{c.profile}]  {c.description}")
         return 0
-    node = None
+    node = open_node = open_target = None
     if args.target:
         url, keys = args.target, {k: v for k, v in (("admin", args.admin_key or args.api_key),) if v}
     else:
@@ -161,12 +161,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     started, clock = _now(), time.perf_counter()
     target = HttpTarget(url, keys, timeout=args.timeout)
     try:
+        if node is not None:
+            open_node = EmbeddedNode(auth="none").start()
+            open_target = HttpTarget(open_node.url, timeout=args.timeout)
         discovery = discovery_of(target)
         chosen = profiles.chosen(args.profile, discovery)
         checks = select_checks(chosen, args.only)
         if not checks:
             raise UsageError(f"no check matches profiles {chosen} and {args.only}")
-        ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none")
+        ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none",
+                      open_target=open_target)
         if "admin" in keys and (args.admin_key or node):
             problems = provision_keys(target)
             if problems and not args.quiet:
@@ -179,8 +183,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             results = run_checks(ctx, checks, active, progress.update)
     finally:
         target.close()
-        if node:
-            node.stop()
+        for stop in (open_target and open_target.close, open_node and open_node.stop, node and node.stop):
+            if stop:
+                stop()
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
     report_target = {"url": url, "embedded": node is not None, "discovery": discovery}
     return _finish(args, "http", report_target, active, started, time.perf_counter() - clock, results,

@@ -65,13 +65,18 @@ def admin_routes_require_admin(ctx: Context) -> None:
 
 @check("http:auth_none_mode")
 def auth_none_mode(ctx: Context) -> None:
-    """With auth none (advertised), anonymous callers can read and write."""
-    if ctx.auth_required:
-        raise Skip("the node requires auth")
+    """With auth none (advertised in discovery), anonymous callers can read and write."""
+    target = ctx.target if not ctx.auth_required else ctx.open_target
+    if target is None:
+        raise Skip("the node requires auth and the run has no auth-none instance")
+    discovery = target.request("GET", "/.well-known/stigmem", key=None).json or {}
+    expect(discovery.get("auth") == "none", f"the auth-none instance advertises auth {discovery.get('auth')!r}")
     entity = ctx.unique("anon")
-    ex = ctx.target.request("POST", "/v1/facts", key=None, json_body=ctx.fact(entity))
+    ex = target.request("POST", "/v1/facts", key=None, json_body=ctx.fact(entity))
     expect_status(ex, (201,))
-    expect_status(ctx.target.request("GET", "/v1/facts", key=None, params={"entity": entity}), (200,))
+    got = target.request("GET", "/v1/facts", key=None, params={"entity": entity})
+    expect_status(got, (200,))
+    expect(len((got.json or {}).get("facts", [])) == 1, f"anonymous read: {got.brief()}")
 
 
 @check("http:empty_allowed_scopes_denied", needs=("noscope",))

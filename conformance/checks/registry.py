@@ -69,6 +69,7 @@ class Context:
     discovery: dict[str, Any] = field(default_factory=dict)
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     auth_required: bool = True
+    open_target: HttpTarget | None = None  # a second instance running with auth none, when the run has one
 
     def unique(self, name: str) -> str:
         """A run-unique formal entity URI, so repeated runs against one node never collide."""
