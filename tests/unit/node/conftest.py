@@ -25,7 +25,7 @@ T0_US = 1_777_593_600_000_000
 ENTITY = "stigmem://example.org/user/alice"
 
 
-def body(value: Any = "CEO", **fields: Any) -> dict[str, Any]:
+def make_body(value: Any = "CEO", **fields: Any) -> dict[str, Any]:
     """An assert body; ``value`` is a plain string unless a FactValue dict is given."""
     fact = {
         "entity": ENTITY,
@@ -62,6 +62,12 @@ class Node:
         self.app = create_app(self.settings, clock=self.clock)
         self.client = TestClient(self.app)
         self.store = self.app.state.store
+
+
+@pytest.fixture
+def body() -> Callable[..., dict[str, Any]]:
+    """``body(value="CEO", **fields)``: an assert body for ENTITY / memory:role / company."""
+    return make_body
 
 
 @pytest.fixture

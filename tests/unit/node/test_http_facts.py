@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import pytest
-from conftest import ENTITY, body
 
 from reference_node.protocol import cid as cid_rules
 from reference_node.protocol.facts import body as fact_body
 
+ENTITY = "stigmem://example.org/user/alice"
 
-def test_assert_returns_201_with_normalized_record_and_stamps(client):
+
+def test_assert_returns_201_with_normalized_record_and_stamps(client, body):
     response = client.post("/v1/facts", json=body(entity=" stigmem://Example.ORG/User/Alice ", source="Agent:Tester"))
     assert response.status_code == 201
     fact = response.json()
@@ -24,7 +26,7 @@ def test_assert_returns_201_with_normalized_record_and_stamps(client):
     assert fact["cid"] == cid_rules.compute(body())
 
 
-def test_cid_is_jcs_over_six_fields(client):
+def test_cid_is_jcs_over_six_fields(client, body):
     sent = body({"type": "number", "v": 42.0}, confidence=1)
     fact = client.post("/v1/facts", json=sent).json()
     preimage = (
@@ -35,12 +37,12 @@ def test_cid_is_jcs_over_six_fields(client):
     assert fact["cid"] == "sha256:" + hashlib.sha256(preimage).hexdigest()
 
 
-def test_server_fields_in_body_are_ignored(client):
+def test_server_fields_in_body_are_ignored(client, body):
     fact = client.post("/v1/facts", json=body(id="mine", timestamp="2000-01-01T00:00:00Z", hlc="1", cid="x")).json()
     assert fact["id"] != "mine" and fact["timestamp"].startswith("2026") and fact["cid"].startswith("sha256:")
 
 
-def test_dedup_returns_existing_record_with_200(client):
+def test_dedup_returns_existing_record_with_200(client, body):
     first = client.post("/v1/facts", json=body())
     again = client.post("/v1/facts", json=body(source=" AGENT:tester"))
     assert (first.status_code, again.status_code) == (201, 200)
@@ -51,7 +53,7 @@ def test_dedup_returns_existing_record_with_200(client):
     "change",
     [{"valid_until": "2099-01-01T00:00:00Z"}, {"value": {"type": "string", "v": "CEO", "interpret_as": "content"}}],
 )
-def test_dedup_needs_same_valid_until_and_interpret_as(client, change):
+def test_dedup_needs_same_valid_until_and_interpret_as(client, change, body):
     first = client.post("/v1/facts", json=body()).json()
     other = client.post("/v1/facts", json=body(**change))
     assert other.status_code == 201
@@ -59,7 +61,7 @@ def test_dedup_needs_same_valid_until_and_interpret_as(client, change):
     assert client.get(f"/v1/facts/{first['cid']}").json()["id"] == first["id"]  # the earliest fact of a CID
 
 
-def test_value_is_stored_as_sent(client):
+def test_value_is_stored_as_sent(client, body):
     sent = {"type": "text", "v": "line\nnext ☃", "interpret_as": "instruction"}
     fact = client.post("/v1/facts", json=body(sent)).json()
     assert fact["value"] == sent
@@ -67,13 +69,13 @@ def test_value_is_stored_as_sent(client):
     assert null["value"] == {"type": "null", "v": None}
 
 
-def test_valid_until_is_echoed_byte_for_byte(client):
+def test_valid_until_is_echoed_byte_for_byte(client, body):
     fact = client.post("/v1/facts", json=body(valid_until="2099-01-01T02:00:00.5+02:00")).json()
     assert fact["valid_until"] == "2099-01-01T02:00:00.5+02:00"
     assert client.get(f"/v1/facts/{fact['id']}").json()["valid_until"] == "2099-01-01T02:00:00.5+02:00"
 
 
-def test_get_by_id_and_by_cid(client):
+def test_get_by_id_and_by_cid(client, body):
     fact = client.post("/v1/facts", json=body()).json()
     by_id = client.get(f"/v1/facts/{fact['id']}")
     by_cid = client.get("/v1/facts/" + fact["cid"].replace(":", "%3A"))
@@ -98,7 +100,7 @@ def test_single_read_errors(client, ref, status, code):
     assert (response.status_code, response.json()["error"]) == (status, code)
 
 
-def test_verify_cid(client):
+def test_verify_cid(client, body):
     fact = client.post("/v1/facts", json=body()).json()
     answer = client.post(f"/v1/facts/{fact['id']}/verify-cid", json={"cid": "ignored"}).json()
     assert answer["cid_valid"] is True
@@ -152,17 +154,17 @@ def test_malformed_bodies(client, sent, status, code):
         ({"garden_id": "stigmem://localhost/garden/g"}, 404, "garden_not_found"),
     ],
 )
-def test_invalid_assertions(client, change, status, code):
+def test_invalid_assertions(client, change, status, code, body):
     sent = body(**change)
     if change.get("entity", "") is None:
         del sent["entity"]
-    response = client.post("/v1/facts", json=sent)
+    response = client.post("/v1/facts", content=json.dumps(sent), headers={"Content-Type": "application/json"})
     assert (response.status_code, response.json()["error"]) == (status, code), response.json()
     assert isinstance(response.json()["detail"], str)
     assert client.get("/v1/facts", params={"include_expired": "true"}).json()["total"] == 0
 
 
-def test_missing_required_fields_and_default_confidence(client):
+def test_missing_required_fields_and_default_confidence(client, body):
     for name in ("entity", "relation", "value", "source", "scope"):
         sent = body()
         del sent[name]
@@ -171,7 +173,7 @@ def test_missing_required_fields_and_default_confidence(client):
     assert client.post("/v1/facts", json=body()).json()["confidence"] == 1.0
 
 
-def test_ttl_meta_fact_is_allowed(client):
+def test_ttl_meta_fact_is_allowed(client, body):
     fact = client.post("/v1/facts", json=body()).json()
     ttl = client.post("/v1/facts", json=body({"type": "datetime", "v": "2099-01-01T00:00:00Z"},
                                              entity=f"stigmem:fact:{fact['id']}", relation="stigmem:ttl"))
@@ -192,13 +194,15 @@ def test_body_limit_with_and_without_content_length(make_node):
     assert (streamed.status_code, streamed.json()["error"]) == (413, "body_too_large")
 
 
-def test_text_limit_is_configurable(make_node):
+def test_text_limit_is_configurable(make_node, body):
     client = make_node(auth="none", max_text_bytes=4).client
     assert client.post("/v1/facts", json=body({"type": "text", "v": "é" * 2})).status_code == 201
     assert client.post("/v1/facts", json=body({"type": "text", "v": "é" * 3})).status_code == 413
 
 
-@pytest.mark.parametrize(("method", "path"), [("PUT", "/v1/facts"), ("PATCH", "/v1/facts/x"), ("DELETE", "/v1/facts/x")])
+@pytest.mark.parametrize(
+    ("method", "path"), [("PUT", "/v1/facts"), ("PATCH", "/v1/facts/x"), ("DELETE", "/v1/facts/x")]
+)
 def test_no_mutation_routes(client, method, path):
     response = client.request(method, path)
     assert (response.status_code, response.json()["error"]) == (405, "method_not_allowed")
