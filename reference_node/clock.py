@@ -72,11 +72,12 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + doe - 719468
 
 
-def instant_us(text: object) -> int | None:
-    """The instant an RFC 3339 date-time denotes, in microseconds (fraction truncated); None if not one.
+def instant_us(text: object, *, round_up: bool = False) -> int | None:
+    """The instant an RFC 3339 date-time denotes, in whole microseconds; None if not one.
 
     A leap second (``:60``) is the first instant of the next minute; offsets are applied, so ``Z``, ``+00:00``
-    and ``+02:00`` spellings of one instant give one number (STG-EXP-005).
+    and ``+02:00`` spellings of one instant give one number (STG-EXP-005). Digits past the sixth are dropped
+    (``round_up`` rounds them up instead), which keeps ``x > t`` exact against whole-microsecond instants ``t``.
     """
     if not isinstance(text, str) or not is_rfc3339(text):
         return None
@@ -84,9 +85,11 @@ def instant_us(text: object) -> int | None:
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    fraction = (match.group(7) or "")[:6].ljust(6, "0")
+    digits = match.group(7) or ""
+    fraction = digits[:6].ljust(6, "0")
+    extra = 1 if round_up and digits[6:].strip("0") else 0
     seconds = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
     if match.group(8) is not None:
         offset = int(match.group(9)) * 3600 + int(match.group(10)) * 60
         seconds -= offset if match.group(8) == "+" else -offset
-    return seconds * 1_000_000 + int(fraction)
+    return seconds * 1_000_000 + int(fraction) + extra

@@ -133,7 +133,8 @@ def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
     valid_until = body.get("valid_until")
     valid_until_us = None
     if valid_until is not None:
-        valid_until_us = instant_us(valid_until)
+        # STG-EXP-004: visible iff valid_until > now; rounding up keeps that exact for sub-microsecond digits.
+        valid_until_us = instant_us(valid_until, round_up=True)
         if valid_until_us is None:
             raise ApiError("invalid_body", "valid_until must be an RFC 3339 date-time or null")
     garden_id = body.get("garden_id")

@@ -87,7 +87,7 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, StoreError):
         if STATUS.get(exc.code, 500) >= 500:
             log.error("refused %s %s: %s", request.method, request.url.path, exc.detail)
-        return ApiError(exc.code if exc.code in STATUS else "internal_error", exc.detail, **exc.extra).response()
+        return ApiError(exc.code if exc.code in STATUS else "internal_error", exc.detail, None, **exc.extra).response()
     if isinstance(exc, protocol.ProtocolError):
         return from_protocol(exc).response()
     return await _internal(request, exc)

@@ -23,7 +23,7 @@ from . import keys as key_rows
 from . import ledger
 from .database import Database
 from .errors import StoreError
-from .rows import CID, HLC, ID, SCOPE, FactRow, NewFact, Stamp, computed_cid, record
+from .rows import CID, COLUMNS, HLC, ID, SCOPE, FactRow, NewFact, Stamp, computed_cid, record
 
 __all__ = ["Store"]
 
@@ -233,7 +233,7 @@ class Store:
         while True:
             with self.db.transaction() as conn:
                 rows = conn.execute(
-                    f"SELECT {fact_rows.COLUMNS}, f.seq FROM facts f WHERE f.cid IS NULL AND f.seq > ? "
+                    f"SELECT {COLUMNS}, f.seq FROM facts f WHERE f.cid IS NULL AND f.seq > ? "
                     "ORDER BY f.seq LIMIT ?",
                     (last_seq, batch_size),
                 ).fetchall()

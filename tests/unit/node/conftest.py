@@ -26,11 +26,11 @@ ENTITY = "stigmem://example.org/user/alice"
 
 
 def make_body(value: Any = "CEO", **fields: Any) -> dict[str, Any]:
-    """An assert body; ``value`` is a plain string unless a FactValue dict is given."""
+    """An assert body; a str ``value`` becomes a string FactValue, anything else is sent as is."""
     fact = {
         "entity": ENTITY,
         "relation": "memory:role",
-        "value": value if isinstance(value, dict) else {"type": "string", "v": value},
+        "value": {"type": "string", "v": value} if isinstance(value, str) else value,
         "source": "agent:tester",
         "scope": "company",
     }
