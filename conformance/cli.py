@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="profile to check (repeatable; default: what the node claims, else core-local)")
     run_p.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
     _common(run_p)
+    diff = sub.add_parser("diff", help="list vectors whose expected result changes between two readings or sets")
+    diff.add_argument("--a", action="append", default=[], metavar="KEY=OPTION", help="first reading (repeatable)")
+    diff.add_argument("--b", action="append", default=[], metavar="KEY=OPTION", help="second reading (repeatable)")
+    diff.add_argument("--preset-a", default="default")
+    diff.add_argument("--preset-b", default="default")
+    diff.add_argument("--against", type=Path, help="another vectors/ directory: compare the two vector sets")
     rep = sub.add_parser("report", help="render REPORT.md from report directories (one column each)")
     rep.add_argument("dirs", nargs="+", type=Path, help="directories holding report.json; the name labels the column")
     rep.add_argument("--output", "-o", type=Path, default=Path("REPORT.md"))
@@ -192,6 +198,20 @@ def cmd_run(args: argparse.Namespace) -> int:
                    {"profiles": chosen, "claims": claims})
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from conformance.catalog.vectors import load_vectors
+    from conformance.reports import diff
+
+    if args.against:
+        changes = diff.between_sets(load_vectors(args.against, validate=False), load_vectors())
+    else:
+        a = interpretations.resolve(args.preset_a, args.a)
+        b = interpretations.resolve(args.preset_b, args.b)
+        changes = diff.between_readings(load_vectors(), a, b)
+    print(diff.render(changes))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from conformance.reports import implementation_report
 
@@ -206,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = argv
     try:
-        return {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report}[args.command](args)
+        return {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report, "diff": cmd_diff}[args.command](args)
     except AdapterStartFailed as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
         return 3
