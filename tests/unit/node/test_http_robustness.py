@@ -1,0 +1,45 @@
+"""STG-HTTP-003: whatever a client sends, the answer is a JSON 4xx (or success), never a 5xx, never a half-write."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=12,
+)
+FIELD = st.sampled_from(["entity", "relation", "value", "source", "scope", "confidence", "valid_until", "garden_id",
+                         "id", "timestamp", "hlc", "cid"])
+VALUE = st.fixed_dictionaries(
+    {"type": st.sampled_from(["string", "text", "number", "boolean", "datetime", "ref", "null", "x"])},
+    optional={"v": JSON, "interpret_as": st.sampled_from(["content", "instruction", "x"])},
+)
+BODY = st.dictionaries(FIELD, JSON | VALUE | st.sampled_from(["company", "user:a", "memory:x", 0.5]), max_size=9)
+SLOW = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow], "deadline": None}
+
+
+@settings(max_examples=100, **SLOW)
+@given(sent=BODY | JSON)
+def test_assert_never_fails_on_the_server(client, sent):
+    response = client.post("/v1/facts", content=json.dumps(sent), headers={"Content-Type": "application/json"})
+    assert response.status_code in (200, 201) or 400 <= response.status_code < 500, response.text
+    assert isinstance(response.json(), dict)
+
+
+@settings(max_examples=100, **SLOW)
+@given(params=st.dictionaries(st.sampled_from(["entity", "relation", "source", "scope", "min_confidence", "after",
+                                               "include_contradicted", "include_expired", "cursor", "limit"]),
+                              st.text(max_size=30), max_size=5))
+def test_query_never_fails_on_the_server(client, params):
+    response = client.get("/v1/facts", params=params)
+    assert response.status_code == 200 or 400 <= response.status_code < 500, response.text
+
+
+def test_pathological_json(client):
+    for raw in (b"[" * 100_000 + b"]" * 100_000, b'{"confidence": ' + b"9" * 5000 + b"}", b'{"confidence": 1e999}'):
+        response = client.post("/v1/facts", content=raw)
+        assert 400 <= response.status_code < 500
