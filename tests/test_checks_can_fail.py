@@ -11,7 +11,7 @@ from conformance.harness.http_target import HttpTarget
 from conformance.http_run import SCOPED_KEYS, run_checks
 
 sys.path.insert(0, str(Path(__file__).parent / "fakes"))
-from miniature_node import MiniatureNode  # noqa: E402
+from miniature_node import MiniatureNode
 
 
 def outcomes(mode: str) -> dict[str, str]:
