@@ -92,7 +92,10 @@ def _command_line(argv: list[str] | None) -> str:
     words = list(sys.argv[1:] if argv is None else argv)
     if "--adapter" in words and words[words.index("--adapter") + 1] == DEFAULT_ADAPTER:
         del words[words.index("--adapter"):words.index("--adapter") + 2]
-    return "stigmem-conformance " + " ".join(shlex.quote(w) for w in words)
+    for flag, placeholder in (("--admin-key", "$ADMIN_KEY"), ("--api-key", "$API_KEY")):
+        if flag in words and words.index(flag) + 1 < len(words):
+            words[words.index(flag) + 1] = placeholder
+    return "stigmem-conformance " + " ".join(w if w.startswith("$") else shlex.quote(w) for w in words)
 
 
 def _finish(args: argparse.Namespace, kind: str, target: dict[str, Any], active: dict[str, str],

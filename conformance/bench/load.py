@@ -162,69 +162,185 @@ def new_client(base_url: str, headers: Mapping[str, str] | None = None, timeout:
                         trust_env=False)
 
 
-def _build(client: httpx.Client, calls: Sequence[Call]) -> list[httpx.Request]:
-    return [client.build_request(c.method, c.path, content=c.body, headers=JSON_HEADERS if c.body is not None else None)
-            for c in calls]
+class SendFailed(Exception):
+    """The request got no HTTP answer (connection refused, reset, timeout, malformed answer)."""
+
+
+class HttpxSender:
+    """One worker's keep-alive ``httpx.Client``; requests are built before the clock starts."""
+
+    def __init__(self, base_url: str, headers: Mapping[str, str] | None, timeout: float) -> None:
+        self._args = (base_url, headers, timeout)
+        self._client = new_client(*self._args)
+
+    def prepare(self, call: Call) -> httpx.Request:
+        return self._client.build_request(call.method, call.path, content=call.body,
+                                          headers=JSON_HEADERS if call.body is not None else None)
+
+    def send(self, prepared: Any) -> tuple[int, bytes]:
+        try:
+            response = self._client.send(prepared)
+        except httpx.HTTPError as exc:
+            self._client.close()
+            self._client = new_client(*self._args)
+            raise SendFailed(f"{type(exc).__name__}: {exc}") from exc
+        return response.status_code, response.content
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class RawSender:
+    """A minimal HTTP/1.1 keep-alive client on a plain socket (TCP_NODELAY), for a generator that costs little CPU.
+
+    Each request is rendered to bytes before the clock starts and written with one ``sendall``; the answer is read
+    by ``Content-Length`` (or chunked transfer coding). It exists because on a 2-core machine httpx costs about
+    twice the CPU per request that uvicorn spends answering the trivial endpoint, so an httpx generator cannot
+    saturate a fast server; ``--client raw`` shows what the server does when the generator is cheap.
+    """
+
+    def __init__(self, base_url: str, headers: Mapping[str, str] | None, timeout: float) -> None:
+        url = httpx.URL(base_url)
+        if url.scheme != "http" or not url.host:
+            raise ValueError(f"the raw client speaks plain http only, not {base_url}")
+        self._address = (url.host, url.port or 80)
+        self._prefix = url.raw_path.rstrip(b"/").decode("ascii")
+        host = url.host if url.port is None else f"{url.host}:{url.port}"
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        self._head = f"Host: {host}\r\nAccept: */*\r\nUser-Agent: stigmem-conformance-bench\r\n{extra}"
+        self._timeout = timeout
+        self._sock: socket.socket | None = None
+        self._buffer = b""
+
+    def prepare(self, call: Call) -> bytes:
+        head = f"{call.method} {self._prefix}{call.path} HTTP/1.1\r\n{self._head}"
+        if call.body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(call.body)}\r\n"
+        elif call.method not in ("GET", "HEAD"):
+            head += "Content-Length: 0\r\n"
+        return head.encode("latin-1") + b"\r\n" + (call.body or b"")
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(self._address, timeout=self._timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._buffer = b""
+        return sock
+
+    def send(self, prepared: Any) -> tuple[int, bytes]:
+        try:
+            if self._sock is None:
+                self._sock = self._connect()
+            self._sock.sendall(prepared)
+            return self._read(self._sock)
+        except (OSError, ValueError, IndexError) as exc:
+            self.close()
+            raise SendFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    def _fill(self, sock: socket.socket) -> None:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("the server closed the connection")
+        self._buffer += chunk
+
+    def _read(self, sock: socket.socket) -> tuple[int, bytes]:
+        while (end := self._buffer.find(b"\r\n\r\n")) < 0:
+            self._fill(sock)
+        head = self._buffer[:end].decode("latin-1")
+        self._buffer = self._buffer[end + 4:]
+        lines = head.split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        if fields.get("transfer-encoding", "").lower() == "chunked":
+            body = self._read_chunked(sock)
+        else:
+            length = int(fields.get("content-length", "0"))
+            while len(self._buffer) < length:
+                self._fill(sock)
+            body, self._buffer = self._buffer[:length], self._buffer[length:]
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, body
+
+    def _read_chunked(self, sock: socket.socket) -> bytes:
+        parts: list[bytes] = []
+        while True:
+            while (end := self._buffer.find(b"\r\n")) < 0:
+                self._fill(sock)
+            size = int(self._buffer[:end].split(b";")[0], 16)
+            while len(self._buffer) < end + 2 + size + 2:
+                self._fill(sock)
+            parts.append(self._buffer[end + 2:end + 2 + size])
+            self._buffer = self._buffer[end + 2 + size + 2:]
+            if size == 0:
+                return b"".join(parts)
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
+CLIENTS = {"httpx": HttpxSender, "raw": RawSender}
 
 
 def run_calls(base_url: str, calls: Sequence[Call], *, row: str, mode: str, target: str, concurrency: int = 1,
               headers: Mapping[str, str] | None = None, time_budget: float = 60.0, timeout: float = 10.0,
-              warmup_path: str = "/healthz", server_pid: int | None = None) -> RowResult:
+              warmup_path: str = "/healthz", server_pid: int | None = None, client: str = "httpx") -> RowResult:
     """Send every call (or as many as fit in ``time_budget`` seconds) with ``concurrency`` workers.
 
-    A status outside 2xx, or a transport failure (recorded as status 0), is an error; a few are kept verbatim
-    with the request that caused them. Bounded: at most ``len(calls)`` requests plus two warm-up requests per
-    worker, and the row ends ``time_budget`` seconds after it started (plus at most one request ``timeout``).
+    ``client`` is ``httpx`` (one keep-alive ``httpx.Client`` per worker) or ``raw`` (``RawSender``). A status
+    outside 2xx, or a transport failure (recorded as status 0), is an error; a few are kept verbatim with the
+    request that caused them. Bounded: at most ``len(calls)`` requests plus two warm-up requests per worker, and
+    the row ends ``time_budget`` seconds after it started (plus at most one request ``timeout``).
     """
     concurrency = max(1, concurrency)
     result = RowResult(row=row, mode=mode, target=target, concurrency=concurrency, planned=len(calls))
-    clients = [new_client(base_url, headers, timeout) for _ in range(concurrency)]
+    senders = [CLIENTS[client](base_url, headers, timeout) for _ in range(concurrency)]
     try:
-        requests = _build(clients[0], calls)
-        work: Iterator[tuple[Call, httpx.Request]] = iter(list(zip(calls, requests, strict=True)))
-        per_worker: list[tuple[list[float], Counter[int], list[str]]] = [([], Counter(), []) for _ in clients]
+        prepared = [senders[0].prepare(call) for call in calls]
+        warmup = senders[0].prepare(Call("GET", warmup_path))
+        work: Iterator[tuple[Call, Any]] = iter(list(zip(calls, prepared, strict=True)))
+        per_worker: list[tuple[list[float], Counter[int], list[str]]] = [([], Counter(), []) for _ in senders]
         start = threading.Barrier(concurrency + 1)
         deadline = [math.inf]
         stop = threading.Event()
 
         def worker(index: int) -> None:
-            client = clients[index]
+            sender = senders[index]
             latencies, statuses, samples = per_worker[index]
             for _ in range(2):  # open the keep-alive connection before the clock starts
                 try:
-                    client.get(warmup_path)
-                except httpx.HTTPError:
+                    sender.send(warmup)
+                except SendFailed:
                     break
             try:
                 start.wait(timeout=timeout * 3)
             except threading.BrokenBarrierError:
                 return
             clock = time.perf_counter
-            while True:
-                if stop.is_set():
-                    return
+            while not stop.is_set():
                 try:
                     call, request = next(work)  # a list iterator: next() is atomic under the GIL
                 except StopIteration:
                     return
                 began = clock()
                 try:
-                    response = client.send(request)
-                    status = response.status_code
-                except httpx.HTTPError as exc:
-                    status, response = 0, None
+                    status, body = sender.send(request)
+                except SendFailed as exc:
+                    status, body = 0, b""
                     if len(samples) < MAX_ERROR_SAMPLES:
-                        samples.append(f"{call.method} {call.path} -> {type(exc).__name__}: {exc}")
-                    client.close()
-                    client = clients[index] = new_client(base_url, headers, timeout)
+                        samples.append(f"{call.method} {call.path} -> {exc}")
                 latencies.append((clock() - began) * 1000.0)
                 statuses[status] += 1
-                if response is not None and not 200 <= status < 300 and len(samples) < MAX_ERROR_SAMPLES:
-                    body = call.body.decode("utf-8", "replace")[:300] if call.body else ""
-                    samples.append(f"{call.method} {call.path} {body} -> {status} {response.text[:300]}".strip())
+                if status and not 200 <= status < 300 and len(samples) < MAX_ERROR_SAMPLES:
+                    sent = call.body.decode("utf-8", "replace")[:300] if call.body else ""
+                    answer = body.decode("utf-8", "replace")[:300]
+                    samples.append(f"{call.method} {call.path} {sent} -> {status} {answer}".replace("  ", " "))
                 if clock() > deadline[0]:
                     stop.set()
-                    return
 
         threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(concurrency)]
         for thread in threads:
@@ -258,5 +374,5 @@ def run_calls(base_url: str, calls: Sequence[Call], *, row: str, mode: str, targ
                 result.server_cpu_ms_per_req = (after - cpu_server) * 1000.0 / result.requests
         return result
     finally:
-        for client in clients:
-            client.close()
+        for sender in senders:
+            sender.close()

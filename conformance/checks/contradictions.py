@@ -106,8 +106,12 @@ def conflict_resolve(ctx: Context) -> None:
     result = ex.json or {}
     expect(result.get("conflict_status") == "resolved" and result.get("resolution_fact_id"), f"resolve: {result}")
     resolution = ctx.request("GET", f"/v1/facts/{result['resolution_fact_id']}").json or {}
-    expect(resolution.get("entity") == body["entity"] and resolution.get("relation") == body["relation"]
-           and resolution.get("value") == a["value"], f"resolution fact {resolution}")
+    if ctx.interpretations.get("conflict_resolution") == "upstream":
+        expect(str(resolution.get("entity", "")).startswith("stigmem:resolution:")
+               and resolution.get("value", {}).get("v") == a["value"]["v"], f"resolution fact {resolution}")
+    else:
+        expect(resolution.get("entity") == body["entity"] and resolution.get("relation") == body["relation"]
+               and resolution.get("value") == a["value"], f"resolution fact {resolution}")
     resolved = _conflicts_about(ctx, {a["id"], b["id"]}, status="resolved")
     expect(len(resolved) == 1 and resolved[0].get("resolved_by") == result["resolution_fact_id"],
            f"resolved conflict {resolved}")
@@ -124,8 +128,11 @@ def resolution_no_new_conflict(ctx: Context) -> None:
     result = ctx.request("POST", f"/v1/conflicts/{conflict['conflict_id']}/resolve",
                          json_body={"winning_fact_id": a["id"], "resolution_note": "n"}).json or {}
     rid = result.get("resolution_fact_id", "")
-    expect(not _conflicts_about(ctx, {rid, a["id"], b["id"]} - {None}) , "the resolution created a new conflict")
-    expect(rid in ids(ctx.query(entity=body["entity"])), "the resolution fact is hidden from a default query")
+    expect(not _conflicts_about(ctx, {rid, a["id"], b["id"]} - {None}), "the resolution created a new conflict")
+    entity = body["entity"]
+    if ctx.interpretations.get("conflict_resolution") == "upstream":
+        entity = (ctx.request("GET", f"/v1/facts/{rid}").json or {}).get("entity", entity)
+    expect(rid in ids(ctx.query(entity=entity)), "the resolution fact is hidden from a default query")
 
 
 @check("http:conflict_resolve_twice_409")

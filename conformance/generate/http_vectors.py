@@ -63,7 +63,7 @@ def refuse(statuses: tuple[int, ...], error: str | None = None) -> dict[str, Any
 
 STRICT = {"value_typing": "strict"}
 BAD: list[tuple[str, tuple[str, ...], str, dict[str, Any], dict[str, Any], dict[str, str] | None]] = [
-    ("Body is not JSON", ("STG-HTTP-003",), "BadBody", post(raw=b"{not json"), refuse((400,)), None),
+    ("Body is not JSON", ("STG-HTTP-003",), "BadBody", post(raw=b"{not json"), refuse(VAL), None),
     ("Empty body", ("STG-HTTP-003",), "BadBody", post(raw=b""), refuse(VAL), None),
     ("Body is a JSON array", ("STG-HTTP-003",), "BadBody", post([fact()]), refuse(VAL), None),
     ("Body is a JSON string", ("STG-HTTP-003",), "BadBody", post("fact"), refuse(VAL), None),
