@@ -75,3 +75,41 @@ def upstream(session: nox.Session) -> None:
                             success_codes=[0, 1])
         finally:
             session.run(*tool, "stop", "--pid", str(node["pid"]))
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark: the reference node and the upstream node side by side, with the trivial endpoint, in one run.
+
+    Both nodes run with auth off (upstream's auth-on mode verifies an Argon2id hash on every request, about 20 ms;
+    benchmarking it would measure Argon2) and upstream with high rate limits (the launcher sets them). Each node is
+    preloaded to N=10000, then the reference node to N=100000. Upstream has no batch route and asserts about 95
+    facts/s, so 100k would take about 17 minutes: ``--preload-budget 300`` skips any node whose next level would take
+    longer than 300 s at its measured rate, and the decision is printed and written to the report. Every row is
+    bounded (2000 requests, at most 60 s per target), so the session ends in about 10 minutes at worst for the
+    rows plus the preload budgets. Writes ``reports/bench/bench.md`` and ``reports/bench/bench.json``; extra
+    arguments go to the bench command (e.g. ``-- --client httpx``). The upstream node is stopped by its PID.
+    """
+    import json
+    import shutil
+    from pathlib import Path
+
+    session.install(".")
+    tool = ["python", "tools/upstream_node.py"]
+    venv = Path(session.cache_dir) / "upstream-node"
+    session.run(*tool, "install", "--venv", str(venv))
+    workdir = Path(session.create_tmp()) / "upstream-bench"
+    shutil.rmtree(workdir, ignore_errors=True)
+    out = session.run(*tool, "start", "--venv", str(venv), "--workdir", str(workdir), "--port", "0", "--auth", "none",
+                      silent=True)
+    if not isinstance(out, str):  # --install-only: nothing was started
+        return
+    session.log(out.strip())
+    node = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    try:
+        session.run("python", "-m", "conformance.bench", "--embedded", "--auth", "none",
+                    "--target", node["url"], "--target-name", "upstream", "--target-pid", str(node["pid"]),
+                    "--n", "10000,100000", "--requests", "2000", "--concurrency", "8", "--preload-budget", "300",
+                    "--json", "reports/bench/bench.json", "--markdown", "reports/bench/bench.md", *session.posargs)
+    finally:
+        session.run(*tool, "stop", "--pid", str(node["pid"]))

@@ -92,10 +92,15 @@ def cid_dedup(ctx: Context) -> None:
     expect((other.json or {}).get("cid") == first["cid"], "valid_until changed the CID")
 
 
-@check("http:cid_backfill_status")
+@check("http:cid_backfill_status", requirements=("STG-CID-007",))
 def cid_backfill_status(ctx: Context) -> None:
-    """The backfill status reports consistent counts and is complete on a node that stamps every CID."""
+    """Backfill status is admin-only, counts consistently, and stays complete after node-written conflict facts."""
     ctx.need_key("admin")
+    body = ctx.fact(ctx.unique("backfill"), "CEO", scope="company")
+    ctx.assert_fact(body)
+    ctx.assert_fact({**body, "value": {"type": "string", "v": "CTO"}})  # the node writes conflict facts too
+    if "reader_all" in ctx.target.keys:
+        expect_status(ctx.request("GET", "/v1/admin/cid-backfill/status", key="reader_all"), (403,))
     ex = ctx.request("GET", "/v1/admin/cid-backfill/status")
     expect_status(ex, (200,))
     body = ex.json or {}
@@ -103,3 +108,4 @@ def cid_backfill_status(ctx: Context) -> None:
         expect(key in body, f"backfill status lacks {key}: {body}")
     expect(body["total_facts"] == body["backfilled_facts"] + body["pending_facts"], f"inconsistent counts {body}")
     expect(body["backfill_complete"] == (body["pending_facts"] == 0), f"backfill_complete disagrees {body}")
+    expect(body["pending_facts"] == 0, f"facts written without a CID (every new fact needs one): {body}")

@@ -173,3 +173,36 @@ def conflict_list_scope_filtered(ctx: Context) -> None:
     leaked = [c for c in (ex.json or {}).get("conflicts", [])
               if {(c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id")} & {a["id"], b["id"]}]
     expect(not leaked, "a local-only key saw a company conflict")
+
+
+@check("http:equal_value_not_contradiction", requirements=("STG-CONF-001", "STG-CONF-010"))
+def equal_value_not_contradiction(ctx: Context) -> None:
+    """Re-asserting an equal value from another source, or retracting, records no conflict (contradiction_rule)."""
+    body = ctx.fact(ctx.unique("equal"), "CEO", scope="company")
+    a = ctx.assert_fact(body)
+    b = ctx.assert_fact({**body, "source": "stigmem://conformance.test/agent/second-opinion", "confidence": 0.7})
+    c = ctx.assert_fact({**body, "confidence": 0.0})
+    if ctx.interpretations.get("contradiction_rule") == "upstream":
+        return
+    expect(not _conflicts_about(ctx, {a["id"], b["id"], c["id"]}), "equal values or a retraction made a conflict")
+    flags = {f["id"]: f.get("contradicted") for f in
+             (ctx.query(entity=body["entity"], include_contradicted=True).json or {}).get("facts", [])}
+    expect(not any(flags.values()), f"facts flagged contradicted: {flags}")
+
+
+@check("http:contradicted_flag_stable", requirements=("STG-CONF-011", "STG-CONF-005"))
+def contradicted_flag_stable(ctx: Context) -> None:
+    """The contradicted flag is a property of the fact, not of the page: limit=1 pages flag it too."""
+    body, a, b = _pair(ctx)
+    seen: dict[str, object] = {}
+    cursor = None
+    for _ in range(4):
+        params = {"entity": body["entity"], "include_contradicted": True, "limit": "1",
+                  **({"cursor": cursor} if cursor else {})}
+        page = ctx.query(**params).json or {}
+        for f in page.get("facts", []):
+            seen[f["id"]] = f.get("contradicted")
+        cursor = page.get("cursor")
+        if not cursor:
+            break
+    expect(seen.get(a["id"]) is True and seen.get(b["id"]) is True, f"flags on one-row pages: {seen}")
