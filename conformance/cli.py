@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="render REPORT.md from report directories (one column each)")
     rep.add_argument("dirs", nargs="+", type=Path, help="directories holding report.json; the name labels the column")
     rep.add_argument("--output", "-o", type=Path, default=Path("REPORT.md"))
-    rep.add_argument("--append", type=Path, help="a Markdown file appended verbatim (notes, benchmark table)")
+    rep.add_argument("--append", type=Path, action="append", default=[],
+                     help="a Markdown file appended verbatim (notes, benchmark table); repeatable")
     return parser
 
 
@@ -219,7 +220,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from conformance.reports import implementation_report
 
     columns = [(d.name, implementation_report.load(d)) for d in args.dirs]
-    extra = args.append.read_text(encoding="utf-8") if args.append else ""
+    extra = "\n".join(path.read_text(encoding="utf-8").rstrip() + "\n" for path in args.append)
     args.output.write_text(implementation_report.render(columns, extra), encoding="utf-8")
     print(f"wrote {args.output} with {len(columns)} columns")
     return 0

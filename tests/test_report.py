@@ -1,0 +1,21 @@
+"""REPORT.md is exactly the rendering of the committed report files, which validate against the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conformance.reports.implementation_report import load, render
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "docs" / "report-data"
+COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-upstream-readings", "reference-node",
+           "upstream-auth-required-default", "upstream-auth-required-upstream", "upstream-auth-none-default",
+           "upstream-auth-none-upstream"]
+
+
+def test_report_md_is_rendered_from_valid_report_files():
+    columns = [(name, load(DATA / name)) for name in COLUMNS]  # load() validates against report.schema.json
+    appended = [DATA / "notes.md", *([DATA / "bench.md"] if (DATA / "bench.md").is_file() else [])]
+    expected = render(columns, "\n".join(p.read_text(encoding="utf-8").rstrip() + "\n" for p in appended))
+    committed = (ROOT / "REPORT.md").read_text(encoding="utf-8")
+    assert committed == expected, "REPORT.md is stale: rerun `stigmem-conformance report` (docs/report-data/notes.md)"
