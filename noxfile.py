@@ -17,15 +17,17 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def suite(session: nox.Session) -> None:
-    """The main job: every golden vector through the embedded reference core."""
+    """The main job: every golden vector through the embedded reference core, then the HTTP suite against the
+    embedded reference node."""
     session.install(".")
     session.run("stigmem-conformance", "vectors", "--report-dir", "reports/vectors", *session.posargs)
+    session.run("stigmem-conformance", "run", "--report-dir", "reports/reference-node", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
-    session.run("ruff", "check", "conformance", "reference_node", "tests", "noxfile.py")
+    session.run("ruff", "check", "conformance", "reference_node", "tests", "tools", "noxfile.py")
 
 
 @nox.session
