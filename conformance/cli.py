@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--profile", action="append", default=[],
                        help="profile to check (repeatable; default: what the node claims, else core-local)")
     run_p.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
+    run_p.add_argument("--recipe", help="launch recipe for multi-node federation checks: a TOML file or the name of "
+                                         "a shipped one (reference, upstream); default: reference without --target")
     _common(run_p)
     diff = sub.add_parser("diff", help="list vectors whose expected result changes between two readings or sets")
     diff.add_argument("--a", action="append", default=[], metavar="KEY=OPTION", help="first reading (repeatable)")
@@ -180,7 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not checks:
             raise UsageError(f"no check matches profiles {chosen} and {args.only}")
         ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none",
-                      open_target=open_target)
+                      open_target=open_target, recipe=args.recipe or (None if args.target else "reference"))
         if "admin" in keys and (args.admin_key or node):
             problems = provision_keys(target)
             if problems and not args.quiet:

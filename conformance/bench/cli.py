@@ -218,12 +218,12 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
         loaded = min(t.preload.loaded for t in active if t.preload)
         for row, kind in ROWS:
             for mode, concurrency in modes:
+                # The same seed for every target: the same entities, and the ids at the same preload positions.
                 seed = zlib.crc32(f"{args.seed}:{n}:{row}:{mode}".encode())
-                index_ids = [str(i) for i in range(loaded)]
                 for target in [*active, trivial]:
-                    source = target if target.preload else active[0]
+                    source = target if target.preload else active[0]  # the trivial endpoint gets the first's ids
                     assert source.preload is not None
-                    ids = source.preload.ids[:loaded] if kind == "id" else index_ids
+                    ids = source.preload.ids[:loaded] if kind == "id" else []
                     calls = _calls(kind, args.requests, f"{run_tag}n{n}{mode}", entities, ids, seed)
                     result = run_calls(target.url, calls, row=row, mode=mode, target=target.name,
                                        concurrency=concurrency, headers=target.headers,

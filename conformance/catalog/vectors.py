@@ -12,6 +12,7 @@ from conformance.catalog.schemas import validator
 from conformance.errors import SuiteDataError
 
 CATALOGUE_FILES = {"requirements.json", "interpretations.json"}
+NODE_AREAS = {"http", "failure_modes"}  # vectors run against nodes, not through an adapter
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class Vector:
 
 
 def adapter_vectors(root: Path | None = None) -> list[Vector]:
-    """The vectors an adapter answers (everything but the HTTP exchanges under ``vectors/http/``)."""
-    return [v for v in load_vectors(root) if v.area != "http"]
+    """The vectors an adapter answers (not the HTTP exchanges nor the multi-node failure-mode scenarios)."""
+    return [v for v in load_vectors(root) if v.area not in NODE_AREAS]
 
 
 def vector_paths(root: Path | None = None) -> list[Path]:

@@ -70,6 +70,7 @@ class Context:
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     auth_required: bool = True
     open_target: HttpTarget | None = None  # a second instance running with auth none, when the run has one
+    recipe: str | None = None  # launch recipe (a path, or the name of a shipped one) for multi-node checks
 
     def unique(self, name: str) -> str:
         """A run-unique formal entity URI, so repeated runs against one node never collide."""
