@@ -237,7 +237,8 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
                 target.peak_rss[n] = peak_rss_bytes(target.pid)
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": {**machine(), "python": platform.python_version(), "system": platform.system()},
+        "machine": {**machine(), "python": platform.python_version(), "system": platform.system(),
+                    "server": _server_stack()},
         "config": {"levels": levels, "requests_per_row": args.requests, "concurrency": args.concurrency,
                    "row_seconds": args.row_seconds, "client": args.client, "preload_budget_s": args.preload_budget,
                    "seed": args.seed,
@@ -250,6 +251,19 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
                    for level in done],
         "seconds": round(time.monotonic() - clock, 1),
     }
+
+
+def _server_stack() -> str:
+    """The uvicorn the reference node and the trivial endpoint run on (same interpreter as this process)."""
+    from importlib import metadata
+
+    parts = []
+    for name in ("uvicorn", "httptools", "uvloop", "starlette"):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"no {name}")
+    return ", ".join(parts)
 
 
 # --- rendering -----------------------------------------------------------------------------------------------
@@ -330,6 +344,15 @@ def verdicts(report: dict[str, Any]) -> list[str]:
         out.append(f"target {first} >= {goal:g}x {other}: {'met' if not missed else 'NOT met'} "
                    f"({len(measured) - len(missed)} of {len(measured)} rows reach it; lowest {worst:.2f}x)"
                    + (f"; below: {', '.join(missed)}" if missed else ""))
+    ceiling = max((cells[TRIVIAL] for *_, cells in lines if TRIVIAL in cells), key=lambda c: c["req_per_s"],
+                  default=None)
+    if ceiling is not None:
+        fastest = max((cell["req_per_s"] for *_, cells in lines for name, cell in cells.items() if name != TRIVIAL),
+                      default=0.0)
+        out.append(f"load generator ceiling: {ceiling['req_per_s']:.0f} req/s on the trivial endpoint "
+                   f"({ceiling['row']} {ceiling['mode']}, generator at {ceiling.get('client_cpu', 0):.2f} of a core); "
+                   f"the fastest node row reached {fastest:.0f} req/s, "
+                   f"{fastest / ceiling['req_per_s'] if ceiling['req_per_s'] else 0:.0%} of it")
     errors = sum(cell["errors"] for *_, cells in lines for cell in cells.values())
     out.append(f"errors (non-2xx or transport): {errors}")
     return out
@@ -354,6 +377,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     memory = f"memory {mem / 2**30:.1f} GiB" if mem else "memory n/a"
     out.append(f"- Machine: nproc {m.get('nproc')}, {memory}, CPU {m.get('cpu_model') or 'n/a'}, "
                f"Python {m.get('python')} ({m.get('system')})")
+    if m.get("server"):
+        out.append(f"- Server of the reference node and the trivial endpoint: {m['server']}; one worker each")
     out.append(f"- N (preloaded facts): {', '.join(str(n) for n in cfg['levels'])}; {cfg['requests_per_row']} requests "
                f"per row and target; concurrent rows use {cfg['concurrency']} worker threads; load generator "
                f"{_CLIENT_TEXT.get(cfg.get('client', 'httpx'), cfg.get('client'))}")
@@ -364,6 +389,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     for level in report["levels"]:
         for decision in level["decisions"]:
             out.append(f"- {decision}")
+    out.append(f"- `{TRIVIAL}` is a bare ASGI app answering `{{\"ok\":true}}` to any request, served like the "
+               "reference node and sent the same requests right after it in each row: the load generator's ceiling")
     out.append("")
     head = "| N | row | mode |" + "".join(f" {name} req/s | p50 ms | p99 ms | err |" for name in names)
     head += "".join(f" {a}/{b} |" for a, b in pairs)
