@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--preset-a", default="default")
     diff.add_argument("--preset-b", default="default")
     diff.add_argument("--against", type=Path, help="another vectors/ directory: compare the two vector sets")
+    from conformance.bench.cli import add_parser as add_bench_parser
+
+    add_bench_parser(sub)
     rep = sub.add_parser("report", help="render REPORT.md from report directories (one column each)")
     rep.add_argument("dirs", nargs="+", type=Path, help="directories holding report.json; the name labels the column")
     rep.add_argument("--output", "-o", type=Path, default=Path("REPORT.md"))
@@ -231,8 +234,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = argv
+    from conformance.bench.cli import cmd_bench
+
+    commands = {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report, "diff": cmd_diff, "bench": cmd_bench}
     try:
-        return {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report, "diff": cmd_diff}[args.command](args)
+        return commands[args.command](args)
     except AdapterStartFailed as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
         return 3

@@ -6,9 +6,10 @@ separately, as httpx does, waits for the peer's delayed ACK: 40 ms per POST on L
 - ``raw`` (the default): ``RawSender``, a minimal HTTP/1.1 client on a plain socket. Each request is rendered to
   bytes beforehand and written with one ``sendall``; about 0.03 ms of CPU per request.
 - ``httpx``: one ``httpx.Client`` per worker (transport built with ``socket_options`` for ``TCP_NODELAY``),
-  requests built beforehand and sent with ``client.send``. It costs about 0.5 ms of CPU per request, twice what
-  uvicorn spends answering the trivial endpoint, so on a 2-core machine it tops out near 1500 req/s and is the
-  bottleneck for any fast server (the trivial rows show it).
+  requests built beforehand and sent with ``client.send``. It costs about 0.5 ms of CPU per request, several times
+  what uvicorn (httptools, uvloop) spends answering the trivial endpoint, so on a 2-core machine it tops out near
+  2000 req/s and is the bottleneck for any fast server (``--client httpx`` trivial rows: 1800-2300 req/s with the
+  generator at 1.0 core; raw: 7000-20000 req/s with the generator under 0.7 core).
 
 Requests are prepared before the clock starts (URL, headers and body encoding are not measured), so the timed loop
 is one send plus reading the whole answer. Workers take requests from one shared iterator until it is exhausted or
@@ -202,9 +203,9 @@ class RawSender:
     """A minimal HTTP/1.1 keep-alive client on a plain socket (TCP_NODELAY), for a generator that costs little CPU.
 
     Each request is rendered to bytes before the clock starts and written with one ``sendall``; the answer is read
-    by ``Content-Length`` (or chunked transfer coding). It exists because on a 2-core machine httpx costs about
-    twice the CPU per request that uvicorn spends answering the trivial endpoint, so an httpx generator cannot
-    saturate a fast server; ``--client raw`` shows what the server does when the generator is cheap.
+    by ``Content-Length`` (or chunked transfer coding). It exists because on a 2-core machine httpx costs several
+    times the CPU per request that uvicorn spends answering the trivial endpoint, so an httpx generator cannot
+    saturate a fast server; the raw client shows what the server does when the generator is cheap.
     """
 
     def __init__(self, base_url: str, headers: Mapping[str, str] | None, timeout: float) -> None:

@@ -32,7 +32,7 @@ from .errors import (
 from .facts import SCOPES
 from .signatures import signing_key
 
-__all__ = ["DEFAULT_LEEWAY_MS", "DEFAULT_MAX_LIFETIME_MS", "HEADER", "check_claims", "sign", "verify"]
+__all__ = ["DEFAULT_LEEWAY_MS", "DEFAULT_MAX_LIFETIME_MS", "HEADER", "check_claims", "read_claims", "sign", "verify"]
 
 # Interpretation peer_token_format=jwt-ms: the JOSE header.
 HEADER = {"alg": "EdDSA", "typ": "JWT"}
@@ -98,6 +98,15 @@ def _structure(token: object) -> tuple[str, dict[str, Any], bytes]:
     except base64url.Base64UrlError as exc:
         raise TokenMalformed(f"token signature: {exc}") from exc
     return f"{header_b64}.{claims_b64}", claims, signature
+
+
+def read_claims(token: object) -> dict[str, Any]:
+    """Verify order 1 alone: the claims of a well-formed token, *not* yet verified.
+
+    A receiver needs ``iss`` to find the key to verify with (A08 §3.5); nothing else may be trusted before
+    ``verify`` has passed. Raises TokenMalformed (STG-TOK-001).
+    """
+    return _structure(token)[1]
 
 
 def verify(

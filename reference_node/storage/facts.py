@@ -21,8 +21,8 @@ _CONTRADICTED = "EXISTS (SELECT 1 FROM open_conflict_facts o WHERE o.fact_id = f
 
 _INSERT = (
     "INSERT INTO facts (id, entity, relation, value_type, value_v, interpret_as, source, timestamp, timestamp_us, "
-    "hlc, confidence, scope, valid_until, valid_until_us, garden_id, cid, origin) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "hlc, confidence, scope, valid_until, valid_until_us, garden_id, cid, origin, local_hlc, received_from, "
+    "origin_node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_ALIAS = "INSERT INTO fact_cid_aliases (fact_id, cid, created_at) VALUES (?, ?, ?)"
 _BY_ID = f"SELECT {COLUMNS}, {_CONTRADICTED} FROM facts f WHERE f.id = ?"
@@ -56,8 +56,20 @@ class FactQuery:
     include_expired: bool = False
 
 
-def insert(conn: sqlite3.Connection, fact: NewFact, stamp: Stamp) -> FactRow:
-    """Insert the fact and its CID alias (STG-CID-010); returns the row as a SELECT would."""
+def insert(
+    conn: sqlite3.Connection,
+    fact: NewFact,
+    stamp: Stamp,
+    *,
+    local_hlc: str | None = None,
+    received_from: str | None = None,
+) -> FactRow:
+    """Insert the fact and its CID alias (STG-CID-010); returns the row as a SELECT would.
+
+    ``local_hlc`` is the storage stamp (the serving order of pull replication), the fact's own hlc unless the fact
+    came from a peer; ``received_from`` is that peer's node_id (STG-PROV-003), also kept as the origin node id
+    (STG-FED-046; with relaying none the delivering peer is the origin).
+    """
     body = fact.body
     interpret_as = body.value.get("interpret_as")
     value_v = dump_v(body.value["v"])
@@ -82,6 +94,9 @@ def insert(conn: sqlite3.Connection, fact: NewFact, stamp: Stamp) -> FactRow:
             fact.garden_id,
             fact.cid,
             fact.origin,
+            local_hlc or stamp.hlc,
+            received_from,
+            received_from,
         ),
     )
     conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))
@@ -128,9 +143,13 @@ def siblings(conn: sqlite3.Connection, entity: str, relation: str, scope: str, n
 
 
 def max_hlc(conn: sqlite3.Connection) -> str | None:
-    """The highest HLC ever stored: the clock's persisted high-water mark (STG-HLC-012)."""
-    row = conn.execute("SELECT MAX(hlc) FROM facts").fetchone()
-    return None if row is None or row[0] is None else str(row[0])
+    """The highest HLC ever stored or stamped: the clock's persisted high-water mark (STG-HLC-012).
+
+    A received fact's local stamp is above its origin hlc (the receive rule, STG-HLC-005), so both maxima count.
+    """
+    found = [row[0] for row in conn.execute("SELECT MAX(hlc) FROM facts UNION ALL SELECT MAX(local_hlc) FROM facts")]
+    stamps = [str(value) for value in found if value is not None]
+    return max(stamps) if stamps else None
 
 
 def _where(query: FactQuery) -> tuple[list[str], list[Any]]:

@@ -27,7 +27,7 @@ from . import facts as fact_rows
 from .errors import StoreError
 from .rows import ENTITY, INTERPRET_AS, RELATION, SCOPE, VALUE_TYPE, VALUE_V, NewFact, Stamp, record
 
-__all__ = ["SYSTEM_SOURCE", "new_fact", "resolve", "write_facts"]
+__all__ = ["SYSTEM_SOURCE", "detect", "new_fact", "resolve", "write_facts"]
 
 # Spec-16 / Spec-15: node-written accounting facts carry this source.
 SYSTEM_SOURCE = "system:stigmem"
@@ -66,7 +66,7 @@ def _record_conflict(conn: sqlite3.Connection, stamp: Stamper, older: str, newer
     return conflict_id
 
 
-def _detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
+def detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
     """Pair a new live fact with each live differing sibling of its triple (STG-CONF-001, STG-CONF-010)."""
     body = fact.body
     if body.confidence <= 0 or (fact.valid_until_us is not None and fact.valid_until_us <= now_us):
@@ -91,7 +91,7 @@ def write_facts(
             continue
         fact_stamp = stamp()
         row = fact_rows.insert(conn, fact, fact_stamp)
-        _detect(conn, stamp, fact, fact_stamp, now_us)
+        detect(conn, stamp, fact, fact_stamp, now_us)
         results.append((record(row), True))
     return results
 

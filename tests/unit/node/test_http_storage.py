@@ -23,9 +23,10 @@ def test_pragmas_and_migrations_run_once(node):
     assert sql(node, "PRAGMA journal_mode") == [("wal",)]
     node.restart()
     node.restart()
-    assert sql(node, "SELECT version, name FROM schema_migrations") == [("0001", "0001_initial.sql")]
+    assert sql(node, "SELECT version, name FROM schema_migrations") == [
+        ("0001", "0001_initial.sql"), ("0002", "0002_federation.sql")]
     status = node.client.get("/v1/admin/status").json()
-    assert [m["version"] for m in status["migrations"]] == ["0001"] and status["facts"] == 0
+    assert [m["version"] for m in status["migrations"]] == ["0001", "0002"] and status["facts"] == 0
 
 
 def test_node_id_and_hlc_survive_restart(node, body):

@@ -1,0 +1,342 @@
+"""A scripted federating peer inside the suite (anchors.md C4, Complement: "the suite should be a peer").
+
+The peer has its own Ed25519 key and ``node_id`` under its own authority (``stigmem://peer-x.test/node/<uuid>``),
+serves a discovery document, a manifest and ``GET /v1/federation/facts`` from an append-only log of crafted facts,
+accepts the node's declaration on ``POST /v1/federation/peers``, and verifies every token the node under test
+presents to it (docs/federation-api.md "Peer tokens"), recording what it saw. The other way round it presents
+crafted tokens to the node (``present``). Facts are crafted by ``craft`` from small specs: good ones, over-scope,
+forged sources, skewed or malformed HLCs, CID mismatches, duplicate ids, malformed bodies (digest §11.7, §11.14,
+§4.7, §22.2). Requirements exercised through it: STG-FED-018..036, STG-TOK-001..008, STG-RPL-001..007,
+STG-HLC-005..010, STG-PROV-002..007, STG-CID-013, STG-AUDIT-001/002. It judges nothing itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from conformance.federation.identity import (
+    Crafted,
+    Identity,
+    TokenInvalid,
+    crafted,
+    declaration,
+    declaration_valid,
+    manifest,
+    now_ms,
+    verify_token,
+)
+from conformance.harness.http_target import Exchange, HttpTarget
+from conformance.oracle import cid as cid_oracle
+
+MAX_LOG = 20_000
+MAX_RECORDED = 2_000
+FACT_FIELDS = ("id", "entity", "relation", "value", "source", "timestamp", "hlc", "confidence", "scope",
+               "valid_until", "cid")
+
+
+def hlc_at(wall_ms: int, counter: int = 0) -> str:
+    return f"{wall_ms:013d}.{counter:03d}"
+
+
+def timestamp_at(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class Seen:
+    """One request the peer received."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    status: int
+    claims: dict[str, Any] | None = None
+    error: str | None = None
+
+
+@dataclass
+class ScriptedPeer:
+    """``ScriptedPeer.create("peer-x.test", ["public"]).start()``; stop with ``stop()``."""
+
+    identity: Identity
+    scopes: list[str]
+    declaration_fields: str = "a08-jcs"
+    cid_option: str = "jcs-6"
+    log: list[dict[str, Any]] = field(default_factory=list)
+    seen: list[Seen] = field(default_factory=list)
+    registrations: list[dict[str, Any]] = field(default_factory=list)
+    trusted: dict[str, str] = field(default_factory=dict)  # node_id -> federation_pubkey of nodes we serve
+    seen_nonces: set[str] = field(default_factory=set)
+    fail_next: list[int] = field(default_factory=list)  # statuses to answer on the next facts requests
+    crafted_facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> fact as served
+    _server: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, authority: str, scopes: Sequence[str], *, declaration_fields: str = "a08-jcs",
+               cid_option: str = "jcs-6") -> ScriptedPeer:
+        return cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option)
+
+    # --- identity ------------------------------------------------------------------------------------------
+
+    @property
+    def node_id(self) -> str:
+        return self.identity.node_id
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "peer not started"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def discovery(self) -> dict[str, Any]:
+        return {"version": "0.9.0a", "node_id": self.node_id, "node_url": self.url, "auth": "required",
+                "federation": "enabled", "federation_pubkey": self.identity.pubkey_b64,
+                "federation_version": "0.9.0a",
+                "federation_endpoints": {"peers": "/v1/federation/peers", "facts": "/v1/federation/facts",
+                                         "push": None},
+                "namespaces": ["stigmem:"], "profiles": ["core-federation"]}
+
+    def declaration(self, **overrides: Any) -> dict[str, Any]:
+        """The peer's signed declaration (overrides: see ``identity.declaration``)."""
+        scopes = overrides.pop("scopes", self.scopes)
+        return declaration(self.identity, self.url, scopes, fields=self.declaration_fields, **overrides)
+
+    def trust(self, node_id: str, pubkey_b64: str) -> None:
+        """Serve this node: its tokens are verified against ``pubkey_b64``."""
+        self.trusted[node_id] = pubkey_b64
+
+    # --- tokens presented to the node under test -----------------------------------------------------------
+
+    def token(self, variant: str, sub: str, previous: Crafted | None = None,
+              scopes: Sequence[str] | None = None) -> Crafted:
+        return crafted(variant, self.identity, sub, list(scopes or self.scopes), previous=previous)
+
+    def present(self, target: HttpTarget, token: str | None, *, params: Mapping[str, str] | None = None,
+                method: str = "GET", path: str = "/v1/federation/facts", json_body: Any = None) -> Exchange:
+        """Call the node under test with ``Authorization: Bearer <token>`` (no header for None)."""
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        return target.request(method, path, key=None, params=dict(params or {"limit": "1"}), headers=headers,
+                              json_body=json_body)
+
+    # --- crafted facts -------------------------------------------------------------------------------------
+
+    def craft(self, spec: Mapping[str, Any], token: str) -> dict[str, Any]:
+        """A fact from a spec (see ``schemas/vectors/failure_modes.json`` ``fact_spec``); remembered by label."""
+        label = str(spec.get("as", f"f{len(self.crafted_facts)}"))
+        if "same_as" in spec:
+            fact = dict(self.crafted_facts[str(spec["same_as"])])
+            self.crafted_facts[label] = fact
+            return fact
+        wall = now_ms()
+        fact: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "entity": spec.get("entity", f"stigmem://{self.identity.authority}/item/{token}-{label}".lower()),
+            "relation": spec.get("relation", "test:value"),
+            "value": spec.get("value", {"type": "string", "v": f"{label}-{token}"}),
+            "source": spec.get("source", self.node_id),
+            "timestamp": timestamp_at(wall),
+            "hlc": hlc_at(wall + int(spec.get("hlc_offset_ms", 0))),
+            "confidence": spec.get("confidence", 1.0),
+            "scope": spec.get("scope", "public"),
+            "valid_until": spec.get("valid_until"),
+        }
+        for key in ("entity", "value", "source"):
+            if isinstance(fact[key], str):
+                fact[key] = fact[key].replace("{u}", token)
+            elif isinstance(fact[key], dict) and isinstance(fact[key].get("v"), str):
+                fact[key] = {**fact[key], "v": fact[key]["v"].replace("{u}", token)}
+        if "id_of" in spec:
+            fact["id"] = self.crafted_facts[str(spec["id_of"])]["id"]
+        fact["cid"] = cid_oracle.cid(fact, self.cid_option)
+        if spec.get("cid") == "wrong":
+            fact["cid"] = fact["cid"][:-1] + ("0" if fact["cid"][-1] != "0" else "1")
+        if "hlc" in spec:
+            fact["hlc"] = spec["hlc"]
+        for key, value in dict(spec.get("set", {})).items():
+            fact[key] = value
+        for key in spec.get("drop", ()):
+            fact.pop(key, None)
+        self.crafted_facts[label] = fact
+        return fact
+
+    def serve(self, facts: Sequence[Mapping[str, Any]]) -> None:
+        """Append facts to the log the facts route serves."""
+        with self._lock:
+            if len(self.log) + len(facts) > MAX_LOG:
+                raise ValueError("scripted peer log is full")
+            self.log.extend(dict(f) for f in facts)
+
+    def facts_requests(self) -> list[Seen]:
+        with self._lock:
+            return [s for s in self.seen if s.path == "/v1/federation/facts"]
+
+    # --- server --------------------------------------------------------------------------------------------
+
+    def start(self) -> ScriptedPeer:
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            timeout = 10  # an idle keep-alive connection ends its thread after this
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def _send(self, status: int, body: Any) -> None:
+                data = json.dumps(body).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                status, body = peer._get(self.path, self.headers.get("Authorization", ""))
+                self._send(status, body)
+
+            def do_POST(self) -> None:
+                length = min(int(self.headers.get("Content-Length") or 0), 1_000_000)
+                raw = self.rfile.read(length) if length else b""
+                status, body = peer._post(self.path, raw)
+                self._send(status, body)
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            block_on_close = False
+
+            def get_request(self) -> tuple[socket.socket, Any]:
+                sock, addr = super().get_request()
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return sock, addr
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name=f"scripted-peer-{self.identity.authority}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5.0)
+        self._server = None
+
+    def __enter__(self) -> ScriptedPeer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _record(self, seen: Seen) -> None:
+        with self._lock:
+            if len(self.seen) < MAX_RECORDED:
+                self.seen.append(seen)
+
+    def _get(self, raw_path: str, authorization: str) -> tuple[int, Any]:
+        parts = urlsplit(raw_path)
+        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if parts.path == "/.well-known/stigmem":
+            return 200, self.discovery()
+        if parts.path == "/.well-known/stigmem-manifest.json":
+            return 200, manifest(self.identity, self.url)
+        if parts.path == "/healthz":
+            return 200, {"status": "ok"}
+        if parts.path != "/v1/federation/facts":
+            return 404, {"error": "not_found", "detail": parts.path}
+        seen = Seen("GET", parts.path, params, 200)
+        status, body = self._facts(params, authorization, seen)
+        seen.status = status
+        self._record(seen)
+        return status, body
+
+    def _facts(self, params: Mapping[str, str], authorization: str, seen: Seen) -> tuple[int, Any]:
+        token = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else ""
+        try:
+            claims = self._verify(token)
+        except TokenInvalid as exc:
+            seen.error = exc.code
+            return 401, {"error": exc.code, "detail": "peer token rejected by the scripted peer"}
+        seen.claims = claims
+        with self._lock:
+            if self.fail_next:
+                status = self.fail_next.pop(0)
+                return status, {"error": "scripted_failure", "detail": f"scripted {status}"}
+            log = list(self.log)
+        scope = params.get("scope")
+        try:
+            start = int(params.get("cursor") or 0)
+            limit = max(1, min(500, int(params.get("limit") or 100)))
+        except ValueError:
+            return 400, {"error": "invalid_cursor", "detail": "cursor or limit is not an integer"}
+        allowed = set(self.scopes) & set(claims.get("scopes", self.scopes))
+        if scope is not None and scope not in allowed:
+            return 403, {"error": "scope_forbidden", "detail": scope}
+        page: list[dict[str, Any]] = []
+        position = start
+        while position < len(log) and len(page) < limit:
+            fact = log[position]
+            position += 1
+            if scope is None or fact.get("scope") == scope:
+                page.append(fact)
+        return 200, {"facts": page, "cursor": str(position), "has_more": position < len(log)}
+
+    def _verify(self, token: str) -> dict[str, Any]:
+        if not token:
+            raise TokenInvalid("token_missing")
+        try:
+            payload = json.loads(_b64(token.split(".")[1]))
+            issuer = str(payload["iss"])
+        except (IndexError, ValueError, KeyError, TypeError) as exc:
+            raise TokenInvalid("token_malformed") from exc
+        if issuer not in self.trusted:
+            raise TokenInvalid("unknown_peer")
+        with self._lock:
+            return verify_token(token, self.trusted[issuer], self.node_id, seen=self.seen_nonces)
+
+    def _post(self, raw_path: str, raw: bytes) -> tuple[int, Any]:
+        path = urlsplit(raw_path).path
+        if path != "/v1/federation/peers":
+            return 404, {"error": "not_found", "detail": path}
+        try:
+            doc = json.loads(raw or b"null")
+        except ValueError:
+            return 400, {"error": "malformed_json", "detail": "body is not JSON"}
+        if not isinstance(doc, dict):
+            return 422, {"error": "invalid_declaration", "detail": "body is not an object"}
+        valid = declaration_valid(doc, self.declaration_fields)
+        with self._lock:
+            self.registrations.append({"declaration": doc, "signature_valid": valid})
+        if valid and isinstance(doc.get("node_id"), str) and isinstance(doc.get("federation_pubkey"), str):
+            self.trust(doc["node_id"], doc["federation_pubkey"])
+        status = "active" if valid else "rejected"
+        return 201, {"peer_id": str(uuid.uuid4()), "status": status,
+                     "verified_at": timestamp_at(now_ms()) if valid else None}
+
+
+def _b64(segment: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+@contextlib.contextmanager
+def running(authority: str, scopes: Sequence[str], **kw: Any) -> Any:
+    """``with running("peer-x.test", ["public"]) as peer:`` starts and always stops a scripted peer."""
+    peer = ScriptedPeer.create(authority, scopes, **kw).start()
+    try:
+        yield peer
+    finally:
+        peer.stop()

@@ -1,0 +1,158 @@
+"""Pull replication over the facts table: the serving page and the ingest of a pulled page.
+
+Serving (docs/federation-api.md "Pull replication"; STG-FED-019..028): facts first stored on this node, in the
+peer's servable scopes, in the order of their local storage stamp ``local_hlc`` (interpretation hlc_origin =
+preserve, STG-PROV-007), so a fact ingested late with an old origin hlc is never skipped (STG-FED-021); the cursor
+is the ``(local_hlc, id)`` of the last fact served, so the same cursor returns the same page (STG-FED-020).
+
+Ingest ("Ingest (the pulling side)", steps 1-7), inside the caller's one transaction per page: dedup by id and by
+CID (STG-FED-022/031, STG-PROV-006), the pure checks of ``protocol.replication``, then the HLC receive
+(STG-HLC-005; a rejected fact never moves the clock, STG-HLC-009), the fact with its origin id, hlc, timestamp,
+source and cid (STG-PROV-002), its ``stigmem:received_from`` meta-fact (STG-PROV-004), contradiction detection
+(STG-CONF-001), and an audit row per rejected fact (STG-AUDIT-001). Each fact is written under a savepoint, so a
+fact the database refuses is audited and skipped, never stalling the page.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..clock import Clock, format_timestamp, instant_us
+from ..protocol import replication as rules
+from ..protocol.errors import HlcSkewFuture, HlcSkewPast
+from ..protocol.facts import FactBody, FactOptions
+from ..protocol.hlc import HybridLogicalClock, format_hlc
+from . import audit, ledger
+from . import facts as fact_rows
+from . import peers as peer_rows
+from .peers import PeerRow
+from .rows import COLUMNS, FactRow, NewFact, Stamp, record
+
+__all__ = ["IngestContext", "IngestResult", "ingest_page", "served_page"]
+
+# SQL form of protocol.replication.servable (LIKE is ASCII case-insensitive, as casefold is for these prefixes).
+_SERVABLE = (
+    "f.received_from IS NULL AND f.garden_id IS NULL AND f.relation NOT LIKE 'stigmem:%' "
+    "AND f.entity NOT LIKE 'stigmem:conflict:%'"
+)
+
+
+def served_page(
+    conn: sqlite3.Connection, scopes: Sequence[str], after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict[str, Any]], tuple[str, str] | None, bool]:
+    """Up to ``limit`` servable facts in ``scopes`` after ``after``; the key of the last one; whether more wait."""
+    if not scopes:
+        return [], None, False
+    clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]
+    params: list[Any] = list(scopes)
+    if after is not None:
+        clauses.append("(f.local_hlc, f.id) > (?, ?)")
+        params.extend(after)
+    sql = (
+        f"SELECT {COLUMNS}, f.local_hlc FROM facts f WHERE {' AND '.join(clauses)} "
+        "ORDER BY f.local_hlc, f.id LIMIT ?"
+    )
+    rows: list[FactRow] = conn.execute(sql, (*params, limit + 1)).fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = (str(rows[-1][-1]), str(rows[-1][0])) if rows else None
+    return [record(row[:-1]) for row in rows], last, more
+
+
+@dataclass
+class IngestResult:
+    """What one page did: facts seen, stored, refused (audited); the rest were already held."""
+
+    pulled: int = 0
+    accepted: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """What ingest needs besides the connection: the node's clock, HLC and stamper, and the assert limits."""
+
+    clock: Clock
+    hlc: HybridLogicalClock
+    stamp: Callable[[], Stamp]
+    options: FactOptions
+
+
+def _audit(conn: sqlite3.Connection, peer: PeerRow, rejection: rules.Rejection, at: str) -> None:
+    audit.write(conn, rejection.event_type, rejection.reason, at, peer_id=peer.peer_id, peer_node_id=peer.node_id,
+                fact_id=rejection.fact_id, detail=rejection.detail)
+
+
+def _held(conn: sqlite3.Connection, raw: object) -> bool:
+    """Step 1 by id: a fact this node already holds is a no-op (no update, no second conflict)."""
+    fact_id = raw.get("id") if isinstance(raw, dict) else None
+    if not isinstance(fact_id, str):
+        return False
+    return conn.execute("SELECT 1 FROM facts WHERE id = ?", (fact_id,)).fetchone() is not None
+
+
+def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: rules.Inbound, local_hlc: str) -> None:
+    """Step 7: the fact as the origin stamped it, its received_from meta-fact, contradiction detection."""
+    timestamp_us = instant_us(fact.timestamp)
+    valid_until_us = None if fact.valid_until is None else instant_us(fact.valid_until, round_up=True)
+    if timestamp_us is None:  # read_inbound checked the form; keep mypy and odd leap seconds honest
+        raise ValueError("unreadable timestamp")
+    # The garden_id of an inbound fact is dropped (STG-FED-029): NewFact's garden_id stays None.
+    new = NewFact(fact.body, fact.cid, fact.valid_until, valid_until_us, None, "client")
+    stamp = Stamp(fact.id, format_timestamp(timestamp_us), timestamp_us, format_hlc(fact.hlc))
+    fact_rows.insert(conn, new, stamp, local_hlc=local_hlc, received_from=peer.node_id)
+    provenance = FactBody(f"stigmem:fact:{fact.id}", rules.RECEIVED_FROM, {"type": "ref", "v": peer.node_id},
+                          ledger.SYSTEM_SOURCE, 1.0, "local")
+    fact_rows.insert(conn, ledger.new_fact(provenance, "system"), ctx.stamp())
+    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us())
+
+
+def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw: object, at: str) -> str:
+    """One fact of a page: 'held', 'accepted' or 'rejected' (audited)."""
+    if _held(conn, raw):
+        return "held"
+    inbound = rules.read_inbound(raw, ctx.options)
+    if isinstance(inbound, rules.Rejection):
+        _audit(conn, peer, inbound, at)
+        return "rejected"
+    if conn.execute("SELECT 1 FROM facts WHERE cid = ? LIMIT 1", (inbound.cid,)).fetchone():
+        return "held"  # step 1 by (verified) CID: the same content is already here
+    rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, ctx.clock.now_us() // 1000)
+    if rejection is None:
+        try:
+            # Step 7: the receive rule; it re-checks the skew bounds and changes nothing when it refuses.
+            local_hlc = format_hlc(ctx.hlc.receive(inbound.hlc))
+        except (HlcSkewFuture, HlcSkewPast) as exc:
+            rejection = rules.Rejection("rejected_fact", "hlc_skew", str(exc), inbound.id)
+    if rejection is not None:
+        _audit(conn, peer, rejection, at)
+        return "rejected"
+    conn.execute("SAVEPOINT ingest_fact")
+    try:
+        _store(conn, ctx, peer, inbound, local_hlc)
+    except (sqlite3.Error, ValueError) as exc:
+        conn.execute("ROLLBACK TO ingest_fact")
+        conn.execute("RELEASE ingest_fact")
+        _audit(conn, peer, rules.Rejection("rejected_fact", "ingest_error", str(exc), inbound.id), at)
+        return "rejected"
+    conn.execute("RELEASE ingest_fact")
+    return "accepted"
+
+
+def ingest_page(
+    conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, facts: Sequence[object], cursor: str | None
+) -> IngestResult:
+    """Ingest one pulled page in order and persist ``cursor`` with it (one transaction: the caller's)."""
+    at = format_timestamp(ctx.clock.now_us())
+    result = IngestResult(pulled=len(facts))
+    for raw in facts:
+        outcome = _ingest_one(conn, ctx, peer, raw, at)
+        if outcome == "accepted":
+            result.accepted += 1
+        elif outcome == "rejected":
+            result.rejected += 1
+    peer_rows.set_cursor(conn, peer.peer_id, cursor, at)
+    return result

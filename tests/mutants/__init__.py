@@ -1,0 +1,1 @@
+"""Semantic mutants of the reference node, and the runner that proves the suite kills them (issue 6)."""

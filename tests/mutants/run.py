@@ -1,0 +1,368 @@
+"""Run the mutant catalogue: copy reference_node/, apply one mutant, run the suite against the copy.
+
+    python -m tests.mutants.run [--only GLOB] [--runner vectors|run] [--jobs N] [--out reports/mutants] [--list]
+
+For each mutant the pristine ``reference_node/`` (and ``schemas/openapi.json``, which the node serves) is copied
+into a fresh temporary directory, the mutant's snippet is replaced, and each runner it names is started with
+that directory first on ``PYTHONPATH`` and as the working directory, so the adapter (``python -m
+reference_node.adapter``) and the embedded node (``python -m reference_node.cli``) import the mutated copy while
+the suite itself is the installed one. Verdicts:
+
+- ``killed``: a runner reported at least one failing or erroring case (exit 1 with failures in report.json);
+- ``survived``: every runner passed;
+- ``equivalent``: survived, and the catalogue documents why no black-box run can tell it apart;
+- ``invalid``: the snippet does not occur exactly once, or the mutated file does not compile;
+- ``start-failed``: the adapter or node could not start (exit 3): a crash, but not a detection;
+- ``error``/``timeout``: anything else (usage error, hang); reported, never counted as killed.
+
+Writes ``kill-matrix.json`` and ``kill-matrix.md`` (mutant x failing check/vector ids, and per requirement whether
+some check kills some mutant). Exit 0 when every non-equivalent mutant is killed, else 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.mutants.catalogue import CATALOGUE, RUNNERS, Mutant
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE = ROOT / "reference_node"
+OPENAPI = ROOT / "schemas" / "openapi.json"
+TIMEOUTS = {"vectors": 180.0, "run": 420.0}
+FAILING = ("fail", "error")
+
+
+@dataclass
+class RunnerResult:
+    runner: str
+    verdict: str  # killed, survived, start-failed, error, timeout
+    exit_code: int | None
+    seconds: float
+    failing: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)  # requirement ids of the failing cases
+    note: str = ""
+
+
+@dataclass
+class MutantResult:
+    id: str
+    description: str
+    requirements: list[str]
+    file: str
+    runners: list[str]
+    status: str
+    equivalent: str | None
+    killed_by: list[str]
+    runs: dict[str, RunnerResult]
+    note: str = ""
+
+
+def _ignore(_dir: str, names: list[str]) -> set[str]:
+    return {n for n in names if n == "__pycache__" or n.endswith((".pyc", ".db", ".db-wal", ".db-shm"))}
+
+
+def prepare(workdir: Path, mutant: Mutant | None) -> str:
+    """Copy the pristine node into ``workdir`` and apply ``mutant``; returns "" or why the mutant is invalid."""
+    shutil.copytree(NODE, workdir / "reference_node", ignore=_ignore)
+    (workdir / "schemas").mkdir()
+    shutil.copy2(OPENAPI, workdir / "schemas" / "openapi.json")
+    if mutant is None:
+        return ""
+    target = workdir / "reference_node" / mutant.file
+    if not target.is_file():
+        return f"no file reference_node/{mutant.file}"
+    text = target.read_text(encoding="utf-8")
+    count = text.count(mutant.find)
+    if count != 1:
+        return f"snippet occurs {count} times in reference_node/{mutant.file}"
+    mutated = text.replace(mutant.find, mutant.replace)
+    try:
+        compile(mutated, str(target), "exec")
+    except SyntaxError as exc:
+        return f"mutated file does not compile: {exc}"
+    target.write_text(mutated, encoding="utf-8")
+    return ""
+
+
+def child_env(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(workdir), *filter(None, [env.get("PYTHONPATH")])])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # a stale .pyc of the same size and second must never mask a mutant
+    env.pop("COVERAGE_PROCESS_START", None)
+    return env
+
+
+def runner_command(runner: str, report_dir: Path) -> list[str]:
+    adapter = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
+    cmd = [sys.executable, "-m", "conformance", runner, "--report-dir", str(report_dir), "--quiet"]
+    if runner == "vectors":
+        cmd += ["--adapter", adapter]
+    return cmd
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the runner and whatever node it started: its own process group, by id."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+def _reap_group(pgid: int) -> None:
+    """A runner that exited may have left a node behind in its process group: stop it by the group id."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_runner(runner: str, workdir: Path, timeout: float | None = None) -> RunnerResult:
+    report_dir = workdir / f"report-{runner}"
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(runner_command(runner, report_dir), cwd=workdir, env=child_env(workdir),
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            code: int | None = proc.wait(timeout=timeout or TIMEOUTS[runner])
+        except subprocess.TimeoutExpired:
+            _stop_group(proc)
+            code = None
+        else:
+            _reap_group(proc.pid)
+        out.seek(0)
+        tail = out.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    seconds = round(time.monotonic() - started, 2)
+    result = RunnerResult(runner, "error", code, seconds, note=" | ".join(tail)[:400])
+    if code is None:
+        result.verdict = "timeout"
+        return result
+    report = report_dir / "report.json"
+    if code in (0, 1) and report.is_file():
+        cases = json.loads(report.read_text(encoding="utf-8"))["results"]
+        bad = [c for c in cases if c["outcome"] in FAILING]
+        result.failing = sorted(c["id"] for c in bad)
+        result.requirements = sorted({r for c in bad for r in c.get("requirements", [])})
+        result.verdict = "killed" if bad else "survived" if code == 0 else "error"
+    elif code == 3:
+        result.verdict = "start-failed"
+    return result
+
+
+def _verdict(mutant: Mutant, runs: dict[str, RunnerResult]) -> str:
+    verdicts = {r.verdict for r in runs.values()}
+    if "killed" in verdicts:
+        return "killed"
+    for bad in ("start-failed", "timeout", "error"):
+        if bad in verdicts:
+            return bad
+    return "equivalent" if mutant.equivalent else "survived"
+
+
+def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool = False) -> MutantResult:
+    chosen = [r for r in mutant.runners if runners is None or r in runners]
+    result = MutantResult(mutant.id, mutant.description, list(mutant.requirements), mutant.file,
+                          list(mutant.runners), "invalid", mutant.equivalent, [], {})
+    workdir = Path(tempfile.mkdtemp(prefix=f"stigmem-mutant-{mutant.id}-"))
+    try:
+        why = prepare(workdir, mutant)
+        if why:
+            result.note = why
+            return result
+        for runner in chosen:
+            result.runs[runner] = run_runner(runner, workdir)
+        result.status = _verdict(mutant, result.runs)
+        result.killed_by = sorted({case for r in result.runs.values() for case in r.failing})
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def baseline(runners: Iterable[str]) -> dict[str, RunnerResult]:
+    """The pristine copy must pass every runner, and must be the code the subprocesses import."""
+    workdir = Path(tempfile.mkdtemp(prefix="stigmem-mutant-baseline-"))
+    try:
+        prepare(workdir, None)
+        probe = subprocess.run([sys.executable, "-c", "import reference_node; print(reference_node.__file__)"],
+                               cwd=workdir, env=child_env(workdir), capture_output=True, text=True, timeout=60)
+        imported = Path(probe.stdout.strip()).resolve()
+        if workdir.resolve() not in imported.parents:
+            raise SystemExit(f"the copy is not what subprocesses import: {imported or probe.stderr.strip()}")
+        return {runner: run_runner(runner, workdir) for runner in runners}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def select(only: Sequence[str] = (), runners: Sequence[str] | None = None) -> list[Mutant]:
+    chosen = []
+    for m in CATALOGUE:
+        if only and not any(fnmatch.fnmatchcase(name, p) for p in only for name in (m.id, m.file, *m.requirements)):
+            continue
+        if runners is not None and not set(m.runners) & set(runners):
+            continue
+        chosen.append(m)
+    return chosen
+
+
+def run_all(mutants: Sequence[Mutant], runners: Sequence[str] | None = None, jobs: int = 2,
+            progress: Callable[[MutantResult], None] | None = None) -> list[MutantResult]:
+    def one(m: Mutant) -> MutantResult:
+        r = run_mutant(m, runners)
+        if progress:
+            progress(r)
+        return r
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, mutants))
+
+
+# --- reports -----------------------------------------------------------------------------------------------------
+
+def _requirement_index(results: Sequence[MutantResult]) -> dict[str, dict[str, Any]]:
+    """Per requirement: the mutants tied to it, whether one was killed, and the cases that killed them."""
+    index: dict[str, dict[str, Any]] = {}
+    for r in results:
+        for req in r.requirements:
+            row = index.setdefault(req, {"mutants": [], "killed": [], "equivalent": [], "killing_cases": set()})
+            row["mutants"].append(r.id)
+            if r.status == "killed":
+                row["killed"].append(r.id)
+                row["killing_cases"].update(r.killed_by)
+            elif r.status == "equivalent":
+                row["equivalent"].append(r.id)
+    out = {}
+    for req in sorted(index):
+        row = index[req]
+        verdict = "killed" if row["killed"] else "equivalent-only" if len(row["equivalent"]) == len(row["mutants"]) \
+            else "not-killed"
+        out[req] = {**row, "killing_cases": sorted(row["killing_cases"]), "verdict": verdict}
+    return out
+
+
+def summary(results: Sequence[MutantResult]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    scored = [r for r in results if r.status not in ("equivalent", "invalid")]
+    killed = counts.get("killed", 0)
+    return {"mutants": len(results), **dict(sorted(counts.items())),
+            "kill_rate": round(killed / len(scored), 4) if scored else None,
+            "kill_rate_basis": "killed / (all - equivalent - invalid)"}
+
+
+def write_reports(results: Sequence[MutantResult], out: Path, base: dict[str, RunnerResult] | None,
+                  seconds: float) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "kind": "mutant-kill-matrix",
+        "summary": summary(results),
+        "duration_s": round(seconds, 1),
+        "baseline": {k: asdict(v) for k, v in (base or {}).items()},
+        "mutants": [asdict(r) for r in results],
+        "requirements": _requirement_index(results),
+    }
+    json_path = out / "kill-matrix.json"
+    json_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    md_path = out / "kill-matrix.md"
+    md_path.write_text(render_markdown(data), encoding="utf-8")
+    return json_path, md_path
+
+
+def _cases(ids: Sequence[str], limit: int = 6) -> str:
+    shown = ", ".join(f"`{i}`" for i in ids[:limit])
+    return shown + (f" (+{len(ids) - limit} more)" if len(ids) > limit else "")
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    s = data["summary"]
+    rate = "n/a" if s["kill_rate"] is None else f"{100 * s['kill_rate']:.1f}%"
+    lines = [
+        "# Mutant kill matrix (core-local)",
+        "",
+        f"{s['mutants']} semantic mutants of the reference node; kill rate **{rate}** ({s['kill_rate_basis']}). "
+        + ", ".join(f"{k}: {v}" for k, v in s.items() if k not in ("mutants", "kill_rate", "kill_rate_basis"))
+        + f". Run took {data['duration_s']} s.",
+        "",
+        "Generated by `python -m tests.mutants.run` from `tests/mutants/catalogue.py`.",
+        "",
+        "## Mutants",
+        "",
+        "| mutant | requirements | runners | status | killed by (failing checks / vectors) |",
+        "|---|---|---|---|---|",
+    ]
+    for m in data["mutants"]:
+        killers = _cases(m["killed_by"]) if m["killed_by"] else (m["equivalent"] or m["note"] or "")
+        killers = killers.replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| `{m['id']}` | {' '.join(m['requirements'])} | {' '.join(m['runners'])} | "
+                     f"{m['status']} | {killers} |")
+    lines += ["", "## Requirements", "",
+              "| requirement | mutants | verdict | killing checks / vectors |", "|---|---|---|---|"]
+    for req, row in data["requirements"].items():
+        lines.append(f"| {req} | {len(row['mutants'])} | {row['verdict']} | {_cases(row['killing_cases'], 4)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutants.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", "-k", action="append", default=[], help="glob over mutant id, file, requirement")
+    parser.add_argument("--runner", action="append", choices=RUNNERS, help="only this runner (repeatable)")
+    parser.add_argument("--jobs", "-j", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutants", help="where the matrix goes")
+    parser.add_argument("--list", action="store_true", help="print the selected mutants and exit")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated baseline run")
+    args = parser.parse_args(argv)
+    mutants = select(args.only, args.runner)
+    if args.list:
+        for m in mutants:
+            flag = "  (equivalent)" if m.equivalent else ""
+            print(f"{m.id:<40} {' '.join(m.runners):<12} {' '.join(m.requirements)}{flag}")
+        return 0
+    if not mutants:
+        print("no mutant matches", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    runners = sorted({r for m in mutants for r in m.runners if args.runner is None or r in args.runner})
+    base = None
+    if not args.no_baseline:
+        base = baseline(runners)
+        broken = {k: v for k, v in base.items() if v.verdict != "survived"}
+        if broken:
+            for name, r in broken.items():
+                print(f"baseline {name} does not pass ({r.verdict}): {r.failing[:5]} {r.note}", file=sys.stderr)
+            return 2
+
+    def progress(r: MutantResult) -> None:
+        took = sum(x.seconds for x in r.runs.values())
+        print(f"{r.status:<12} {r.id:<42} {took:6.1f}s {_cases(r.killed_by, 3) or r.note[:80]}", flush=True)
+
+    results = run_all(mutants, args.runner, args.jobs, progress)
+    json_path, md_path = write_reports(results, args.out, base, time.monotonic() - started)
+    s = summary(results)
+    print(json.dumps(s))
+    print(f"wrote {json_path} and {md_path}")
+    return 0 if all(r.status in ("killed", "equivalent") for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
