@@ -116,3 +116,35 @@ def bench(session: nox.Session) -> None:
                     "--json", "reports/bench/bench.json", "--markdown", "reports/bench/bench.md", *session.posargs)
     finally:
         session.run(*tool, "stop", "--pid", str(node["pid"]))
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """The semantic mutant catalogue (tests/mutants/catalogue.py): kill matrix in reports/mutants/."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.mutants.run", *session.posargs)
+
+
+@nox.session
+def mutmut(session: nox.Session) -> None:
+    """The automatic sweep: mutmut over reference_node/protocol/ with the vector run as the test command.
+
+    Bounded (default one hour; ``nox -s mutmut -- --max-seconds 600``); results in reports/mutants/mutmut.*.
+    """
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.mutants.sweep", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The long Schemathesis run (>= 5,000 requests) against the embedded node; report in reports/fuzz/."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.fuzz.openapi_fuzz", "--per-operation", "250", "--max-seconds", "1800",
+                *session.posargs)
+
+
+@nox.session
+def crash(session: nox.Session) -> None:
+    """SIGKILL the node under eight writers (>= 20 kills), then the bounded memory soak."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-m", "slow", "-s", "tests/system/test_crash.py", *session.posargs)

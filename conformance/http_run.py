@@ -59,8 +59,14 @@ def provision_keys(target: HttpTarget) -> dict[str, str]:
     return problems
 
 
+FEDERATION_AREAS = {"federation": "federation", "scenario": "failure_modes", "crash": "failure_modes"}
+
+
 def area_of(c: Check) -> str:
-    return c.func.__module__.rsplit(".", 1)[-1] if c.id.startswith("http:") else "exchanges"
+    prefix = c.id.split(":", 1)[0]
+    if prefix in FEDERATION_AREAS:
+        return FEDERATION_AREAS[prefix]
+    return c.func.__module__.rsplit(".", 1)[-1] if prefix == "http" else "exchanges"
 
 
 def select(profiles: Iterable[str], only: Iterable[str] = ()) -> list[Check]:

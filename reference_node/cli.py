@@ -1,15 +1,18 @@
 """``stigmem-reference-node``: serve the node, or manage its database from scripts.
 
     stigmem-reference-node [serve] --db PATH [--host 127.0.0.1] [--port 8787] [--auth required|none]
-                           [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--access-log]
+                           [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--node-authority NAME]
+                           [--access-log] [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
+                           [--pull-backoff-max SECONDS] [--peer-approval]]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
-    stigmem-reference-node keys create --db PATH --permissions read,write --scopes local,team --entity-uri URI
+    stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
     stigmem-reference-node backfill-cids --db PATH
 
 Serving binds the socket itself, so ``--port 0`` picks a free port; the line ``listening on http://HOST:PORT`` is
 printed (and flushed) once the socket accepts connections. SIGTERM or SIGINT shut it down gracefully, exit 0.
 ``--auth none`` is refused on a non-loopback host (TM R-25). Keys are printed raw once and stored as SHA-256
-digests (STG-AUTH-002).
+digests (STG-AUTH-002). ``--federation`` turns on docs/federation-api.md: the node's Ed25519 key (generated into
+the database on first start unless ``--federation-key-file`` names one), the federation routes and the pull loop.
 """
 
 from __future__ import annotations
@@ -48,6 +51,17 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--node-url", help="public base URL for discovery (default http://HOST:PORT)")
     parser.add_argument("--node-authority", default="localhost", help="authority of a new node_id")
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    federation = parser.add_argument_group("federation (docs/federation-api.md)")
+    federation.add_argument("--federation", action="store_true", help="enable federation (pull replication)")
+    federation.add_argument("--federation-key-file", metavar="PATH",
+                            help="Ed25519 key: PEM PKCS#8, or the 32-byte seed as base64url or hex (default: "
+                                 "generated on first start and kept in the database)")
+    federation.add_argument("--pull-interval", type=float, default=30.0, metavar="SECONDS",
+                            help="seconds between pulls of each active peer (default 30)")
+    federation.add_argument("--pull-backoff-max", type=float, default=300.0, metavar="SECONDS",
+                            help="longest backoff after network errors, 5xx or 429 (default 300)")
+    federation.add_argument("--peer-approval", action="store_true",
+                            help="verified peers wait in pending_approval for POST .../approve (admin)")
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     return parser
 
@@ -61,7 +75,7 @@ def _keys_parser() -> argparse.ArgumentParser:
     create = commands.add_parser("create", help="create a key and print it")
     create.add_argument("--db", required=True)
     create.add_argument("--entity-uri", required=True)
-    create.add_argument("--permissions", required=True, help="comma-separated: read,write,admin")
+    create.add_argument("--permissions", required=True, help="comma-separated: read,write,admin,federate")
     create.add_argument("--scopes", default=",".join(SCOPES), help="comma-separated allowed scopes (default all)")
     return parser
 
@@ -145,13 +159,20 @@ def _serve(argv: Sequence[str]) -> int:
             node_url=args.node_url or (None if wildcard else f"http://{shown_host}:{port}"),
             node_authority=args.node_authority,
             access_log=args.access_log,
+            federation=args.federation,
+            federation_key_file=args.federation_key_file,
+            pull_interval_s=args.pull_interval,
+            pull_backoff_max_s=args.pull_backoff_max,
+            peer_approval=args.peer_approval,
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:
         sock.close()
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    logging.getLogger("reference_node").addHandler(logging.StreamHandler(sys.stderr))
+    node_log = logging.getLogger("reference_node")
+    node_log.addHandler(logging.StreamHandler(sys.stderr))
+    node_log.setLevel(getattr(logging, args.log_level.upper()))
     config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on")
     server = uvicorn.Server(config)
     # uvicorn re-raises the signal it shut down on; with these no-op handlers that ends in a clean exit 0.

@@ -2,7 +2,8 @@
 
 Everything the node reads from its command line lives here, frozen, so the request path never consults the
 environment. Defaults are the contract's: auth required (STG-AUTH-004), 1 MiB bodies, 64 KiB text values
-(interpretation text_limit, STG-VAL-004), federation disabled (STG-HTTP-008).
+(interpretation text_limit, STG-VAL-004), federation disabled (STG-HTTP-008); with federation, pulls every 30 s
+backing off up to 300 s (A08 §6.3, STG-FED-030) and no approval gate (interpretation peer_lifecycle).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .protocol.values import DEFAULT_MAX_TEXT_BYTES
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "FEDERATION_PROFILE",
     "NAMESPACES",
     "PROFILES",
     "PROTOCOL_VERSION",
@@ -34,6 +36,8 @@ PROTOCOL_VERSION = "0.9.0a"
 NAMESPACES = ("stigmem:", "rel:", "memory:", "intent:", "garden:")
 # Conformance profiles the node claims (vectors/requirements.json "profiles").
 PROFILES = ("core-local", "batch")
+# Claimed in addition when the node runs with --federation (docs/federation-api.md).
+FEDERATION_PROFILE = "core-federation"
 SPEC_POINTER = "https://github.com/eidetic-labs/stigmem/blob/main/spec/stigmem-spec-v0.9.0a1.md"
 
 
@@ -59,13 +63,25 @@ class Settings:
     node_authority: str = "localhost"
     access_log: bool = False
     namespaces: tuple[str, ...] = field(default=NAMESPACES)
+    federation: bool = False
+    federation_key_file: str | None = None
+    pull_interval_s: float = 30.0
+    pull_backoff_max_s: float = 300.0
+    peer_approval: bool = False
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:
             raise ValueError("size limits must be positive")
+        if not (self.pull_interval_s > 0 and self.pull_backoff_max_s > 0):
+            raise ValueError("--pull-interval and --pull-backoff-max must be positive")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 
     @property
     def auth_required(self) -> bool:
         return self.auth == "required"
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        """The conformance profiles the node claims in discovery."""
+        return (*PROFILES, FEDERATION_PROFILE) if self.federation else PROFILES

@@ -13,6 +13,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     exchanges,
     expiry,
     facts,
+    federation,
     pagination,
     scopes,
 )

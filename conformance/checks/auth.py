@@ -87,3 +87,37 @@ def empty_allowed_scopes_denied(ctx: Context) -> None:
     expect(ex.status in (200, 403), f"unexpected {ex.brief()}")
     if ex.status == 200:
         expect(not (ex.json or {}).get("facts"), f"a key with no scopes read facts: {ex.brief()}")
+
+
+@check("http:unauthorized_challenge", requirements=("STG-AUTH-004", "STG-AUTH-005"))
+def unauthorized_challenge(ctx: Context) -> None:
+    """A 401 carries WWW-Authenticate: Bearer, for a missing and for an unknown key (RFC 6750 section 3)."""
+    _require_auth(ctx)
+    bogus = {"Authorization": f"Bearer {secrets.token_hex(24)}"}
+    for headers in ({}, bogus):
+        ex = ctx.target.request("GET", "/v1/facts", key=None, headers=headers, params={"entity": ctx.unique("ch")})
+        expect_status(ex, (401,))
+        challenge = ex.headers.get("www-authenticate", "")
+        expect(challenge.split(" ", 1)[0].lower() == "bearer", f"WWW-Authenticate is {challenge!r}: {ex.brief()}")
+
+
+@check("http:revoked_key_401", requirements=("STG-AUTH-005",))
+def revoked_key_401(ctx: Context) -> None:
+    """A key revoked through DELETE /v1/auth/keys/{id} stops working at once (401)."""
+    _require_auth(ctx)
+    ctx.need_key("admin")
+    body = {"entity_uri": f"stigmem://conformance.test/agent/revoked-{ctx.run_id}", "permissions": ["read"],
+            "allowed_scopes": ["local"]}
+    made = ctx.request("POST", "/v1/auth/keys", json_body=body)
+    raw = (made.json or {}).get("key") if isinstance(made.json, dict) else None
+    if made.status == 422 and "raw_key" in made.text:  # nodes that take a client-chosen key (see provision_keys)
+        raw = secrets.token_hex(24)
+        made = ctx.request("POST", "/v1/auth/keys", json_body={**body, "raw_key": raw})
+    key_id = (made.json or {}).get("id") if isinstance(made.json, dict) else None
+    expect(made.status == 201 and isinstance(raw, str) and isinstance(key_id, str),
+           f"POST /v1/auth/keys did not create a key to revoke: {made.brief()}")
+    use = {"Authorization": f"Bearer {raw}"}
+    params = {"entity": ctx.unique("revoked")}
+    expect_status(ctx.target.request("GET", "/v1/facts", key=None, headers=use, params=params), (200,))
+    expect_status(ctx.request("DELETE", f"/v1/auth/keys/{key_id}"), (204,))
+    expect_status(ctx.target.request("GET", "/v1/facts", key=None, headers=use, params=params), (401,))

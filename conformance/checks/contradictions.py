@@ -206,3 +206,52 @@ def contradicted_flag_stable(ctx: Context) -> None:
         if not cursor:
             break
     expect(seen.get(a["id"]) is True and seen.get(b["id"]) is True, f"flags on one-row pages: {seen}")
+
+
+@check("http:conflict_between_matches_pair", requirements=("STG-CONF-004",))
+def conflict_between_matches_pair(ctx: Context) -> None:
+    """The between fact reads "<fact_a> <fact_b>" in the order the conflict listing gives the pair."""
+    _, a, b = _pair(ctx)
+    conflicts = _conflicts_about(ctx, {a["id"], b["id"]})
+    expect(len(conflicts) == 1, f"expected exactly one conflict for the pair, found {len(conflicts)}")
+    c = conflicts[0]
+    want = f"{(c.get('fact_a') or {}).get('id')} {(c.get('fact_b') or {}).get('id')}"
+    between = ctx.query(entity=c.get("conflict_id", ""), relation="stigmem:conflict:between",
+                        include_contradicted=True).json or {}
+    values = [f.get("value", {}).get("v") for f in between.get("facts", [])]
+    expect(values == [want], f"between values {values}, expected [{want!r}] (fact_a then fact_b)")
+
+
+@check("http:resolution_records", requirements=("STG-CONF-006", "STG-CONF-004"))
+def resolution_records(ctx: Context) -> None:
+    """Resolving writes a stigmem:resolves meta-fact naming the conflict and a new status fact "resolved"."""
+    _, a, b = _pair(ctx)
+    conflict_id = _conflicts_about(ctx, {a["id"], b["id"]})[0]["conflict_id"]
+    ex = ctx.request("POST", f"/v1/conflicts/{conflict_id}/resolve", json_body={"winning_fact_id": a["id"]})
+    expect_status(ex, (200,))
+    rid = (ex.json or {}).get("resolution_fact_id", "")
+    status = ctx.query(entity=conflict_id, relation="stigmem:conflict:status", include_contradicted=True).json or {}
+    values = sorted(str(f.get("value", {}).get("v")) for f in status.get("facts", []))
+    expect(values == ["resolved", "unresolved"], f"conflict status facts after resolving: {values}")
+    if ctx.interpretations.get("conflict_resolution", "a08") != "a08":
+        return
+    resolves = ctx.query(entity=f"stigmem:fact:{rid}", relation="stigmem:resolves",
+                         include_contradicted=True).json or {}
+    refs = [f.get("value", {}).get("v") for f in resolves.get("facts", [])]
+    expect(refs == [conflict_id], f"stigmem:resolves facts about the resolution fact: {refs}, expected "
+                                  f"[{conflict_id!r}]")
+
+
+@check("http:resolved_pair_not_contradicted", requirements=("STG-CONF-011", "STG-QRY-008"))
+def resolved_pair_not_contradicted(ctx: Context) -> None:
+    """Once its conflict is resolved, neither fact of the pair is flagged contradicted any more."""
+    body, a, b = _pair(ctx)
+    conflict_id = _conflicts_about(ctx, {a["id"], b["id"]})[0]["conflict_id"]
+    expect_status(ctx.request("POST", f"/v1/conflicts/{conflict_id}/resolve",
+                              json_body={"winning_fact_id": a["id"]}), (200,))
+    for f in (a, b):
+        single = ctx.request("GET", f"/v1/facts/{f['id']}").json or {}
+        expect(single.get("contradicted") is False, f"{f['id']} still flagged {single.get('contradicted')!r}")
+    flags = {f["id"]: f.get("contradicted") for f in
+             (ctx.query(entity=body["entity"], include_contradicted=True).json or {}).get("facts", [])}
+    expect(flags.get(a["id"]) is False and flags.get(b["id"]) is False, f"flags after resolution: {flags}")

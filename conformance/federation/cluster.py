@@ -19,7 +19,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 from conformance.errors import ConformanceError
 from conformance.federation.fault_proxy import FaultProxy
 from conformance.federation.identity import Identity
-from conformance.federation.operator import Federator, FederationStepFailed, poll
+from conformance.federation.operator import FederationStepFailed, Federator, poll
 from conformance.federation.recipes import Recipe
 from conformance.harness.http_target import HttpTarget, TargetUnreachable
 

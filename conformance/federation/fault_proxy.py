@@ -114,9 +114,8 @@ class _Connection:
             mode, delay = self.proxy.mode, self.proxy.delay_s
             if mode == "partition":
                 break
-            if mode == "delay" and delay > 0:
-                if self.closed.wait(delay):
-                    break
+            if mode == "delay" and delay > 0 and self.closed.wait(delay):
+                break
             if not upward and self.limit is not None:
                 if len(data) >= self.limit:
                     data = data[:self.limit]

@@ -12,12 +12,13 @@ STG-HLC-005..010, STG-PROV-002..007, STG-CID-013, STG-AUDIT-001/002. It judges n
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import socket
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -178,8 +179,11 @@ class ScriptedPeer:
             self.log.extend(dict(f) for f in facts)
 
     def facts_requests(self) -> list[Seen]:
+        return self.requests("/v1/federation/facts")
+
+    def requests(self, path: str) -> list[Seen]:
         with self._lock:
-            return [s for s in self.seen if s.path == "/v1/federation/facts"]
+            return [s for s in self.seen if s.path == path]
 
     # --- server --------------------------------------------------------------------------------------------
 
@@ -248,14 +252,13 @@ class ScriptedPeer:
     def _get(self, raw_path: str, authorization: str) -> tuple[int, Any]:
         parts = urlsplit(raw_path)
         params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        if parts.path == "/.well-known/stigmem":
-            return 200, self.discovery()
-        if parts.path == "/.well-known/stigmem-manifest.json":
-            return 200, manifest(self.identity, self.url)
-        if parts.path == "/healthz":
-            return 200, {"status": "ok"}
+        static = {"/.well-known/stigmem": self.discovery,
+                  "/.well-known/stigmem-manifest.json": lambda: manifest(self.identity, self.url),
+                  "/healthz": lambda: {"status": "ok"}}
         if parts.path != "/v1/federation/facts":
-            return 404, {"error": "not_found", "detail": parts.path}
+            status, answer = (200, static[parts.path]()) if parts.path in static else (404, {"error": "not_found"})
+            self._record(Seen("GET", parts.path, params, status))
+            return status, answer
         seen = Seen("GET", parts.path, params, 200)
         status, body = self._facts(params, authorization, seen)
         seen.status = status
@@ -327,13 +330,11 @@ class ScriptedPeer:
 
 
 def _b64(segment: str) -> bytes:
-    import base64
-
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
 @contextlib.contextmanager
-def running(authority: str, scopes: Sequence[str], **kw: Any) -> Any:
+def running(authority: str, scopes: Sequence[str], **kw: Any) -> Iterator[ScriptedPeer]:
     """``with running("peer-x.test", ["public"]) as peer:`` starts and always stops a scripted peer."""
     peer = ScriptedPeer.create(authority, scopes, **kw).start()
     try:

@@ -32,6 +32,8 @@ NOTES = {
             "requirements": "STG-CONF-005"},
     "InvalidFact": {"description": "A fact in the set is malformed.", "effect": "Garbage takes part in ordering.",
                     "requirements": "STG-CONF-001"},
+    "Duplicate": {"description": "The same fact (same id) arrives twice.",
+                  "effect": "A second conflict record, or a winner listed twice.", "requirements": "STG-CONF-009"},
     "Upstream": {"description": "Expected value under contradiction_rule upstream.",
                  "effect": "Only informative for nodes using that option.", "requirements": "STG-CONF-001"},
 }
@@ -167,4 +169,10 @@ def files() -> list[VectorFile]:
     for description, facts, code, req in bad:
         vf.add(Case(description, (req, "STG-CONF-001"), {"facts": facts}, invalid(code), ("InvalidFact",),
                     {"entity_empty_segments": "reject"} if code == "invalid_entity_uri" else None))
+    # Appended for the mutant catalogue (tests/mutants): ids after this line are new.
+    twice = [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("a", "CEO", 1.0, 0)]
+    result = oracle.evaluate(twice, {})
+    assert result["conflicts"] == [["a", "b"]] and result["winners"][0]["ids"] == ["a"], result
+    vf.add(Case("A fact ingested twice records one conflict and wins once", ("STG-CONF-009", "STG-CONF-005"),
+                {"facts": twice}, valid(**result), ("Duplicate",), DEFAULTS))
     return [vf]

@@ -21,6 +21,7 @@ from typing import Any
 from conformance.generate.ed25519_vectors import SEED1, SEED2
 from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import ed25519 as oracle
+from conformance.oracle import jcs as jcs_oracle
 
 L = 2**252 + 27742317777372353535851937790883648493
 HEADER = {"alg": "EdDSA", "typ": "JWT"}
@@ -73,6 +74,9 @@ NOTES = {
     "PaddedBase64": {"description": "A segment carries '=' padding, which JWS compact serialization forbids.",
                      "effect": "Two strings for one token; replay caches keyed on the string miss it.",
                      "requirements": "STG-TOK-001, STG-SIG-002"},
+    "NotIJson": {"description": "A part is JSON but not I-JSON (unpaired surrogate, number beyond the double range).",
+                 "effect": "The claims have no canonical form; parsers disagree on what was signed.",
+                 "requirements": "STG-TOK-001"},
     "AlgNone": {"description": "Header alg is \"none\" with an empty signature segment.",
                 "effect": "The classic JWT bypass: unsigned tokens are accepted.", "requirements": "STG-TOK-001"},
     "WrongAlg": {"description": "Header alg is not EdDSA (HS256), over a valid Ed25519 signature.",
@@ -114,14 +118,23 @@ def token(c: Mapping[str, Any], seed: bytes = SEED1, header: bytes | None = None
     return signing_input + "." + _seg(oracle.sign(seed, signing_input.encode("ascii")))
 
 
+def _ijson(data: bytes) -> Any:
+    """A token part as JSON, refused (ValueError) unless it is I-JSON that JCS can canonicalize."""
+    try:
+        jcs_oracle.canonicalize(data)
+    except jcs_oracle.JcsRejected as exc:
+        raise ValueError(str(exc)) from exc
+    return json.loads(data)
+
+
 def _model_verify(data: Mapping[str, Any]) -> dict[str, Any]:
     """The documented check order, first failure reported."""
     parts = data["token"].split(".")
     try:
         if len(parts) != 3:
             raise ValueError("segments")
-        header = json.loads(oracle.b64u_decode(parts[0]))
-        payload = json.loads(oracle.b64u_decode(parts[1]))
+        header = _ijson(oracle.b64u_decode(parts[0]))
+        payload = _ijson(oracle.b64u_decode(parts[1]))
         sig = oracle.b64u_decode(parts[2])
     except ValueError:
         return invalid("token_malformed")
@@ -287,6 +300,14 @@ def _verify_file() -> VectorFile:
     add("Not-yet-valid is reported before the replay", ("STG-TOK-005", "STG-TOK-006"),
         ("ErrorOrder", "NotYetValid", "ReplayedNonce"), invalid("token_not_yet_valid"), t,
         now=IAT - LEEWAY - 1, seen=(NONCE,))
+    # Appended for the mutant catalogue (tests/mutants): ids after this line are new.
+    add("Header alg none on a validly signed token is malformed", ("STG-TOK-001",), ("AlgNone",), bad,
+        token(base, header=oracle.jcs({"alg": "none", "typ": "JWT"})))
+    plain = json.dumps(base).encode("ascii")
+    add("Payload with an unpaired surrogate in an extra member is malformed", ("STG-TOK-001", "STG-JCS-006"),
+        ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "note": "\\ud800"}'))
+    add("Payload with a number beyond the double range is malformed", ("STG-TOK-001", "STG-JCS-007"),
+        ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "weight": 1e400}'))
     return vf
 
 

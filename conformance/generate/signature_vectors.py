@@ -75,6 +75,9 @@ NOTES = {
     "PaddedBase64": {"description": "Base64url with '=' padding, which the wire format forbids.",
                      "effect": "Two encodings of one value; string comparisons of keys fail.",
                      "requirements": "STG-SIG-002"},
+    "UnusedBits": {"description": "The last character carries non-zero unused bits (RFC 4648 3.5).",
+                   "effect": "Several spellings decode to one key or signature; string comparisons disagree.",
+                   "requirements": "STG-SIG-002"},
     "StandardAlphabet": {"description": "The '+' and '/' alphabet of plain base64 instead of '-' and '_'.",
                          "effect": "Lenient decoders accept what strict ones reject.",
                          "requirements": "STG-SIG-002"},
@@ -465,7 +468,21 @@ def _verify_file() -> VectorFile:
     add("Manifest with expires_at extended after signing fails", ("STG-SIG-005", "STG-SIG-006"),
         ("TamperedField",), "manifest", {**m, "expires_at": "2036-11-01T00:00:00Z"})
     add("Manifest checked against the TEST 3 key", BAD, ("WrongKey",), "manifest", m, oracle.b64u_encode(PUB3))
+    # Appended for the mutant catalogue (tests/mutants): ids after this line are new.
+    add("Key whose last character has non-zero unused bits is malformed", ENC, ("UnusedBits",), "peer_declaration",
+        d, _unused_bits(key1), pinned=key_bad)
+    add("Signature whose last character has non-zero unused bits is malformed", ENC, ("UnusedBits",),
+        "peer_declaration", _with_sig("peer_declaration", d, _unused_bits(d["declaration_sig"])), pinned=malformed)
     return vf
+
+
+def _unused_bits(text: str) -> str:
+    """The same bytes spelled with a non-zero unused low bit in the last character (a non-canonical encoding)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    spelled = text[:-1] + alphabet[alphabet.index(text[-1]) | 1]
+    if spelled == text:
+        raise AssertionError(f"{text!r} already ends in a character with its low bit set")
+    return spelled
 
 
 def _pretty_json(doc: Mapping[str, Any]) -> bytes:

@@ -110,6 +110,20 @@ NEGATIVE: list[tuple[str, Any, str, tuple[str, ...], str, dict[str, str]]] = [
      STRICT),
 ]
 
+# Appended after the limit cases so earlier ids never move; code None means the value is accepted as sent.
+LATER: list[tuple[str, Any, str | None, tuple[str, ...], str, dict[str, str]]] = [
+    ("Leap second 60 is a valid datetime (RFC 3339 5.7)", {"type": "datetime", "v": "2016-12-31T23:59:60Z"}, None,
+     ("Variant",), "STG-VAL-002", STRICT),
+    ("Datetime on February 29 of a leap year", {"type": "datetime", "v": "2028-02-29T12:00:00Z"}, None,
+     ("Variant",), "STG-VAL-002", STRICT),
+    ("Datetime on February 30 is refused", {"type": "datetime", "v": "2026-02-30T00:00:00Z"}, "value_invalid",
+     ("TypeMismatch",), "STG-VAL-002", STRICT),
+    ("Datetime on February 29 of a common year is refused", {"type": "datetime", "v": "2026-02-29T00:00:00Z"},
+     "value_invalid", ("TypeMismatch",), "STG-VAL-002", STRICT),
+    ("Unknown type with v null is refused", {"type": "integer", "v": None}, "value_invalid", ("UnknownType",),
+     "STG-VAL-001", {}),
+]
+
 
 def files() -> list[VectorFile]:
     vf = VectorFile("values", "validate", "Validation of a FactValue and its stored form.", NOTES,
@@ -133,4 +147,8 @@ def files() -> list[VectorFile]:
     big = {"type": "text", "v": "a" * 65537}
     vf.add(Case("Text one byte over the default 64 KiB limit", ("STG-VAL-003", "STG-VAL-004"), {"value": big},
                 invalid("value_too_large"), ("TooLarge",), LIMIT))
+    # Appended for the mutant catalogue (tests/mutants): each case kills a mutant no earlier case did.
+    for description, value, code, flags, req, interp in LATER:
+        expected = ok(value) if code is None else invalid(code)
+        vf.add(Case(description, (req,), {"value": value}, expected, flags, interp or None))
     return [vf]

@@ -27,6 +27,11 @@ def evaluate(facts: list[dict[str, Any]], norm: Mapping[str, str], rule: str = "
     def triple(f: Mapping[str, Any]) -> tuple[str, str, str]:
         return norm.get(f["entity"], f["entity"]), f["relation"], f["scope"]
 
+    # STG-CONF-009: a fact ingested twice (same id) takes part once.
+    firsts: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        firsts.setdefault(fact["id"], fact)
+    facts = list(firsts.values())
     conflicts: list[list[str]] = []
     for i, new in enumerate(facts):
         for old in facts[:i]:

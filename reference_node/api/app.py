@@ -3,6 +3,7 @@
 Handlers are ``async`` and call the store inline: SQLite statements take microseconds, one connection serializes
 writes anyway, and skipping a thread hop per request keeps the path lean. Unknown routes answer 404 ``not_found``
 and known routes with another method 405 ``method_not_allowed`` (STG-FACT-003: no PUT, PATCH or DELETE on facts).
+With ``--federation`` the lifespan also runs the pull loop (docs/federation-api.md), cancelled at shutdown.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..clock import Clock, SystemClock
+from ..federation import Federation
 from ..settings import Settings
 from ..storage import Store
-from . import admin, conflicts, discovery, facts, keys
+from . import admin, conflicts, discovery, facts, federation, keys
 from .errors import handlers
 
 __all__ = ["ROUTES", "create_app"]
@@ -51,23 +53,42 @@ ROUTES = [
     Route("/v1/auth/keys/{key_id}", keys.revoke_key, methods=["DELETE"]),
     Route("/v1/admin/status", admin.node_status, methods=["GET"]),
     Route("/v1/admin/cid-backfill/status", admin.backfill_status, methods=["GET"]),
+    Route("/v1/admin/federation/pull", federation.pull_now, methods=["POST"]),
+    Route("/v1/federation/declaration", federation.declaration, methods=["GET"]),
+    Route("/v1/federation/peers", _by_method(GET=federation.list_peers, HEAD=federation.list_peers,
+                                             POST=federation.register_peer), methods=["GET", "POST"]),
+    Route("/v1/federation/peers/{peer_id}/approve", federation.approve_peer, methods=["POST"]),
+    Route("/v1/federation/facts", federation.federation_facts, methods=["GET"]),
+    Route("/v1/federation/facts/push", federation.push_facts, methods=["POST"]),
+    Route("/v1/federation/audit", federation.audit_events, methods=["GET"]),
 ]
 
 
 def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> Starlette:
     """The node's ASGI app; opens (and migrates) the database now, closes it at lifespan shutdown."""
     node_store = store or Store.open(settings.db_path, clock or SystemClock(), settings.node_authority)
+    try:
+        node_federation = Federation(settings, node_store) if settings.federation else None
+    except BaseException:
+        if store is None:
+            node_store.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
+            if node_federation is not None:
+                await node_federation.start()
             yield
         finally:
+            if node_federation is not None:
+                await node_federation.stop()
             node_store.close()
 
     app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan)
     app.state.settings = settings
     app.state.store = node_store
+    app.state.federation = node_federation
     app.state.openapi = discovery.load_openapi()
     app.state.discovery_cache = {}
     return app

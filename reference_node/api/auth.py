@@ -4,6 +4,7 @@ STG-AUTH-001 (``Authorization: Bearer <key>``), STG-AUTH-004/005 (401 with ``WWW
 missing, unknown, revoked or malformed key), STG-AUTH-007 (``--auth none``: an anonymous caller with every
 permission and scope; the header is then ignored), STG-AUTH-008/010 (403 ``forbidden`` without the permission),
 STG-SCOPE-001..006 (allowed_scopes: writes refused, ``scope=`` queries refused, global queries filtered).
+The ``federate`` permission (A08 §3.5, §5.6) opens the operator side of federation; ``admin`` implies it there.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from ..settings import Settings
 from ..storage import Store
 from .errors import ApiError
 
-__all__ = ["ANONYMOUS", "PERMISSIONS", "Identity", "caller"]
+__all__ = ["ANONYMOUS", "PERMISSIONS", "Identity", "caller", "federator"]
 
-# The permissions a key can hold (A08 §3.5; the node does not federate, so no "federate").
-PERMISSIONS = ("read", "write", "admin")
+# The permissions a key can hold (A08 §3.5).
+PERMISSIONS = ("read", "write", "admin", "federate")
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
@@ -73,4 +74,12 @@ def caller(request: Request, permission: str) -> Identity:
     identity = _authenticate(request)
     if permission not in identity.permissions:
         raise ApiError("forbidden", f"this key lacks the {permission} permission")
+    return identity
+
+
+def federator(request: Request) -> Identity:
+    """The caller of an operator federation route: a key with ``federate`` or ``admin`` (docs/federation-api.md)."""
+    identity = _authenticate(request)
+    if not identity.permissions & {"federate", "admin"}:
+        raise ApiError("forbidden", "this key lacks the federate permission")
     return identity

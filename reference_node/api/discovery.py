@@ -1,8 +1,10 @@
 """Open routes: discovery, health and the OpenAPI document (Spec-03 §Discovery; A08 §5.3; digest §6.2).
 
 STG-HTTP-005/006 (discovery without auth: version, node_id, node_url, auth, federation, namespaces, spec, plus the
-profiles the node claims), STG-HTTP-008 (federation disabled, so no federation_pubkey), STG-AUTH-006 (``auth``
-says what the node enforces), STG-HTTP-010 (``/healthz``), STG-NS-006 (supported namespaces).
+profiles the node claims), STG-HTTP-008 (without --federation: "disabled" and no federation_pubkey; with it:
+"enabled", the key, the federation version and endpoints, push null, and the core-federation profile, per
+docs/federation-api.md), STG-AUTH-006 (``auth`` says what the node enforces), STG-HTTP-010 (``/healthz``),
+STG-NS-006 (supported namespaces).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..settings import PROFILES, PROTOCOL_VERSION, SPEC_POINTER, Settings
+from ..federation import Federation
+from ..protocol.peering import FEDERATION_VERSION
+from ..settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
 from ..storage import Store
 
 __all__ = ["discovery", "healthz", "load_openapi", "openapi"]
@@ -31,17 +35,25 @@ def load_openapi() -> bytes:
     raise FileNotFoundError("openapi.json is neither packaged nor in the repository's schemas/")
 
 
-def document(settings: Settings, store: Store, node_url: str) -> dict[str, object]:
-    return {
+def document(
+    settings: Settings, store: Store, node_url: str, federation: Federation | None = None
+) -> dict[str, object]:
+    found: dict[str, object] = {
         "version": PROTOCOL_VERSION,
         "node_id": store.node_id,
         "node_url": node_url,
         "auth": settings.auth,
-        "federation": "disabled",
+        "federation": "disabled" if federation is None else "enabled",
         "namespaces": list(settings.namespaces),
         "spec": SPEC_POINTER,
-        "profiles": list(PROFILES),
+        "profiles": list(settings.profiles),
     }
+    if federation is not None:
+        found["federation_pubkey"] = federation.public_key
+        found["federation_version"] = FEDERATION_VERSION
+        found["federation_endpoints"] = {"peers": "/v1/federation/peers", "facts": "/v1/federation/facts",
+                                         "push": None}
+    return found
 
 
 async def discovery(request: Request) -> Response:
@@ -51,7 +63,8 @@ async def discovery(request: Request) -> Response:
     cache: dict[str, bytes] = request.app.state.discovery_cache
     body = cache.get(node_url)
     if body is None:
-        body = json.dumps(document(settings, request.app.state.store, node_url)).encode("utf-8")
+        state = request.app.state
+        body = json.dumps(document(settings, state.store, node_url, state.federation)).encode("utf-8")
         if len(cache) < 16:
             cache[node_url] = body
     return Response(body, media_type="application/json")

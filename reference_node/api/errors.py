@@ -23,6 +23,15 @@ log = logging.getLogger("reference_node")
 
 STATUS: dict[str, int] = {
     "unauthorized": 401,
+    # docs/federation-api.md "Peer tokens": the verification order's codes, all 401.
+    "token_malformed": 401,
+    "unknown_peer": 401,
+    "signature_invalid": 401,
+    "token_wrong_audience": 401,
+    "token_lifetime_exceeded": 401,
+    "token_not_yet_valid": 401,
+    "token_expired": 401,
+    "nonce_already_seen": 401,
     "forbidden": 403,
     "scope_forbidden": 403,
     "reserved_namespace": 403,
@@ -41,6 +50,10 @@ STATUS: dict[str, int] = {
     "conflict_not_found": 404,
     "key_not_found": 404,
     "garden_not_found": 404,
+    "peer_not_found": 404,
+    "peer_already_registered": 409,
+    "peer_not_pending": 409,
+    "invalid_declaration": 422,
     "conflict_already_resolved": 409,
     "idempotency_key_reused": 409,
     "invalid_resolution": 422,

@@ -25,7 +25,16 @@ from ..storage import FactQuery
 from .auth import Identity
 from .errors import ApiError
 
-__all__ = ["ConflictParams", "FactParams", "conflict_params", "encode_cursor", "fact_params"]
+__all__ = [
+    "ConflictParams",
+    "FactParams",
+    "conflict_params",
+    "decode_cursor",
+    "encode_cursor",
+    "fact_params",
+    "limit",
+    "one",
+]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -125,6 +134,24 @@ def _decode(cursor: str) -> list[str]:
     if encode_cursor(text) != cursor:
         raise ApiError("invalid_cursor", "this cursor was not issued by this node")
     return text.split("|")
+
+
+def decode_cursor(cursor: str) -> list[str]:
+    """The parts of a cursor this node issued; 400 ``invalid_cursor`` for anything else."""
+    return _decode(cursor)
+
+
+def limit(params: QueryParams, default: int) -> int:
+    """``limit`` from 1 to 500 (``default`` when absent); else 400 ``invalid_parameter``."""
+    raw = _one(params, "limit")
+    if raw is None:
+        return default
+    return _limit(params)
+
+
+def one(params: QueryParams, name: str) -> str | None:
+    """A query parameter given at most once (else 400 ``invalid_parameter``)."""
+    return _one(params, name)
 
 
 def encode_cursor(*parts: str) -> str:

@@ -66,7 +66,7 @@ def _record_conflict(conn: sqlite3.Connection, stamp: Stamper, older: str, newer
     return conflict_id
 
 
-def detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
+def _detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
     """Pair a new live fact with each live differing sibling of its triple (STG-CONF-001, STG-CONF-010)."""
     body = fact.body
     if body.confidence <= 0 or (fact.valid_until_us is not None and fact.valid_until_us <= now_us):
@@ -77,6 +77,11 @@ def detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: 
             continue
         if contradictions.contradicts(_sibling_fact(row, body), mine):
             _record_conflict(conn, stamp, row[0], fact_stamp.id, body.scope)
+
+
+def detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
+    """Contradiction detection for a fact stored by another path (federation ingest), in the caller's transaction."""
+    _detect(conn, stamp, fact, fact_stamp, now_us)
 
 
 def write_facts(
@@ -91,7 +96,7 @@ def write_facts(
             continue
         fact_stamp = stamp()
         row = fact_rows.insert(conn, fact, fact_stamp)
-        detect(conn, stamp, fact, fact_stamp, now_us)
+        _detect(conn, stamp, fact, fact_stamp, now_us)
         results.append((record(row), True))
     return results
 

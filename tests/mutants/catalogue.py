@@ -45,7 +45,11 @@ CATALOGUE: tuple[Mutant, ...] = (
     _m("jcs-nonfinite-accepted", "a number beyond the double range (1e400) is accepted as infinity",
        "STG-JCS-007", "protocol/jcs.py",
        "if not math.isfinite(value):\n            faults.append(", "if False:\n            faults.append(",
-       "vectors"),
+       "vectors",
+       equivalent="every path through the adapter re-checks: canonical() refuses the infinity when it serializes, "
+                  "peer-token claims with it are refused as non-integer times, and an infinity in extra claims "
+                  "cannot be written into the adapter's JSON answer (allow_nan=False), which the adapter reports "
+                  "as token_malformed; only a node verifying peer tokens itself (core-federation) would show it"),
     _m("jcs-lone-surrogate-accepted", "an escaped unpaired surrogate in JSON text is accepted",
        "STG-JCS-006", "protocol/jcs.py",
        "if _walk_has_surrogate(value):", "if False:", "vectors"),
@@ -272,7 +276,11 @@ CATALOGUE: tuple[Mutant, ...] = (
        "conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))", "pass", "run"),
     _m("http-cid-lookup-latest", "GET by CID returns the latest fact of the CID, not the earliest", "STG-CID-008",
        "storage/facts.py", "WHERE a.cid = ? ORDER BY f.seq LIMIT 1", "WHERE a.cid = ? ORDER BY f.seq DESC LIMIT 1",
-       "run"),
+       "run",
+       equivalent="not a fault under the contract: two facts share a CID only when valid_until, garden_id or "
+                  "interpret_as differ, and neither docs/http-api.md nor CIDF says which of them a CID lookup "
+                  "returns (upstream reads an arbitrary alias row); the reference's 'earliest' is its own choice, "
+                  "so no check may require it"),
     _m("http-reserved-relation-allowed", "a client may write stigmem:conflict:* and other reserved relations",
        "STG-NS-002", "api/bodies.py", "if _reserved(fact.relation):", "if False:", "run"),
     _m("http-system-source-allowed", "a client may write as system:stigmem", "STG-NS-003", "api/bodies.py",
@@ -363,8 +371,8 @@ CATALOGUE: tuple[Mutant, ...] = (
        '{"type": "text", "v": f"{older} {newer}"},\n                       SYSTEM_SOURCE, 1.0, scope)',
        '{"type": "text", "v": f"{older} {newer}"},\n                       SYSTEM_SOURCE, 1.0, "local")', "run"),
     _m("http-conflict-list-scope-leak", "GET /v1/conflicts lists conflicts of every scope", "STG-SCOPE-007",
-       "storage/conflicts.py", "    if scopes is not None:\n        clauses.append", "    if False:\n        clauses.append",
-       "run"),
+       "storage/conflicts.py", "    if scopes is not None:\n        clauses.append",
+       "    if False:\n        clauses.append", "run"),
     _m("http-resolve-winner-outside-pair", "a winner outside the conflicting pair is accepted", "STG-CONF-014",
        "storage/ledger.py",
        "if winning_fact_id is not None and winning_fact_id not in (conflict.fact_a, conflict.fact_b):",
@@ -393,8 +401,9 @@ CATALOGUE: tuple[Mutant, ...] = (
     # --- HTTP: auth and discovery ------------------------------------------------------------------------------
     _m("http-missing-key-anonymous", "a request without Authorization runs as the anonymous admin",
        "STG-AUTH-004", "api/auth.py",
-       'if header is None:\n        raise ApiError("unauthorized", "Authorization: Bearer <key> is required", _CHALLENGE)',
-       "if header is None:\n        return ANONYMOUS", "run"),
+       'if header is None:\n        raise ApiError("unauthorized", "Authorization: Bearer <key> is required"',
+       "if header is None:\n        return ANONYMOUS\n    if False:\n        raise ApiError(\"unauthorized\", \"\"",
+       "run"),
     _m("http-no-bearer-challenge", "401 answers lack WWW-Authenticate: Bearer", "STG-AUTH-005", "api/auth.py",
        '_CHALLENGE = {"WWW-Authenticate": "Bearer"}', "_CHALLENGE: dict[str, str] = {}", "run"),
     _m("http-permission-unchecked", "a key's permissions are never checked", "STG-AUTH-008 STG-AUTH-010",
@@ -410,7 +419,7 @@ CATALOGUE: tuple[Mutant, ...] = (
     _m("http-discovery-auth-constant", "discovery always advertises auth required", "STG-AUTH-006",
        "api/discovery.py", '"auth": settings.auth,', '"auth": "required",', "run"),
     _m("http-discovery-federation-bool", "discovery's federation is a boolean, not the string disabled",
-       "STG-HTTP-008", "api/discovery.py", '"federation": "disabled",', '"federation": False,', "run"),
+       "STG-HTTP-008", "api/discovery.py", '"federation": "disabled" if', '"federation": False if', "run"),
 )
 
 

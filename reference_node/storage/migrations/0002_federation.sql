@@ -7,6 +7,8 @@
 --   received_from  node_id of the peer that delivered the fact (STG-PROV-003); NULL for local writes. Such facts
 --                  are never served to peers (interpretation relaying = none).
 --   origin_node_id node_id of the node the fact was first stored on, internal (STG-FED-046); NULL for local.
+-- A received fact keeps origin = 'client' (it was a client's fact where it was first stored); received_from tells
+-- it apart from this node's own facts.
 ALTER TABLE facts ADD COLUMN local_hlc TEXT;
 ALTER TABLE facts ADD COLUMN received_from TEXT;
 ALTER TABLE facts ADD COLUMN origin_node_id TEXT;

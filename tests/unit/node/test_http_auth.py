@@ -127,7 +127,7 @@ def test_key_routes(secure):
     [
         ({"permissions": ["read"]}, 422, "invalid_body"),
         ({"entity_uri": "user:x"}, 422, "invalid_body"),
-        ({"entity_uri": "user:x", "permissions": ["federate"]}, 422, "invalid_body"),
+        ({"entity_uri": "user:x", "permissions": ["fly"]}, 422, "invalid_body"),
         ({"entity_uri": "user:x", "permissions": "read"}, 422, "invalid_body"),
         ({"entity_uri": "user:x", "permissions": ["read"], "allowed_scopes": ["galaxy"]}, 422, "invalid_body"),
         ({"entity_uri": "user:x", "permissions": ["read"], "admin": True}, 422, "invalid_body"),

@@ -1,0 +1,15 @@
+"""Federation checks (profile core-federation): the node under test against scripted peers, and clusters.
+
+Single-node checks drive ``ctx.target`` through a scripted peer inside the suite (``registration``, ``serving``,
+``ingest``, ``tokens``) and skip when the node does not enable federation. Multi-node checks
+(``failure_modes``) start their own clusters from ``ctx.recipe`` and skip without one. Importing this package
+registers every check.
+"""
+
+from conformance.checks.federation import (  # noqa: F401  (imported for registration)
+    failure_modes,
+    ingest,
+    registration,
+    serving,
+    tokens,
+)

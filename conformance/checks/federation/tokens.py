@@ -1,0 +1,101 @@
+"""Peer tokens presented to the node under test (A08 §3.5; digest §11.4, §14; docs/federation-api.md).
+
+A registered scripted peer presents crafted tokens on ``GET /v1/federation/facts``. Every fault is 401; the
+error code is compared only where a requirement names it (``token_expired``, ``nonce_already_seen``, the latter
+only under interpretation replay_error_code = named). Requirements STG-TOK-001..008, STG-RPL-001/004/005/006.
+Restart persistence of nonces (STG-RPL-009) needs a restart and runs as a failure-mode scenario.
+"""
+
+from __future__ import annotations
+
+from conformance.checks.federation.support import present, registered_peer
+from conformance.checks.registry import Context, check, expect, expect_error, expect_status
+from conformance.federation.identity import Crafted, claims_for, encode, now_ms
+from conformance.federation.operator import new_events, poll
+
+
+def _refused(ctx: Context, variant: str, code: str | None = None) -> None:
+    with registered_peer(ctx) as (peer, fed):
+        ex, _ = present(ctx, peer, fed, variant)
+        expect_error(ex, (401,), code)
+
+
+def _replay_code(ctx: Context) -> str | None:
+    return "nonce_already_seen" if ctx.interpretations.get("replay_error_code", "named") == "named" else None
+
+
+@check("federation:token_replay_rejected", requirements=("STG-TOK-006", "STG-TOK-007", "STG-TOK-008"),
+       profile="core-federation")
+def token_replay_rejected(ctx: Context) -> None:
+    """A token works once; the same token, or a new one with its nonce, is 401 nonce_already_seen."""
+    with registered_peer(ctx) as (peer, fed):
+        ok, first = present(ctx, peer, fed, "fresh")
+        expect_status(ok, (200,))
+        expect_error(present(ctx, peer, fed, "replay", first)[0], (401,), _replay_code(ctx))
+        expect_error(present(ctx, peer, fed, "same_nonce", first)[0], (401,), _replay_code(ctx))
+
+
+@check("federation:token_expired_rejected", requirements=("STG-TOK-005",), profile="core-federation")
+def token_expired_rejected(ctx: Context) -> None:
+    """An expired token is 401 token_expired."""
+    _refused(ctx, "expired", "token_expired")
+
+
+@check("federation:token_lifetime_capped", requirements=("STG-TOK-002",), profile="core-federation")
+def token_lifetime_capped(ctx: Context) -> None:
+    """A token whose exp lies more than one hour after its iat is 401."""
+    _refused(ctx, "long_lived")
+
+
+@check("federation:token_wrong_audience", requirements=("STG-TOK-004",), profile="core-federation")
+def token_wrong_audience(ctx: Context) -> None:
+    """A token whose sub is another node is 401."""
+    _refused(ctx, "wrong_sub")
+
+
+@check("federation:token_signature_checked", requirements=("STG-TOK-003",), profile="core-federation")
+def token_signature_checked(ctx: Context) -> None:
+    """A token signed by another key, or whose payload changed after signing, is 401."""
+    _refused(ctx, "other_key")
+    _refused(ctx, "tampered")
+
+
+@check("federation:token_malformed_rejected", requirements=("STG-TOK-001",), profile="core-federation")
+def token_malformed_rejected(ctx: Context) -> None:
+    """A bearer value that is not a compact JWS is 401."""
+    _refused(ctx, "malformed")
+
+
+@check("federation:token_without_nonce_rejected", profile="core-federation")
+def token_without_nonce_rejected(ctx: Context) -> None:
+    """A validly signed token without a nonce is 401."""
+    _refused(ctx, "no_nonce")
+
+
+@check("federation:token_future_iat_rejected", profile="core-federation")
+def token_future_iat_rejected(ctx: Context) -> None:
+    """A token issued five minutes in the future (beyond the 30 s leeway) is 401."""
+    _refused(ctx, "future_iat")
+
+
+@check("federation:token_within_leeway_accepted", profile="core-federation")
+def token_within_leeway_accepted(ctx: Context) -> None:
+    """A token issued 10 s ahead of the node's clock (inside the leeway) is accepted."""
+    with registered_peer(ctx) as (peer, fed):
+        claims = claims_for(peer.node_id, fed.node_id, peer.scopes, iat=now_ms() + 10_000)
+        ex = peer.present(ctx.target, Crafted(encode(claims, peer.identity), "fresh", claims).token)
+        expect_status(ex, (200,))
+
+
+@check("federation:replay_audited", profile="core-federation")
+def replay_audited(ctx: Context) -> None:
+    """A replayed token is audited replay_attempt, an expired one rejected_token."""
+    with registered_peer(ctx) as (peer, fed):
+        _, first = present(ctx, peer, fed, "fresh")
+        for variant, event in (("replay", "replay_attempt"), ("expired", "rejected_token")):
+            before = fed.audit()
+            ex, _ = present(ctx, peer, fed, variant, first)
+            expect_status(ex, (401,))
+            found = poll(lambda e=event, b=before: [x for x in new_events(b, fed.audit()) if x.get("event_type") == e],
+                         2.0, 0.2)
+            expect(bool(found), f"no new {event} audit event after a {variant} token answered {ex.status}")

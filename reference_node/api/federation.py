@@ -1,0 +1,167 @@
+"""Federation routes (docs/federation-api.md; Spec-05; A08 §5.6-§5.11; digest §11).
+
+Operator side (API keys): this node's signed declaration, peer registration (STG-FED-002..007, verified at once
+against the declarer's discovery document), the peer list (STG-FED-012), approval (interpretation peer_lifecycle),
+the audit log (STG-AUDIT-001/002) and the admin pull trigger. Peer side (peer tokens, ``peer_auth``): the pull
+page (STG-FED-019..028); push answers 405 (interpretation push_support = absent, STG-FED-040). Every route answers
+404 ``not_found`` when the node runs without ``--federation``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..federation import Federation
+from ..protocol import peering, replication
+from ..protocol.facts import SCOPES
+from ..settings import Settings
+from ..storage.audit import EVENT_TYPES
+from .auth import caller, federator
+from .bodies import read_json
+from .errors import ApiError
+from .params import decode_cursor, encode_cursor, limit, one
+from .peer_auth import authenticate_peer
+
+__all__ = [
+    "approve_peer",
+    "audit_events",
+    "declaration",
+    "federation_facts",
+    "list_peers",
+    "pull_now",
+    "push_facts",
+    "register_peer",
+]
+
+# docs/federation-api.md: limit 1..500, default 100, for the pull page (and, by analogy, the audit log).
+_DEFAULT_LIMIT = 100
+_HLC = re.compile(r"\d{13}\.\d{3}", re.ASCII)
+_FACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", re.ASCII)
+_SEQ = re.compile(r"[1-9]\d{0,18}", re.ASCII)
+
+
+def _federation(request: Request) -> Federation:
+    found: Federation | None = request.app.state.federation
+    if found is None:
+        raise ApiError("not_found", "federation is not enabled on this node (start it with --federation)")
+    return found
+
+
+def _bad(name: str, why: str) -> ApiError:
+    return ApiError("invalid_parameter", f"{name}: {why}")
+
+
+async def declaration(request: Request) -> Response:
+    """GET /v1/federation/declaration?allowed_scopes=public,company: this node's declaration, freshly signed."""
+    federation = _federation(request)
+    federator(request)
+    raw = one(request.query_params, "allowed_scopes")
+    wanted = [item.strip() for item in (raw if raw is not None else "public").split(",") if item.strip()]
+    unknown = [scope for scope in wanted if scope not in peering.DECLARABLE_SCOPES]
+    if unknown or not wanted:
+        raise _bad("allowed_scopes", f"a comma-separated list of {', '.join(peering.DECLARABLE_SCOPES)}")
+    settings: Settings = request.app.state.settings
+    node_url = settings.node_url or f"{request.url.scheme}://{request.url.netloc}"
+    scopes = [scope for scope in SCOPES if scope in wanted]
+    return JSONResponse(federation.declaration(node_url, scopes))
+
+
+async def register_peer(request: Request) -> Response:
+    """POST /v1/federation/peers: verify a declaration now; 201 {peer_id, status, verified_at}."""
+    federation = _federation(request)
+    federator(request)
+    settings: Settings = request.app.state.settings
+    body = await read_json(request, settings.max_body_bytes)
+    problem = peering.shape_problem(body)
+    if problem is not None:
+        raise ApiError("invalid_declaration", problem)
+    peer = await federation.register(body)
+    answer = {"peer_id": peer.peer_id, "status": peer.status, "verified_at": peer.verified_at}
+    if peer.status == "rejected":
+        answer["rejected_reason"] = peer.rejected_reason
+    return JSONResponse(answer, 201)
+
+
+async def list_peers(request: Request) -> Response:
+    """GET /v1/federation/peers."""
+    federation = _federation(request)
+    federator(request)
+    return JSONResponse({"peers": [peer.public() for peer in federation.store.peers()]})
+
+
+async def approve_peer(request: Request) -> Response:
+    """POST /v1/federation/peers/{peer_id}/approve (admin): pending_approval -> active."""
+    federation = _federation(request)
+    caller(request, "admin")
+    peer = federation.approve(request.path_params["peer_id"])
+    return JSONResponse({"peer_id": peer.peer_id, "status": peer.status})
+
+
+def _pull_cursor(raw: str | None) -> tuple[str, str] | None:
+    if not raw:
+        return None
+    parts = decode_cursor(raw)
+    if len(parts) != 3 or parts[0] != "p1" or not _HLC.fullmatch(parts[1]) or not _FACT_ID.fullmatch(parts[2]):
+        raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+    return parts[1], parts[2]
+
+
+async def federation_facts(request: Request) -> Response:
+    """GET /v1/federation/facts?scope=&cursor=&limit= (peer token): one page in local storage order."""
+    federation = _federation(request)
+    peer, claims = authenticate_peer(request, federation)
+    params = request.query_params
+    scope, raw_cursor = one(params, "scope"), one(params, "cursor")
+    page_size = limit(params, _DEFAULT_LIMIT)
+    after = _pull_cursor(raw_cursor)
+    if scope is not None and scope not in SCOPES:
+        raise _bad("scope", f"must be one of {', '.join(SCOPES)}")
+    servable = replication.servable_scopes(peer.allowed_scopes, claims["scopes"])
+    if scope is not None:
+        if scope not in servable:
+            federation.store.audit("scope_violation", "scope_forbidden", peer=peer,
+                                   detail=f"pull of scope {scope}; this peer may pull {list(servable)}")
+            raise ApiError("scope_forbidden", f"this peer may not pull scope {scope}")
+        servable = (scope,)
+    facts, last, more = federation.store.serve(servable, after, page_size)
+    cursor = encode_cursor("p1", *last) if last is not None else (raw_cursor or None)
+    return JSONResponse({"facts": facts, "cursor": cursor, "has_more": more})
+
+
+async def push_facts(request: Request) -> Response:
+    """POST /v1/federation/facts/push: not supported (interpretation push_support = absent)."""
+    _federation(request)
+    raise ApiError("method_not_allowed", "push replication is not supported; pull GET /v1/federation/facts",
+                   {"Allow": ""})
+
+
+async def audit_events(request: Request) -> Response:
+    """GET /v1/federation/audit?peer_id=&event_type=&limit=&cursor=: newest first."""
+    federation = _federation(request)
+    federator(request)
+    params = request.query_params
+    peer_id, event_type = one(params, "peer_id"), one(params, "event_type")
+    if event_type is not None and event_type not in EVENT_TYPES:
+        raise _bad("event_type", f"must be one of {', '.join(EVENT_TYPES)}")
+    page_size = limit(params, _DEFAULT_LIMIT)
+    raw = one(params, "cursor")
+    before = None
+    if raw:
+        parts = decode_cursor(raw)
+        if len(parts) != 2 or parts[0] != "a1" or not _SEQ.fullmatch(parts[1]):
+            raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+        before = int(parts[1])
+    events, following = federation.store.audit_page(peer_id, event_type, before, page_size)
+    cursor = None if following is None else encode_cursor("a1", str(following))
+    return JSONResponse({"events": events, "cursor": cursor})
+
+
+async def pull_now(request: Request) -> Response:
+    """POST /v1/admin/federation/pull (admin): one pull cycle of every active peer, now."""
+    federation = _federation(request)
+    caller(request, "admin")
+    outcomes = await federation.pull_all()
+    return JSONResponse({"peers": [outcome.public() for outcome in outcomes]})

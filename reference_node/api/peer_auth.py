@@ -1,0 +1,64 @@
+"""Who is pulling: peer-token verification for ``/v1/federation/facts`` (docs/federation-api.md "Peer tokens").
+
+Called by the federation route itself (not an ASGI middleware), so no other route pays for it. The order, each
+failure answering 401 with its code and an audit event (``rejected_token``; ``replay_attempt`` for a seen nonce,
+STG-RPL-006): ``token_malformed`` (also a missing header or an API key, STG-FED-018) -> ``unknown_peer`` (``iss``
+is not an active peer, STG-FED-001/008) -> ``signature_invalid`` (STG-TOK-003) -> ``token_wrong_audience``
+(STG-TOK-004) -> ``token_lifetime_exceeded`` (STG-TOK-002) -> ``token_not_yet_valid`` (STG-RPL-004) ->
+``token_expired`` (STG-TOK-005) -> ``nonce_already_seen`` (STG-TOK-006..008, interpretations nonce_retention and
+replay_error_code). The protocol core checks signature to nonce; this module supplies the key, the clock and the
+persistent nonce cache, and records the nonce of an accepted token atomically (a race loses as a replay).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from ..federation import Federation
+from ..protocol import peer_tokens, replay
+from ..protocol.errors import ProtocolError, TokenMalformed
+from ..storage.peers import PeerRow
+from .errors import STATUS, ApiError
+
+__all__ = ["authenticate_peer"]
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def _refuse(
+    federation: Federation, code: str, detail: str, peer: PeerRow | None = None, claimed_iss: str | None = None
+) -> ApiError:
+    """Audit the refusal, then the 401 to raise."""
+    federation.store.audit(replay.audit_event(code), code, peer=peer, peer_node_id=claimed_iss, detail=detail)
+    return ApiError(code if code in STATUS else "token_malformed", detail, _CHALLENGE)
+
+
+def _bearer(request: Request) -> str:
+    scheme, _, token = (request.headers.get("authorization") or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenMalformed("Authorization: Bearer <peer token> is required")
+    return token.strip()
+
+
+def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow, dict[str, Any]]:
+    """The active peer a valid, fresh token comes from, and the token's claims; else a 401 ApiError."""
+    try:
+        token = _bearer(request)
+        claims = peer_tokens.read_claims(token)
+    except TokenMalformed as exc:
+        raise _refuse(federation, "token_malformed", str(exc)) from exc
+    peer = federation.store.peer_by_node_id(claims["iss"])
+    if peer is None or peer.status != "active":
+        state = "not a registered peer" if peer is None else f"a {peer.status} peer"
+        raise _refuse(federation, "unknown_peer", f"{claims['iss']} is {state}", peer, claims["iss"])
+    now_ms = federation.store.now_ms()
+    seen = (claims["nonce"],) if federation.store.nonce_seen(claims["nonce"], now_ms) else ()
+    try:
+        peer_tokens.verify(token, peer.federation_pubkey, audience=federation.node_id, now_ms=now_ms, seen_nonces=seen)
+    except ProtocolError as exc:
+        raise _refuse(federation, exc.code, str(exc), peer) from exc
+    if not federation.store.accept_nonce(claims["nonce"], peer.node_id, claims["exp"], now_ms):
+        raise _refuse(federation, "nonce_already_seen", "token nonce was already seen", peer)
+    return peer, claims

@@ -1,0 +1,228 @@
+"""The pull loop: every active peer, every ``--pull-interval`` seconds, with backoff (docs/federation-api.md).
+
+A08 §6.3; STG-FED-001/010 (only active peers), STG-FED-030 (on a network error, a 5xx or a 429: exponential
+backoff with jitter, doubling from the interval up to ``--pull-backoff-max``), STG-FED-032 (each page is ingested
+in one transaction with its cursor, so a crash or restart resumes from the last committed page). One pull of one
+peer follows ``has_more`` for at most 20 pages; the admin trigger runs the same code for every active peer now,
+without touching the loop's schedule. Pulls of one peer never overlap (a lock per peer), so two pulls never ingest
+the same page twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ..storage.peers import PeerRow
+from .http import BodyTooLarge, get_json
+
+if TYPE_CHECKING:
+    from .service import Federation
+
+__all__ = ["MAX_PAGES", "PAGE_LIMIT", "PullOutcome", "Puller"]
+
+log = logging.getLogger("reference_node.federation")
+
+# docs/federation-api.md: a pull cycle follows has_more until a page is empty or 20 pages were read.
+MAX_PAGES = 20
+# Facts asked for per page: the route's default. A page is one transaction holding the database for its ingest
+# (about 1 ms a fact), so smaller pages keep the node's own requests waiting at most ~0.1 s.
+PAGE_LIMIT = 100
+# The loop looks for new or changed peers at least this often (seconds), even when nothing is due.
+_IDLE_S = 5.0
+# What a page may hold at most (schemas/wire/federation_facts_page.json), and its bytes with 64 KiB text values.
+_MAX_PAGE_FACTS = 500
+_MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
+class PullError(Exception):
+    """A pull that did not complete; ``backoff`` for network errors, 5xx and 429."""
+
+    def __init__(self, message: str, *, backoff: bool, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.backoff = backoff
+        self.retry_after = retry_after
+
+
+@dataclass
+class PullOutcome:
+    """One pull of one peer, as POST /v1/admin/federation/pull reports it."""
+
+    peer_id: str
+    node_id: str
+    pulled: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    error: str | None = None
+    more: bool = False
+
+    def public(self) -> dict[str, Any]:
+        return {"peer_id": self.peer_id, "node_id": self.node_id, "pulled": self.pulled, "accepted": self.accepted,
+                "rejected": self.rejected, "error": self.error}
+
+
+@dataclass
+class _Schedule:
+    due: float
+    failures: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def _page(body: Any) -> tuple[list[object], str | None, bool]:
+    """The members of a federation facts page (schemas/wire/federation_facts_page.json), or PullError."""
+    if not isinstance(body, Mapping):
+        raise PullError("malformed page: not a JSON object", backoff=False)
+    facts, cursor, has_more = body.get("facts"), body.get("cursor"), body.get("has_more")
+    if not isinstance(facts, list) or len(facts) > _MAX_PAGE_FACTS:
+        raise PullError(f"malformed page: facts must be an array of at most {_MAX_PAGE_FACTS}", backoff=False)
+    if cursor is not None and (not isinstance(cursor, str) or not cursor or len(cursor) > 1024):
+        raise PullError("malformed page: cursor must be a non-empty string or null", backoff=False)
+    if not isinstance(has_more, bool):
+        raise PullError("malformed page: has_more must be a boolean", backoff=False)
+    return facts, cursor, has_more
+
+
+def _error_code(body: Any) -> str:
+    if isinstance(body, Mapping) and isinstance(body.get("error"), str):
+        return f" {body['error'][:100]}"
+    return ""
+
+
+class Puller:
+    """The pull side of one node's federation."""
+
+    def __init__(self, federation: Federation, interval_s: float, backoff_max_s: float) -> None:
+        self.federation = federation
+        self.interval_s = interval_s
+        self.backoff_max_s = backoff_max_s
+        self._schedule: dict[str, _Schedule] = {}
+        self._wake: asyncio.Event | None = None
+
+    # Scheduling.
+
+    def backoff_s(self, failures: int, retry_after: float | None = None) -> float:
+        """STG-FED-030: the wait after ``failures`` failed pulls in a row.
+
+        ``base = min(interval * 2**failures, max(backoff_max, interval))``, with equal jitter (a uniform draw from
+        ``base/2`` to ``base``), never shorter than the interval; a ``Retry-After`` is honoured up to the ceiling.
+        """
+        ceiling = max(self.backoff_max_s, self.interval_s)
+        base = min(self.interval_s * 2 ** min(failures, 30), ceiling)
+        delay = max(random.uniform(base / 2, base), self.interval_s)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, ceiling))
+        return delay
+
+    def _entry(self, peer_id: str, now: float) -> _Schedule:
+        entry = self._schedule.get(peer_id)
+        if entry is None:
+            entry = self._schedule[peer_id] = _Schedule(due=now + self.interval_s)
+        return entry
+
+    def wake(self) -> None:
+        """A peer became active (or was approved): look at the peer list now."""
+        if self._wake is not None:
+            self._wake.set()
+
+    # Pulling.
+
+    async def _fetch(self, client: httpx.AsyncClient, peer: PeerRow, cursor: str | None) -> Any:
+        params = {"limit": str(PAGE_LIMIT)}
+        if cursor:
+            params["cursor"] = cursor
+        headers = {"Authorization": f"Bearer {self.federation.token_for(peer)}"}
+        url = peer.node_url.rstrip("/") + "/v1/federation/facts"
+        try:
+            fetched = await get_json(client, url, params=params, headers=headers, max_bytes=_MAX_PAGE_BYTES)
+        except (httpx.HTTPError, TimeoutError, OSError) as exc:
+            raise PullError(f"network: {type(exc).__name__}: {exc}".strip(), backoff=True) from exc
+        except BodyTooLarge as exc:
+            raise PullError(str(exc), backoff=False) from exc
+        if fetched.status == 429 or fetched.status >= 500:
+            raise PullError(f"http {fetched.status}{_error_code(fetched.body)}", backoff=True,
+                            retry_after=fetched.retry_after)
+        if fetched.status != 200:
+            raise PullError(f"http {fetched.status}{_error_code(fetched.body)}", backoff=False)
+        return fetched.body
+
+    async def _pull(self, client: httpx.AsyncClient, peer: PeerRow, outcome: PullOutcome) -> None:
+        store = self.federation.store
+        cursor = store.cursor(peer.peer_id)
+        for _ in range(MAX_PAGES):
+            facts, next_cursor, has_more = _page(await self._fetch(client, peer, cursor))
+            # Ingest (one transaction with the cursor); the current peer row, in case it changed meanwhile.
+            current = store.peer(peer.peer_id)
+            if current is None or current.status != "active":
+                raise PullError(f"peer {peer.peer_id} is no longer active", backoff=False)
+            result = store.ingest(current, facts, next_cursor or cursor)
+            outcome.pulled += result.pulled
+            outcome.accepted += result.accepted
+            outcome.rejected += result.rejected
+            if not facts or not has_more or next_cursor is None or next_cursor == cursor:
+                return
+            cursor = next_cursor
+        outcome.more = True
+
+    async def pull_peer(self, peer: PeerRow, *, scheduled: bool = False) -> PullOutcome:
+        """One pull of ``peer`` (at most 20 pages); never raises, the error is in the outcome.
+
+        Only the loop's own pulls (``scheduled``) move the schedule: success sets the next pull one interval on
+        (at once when the 20-page cap left facts waiting), a backoff error sets it ``backoff_s`` on. A triggered
+        pull leaves the schedule alone, so a harness that triggers pulls decides alone when replication happens.
+        """
+        loop = asyncio.get_running_loop()
+        entry = self._entry(peer.peer_id, loop.time())
+        outcome = PullOutcome(peer.peer_id, peer.node_id)
+        retry_after = None
+        backoff = False
+        async with entry.lock, self.federation.http() as client:
+            try:
+                await self._pull(client, peer, outcome)
+            except PullError as exc:
+                outcome.error, backoff, retry_after = str(exc), exc.backoff, exc.retry_after
+            except Exception as exc:  # a bug must not kill the loop; it is logged and reported
+                log.exception("pull from %s failed", peer.node_id)
+                outcome.error, backoff = f"internal: {type(exc).__name__}: {exc}", True
+        if outcome.error:
+            log.warning("pull from %s: %s", peer.node_id, outcome.error)
+        if scheduled:
+            now = loop.time()
+            if backoff:
+                entry.failures += 1
+                entry.due = now + self.backoff_s(entry.failures, retry_after)
+            else:
+                entry.failures = 0
+                entry.due = now if outcome.more else now + self.interval_s
+        return outcome
+
+    async def pull_all(self) -> list[PullOutcome]:
+        """POST /v1/admin/federation/pull: one pull of every active peer, now, in registration order."""
+        return [await self.pull_peer(peer) for peer in self.federation.store.peers("active")]
+
+    async def run(self) -> None:
+        """The background loop, until cancelled (lifespan shutdown)."""
+        loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        while True:
+            try:
+                peers = self.federation.store.peers("active")
+                active = {peer.peer_id for peer in peers}
+                for gone in set(self._schedule) - active:
+                    del self._schedule[gone]
+                for peer in peers:
+                    if self._entry(peer.peer_id, loop.time()).due <= loop.time():
+                        await self.pull_peer(peer, scheduled=True)
+                next_due = min((entry.due for entry in self._schedule.values()), default=loop.time() + _IDLE_S)
+            except Exception:  # the database went away mid-shutdown, or a bug: log, wait, go on
+                log.exception("federation pull loop")
+                next_due = loop.time() + _IDLE_S
+            self._wake.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(max(next_due - loop.time(), 0.05), _IDLE_S))

@@ -1,0 +1,150 @@
+"""One node's federation: its identity and key, declarations, registration, peer tokens and the puller.
+
+docs/federation-api.md. The node signs its own declarations (STG-SIG-001) and peer tokens (STG-TOK-001, a fresh
+nonce per request, STG-RPL-002) with its Ed25519 federation key; registration fetches the declarer's discovery
+document (STG-FED-003, bounded to 5 s) and judges it with ``protocol.peering`` (STG-FED-005..007), re-fetching it
+once when the node id or key differs (STG-FED-016). ``start``/``stop`` run the pull loop as an asyncio task for
+the app's lifespan; the HTTP client is created there, in the serving event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import httpx
+
+from ..clock import format_timestamp
+from ..protocol import peer_tokens, peering, replay
+from ..protocol.replication import NEVER_FEDERATED
+from ..settings import Settings
+from ..storage import Store
+from ..storage.errors import StoreError
+from ..storage.federation import FederationStore
+from ..storage.peers import PeerRow
+from .http import BodyTooLarge, get_json, new_client
+from .keys import load_seed
+from .puller import Puller, PullOutcome
+
+__all__ = ["Federation"]
+
+log = logging.getLogger("reference_node.federation")
+
+# Verification steps whose failure a fresh discovery document could cure (a key rotation in between).
+_REFETCH_ON = frozenset({"node_id_mismatch", "pubkey_mismatch"})
+
+
+class Federation:
+    """Federation of one node; built by ``create_app`` when the node runs with ``--federation``."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.node_id = store.node_id
+        self.store = FederationStore(store, settings.max_text_bytes)
+        self.seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
+        if self.seed is None:
+            self.seed = self.store.signing_seed()
+        self.public_key = peering.public_key(self.seed)
+        self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
+        self._client: httpx.AsyncClient | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # Lifespan.
+
+    async def start(self) -> None:
+        """Create the HTTP client and start the pull loop (inside the serving event loop)."""
+        self._client = new_client()
+        self._task = asyncio.create_task(self.puller.run(), name="stigmem-federation-puller")
+
+    async def stop(self) -> None:
+        """Cancel the pull loop and close the client; a page being ingested commits or rolls back first."""
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    @asynccontextmanager
+    async def http(self) -> AsyncIterator[httpx.AsyncClient]:
+        """The node's client; outside a running lifespan (in-process tests) a short-lived one."""
+        if self._client is not None:
+            yield self._client
+            return
+        async with new_client() as client:
+            yield client
+
+    # What this node signs.
+
+    def declaration(self, node_url: str, allowed_scopes: Iterable[str]) -> dict[str, Any]:
+        """GET /v1/federation/declaration: this node's declaration, freshly signed."""
+        signed_at = format_timestamp(self.store.store.now_us())[:19] + "Z"
+        return peering.declaration(node_url, self.node_id, allowed_scopes, signed_at, self._seed())
+
+    def token_for(self, peer: PeerRow) -> str:
+        """A fresh peer token for one request to ``peer`` (scopes: what the peer declared it shares)."""
+        scopes = [scope for scope in peer.allowed_scopes if scope not in NEVER_FEDERATED]
+        claims = replay.claims(self.node_id, peer.node_id, self.store.now_ms(), str(uuid.uuid4()), scopes)
+        return peer_tokens.sign(claims, self._seed())
+
+    def _seed(self) -> bytes:
+        if self.seed is None:  # set in __init__; keeps the type checker honest
+            raise RuntimeError("federation key not loaded")
+        return self.seed
+
+    # Registration.
+
+    async def _discover(self, node_url: str) -> dict[str, Any] | str:
+        url = node_url.rstrip("/") + "/.well-known/stigmem"
+        try:
+            async with self.http() as client:
+                fetched = await get_json(client, url)
+        except (httpx.HTTPError, TimeoutError, OSError, BodyTooLarge) as exc:
+            log.warning("discovery of %s failed: %s: %s", url, type(exc).__name__, exc)
+            return "discovery_unreachable"
+        if fetched.status != 200 or not isinstance(fetched.body, dict):
+            return "discovery_invalid"
+        return fetched.body
+
+    async def verify(self, declaration: dict[str, Any]) -> str | None:
+        """Verification of a well-formed declaration: None when it passes, else the rejection reason."""
+        if declaration["node_id"] == self.node_id:
+            return "own_node_id"
+        reason: str | None = None
+        for _ in range(2):
+            discovered = await self._discover(declaration["node_url"])
+            if isinstance(discovered, str):
+                return discovered
+            reason = peering.verification_failure(declaration, discovered)
+            if reason not in _REFETCH_ON:
+                return reason
+        return reason
+
+    async def register(self, declaration: dict[str, Any]) -> PeerRow:
+        """POST /v1/federation/peers after the shape check: verify, then record active/pending/rejected."""
+        existing = self.store.peer_by_node_id(declaration["node_id"])
+        if existing is not None and existing.status != "rejected":
+            # Checked again inside the write (a concurrent registration); this spares the discovery fetch.
+            raise StoreError("peer_already_registered", f"{existing.node_id} is already a peer ({existing.status})",
+                             peer_id=existing.peer_id)
+        reason = await self.verify(declaration)
+        passed = "pending_approval" if self.settings.peer_approval else "active"
+        status = passed if reason is None else "rejected"
+        peer = self.store.register(declaration, status, reason)
+        if peer.status == "active":
+            self.puller.wake()
+        return peer
+
+    def approve(self, peer_id: str) -> PeerRow:
+        peer = self.store.approve(peer_id)
+        self.puller.wake()
+        return peer
+
+    async def pull_all(self) -> list[PullOutcome]:
+        return await self.puller.pull_all()
