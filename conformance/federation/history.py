@@ -101,8 +101,10 @@ class History:
             held = {r.get("id") for r in snap.records}
             for label, (origin, step, record) in sorted(self.writes.items(), key=lambda kv: kv[1][1]):
                 if eligible(label, node) and record["id"] not in held:
-                    raise CheckFailed(f"lost write: {label} ({record['id']}) acknowledged by {origin} at step {step} "
-                                      f"is missing on {node} at step {snap.step}")
+                    lost = sum(1 for lb, (_, _, r) in self.writes.items() if eligible(lb, node) and r["id"] not in held)
+                    raise CheckFailed(f"lost write: {label} ({record['id']}, hlc {record.get('hlc')}) acknowledged "
+                                      f"by {origin} at step {step} is missing on {node} at step {snap.step} "
+                                      f"({lost} eligible writes missing there)")
 
     def check_no_duplicate(self) -> None:
         for node, snap in sorted(self.snapshots.items()):

@@ -121,8 +121,10 @@ class Federator:
         return next((p for p in self.peers() if p.get("peer_id") == peer_id), None)
 
     def wait_status(self, peer_id: str, wanted: str, timeout_s: float) -> str | None:
-        found = poll(lambda: (p := self.peer(peer_id)) and p.get("status") == wanted and wanted, timeout_s, 0.2)
-        return found if isinstance(found, str) else None
+        def reached() -> str | None:
+            entry = self.peer(peer_id)
+            return wanted if entry is not None and entry.get("status") == wanted else None
+        return poll(reached, timeout_s, 0.2)
 
     def trigger_pull(self) -> Exchange | None:
         """Run one pull cycle now; None when the node has no trigger (wait for its loop instead)."""
@@ -134,13 +136,32 @@ class Federator:
             return None
         return ex
 
-    def audit(self, peer_id: str | None = None, event_type: str | None = None) -> list[dict[str, Any]]:
-        """Federation audit events, newest first (at most 500)."""
+    def audit(self, peer_id: str | None = None, event_type: str | None = None,
+              raw: bool = False) -> list[dict[str, Any]]:
+        """Federation audit events, newest first (at most 500), read leniently unless ``raw``.
+
+        The contract's rows are ``{id, peer_id, peer_node_id, event_type, fact_id, reason, at}`` under ``events``;
+        a node that lists ``entries`` with ``detail`` and ``ts`` (upstream) is read too: ``fact_id`` and ``reason``
+        are then looked up inside ``detail``. ``raw`` returns the rows as sent."""
         params = {"limit": "500", **({"peer_id": peer_id} if peer_id else {}),
                   **({"event_type": event_type} if event_type else {})}
         ex = self.target.request("GET", "/v1/federation/audit", params=params)
         body = ex.json if ex.status == 200 and isinstance(ex.json, dict) else {}
-        return [e for e in body.get("events", []) if isinstance(e, dict)]
+        rows = body.get("events", body.get("entries", []))
+        events = [e for e in rows if isinstance(e, dict)] if isinstance(rows, list) else []
+        return events if raw else [_lenient(e) for e in events]
+
+
+def _lenient(event: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(event)
+    detail = event.get("detail")
+    if isinstance(detail, dict):
+        out.setdefault("fact_id", detail.get("fact_id"))
+        out.setdefault("reason", detail.get("reason") or detail.get("code") or detail.get("error"))
+    elif isinstance(detail, str):
+        out.setdefault("reason", detail)
+    out.setdefault("at", event.get("ts"))
+    return out
 
 
 def pull_stats(ex: Exchange | None, peer_node_id: str) -> dict[str, Any] | None:

@@ -38,7 +38,9 @@ from conformance.federation.identity import (
 )
 from conformance.harness.http_target import Exchange, HttpTarget
 from conformance.oracle import cid as cid_oracle
+from conformance.oracle import jcs
 
+ENVELOPES = ("flat", "upstream-v2")
 MAX_LOG = 20_000
 MAX_RECORDED = 2_000
 FACT_FIELDS = ("id", "entity", "relation", "value", "source", "timestamp", "hlc", "confidence", "scope",
@@ -73,6 +75,7 @@ class ScriptedPeer:
     scopes: list[str]
     declaration_fields: str = "a08-jcs"
     cid_option: str = "jcs-6"
+    envelope: str = "flat"  # "flat": pages of fact records (the contract); "upstream-v2": signed-origin entries
     log: list[dict[str, Any]] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     registrations: list[dict[str, Any]] = field(default_factory=list)
@@ -86,8 +89,10 @@ class ScriptedPeer:
 
     @classmethod
     def create(cls, authority: str, scopes: Sequence[str], *, declaration_fields: str = "a08-jcs",
-               cid_option: str = "jcs-6") -> ScriptedPeer:
-        return cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option)
+               cid_option: str = "jcs-6", envelope: str = "flat") -> ScriptedPeer:
+        if envelope not in ENVELOPES:
+            raise ValueError(f"unknown page envelope {envelope!r}; known: {', '.join(ENVELOPES)}")
+        return cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option, envelope)
 
     # --- identity ------------------------------------------------------------------------------------------
 
@@ -294,7 +299,23 @@ class ScriptedPeer:
             position += 1
             if scope is None or fact.get("scope") == scope:
                 page.append(fact)
-        return 200, {"facts": page, "cursor": str(position), "has_more": position < len(log)}
+        body: dict[str, Any] = {"facts": page, "cursor": str(position), "has_more": position < len(log)}
+        if self.envelope == "upstream-v2":
+            body = {"v": 2, **body, "facts": [self._signed_entry(f) for f in page]}
+        return 200, body
+
+    def _signed_entry(self, fact: Mapping[str, Any]) -> dict[str, Any]:
+        """The upstream 0.9.0a12 v2 entry: the fact, its origin block and the origin signature over JCS of
+        ``{cid, entity_uri, fact_id, origin_allowed_scopes, origin_allowed_tenants, origin_node_id,
+        origin_tenant, tv: "2.1", valid_until}`` (upstream ``federation/origin_signature.py``)."""
+        origin = {"tenant": "default", "node_id": self.node_id, "allowed_scopes": sorted(self.scopes),
+                  "allowed_tenants": ["default"], "entity_uri": self.url}
+        signed = {"cid": fact.get("cid"), "entity_uri": self.url, "fact_id": fact.get("id"),
+                  "origin_allowed_scopes": origin["allowed_scopes"], "origin_allowed_tenants": ["default"],
+                  "origin_node_id": self.node_id, "origin_tenant": "default", "tv": "2.1",
+                  "valid_until": fact.get("valid_until")}
+        return {"fact": dict(fact), "origin": origin, "origin_sig": self.identity.sign(jcs.dumps(signed)),
+                "origin_manifest": None, "origin_key_proof": None}
 
     def _verify(self, token: str) -> dict[str, Any]:
         if not token:

@@ -16,7 +16,9 @@ passes it through ``{federation_pubkey}``/``{federation_privkey}``/``{node_id}``
 ``GET /v1/federation/declaration``; ``harness``: signed here with the key the harness made), ``declaration_fields``
 (interpretation ``peer_declaration_fields``), ``manifest`` (``none`` or ``put``: publish a signed manifest with
 ``PUT /v1/federation/manifest`` first), ``pull`` (``route``: ``POST /v1/admin/federation/pull``; ``wait``: the
-node's own loop, waited for up to ``pull_wait_s``).
+node's own loop, waited for up to ``pull_wait_s``), ``peer_envelope`` (how scripted peers serve pages to this node:
+``flat``, the contract's fact records, or ``upstream-v2``, upstream's signed-origin entries; a node that only
+takes its own format can then still be probed for what it does with bad facts).
 
 Placeholders: ``{port}``, ``{db}``, ``{data_dir}``, ``{authority}``, ``{node_url}``, ``{python}``,
 ``{admin_secret}``, ``{federation_pubkey}``, ``{federation_privkey}``, ``{node_id}``, and ``{env:NAME}`` for a
@@ -42,7 +44,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z_][A-Za-z0-9_]*))?\}")
 NAMES = ("port", "db", "data_dir", "authority", "node_url", "python", "admin_secret", "federation_pubkey",
          "federation_privkey", "node_id")
 CHOICES = {"identity": ("node", "harness"), "declaration": ("route", "harness"), "manifest": ("none", "put"),
-           "pull": ("route", "wait")}
+           "pull": ("route", "wait"), "peer_envelope": ("flat", "upstream-v2")}
 
 
 class RecipeError(UsageError):
@@ -69,6 +71,7 @@ class Recipe:
     manifest: str = "none"
     pull: str = "route"
     pull_wait_s: float = 20.0
+    peer_envelope: str = "flat"
     source: str = ""
 
     def render(self, template: str, values: Mapping[str, str]) -> str:
@@ -163,7 +166,8 @@ def parse(text: str, default_name: str = "recipe", source: str = "") -> Recipe:
         auth="required" if admin else "none",
         identity=str(fed.get("identity", "node")), declaration=str(fed.get("declaration", "route")),
         declaration_fields=str(fed.get("declaration_fields", "a08-jcs")), manifest=str(fed.get("manifest", "none")),
-        pull=str(fed.get("pull", "route")), pull_wait_s=float(fed.get("pull_wait_s", 20.0)), source=source,
+        pull=str(fed.get("pull", "route")), pull_wait_s=float(fed.get("pull_wait_s", 20.0)),
+        peer_envelope=str(fed.get("peer_envelope", "flat")), source=source,
     )
     if recipe.declaration == "harness" and recipe.identity != "harness":
         raise RecipeError(f"recipe {recipe.name}: declaration = harness needs identity = harness (the key)")

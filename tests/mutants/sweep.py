@@ -45,7 +45,9 @@ def prepare(workspace: Path, paths: str) -> None:
         shutil.copy2(ROOT / "schemas" / "openapi.json", workspace / "schemas" / "openapi.json")
         (workspace / "tests").mkdir(exist_ok=True)
     python = shlex.quote(sys.executable)
-    runner = f"{python} -m conformance vectors --quiet --adapter '{python} -m reference_node.adapter'"
+    vectors = f"{python} -m conformance vectors --quiet --adapter '{python} -m reference_node.adapter'"
+    # Both readings: the upstream preset makes the vectors of the non-default interpretation options applicable.
+    runner = f"sh -c \"{vectors} && {vectors} --preset upstream-0.9.0a12\""
     (workspace / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
         f"paths_to_mutate = {json.dumps(paths)}\n"
@@ -114,6 +116,24 @@ def message_only(diff: str) -> bool:
     return "XX" in new and old == new.replace("XX", "") and ("raise " in old or "Error(" in old)
 
 
+def category(diff: str) -> str:
+    """Why a survivor cannot matter to a black-box run, or "" when it is a real gap.
+
+    message: only an error message changes (clients read the error code); metadata: only the requirement id an
+    error carries changes (it appears in the message text); typing: a type alias or annotation with no runtime
+    effect.
+    """
+    if message_only(diff):
+        return "message"
+    parts = [part.strip() for part in diff.split(" / ") if part.strip()]
+    old = parts[0][1:].strip() if parts and parts[0].startswith("-") else ""
+    if old.startswith(("requirement = \"STG-", "requirement: str =")):
+        return "metadata"
+    if " = Literal[" in old or old.startswith(("Triple = ", "State = ", "CidPreimage = ")):
+        return "typing"
+    return ""
+
+
 def score(mutants: Sequence[dict[str, Any]]) -> dict[str, Any]:
     counts = {status: 0 for status in STATUSES.values()}
     for m in mutants:
@@ -131,12 +151,12 @@ def render(data: dict[str, Any]) -> str:
              f"Test command: the golden vectors through the stdio adapter. Mutation score **{pct}** "
              f"({s['score_basis']}); " + ", ".join(f"{k}: {s[k]}" for k in STATUSES.values())
              + f"; {s['mutants']} mutants, {data['duration_s']} s, finished: {data['finished']}.", "",
-             f"{s['message_only_survivors']} survivors only rewrite an error message (the contract is the error "
-             f"code, never the message); without them the score is {s['score_without_message_mutants']}.", "",
-             "## Survivors", "", "| file | line | message only | mutation |", "|---|---|---|---|"]
+             f"Survivors no black-box run can observe: {s['unobservable_survivors']} (error messages, the requirement "
+             f"ids inside them, type aliases); without them the score is {s['score_observable']}.", "",
+             "## Survivors", "", "| file | line | unobservable | mutation |", "|---|---|---|---|"]
     for m in data["survivors"]:
         diff = m["diff"].replace("|", "\\|")
-        lines.append(f"| {m['file']} | {m['line_number']} | {'yes' if m['message_only'] else ''} | `{diff}` |")
+        lines.append(f"| {m['file']} | {m['line_number']} | {m['category']} | `{diff}` |")
     return "\n".join(lines) + "\n"
 
 
@@ -148,21 +168,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds added to mutmut's per-mutant timeout (the machine is noisy)")
     parser.add_argument("--workspace", type=Path, help="reuse this workspace (resume a stopped sweep)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutants")
+    parser.add_argument("--report-only", action="store_true", help="only report the cache of --workspace")
     args = parser.parse_args(argv)
     workspace = args.workspace or Path(tempfile.mkdtemp(prefix="stigmem-mutmut-"))
     workspace.mkdir(parents=True, exist_ok=True)
-    prepare(workspace, args.paths)
-    print(f"mutmut workspace: {workspace}", flush=True)
-    code, seconds = run_mutmut(workspace, args.max_seconds, args.test_time_base)
+    if args.report_only:
+        code, seconds = None, 0.0
+    else:
+        prepare(workspace, args.paths)
+        print(f"mutmut workspace: {workspace}", flush=True)
+        code, seconds = run_mutmut(workspace, args.max_seconds, args.test_time_base)
     mutants = read_cache(workspace)
     survivors = [{**m, "diff": show(workspace, m["id"])} for m in mutants if m["status"] == "survived"]
     for m in survivors:
-        m["message_only"] = message_only(m["diff"])
+        m["category"] = category(m["diff"])
     summary = score(mutants)
-    messages = sum(1 for m in survivors if m["message_only"])
-    tested = summary["tested"] - messages
-    summary["message_only_survivors"] = messages
-    summary["score_without_message_mutants"] = round(summary["killed"] / tested, 4) if tested else None
+    ignorable = {name: sum(1 for m in survivors if m["category"] == name) for name in ("message", "metadata", "typing")}
+    tested = summary["tested"] - sum(ignorable.values())
+    summary["unobservable_survivors"] = ignorable
+    summary["score_observable"] = round(summary["killed"] / tested, 4) if tested else None
     data = {"kind": "mutmut-sweep", "paths": args.paths, "test_command": "stigmem-conformance vectors",
             "finished": code is not None, "mutmut_exit": code, "duration_s": round(seconds, 1),
             "summary": summary, "survivors": survivors, "workspace": str(workspace)}

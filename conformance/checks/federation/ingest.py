@@ -186,7 +186,7 @@ def audit_row_shape(ctx: Context) -> None:
     with registered_peer(ctx) as (peer, fed):
         ingest(ctx, peer, fed, [{"as": "bad", "cid": "wrong"}])
         peer.present(ctx.target, "not-a.jws")
-        events = fed.audit()
+        events = fed.audit(raw=True)
         expect(bool(events), "the audit log is empty after a rejected fact and a rejected token")
         for e in events[:50]:
             missing = [k for k in ("id", "peer_id", "event_type", "fact_id") if k not in e]

@@ -19,6 +19,7 @@ from conformance.checks.registry import Context, Skip, expect
 from conformance.federation.identity import Crafted
 from conformance.federation.operator import Federator, poll
 from conformance.federation.peer import ScriptedPeer
+from conformance.federation.recipes import RecipeError, load
 from conformance.harness.http_target import Exchange
 
 T = TypeVar("T")
@@ -37,10 +38,18 @@ def federator(ctx: Context) -> Federator:
     return fed
 
 
+def envelope(ctx: Context) -> str:
+    """The page envelope scripted peers serve: the run's recipe may ask for a node's own format."""
+    try:
+        return load(ctx.recipe).peer_envelope if ctx.recipe else "flat"
+    except RecipeError:
+        return "flat"
+
+
 def new_peer(ctx: Context, scopes: Sequence[str], name: str = "x") -> ScriptedPeer:
     return ScriptedPeer.create(f"peer-{name}-{ctx.run_id}{secrets.token_hex(2)}.test", scopes,
                                declaration_fields=ctx.interpretations.get("peer_declaration_fields", "a08-jcs"),
-                               cid_option=ctx.interpretations.get("cid_preimage", "jcs-6"))
+                               cid_option=ctx.interpretations.get("cid_preimage", "jcs-6"), envelope=envelope(ctx))
 
 
 @contextmanager
