@@ -15,7 +15,7 @@ COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-ups
 
 def test_report_md_is_rendered_from_valid_report_files():
     columns = [(name, load(DATA / name)) for name in COLUMNS]  # load() validates against report.schema.json
-    appended = [DATA / "notes.md", *([DATA / "bench.md"] if (DATA / "bench.md").is_file() else [])]
+    appended = [DATA / name for name in ("notes.md", "power.md", "bench.md") if (DATA / name).is_file()]
     expected = render(columns, "\n".join(p.read_text(encoding="utf-8").rstrip() + "\n" for p in appended))
     committed = (ROOT / "REPORT.md").read_text(encoding="utf-8")
     assert committed == expected, "REPORT.md is stale: rerun `stigmem-conformance report` (docs/report-data/notes.md)"

@@ -40,6 +40,13 @@ MAX_PAGES = 12
 COMPARED = ("entity", "relation", "value", "source", "scope", "cid")
 
 
+def _plain(value: Any) -> Any:
+    """A FactValue without ``interpret_as: content``, the default made explicit by some nodes."""
+    if not isinstance(value, dict):
+        return value
+    return {k: v for k, v in value.items() if not (k == "interpret_as" and v == "content")}
+
+
 class ScenarioError(ConformanceError):
     """The harness could not set the scenario up as written (not a verdict on the node)."""
 
@@ -178,6 +185,34 @@ class ScenarioRun:
                    "value": {"type": "string", "v": str(i)}, "source": self._source(node), "confidence": 1.0,
                    "scope": step.get("scope", "public")} for i in range(step["count"])]
         written: list[dict[str, Any] | None] = []
+        stop = threading.Event()
+        puller = threading.Thread(target=self._keep_pulling, args=(step.get("while_pulling"), stop), daemon=True)
+        puller.start()
+        try:
+            self._write_all(node, bodies, written)
+        finally:
+            stop.set()
+            puller.join(30.0)
+        for label, record in zip(labels, written, strict=True):
+            self.history.write(self.step, node.name, label, record)
+            if record is None:
+                raise CheckFailed(f"write {label} on {node.name} refused")
+        self.groups[step["as"]] = labels
+
+    def _keep_pulling(self, name: str | None, stop: threading.Event) -> None:
+        """Trigger pulls on ``name`` back to back until ``stop`` (a node with its own loop pulls anyway)."""
+        if name is None or self._node(name).federator.pull_mode != "route":
+            return
+        for _ in range(10_000):
+            if stop.is_set():
+                return
+            try:
+                self._node(name).federator.trigger_pull()
+            except TargetUnreachable:
+                return
+
+    def _write_all(self, node: ClusterNode, bodies: list[dict[str, Any]], written: list[dict[str, Any] | None]
+                   ) -> None:
         for start in range(0, len(bodies), BATCH):
             chunk = bodies[start:start + BATCH]
             ex = node.target.request("POST", "/v1/facts:batch", json_body={"facts": chunk, "atomic": True})
@@ -188,11 +223,6 @@ class ScenarioRun:
                 answers = list(pool.map(lambda body: self._assert(node, body), bodies[len(written):]))
             written += [a.json if a.status in (200, 201) and isinstance(a.json, dict) else None for a in answers]
             break
-        for label, record in zip(labels, written, strict=True):
-            self.history.write(self.step, node.name, label, record)
-            if record is None:
-                raise CheckFailed(f"write {label} on {node.name} refused")
-        self.groups[step["as"]] = labels
 
     def _relations(self, group: str) -> list[str]:
         return sorted({self.history.writes[label][2]["relation"] for label in self.groups[group]})
@@ -406,12 +436,16 @@ class ScenarioRun:
             served = peer.crafted_facts[label]
             stored = self._fetch(node, served["id"]) or poll(lambda fid=served["id"]: self._fetch(node, fid), wait, 0.5)
             if stored is None:
-                raise CheckFailed(f"{label} ({served['id']}) served by {name} was not accepted by {node.name}")
+                asked = peer.facts_requests()
+                raise CheckFailed(f"{label} ({served['id']}) served by {name} was not accepted by {node.name} "
+                                  f"({len(asked)} pulls reached {name}, answered {sorted({r.status for r in asked})}; "
+                                  f"position {peer.log.index(served) if served in peer.log else '?'} of "
+                                  f"{len(peer.log)} in its log)")
             compared = (*COMPARED, "hlc") if self.interp.get("hlc_origin", "preserve") == "preserve" else COMPARED
             for key in compared:
                 got, want = stored.get(key), served.get(key)
-                if key == "value" and isinstance(got, dict):
-                    got = {k: v for k, v in got.items() if k != "interpret_as"}
+                if key == "value":
+                    got, want = _plain(got), _plain(want)
                 if got != want:
                     raise CheckFailed(f"{label} accepted by {node.name} with {key} {got!r}; {name} served {want!r}")
             self.history.write(self.step, name, label, stored)
@@ -426,15 +460,16 @@ class ScenarioRun:
             event = self._audit_event(node, fact_id, item["event"], item.get("reason"))
             naming = [e for e in node.federator.audit() if e.get("fact_id") == fact_id]
             self.history.rejection(self.step, node.name, item["as"], fact_id, event is not None,
-                                   f"expected event {item['event']} reason {item.get('reason')}; "
-                                   f"events naming it: {naming}")
+                                   f"audited as {event}" if event else f"expected event {item['event']} reason "
+                                   f"{item.get('reason')}; events naming it: {naming}")
         for label in step.get("noop", []):
             _, peer = self._peer_of(label)
             served = peer.crafted_facts[label]
             original_label = next(k for k, f in peer.crafted_facts.items() if f["id"] == served["id"])
             original = peer.crafted_facts[original_label]
             stored = self._fetch(node, served["id"])
-            if stored is None or stored.get("value") != original["value"] or stored.get("entity") != original["entity"]:
+            if stored is None or _plain(stored.get("value")) != _plain(original["value"]) \
+                    or stored.get("entity") != original["entity"]:
                 raise CheckFailed(f"{label} re-served id {served['id']} and {node.name} now holds {stored}; "
                                   f"expected {original_label} unchanged")
             for entity in {served["entity"], original["entity"]}:
@@ -483,8 +518,8 @@ class ScenarioRun:
                              and (code is None or e.get("reason") in (code, None))), None)
             event = poll(audited, 2.0, 0.2)
             self.history.rejection(self.step, node.name, f"token {step['variant']}", "", event is not None,
-                                   f"no new {expect['audit']} event after a {step['variant']} token "
-                                   f"answered {ex.status} {ex.code()}")
+                                   f"audited as {event}" if event else f"no new {expect['audit']} event after a "
+                                   f"{step['variant']} token answered {ex.status} {ex.code()}")
 
     def _do_expect_unchanged(self, step: dict[str, Any]) -> None:
         node = self._node(step["on"])

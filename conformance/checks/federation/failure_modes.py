@@ -9,6 +9,7 @@ do when the recipe needs something this machine lacks. Requirements: those of th
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -22,9 +23,13 @@ def recipe_of(ctx: Context) -> Recipe:
     if ctx.recipe is None:
         raise Skip("needs a launch recipe to start its own nodes (--recipe); a bare --target has none")
     try:
-        return load(ctx.recipe)
+        recipe = load(ctx.recipe)
     except RecipeError as exc:
         raise Skip(f"recipe {ctx.recipe}: {exc}") from exc
+    unset = [name for name in recipe.needed_env() if name not in os.environ]
+    if unset:
+        raise Skip(f"recipe {recipe.name} needs the environment variable(s) {', '.join(unset)}")
+    return recipe
 
 
 def _check_id(v: Vector) -> str:

@@ -13,7 +13,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from conformance.checks.federation.support import audit_for, fetch, ingest, node_pulls, registered_peer
+from conformance.checks.federation.support import (
+    audit_for,
+    fetch,
+    ingest,
+    node_pulls,
+    registered_peer,
+    same_value,
+)
 from conformance.checks.registry import Context, check, expect
 from conformance.federation.identity import MAX_LIFETIME_MS, now_ms
 from conformance.federation.operator import Federator
@@ -38,8 +45,8 @@ def _stored_as_served(ctx: Context, fact: dict[str, Any], label: str, keys: Sequ
     expect(stored is not None, f"{label} ({fact['id']}) was not accepted")
     assert stored is not None
     for key in keys:
-        expect(stored.get(key) == fact.get(key), f"{label} stored with {key} {stored.get(key)!r}, served "
-                                                 f"{fact.get(key)!r}")
+        equal = same_value(stored.get(key), fact.get(key)) if key == "value" else stored.get(key) == fact.get(key)
+        expect(equal, f"{label} stored with {key} {stored.get(key)!r}, served {fact.get(key)!r}")
     return stored
 
 
@@ -86,7 +93,7 @@ def ingest_dedup_by_id(ctx: Context) -> None:
         again = ingest(ctx, peer, fed, [{"as": "again", "same_as": "first"},
                                         {"as": "rewrite", "id_of": "first", "value": {"type": "string", "v": "new"}}])
         stored = _stored_as_served(ctx, first, "the first fact", ("value", "entity", "cid"))
-        expect(stored.get("value") == first["value"], f"a re-served id rewrote the fact: {stored}")
+        expect(same_value(stored.get("value"), first["value"]), f"a re-served id rewrote the fact: {stored}")
         copies = ctx.query(entity=first["entity"], include_contradicted=True).json or {}
         expect(len(copies.get("facts", [])) == 1, f"{len(copies.get('facts', []))} records for the first fact")
         rewritten = ctx.query(entity=again["rewrite"]["entity"], include_contradicted=True).json or {}
@@ -170,6 +177,7 @@ def audit_rejected_fact(ctx: Context) -> None:
     """A rejected fact is audited with its peer, fact id, reason and time, and found by ?peer_id=."""
     with registered_peer(ctx) as (peer, fed):
         fact = ingest(ctx, peer, fed, [{"as": "forged", "source": "stigmem://elsewhere.test/user/x"}])["forged"]
+        expect(fetch(ctx, fact["id"]) is None, "a fact sourced outside the peer's authority was accepted, not audited")
         peer_id = fed.peer_ids[peer.node_id]
         events = [e for e in fed.audit(peer_id=peer_id) if e.get("fact_id") == fact["id"]]
         expect(bool(events), f"GET /v1/federation/audit?peer_id={peer_id} has no event for the rejected fact")

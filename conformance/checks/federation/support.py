@@ -76,10 +76,22 @@ def pull(ctx: Context, peer: ScriptedPeer, fed: Federator, *, cursor: str | None
 
 
 def page(ex: Exchange) -> tuple[list[dict[str, Any]], str | None, bool]:
+    """The facts of a pull answer. Entries that wrap the record (``{"fact": {...}, "origin": ...}``, upstream's
+    v2 envelope) are unwrapped here so the other checks judge what is served; ``pull_envelope`` judges the shape."""
     expect(ex.status == 200 and isinstance(ex.json, dict), f"pull answered {ex.brief()}")
     body = ex.json
-    facts = [f for f in body.get("facts", []) if isinstance(f, dict)]
+    entries = [f for f in body.get("facts", []) if isinstance(f, dict)]
+    facts = [e["fact"] if isinstance(e.get("fact"), dict) else e for e in entries]
     return facts, body.get("cursor"), bool(body.get("has_more"))
+
+
+def same_value(stored: Any, served: Any) -> bool:
+    """FactValues equal, ``interpret_as: content`` being the default made explicit."""
+    def plain(v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        return {k: x for k, x in v.items() if not (k == "interpret_as" and x == "content")}
+    return bool(plain(stored) == plain(served))
 
 
 def drain(ctx: Context, peer: ScriptedPeer, fed: Federator, cursor: str | None = None,
@@ -123,11 +135,12 @@ def ingest(ctx: Context, peer: ScriptedPeer, fed: Federator, specs: Sequence[dic
     Returns the served facts by label; fails when even the sentinel never arrives."""
     sentinel = f"sentinel{len(peer.crafted_facts)}"
     token = secrets.token_hex(4)
+    labels = [str(spec.get("as")) for spec in specs]
     facts = [peer.craft(spec, token) for spec in [*specs, {"as": sentinel}]]
     peer.serve(facts)
     arrived = node_pulls(fed, lambda: fetch(ctx, peer.crafted_facts[sentinel]["id"]))
-    expect(arrived is not None, f"the node never ingested a valid fact the peer served ({len(peer.facts_requests())} "
-                                "pull requests reached the peer)")
+    expect(arrived is not None, f"replication from the peer stalls: a good fact served after {labels} never arrived "
+                                f"({len(peer.facts_requests())} pull requests reached the peer)")
     return {str(spec.get("as")): peer.crafted_facts[str(spec.get("as"))] for spec in specs}
 
 
