@@ -171,7 +171,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.target:
         url, keys = args.target, {k: v for k, v in (("admin", args.admin_key or args.api_key),) if v}
     else:
-        node = EmbeddedNode().start()
+        federating = not args.profile or "core-federation" in args.profile
+        extra = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600") if federating \
+            else ()
+        node = EmbeddedNode(extra_args=extra).start()
         url, keys = node.url, {"admin": node.admin_key}
     started, clock = _now(), time.perf_counter()
     target = HttpTarget(url, keys, timeout=args.timeout)

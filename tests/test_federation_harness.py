@@ -419,3 +419,25 @@ def test_core_federation_profile_end_to_end(tmp_path: Path):
     if report["target"]["discovery"].get("federation") == "enabled":  # the CLI starts the node with --federation
         single = {k: v for k, v in outcomes.items() if k.startswith("federation:")}
         assert set(single.values()) == {"pass"}, single
+
+
+def test_upstream_envelope_signs_the_origin_tuple():
+    node = Identity.generate("node-a.test")
+    with ScriptedPeer.create("peer-x.test", ["public"], envelope="upstream-v2") as peer:
+        peer.trust(node.node_id, node.pubkey_b64)
+        fact = peer.craft({"as": "f"}, "t")
+        peer.serve([fact])
+        url = peer.url
+        target = HttpTarget(url)
+        try:
+            token = crafted("fresh", node, peer.node_id, ["public"])
+            body = target.request("GET", "/v1/federation/facts", key=None,
+                                  headers={"Authorization": f"Bearer {token.token}"}).json
+        finally:
+            target.close()
+    entry = body["facts"][0]
+    assert body["v"] == 2 and entry["fact"] == fact and entry["origin"]["entity_uri"] == url
+    signed = {"cid": fact["cid"], "entity_uri": url, "fact_id": fact["id"], "origin_allowed_scopes": ["public"],
+              "origin_allowed_tenants": ["default"], "origin_node_id": peer.node_id, "origin_tenant": "default",
+              "tv": "2.1", "valid_until": None}
+    assert oracle.verify(peer.identity.public_key, oracle.jcs(signed), oracle.b64u_decode(entry["origin_sig"]))
