@@ -420,6 +420,20 @@ CATALOGUE: tuple[Mutant, ...] = (
        "api/discovery.py", '"auth": settings.auth,', '"auth": "required",', "run"),
     _m("http-discovery-federation-bool", "discovery's federation is a boolean, not the string disabled",
        "STG-HTTP-008", "api/discovery.py", '"federation": "disabled" if', '"federation": False if', "run"),
+    # --- Federation (issue 5: each failure-mode scenario seen to fail against a broken node) -----------------
+    _m("fed-nonce-not-checked", "accepted nonces are forgotten at once, so every replay is accepted",
+       "STG-TOK-006 STG-TOK-007 STG-TOK-008 STG-FAIL-014", "protocol/replay.py",
+       "    return max(exp_ms, accepted_at_ms + window_ms)", "    return accepted_at_ms - 1", "run"),
+    _m("fed-cursor-ahead-of-page", "the cursor is persisted for a page only half ingested (cursor before page)",
+       "STG-FAIL-012 STG-FAIL-013", "storage/replication.py", "    for raw in facts:\n",
+       "    for raw in facts[: len(facts) // 2]:\n", "run"),
+    _m("fed-ingest-skips-contradiction", "an ingested fact that contradicts a local one is never paired",
+       "STG-FAIL-004 STG-FAIL-005", "storage/replication.py",
+       "    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us())", "    pass", "run"),
+    _m("fed-local-facts-served", "the serving query ignores scope, so local (and team) facts leak to peers",
+       "STG-FED-024 STG-FED-025", "storage/replication.py",
+       """clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]""",
+       """clauses = [_SERVABLE, f"(f.scope IN ({', '.join('?' * len(scopes))}) OR 1)"]""", "run"),
 )
 
 
