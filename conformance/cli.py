@@ -17,7 +17,7 @@ from typing import Any
 from conformance import __version__
 from conformance.catalog import expectations, interpretations, profiles
 from conformance.catalog.vectors import adapter_vectors
-from conformance.errors import AdapterStartFailed, ConformanceError, SuiteDataError, UsageError
+from conformance.errors import ConformanceError, SuiteDataError, Unreachable, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
 from conformance.progress import Progress
 from conformance.reports import json_report, junit, summary
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report, "diff": cmd_diff, "bench": cmd_bench}
     try:
         return commands[args.command](args)
-    except AdapterStartFailed as exc:
+    except Unreachable as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
         return 3
     except (UsageError, SuiteDataError) as exc:
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ConformanceError as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
-        return 3 if type(exc).__name__ in ("NodeStartFailed", "TargetUnreachable") else 1
+        return 1
 
 
 if __name__ == "__main__":

@@ -21,7 +21,11 @@ class UsageError(ConformanceError):
     """The command line or configuration asks for something that cannot be done."""
 
 
-class AdapterStartFailed(ConformanceError):
+class Unreachable(ConformanceError):
+    """The implementation under test could not be reached at all (exit code 3)."""
+
+
+class AdapterStartFailed(Unreachable):
     """The adapter command could not be started or exited before answering hello."""
 
 

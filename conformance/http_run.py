@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from conformance.catalog.interpretations import applies
-from conformance.checks import exchanges
 from conformance.checks.registry import (
     REGISTRY,
     Check,
@@ -87,7 +86,7 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                progress: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
     results = []
     for c in checks:
-        needs_interp = exchanges.interpretations_of(c.id)
+        needs_interp = dict(c.interpretations)
         result = CaseResult(c.id, area_of(c), "http", requirements_for(c), "not-applicable",
                             interpretations=needs_interp)
         if applies(needs_interp, active):

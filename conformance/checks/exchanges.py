@@ -82,15 +82,8 @@ def _run(vector: Vector) -> Any:
 def register() -> None:
     for vector in load_vectors(validate=False):
         if vector.area == "http" and not vector.retired:
-            add(Check(vector.id, vector.requirements, "core-local", vector.description, _run(vector)))
-            _INTERPRETATIONS[vector.id] = vector.interpretations
-
-
-_INTERPRETATIONS: dict[str, dict[str, str]] = {}
-
-
-def interpretations_of(check_id: str) -> dict[str, str]:
-    return _INTERPRETATIONS.get(check_id, {})
+            add(Check(vector.id, vector.requirements, "core-local", vector.description, _run(vector),
+                      interpretations=vector.interpretations))
 
 
 register()

@@ -37,6 +37,7 @@ class Check:
     description: str
     func: Callable[[Context], None]
     needs: tuple[str, ...] = ()
+    interpretations: Mapping[str, str] = field(default_factory=dict)  # options the check's verdict depends on
 
 
 REGISTRY: dict[str, Check] = {}

@@ -17,12 +17,12 @@ import threading
 import time
 from pathlib import Path
 
-from conformance.errors import ConformanceError
+from conformance.errors import Unreachable
 
 LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
 
-class NodeStartFailed(ConformanceError):
+class NodeStartFailed(Unreachable):
     """The embedded node did not start or did not bootstrap its admin key."""
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
-from conformance.errors import ConformanceError
+from conformance.errors import Unreachable
 
 
-class TargetUnreachable(ConformanceError):
+class TargetUnreachable(Unreachable):
     """The node did not answer at the transport level."""
 
 
