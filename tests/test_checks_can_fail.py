@@ -34,3 +34,24 @@ def test_every_check_is_caught_by_some_miniature():
     never_failed = sorted(c for c, got in seen.items() if not got & {"fail", "error"}
                           and REGISTRY[c].profile == "core-local")
     assert not never_failed, never_failed
+
+
+def test_every_single_node_federation_check_is_caught():
+    """Against a miniature that advertises federation, every core-federation check that needs no launch recipe
+    fails or errors. The recipe-driven ones (scenario:*, crash:*, cluster checks) skip here; they are shown to fail
+    by the federation mutants and the upstream node (docs/report-data/power.md, REPORT.md)."""
+    checks = [c for c in REGISTRY.values() if c.profile == "core-federation"]
+    seen: dict[str, set[str]] = {}
+    for mode in ("federating", "refusing"):
+        with MiniatureNode(mode) as node:
+            target = HttpTarget(node.url, {"admin": "k", **{name: "k" for name in SCOPED_KEYS}}, timeout=5)
+            ctx = Context(target, resolve(), target.request("GET", "/.well-known/stigmem", key=None).json or {})
+            try:
+                for r in run_checks(ctx, checks, resolve()):
+                    seen.setdefault(r.id, set()).add(r.outcome)
+            finally:
+                target.close()
+    needs_recipe = {c for c, got in seen.items() if got == {"skip"}}  # cluster checks without a launch recipe
+    never_failed = sorted(c for c, got in seen.items() if not got & {"fail", "error"} and c not in needs_recipe)
+    assert not never_failed, never_failed
+    assert len(needs_recipe) <= 10, sorted(needs_recipe)

@@ -4,6 +4,7 @@ Modes:
   agreeable   every request gets 200 and an empty-but-plausible JSON body
   refusing    every request gets 400 {"error": "nope"}
   crashing    every request gets 500 with a text body
+  federating  like agreeable, but discovery advertises federation (so core-federation checks run, and fail)
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def handler_for(mode: str) -> type[BaseHTTPRequestHandler]:
             else:
                 payload = BODIES.get(path, {"facts": [], "total": 0, "cursor": None, "conflicts": [],
                                             "has_more": False})
+                if mode == "federating" and path == "/.well-known/stigmem":
+                    payload = {**payload, "federation": "enabled", "federation_pubkey": "A" * 42,  # one character short
+                               "federation_version": "0", "profiles": ["core-federation"],
+                               "federation_endpoints": {"peers": "/v1/federation/peers",
+                                                        "facts": "/v1/federation/facts", "push": None}}
                 status, body, ctype = 200, json.dumps(payload).encode(), "application/json"
             self.send_response(status)
             self.send_header("Content-Type", ctype)
