@@ -22,6 +22,9 @@ from reference_node.protocol import (
     hlc,
     jcs,
     peer_tokens,
+    peering,
+    replay,
+    replication,
     signatures,
     values,
 )
@@ -50,11 +53,22 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "peer_token_format": ("jwt-ms",),
     "nonce_retention": ("until-expiry",),
     "replay_error_code": ("named",),
+    "reserved_namespace": ("reject",),
+    "source_ownership": ("authority",),
+    "relaying": ("none",),
 }
 
 
 class Unsupported(Exception):
     """An operation or interpretation option this node does not implement."""
+
+
+class Refused(Exception):
+    """A federation rule's refusal: those rules return a reason code instead of raising a ProtocolError."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
 
 
 class Interpretations:
@@ -193,6 +207,115 @@ def _peer_tokens_sign(inp: Mapping[str, Any], i: Interpretations) -> dict[str, A
     return {"token": peer_tokens.sign(inp["claims"], _seed(inp))}
 
 
+def _only_first(i: Interpretations, keys: tuple[str, ...]) -> None:
+    """Answer unsupported unless each of ``keys`` is at its first option: the only one the federation rules take."""
+    for key in keys:
+        if i[key] != SUPPORTED[key][0]:
+            raise Unsupported(f"interpretation {key}={i[key]} is not implemented by the federation rules")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _integer(value: object, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or (minimum is not None and value < minimum):
+        raise TypeError(f"expected an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+        raise TypeError(f"expected a list of strings, got {value!r}")
+    return value
+
+
+def _federation_declare(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    _only_first(i, ("peer_declaration_fields",))
+    scopes, signed_at = _strings(inp["allowed_scopes"]), _text(inp["signed_at"])
+    document = peering.declaration(_text(inp["node_url"]), _text(inp["node_id"]), scopes, signed_at, _seed(inp))
+    return {"declaration": document}
+
+
+def _federation_verify_declaration(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    # peering judges with the a08-jcs preimage, strict Ed25519 and the default entity normalization.
+    _only_first(i, ("peer_declaration_fields", "ed25519_policy", *_URI))
+    document = inp["declaration"]
+    problem = peering.shape_problem(document)
+    if problem is not None:
+        raise Refused("invalid_declaration", problem)
+    failure = peering.verification_failure(document, inp["discovery"])
+    if failure is not None:
+        raise Refused(failure, f"declaration verification failed: {failure}")
+    return {}
+
+
+def _federation_ingest(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    _only_first(i, ("cid_preimage", "hlc_input"))
+    inbound = replication.read_inbound(inp["fact"], i.fact())
+    if isinstance(inbound, replication.Rejection):
+        raise Refused(inbound.reason, inbound.detail)
+    bounds = {name: _integer(inp[name], 0) for name in ("max_future_skew_ms", "max_past_skew_ms") if name in inp}
+    peer, scopes, now_ms = _text(inp["peer_node_id"]), _strings(inp["allowed_scopes"]), _integer(inp["now_ms"])
+    rejection = replication.admit(inbound, peer, scopes, now_ms, **bounds)
+    if rejection is not None:
+        raise Refused(rejection.reason, rejection.detail)
+    return {"cid": inbound.cid, "entity": inbound.body.entity, "source": inbound.body.source}
+
+
+def _federation_serve(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    scopes = replication.servable_scopes(_strings(inp["allowed_scopes"]), _strings(inp["token_scopes"]))
+    served = []
+    for fact in inp["facts"]:
+        entity, relation, scope = (_text(fact[name]) for name in ("entity", "relation", "scope"))
+        garden_id, received_from = (_optional_text(fact.get(name)) for name in ("garden_id", "received_from"))
+        if replication.servable(entity, relation, garden_id, received_from) and scope in scopes:
+            served.append(fact["id"])
+    return {"served": served}
+
+
+def _federation_issue_claims(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    lifetime_ms = _integer(inp.get("lifetime_ms", replay.ISSUED_LIFETIME_MS), 0)
+    issuer, subject, nonce = (_text(inp[name]) for name in ("issuer", "subject", "nonce"))
+    now_ms, scopes = _integer(inp["now_ms"]), _strings(inp["scopes"])
+    return {"claims": replay.claims(issuer, subject, now_ms, nonce, scopes, lifetime_ms)}
+
+
+def _federation_nonce_replay(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    """Tokens presented in order to one verifier: an accepted nonce is refused up to its retain_until, inclusive."""
+    key, audience = inp["issuer_public_key_b64u"], _text(inp["audience"])
+    leeway_ms = _integer(inp.get("leeway_ms", peer_tokens.DEFAULT_LEEWAY_MS), 0)
+    max_lifetime_ms = _integer(inp.get("max_lifetime_ms", peer_tokens.DEFAULT_MAX_LIFETIME_MS), 0)
+    retained: dict[str, int] = {}
+    outputs: list[dict[str, Any]] = []
+    for presentation in inp["presentations"]:
+        now_ms = _integer(presentation["now_ms"])
+        seen = frozenset(nonce for nonce, until in retained.items() if until >= now_ms)
+        try:
+            claims = peer_tokens.verify(
+                presentation["token"],
+                key,
+                audience=audience,
+                now_ms=now_ms,
+                seen_nonces=seen,
+                leeway_ms=leeway_ms,
+                max_lifetime_ms=max_lifetime_ms,
+                policy=i["ed25519_policy"],
+            )
+        except ProtocolError as exc:
+            outputs.append({"error": exc.code, "audit_event": replay.audit_event(exc.code)})
+        else:
+            retained[claims["nonce"]] = replay.retain_until(claims["exp"], now_ms)
+            outputs.append({"accepted": True})
+    return {"outputs": outputs}
+
+
 Handler = Callable[[Mapping[str, Any], Interpretations], dict[str, Any]]
 
 
@@ -252,6 +375,22 @@ OPS: dict[str, Op] = {
         "token_malformed",
         ("peer_token_format", "nonce_retention", "replay_error_code", "ed25519_policy"),
     ),
+    "federation.declare": Op(_federation_declare, "invalid_declaration", ("peer_declaration_fields",)),
+    "federation.verify_declaration": Op(
+        _federation_verify_declaration, "invalid_declaration", ("peer_declaration_fields", "ed25519_policy", *_URI)
+    ),
+    "federation.ingest": Op(
+        _federation_ingest,
+        "invalid_fact",
+        ("cid_preimage", *_FACT, *_HLC, "reserved_namespace", "source_ownership", "hlc_skew_bounds"),
+    ),
+    "federation.issue_claims": Op(_federation_issue_claims, "token_malformed", ("peer_token_format",)),
+    "federation.serve": Op(_federation_serve, "invalid_fact", ("relaying",)),
+    "federation.nonce_replay": Op(
+        _federation_nonce_replay,
+        "token_malformed",
+        ("peer_token_format", "nonce_retention", "replay_error_code", "ed25519_policy"),
+    ),
 }
 
 
@@ -279,6 +418,8 @@ def respond(line: bytes | str) -> str:
         return json.dumps({"id": rid, "result": result}, allow_nan=False)
     except Unsupported as exc:
         return json.dumps({"id": rid, "unsupported": str(exc)})
+    except Refused as exc:
+        return json.dumps({"id": rid, "error": {"code": exc.code, "message": str(exc)}})
     except ProtocolError as exc:
         return json.dumps({"id": rid, "error": {"code": exc.code, "message": f"{exc} [{exc.requirement}]"}})
     except Exception as exc:

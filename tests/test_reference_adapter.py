@@ -1,4 +1,4 @@
-"""The reference core passes every vector through its stdio adapter, quickly."""
+"""The reference core passes every vector through its stdio adapter (its speed is in the benchmark, not here)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ def test_reference_core_passes_every_default_vector(tmp_path: Path):
     assert report["_rc"] == 0, report["_stdout"]
     assert s["fail"] == s["error"] == s["unsupported"] == 0, report["_stdout"]
     assert s["pass"] > 450
-    assert report["duration_s"] < 2.0, f"vector run took {report['duration_s']} s"
 
 
 def test_reference_core_under_upstream_readings(tmp_path: Path):

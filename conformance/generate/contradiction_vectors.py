@@ -175,4 +175,13 @@ def files() -> list[VectorFile]:
     assert result["conflicts"] == [["a", "b"]] and result["winners"][0]["ids"] == ["a"], result
     vf.add(Case("A fact ingested twice records one conflict and wins once", ("STG-CONF-009", "STG-CONF-005"),
                 {"facts": twice}, valid(**result), ("Duplicate",), DEFAULTS))
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py).
+    for description, facts, flags, reqs in (
+        ("A retraction written first does not contradict a later different value",
+         [f("a", "CEO", 0.0, 0), f("b", "CTO", 0.9, 1)], ("Retraction",), ("STG-CONF-010",)),
+        ("A duplicate in the middle does not stop later facts from contradicting",
+         [f("a", "CEO", 1.0, 0), f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1)], ("Duplicate", "Contradiction"),
+         ("STG-CONF-009", "STG-CONF-001")),
+    ):
+        vf.add(Case(description, reqs, {"facts": facts}, valid(**oracle.evaluate(facts, {})), flags, DEFAULTS))
     return [vf]

@@ -207,6 +207,34 @@ def _run() -> VectorFile:
                     "max_past_skew_ms": PAST, "events": events}, valid(outputs=outputs), ("Alternative",), options))
     vf.add(Case("Malformed start state", ("STG-HLC-013",), {"start": "1.2", "max_future_skew_ms": FUT,
                 "max_past_skew_ms": PAST, "events": [t(T0)]}, invalid("hlc_malformed"), ("Malformed",)))
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py): bounds left out (the documented
+    # defaults, 300 s ahead and 30 days behind), bounds of one millisecond, a zero past bound, and local-increment
+    # on a clock that never ticked.
+    skew = {"hlc_receive": "kulkarni", "hlc_skew_bounds": "ref-defaults"}
+    for description, events, flag in (
+        ("Default bounds: a remote exactly 300 s ahead is accepted, 300 s + 1 ms is rejected",
+         [r(T0, f"{T0 + FUT}.000"), r(T0, f"{T0 + FUT + 1}.000")], "SkewFuture"),
+        ("Default bounds: a remote exactly 30 days behind is accepted, 30 days + 1 ms is rejected",
+         [r(T0, f"{T0 - PAST}.000"), r(T0, f"{T0 - PAST - 1}.000")], "SkewPast"),
+    ):
+        outputs = _replay(f"{T0}.000", events, FUT, PAST, "carry", "kulkarni")
+        vf.add(Case(description, ("STG-HLC-007",), {"start": f"{T0}.000", "events": events},
+                    valid(outputs=outputs), (flag,), skew))
+    for description, events, fut, past, flag in (
+        ("Future bound of 1 ms: 1 ms ahead is accepted, 2 ms ahead is rejected",
+         [r(T0, f"{T0 + 1}.000"), r(T0, f"{T0 + 2}.000")], 1, PAST, "SkewFuture"),
+        ("Past bound of 1 ms: 1 ms behind is accepted, 2 ms behind is rejected",
+         [r(T0, f"{T0 - 1}.000"), r(T0, f"{T0 - 2}.000")], FUT, 1, "SkewPast"),
+        ("Past bound zero disables the check", [r(T0, f"{T0 - 10 * PAST}.000")], FUT, 0, "SkewPast"),
+    ):
+        outputs = _replay(f"{T0}.000", events, fut, past, "carry", "kulkarni")
+        vf.add(Case(description, ("STG-HLC-007",), {"start": f"{T0}.000", "max_future_skew_ms": fut,
+                    "max_past_skew_ms": past, "events": events}, valid(outputs=outputs), (flag,), skew))
+    fresh = [r(T0, f"{T0 + 20}.001"), r(T0, f"{T0 + 20}.009")]
+    vf.add(Case("Local-increment receive before any local event starts at counter zero", ("STG-HLC-004",),
+                {"start": None, "max_future_skew_ms": FUT, "max_past_skew_ms": PAST, "events": fresh},
+                valid(outputs=_replay(None, fresh, FUT, PAST, "carry", "local-increment")), ("Alternative",),
+                {"hlc_receive": "local-increment"}))
     return vf
 
 

@@ -6,7 +6,7 @@ Tokens are compact JWS under interpretation ``peer_token_format`` = ``jwt-ms``:
 
 ``peer_tokens.verify`` checks, in this order, and reports the first failure (docs/adapter-protocol.md): structure
 and header, signature, ``sub == audience``, ``exp - iat <= max_lifetime_ms``, ``iat <= now_ms + leeway_ms``,
-``now_ms <= exp``, nonce not in ``seen_nonces``. ``_model_verify`` states that order as code; every verify vector's
+``now_ms <= exp``, nonce not in ``seen_nonces``. ``model_verify`` states that order as code; every verify vector's
 expected result is asserted equal to it.
 """
 
@@ -31,6 +31,8 @@ NODE_A, NODE_B = "stigmem://node-a.example", "stigmem://node-b.example"
 IAT = 1777723200000  # 2026-05-02T12:00:00Z
 LEEWAY, MAX_LIFETIME = 30000, 3600000
 CLAIMS = ("iss", "sub", "iat", "exp", "nonce", "scopes")
+# schemas/wire/fact.json: the FactScope enum.
+FACT_SCOPES = ("local", "team", "company", "public")
 
 NOTES = {
     "KeyOrder": {"description": "The claims are given in another member order; JCS fixes the signed bytes.",
@@ -86,6 +88,23 @@ NOTES = {
     "MissingClaim": {"description": "A required claim (iss, sub, iat, exp, nonce, scopes) is absent.",
                      "effect": "Expiry or replay checks are skipped for lack of a value.",
                      "requirements": "STG-TOK-001"},
+    "OptionalTyp": {"description": "The header has no typ member; RFC 7519 makes typ optional.",
+                    "effect": "Tokens from JOSE libraries that leave typ out are refused.",
+                    "requirements": "STG-TOK-001"},
+    "WrongTyp": {"description": "The header's typ is present and is not JWT.",
+                 "effect": "Other JOSE objects signed with the same key are taken for peer tokens.",
+                 "requirements": "STG-TOK-001"},
+    "CritHeader": {"description": "The header names critical extensions (RFC 7515 §4.1.11), which this verifier "
+                                  "cannot honour, so it must refuse the token.",
+                   "effect": "Constraints the issuer marked critical are ignored.", "requirements": "STG-TOK-001"},
+    "ClaimShape": {"description": "A claim has the wrong type: iss, sub and nonce are non-empty strings, iat and "
+                                  "exp integral numbers of epoch milliseconds, scopes a list of FactScopes.",
+                   "effect": "Comparisons on ill-typed claims crash or pass by accident.",
+                   "requirements": "STG-TOK-001"},
+    "Defaults": {"description": "leeway_ms and max_lifetime_ms are left out of the input: the documented "
+                                "defaults (30000 and 3600000) apply.",
+                 "effect": "A verifier whose built-in limits differ from the protocol's.",
+                 "requirements": "STG-TOK-002, STG-TOK-005"},
     "ErrorOrder": {"description": "Two faults at once; the first in the documented order is reported.",
                    "effect": "Implementations report different codes for the same token.",
                    "requirements": "STG-TOK-003"},
@@ -127,7 +146,21 @@ def _ijson(data: bytes) -> Any:
     return json.loads(data)
 
 
-def _model_verify(data: Mapping[str, Any]) -> dict[str, Any]:
+def _claims_ok(payload: Mapping[str, Any]) -> bool:
+    """STG-TOK-001: iss, sub, nonce non-empty strings; iat, exp integral numbers; scopes a list of FactScopes."""
+    if any(name not in payload for name in CLAIMS):
+        return False
+    if not all(isinstance(payload[n], str) and payload[n] for n in ("iss", "sub", "nonce")):
+        return False
+    times = [payload[n] for n in ("iat", "exp")]
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) and float(x).is_integer() for x in times):
+        return False
+    scopes = payload["scopes"]
+    return isinstance(scopes, list) and all(s in FACT_SCOPES for s in scopes if isinstance(s, str)) and all(
+        isinstance(s, str) for s in scopes)
+
+
+def model_verify(data: Mapping[str, Any]) -> dict[str, Any]:
     """The documented check order, first failure reported."""
     parts = data["token"].split(".")
     try:
@@ -140,16 +173,16 @@ def _model_verify(data: Mapping[str, Any]) -> dict[str, Any]:
         return invalid("token_malformed")
     if not isinstance(header, dict) or header.get("alg") != "EdDSA" or not isinstance(payload, dict):
         return invalid("token_malformed")
-    if any(name not in payload for name in CLAIMS):
+    if header.get("typ", "JWT") != "JWT" or "crit" in header or not _claims_ok(payload):
         return invalid("token_malformed")
     key = oracle.b64u_decode(data["issuer_public_key_b64u"])
     if not oracle.verify(key, (parts[0] + "." + parts[1]).encode("ascii"), sig):
         return invalid("signature_invalid")
     if payload["sub"] != data["audience"]:
         return invalid("token_wrong_audience")
-    if payload["exp"] - payload["iat"] > data["max_lifetime_ms"]:
+    if payload["exp"] - payload["iat"] > data.get("max_lifetime_ms", MAX_LIFETIME):
         return invalid("token_lifetime_exceeded")
-    if payload["iat"] > data["now_ms"] + data["leeway_ms"]:
+    if payload["iat"] > data["now_ms"] + data.get("leeway_ms", LEEWAY):
         return invalid("token_not_yet_valid")
     if data["now_ms"] > payload["exp"]:
         return invalid("token_expired")
@@ -191,10 +224,12 @@ def _verify_file() -> VectorFile:
 
     def add(desc: str, reqs: tuple[str, ...], flags: tuple[str, ...], expected: dict[str, Any], tok: str,
             *, now: int = IAT + 1000, seen: tuple[str, ...] = (), audience: str = NODE_B,
-            key: str = KEY1) -> None:
+            key: str = KEY1, defaults: bool = False) -> None:
         data = {"token": tok, "issuer_public_key_b64u": key, "audience": audience, "now_ms": now,
                 "seen_nonces": list(seen), "leeway_ms": LEEWAY, "max_lifetime_ms": MAX_LIFETIME}
-        model = _model_verify(data)
+        if defaults:  # leeway_ms and max_lifetime_ms left out: the documented defaults apply
+            del data["leeway_ms"], data["max_lifetime_ms"]
+        model = model_verify(data)
         if model != expected:
             raise AssertionError(f"{desc}: model says {model}, vector says {expected}")
         vf.add(Case(desc, reqs, data, expected, flags=flags))
@@ -308,6 +343,30 @@ def _verify_file() -> VectorFile:
         ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "note": "\\ud800"}'))
     add("Payload with a number beyond the double range is malformed", ("STG-TOK-001", "STG-JCS-007"),
         ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "weight": 1e400}'))
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py): header members and claim shapes.
+    add("Header without typ verifies (typ is optional in a JWT)", ("STG-TOK-001",), ("OptionalTyp",), ok,
+        token(base, header=oracle.jcs({"alg": "EdDSA"})))
+    add("Header typ other than JWT is malformed", ("STG-TOK-001",), ("WrongTyp",), bad,
+        token(base, header=oracle.jcs({"alg": "EdDSA", "typ": "JOSE"})))
+    add("Header with a crit member is malformed", ("STG-TOK-001",), ("CritHeader",), bad,
+        token(base, header=oracle.jcs({**HEADER, "crit": ["exp"]})))
+    for desc, change in (("iat given as a string", {"iat": str(IAT)}), ("exp given as true", {"exp": True}),
+                         ("iat with a fraction", {"iat": IAT + 0.5}), ("empty nonce", {"nonce": ""}),
+                         ("iss given as a number", {"iss": 42}), ("scopes given as a string", {"scopes": "public"}),
+                         ("an unknown scope", {"scopes": ["public", "galaxy"]}), ("a scope given as a number",
+                                                                                 {"scopes": [1]})):
+        add(f"Payload with {desc} is malformed", ("STG-TOK-001",), ("ClaimShape",), bad, token(claims(**change)))
+    whole = claims(iat=float(IAT))
+    add("Payload with iat written as an integral double verifies", ("STG-TOK-001",), ("ClaimShape",),
+        valid(claims=claims()), token(whole, payload=json.dumps(whole).encode()))
+    add("Lifetime of exactly 3600000 ms verifies under the default cap", ("STG-TOK-002",), ("Boundary", "Defaults"),
+        valid(claims=hour), token(hour), defaults=True)
+    add("Lifetime of 3600001 ms is refused under the default cap", ("STG-TOK-002",), ("LifetimeExceeded", "Defaults"),
+        invalid("token_lifetime_exceeded"), token(long), defaults=True)
+    add("iat exactly the default leeway ahead of now verifies", ("STG-TOK-005",), ("Boundary", "Defaults"), ok, t,
+        now=IAT - LEEWAY, defaults=True)
+    add("iat beyond the default leeway is not yet valid", ("STG-TOK-005",), ("NotYetValid", "Defaults"),
+        invalid("token_not_yet_valid"), t, now=IAT - LEEWAY - 1, defaults=True)
     return vf
 
 

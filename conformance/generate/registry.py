@@ -16,6 +16,7 @@ MODULES = [
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
     "conformance.generate.peer_token_vectors",
+    "conformance.generate.federation_vectors",
     "conformance.generate.http_vectors",
 ]
 

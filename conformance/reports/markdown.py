@@ -28,20 +28,26 @@ def vector_inventory() -> str:
     return "\n".join(lines)
 
 
-def catalogue_summary() -> str:
-    """Requirements per level: covered by a vector, by an implemented check, only by a planned check name."""
+def coverage() -> dict[str, str]:
+    """How each requirement is covered: vector, check (implemented), planned (a named check only), untestable, none."""
     import conformance.checks  # noqa: F401  (registers the checks)
     from conformance.checks.registry import REGISTRY, requirements_for
 
     by_vector = {r for v in load_vectors(validate=False) for r in v.requirements}
     by_check = {r for c in REGISTRY.values() for r in requirements_for(c)}
-    counts: Counter[tuple[str, str]] = Counter()
+    kinds: dict[str, str] = {}
     for r in catalogue()["requirements"]:
         checks = r.get("checks", ())
-        how = ("vector" if r["id"] in by_vector else "check" if r["id"] in by_check
-               else "planned" if any(not c.startswith("untestable:") for c in checks)
-               else "untestable" if checks else "none")
-        counts[(r["level"], how)] += 1
+        kinds[r["id"]] = ("vector" if r["id"] in by_vector else "check" if r["id"] in by_check
+                          else "planned" if any(not c.startswith("untestable:") for c in checks)
+                          else "untestable" if checks else "none")
+    return kinds
+
+
+def catalogue_summary() -> str:
+    """Requirements per level: covered by a vector, by an implemented check, only by a planned check name."""
+    how = coverage()
+    counts: Counter[tuple[str, str]] = Counter((r["level"], how[r["id"]]) for r in catalogue()["requirements"])
     kinds = ("vector", "check", "planned", "untestable", "none")
     lines = ["| level | total | by a golden vector | by an implemented check | planned check only | untestable "
              "| uncovered |", "|---|---:|---:|---:|---:|---:|---:|"]

@@ -2,12 +2,14 @@
 
     python -m tests.mutants.sweep [--paths reference_node/protocol/] [--max-seconds 3600] [--out reports/mutants]
 
-mutmut 2 only needs an exit code from its test command, so the "tests" are the black-box vector run: ``python -m
-conformance vectors --adapter "python -m reference_node.adapter"``. The sweep never touches the checkout: it copies
-``reference_node/`` (and ``schemas/openapi.json``) into a workspace, where mutmut rewrites files in place, and the
-adapter imports that copy (workspace first on ``PYTHONPATH`` and as the working directory). The run is bounded:
-after ``--max-seconds`` mutmut's process group is stopped by its id and the partial results are reported (untested
-mutants are counted as such). ``--workspace DIR`` reuses a workspace, so a stopped sweep resumes where it stopped.
+mutmut 2 only needs an exit code from its test command, so the "tests" are the black-box vector run, stopping at
+the first failure (``tests/mutants/quick_vectors.py``: the suite's loader, judge and adapter harness, one ``python -m
+reference_node.adapter`` process; both presets, then the vectors neither preset reaches under their own readings).
+The sweep never touches the checkout: it copies ``reference_node/``, ``vectors/`` and ``schemas/openapi.json`` into
+a workspace, where mutmut rewrites files in place, and the adapter imports that copy (workspace first on
+``PYTHONPATH`` and as the working directory). The run is bounded: after ``--max-seconds`` mutmut's process group is
+stopped by its id and the partial results are reported (untested mutants are counted as such). ``--workspace DIR``
+reuses a workspace, so a stopped sweep resumes where it stopped.
 
 Writes ``mutmut.json`` and ``mutmut.md``: counts per status, the score killed / (killed + survived + timeout +
 suspicious), and every survivor as a one-line diff.
@@ -16,7 +18,9 @@ suspicious), and every survivor as a one-line diff.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
+import io
 import json
 import os
 import shlex
@@ -27,11 +31,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.mutants.run import run_runner
+
 ROOT = Path(__file__).resolve().parents[2]
+FEDERATION_MODULES = {"peering", "replay", "replication"}
 STATUSES = {"ok_killed": "killed", "bad_survived": "survived", "bad_timeout": "timeout",
             "ok_suspicious": "suspicious", "skipped": "skipped", "untested": "untested"}
 
@@ -44,10 +52,14 @@ def prepare(workspace: Path, paths: str) -> None:
         (workspace / "schemas").mkdir(exist_ok=True)
         shutil.copy2(ROOT / "schemas" / "openapi.json", workspace / "schemas" / "openapi.json")
         (workspace / "tests").mkdir(exist_ok=True)
-    python = shlex.quote(sys.executable)
-    vectors = f"{python} -m conformance vectors --quiet --adapter '{python} -m reference_node.adapter'"
-    # Both readings: the upstream preset makes the vectors of the non-default interpretation options applicable.
-    runner = f"sh -c \"{vectors} && {vectors} --preset upstream-0.9.0a12\""
+        shutil.copytree(ROOT / "vectors", workspace / "vectors")
+        # The HTTP stage restores each mutated file from here (mutmut's own copy may be mid-mutation).
+        shutil.copytree(workspace / "reference_node", workspace / "pristine" / "reference_node")
+    # Both readings (the upstream preset makes the vectors of non-default options applicable), one adapter
+    # process, stopping at the first failure: tests/mutants/quick_vectors.py, run by path so that the workspace's
+    # empty tests/ directory does not shadow it.
+    script = shlex.quote(str(Path(__file__).with_name("quick_vectors.py")))
+    runner = f"{shlex.quote(sys.executable)} {script} --vectors {shlex.quote(str(workspace / 'vectors'))}"
     (workspace / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
         f"paths_to_mutate = {json.dumps(paths)}\n"
@@ -103,35 +115,137 @@ def show(workspace: Path, mutant_id: int) -> str:
                           capture_output=True, text=True, timeout=60)
     lines = [line for line in proc.stdout.splitlines()
              if line[:1] in "-+" and not line.startswith(("---", "+++"))]
-    return " / ".join(line.strip() for line in lines)[:300]
+    return " / ".join(line.strip() for line in lines)
 
 
-def message_only(diff: str) -> bool:
-    """A mutant that only rewrites an error message (mutmut wraps string literals in XX): messages are not part
-    of the contract (clients read the error code), so no conformance check may depend on one."""
+def _tokens(line: str) -> list[tuple[int, str]] | None:
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    return [(tok.type, tok.string) for tok in toks if tok.type not in (tokenize.NEWLINE, tokenize.ENDMARKER)]
+
+
+def _sides(diff: str) -> tuple[str, str] | None:
     parts = [part.strip() for part in diff.split(" / ") if part.strip()]
     if len(parts) != 2 or not (parts[0].startswith("-") and parts[1].startswith("+")):
+        return None
+    return parts[0][1:].strip(), parts[1][1:].strip()
+
+
+# Calls whose given argument is a human-readable detail (replication._reject(reason, detail, ...)).
+DETAIL_ARGUMENT = {"_reject": 1}
+# Functions that return a human-readable reason (None when all is well): peering.shape_problem.
+REASON_FUNCTIONS = {"shape_problem"}
+
+
+def _changed(old: str, new: str) -> list[int] | None:
+    """Indexes of the tokens that differ, or None when the lines do not tokenize to the same length."""
+    a, b = _tokens(old), _tokens(new)
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+
+
+def _argument_index(tokens: list[tuple[int, str]], callee: str, at: int) -> int | None:
+    """Which argument of the first call to ``callee`` token ``at`` lies in (depth one), or None."""
+    names = [s for _, s in tokens]
+    if callee not in names or names.index(callee) + 1 >= len(names) or names[names.index(callee) + 1] != "(":
+        return None
+    start, depth, arg = names.index(callee) + 1, 0, 0
+    for i in range(start, len(tokens)):
+        s = names[i]
+        if s in "([{":
+            depth += 1
+        elif s in ")]}":
+            depth -= 1
+            if depth == 0:
+                return None
+        elif s == "," and depth == 1:
+            arg += 1
+        if i == at:
+            return arg if depth == 1 else None
+    return None
+
+
+def message_only(diff: str, function: str = "") -> bool:
+    """A mutant that only changes human-readable text: a string literal or f-string (one token in Python 3.11)
+    inside a ``raise`` line (the message or the requirement id it carries), the detail argument of a rejection,
+    or the reason a REASON_FUNCTIONS function returns. Messages are not part of the contract (clients read the
+    error code), so no conformance check may depend on one."""
+    sides = _sides(diff)
+    if sides is None:
         return False
-    old, new = parts[0][1:].strip(), parts[1][1:].strip()
-    return "XX" in new and old == new.replace("XX", "") and ("raise " in old or "Error(" in old)
+    old, new = sides
+    changed = _changed(old, new)
+    tokens = _tokens(old)
+    if not changed or tokens is None or not all(tokens[i][0] == tokenize.STRING for i in changed):
+        return False
+    if old.startswith("raise "):
+        return True
+    if function in REASON_FUNCTIONS and old.startswith("return ") and len(tokens) == 2:
+        return True
+    return any(all(_argument_index(tokens, callee, i) == arg for i in changed)
+               for callee, arg in DETAIL_ARGUMENT.items())
 
 
-def category(diff: str) -> str:
+def category(diff: str, function: str = "") -> str:
     """Why a survivor cannot matter to a black-box run, or "" when it is a real gap.
 
-    message: only an error message changes (clients read the error code); metadata: only the requirement id an
-    error carries changes (it appears in the message text); typing: a type alias or annotation with no runtime
+    message: only human-readable text changes (see ``message_only``); metadata: only the requirement id an error
+    class carries changes (it appears in the message text); typing: a type alias or annotation with no runtime
     effect.
     """
-    if message_only(diff):
+    if message_only(diff, function):
         return "message"
-    parts = [part.strip() for part in diff.split(" / ") if part.strip()]
-    old = parts[0][1:].strip() if parts and parts[0].startswith("-") else ""
+    sides = _sides(diff)
+    old = sides[0] if sides else ""
     if old.startswith(("requirement = \"STG-", "requirement: str =")):
         return "metadata"
     if " = Literal[" in old or old.startswith(("Triple = ", "State = ", "CidPreimage = ")):
         return "typing"
     return ""
+
+
+def enclosing_function(path: Path, line_number: int) -> str:
+    """The name of the innermost function around ``line_number`` (1-based) in ``path``, or ""."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return ""
+    around = [(node.end_lineno - node.lineno, node.name) for node in ast.walk(tree)
+              if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None
+              and node.lineno <= line_number <= node.end_lineno]
+    return min(around)[1] if around else ""
+
+
+def http_profile(file: str) -> str:
+    """The HTTP profile that exercises a protocol module: the federation rules need core-federation."""
+    return "core-federation" if Path(file).stem in FEDERATION_MODULES else "core-local"
+
+
+def http_stage(workspace: Path, survivors: list[dict[str, Any]], max_seconds: float) -> None:
+    """Stage two: every survivor of the vector run against the HTTP suite, one at a time.
+
+    ``mutmut apply`` writes the mutant into the workspace, ``tests/mutants/run.py``'s runner starts the embedded
+    node from that copy and runs the module's profile, and the file is restored from the pristine snapshot. Sets
+    ``http`` on each survivor: killed, survived, start-failed, error, timeout, or untested (time ran out).
+    """
+    started = time.monotonic()
+    for i, m in enumerate(survivors, 1):
+        if m["category"] or time.monotonic() - started > max_seconds:
+            m["http"] = "not-run" if m["category"] else "untested"
+            continue
+        target = workspace / m["file"]
+        try:
+            subprocess.run([sys.executable, "-m", "mutmut", "apply", str(m["id"])], cwd=workspace, check=True,
+                           capture_output=True, timeout=120)
+            result = run_runner("run", workspace, profile=http_profile(m["file"]))
+        finally:
+            shutil.copy2(workspace / "pristine" / m["file"], target)
+        m["http"], m["http_killed_by"] = result.verdict, result.failing[:5]
+        print(f"[{i}/{len(survivors)}] {result.verdict:<12} {m['file']}:{m['line_number']} "
+              f"{', '.join(result.failing[:3])}", flush=True)
 
 
 def score(mutants: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -153,10 +267,19 @@ def render(data: dict[str, Any]) -> str:
              + f"; {s['mutants']} mutants, {data['duration_s']} s, finished: {data['finished']}.", "",
              f"Survivors no black-box run can observe: {s['unobservable_survivors']} (error messages, the requirement "
              f"ids inside them, type aliases); without them the score is {s['score_observable']}.", "",
-             "## Survivors", "", "| file | line | unobservable | mutation |", "|---|---|---|---|"]
+             ]
+    if "killed_by_http_stage" in s:
+        lines += [f"HTTP stage (each observable survivor against the embedded node, `conformance run` with the "
+                  f"module's profile): {s['killed_by_http_stage']} more killed. Score with it "
+                  f"**{100 * s['score_with_http']:.1f}%**; without the unobservable survivors "
+                  f"{100 * s['score_observable_with_http']:.1f}%.", ""]
+    lines += ["## Survivors", "", "| file | line | unobservable | HTTP stage | mutation |", "|---|---|---|---|---|"]
     for m in data["survivors"]:
-        diff = m["diff"].replace("|", "\\|")
-        lines.append(f"| {m['file']} | {m['line_number']} | {m['category']} | `{diff}` |")
+        diff = m["diff"][:300].replace("|", "\\|")
+        http = m.get("http", "")
+        if m.get("http_killed_by"):
+            http += " (" + ", ".join(f"`{c}`" for c in m["http_killed_by"][:2]) + ")"
+        lines.append(f"| {m['file']} | {m['line_number']} | {m['category']} | {http} | `{diff}` |")
     return "\n".join(lines) + "\n"
 
 
@@ -169,6 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workspace", type=Path, help="reuse this workspace (resume a stopped sweep)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutants")
     parser.add_argument("--report-only", action="store_true", help="only report the cache of --workspace")
+    parser.add_argument("--http-stage", action="store_true",
+                        help="then run each observable survivor against the HTTP suite (embedded node)")
+    parser.add_argument("--http-max-seconds", type=float, default=3600.0, help="time limit of the HTTP stage")
     args = parser.parse_args(argv)
     workspace = args.workspace or Path(tempfile.mkdtemp(prefix="stigmem-mutmut-"))
     workspace.mkdir(parents=True, exist_ok=True)
@@ -181,13 +307,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     mutants = read_cache(workspace)
     survivors = [{**m, "diff": show(workspace, m["id"])} for m in mutants if m["status"] == "survived"]
     for m in survivors:
-        m["category"] = category(m["diff"])
+        pristine = workspace / "pristine" / m["file"]
+        m["function"] = enclosing_function(pristine if pristine.is_file() else ROOT / m["file"], m["line_number"])
+        m["category"] = category(m["diff"], m["function"])
     summary = score(mutants)
     ignorable = {name: sum(1 for m in survivors if m["category"] == name) for name in ("message", "metadata", "typing")}
     tested = summary["tested"] - sum(ignorable.values())
     summary["unobservable_survivors"] = ignorable
     summary["score_observable"] = round(summary["killed"] / tested, 4) if tested else None
-    data = {"kind": "mutmut-sweep", "paths": args.paths, "test_command": "stigmem-conformance vectors",
+    if args.http_stage:
+        http_stage(workspace, survivors, args.http_max_seconds)
+        by_http = sum(1 for m in survivors if m.get("http") == "killed")
+        summary["killed_by_http_stage"] = by_http
+        summary["score_with_http"] = round((summary["killed"] + by_http) / summary["tested"], 4) \
+            if summary["tested"] else None
+        summary["score_observable_with_http"] = round((summary["killed"] + by_http) / tested, 4) if tested else None
+    data = {"kind": "mutmut-sweep", "paths": args.paths,
+            "test_command": "tests/mutants/quick_vectors.py (the vectors under both presets and their own readings)",
             "finished": code is not None, "mutmut_exit": code, "duration_s": round(seconds, 1),
             "summary": summary, "survivors": survivors, "workspace": str(workspace)}
     args.out.mkdir(parents=True, exist_ok=True)

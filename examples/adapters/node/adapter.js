@@ -910,13 +910,15 @@ const malformedToken = (message) => fail('token_malformed', message);
 function checkClaims(claims) {
   if (!isPlainObject(claims)) malformedToken('the claims are a JSON object');
   for (const name of ['iss', 'sub', 'nonce']) {
-    if (typeof claims[name] !== 'string') malformedToken(`claim ${name} must be a string`);
+    if (typeof claims[name] !== 'string' || claims[name] === '') {
+      malformedToken(`claim ${name} must be a non-empty string`);
+    }
   }
   for (const name of ['iat', 'exp']) {
     if (!Number.isSafeInteger(claims[name])) malformedToken(`claim ${name} must be an integer (epoch ms)`);
   }
-  if (!Array.isArray(claims.scopes) || !claims.scopes.every((s) => typeof s === 'string')) {
-    malformedToken('claim scopes must be a list of strings');
+  if (!Array.isArray(claims.scopes) || !claims.scopes.every((s) => SCOPES.includes(s))) {
+    malformedToken('claim scopes must be a list of FactScopes');
   }
   if (hasLoneSurrogate(claims)) malformedToken('the claims hold an unpaired surrogate');
 }
@@ -960,6 +962,8 @@ function opPeerTokensVerify(input, interp) {
   const header = decodeJsonSegment(parts[0], 'header');
   if (!isPlainObject(header) || header.alg !== 'EdDSA') malformedToken('the header must say alg EdDSA');
   if (Object.hasOwn(header, 'typ') && header.typ !== 'JWT') malformedToken('the header typ must be JWT');
+  // RFC 7515 §4.1.11: critical extensions this verifier does not understand make the token unusable.
+  if (Object.hasOwn(header, 'crit')) malformedToken('the header names critical extensions');
   const claims = decodeJsonSegment(parts[1], 'payload');
   checkClaims(claims);
   const signature = decodeB64u(parts[2]);
