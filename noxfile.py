@@ -127,12 +127,13 @@ def mutants(session: nox.Session) -> None:
 
 @nox.session
 def mutmut(session: nox.Session) -> None:
-    """The automatic sweep: mutmut over reference_node/protocol/ with the vector run as the test command.
+    """The automatic sweep: mutmut over reference_node/protocol/ with the vector run as the test command, then
+    every survivor against the HTTP suite (``--http-stage``).
 
-    Bounded (default one hour; ``nox -s mutmut -- --max-seconds 600``); results in reports/mutants/mutmut.*.
+    Bounded (default one hour each; ``nox -s mutmut -- --max-seconds 600``); results in reports/mutants/mutmut.*.
     """
     session.install("-e", ".[test]")
-    session.run("python", "-m", "tests.mutants.sweep", *session.posargs)
+    session.run("python", "-m", "tests.mutants.sweep", *(session.posargs or ["--http-stage"]))
 
 
 @nox.session

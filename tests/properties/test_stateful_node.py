@@ -1,8 +1,9 @@
-"""A Hypothesis state machine against a live embedded reference node, checked against a model after every step.
+"""A Hypothesis state machine against a live node, checked against a model after every step.
 
-One node is started for the module (``python -m reference_node.cli``, never imported) and five API keys with
-different permissions and scopes are created through ``POST /v1/auth/keys``. Each example works on its own
-entities, so examples never see each other's facts. Steps assert, retract (confidence 0.0), expire (a
+Any node: ``STIGMEM_TARGET=URL STIGMEM_ADMIN_KEY=KEY python -m pytest tests/properties/test_stateful_node.py``;
+without them one embedded reference node is started for the module (``python -m reference_node.cli``, never
+imported). Five API keys with different permissions and scopes are created through ``POST /v1/auth/keys``. Each
+example works on its own entities, so examples never see each other's facts. Steps assert, retract (confidence 0.0), expire (a
 ``valid_until`` in the past), query with random filters and page sizes through every key, read single facts and
 resolve conflicts. After every step the model is compared with the node: no row lost or repeated across pages,
 no fact outside the key's scopes, ``total`` and ``contradicted`` as the model says, every CID recomputed with
@@ -11,6 +12,8 @@ no fact outside the key's scopes, ``total`` and ``contradicted`` as the model sa
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,20 +55,37 @@ class Live:
 LIVE: Live | None = None
 
 
+@contextlib.contextmanager
+def _node() -> Iterator[tuple[str, str]]:
+    """(base URL, admin key): STIGMEM_TARGET and STIGMEM_ADMIN_KEY name any node, else the embedded one starts."""
+    url, admin = os.environ.get("STIGMEM_TARGET"), os.environ.get("STIGMEM_ADMIN_KEY")
+    if url:
+        if not admin:
+            pytest.fail("STIGMEM_TARGET needs STIGMEM_ADMIN_KEY: the machine creates scoped keys")
+        yield url, admin
+        return
+    with EmbeddedNode() as node:
+        yield node.url, node.admin_key
+
+
 @pytest.fixture(scope="module")
 def live_node() -> Iterator[Live]:
     global LIVE
-    with EmbeddedNode() as node, httpx.Client(base_url=node.url, timeout=30) as client:
-        raw = {"admin": node.admin_key}
+    with _node() as (url, admin), httpx.Client(base_url=url, timeout=30) as client:
+        raw = {"admin": admin}
         for name, (perms, scopes) in KEYS.items():
             if name == "admin":
                 continue
-            made = client.post("/v1/auth/keys", headers={"Authorization": f"Bearer {node.admin_key}"},
-                               json={"entity_uri": f"stigmem://prop.test/agent/{name}", "permissions": list(perms),
-                                     "allowed_scopes": list(scopes)})
+            body = {"entity_uri": f"stigmem://prop.test/agent/{name}", "permissions": list(perms),
+                    "allowed_scopes": list(scopes)}
+            made = client.post("/v1/auth/keys", headers={"Authorization": f"Bearer {admin}"}, json=body)
+            if made.status_code == 422 and "raw_key" in made.text:  # nodes that take a client-chosen key (upstream)
+                body["raw_key"] = secrets.token_hex(24)
+                made = client.post("/v1/auth/keys", headers={"Authorization": f"Bearer {admin}"}, json=body)
             assert made.status_code == 201, made.text
-            raw[name] = made.json()["key"]
-        keys = client.get("/v1/auth/keys", headers={"Authorization": f"Bearer {node.admin_key}"}).json()["keys"]
+            raw[name] = body.get("raw_key") or made.json()["key"]
+        listing = client.get("/v1/auth/keys", headers={"Authorization": f"Bearer {admin}"}).json()
+        keys = listing["keys"] if isinstance(listing, dict) else listing  # upstream answers a bare list
         admin_entity = next(k["entity_uri"] for k in keys if "admin" in k["permissions"])
         LIVE = Live(client, raw, admin_entity)
         try:
