@@ -62,13 +62,34 @@ def conflict_recorded(ctx: Context) -> None:
 
 @check("http:conflict_list")
 def conflict_list(ctx: Context) -> None:
-    """GET /v1/conflicts?status=unresolved lists the pair with its facts and detected_at."""
+    """GET /v1/conflicts?status=unresolved lists the pair with its facts and detected_at (status=resolved does
+    not); with limit=1 it pages through {conflicts, cursor, has_more}."""
     _, a, b = _pair(ctx)
     conflicts = _conflicts_about(ctx, {a["id"], b["id"]})
     expect(len(conflicts) == 1, f"conflict not listed once: {len(conflicts)}")
     c = conflicts[0]
     expect(c.get("status") == "unresolved" and c.get("resolved_by") is None and c.get("detected_at"),
            f"conflict record {c}")
+    expect(not _conflicts_about(ctx, {a["id"], b["id"]}, status="resolved"),
+           "status=resolved lists a conflict that is unresolved")
+    # STG-HTTP-014 paging: with a second unresolved conflict, limit=1 must page with has_more and a cursor.
+    _pair(ctx)
+    pages: list[list[str]] = []
+    cursor = None
+    for _ in range(2):
+        params = {"status": "unresolved", "limit": "1", **({"cursor": cursor} if cursor else {})}
+        ex = ctx.request("GET", "/v1/conflicts", params=params)
+        expect_status(ex, (200,))
+        body = ex.json if isinstance(ex.json, dict) else {}
+        expect({"conflicts", "cursor", "has_more"} <= set(body), f"conflict page lacks members: {ex.brief()}")
+        page = [str(x.get("conflict_id")) for x in body.get("conflicts") or []]
+        cursor = body.get("cursor")
+        expect(len(page) == 1 and body.get("has_more") is (cursor is not None), f"limit=1 page: {ex.brief()}")
+        pages.append(page)
+        if not pages[1:]:
+            expect(isinstance(cursor, str) and bool(cursor) and body.get("has_more") is True,
+                   f"first limit=1 page of two or more unresolved conflicts has no cursor: {ex.brief()}")
+    expect(pages[0] != pages[1], f"following the conflict cursor repeated the page: {pages}")
 
 
 @check("http:default_excludes_contradicted")

@@ -30,6 +30,11 @@ class Mutant:
     runners: tuple[str, ...]  # which runner(s) catch it
     equivalent: str | None = None  # why no black-box run can detect it (expected survivor)
 
+    @property
+    def profile(self) -> str:
+        """The profile the ``run`` runner checks: federation mutants need core-federation, the rest core-local."""
+        return "core-federation" if self.id.startswith("fed-") else "core-local"
+
 
 def _m(id: str, description: str, requirements: str, file: str, find: str, replace: str, runners: str,
        equivalent: str | None = None) -> Mutant:
@@ -434,6 +439,237 @@ CATALOGUE: tuple[Mutant, ...] = (
        "STG-FED-024 STG-FED-025", "storage/replication.py",
        """clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]""",
        """clauses = [_SERVABLE, f"(f.scope IN ({', '.join('?' * len(scopes))}) OR 1)"]""", "run"),
+    # --- HTTP: one named fault per MUST requirement whose check had never been seen failing ----------------------
+    _m("http-verify-cid-field-named-computed", "verify-cid names its recomputed CID computed, not computed_cid",
+       "STG-CID-009", "storage/store.py", '"computed_cid": computed,', '"computed": computed,', "run"),
+    _m("http-backfill-pending-is-done", "backfill status reports the backfilled count as pending_facts",
+       "STG-CID-014", "storage/store.py", '"pending_facts": total - done,', '"pending_facts": done,', "run"),
+    _m("http-query-entity-raw", "the entity query parameter is matched as sent, not normalized",
+       "STG-URI-007 STG-QRY-004", "api/params.py", "        return normalize(raw)\n", "        return raw\n", "run"),
+    _m("http-query-source-raw", "the source query parameter skips normalization (entity is normalized)",
+       "STG-URI-007", "api/params.py", 'entity, source = _uri(params, "entity"), _uri(params, "source")',
+       'entity, source = _uri(params, "entity"), _one(params, "source")', "run"),
+    _m("http-fact-route-any-method", "the single-fact route accepts PUT, PATCH and DELETE (answered as a read, "
+       "never 405)", "STG-FACT-003 STG-URI-011", "api/app.py",
+       'Route("/v1/facts/{id_or_cid}", facts.get_fact, methods=["GET"]),',
+       'Route("/v1/facts/{id_or_cid}", facts.get_fact, methods=["GET", "PUT", "PATCH", "DELETE"]),', "run"),
+    _m("http-client-stamps-echoed", "the assert response echoes a client-sent id, timestamp and hlc over the "
+       "node's stamps", "STG-FACT-004", "api/facts.py",
+       "    fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)\n"
+       "    [(written, created)] = store.assert_facts([fact])\n",
+       "    raw = await read_json(request, settings.max_body_bytes)\n"
+       "    fact = assertion(raw, identity, settings.max_text_bytes)\n"
+       "    [(written, created)] = store.assert_facts([fact])\n"
+       '    written.update({k: raw[k] for k in ("id", "timestamp", "hlc") if k in raw})\n', "run"),
+    _m("http-assert-response-no-hlc", "the assert response leaves out hlc (only reads carry it)", "STG-HLC-006",
+       "api/facts.py", "return JSONResponse(written, 201 if created else 200)",
+       'return JSONResponse({k: v for k, v in written.items() if k != "hlc"}, 201 if created else 200)', "run"),
+    _m("http-zero-confidence-stored-as-one", "confidence 0.0 is stored as 1.0 (a falsy-zero default), so a "
+       "retraction is not one", "STG-FACT-006 STG-QRY-009", "storage/facts.py",
+       "confidence = float(body.confidence)", "confidence = float(body.confidence or 1.0)", "run"),
+    _m("http-resolved-by-winner", "a resolved conflict's resolved_by names the winning fact, not the resolution "
+       "fact", "STG-CONF-008", "storage/ledger.py",
+       "if not conflict_rows.mark_resolved(conn, conflict_id, resolution_stamp.id):",
+       "if not conflict_rows.mark_resolved(conn, conflict_id, winning_fact_id or resolution_stamp.id):", "run"),
+    _m("http-conflict-status-filter-ignored", "GET /v1/conflicts ignores status=, listing resolved and unresolved "
+       "conflicts alike", "STG-CONF-008", "storage/conflicts.py",
+       "    if status is not None:\n        clauses.append", "    if False:\n        clauses.append", "run"),
+    _m("http-conflicts-has-more-false", "GET /v1/conflicts always answers has_more false, even with a cursor",
+       "STG-HTTP-014", "api/conflicts.py", '"has_more": cursor is not None}', '"has_more": False}', "run"),
+    _m("http-resolve-unknown-422", "resolving an unknown conflict answers 422 invalid_resolution, not 404",
+       "STG-CONF-012", "storage/ledger.py",
+       'raise StoreError("conflict_not_found", f"no conflict {conflict_id}")',
+       'raise StoreError("invalid_resolution", f"no conflict {conflict_id}")', "run"),
+    _m("http-resolve-twice-idempotent", "resolving a resolved conflict answers 200 with the first resolution, "
+       "not 409", "STG-CONF-013", "storage/ledger.py",
+       'raise StoreError("conflict_already_resolved", f"{conflict_id} is already resolved")\n'
+       "    if (winning_fact_id is None)",
+       'return {"conflict_id": conflict_id, "resolution_fact_id": conflict.resolved_by, '
+       '"conflict_status": "resolved"}\n'
+       "    if (winning_fact_id is None)", "run"),
+    _m("http-global-query-local-only", "a query without scope= reads only scope local (the write default), not "
+       "every scope the key may read", "STG-SCOPE-003", "api/params.py",
+       '        raise ApiError("scope_forbidden", "this key may not read any scope")\n    return identity.scope_filter',
+       '        raise ApiError("scope_forbidden", "this key may not read any scope")\n    return ("local",)', "run"),
+    _m("http-scope-param-outside-key-ignored", "scope= outside the key's scopes falls back to the key's scopes "
+       "(200) instead of 403", "STG-SCOPE-005", "api/params.py",
+       'raise ApiError("scope_forbidden", f"this key may not read scope {scope}")', "return identity.scope_filter",
+       "run"),
+    _m("http-empty-scopes-unrestricted-read", "a key with empty allowed_scopes reads every scope (empty list read "
+       "as 'no filter')", "STG-SCOPE-006", "api/params.py",
+       "        # STG-SCOPE-006: a key with no allowed scope has no access at all.\n"
+       '        raise ApiError("scope_forbidden", "this key may not read any scope")\n',
+       "        return None\n", "run"),
+    _m("http-bearer-prefix-kept", "the whole Authorization value, 'Bearer ' included, is looked up as the key",
+       "STG-AUTH-001", "api/auth.py", "token = token.strip()", "token = header.strip()", "run"),
+    _m("http-discovery-no-content-type", "discovery is served as raw bytes without Content-Type application/json",
+       "STG-HTTP-001", "api/discovery.py", 'return Response(body, media_type="application/json")',
+       "return Response(body)", "run"),
+    _m("http-discovery-needs-key", "discovery requires a read key (401 without Authorization)", "STG-HTTP-005",
+       "api/discovery.py", '    """GET /.well-known/stigmem."""\n',
+       '    """GET /.well-known/stigmem."""\n    from .auth import caller\n    caller(request, "read")\n', "run"),
+    _m("http-discovery-version-renamed", "discovery names the protocol version protocol_version, not version",
+       "STG-HTTP-006", "api/discovery.py", '"version": PROTOCOL_VERSION,', '"protocol_version": PROTOCOL_VERSION,',
+       "run"),
+    _m("http-get-value-undecoded", "GET by id returns value.v as the stored JSON text, not the decoded value",
+       "STG-QRY-002", "storage/store.py", "        return record(row, row[-1])\n",
+       '        return {**record(row, row[-1]), "value": {"type": row[3], "v": row[4]}}\n', "run"),
+    _m("http-empty-query-404", "a query with no match answers 404 fact_not_found instead of an empty page",
+       "STG-QRY-003", "api/facts.py",
+       '    cursor = None if following is None else encode_cursor("f1", *following)\n',
+       "    if not found:\n"
+       '        raise ApiError("fact_not_found", "no fact matches")\n'
+       '    cursor = None if following is None else encode_cursor("f1", *following)\n', "run"),
+    _m("http-query-cursor-omitted", "the query envelope leaves cursor out on the last page instead of null",
+       "STG-QRY-003", "api/facts.py", 'return JSONResponse({"facts": found, "total": total, "cursor": cursor})',
+       'return JSONResponse({"facts": found, "total": total, **({"cursor": cursor} if cursor else {})})', "run"),
+    _m("http-source-filter-ignored", "the source filter is dropped from the query (entity and relation only)",
+       "STG-QRY-004", "storage/facts.py",
+       '(("entity", query.entity), ("relation", query.relation), ("source", query.source))',
+       '(("entity", query.entity), ("relation", query.relation))', "run"),
+    _m("http-retractions-hidden", "default queries hide retraction rows (confidence 0.0)", "STG-QRY-009",
+       "storage/facts.py", "    if not query.include_contradicted:\n        # STG-QRY-008",
+       '    clauses.append("f.confidence > 0")\n    if not query.include_contradicted:\n        # STG-QRY-008',
+       "run"),
+    _m("http-flag-any-value", "a boolean query flag takes any value (anything but true means false)", "STG-QRY-010",
+       "api/params.py", 'if raw not in ("true", "false"):\n        raise', 'if False:\n        raise', "run"),
+    _m("http-after-unparsable-ignored", "an after= that is not an RFC 3339 instant is ignored, not refused",
+       "STG-QRY-010", "api/params.py", 'if us is None:\n        raise _bad("after"',
+       'if False:\n        raise _bad("after"', "run"),
+    _m("http-get-missing-200-null", "GET of an unknown fact id answers 200 null instead of 404", "STG-QRY-011",
+       "api/facts.py",
+       '    if found is None:\n        raise ApiError("fact_not_found", f"no readable fact {ref}")\n'
+       "    return JSONResponse(found)",
+       "    return JSONResponse(found)", "run"),
+    _m("http-get-hides-expired", "GET by id hides an expired fact (expiry applied to single reads as well)",
+       "STG-EXP-003", "storage/store.py",
+       "if row is None or (scopes is not None and row[SCOPE] not in scopes):",
+       "if row is None or (scopes is not None and row[SCOPE] not in scopes) or (\n"
+       "                row[11] is not None and row[11] < format_timestamp(self.clock.now_us())):", "run"),
+    _m("http-expired-confidence-zeroed", "an expired fact reads back with confidence 0.0 (expiry folded into "
+       "confidence)", "STG-EXP-006", "storage/store.py", "        return record(row, row[-1])\n",
+       "        found = record(row, row[-1])\n"
+       '        if found["valid_until"] is not None and found["valid_until"] < format_timestamp(self.clock.now_us()):\n'
+       '            found["confidence"] = 0.0\n'
+       "        return found\n", "run"),
+    _m("http-valid-until-z-rewritten", "valid_until is stored re-serialized, the Z designator rewritten as +00:00",
+       "STG-EXP-009", "api/bodies.py",
+       "return new_fact(fact, valid_until=valid_until, valid_until_us=valid_until_us)",
+       "return new_fact(fact, valid_until=None if valid_until is None else valid_until.replace(\"Z\", \"+00:00\"),\n"
+       "                    valid_until_us=valid_until_us)", "run"),
+    _m("http-timestamp-stored-ms", "the stored timestamp is truncated to milliseconds while the write response "
+       "carries microseconds", "STG-PROV-001", "storage/facts.py",
+       "            stamp.timestamp,\n            stamp.timestamp_us,",
+       '            stamp.timestamp[:23] + "Z",\n            stamp.timestamp_us,', "run"),
+    _m("http-rel-namespace-reserved", "relations under rel: are reserved to the node, so reification is refused",
+       "STG-NS-005", "api/bodies.py", '_RESERVED_PREFIXES = ("stigmem:conflict:", "garden:")',
+       '_RESERVED_PREFIXES = ("stigmem:conflict:", "garden:", "rel:")', "run"),
+    _m("http-namespaces-no-colon", "discovery lists namespaces as bare names without their trailing colon",
+       "STG-NS-006", "api/discovery.py", '"namespaces": list(settings.namespaces),',
+       '"namespaces": [n.rstrip(":") for n in settings.namespaces],', "run"),
+    _m("http-unknown-namespace-refused", "relations outside the advertised namespaces are refused, x- included",
+       "STG-NS-007", "api/bodies.py", "if _reserved(fact.relation):",
+       'if _reserved(fact.relation) or not fact.relation.startswith(("stigmem:", "rel:", "memory:", "intent:", '
+       '"garden:")):', "run"),
+    # --- Federation: one named fault per MUST requirement whose check had never been seen failing ---------------
+    _m("fed-discovery-pubkey-padded", "discovery publishes federation_pubkey with its base64 '=' padding",
+       "STG-HTTP-007", "api/discovery.py", 'found["federation_pubkey"] = federation.public_key',
+       'found["federation_pubkey"] = federation.public_key + "="', "run"),
+    _m("fed-discovery-push-advertised", "discovery advertises the push route though push answers 405",
+       "STG-HTTP-009", "api/discovery.py", '"push": None}', '"push": "/v1/federation/facts/push"}', "run"),
+    _m("fed-ingest-receive-time-stamp", "an ingested fact is stored with the receive time as its timestamp",
+       "STG-PROV-002", "storage/replication.py",
+       "stamp = Stamp(fact.id, format_timestamp(timestamp_us), timestamp_us, format_hlc(fact.hlc))",
+       "stamp = Stamp(fact.id, format_timestamp(ctx.clock.now_us()), ctx.clock.now_us(), format_hlc(fact.hlc))",
+       "run"),
+    _m("fed-received-from-peer-id", "the stigmem:received_from meta-fact names the local peer_id, not the peer's "
+       "node_id", "STG-PROV-004", "storage/replication.py", '{"type": "ref", "v": peer.node_id},',
+       '{"type": "ref", "v": peer.peer_id},', "run"),
+    _m("fed-received-facts-reserved", "facts received from a peer are served on to other peers (relaying on)",
+       "STG-PROV-005", "storage/replication.py",
+       '"f.received_from IS NULL AND f.garden_id IS NULL AND', '"f.garden_id IS NULL AND', "run"),
+    _m("fed-ingest-fresh-id", "an ingested fact is stored under a fresh local id, not its origin id",
+       "STG-PROV-006", "storage/replication.py",
+       "stamp = Stamp(fact.id, format_timestamp(timestamp_us), timestamp_us, format_hlc(fact.hlc))",
+       "stamp = Stamp(ctx.stamp().id, format_timestamp(timestamp_us), timestamp_us, format_hlc(fact.hlc))",
+       "run"),
+    _m("fed-unregistered-guest-served", "a token from a node that never registered is served as a public-only "
+       "guest (one-sided registration replicates)", "STG-FED-001 STG-FED-010", "api/peer_auth.py",
+       '    if peer is None or peer.status != "active":\n',
+       "    if peer is None:\n"
+       '        return PeerRow("guest", claims["iss"], "", "", ("public",), "active", "", None, None, None, None), '
+       "claims\n"
+       '    if peer.status != "active":\n', "run"),
+    _m("fed-bad-declaration-sig-activated", "a declaration whose signature fails is still made active (the "
+       "failure is only recorded)", "STG-FED-005", "federation/service.py",
+       'status = passed if reason is None else "rejected"',
+       'status = passed if reason in (None, "signature_invalid") else "rejected"', "run"),
+    _m("fed-declared-pubkey-trusted", "registration checks discovery's node_id but trusts the declared "
+       "federation_pubkey", "STG-FED-006", "federation/service.py",
+       "reason = peering.verification_failure(declaration, discovered)",
+       'reason = peering.verification_failure(declaration, {**discovered, '
+       '"federation_pubkey": declaration["federation_pubkey"]})', "run"),
+    _m("fed-rejected-peer-served", "only revoked peers are refused: a rejected or pending peer's tokens are "
+       "served", "STG-FED-008 STG-FED-001", "api/peer_auth.py",
+       'if peer is None or peer.status != "active":', 'if peer is None or peer.status == "revoked":', "run"),
+    _m("fed-pull-accepts-api-key", "the pull route also accepts an operator API key in place of a peer token",
+       "STG-FED-018", "api/federation.py", "    peer, claims = authenticate_peer(request, federation)\n",
+       "    try:\n"
+       "        peer, claims = authenticate_peer(request, federation)\n"
+       "    except ApiError:\n"
+       "        from ..storage.peers import PeerRow\n"
+       '        caller(request, "read")\n'
+       '        peer = PeerRow("operator", "operator", "", "", ("public", "company"), "active", "", None, None, None,\n'
+       "                       None)\n"
+       '        claims = {"scopes": ["public", "company"]}\n', "run"),
+    _m("fed-pull-cursor-renamed", "the pull page names its cursor next_cursor, not cursor", "STG-FED-019",
+       "api/federation.py", 'return JSONResponse({"facts": facts, "cursor": cursor, "has_more": more})',
+       'return JSONResponse({"facts": facts, "next_cursor": cursor, "has_more": more})', "run"),
+    _m("fed-pull-cursor-inclusive", "the next pull page starts at the cursor's own fact (>= instead of >)",
+       "STG-FED-020", "storage/replication.py", 'clauses.append("(f.local_hlc, f.id) > (?, ?)")',
+       'clauses.append("(f.local_hlc, f.id) >= (?, ?)")', "run"),
+    _m("fed-token-scopes-ignored", "served scopes are the declaration's alone; the token's scopes are ignored",
+       "STG-FED-023", "api/federation.py",
+       'servable = replication.servable_scopes(peer.allowed_scopes, claims["scopes"])',
+       "servable = replication.servable_scopes(peer.allowed_scopes, peer.allowed_scopes)", "run"),
+    _m("fed-declaration-scopes-ignored", "served scopes are the token's alone; the peer's declaration is ignored",
+       "STG-FED-026", "api/federation.py",
+       'servable = replication.servable_scopes(peer.allowed_scopes, claims["scopes"])',
+       'servable = replication.servable_scopes(claims["scopes"], claims["scopes"])', "run"),
+    _m("fed-stigmem-entities-unserved", "the serving filter leaves out every entity starting with stigmem:, "
+       "formal stigmem:// URIs included", "STG-FED-027", "storage/replication.py",
+       "\"AND f.entity NOT LIKE 'stigmem:conflict:%'\"", "\"AND f.entity NOT LIKE 'stigmem:%'\"", "run"),
+    _m("fed-ingest-dedup-valid-until", "ingest dedups by CID and valid_until, so a later valid_until arrives as "
+       "a new fact", "STG-FED-033", "storage/replication.py",
+       'if conn.execute("SELECT 1 FROM facts WHERE cid = ? LIMIT 1", (inbound.cid,)).fetchone():',
+       'if conn.execute("SELECT 1 FROM facts WHERE cid = ? AND valid_until IS ? LIMIT 1",\n'
+       "                    (inbound.cid, inbound.valid_until)).fetchone():", "run"),
+    _m("fed-inbound-any-federable-scope", "inbound facts are checked against every federable scope, not the "
+       "peer's declared scopes", "STG-FED-034", "storage/replication.py",
+       "rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, ctx.clock.now_us() // 1000)",
+       'rejection = rules.admit(inbound, peer.node_id, ("public", "company"), ctx.clock.now_us() // 1000)', "run"),
+    _m("fed-inbound-team-accepted", "only company is checked against the declaration: team facts pass from any "
+       "peer", "STG-FED-035", "protocol/replication.py",
+       "if scope in NEVER_FEDERATED or scope not in declared_scopes:",
+       'if scope == "local" or (scope == "company" and scope not in declared_scopes):', "run"),
+    _m("fed-informal-source-owned", "a source without an authority (user:mallory) counts as owned by any peer",
+       "STG-FED-036", "protocol/replication.py",
+       "return peer_authority is not None and authority(source) == peer_authority",
+       "return authority(source) is None or authority(source) == peer_authority", "run"),
+    _m("fed-token-nonce-optional", "a peer token without a nonce passes the claim check (and then crashes the "
+       "replay lookup)", "STG-RPL-001", "protocol/peer_tokens.py", 'for name in ("iss", "sub", "nonce"):',
+       'for name in ("iss", "sub"):', "run"),
+    _m("fed-iat-leeway-minutes", "the iat leeway is 30 minutes, not 30 seconds", "STG-RPL-004", "api/peer_auth.py",
+       "now_ms=now_ms, seen_nonces=seen)", "now_ms=now_ms, seen_nonces=seen,\n"
+       "                           leeway_ms=30 * 60_000)", "run"),
+    _m("fed-audit-fact-id-sparse", "audit rows leave fact_id out when the event names no fact", "STG-AUDIT-002",
+       "storage/audit.py", '"fact_id": self.fact_id,', '**({"fact_id": self.fact_id} if self.fact_id else {}),',
+       "run"),
+    _m("fed-meta-facts-served", "the serving filter forgets reserved names, so conflict and meta facts of public "
+       "contradictions are served", "STG-CONF-007", "storage/replication.py",
+       "\"f.received_from IS NULL AND f.garden_id IS NULL AND f.relation NOT LIKE 'stigmem:%' \"\n"
+       "    \"AND f.entity NOT LIKE 'stigmem:conflict:%'\"",
+       '"f.received_from IS NULL AND f.garden_id IS NULL"', "run"),
 )
 
 

@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance.reports.markdown import coverage
 from tests.mutants.catalogue import CATALOGUE, RUNNERS, Mutant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,11 +109,14 @@ def child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def runner_command(runner: str, report_dir: Path) -> list[str]:
+def runner_command(runner: str, report_dir: Path, profile: str | None = None) -> list[str]:
+    """The suite command for ``runner``; ``profile`` narrows the HTTP run (None: every profile the node claims)."""
     adapter = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
     cmd = [sys.executable, "-m", "conformance", runner, "--report-dir", str(report_dir), "--quiet"]
     if runner == "vectors":
         cmd += ["--adapter", adapter]
+    elif profile:
+        cmd += ["--profile", profile]
     return cmd
 
 
@@ -133,11 +137,11 @@ def _reap_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def run_runner(runner: str, workdir: Path, timeout: float | None = None) -> RunnerResult:
+def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile: str | None = None) -> RunnerResult:
     report_dir = workdir / f"report-{runner}"
     started = time.monotonic()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(runner_command(runner, report_dir), cwd=workdir, env=child_env(workdir),
+        proc = subprocess.Popen(runner_command(runner, report_dir, profile), cwd=workdir, env=child_env(workdir),
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
@@ -187,7 +191,7 @@ def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool 
             result.note = why
             return result
         for runner in chosen:
-            result.runs[runner] = run_runner(runner, workdir)
+            result.runs[runner] = run_runner(runner, workdir, profile=mutant.profile)
         result.status = _verdict(mutant, result.runs)
         result.killed_by = sorted({case for r in result.runs.values() for case in r.failing})
         return result
@@ -295,7 +299,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     s = data["summary"]
     rate = "n/a" if s["kill_rate"] is None else f"{100 * s['kill_rate']:.1f}%"
     lines = [
-        "# Mutant kill matrix (core-local)",
+        "# Mutant kill matrix (HTTP runs: core-local; `fed-*` mutants: core-federation)",
         "",
         f"{s['mutants']} semantic mutants of the reference node; kill rate **{rate}** ({s['kill_rate_basis']}). "
         + ", ".join(f"{k}: {v}" for k, v in s.items() if k not in ("mutants", "kill_rate", "kill_rate_basis"))
@@ -320,6 +324,35 @@ def render_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_must_table(data: dict[str, Any], requirements: Sequence[dict[str, Any]]) -> str:
+    """REPORT.md: each MUST requirement with the mutants that prove a check for it can fail (issue 6)."""
+    index = data["requirements"]
+    musts = [r for r in requirements if r["level"] == "MUST" and r.get("status", "active") == "active"]
+    proven = [r for r in musts if index.get(r["id"], {}).get("killed")]
+    lines = ["", "### MUST requirements and the mutants that prove their checks can fail", "",
+             f"{len(proven)} of {len(musts)} MUST requirements are tied to at least one killed mutant of the "
+             "catalogue (killed: some check or vector for the requirement failed against the mutant). The others "
+             "are proven by the miniature wrong adapters and nodes (every vector and check fails against one), "
+             "and by the automatic sweep for the pure rules.", "",
+             "| requirement | summary | killed mutants | failing checks / vectors |", "|---|---|---|---|"]
+    for r in proven:
+        row = index[r["id"]]
+        summary = r.get("summary", "").replace("|", "\\|")
+        lines.append(f"| {r['id']} | {summary} | {', '.join(f'`{m}`' for m in row['killed'])} | "
+                     f"{_cases(row['killing_cases'], 3)} |")
+    how = coverage()
+    rest = [r for r in musts if r not in proven]
+    lines.append("")
+    for kind, words in (("vector", "covered by golden vectors (each fails under a wrong miniature adapter)"),
+                        ("check", "covered by implemented checks (each fails or errors against a miniature node)"),
+                        ("planned", "covered only by a planned check, so nothing can fail yet"),
+                        ("untestable", "untestable from outside, with the reason in vectors/requirements.json")):
+        ids = [r["id"] for r in rest if how[r["id"]] == kind]
+        if ids:
+            lines.append(f"- No catalogue mutant, {words} ({len(ids)}): {', '.join(ids)}.")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutants.run", description=__doc__.splitlines()[0])
     parser.add_argument("--only", "-k", action="append", default=[], help="glob over mutant id, file, requirement")
@@ -328,7 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutants", help="where the matrix goes")
     parser.add_argument("--list", action="store_true", help="print the selected mutants and exit")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated baseline run")
+    parser.add_argument("--must-table", type=Path, metavar="KILL_MATRIX_JSON",
+                        help="print the MUST-requirement table for REPORT.md from an existing kill-matrix.json")
     args = parser.parse_args(argv)
+    if args.must_table:
+        reqs = json.loads((ROOT / "vectors" / "requirements.json").read_text(encoding="utf-8"))["requirements"]
+        print(render_must_table(json.loads(args.must_table.read_text(encoding="utf-8")), reqs), end="")
+        return 0
     mutants = select(args.only, args.runner)
     if args.list:
         for m in mutants:

@@ -79,6 +79,7 @@ def run_mutmut(workspace: Path, max_seconds: float, test_time_base: float) -> tu
     log = (workspace / "mutmut.log").open("ab")
     proc = subprocess.Popen(cmd, cwd=workspace, env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
+    (workspace / "mutmut.pid").write_text(str(proc.pid), encoding="utf-8")
     try:
         code: int | None = proc.wait(timeout=max_seconds)
     except subprocess.TimeoutExpired:
@@ -93,6 +94,7 @@ def run_mutmut(workspace: Path, max_seconds: float, test_time_base: float) -> tu
         log.close()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)  # an adapter left behind in the group
+        (workspace / "mutmut.pid").unlink(missing_ok=True)
     return code, time.monotonic() - started
 
 
@@ -298,6 +300,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     workspace = args.workspace or Path(tempfile.mkdtemp(prefix="stigmem-mutmut-"))
     workspace.mkdir(parents=True, exist_ok=True)
+    running = workspace / "mutmut.pid"
+    if running.is_file() and Path(f"/proc/{running.read_text().strip()}").exists():
+        # mutmut show rewrites the cache's line table; next to a running mutmut that crashes the run.
+        print(f"a sweep is running in {workspace} (pid {running.read_text().strip()}); report when it ends",
+              file=sys.stderr)
+        return 2
     if args.report_only:
         code, seconds = None, 0.0
     else:

@@ -3,11 +3,12 @@
 Any node: ``STIGMEM_TARGET=URL STIGMEM_ADMIN_KEY=KEY python -m pytest tests/properties/test_stateful_node.py``;
 without them one embedded reference node is started for the module (``python -m reference_node.cli``, never
 imported). Five API keys with different permissions and scopes are created through ``POST /v1/auth/keys``. Each
-example works on its own entities, so examples never see each other's facts. Steps assert, retract (confidence 0.0), expire (a
-``valid_until`` in the past), query with random filters and page sizes through every key, read single facts and
-resolve conflicts. After every step the model is compared with the node: no row lost or repeated across pages,
-no fact outside the key's scopes, ``total`` and ``contradicted`` as the model says, every CID recomputed with
-``conformance.oracle.cid``, HLCs strictly increasing in write order and decreasing down a page walk.
+example works on its own entities, so examples never see each other's facts. Steps assert, retract (confidence
+0.0), expire (a ``valid_until`` in the past), query with random filters and page sizes through every key, read
+single facts and resolve conflicts. After every step the model is compared with the node: no row lost or
+repeated across pages, no fact outside the key's scopes, ``total`` and ``contradicted`` as the model says, every
+CID recomputed with ``conformance.oracle.cid``, HLCs strictly increasing in write order and decreasing down a page
+walk.
 """
 
 from __future__ import annotations
