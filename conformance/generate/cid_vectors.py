@@ -188,6 +188,25 @@ def _compute_file() -> tuple[VectorFile, dict[str, str]]:
         display = {"preimage": oracle.preimage(body, option).decode("utf-8")}
         vf.add(Case(description, ("STG-CID-002",), {"fact": raw}, valid(cid=oracle.cid(body, option)),
                     ("Upstream",), {"cid_preimage": option}, display))
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py). RFC 8785 numbers are IEEE 754 doubles:
+    # an integer beyond 2**53 hashes as the double it denotes (2**53 + 1 -> 9007199254740992).
+    for description, sent in (("Integer 2**53 + 1 hashes as the double 2**53", 2**53 + 1),
+                              ("Integer -(2**53 + 1) hashes as the double -(2**53)", -(2**53 + 1))):
+        raw = fact(value={"type": "number", "v": sent})
+        body = body_of(raw)
+        body["value"] = {"type": "number", "v": float(sent)}
+        display = {"preimage": oracle.preimage(body, "jcs-6").decode("utf-8")}
+        vf.add(Case(description, ("STG-CID-002", "STG-JCS-002"), {"fact": raw}, valid(cid=oracle.cid(body)),
+                    ("ValueType",), interp_for(raw, JCS6), display))
+    for option, description in (("cidf-7", "Boolean true under the CIDF body"),
+                                ("upstream-0.9.0a12", "Boolean true under the upstream body")):
+        raw = fact(value={"type": "boolean", "v": True})
+        body = body_of(raw)
+        if option == "upstream-0.9.0a12":
+            body["interpret_as"] = "content"
+        display = {"preimage": oracle.preimage(body, option).decode("utf-8")}
+        vf.add(Case(description, ("STG-CID-002",), {"fact": raw}, valid(cid=oracle.cid(body, option)),
+                    ("Upstream",), {"cid_preimage": option}, display))
     return vf, cids
 
 

@@ -67,6 +67,11 @@ def _parse() -> VectorFile:
     for text in bad:
         vf.add(Case(f"Malformed HLC {text!r}"[:99], ("STG-HLC-013",), {"hlc": text}, invalid("hlc_malformed"),
                     ("Malformed",)))
+    # Appended for the automatic mutation sweep: strict input still accepts the padded form.
+    wall, counter = hlc.parse(f"{T0}.042", lenient=False)
+    vf.add(Case("Strict input accepts a padded counter", ("STG-HLC-001",), {"hlc": f"{T0}.042"},
+                valid(wall_ms=wall, counter=counter, hlc=hlc.fmt((wall, counter))), ("Format",),
+                {"hlc_input": "strict"}))
     return vf
 
 

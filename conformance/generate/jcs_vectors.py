@@ -145,4 +145,14 @@ def files() -> list[VectorFile]:
         else:
             raise AssertionError(f"oracle accepted negative JCS input {data!r}")
         vf.add(Case(description, (req,), {"input_hex": data.hex()}, invalid(code), (flag,)))
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py): the code points just outside the
+    # surrogate range are ordinary characters.
+    for description, text, flags, reqs in (
+        ("U+D7FF and U+E000 beside the surrogate range are written raw", '"\\ud7ff\\ue000"', ("StringEscape",),
+         ("STG-JCS-003", "STG-JCS-006")),
+    ):
+        data = text.encode("utf-8")
+        out = jcs.canonicalize(data)
+        vf.add(Case(description, reqs, {"input_hex": data.hex()}, valid(output_hex=out.hex()), flags,
+                    display={"input": text, "output": out.decode("utf-8")}))
     return [vf]
