@@ -184,4 +184,27 @@ def files() -> list[VectorFile]:
          ("STG-CONF-009", "STG-CONF-001")),
     ):
         vf.add(Case(description, reqs, {"facts": facts}, valid(**oracle.evaluate(facts, {})), flags, DEFAULTS))
+    # Appended for the value_equality mutants of the automatic mutation sweep: ids after this line are new.
+    raw = {**DEFAULTS, "value_equality": "raw"}
+    lenient = {**DEFAULTS, "value_typing": "lenient"}
+    bob, bob_raw = "stigmem://example.org/user/bob", "stigmem://Example.org/User/Bob"
+    for description, facts, norm, options, contradiction in (
+        ("Raw equality: number 1 differs from number 1.0",
+         [f("a", 1, vtype="number"), f("b", 1.0, ms=1, vtype="number")], {}, raw, True),
+        ("Raw equality: refs spelled differently differ",
+         [f("a", bob, vtype="ref"), f("b", bob_raw, ms=1, vtype="ref")], {bob_raw: bob}, raw, True),
+        ("Raw equality: identical strings are equal", [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.7, 1)], {}, raw,
+         False),
+        ("Strings that normalize to one entity URI still differ",
+         [f("a", "user:CEO", 1.0, 0), f("b", "user:ceo", 0.7, 1)], {}, DEFAULTS, True),
+        ("Lenient typing: number-typed true is not the number 1",
+         [f("a", True, vtype="number"), f("b", 1, ms=1, vtype="number")], {}, lenient, True),
+        ("Lenient typing: object values with members in another order are equal",
+         [f("a", {"title": "CEO", "since": 2024}), f("b", {"since": 2024, "title": "CEO"}, ms=1)], {}, lenient,
+         False),
+    ):
+        result = oracle.evaluate(facts, norm, equality=options["value_equality"])
+        assert bool(result["conflicts"]) == contradiction, description
+        flags = ("ValueEquality", "Contradiction" if contradiction else "NoContradiction")
+        vf.add(Case(description, ("STG-CONF-001",), {"facts": facts}, valid(**result), flags, options))
     return [vf]

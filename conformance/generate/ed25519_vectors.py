@@ -335,6 +335,23 @@ def _cases() -> list[tuple[str, tuple[str, ...], Triple, tuple[str, str, str], d
         (_R, _R, _A))
     add("Identity R encoded as y = p + 1 with S = k*a", ("NonCanonicalR", "SmallOrderR"),
         (pub1, msg, id_p1 + le(_k(id_p1, pub1, msg) * a1 % L)), (_R, _R, _A))
+
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py): ids after this line are new.
+    # R = [a]B and S = a hold for any key T with [k]T = O; k = 0 mod 8 makes that true for every small-order T.
+    order2 = le(P - 1)  # x = 0, y = -1: the point of order 2, canonically encoded
+    for what, key, verdicts in [
+        ("Order-2 key (y = p - 1), k = 0 mod 8: cofactorless equation holds", order2, (_R, _A, _A)),
+        ("Order-4 key encoded as y = p", le(P), (_R, _R, _A)),
+        ("Order-2 key encoded with the sign bit set (y = p - 1, x = 0)", le(P - 1 | 1 << 255), (_R, _R, _A)),
+    ]:
+        m = _message_with_k(b"stigmem small-order key ", pub1, key, zero_mod_8=True)
+        flags = ("SmallOrderKey",) if key == order2 else ("NonCanonicalKey", "SmallOrderKey")
+        add(what, flags, (key, m, forged), verdicts)
+    # [S]B = R + [k]O: with the identity as A only S and R matter.
+    add("S = L exactly with identity A and R", ("NonCanonicalS",), (identity, msg, identity + le(L)),
+        (_R, _R, _R))
+    add("S = L - 1 with identity A and R = -B", ("SmallOrderKey",), (identity, msg, _encode(_neg(BASE)) + le(L - 1)),
+        (_R, _A, _A))
     return out
 
 

@@ -134,6 +134,21 @@ CASES: list[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], dict[s
      ("STG-URI-005", "STG-URI-008"), PCT),
     ("Uppercase non-ASCII letter is lowercased before encoding", f"{A}/user/JOS\u00c9", f"{A}/user/jos%C3%A9",
      ("Percent", "Case"), ("STG-URI-004", "STG-URI-005"), PCT),
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py): ids after this line are new.
+    ("A letter X at the ends of the type and id is no whitespace", f"{A}/Xray/Xavier", f"{A}/xray/xavier",
+     ("Trim", "Case"), ("STG-URI-002", "STG-URI-004"), {}),
+    ("Percent sign followed by a non-hex letter is encoded", f"{A}/user/a%XAb", f"{A}/user/a%25xab", ("Percent",),
+     ("STG-URI-005",), PCT),
+    ("Percent sign with one hex digit at the end of the id is encoded", f"{A}/user/alice%4", f"{A}/user/alice%254",
+     ("Percent",), ("STG-URI-005",), PCT),
+    ("Trailing no-break space in the id is kept and encoded", f"{A}/user/alice\u00a0", f"{A}/user/alice%C2%A0",
+     ("UnicodeSpace", "Trim", "Percent"), ("STG-URI-002", "STG-URI-005"), WS | PCT),
+    ("Leading ideographic space in the type is kept and encoded", f"{A}/\u3000user/alice",
+     f"{A}/%E3%80%80user/alice", ("UnicodeSpace", "Trim", "Percent"), ("STG-URI-002", "STG-URI-005"), WS | PCT),
+    ("Upstream trims a trailing no-break space from the id", f"{A}/user/alice\u00a0", f"{A}/user/alice",
+     ("Upstream",), ("STG-URI-002",), {"entity_whitespace": "unicode-id-only"}),
+    ("Informal URI is rejected when only formal URIs are accepted", "user:alice", None, ("Informal",),
+     ("STG-URI-009",), {"informal_uris": "reject"}),
 ]
 
 

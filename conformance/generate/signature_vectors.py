@@ -275,6 +275,10 @@ def _preimage_file() -> VectorFile:
     vf.add(Case("Tombstone without key_id is rejected", BAD,
                 {"kind": "tombstone", "document": {k: v for k, v in tombstone().items() if k != "key_id"}},
                 invalid("signature_document_invalid"), flags=("MissingField",)))
+    # Appended for the automatic mutation sweep (tests/mutants/sweep.py): ids after this line are new.
+    # Both readings sort nested members too (RFC 8785; upstream json.dumps sort_keys=True), so the bytes agree.
+    add("Members of an object nested in a signed field are sorted", ("STG-SIG-001", "STG-JCS-001"), ("KeyOrder",),
+        "peer_declaration", declaration(allowed_scopes=[{"scope": "company", "access": "read"}, "public"]))
     return vf
 
 

@@ -1,29 +1,48 @@
 """An independent model of Spec-15 contradiction detection and query-time preference.
 
 Entities and refs arrive with a hand-written normalization map, so this model needs no normalizer.
-Options: ``contradiction_rule`` (s15 | upstream), ``value_equality`` (canonical), ``winner_rule`` (s15).
+Options: ``contradiction_rule`` (s15 | upstream), ``value_equality`` (canonical | raw), ``winner_rule`` (s15).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
-from conformance.oracle import hlc
+from conformance.oracle import hlc, jcs
 
 
-def values_equal(a: Mapping[str, Any], b: Mapping[str, Any], norm: Mapping[str, str]) -> bool:
+def _number(v: object) -> TypeGuard[int | float]:
+    """A JSON number (a boolean is not one, whatever Python says)."""
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def values_equal(a: Mapping[str, Any], b: Mapping[str, Any], norm: Mapping[str, str],
+                 equality: str = "canonical") -> bool:
+    """Interpretation value_equality (vectors/interpretations.json)."""
     if a["type"] != b["type"]:
         return False
     va, vb = a.get("v"), b.get("v")
-    if a["type"] == "number":
-        return float(va) == float(vb)  # type: ignore[arg-type]
-    if a["type"] == "ref":
-        return norm.get(va, va) == norm.get(vb, vb)  # type: ignore[arg-type]
-    return bool(va == vb)
+    if equality == "raw":
+        # raw: the JSON of v byte-identical as sent; the vector file spells v with json.dumps and is sent unchanged.
+        return json.dumps(va, ensure_ascii=False) == json.dumps(vb, ensure_ascii=False)
+    if equality != "canonical":
+        raise ValueError(f"unknown value_equality option {equality!r}")
+    # canonical: null equals null; numbers as IEEE doubles; refs after entity normalization; everything else
+    # (strings, text, datetimes, and whatever v value_typing=lenient lets through) by its canonical JSON (RFC 8785),
+    # so a v that is not a number is never compared as one and a string is never normalized as a ref.
+    if a["type"] == "null":
+        return True
+    if a["type"] == "number" and _number(va) and _number(vb):
+        return float(va) == float(vb)
+    if a["type"] == "ref" and isinstance(va, str) and isinstance(vb, str):
+        return norm.get(va, va) == norm.get(vb, vb)
+    return jcs.dumps(va) == jcs.dumps(vb)
 
 
-def evaluate(facts: list[dict[str, Any]], norm: Mapping[str, str], rule: str = "s15") -> dict[str, Any]:
+def evaluate(facts: list[dict[str, Any]], norm: Mapping[str, str], rule: str = "s15",
+             equality: str = "canonical") -> dict[str, Any]:
     def triple(f: Mapping[str, Any]) -> tuple[str, str, str]:
         return norm.get(f["entity"], f["entity"]), f["relation"], f["scope"]
 
@@ -37,7 +56,7 @@ def evaluate(facts: list[dict[str, Any]], norm: Mapping[str, str], rule: str = "
         for old in facts[:i]:
             if triple(old) != triple(new) or old["confidence"] <= 0 or new["confidence"] <= 0:
                 continue
-            if rule == "s15" and values_equal(old["value"], new["value"], norm):
+            if rule == "s15" and values_equal(old["value"], new["value"], norm, equality):
                 continue
             conflicts.append(sorted([old["id"], new["id"]]))
     contradicted = sorted({i for pair in conflicts for i in pair})
