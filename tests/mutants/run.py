@@ -152,7 +152,8 @@ def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile
         else:
             _reap_group(proc.pid)
         out.seek(0)
-        tail = out.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+        lines = out.read().decode("utf-8", "replace").strip().splitlines()
+        tail = [line for line in lines if not line.startswith("reports: ")][-3:]  # no temporary paths in notes
     seconds = round(time.monotonic() - started, 2)
     result = RunnerResult(runner, "error", code, seconds, note=" | ".join(tail)[:400])
     if code is None:

@@ -11,6 +11,11 @@ a workspace, where mutmut rewrites files in place, and the adapter imports that 
 stopped by its id and the partial results are reported (untested mutants are counted as such). ``--workspace DIR``
 reuses a workspace, so a stopped sweep resumes where it stopped.
 
+After vectors are added, ``--rerun-survivors --workspace DIR`` runs only the survivors again (vectors are
+append-only, so killed mutants stay killed). ``--http-stage`` then runs each survivor that is not a message or type
+change against the HTTP suite (the embedded node built from the mutated copy); ``--http-from`` reuses the verdicts
+of an earlier HTTP stage over the same mutants.
+
 Writes ``mutmut.json`` and ``mutmut.md``: counts per status, the score killed / (killed + survived + timeout +
 suspicious), and every survivor as a one-line diff.
 """
@@ -96,6 +101,30 @@ def run_mutmut(workspace: Path, max_seconds: float, test_time_base: float) -> tu
             os.killpg(proc.pid, signal.SIGKILL)  # an adapter left behind in the group
         (workspace / "mutmut.pid").unlink(missing_ok=True)
     return code, time.monotonic() - started
+
+
+def rerun_survivors(workspace: Path, max_seconds: float) -> int:
+    """Vectors grow append-only, so a killed mutant stays killed: refresh the workspace's copy of vectors/ from the
+    checkout and run only the survivors again (``mutmut run ID``). Returns how many were run."""
+    shutil.rmtree(workspace / "vectors", ignore_errors=True)
+    shutil.copytree(ROOT / "vectors", workspace / "vectors")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(workspace), *filter(None, [env.get("PYTHONPATH")])])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    started, ran = time.monotonic(), 0
+    survivors = [m["id"] for m in read_cache(workspace) if m["status"] == "survived"]
+    (workspace / "mutmut.pid").write_text(str(os.getpid()), encoding="utf-8")
+    try:
+        for mutant_id in survivors:
+            if time.monotonic() - started > max_seconds:
+                break
+            subprocess.run([sys.executable, "-m", "mutmut", "run", str(mutant_id), "--no-progress", "--simple-output"],
+                           cwd=workspace, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           stdin=subprocess.DEVNULL, timeout=600, check=False)
+            ran += 1
+    finally:
+        (workspace / "mutmut.pid").unlink(missing_ok=True)
+    return ran
 
 
 def read_cache(workspace: Path) -> list[dict[str, Any]]:
@@ -297,6 +326,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--http-stage", action="store_true",
                         help="then run each observable survivor against the HTTP suite (embedded node)")
     parser.add_argument("--http-max-seconds", type=float, default=3600.0, help="time limit of the HTTP stage")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="refresh the workspace's vectors from the checkout and run only the survivors again")
+    parser.add_argument("--http-from", type=Path, metavar="MUTMUT_JSON",
+                        help="take HTTP-stage verdicts from an earlier report of the same mutants instead of rerunning")
     args = parser.parse_args(argv)
     workspace = args.workspace or Path(tempfile.mkdtemp(prefix="stigmem-mutmut-"))
     workspace.mkdir(parents=True, exist_ok=True)
@@ -306,7 +339,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"a sweep is running in {workspace} (pid {running.read_text().strip()}); report when it ends",
               file=sys.stderr)
         return 2
-    if args.report_only:
+    if args.rerun_survivors:
+        started = time.monotonic()
+        print(f"reran {rerun_survivors(workspace, args.max_seconds)} survivors", flush=True)
+        code, seconds = 0, time.monotonic() - started
+    elif args.report_only:
         code, seconds = None, 0.0
     else:
         prepare(workspace, args.paths)
@@ -323,8 +360,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     tested = summary["tested"] - sum(ignorable.values())
     summary["unobservable_survivors"] = ignorable
     summary["score_observable"] = round(summary["killed"] / tested, 4) if tested else None
-    if args.http_stage:
+    if args.http_from:
+        earlier = {m["id"]: m for m in json.loads(args.http_from.read_text(encoding="utf-8"))["survivors"]}
+        for m in survivors:
+            m["http"] = earlier.get(m["id"], {}).get("http", "not-run" if m["category"] else "untested")
+            m["http_killed_by"] = earlier.get(m["id"], {}).get("http_killed_by", [])
+    elif args.http_stage:
         http_stage(workspace, survivors, args.http_max_seconds)
+    if args.http_from or args.http_stage:
         by_http = sum(1 for m in survivors if m.get("http") == "killed")
         summary["killed_by_http_stage"] = by_http
         summary["score_with_http"] = round((summary["killed"] + by_http) / summary["tested"], 4) \
