@@ -170,6 +170,15 @@ DETAIL_ARGUMENT = {"_reject": 1}
 REASON_FUNCTIONS = {"shape_problem"}
 
 
+def _error_classes() -> frozenset[str]:
+    """The names of reference_node/protocol/errors.py's classes (their first two arguments are message and id)."""
+    tree = ast.parse((ROOT / "reference_node" / "protocol" / "errors.py").read_text(encoding="utf-8"))
+    return frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+
+
+ERROR_CLASSES = _error_classes()
+
+
 def _changed(old: str, new: str) -> list[int] | None:
     """Indexes of the tokens that differ, or None when the lines do not tokenize to the same length."""
     a, b = _tokens(old), _tokens(new)
@@ -201,7 +210,8 @@ def _argument_index(tokens: list[tuple[int, str]], callee: str, at: int) -> int 
 
 def message_only(diff: str, function: str = "") -> bool:
     """A mutant that only changes human-readable text: a string literal or f-string (one token in Python 3.11)
-    inside a ``raise`` line (the message or the requirement id it carries), the detail argument of a rejection,
+    inside a ``raise`` line or in the arguments of an error built to be raised later (the message or the
+    requirement id it carries), the detail argument of a rejection,
     or the reason a REASON_FUNCTIONS function returns. Messages are not part of the contract (clients read the
     error code), so no conformance check may depend on one."""
     sides = _sides(diff)
@@ -213,6 +223,9 @@ def message_only(diff: str, function: str = "") -> bool:
     if not changed or tokens is None or not all(tokens[i][0] == tokenize.STRING for i in changed):
         return False
     if old.startswith("raise "):
+        return True
+    errors = [name for _, name in tokens if name in ERROR_CLASSES]  # an error built here and raised later
+    if errors and all(_argument_index(tokens, errors[0], i) in (0, 1) for i in changed):
         return True
     if function in REASON_FUNCTIONS and old.startswith("return ") and len(tokens) == 2:
         return True
@@ -295,7 +308,9 @@ def render(data: dict[str, Any]) -> str:
     lines = ["# Automatic mutation sweep (mutmut) over " + data["paths"], "",
              f"Test command: the golden vectors through the stdio adapter. Mutation score **{pct}** "
              f"({s['score_basis']}); " + ", ".join(f"{k}: {s[k]}" for k in STATUSES.values())
-             + f"; {s['mutants']} mutants, {data['duration_s']} s, finished: {data['finished']}.", "",
+             + f"; {s['mutants']} mutants; " + (f"{data['duration_s']} s, finished: {data['finished']}."
+                                                   if data["duration_s"] else "reported from the workspace's cache."),
+             "",
              f"Survivors no black-box run can observe: {s['unobservable_survivors']} (error messages, the requirement "
              f"ids inside them, type aliases); without them the score is {s['score_observable']}.", "",
              ]
@@ -376,12 +391,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = {"kind": "mutmut-sweep", "paths": args.paths,
             "test_command": "tests/mutants/quick_vectors.py (the vectors under both presets and their own readings)",
             "finished": code is not None, "mutmut_exit": code, "duration_s": round(seconds, 1),
-            "summary": summary, "survivors": survivors, "workspace": str(workspace)}
+            "summary": summary, "survivors": survivors}  # no machine paths: the workspace is printed below
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "mutmut.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     (args.out / "mutmut.md").write_text(render(data), encoding="utf-8")
     print(json.dumps(data["summary"]))
-    print(f"wrote {args.out / 'mutmut.json'} and {args.out / 'mutmut.md'}")
+    print(f"wrote {args.out / 'mutmut.json'} and {args.out / 'mutmut.md'} (workspace {workspace})")
     return 0 if mutants else 1
 
 

@@ -48,6 +48,11 @@ def test_survivor_categories(diff: str, expected: str):
      '+        return _reject("XXinvalid_factXX", "a fact is an object", None)', "read_inbound", ""),
     ('-        return _reject("scope_violation", f"scope {s}", fact.id, "scope_violation") / '
      '+        return _reject("scope_violation", f"scope {s}", fact.id, "XXscope_violationXX")', "admit", ""),
+    # The message of an error built now and raised later is text; the choice of error class is not.
+    ('-            faults.append(JcsDuplicateKey("duplicate member")) / '
+     '+            faults.append(JcsDuplicateKey("XXduplicate memberXX"))', "parse", "message"),
+    ('-            faults.append(JcsDuplicateKey("duplicate member")) / '
+     '+            faults.append(JcsInvalidJson("duplicate member"))', "parse", ""),
     # A reason returned by shape_problem is text; a code returned by verification_failure is not.
     ('-        return "a declaration is a JSON object" / +        return "XXa declaration is a JSON objectXX"',
      "shape_problem", "message"),
