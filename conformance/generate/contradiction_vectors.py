@@ -207,4 +207,11 @@ def files() -> list[VectorFile]:
         assert bool(result["conflicts"]) == contradiction, description
         flags = ("ValueEquality", "Contradiction" if contradiction else "NoContradiction")
         vf.add(Case(description, ("STG-CONF-001",), {"facts": facts}, valid(**result), flags, options))
+    # Raw equality compares v as sent, so member order counts (interpretation value_equality=raw).
+    both = {**DEFAULTS, "value_typing": "lenient", "value_equality": "raw"}
+    facts = [f("a", {"title": "CEO", "since": 2024}), f("b", {"since": 2024, "title": "CEO"}, ms=1)]
+    result = oracle.evaluate(facts, {}, equality="raw")
+    assert result["conflicts"] == [["a", "b"]], result
+    vf.add(Case("Raw equality: object values with members in another order differ", ("STG-CONF-001",),
+                {"facts": facts}, valid(**result), ("ValueEquality", "Contradiction"), both))
     return [vf]

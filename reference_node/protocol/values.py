@@ -142,7 +142,7 @@ def equal(
     if a.get("type") != b.get("type"):
         return False
     if equality == "raw":
-        return _json(va) == _json(vb)
+        return json.dumps(va, ensure_ascii=False) == json.dumps(vb, ensure_ascii=False)  # as sent: order counts
     if a["type"] == "null":
         return True
     if a["type"] == "number" and _is_number(va) and _is_number(vb):
