@@ -120,7 +120,7 @@ def runner_command(runner: str, report_dir: Path, profile: str | None = None) ->
     return cmd
 
 
-def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
     """Stop the runner and whatever node it started: its own process group, by id."""
     try:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -131,7 +131,7 @@ def _stop_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def _reap_group(pgid: int) -> None:
+def reap_group(pgid: int) -> None:
     """A runner that exited may have left a node behind in its process group: stop it by the group id."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
@@ -147,10 +147,10 @@ def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile
         try:
             code: int | None = proc.wait(timeout=timeout or TIMEOUTS[runner])
         except subprocess.TimeoutExpired:
-            _stop_group(proc)
+            stop_group(proc)
             code = None
         else:
-            _reap_group(proc.pid)
+            reap_group(proc.pid)
         out.seek(0)
         lines = out.read().decode("utf-8", "replace").strip().splitlines()
         tail = [line for line in lines if not line.startswith("reports: ")][-3:]  # no temporary paths in notes

@@ -30,7 +30,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.mutants.run import run_runner
+from tests.mutants.run import child_env, reap_group, run_runner, stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 FEDERATION_MODULES = {"peering", "replay", "replication"}
@@ -75,30 +74,21 @@ def prepare(workspace: Path, paths: str) -> None:
 
 
 def run_mutmut(workspace: Path, max_seconds: float, test_time_base: float) -> tuple[int | None, float]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(workspace), *filter(None, [env.get("PYTHONPATH")])])
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     cmd = [sys.executable, "-m", "mutmut", "run", "--no-progress", "--simple-output",
            "--test-time-base", str(test_time_base)]
     started = time.monotonic()
     log = (workspace / "mutmut.log").open("ab")
-    proc = subprocess.Popen(cmd, cwd=workspace, env=env, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, cwd=workspace, env=child_env(workspace), stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     (workspace / "mutmut.pid").write_text(str(proc.pid), encoding="utf-8")
     try:
         code: int | None = proc.wait(timeout=max_seconds)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        stop_group(proc)
         code = None
     finally:
         log.close()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # an adapter left behind in the group
+        reap_group(proc.pid)  # an adapter left behind in the group
         (workspace / "mutmut.pid").unlink(missing_ok=True)
     return code, time.monotonic() - started
 
@@ -108,9 +98,7 @@ def rerun_survivors(workspace: Path, max_seconds: float) -> int:
     checkout and run only the survivors again (``mutmut run ID``). Returns how many were run."""
     shutil.rmtree(workspace / "vectors", ignore_errors=True)
     shutil.copytree(ROOT / "vectors", workspace / "vectors")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(workspace), *filter(None, [env.get("PYTHONPATH")])])
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env = child_env(workspace)
     started, ran = time.monotonic(), 0
     survivors = [m["id"] for m in read_cache(workspace) if m["status"] == "survived"]
     (workspace / "mutmut.pid").write_text(str(os.getpid()), encoding="utf-8")
