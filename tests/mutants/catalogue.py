@@ -12,9 +12,11 @@ snippet honest against the current tree.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["CATALOGUE", "RUNNERS", "Mutant", "by_id"]
+__all__ = ["AUTHORED", "CATALOGUE", "RUNNERS", "Mutant", "blind_rounds", "by_id"]
 
 RUNNERS = ("vectors", "run")
 
@@ -29,10 +31,14 @@ class Mutant:
     replace: str
     runners: tuple[str, ...]  # which runner(s) catch it
     equivalent: str | None = None  # why no black-box run can detect it (expected survivor)
+    round: int = 0  # 0: written beside the checks; N: blind round N (tests/mutants/blind/roundN.py)
 
     @property
-    def profile(self) -> str:
-        """The profile the ``run`` runner checks: federation mutants need core-federation, the rest core-local."""
+    def profile(self) -> str | None:
+        """The profile the ``run`` runner checks: federation mutants need core-federation, the rest core-local;
+        a blind mutant runs every profile the node claims (its author did not know which check should catch it)."""
+        if self.round:
+            return None
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
 
@@ -42,7 +48,7 @@ def _m(id: str, description: str, requirements: str, file: str, find: str, repla
                   equivalent)
 
 
-CATALOGUE: tuple[Mutant, ...] = (
+AUTHORED: tuple[Mutant, ...] = (
     # --- JCS (RFC 8785) -------------------------------------------------------------------------------------
     _m("jcs-duplicate-key-accepted", "JSON text with a duplicate member name is canonicalized instead of rejected",
        "STG-JCS-005", "protocol/jcs.py",
@@ -671,6 +677,23 @@ CATALOGUE: tuple[Mutant, ...] = (
        "    \"AND f.entity NOT LIKE 'stigmem:conflict:%'\"",
        '"f.received_from IS NULL AND f.garden_id IS NULL"', "run"),
 )
+
+
+def blind_rounds() -> tuple[Mutant, ...]:
+    """The blind rounds: mutants written from the seeds, the spec digest and the node's code by an author who had
+    not read the suite's checks, vectors or this catalogue. Each round is plain data in ``blind/roundN.py``; every
+    blind mutant runs both runners and every profile, so its verdict does not depend on its author's guess."""
+    mutants: list[Mutant] = []
+    for path in sorted((Path(__file__).parent / "blind").glob("round*.py"), key=lambda p: int(p.stem[5:])):
+        module = importlib.import_module(f"tests.mutants.blind.{path.stem}")
+        for entry in module.MUTANTS:
+            mutants.append(Mutant(entry["id"], entry["description"], tuple(entry.get("requirements", ())),
+                                  entry["file"], entry["find"], entry["replace"], RUNNERS,
+                                  entry.get("equivalent"), module.ROUND))
+    return tuple(mutants)
+
+
+CATALOGUE: tuple[Mutant, ...] = AUTHORED + blind_rounds()
 
 
 def by_id() -> dict[str, Mutant]:
