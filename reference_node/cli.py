@@ -2,7 +2,8 @@
 
     stigmem-reference-node [serve] --db PATH [--host 127.0.0.1] [--port 8787] [--auth required|none]
                            [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--node-authority NAME]
-                           [--access-log] [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
+                           [--access-log] [--default-query seed-resolution|s15-history]
+                           [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval]]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
@@ -62,6 +63,9 @@ def _serve_parser() -> argparse.ArgumentParser:
                             help="longest backoff after network errors, 5xx or 429 (default 300)")
     federation.add_argument("--peer-approval", action="store_true",
                             help="verified peers wait in pending_approval for POST .../approve (admin)")
+    parser.add_argument("--default-query", choices=("seed-resolution", "s15-history"), default="seed-resolution",
+                        help="interpretation default_query: return each contradicted triple's resolution winner "
+                             "(architecture seed, default) or leave every contradicted fact out")
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     return parser
 
@@ -164,6 +168,7 @@ def _serve(argv: Sequence[str]) -> int:
             pull_interval_s=args.pull_interval,
             pull_backoff_max_s=args.pull_backoff_max,
             peer_approval=args.peer_approval,
+            default_query=args.default_query,
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .protocol.values import DEFAULT_MAX_TEXT_BYTES
+from .storage.facts import DEFAULT_QUERY, DefaultQuery
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -68,12 +69,15 @@ class Settings:
     pull_interval_s: float = 30.0
     pull_backoff_max_s: float = 300.0
     peer_approval: bool = False
+    default_query: DefaultQuery = DEFAULT_QUERY
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:
             raise ValueError("size limits must be positive")
         if not (self.pull_interval_s > 0 and self.pull_backoff_max_s > 0):
             raise ValueError("--pull-interval and --pull-backoff-max must be positive")
+        if self.default_query not in ("seed-resolution", "s15-history"):
+            raise ValueError(f"default_query is 'seed-resolution' or 's15-history', not {self.default_query!r}")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 

@@ -59,8 +59,8 @@ async def assert_fact(request: Request) -> Response:
 async def query_facts(request: Request) -> Response:
     """GET /v1/facts."""
     identity = caller(request, "read")
-    _, store = _state(request)
-    params = fact_params(request.query_params, identity, store.now_us())
+    settings, store = _state(request)
+    params = fact_params(request.query_params, identity, store.now_us(), settings.default_query)
     found, total, following = store.query(params.query, params.after, params.limit)
     cursor = None if following is None else encode_cursor("f1", *following)
     return JSONResponse({"facts": found, "total": total, "cursor": cursor})

@@ -22,6 +22,7 @@ from ..protocol.entity_uri import normalize
 from ..protocol.errors import InvalidEntityUri
 from ..protocol.facts import SCOPES
 from ..storage import FactQuery
+from ..storage.facts import DEFAULT_QUERY, DefaultQuery
 from .auth import Identity
 from .errors import ApiError
 
@@ -182,7 +183,9 @@ def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
     return identity.scope_filter
 
 
-def fact_params(params: QueryParams, identity: Identity, now_us: int) -> FactParams:
+def fact_params(
+    params: QueryParams, identity: Identity, now_us: int, default_query: DefaultQuery = DEFAULT_QUERY
+) -> FactParams:
     """The validated filters of GET /v1/facts; 400s first, then the 403 for a forbidden scope."""
     if "as_of" in params:
         raise ApiError("time_travel_plugin_not_loaded", "as_of needs the time-travel plugin, which is not loaded")
@@ -204,6 +207,7 @@ def fact_params(params: QueryParams, identity: Identity, now_us: int) -> FactPar
         after_us=after_us,
         include_contradicted=include_contradicted,
         include_expired=include_expired,
+        default_query=default_query,
     )
     return FactParams(query, after, limit)
 

@@ -2,8 +2,10 @@
 
 STG-CID-010 (fact and alias in one transaction, the caller's), STG-CID-008 (lookup by id or CID; the earliest fact
 of a CID), STG-CID-011 (dedup, interpretation cid_dedup), STG-QRY-004..008 (conjunctive filters, newest first by
-``(hlc, id)``), STG-EXP-001/004 (expired iff ``now >= valid_until``), STG-HTTP-011/013 (keyset cursor, ``total``
-after every filter). Statements are fixed strings, so sqlite3's statement cache keeps them prepared.
+``(hlc, id)``), STG-QRY-012 (the architecture seed's query-time resolution: of the facts in unresolved conflicts
+on a triple only the winners are returned by default, interpretation default_query = seed-resolution),
+STG-EXP-001/004 (expired iff ``now >= valid_until``), STG-HTTP-011/013 (keyset cursor, ``total`` after every
+filter). Statements are fixed strings, so sqlite3's statement cache keeps them prepared.
 """
 
 from __future__ import annotations
@@ -11,13 +13,33 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
-__all__ = ["FactQuery", "by_cid", "by_id", "count", "duplicate", "insert", "max_hlc", "page", "siblings"]
+__all__ = [
+    "DEFAULT_QUERY",
+    "DefaultQuery",
+    "FactQuery",
+    "by_cid",
+    "by_id",
+    "count",
+    "duplicate",
+    "insert",
+    "max_hlc",
+    "page",
+    "siblings",
+]
 
 _CONTRADICTED = "EXISTS (SELECT 1 FROM open_conflict_facts o WHERE o.fact_id = f.id)"
+# STG-CONF-005 / STG-QRY-012: another contradicted fact of the same triple, visible to the query, ranks above f by
+# (confidence, hlc); facts tied on both outrank none of each other, so a true tie returns them all.
+_OUTRANKED = (
+    "EXISTS (SELECT 1 FROM facts g JOIN open_conflict_facts og ON og.fact_id = g.id "
+    "WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope{live} "
+    "AND (g.confidence > f.confidence OR (g.confidence = f.confidence AND g.hlc > f.hlc)))"
+)
+_LIVE_SIBLING = " AND (g.valid_until_us IS NULL OR g.valid_until_us > ?)"
 
 _INSERT = (
     "INSERT INTO facts (id, entity, relation, value_type, value_v, interpret_as, source, timestamp, timestamp_us, "
@@ -41,6 +63,11 @@ _SIBLINGS = (
 )
 
 
+# Interpretation default_query: the seed's resolution order (default) or today's history reading, kept as an option.
+DefaultQuery = Literal["seed-resolution", "s15-history"]
+DEFAULT_QUERY: DefaultQuery = "seed-resolution"
+
+
 @dataclass(frozen=True)
 class FactQuery:
     """The filters of GET /v1/facts, already validated and normalized; ``scopes`` None means every scope."""
@@ -54,6 +81,7 @@ class FactQuery:
     after_us: int | None = None
     include_contradicted: bool = False
     include_expired: bool = False
+    default_query: DefaultQuery = DEFAULT_QUERY
 
 
 def insert(
@@ -177,8 +205,16 @@ def _where(query: FactQuery) -> tuple[list[str], list[Any]]:
         clauses.append("(f.valid_until_us IS NULL OR f.valid_until_us > ?)")
         params.append(query.now_us)
     if not query.include_contradicted:
-        # STG-QRY-008: facts in an unresolved contradiction are left out (interpretation default_query).
-        clauses.append(f"NOT {_CONTRADICTED}")
+        # STG-QRY-008: facts in an unresolved contradiction are left out (interpretation default_query) ...
+        if query.default_query == "s15-history":
+            clauses.append(f"NOT {_CONTRADICTED}")
+        # ... except, under the architecture seed's reading, the resolution winners of each triple (STG-QRY-012).
+        # Siblings compete only while visible: an expired winner gives way to the next one (as if it did not exist).
+        elif query.include_expired:
+            clauses.append(f"NOT ({_CONTRADICTED} AND {_OUTRANKED.format(live='')})")
+        else:
+            clauses.append(f"NOT ({_CONTRADICTED} AND {_OUTRANKED.format(live=_LIVE_SIBLING)})")
+            params.append(query.now_us)
     return clauses, params
 
 

@@ -676,6 +676,38 @@ AUTHORED: tuple[Mutant, ...] = (
        "\"f.received_from IS NULL AND f.garden_id IS NULL AND f.relation NOT LIKE 'stigmem:%' \"\n"
        "    \"AND f.entity NOT LIKE 'stigmem:conflict:%'\"",
        '"f.received_from IS NULL AND f.garden_id IS NULL"', "run"),
+    # --- issue 11, i11-seed: query-time resolution (architecture seed; interpretation default_query) -----------
+    _m("http-seed-winner-hidden", "the default query hides every contradicted fact, the winner too (the old "
+       "s15-history reading)", "STG-QRY-012", "storage/facts.py", 'if query.default_query == "s15-history":',
+       "if True:", "run"),
+    _m("http-seed-losers-returned", "the default query returns the losers of a contradiction beside the winner",
+       "STG-QRY-012 STG-QRY-008", "storage/facts.py",
+       'clauses.append(f"NOT ({_CONTRADICTED} AND {_OUTRANKED.format(live=_LIVE_SIBLING)})")',
+       'clauses.append(f"NOT (0 AND {_OUTRANKED.format(live=_LIVE_SIBLING)})")', "run"),
+    _m("http-seed-lower-confidence-wins", "query-time resolution prefers the lower confidence",
+       "STG-QRY-012 STG-CONF-005", "storage/facts.py", '"AND (g.confidence > f.confidence OR',
+       '"AND (g.confidence < f.confidence OR', "run"),
+    _m("http-seed-hlc-first", "query-time resolution orders by hlc first, then confidence",
+       "STG-QRY-012 STG-CONF-005", "storage/facts.py",
+       '"AND (g.confidence > f.confidence OR (g.confidence = f.confidence AND g.hlc > f.hlc)))"',
+       '"AND (g.hlc > f.hlc OR (g.hlc = f.hlc AND g.confidence > f.confidence)))"', "run"),
+    _m("http-seed-no-hlc-tiebreak", "equal confidence returns every fact instead of the higher hlc",
+       "STG-QRY-012 STG-CONF-005", "storage/facts.py",
+       '"AND (g.confidence > f.confidence OR (g.confidence = f.confidence AND g.hlc > f.hlc)))"',
+       '"AND (g.confidence > f.confidence))"', "run"),
+    _m("http-seed-expired-winner-kept", "an expired winner still outranks its live siblings, so the triple shows "
+       "nothing", "STG-QRY-012 STG-EXP-001", "storage/facts.py",
+       '_LIVE_SIBLING = " AND (g.valid_until_us IS NULL OR g.valid_until_us > ?)"',
+       '_LIVE_SIBLING = " AND (? IS NOT NULL)"', "run"),
+    _m("http-seed-total-old-reading", "total counts as if every contradicted fact were hidden, the page returns the "
+       "winners", "STG-QRY-012 STG-HTTP-013", "storage/facts.py",
+       "    clauses, params = _where(query)\n    where = f\" WHERE {' AND '.join(clauses)}\" if clauses else \"\"\n"
+       "    return int(",
+       '    clauses, params = _where(FactQuery(**{**query.__dict__, "default_query": "s15-history"}))\n'
+       "    where = f\" WHERE {' AND '.join(clauses)}\" if clauses else \"\"\n    return int(", "run"),
+    _m("fed-seed-tie-single-winner", "of facts tied on confidence and hlc only one (the higher id) is returned",
+       "STG-QRY-012 STG-CONF-005", "storage/facts.py", "AND g.hlc > f.hlc)))\"",
+       "AND (g.hlc > f.hlc OR (g.hlc = f.hlc AND g.id > f.id)))))\"", "run"),
 )
 
 

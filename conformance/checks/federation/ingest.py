@@ -24,6 +24,7 @@ from conformance.checks.federation.support import (
 from conformance.checks.registry import Context, check, expect
 from conformance.federation.identity import MAX_LIFETIME_MS, now_ms
 from conformance.federation.operator import Federator
+from conformance.federation.peer import hlc_at
 from conformance.oracle import hlc as hlc_oracle
 
 EVENT_TYPES = ("rejected_fact", "rejected_token", "scope_violation", "replay_attempt")
@@ -276,3 +277,29 @@ def issued_nonces_unique(ctx: Context) -> None:
             expect(abs(c["iat"] - now_ms()) < 120_000 and 0 < c["exp"] - c["iat"] <= MAX_LIFETIME_MS,
                    f"iat/exp are not epoch milliseconds within one hour: {c}")
             expect(bool(UUIDISH.match(str(c["nonce"]))), f"nonce {c['nonce']!r} carries under 122 random bits")
+
+
+@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007"),
+       profile="core-federation")
+def query_resolution_tie(ctx: Context) -> None:
+    """Two ingested facts tied on confidence and origin HLC: a default query returns both, flagged contradicted
+    (architecture seed "Tie → both returned with contradicted: true"; interpretation default_query)."""
+    with registered_peer(ctx) as (peer, fed):
+        entity = ctx.unique("tie")
+        tied = hlc_at(now_ms())
+        facts = ingest(ctx, peer, fed, [{"as": side, "entity": entity, "hlc": tied, "confidence": 0.9,
+                                         "value": {"type": "string", "v": side}} for side in ("left", "right")])
+        pair = {facts["left"]["id"], facts["right"]["id"]}
+        every = (ctx.query(entity=entity, include_contradicted=True).json or {}).get("facts", [])
+        expect({f.get("id") for f in every} == pair and all(f.get("contradicted") is True for f in every),
+               f"the tied pair is not held as two contradicted facts: {every}")
+        stamps = {f.get("hlc") for f in every}
+        if ctx.interpretations.get("hlc_origin", "preserve") == "preserve":
+            expect(stamps == {tied}, f"origin hlc {tied} not kept: {stamps}")
+        got = (ctx.query(entity=entity).json or {}).get("facts", [])
+        mode = ctx.interpretations.get("default_query", "seed-resolution")
+        if mode != "seed-resolution":
+            expect(not got, f"default_query={mode} returned {[f.get('id') for f in got]}")
+        elif len(stamps) == 1:
+            expect({f.get("id") for f in got} == pair and all(f.get("contradicted") is True for f in got),
+                   f"an exact tie returned {[(f.get('id'), f.get('contradicted')) for f in got]}, not both flagged")
