@@ -3,10 +3,11 @@
 Any node: ``STIGMEM_TARGET=URL STIGMEM_ADMIN_KEY=KEY python -m pytest tests/properties/test_stateful_node.py``;
 without them one embedded reference node is started for the module (``python -m reference_node.cli``, never
 imported). Five API keys with different permissions and scopes are created through ``POST /v1/auth/keys``. Each
-example works on its own entities, so examples never see each other's facts. Steps assert, retract (confidence
-0.0), expire (a ``valid_until`` in the past), query with random filters and page sizes through every key, read
-single facts and resolve conflicts. After every step the model is compared with the node: no row lost or
-repeated across pages, no fact outside the key's scopes, ``total`` and ``contradicted`` as the model says, every
+example works on its own entities, so examples never see each other's facts. Steps assert, contradict, retract
+(confidence 0.0), expire (a ``valid_until`` in the past), query with random filters and page sizes through every
+key, read single facts and resolve conflicts. After every step the model is compared with the node: no row lost or
+repeated across pages, no fact outside the key's scopes, ``total`` and ``contradicted`` as the model says (a default
+query keeps only each contradicted triple's resolution winners, interpretation default_query), every
 CID recomputed with ``conformance.oracle.cid``, HLCs strictly increasing in write order and decreasing down a page
 walk.
 """
@@ -150,7 +151,16 @@ class NodeModel(RuleBasedStateMachine):
         return {f.id for f in self.facts.values()
                 if f.entity == entity and (relation is None or f.relation == relation) and f.scope in scopes
                 and (min_confidence is None or f.confidence >= min_confidence)
-                and (include_expired or not f.expired) and (include_contradicted or not self.contradicted(f.id))}
+                and (include_expired or not f.expired)
+                and (include_contradicted or not self.outranked(f, include_expired))}
+
+    def outranked(self, f: Fact, include_expired: bool) -> bool:
+        """default_query = seed-resolution (architecture seed): a contradicted fact is left out of a default query
+        when a visible contradicted sibling of its triple has a higher (confidence, hlc); ties all stay."""
+        return self.contradicted(f.id) and any(
+            g.id != f.id and (g.entity, g.relation, g.scope) == (f.entity, f.relation, f.scope)
+            and self.contradicted(g.id) and (include_expired or not g.expired)
+            and (g.confidence, g.hlc) > (f.confidence, f.hlc) for g in self.facts.values())
 
     def check_record(self, record: dict[str, Any]) -> None:
         body = {k: record[k] for k in cid_oracle.BODY_FIELDS}
@@ -218,6 +228,14 @@ class NodeModel(RuleBasedStateMachine):
         candidates = [f.id for f in self.facts.values() if f.source == SOURCE and f.confidence > 0]
         f = self.facts[data.draw(st.sampled_from(candidates))]
         self.write("admin", f.entity, f.relation, f.value, f.scope, 0.0, None)
+
+    @precondition(lambda self: any(f.live for f in self.facts.values()))
+    @rule(data=st.data(), confidence=st.sampled_from([0.5, 1.0]))
+    def contradict(self, data: st.DataObject, confidence: float) -> None:
+        """Write another value on a live fact's triple: a contradiction, so default queries must resolve it."""
+        f = self.facts[data.draw(st.sampled_from([f.id for f in self.facts.values() if f.live]))]
+        value = data.draw(st.sampled_from([v for v in ("A", "B", "C") if v != f.value]))
+        self.write("admin", f.entity, f.relation, value, f.scope, confidence, None)
 
     @precondition(lambda self: any(f.source == SOURCE for f in self.facts.values()))
     @rule(data=st.data())
