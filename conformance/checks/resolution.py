@@ -88,6 +88,8 @@ def query_resolution_expired_winner(ctx: Context) -> None:
     [a] = _write(ctx, entity, [("CEO", 1.0)], valid_until=until.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
     [b] = _write(ctx, entity, [("CTO", 0.8)])
     _expect_default(ctx, entity, [a], [], "before the winner expires")
+    if ctx.interpretations.get("default_query") == "upstream":
+        return  # upstream decides per page: once a expires, b is alone on its page and shown
     time.sleep(max(0.0, (until - datetime.now(UTC)).total_seconds()) + 0.05)
     _expect_default(ctx, entity, [b], [], "after the winner expired")
     got, total = _flags(ctx, entity=entity, include_expired=True)
@@ -135,6 +137,8 @@ def query_resolution_paging(ctx: Context) -> None:
         for value, conf in specs:
             ctx.assert_fact(ctx.fact(entity, value, relation=relation, scope="company", confidence=conf))
     ctx.assert_fact(ctx.fact(entity, "plain", relation="memory:c"))
+    if ctx.interpretations.get("default_query") == "upstream":
+        return  # upstream hides rows sharing a triple within one page, so limit=1 pages differ by design
     whole, total = _flags(ctx, entity=entity, limit="500")
     expect(total == len(whole), f"total {total} for {len(whole)} facts on one page")
     expect(len(whole) == (3 if _seed(ctx) else 1), f"default query returned {len(whole)} facts: {whole}")

@@ -207,7 +207,10 @@ def test_split_brain_contradiction_surfaces_on_both_sides(federated):
     for node in (a, b):
         both = node.get("/v1/facts", params={"entity": entity, "include_contradicted": "true"}).json()["facts"]
         assert {f["id"]: f["contradicted"] for f in both} == {fa["id"]: True, fb["id"]: True}
-        assert node.get("/v1/facts", params={"entity": entity}).json()["facts"] == []
+        # default_query = seed-resolution: both nodes return the same winner, the higher (confidence, origin hlc).
+        winner = max((fa, fb), key=lambda f: (f["confidence"], f["hlc"]))
+        shown = node.get("/v1/facts", params={"entity": entity}).json()["facts"]
+        assert [(f["id"], f["contradicted"]) for f in shown] == [(winner["id"], True)]
         pair = {fa["id"], fb["id"]}
         conflicts = [c for c in node.get("/v1/conflicts", params={"status": "unresolved", "limit": "500"}).json()[
             "conflicts"] if {c["fact_a"]["id"], c["fact_b"]["id"]} == pair]

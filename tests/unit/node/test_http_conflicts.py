@@ -13,7 +13,7 @@ def conflicts(client, **params):
     return response.json()
 
 
-def test_contradiction_is_reified_and_hidden_by_default(client, body):
+def test_contradiction_is_reified_and_resolved_at_query_time(client, body):
     a = client.post("/v1/facts", json=body("CEO")).json()
     b = client.post("/v1/facts", json=body("CTO", confidence=0.8)).json()
     [conflict] = conflicts(client)["conflicts"]
@@ -29,10 +29,34 @@ def test_contradiction_is_reified_and_hidden_by_default(client, body):
     assert {fact["source"] for fact in meta} == {"system:stigmem"}
     assert {fact["scope"] for fact in meta} == {"company"}
 
-    assert client.get("/v1/facts", params={"entity": ENTITY}).json() == {"facts": [], "total": 0, "cursor": None}
+    # default_query = seed-resolution: the higher confidence wins and is returned, flagged; the loser is opt-in.
+    default = client.get("/v1/facts", params={"entity": ENTITY}).json()
+    assert ([(f["id"], f["contradicted"]) for f in default["facts"]], default["total"]) == ([(a["id"], True)], 1)
     shown = client.get("/v1/facts", params={"entity": ENTITY, "include_contradicted": "true"}).json()
     assert [(f["id"], f["contradicted"]) for f in shown["facts"]] == [(b["id"], True), (a["id"], True)]
     assert client.get(f"/v1/facts/{a['id']}").json()["contradicted"] is True
+
+
+def test_default_query_s15_history_hides_both(make_node, body):
+    """The earlier reading, kept as the node option --default-query s15-history."""
+    client = make_node(auth="none", default_query="s15-history").client
+    client.post("/v1/facts", json=body("CEO"))
+    client.post("/v1/facts", json=body("CTO", confidence=0.8))
+    assert client.get("/v1/facts", params={"entity": ENTITY}).json() == {"facts": [], "total": 0, "cursor": None}
+
+
+def test_resolution_winner_needs_a_live_sibling_to_lose_to(client, body, clock):
+    """An expired winner gives way to the next sibling; include_expired=true brings it back."""
+    soon = client.post("/v1/facts", json={**body("CEO"), "valid_until": "2030-01-01T00:00:00Z"}).json()
+    later = client.post("/v1/facts", json=body("CTO", confidence=0.8)).json()
+    ids = [f["id"] for f in client.get("/v1/facts", params={"entity": ENTITY}).json()["facts"]]
+    assert ids == [soon["id"]]
+    clock.set(1_893_456_000_000_000)  # 2030-01-01T00:00:00Z: valid_until reached
+    ids = [f["id"] for f in client.get("/v1/facts", params={"entity": ENTITY}).json()["facts"]]
+    assert ids == [later["id"]]
+    ids = [f["id"] for f in client.get("/v1/facts", params={"entity": ENTITY, "include_expired": "true"}).json()[
+        "facts"]]
+    assert ids == [soon["id"]]
 
 
 @pytest.mark.parametrize(
