@@ -1,7 +1,8 @@
 """Data-driven HTTP exchanges from ``vectors/http/``: each vector becomes one check with the vector's id.
 
 ``{u}`` in any string is replaced by a run-unique token. A ``lifecycle`` vector names the first layer that
-breaks: normalization, value storage, canonical bytes, or the CID.
+breaks: normalization, value storage, canonical bytes, or the CID. A vector with ``setup`` requests sends them
+first; its ``expected.facts`` names the records they wrote, in the order the final query must return them.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def _fill(value: Any, token: str) -> Any:
     return value
 
 
-def _send(ctx: Context, vector: Vector, token: str) -> Any:
-    request = _fill(vector.input["request"], token)
+def _send(ctx: Context, vector: Vector, token: str, request: dict[str, Any] | None = None) -> Any:
+    request = _fill(vector.input["request"] if request is None else request, token)
     content = bytes.fromhex(request["body_hex"]) if "body_hex" in request else None
     headers = dict(request.get("headers", {}))
     if content is not None:
@@ -57,13 +58,33 @@ def _lifecycle(vector: Vector, record: dict[str, Any]) -> None:
                           f"expected preimage {preimage.decode('utf-8')}")
 
 
+def _rows(ex: Any, expected: dict[str, Any], written: list[str]) -> None:
+    """The query returned exactly the setup records named, in order, with their contradicted flags and total."""
+    expect_status(ex, expected["status"])
+    body = ex.json if isinstance(ex.json, dict) else {}
+    got = [(f.get("id"), f.get("contradicted")) for f in body.get("facts", []) if isinstance(f, dict)]
+    want = [(written[row["write"]], row["contradicted"]) for row in expected["facts"]]
+    name = {fact_id: f"write {n}" for n, fact_id in enumerate(written)}
+    expect(got == want, f"returned {[(name.get(i, i), c) for i, c in got]}, expected "
+                        f"{[(name[i], c) for i, c in want]} (id, contradicted; newest first)")
+    expect(body.get("total") == expected["total"], f"total {body.get('total')}, expected {expected['total']}")
+
+
 def _run(vector: Vector) -> Any:
     def run(ctx: Context) -> None:
         if vector.input.get("key") == "admin":
             ctx.need_key("admin")
         token = "u" + ctx.run_id + secrets.token_hex(3)
+        written = []
+        for n, step in enumerate(vector.input.get("setup", ())):
+            done = _send(ctx, vector, token, step)
+            expect(done.status in (200, 201) and isinstance(done.json, dict), f"setup request {n}: {done.brief()}")
+            written.append(done.json["id"])
         ex = _send(ctx, vector, token)
         expected = _fill(vector.expected, token)
+        if "facts" in expected:
+            _rows(ex, expected, written)
+            return
         if expected["outcome"] == "invalid":
             expect_error(ex, expected["status"], expected.get("error"))
             return

@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.generate.writer import Case, VectorFile
 from conformance.oracle import cid as cid_oracle
+from conformance.oracle import contradictions as contradiction_oracle
 
 VAL = (400, 422)
 NOTES = {
@@ -33,6 +34,11 @@ NOTES = {
                   "requirements": "STG-URI-001"},
     "Lifecycle": {"description": "One fact through every layer.", "effect": "The broken layer is not named.",
                   "requirements": "STG-CID-002"},
+}
+RESOLUTION_NOTES = {
+    "Resolution": {"description": "Facts written on one triple, then a query resolved at query time.",
+                   "effect": "A reader gets no answer, the losing fact, or one fact of a tie.",
+                   "requirements": "STG-QRY-012"},
 }
 
 
@@ -160,6 +166,50 @@ LIFECYCLE: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
+# Query-time resolution (architecture seed: "Resolution order at query time: 1. Higher confidence wins. 2. Equal
+# confidence → higher hlc wins (causal ordering). 3. Tie → both returned with contradicted: true; caller decides.").
+# Writes go to one triple in order, so the node's hlc grows with the index; an exact tie needs two origins (see
+# federation:query_resolution_tie). Expected rows come from conformance.oracle.contradictions.
+RESOLUTION_DEFAULTS = {"contradiction_rule": "s15", "value_equality": "canonical", "winner_rule": "s15"}
+RESOLUTION: list[tuple[str, list[tuple[str, float]], bool, str]] = [
+    ("Two siblings: the more confident older fact is returned", [("CEO", 1.0), ("CTO", 0.8)], False,
+     "seed-resolution"),
+    ("Two siblings: the more confident newer fact is returned", [("CEO", 0.6), ("CTO", 0.9)], False,
+     "seed-resolution"),
+    ("Two siblings of equal confidence: the later hlc is returned", [("CEO", 0.9), ("CTO", 0.9)], False,
+     "seed-resolution"),
+    ("Three siblings: confidence first, then hlc", [("a", 0.7), ("b", 0.9), ("c", 0.9)], False, "seed-resolution"),
+    ("Five siblings, values repeated: one winner", [("a", 0.5), ("b", 1.0), ("a", 1.0), ("c", 0.2), ("b", 0.4)],
+     False, "seed-resolution"),
+    ("A retraction beside a conflict is an ordinary row", [("CEO", 1.0), ("CTO", 0.8), ("CEO", 0.0)], False,
+     "seed-resolution"),
+    ("Equal values are no contradiction: both returned", [("CEO", 1.0), ("CEO", 0.7)], False, "seed-resolution"),
+    ("A retraction then another value: no conflict", [("CEO", 0.0), ("CTO", 0.9)], False, "seed-resolution"),
+    ("include_contradicted returns the losers too", [("CEO", 1.0), ("CTO", 0.8)], True, "seed-resolution"),
+    ("include_contradicted returns three siblings", [("a", 0.7), ("b", 0.9), ("c", 0.9)], True, "seed-resolution"),
+    ("s15-history: a contradicted pair is hidden", [("CEO", 1.0), ("CTO", 0.8)], False, "s15-history"),
+    ("s15-history: only the retraction beside a conflict", [("CEO", 1.0), ("CTO", 0.8), ("CEO", 0.0)], False,
+     "s15-history"),
+]
+
+
+def resolved(writes: list[tuple[str, float]], include_contradicted: bool, mode: str) -> list[dict[str, Any]]:
+    """The rows a query on the triple returns, newest first: each write's index and contradicted flag."""
+    facts = [{"id": str(i), "entity": "e:x", "relation": "memory:role", "value": {"type": "string", "v": v},
+              "confidence": c, "scope": "company", "hlc": f"{1746230400000 + i:013d}.000"}
+             for i, (v, c) in enumerate(writes)]
+    result = contradiction_oracle.evaluate(facts, {})
+    contradicted = set(result["contradicted"])
+    winners = {i for w in result["winners"] for i in w["ids"]}
+    rows = []
+    for f in reversed(facts):
+        shown = (f["id"] not in contradicted or include_contradicted
+                 or (mode == "seed-resolution" and f["id"] in winners))
+        if shown:
+            rows.append({"write": int(f["id"]), "contradicted": f["id"] in contradicted})
+    return rows
+
+
 def files() -> list[VectorFile]:
     bad = VectorFile("http", "bad_input", "Requests a node must refuse with a 4xx, never a 5xx.", NOTES)
     for description, reqs, flag, request, expected, interp in BAD:
@@ -179,4 +229,15 @@ def files() -> list[VectorFile]:
         life.add(Case(description, ("STG-CID-002", "STG-CID-003", "STG-CID-007", "STG-URI-001"),
                       {"request": post(raw), "key": "admin"}, expected, ("Lifecycle",),
                       {"cid_preimage": "jcs-6", "entity_percent_encoding": "rfc3986", "informal_uris": "accept"}))
-    return [bad, norm, life]
+    res = VectorFile("http", "query_resolution", "Facts on one triple, then what a query returns after query-time "
+                     "resolution.", RESOLUTION_NOTES)
+    for description, writes, include, mode in RESOLUTION:
+        setup = [post(fact(value={"type": "string", "v": v}, confidence=c, scope="company")) for v, c in writes]
+        params = {"entity": "stigmem://conformance.test/user/{u}", "limit": "500",
+                  **({"include_contradicted": "true"} if include else {})}
+        rows = resolved(writes, include, mode)
+        res.add(Case(description, ("STG-QRY-012", "STG-CONF-005", "STG-QRY-008"),
+                     {"setup": setup, "request": get("/v1/facts", **params), "key": "admin"},
+                     {"outcome": "valid", "status": [200], "facts": rows, "total": len(rows)}, ("Resolution",),
+                     {**RESOLUTION_DEFAULTS, "default_query": mode}))
+    return [bad, norm, life, res]
