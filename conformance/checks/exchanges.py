@@ -65,7 +65,7 @@ def _rows(ex: Any, expected: dict[str, Any], written: list[str]) -> None:
     got = [(f.get("id"), f.get("contradicted")) for f in body.get("facts", []) if isinstance(f, dict)]
     want = [(written[row["write"]], row["contradicted"]) for row in expected["facts"]]
     name = {fact_id: f"write {n}" for n, fact_id in enumerate(written)}
-    expect(got == want, f"returned {[(name.get(i, i), c) for i, c in got]}, expected "
+    expect(got == want, f"returned {[(name.get(str(i), i), c) for i, c in got]}, expected "
                         f"{[(name[i], c) for i, c in want]} (id, contradicted; newest first)")
     expect(body.get("total") == expected["total"], f"total {body.get('total')}, expected {expected['total']}")
 
