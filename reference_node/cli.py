@@ -173,10 +173,19 @@ def _serve(argv: Sequence[str]) -> int:
     node_log = logging.getLogger("reference_node")
     node_log.addHandler(logging.StreamHandler(sys.stderr))
     node_log.setLevel(getattr(logging, args.log_level.upper()))
-    config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on")
+    from .api.http_protocol import JsonErrorProtocol
+
+    config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on",
+                            http=JsonErrorProtocol)
     server = uvicorn.Server(config)
-    # uvicorn re-raises the signal it shut down on; with these no-op handlers that ends in a clean exit 0.
-    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def stop(*_: object) -> None:
+        # A signal before uvicorn installs its own handlers (right after the listening line) must not be lost:
+        # uvicorn checks should_exit after start-up. uvicorn re-raises the signal it shut down on; landing here
+        # again, that ends in a clean exit 0.
+        server.should_exit = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     print(f"listening on http://{shown_host}:{port}", flush=True)
     try:
         server.run(sockets=[sock])

@@ -15,5 +15,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     facts,
     federation,
     pagination,
+    robustness,
     scopes,
 )

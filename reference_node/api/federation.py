@@ -22,7 +22,7 @@ from ..storage.audit import EVENT_TYPES
 from .auth import caller, federator
 from .bodies import read_json
 from .errors import ApiError
-from .params import decode_cursor, encode_cursor, limit, one
+from .params import decode_cursor, encode_cursor, limit, one, sequence_cursor
 from .peer_auth import authenticate_peer
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
 _DEFAULT_LIMIT = 100
 _HLC = re.compile(r"\d{13}\.\d{3}", re.ASCII)
 _FACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", re.ASCII)
-_SEQ = re.compile(r"[1-9]\d{0,18}", re.ASCII)
 
 
 def _federation(request: Request) -> Federation:
@@ -147,13 +146,7 @@ async def audit_events(request: Request) -> Response:
     if event_type is not None and event_type not in EVENT_TYPES:
         raise _bad("event_type", f"must be one of {', '.join(EVENT_TYPES)}")
     page_size = limit(params, _DEFAULT_LIMIT)
-    raw = one(params, "cursor")
-    before = None
-    if raw:
-        parts = decode_cursor(raw)
-        if len(parts) != 2 or parts[0] != "a1" or not _SEQ.fullmatch(parts[1]):
-            raise ApiError("invalid_cursor", "this cursor was not issued by this node")
-        before = int(parts[1])
+    before = sequence_cursor(one(params, "cursor"), "a1")
     events, following = federation.store.audit_page(peer_id, event_type, before, page_size)
     cursor = None if following is None else encode_cursor("a1", str(following))
     return JSONResponse({"events": events, "cursor": cursor})
