@@ -29,7 +29,7 @@ from .api.errors import ApiError
 from .api.keys import key_row
 from .clock import SystemClock, format_timestamp
 from .protocol.facts import SCOPES
-from .settings import DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
+from .settings import DEFAULT_DECLARATION_MAX_AGE_S, DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
 from .storage import Store, StoreError
 from .storage.database import MigrationError
 from .storage.keys import new_raw_key
@@ -38,6 +38,15 @@ __all__ = ["main"]
 
 DEFAULT_PORT = 8787
 DEFAULT_ADMIN_ENTITY = "stigmem://localhost/user/admin"
+
+
+def _max_age(text: str) -> float | None:
+    if text.strip().lower() == "none":
+        return None
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive seconds or 'none'")
+    return value
 
 
 def _serve_parser() -> argparse.ArgumentParser:
@@ -60,6 +69,10 @@ def _serve_parser() -> argparse.ArgumentParser:
                             help="seconds between pulls of each active peer (default 30)")
     federation.add_argument("--pull-backoff-max", type=float, default=300.0, metavar="SECONDS",
                             help="longest backoff after network errors, 5xx or 429 (default 300)")
+    federation.add_argument("--declaration-max-age", type=_max_age, default=DEFAULT_DECLARATION_MAX_AGE_S,
+                            metavar="SECONDS|none",
+                            help="oldest signed_at a peer declaration may carry (default 300; 'none': any age, "
+                                 "interpretation declaration_signed_at=unbounded)")
     federation.add_argument("--peer-approval", action="store_true",
                             help="verified peers wait in pending_approval for POST .../approve (admin)")
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
@@ -164,6 +177,7 @@ def _serve(argv: Sequence[str]) -> int:
             pull_interval_s=args.pull_interval,
             pull_backoff_max_s=args.pull_backoff_max,
             peer_approval=args.peer_approval,
+            declaration_max_age_s=args.declaration_max_age,
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:

@@ -12,9 +12,11 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
 from .protocol.values import DEFAULT_MAX_TEXT_BYTES
 
 __all__ = [
+    "DEFAULT_DECLARATION_MAX_AGE_S",
     "DEFAULT_MAX_BODY_BYTES",
     "FEDERATION_PROFILE",
     "NAMESPACES",
@@ -68,6 +70,8 @@ class Settings:
     pull_interval_s: float = 30.0
     pull_backoff_max_s: float = 300.0
     peer_approval: bool = False
+    # Interpretation declaration_signed_at: a declaration older than this (or > 5 min ahead) is rejected; None: any.
+    declaration_max_age_s: float | None = DEFAULT_DECLARATION_MAX_AGE_S
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:

@@ -9,6 +9,7 @@ registers every check.
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
     failure_modes,
     ingest,
+    privilege,
     registration,
     serving,
     tokens,
