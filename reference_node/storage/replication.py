@@ -114,7 +114,9 @@ def _representable(raw: object) -> None:
     """Raise ValueError when the store could not keep the fact's timestamp (RFC 3339 allows year 0000, which no
     datetime holds); checked before anything else, so such a fact never moves the HLC (STG-HLC-009)."""
     timestamp = raw.get("timestamp") if isinstance(raw, dict) else None
-    us = instant_us(timestamp) if isinstance(timestamp, str) else None
+    if not isinstance(timestamp, str):
+        return
+    us = instant_us(timestamp)
     if us is not None:
         try:
             format_timestamp(us)
