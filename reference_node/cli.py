@@ -30,7 +30,7 @@ from .api.errors import ApiError
 from .api.keys import key_row
 from .clock import SystemClock, format_timestamp
 from .protocol.facts import SCOPES
-from .settings import DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
+from .settings import DEFAULT_DECLARATION_MAX_AGE_S, DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
 from .storage import Store, StoreError
 from .storage.database import MigrationError
 from .storage.keys import new_raw_key
@@ -39,6 +39,15 @@ __all__ = ["main"]
 
 DEFAULT_PORT = 8787
 DEFAULT_ADMIN_ENTITY = "stigmem://localhost/user/admin"
+
+
+def _max_age(text: str) -> float | None:
+    if text.strip().lower() == "none":
+        return None
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive seconds or 'none'")
+    return value
 
 
 def _serve_parser() -> argparse.ArgumentParser:
@@ -61,6 +70,10 @@ def _serve_parser() -> argparse.ArgumentParser:
                             help="seconds between pulls of each active peer (default 30)")
     federation.add_argument("--pull-backoff-max", type=float, default=300.0, metavar="SECONDS",
                             help="longest backoff after network errors, 5xx or 429 (default 300)")
+    federation.add_argument("--declaration-max-age", type=_max_age, default=DEFAULT_DECLARATION_MAX_AGE_S,
+                            metavar="SECONDS|none",
+                            help="oldest signed_at a peer declaration may carry (default 300; 'none': any age, "
+                                 "interpretation declaration_signed_at=unbounded)")
     federation.add_argument("--peer-approval", action="store_true",
                             help="verified peers wait in pending_approval for POST .../approve (admin)")
     parser.add_argument("--default-query", choices=("seed-resolution", "s15-history"), default="seed-resolution",
@@ -169,6 +182,7 @@ def _serve(argv: Sequence[str]) -> int:
             pull_backoff_max_s=args.pull_backoff_max,
             peer_approval=args.peer_approval,
             default_query=args.default_query,
+            declaration_max_age_s=args.declaration_max_age,
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:
@@ -178,10 +192,19 @@ def _serve(argv: Sequence[str]) -> int:
     node_log = logging.getLogger("reference_node")
     node_log.addHandler(logging.StreamHandler(sys.stderr))
     node_log.setLevel(getattr(logging, args.log_level.upper()))
-    config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on")
+    from .api.http_protocol import JsonErrorProtocol
+
+    config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on",
+                            http=JsonErrorProtocol)
     server = uvicorn.Server(config)
-    # uvicorn re-raises the signal it shut down on; with these no-op handlers that ends in a clean exit 0.
-    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def stop(*_: object) -> None:
+        # A signal before uvicorn installs its own handlers (right after the listening line) must not be lost:
+        # uvicorn checks should_exit after start-up. uvicorn re-raises the signal it shut down on; landing here
+        # again, that ends in a clean exit 0.
+        server.should_exit = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     print(f"listening on http://{shown_host}:{port}", flush=True)
     try:
         server.run(sockets=[sock])

@@ -12,10 +12,12 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
 from .protocol.values import DEFAULT_MAX_TEXT_BYTES
 from .storage.facts import DEFAULT_QUERY, DefaultQuery
 
 __all__ = [
+    "DEFAULT_DECLARATION_MAX_AGE_S",
     "DEFAULT_MAX_BODY_BYTES",
     "FEDERATION_PROFILE",
     "NAMESPACES",
@@ -70,6 +72,8 @@ class Settings:
     pull_backoff_max_s: float = 300.0
     peer_approval: bool = False
     default_query: DefaultQuery = DEFAULT_QUERY
+    # Interpretation declaration_signed_at: a declaration older than this (or > 5 min ahead) is rejected; None: any.
+    declaration_max_age_s: float | None = DEFAULT_DECLARATION_MAX_AGE_S
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:

@@ -6,6 +6,7 @@ returns has passed. Importing this package registers every check.
 
 from conformance.checks import (  # noqa: F401  (imported for registration)
     auth,
+    authority,
     cid,
     contradictions,
     discovery,
@@ -16,5 +17,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     federation,
     pagination,
     resolution,
+    robustness,
     scopes,
 )

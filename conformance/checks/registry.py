@@ -44,13 +44,16 @@ REGISTRY: dict[str, Check] = {}
 SUITE_AGENT = "stigmem://conformance.test/agent/suite"
 
 
-def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local",
-          needs: Iterable[str] = ()) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local", needs: Iterable[str] = (),
+          interpretations: Mapping[str, str] | None = None
+          ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+    """Register ``f(ctx)``; ``interpretations`` are the options its verdict needs (else not applicable)."""
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         if id in REGISTRY:
             raise ValueError(f"check {id} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
-        REGISTRY[id] = Check(id, tuple(requirements), profile, doc[0] if doc else id, func, tuple(needs))
+        REGISTRY[id] = Check(id, tuple(requirements), profile, doc[0] if doc else id, func, tuple(needs),
+                             dict(interpretations or {}))
         return func
     return register
 
@@ -100,6 +103,27 @@ class Context:
                                 "source": SUITE_AGENT, "confidence": confidence, "scope": scope}
         body.update(extra)
         return body
+
+    def mint_key(self, name: str, permissions: list[str], scopes: list[str]) -> str:
+        """Create a key with the run's admin key and hold it as ``name``; Skip when the node will not make it."""
+        if not self.auth_required:
+            raise Skip("the node runs with auth none: there are no keys to bound")
+        self.need_key("admin")
+        if name in self.target.keys:
+            return name
+        body = {"entity_uri": f"stigmem://conformance.test/agent/{name}-{self.run_id}", "permissions": permissions,
+                "allowed_scopes": scopes}
+        ex = self.request("POST", "/v1/auth/keys", json_body=body)
+        raw = ex.json.get("key") if isinstance(ex.json, dict) else None
+        if ex.status == 422 and "raw_key" in ex.text:  # nodes that take a client-chosen key (upstream)
+            raw = secrets.token_hex(24)
+            ex = self.request("POST", "/v1/auth/keys", json_body={**body, "raw_key": raw})
+        if 200 <= ex.status < 300 and not isinstance(raw, str):
+            raise CheckFailed(f"key creation answered {ex.status} without the raw key (STG-AUTH-002): {ex.brief()}")
+        if ex.status != 201 or not isinstance(raw, str):
+            raise Skip(f"the node would not create a {permissions} key for {scopes}: {ex.brief()}")
+        self.target.keys[name] = raw
+        return name
 
     def query(self, key: str = "admin", **params: Any) -> Exchange:
         clean = {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items()}

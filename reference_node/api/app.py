@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,7 +22,7 @@ from ..federation import Federation
 from ..settings import Settings
 from ..storage import Store
 from . import admin, conflicts, discovery, facts, federation, keys
-from .errors import handlers
+from .errors import LastResort, handlers
 
 __all__ = ["ROUTES", "create_app"]
 
@@ -85,7 +86,8 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
                 await node_federation.stop()
             node_store.close()
 
-    app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan)
+    app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan,
+                    middleware=[Middleware(LastResort)])
     app.state.settings = settings
     app.state.store = node_store
     app.state.federation = node_federation

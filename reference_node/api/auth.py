@@ -5,10 +5,13 @@ missing, unknown, revoked or malformed key), STG-AUTH-007 (``--auth none``: an a
 permission and scope; the header is then ignored), STG-AUTH-008/010 (403 ``forbidden`` without the permission),
 STG-SCOPE-001..006 (allowed_scopes: writes refused, ``scope=`` queries refused, global queries filtered).
 The ``federate`` permission (A08 §3.5, §5.6) opens the operator side of federation; ``admin`` implies it there.
+STG-SCOPE-022: ``allowed_scopes`` bounds every permission, admin and federate included; ``covers`` is the one rule
+(a key may grant, list, revoke, count or federate only what lies within its own permissions and scopes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -46,6 +49,11 @@ class Identity:
 
     def may_use(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def covers(self, permissions: Iterable[str], scopes: Iterable[str]) -> bool:
+        """Whether ``permissions`` and ``scopes`` lie within this caller's own (admin implies federate)."""
+        held = self.permissions | {"federate"} if "admin" in self.permissions else self.permissions
+        return set(permissions) <= held and set(scopes) <= set(self.scopes)
 
 
 ANONYMOUS = Identity("anon:trusted", frozenset(PERMISSIONS), SCOPES)

@@ -1,8 +1,10 @@
 """The one error table: every refusal the node makes, as a status and a stable code (docs/http-api.md "Errors").
 
 STG-HTTP-002 (interpretation error_envelope): the body is ``{"error": code, "detail": message}`` plus any extra
-members (``failed_at_index`` ...). STG-HTTP-003: client input never yields a 5xx; only a genuine bug does, through
-the last-resort handler, which logs it and answers 500 ``internal_error`` as JSON.
+members (``failed_at_index`` ...); a lone surrogate echoed from the request is shown as U+FFFD, so the body is
+always UTF-8. STG-HTTP-003: client input never yields a 5xx; only a genuine bug does, through ``LastResort``, which
+logs it and answers 500 ``internal_error`` as JSON without closing the connection (STG-HTTP-015). A full disk is
+507 ``storage_full``.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..protocol import errors as protocol
 from ..storage.errors import StoreError
 
-__all__ = ["STATUS", "ApiError", "from_protocol", "handlers"]
+__all__ = ["STATUS", "ApiError", "LastResort", "from_protocol", "handlers", "printable"]
 
 log = logging.getLogger("reference_node")
 
@@ -61,9 +64,22 @@ STATUS: dict[str, int] = {
     "time_travel_plugin_not_loaded": 501,
     "not_found": 404,
     "method_not_allowed": 405,
+    "invalid_http_request": 400,
     "cid_mismatch": 500,
     "internal_error": 500,
+    "storage_full": 507,
 }
+
+
+def printable(value: Any) -> Any:
+    """``value`` with every string's unpaired surrogates replaced by U+FFFD (JSON, I-JSON and UTF-8 safe)."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(item) for item in value]
+    return value
 
 
 class ApiError(Exception):
@@ -78,7 +94,8 @@ class ApiError(Exception):
         self.extra = extra
 
     def response(self) -> JSONResponse:
-        return JSONResponse({"error": self.code, "detail": self.detail, **self.extra}, self.status, self.headers)
+        body = printable({"error": self.code, "detail": self.detail, **self.extra})
+        return JSONResponse(body, self.status, self.headers)
 
 
 def from_protocol(error: protocol.ProtocolError) -> ApiError:
@@ -114,21 +131,49 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return ApiError("method_not_allowed", detail, headers).response()
     if status == 404:
         return ApiError("not_found", f"no route {request.url.path}").response()
-    return JSONResponse({"error": "http_error", "detail": str(getattr(exc, "detail", ""))}, status)
+    return JSONResponse(printable({"error": "http_error", "detail": str(getattr(exc, "detail", ""))}), status)
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
-    """The last resort: a bug, logged with its traceback and answered as JSON."""
+    """A bug, logged with its traceback and answered as JSON."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return ApiError("internal_error", "the node hit an internal error; it has been logged").response()
 
 
+class LastResort:
+    """ASGI middleware answering any escaped exception with 500 JSON and keeping the connection open.
+
+    Starlette's own last-resort handler re-raises after answering, and uvicorn then closes the socket, so a
+    pipelined request behind the failing one is lost (STG-HTTP-015); this one swallows the exception instead."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:
+                raise  # half an answer is out: only closing the connection can tell the client
+            response = await _internal(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def handlers() -> dict[Any, Any]:
-    """Starlette exception handlers: the error table for ours, JSON for routing errors and bugs."""
+    """Starlette exception handlers: the error table for ours, JSON for routing errors (bugs: ``LastResort``)."""
     return {
         ApiError: _api_error,
         StoreError: _api_error,
         protocol.ProtocolError: _api_error,
         HTTPException: _http_error,
-        Exception: _internal,
     }

@@ -1,6 +1,7 @@
 """Fact routes: assert, query, read by id or CID, verify a CID, batch assert (Spec-03; CIDF; ADR-006).
 
-STG-QRY-001 (201 with the record; 200 with the existing record on a dedup hit, STG-CID-011), STG-QRY-003 and
+STG-QRY-001 (201 with the record; 200 with the existing record on a dedup hit, STG-CID-011, content only for a
+key without read, STG-SCOPE-023), STG-QRY-003 and
 STG-HTTP-011/013 (``{facts, total, cursor}``), STG-QRY-011 and STG-CID-006/008 (dual addressing: 400
 ``cid_malformed``, 404 ``fact_not_found``), STG-SCOPE-004 (another scope's fact is 404), STG-CID-009
 (verify-cid ignores any body), STG-BATCH-001/002/004/010/011 (interpretation batch_assert = adr-006).
@@ -19,6 +20,7 @@ from ..protocol import cid as cid_rules
 from ..protocol.errors import CidMalformed
 from ..settings import Settings
 from ..storage import Store
+from ..storage.ledger import content_only
 from .auth import caller
 from .bodies import assertion, members, read_json, text
 from .errors import ApiError
@@ -53,6 +55,8 @@ async def assert_fact(request: Request) -> Response:
     settings, store = _state(request)
     fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)
     [(written, created)] = store.assert_facts([fact])
+    if not created and "read" not in identity.permissions:
+        written = content_only(written)
     return JSONResponse(written, 201 if created else 200)
 
 
@@ -114,7 +118,8 @@ async def batch_assert(request: Request) -> Response:
         except ApiError as exc:
             raise _failed(index, exc.code, exc.detail) from exc
     digest = _request_digest({"facts": items, "atomic": atomic})
-    return JSONResponse(store.assert_batch(identity.owner, key, digest, facts))
+    return JSONResponse(store.assert_batch(identity.owner, key, digest, facts,
+                                           reveal_existing="read" in identity.permissions))
 
 
 def _idempotency_key(in_body: Any, in_header: str | None) -> str | None:

@@ -22,7 +22,7 @@ from ..storage.audit import EVENT_TYPES
 from .auth import caller, federator
 from .bodies import read_json
 from .errors import ApiError
-from .params import decode_cursor, encode_cursor, limit, one
+from .params import decode_cursor, encode_cursor, limit, one, sequence_cursor
 from .peer_auth import authenticate_peer
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
 _DEFAULT_LIMIT = 100
 _HLC = re.compile(r"\d{13}\.\d{3}", re.ASCII)
 _FACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", re.ASCII)
-_SEQ = re.compile(r"[1-9]\d{0,18}", re.ASCII)
 
 
 def _federation(request: Request) -> Federation:
@@ -57,7 +56,7 @@ def _bad(name: str, why: str) -> ApiError:
 async def declaration(request: Request) -> Response:
     """GET /v1/federation/declaration?allowed_scopes=public,company: this node's declaration, freshly signed."""
     federation = _federation(request)
-    federator(request)
+    identity = federator(request)
     raw = one(request.query_params, "allowed_scopes")
     wanted = [item.strip() for item in (raw if raw is not None else "public").split(",") if item.strip()]
     unknown = [scope for scope in wanted if scope not in peering.DECLARABLE_SCOPES]
@@ -66,18 +65,26 @@ async def declaration(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     node_url = settings.node_url or f"{request.url.scheme}://{request.url.netloc}"
     scopes = [scope for scope in SCOPES if scope in wanted]
+    if not identity.covers((), scopes):
+        raise ApiError("scope_forbidden", "this key may not offer scopes outside its own allowed_scopes")
     return JSONResponse(federation.declaration(node_url, scopes))
 
 
 async def register_peer(request: Request) -> Response:
     """POST /v1/federation/peers: verify a declaration now; 201 {peer_id, status, verified_at}."""
     federation = _federation(request)
-    federator(request)
+    identity = federator(request)
     settings: Settings = request.app.state.settings
     body = await read_json(request, settings.max_body_bytes)
     problem = peering.shape_problem(body)
     if problem is not None:
+        federation.reject_declaration(body, "invalid_declaration", problem)
         raise ApiError("invalid_declaration", problem)
+    if not identity.covers((), body["allowed_scopes"]):
+        # STG-SCOPE-022: a key bounded to some scopes cannot admit a peer that would pull others.
+        detail = f"the declaration grants {body['allowed_scopes']}; this key holds {list(identity.scopes)}"
+        federation.reject_declaration(body, "scope_beyond_key", detail)
+        raise ApiError("scope_forbidden", "this key may not register a peer for scopes outside its allowed_scopes")
     peer = await federation.register(body)
     answer = {"peer_id": peer.peer_id, "status": peer.status, "verified_at": peer.verified_at}
     if peer.status == "rejected":
@@ -95,7 +102,10 @@ async def list_peers(request: Request) -> Response:
 async def approve_peer(request: Request) -> Response:
     """POST /v1/federation/peers/{peer_id}/approve (admin): pending_approval -> active."""
     federation = _federation(request)
-    caller(request, "admin")
+    identity = caller(request, "admin")
+    pending = federation.store.peer(request.path_params["peer_id"])
+    if pending is not None and not identity.covers((), pending.allowed_scopes):
+        raise ApiError("scope_forbidden", "this key may not approve a peer for scopes outside its allowed_scopes")
     peer = federation.approve(request.path_params["peer_id"])
     return JSONResponse({"peer_id": peer.peer_id, "status": peer.status})
 
@@ -147,13 +157,7 @@ async def audit_events(request: Request) -> Response:
     if event_type is not None and event_type not in EVENT_TYPES:
         raise _bad("event_type", f"must be one of {', '.join(EVENT_TYPES)}")
     page_size = limit(params, _DEFAULT_LIMIT)
-    raw = one(params, "cursor")
-    before = None
-    if raw:
-        parts = decode_cursor(raw)
-        if len(parts) != 2 or parts[0] != "a1" or not _SEQ.fullmatch(parts[1]):
-            raise ApiError("invalid_cursor", "this cursor was not issued by this node")
-        before = int(parts[1])
+    before = sequence_cursor(one(params, "cursor"), "a1")
     events, following = federation.store.audit_page(peer_id, event_type, before, page_size)
     cursor = None if following is None else encode_cursor("a1", str(following))
     return JSONResponse({"events": events, "cursor": cursor})

@@ -2,7 +2,9 @@
 
 STG-AUTH-002: the raw key is returned once, at creation, and only its SHA-256 digest is stored. STG-AUTH-003: a
 key maps to an ``entity_uri`` (normalized), ``permissions`` (read, write, admin) and ``allowed_scopes`` (all four
-when left out; an empty list means no access, STG-SCOPE-006).
+when left out; an empty list means no access, STG-SCOPE-006). STG-SCOPE-022: an admin key grants, lists and
+revokes only keys within its own permissions and scopes; a key above its authority is 403 to create and, to list
+or revoke, does not exist (404 ``key_not_found``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from ..protocol.facts import SCOPES
 from ..settings import Settings
 from ..storage import Store
 from ..storage.keys import KeyRow, new_raw_key
-from .auth import PERMISSIONS, caller
+from .auth import PERMISSIONS, Identity, caller
 from .bodies import members, read_json
 from .errors import ApiError
 
-__all__ = ["create_key", "key_row", "list_keys", "revoke_key"]
+__all__ = ["create_key", "key_row", "list_keys", "revoke_key", "visible_keys"]
 
 _KEY_MEMBERS = frozenset({"entity_uri", "permissions", "allowed_scopes"})
 
@@ -52,7 +54,7 @@ def key_row(entity_uri: Any, permissions: Any, allowed_scopes: Any, created_at: 
 
 async def create_key(request: Request) -> Response:
     """POST /v1/auth/keys -> 201 with the raw key, shown this once."""
-    caller(request, "admin")
+    identity = caller(request, "admin")
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
     body = members(await read_json(request, settings.max_body_bytes), _KEY_MEMBERS, "the key body")
@@ -61,6 +63,8 @@ async def create_key(request: Request) -> Response:
             raise ApiError("invalid_body", f"{required} is required")
     key = key_row(body["entity_uri"], body["permissions"], body.get("allowed_scopes"),
                   format_timestamp(store.now_us()))
+    if not identity.covers(key.permissions, key.allowed_scopes):
+        raise ApiError("forbidden", "a key can grant only permissions and scopes it holds itself")
     raw = new_raw_key()
     store.create_key(key, raw)
     return JSONResponse({**key.public(), "key": raw}, 201)
@@ -68,16 +72,21 @@ async def create_key(request: Request) -> Response:
 
 async def list_keys(request: Request) -> Response:
     """GET /v1/auth/keys: active keys, never their raw values."""
-    caller(request, "admin")
+    identity = caller(request, "admin")
     store: Store = request.app.state.store
-    return JSONResponse({"keys": [key.public() for key in store.api_keys()]})
+    return JSONResponse({"keys": [key.public() for key in visible_keys(identity, store)]})
+
+
+def visible_keys(identity: Identity, store: Store) -> list[KeyRow]:
+    """The active keys within ``identity``'s authority (STG-SCOPE-022)."""
+    return [key for key in store.api_keys() if identity.covers(key.permissions, key.allowed_scopes)]
 
 
 async def revoke_key(request: Request) -> Response:
     """DELETE /v1/auth/keys/{key_id} -> 204; the key stops working at once (STG-AUTH-005)."""
-    caller(request, "admin")
+    identity = caller(request, "admin")
     store: Store = request.app.state.store
     key_id = request.path_params["key_id"]
-    if not store.revoke_key(key_id):
+    if not any(key.id == key_id for key in visible_keys(identity, store)) or not store.revoke_key(key_id):
         raise ApiError("key_not_found", f"no active key {key_id}")
     return Response(status_code=204)

@@ -35,6 +35,7 @@ __all__ = [
     "fact_params",
     "limit",
     "one",
+    "sequence_cursor",
 ]
 
 DEFAULT_LIMIT = 50
@@ -45,6 +46,8 @@ _LIMIT = re.compile(r"\d{1,6}", re.ASCII)
 _HLC = re.compile(r"\d{13}\.\d{3}", re.ASCII)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
 _SEQ = re.compile(r"[1-9]\d{0,18}", re.ASCII)
+# SQLite integers are signed 64-bit: a sequence beyond that was never issued (and would overflow the binding).
+MAX_SEQUENCE = 2**63 - 1
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
 # A '+' in a query string arrives as a space; an RFC 3339 offset is the only place one can stand.
 _SPACE_OFFSET = re.compile(r"(.*\d) (\d{2}:\d{2})")
@@ -155,6 +158,16 @@ def one(params: QueryParams, name: str) -> str | None:
     return _one(params, name)
 
 
+def sequence_cursor(raw: str | None, prefix: str) -> int | None:
+    """The sequence of a ``<prefix>|<seq>`` cursor (conflicts, audit); 400 ``invalid_cursor`` unless issued here."""
+    if not raw:
+        return None
+    parts = _decode(raw)
+    if len(parts) != 2 or parts[0] != prefix or not _SEQ.fullmatch(parts[1]) or int(parts[1]) > MAX_SEQUENCE:
+        raise ApiError("invalid_cursor", "this cursor was not issued by this node")
+    return int(parts[1])
+
+
 def encode_cursor(*parts: str) -> str:
     return base64.urlsafe_b64encode("|".join(parts).encode("ascii")).decode("ascii").rstrip("=")
 
@@ -218,11 +231,4 @@ def conflict_params(params: QueryParams) -> ConflictParams:
     if status is not None and status not in ("unresolved", "resolved"):
         raise _bad("status", "must be unresolved or resolved")
     limit = _limit(params)
-    raw = _one(params, "cursor")
-    before = None
-    if raw:
-        parts = _decode(raw)
-        if len(parts) != 2 or parts[0] != "c1" or not _SEQ.fullmatch(parts[1]):
-            raise ApiError("invalid_cursor", "this cursor was not issued by this node")
-        before = int(parts[1])
-    return ConflictParams(status, before, limit)
+    return ConflictParams(status, sequence_cursor(_one(params, "cursor"), "c1"), limit)

@@ -38,6 +38,13 @@ log = logging.getLogger("reference_node.federation")
 _REFETCH_ON = frozenset({"node_id_mismatch", "pubkey_mismatch"})
 
 
+def _storable(text: object, limit: int = 256) -> str | None:
+    """Client text cut to ``limit`` characters, unpaired surrogates replaced, so SQLite can store it."""
+    if not isinstance(text, str):
+        return None
+    return text[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
 class Federation:
     """Federation of one node; built by ``create_app`` when the node runs with ``--federation``."""
 
@@ -133,13 +140,23 @@ class Federation:
             # Checked again inside the write (a concurrent registration); this spares the discovery fetch.
             raise StoreError("peer_already_registered", f"{existing.node_id} is already a peer ({existing.status})",
                              peer_id=existing.peer_id)
-        reason = await self.verify(declaration)
+        reason = peering.signed_at_problem(declaration["signed_at"], self.store.now_ms(),
+                                           self.settings.declaration_max_age_s)
+        if reason is None:
+            reason = await self.verify(declaration)
         passed = "pending_approval" if self.settings.peer_approval else "active"
         status = passed if reason is None else "rejected"
         peer = self.store.register(declaration, status, reason)
+        if reason is not None:
+            self.store.audit("rejected_declaration", reason, peer=peer, detail=f"declaration of {peer.node_id}")
         if peer.status == "active":
             self.puller.wake()
         return peer
+
+    def reject_declaration(self, declaration: Any, reason: str, detail: str) -> None:
+        """Audit a declaration refused before verification (Spec-05 §Audit: peer rejected)."""
+        node_id = declaration.get("node_id") if isinstance(declaration, dict) else None
+        self.store.audit("rejected_declaration", reason, peer_node_id=_storable(node_id), detail=_storable(detail))
 
     def approve(self, peer_id: str) -> PeerRow:
         peer = self.store.approve(peer_id)

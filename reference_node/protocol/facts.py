@@ -60,8 +60,9 @@ def confidence(raw: object) -> int | float:
     """STG-FACT-001: confidence is a number in [0.0, 1.0]; a boolean is not a number."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise FactInvalid("confidence must be a number", "STG-FACT-001")
-    if not (math.isfinite(raw) and 0 <= raw <= 1):
-        raise FactInvalid(f"confidence {raw} is outside [0, 1]", "STG-FACT-001")
+    # The range test comes first: math.isfinite(10**400) raises OverflowError (an int beyond any double).
+    if not (0 <= raw <= 1 and math.isfinite(raw)):
+        raise FactInvalid(f"confidence {str(raw)[:40]} is outside [0, 1]", "STG-FACT-001")
     return raw
 
 

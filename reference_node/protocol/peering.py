@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -36,8 +37,14 @@ __all__ = [
     "declaration",
     "public_key",
     "shape_problem",
+    "signed_at_problem",
     "verification_failure",
 ]
+
+# Interpretation declaration_signed_at = a20-window: A20 §22.5 bounds federation handshake messages to +-5 min of
+# the verifier's clock; the declaration's age gets the same bound (DEFAULT_MAX_AGE_S, an operator setting).
+FUTURE_LEEWAY_MS = 5 * 60_000
+DEFAULT_MAX_AGE_S = 5 * 60
 
 # docs/federation-api.md "Identity and discovery": the federation protocol line advertised in discovery.
 FEDERATION_VERSION = "0.9.0a"
@@ -121,6 +128,25 @@ def shape_problem(document: object) -> str | None:
         return "signed_at must be an RFC 3339 date-time"
     if "rate_limit" in document and not _rate_limit_ok(document["rate_limit"]):
         return "rate_limit must be {facts_per_second, burst}, positive integers"
+    return None
+
+
+def signed_at_problem(signed_at: str, now_ms: int, max_age_s: float | None) -> str | None:
+    """``signed_at_stale`` / ``signed_at_future`` outside [now - max_age, now + 5 min]; None inside, or when
+    ``max_age_s`` is None (interpretation declaration_signed_at = unbounded: any instant is accepted)."""
+    if max_age_s is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(signed_at.upper())
+    except ValueError:
+        return "signed_at_invalid"
+    if moment.tzinfo is None:
+        return "signed_at_invalid"
+    signed_ms = int(moment.timestamp() * 1000)
+    if signed_ms > now_ms + FUTURE_LEEWAY_MS:
+        return "signed_at_future"
+    if signed_ms < now_ms - max_age_s * 1000:
+        return "signed_at_stale"
     return None
 
 

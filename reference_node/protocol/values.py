@@ -112,7 +112,7 @@ def validate(
     stored: dict[str, Any] = {"type": value_type, "v": v}
     if "interpret_as" in value:
         # STG-VAL-006: interpret_as is "content" or "instruction".
-        if value["interpret_as"] not in INTERPRET_AS:
+        if not isinstance(value["interpret_as"], str) or value["interpret_as"] not in INTERPRET_AS:
             raise ValueInvalid("interpret_as is 'content' or 'instruction'", "STG-VAL-006")
         stored["interpret_as"] = value["interpret_as"]
     return stored

@@ -14,7 +14,7 @@ from typing import Any
 
 __all__ = ["EVENT_TYPES", "AuditEvent", "page", "write"]
 
-EVENT_TYPES = ("rejected_fact", "rejected_token", "scope_violation", "replay_attempt")
+EVENT_TYPES = ("rejected_fact", "rejected_token", "scope_violation", "replay_attempt", "rejected_declaration")
 _COLUMNS = "seq, id, peer_id, peer_node_id, event_type, fact_id, reason, detail, at"
 
 

@@ -80,7 +80,9 @@ def page(
     return [ConflictRow(*row) for row in rows]
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Conflicts per status, for monitoring (STG-CONF-017)."""
-    found = dict(conn.execute("SELECT status, COUNT(*) FROM conflicts GROUP BY status").fetchall())
+def counts(conn: sqlite3.Connection, scopes: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Conflicts per status (of ``scopes``; None: all), for monitoring (STG-CONF-017)."""
+    where = "" if scopes is None else f" WHERE scope IN ({', '.join('?' * len(scopes))})"
+    found = dict(conn.execute(f"SELECT status, COUNT(*) FROM conflicts{where} GROUP BY status",
+                              scopes or ()).fetchall())
     return {"unresolved": int(found.get("unresolved", 0)), "resolved": int(found.get("resolved", 0))}

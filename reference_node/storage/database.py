@@ -16,6 +16,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 
+from .errors import StoreError
+
 __all__ = ["Database", "Migration", "MigrationError", "available_migrations"]
 
 _MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
@@ -66,15 +68,25 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: a request never half-writes."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: a request never half-writes.
+
+        A full disk or database (SQLITE_FULL, on a statement or at COMMIT) is the StoreError ``storage_full``."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+                    raise
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError("storage_full", "the node's storage is full; nothing was written") from exc
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

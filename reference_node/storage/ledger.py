@@ -27,7 +27,7 @@ from . import facts as fact_rows
 from .errors import StoreError
 from .rows import ENTITY, INTERPRET_AS, RELATION, SCOPE, VALUE_TYPE, VALUE_V, NewFact, Stamp, record
 
-__all__ = ["SYSTEM_SOURCE", "detect", "new_fact", "resolve", "write_facts"]
+__all__ = ["CONTENT_MEMBERS", "SYSTEM_SOURCE", "content_only", "detect", "new_fact", "resolve", "write_facts"]
 
 # Spec-16 / Spec-15: node-written accounting facts carry this source.
 SYSTEM_SOURCE = "system:stigmem"
@@ -148,3 +148,13 @@ def resolve(
     if not conflict_rows.mark_resolved(conn, conflict_id, resolution_stamp.id):
         raise StoreError("conflict_already_resolved", f"{conflict_id} is already resolved")
     return {"conflict_id": conflict_id, "resolution_fact_id": resolution_stamp.id, "conflict_status": "resolved"}
+
+
+# Interpretation dedup_answer_without_read = content-only (STG-SCOPE-023): a dedup hit shows a key without read
+# only what it sent and the CID it can compute from that, never the existing fact's id, timestamp or hlc.
+CONTENT_MEMBERS = ("entity", "relation", "value", "source", "scope", "confidence", "valid_until", "cid")
+
+
+def content_only(record: dict[str, Any]) -> dict[str, Any]:
+    """The members of a fact record a writer without read permission may see."""
+    return {name: record[name] for name in CONTENT_MEMBERS if name in record}

@@ -110,6 +110,20 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
     ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us())
 
 
+def _representable(raw: object) -> None:
+    """Raise ValueError when the store could not keep the fact's timestamp (RFC 3339 allows year 0000, which no
+    datetime holds); checked before anything else, so such a fact never moves the HLC (STG-HLC-009)."""
+    timestamp = raw.get("timestamp") if isinstance(raw, dict) else None
+    if not isinstance(timestamp, str):
+        return
+    us = instant_us(timestamp)
+    if us is not None:
+        try:
+            format_timestamp(us)
+        except OverflowError as exc:
+            raise ValueError(f"timestamp {timestamp[:40]} is outside years 1-9999") from exc
+
+
 def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw: object, at: str) -> str:
     """One fact of a page: 'held', 'accepted' or 'rejected' (audited)."""
     if _held(conn, raw):
@@ -130,16 +144,27 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
     if rejection is not None:
         _audit(conn, peer, rejection, at)
         return "rejected"
+    _store(conn, ctx, peer, inbound, local_hlc)
+    return "accepted"
+
+
+def _contained(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw: object, at: str) -> str:
+    """``_ingest_one`` under a savepoint: a fact that makes ingest raise (a year-0 timestamp the store cannot
+    format, a database refusal, a bug) is undone, audited ``ingest_error`` and skipped; the page goes on."""
     conn.execute("SAVEPOINT ingest_fact")
     try:
-        _store(conn, ctx, peer, inbound, local_hlc)
-    except (sqlite3.Error, ValueError) as exc:
+        _representable(raw)
+        outcome = _ingest_one(conn, ctx, peer, raw, at)
+    except Exception as exc:
         conn.execute("ROLLBACK TO ingest_fact")
         conn.execute("RELEASE ingest_fact")
-        _audit(conn, peer, rules.Rejection("rejected_fact", "ingest_error", str(exc), inbound.id), at)
+        fact_id = raw.get("id") if isinstance(raw, dict) else None
+        named = fact_id[:200].encode("utf-8", "replace").decode("utf-8") if isinstance(fact_id, str) else None
+        detail = f"{type(exc).__name__}: {exc}".encode("utf-8", "replace").decode("utf-8")
+        _audit(conn, peer, rules.Rejection("rejected_fact", "ingest_error", detail, named), at)
         return "rejected"
     conn.execute("RELEASE ingest_fact")
-    return "accepted"
+    return outcome
 
 
 def ingest_page(
@@ -149,7 +174,7 @@ def ingest_page(
     at = format_timestamp(ctx.clock.now_us())
     result = IngestResult(pulled=len(facts))
     for raw in facts:
-        outcome = _ingest_one(conn, ctx, peer, raw, at)
+        outcome = _contained(conn, ctx, peer, raw, at)
         if outcome == "accepted":
             result.accepted += 1
         elif outcome == "rejected":

@@ -72,9 +72,11 @@ class Store:
             return ledger.write_facts(conn, self.stamp, facts, self.clock.now_us())
 
     def assert_batch(
-        self, owner: str, idempotency_key: str | None, request_sha256: str, facts: Sequence[NewFact]
+        self, owner: str, idempotency_key: str | None, request_sha256: str, facts: Sequence[NewFact],
+        reveal_existing: bool = True,
     ) -> dict[str, Any]:
-        """STG-BATCH-001/005/006/007: all or nothing; a replayed key returns the first answer."""
+        """STG-BATCH-001/005/006/007: all or nothing; a replayed key returns the first answer. Without
+        ``reveal_existing`` (a key without read) a deduplicated item shows its content only (STG-SCOPE-023)."""
         with self.db.transaction() as conn:
             now = self.clock.now_us()
             if idempotency_key is not None:
@@ -82,7 +84,8 @@ class Store:
                 if replay is not None:
                     return replay
             results = ledger.write_facts(conn, self.stamp, facts, now)
-            response = {"facts": [fact for fact, _ in results]}
+            response = {"facts": [fact if created or reveal_existing else ledger.content_only(fact)
+                                  for fact, created in results]}
             if idempotency_key is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO batch_idempotency (owner, idempotency_key, request_sha256, response, "
@@ -200,10 +203,12 @@ class Store:
 
     # Administration.
 
-    def status(self) -> dict[str, Any]:
+    def status(self, scopes: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Monitoring counts; ``scopes`` (None: all) limits the fact and conflict counts."""
+        where, params = _in_scopes(scopes)
         with self.db.reading() as conn:
-            facts = int(conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0])
-            conflicts = conflict_rows.counts(conn)
+            facts = int(conn.execute(f"SELECT COUNT(*) FROM facts{where}", params).fetchone()[0])
+            conflicts = conflict_rows.counts(conn, scopes)
             keys = key_rows.active_count(conn)
         last = self.hlc.last
         return {
@@ -216,10 +221,11 @@ class Store:
             "hlc": None if last is None else format_hlc(last),
         }
 
-    def backfill_status(self) -> dict[str, Any]:
-        """STG-CID-014: total, backfilled and pending facts; complete iff nothing is pending."""
+    def backfill_status(self, scopes: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """STG-CID-014: total, backfilled and pending facts (of ``scopes``); complete iff nothing is pending."""
+        where, params = _in_scopes(scopes)
         with self.db.reading() as conn:
-            total, done = conn.execute("SELECT COUNT(*), COUNT(cid) FROM facts").fetchone()
+            total, done = conn.execute(f"SELECT COUNT(*), COUNT(cid) FROM facts{where}", params).fetchone()
         return {
             "total_facts": total,
             "backfilled_facts": done,
@@ -269,6 +275,13 @@ def _replay(
         raise StoreError("idempotency_key_reused", "this Idempotency-Key was used with a different request body")
     answer: dict[str, Any] = json.loads(row[1])
     return answer
+
+
+def _in_scopes(scopes: tuple[str, ...] | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause limiting rows to ``scopes`` (None: no limit), with its parameters."""
+    if scopes is None:
+        return "", ()
+    return f" WHERE scope IN ({', '.join('?' * len(scopes))})", scopes
 
 
 def _json(value: Any) -> str:

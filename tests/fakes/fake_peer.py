@@ -52,7 +52,9 @@ class FakePeer:
                 "namespaces": ["stigmem:"], "profiles": ["core-federation"]}
 
     def declaration(self, scopes: list[str], **overrides: Any) -> dict[str, Any]:
-        signed = peering.declaration(self.url, self.node_id, scopes, "2026-05-01T00:00:00Z", self.seed)
+        # Signed at the frozen clock's instant; a node on the real clock needs signed_at=now (5 min window).
+        signed_at = overrides.pop("signed_at", None) or "2026-05-01T00:00:00Z"
+        signed = peering.declaration(self.url, self.node_id, scopes, signed_at, self.seed)
         signed.update(overrides)
         return signed
 

@@ -6,7 +6,10 @@ Starts the embedded reference node (a subprocess, stopped by its PID), loads ``/
 each operation draws cases in both generation modes, sends each with the bootstrap admin key and runs the checks
 ``not_a_server_error``, ``status_code_conformance``, ``response_schema_conformance`` and
 ``content_type_conformance``. A failing check never stops the run: every finding is recorded with the request (as
-a curl line) and the response, and the run ends with counts. Bounded by ``--per-operation`` cases per operation
+a curl line) and the response, and the run ends with counts. The first case of each operation is also sent in
+hostile variants (``hostile_variants``: every value of the suite's hostile table, huge integers and lone
+surrogates included, in every body member and query parameter, plus a lone-surrogate member name), judged by
+``not_a_server_error`` and the transport alone. Bounded by ``--per-operation`` cases per operation
 and mode, and by ``--max-seconds`` overall.
 
 The short CI run is ``tests/fuzz/test_openapi_fuzz.py``; the long run (>= 5,000 requests) is ``nox -s fuzz``.
@@ -18,7 +21,7 @@ import argparse
 import json
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conformance.checks.hostile_inputs import HOSTILE_VALUES, SURROGATE, dumps
 from conformance.harness.embedded_node import EmbeddedNode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +103,31 @@ def _check_name(failure: Any) -> str:
     return type(failure).__name__
 
 
+# Query strings travel as UTF-8, so a lone surrogate cannot: these are the query parameters' hostile values.
+HOSTILE_QUERY = ("9" * 400, "-" + "9" * 400, "1e999", "a\x00b", "", "x" * 3000)
+
+
+def hostile_variants(case: Any) -> Iterator[Any]:
+    """``case`` with each body member and query parameter set to each hostile value in turn (changed in place
+    while the caller sends it, restored afterwards)."""
+    body, query = getattr(case, "body", None), getattr(case, "query", None)
+    try:
+        if isinstance(body, dict):
+            for name in [*list(body)[:12], "confidence"]:
+                for value in HOSTILE_VALUES.values():
+                    case.body = {**body, name: value}
+                    yield case
+            case.body = {**body, SURROGATE: 1}
+            yield case
+            case.body = body
+        for name in list(query or {}):
+            for raw in HOSTILE_QUERY:
+                case.query = {**query, name: raw}
+                yield case
+    finally:
+        case.body, case.query = body, query
+
+
 def _drive(strategy: Any, examples: int, send: Any) -> None:
     """Draw ``examples`` cases (no shrinking: ``send`` never fails, it records) and send each."""
 
@@ -122,10 +151,36 @@ def fuzz(base_url: str, admin_key: str, per_operation: int, max_seconds: float,
     result = FuzzResult()
     started = time.monotonic()
 
+    hostile_sent: set[str] = set()
+
+    def send_hostile(case: Any, label: str) -> None:
+        for variant in hostile_variants(case):
+            result.requests += 1
+            # Sent by hand: the body as ASCII-escaped JSON, so a lone surrogate travels as \ud800.
+            data = dumps(variant.body) if isinstance(variant.body, dict) else None
+            where = f"{variant.method} {variant.formatted_path} {variant.query} {data[:300] if data else ''}"
+            try:
+                response = session.request(variant.method, base_url + variant.formatted_path, params=variant.query,
+                                           data=data, timeout=30,
+                                           headers={**headers, "Content-Type": "application/json"})
+            except requests.RequestException as exc:
+                result.findings.append(Finding(label, "hostile", "transport", f"{type(exc).__name__}: {exc}"[:200],
+                                               None, where, ""))
+                continue
+            bucket = f"{response.status_code // 100}xx"
+            result.statuses[bucket] = result.statuses.get(bucket, 0) + 1
+            if response.status_code >= 500 and not _fails_closed(variant, response):
+                result.server_errors += 1
+                result.findings.append(Finding(label, "hostile", "not_a_server_error", "5xx on a hostile value",
+                                               response.status_code, where, response.text[:600]))
+
     def send(case: Any, label: str, mode: str) -> None:
         if time.monotonic() - started > max_seconds:
             result.stopped_early = True
             return
+        if label not in hostile_sent:
+            hostile_sent.add(label)
+            send_hostile(case, label)
         result.requests += 1
         result.per_operation[label] = result.per_operation.get(label, 0) + 1
         try:

@@ -190,7 +190,8 @@ AUTHORED: tuple[Mutant, ...] = (
        'stored: dict[str, Any] = {"type": value_type, "v": v} if value_type != "null" else {"type": "null"}',
        "vectors run"),
     _m("val-interpret-as-open", "interpret_as accepts any value", "STG-VAL-006", "protocol/values.py",
-       'if value["interpret_as"] not in INTERPRET_AS:', "if False:", "vectors run"),
+       'if not isinstance(value["interpret_as"], str) or value["interpret_as"] not in INTERPRET_AS:', "if False:",
+       "vectors run"),
     _m("val-bool-is-number", "a boolean is accepted as a number", "STG-VAL-002", "protocol/values.py",
        "if isinstance(v, bool) or not isinstance(v, int | float):\n        return False",
        "if not isinstance(v, int | float):\n        return False", "vectors"),
@@ -225,7 +226,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "protocol/entity_uri.py", "if not colon or not _SCHEME.fullmatch(scheme):", "if not colon:", "vectors"),
     # --- fact bodies -------------------------------------------------------------------------------------------
     _m("fact-confidence-above-one", "confidence up to 2 is accepted", "STG-FACT-001", "protocol/facts.py",
-       "0 <= raw <= 1)", "0 <= raw <= 2)", "vectors run"),
+       "0 <= raw <= 1 and", "0 <= raw <= 2 and", "vectors run"),
     _m("fact-confidence-bool", "a boolean confidence is accepted as a number", "STG-FACT-001",
        "protocol/facts.py", "if isinstance(raw, bool) or not isinstance(raw, int | float):",
        "if not isinstance(raw, int | float):", "vectors run"),
@@ -708,6 +709,54 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("fed-seed-tie-single-winner", "of facts tied on confidence and hlc only one (the higher id) is returned",
        "STG-QRY-012 STG-CONF-005", "storage/facts.py", "AND g.hlc > f.hlc)))\"",
        "AND (g.hlc > f.hlc OR (g.hlc = f.hlc AND g.id > f.id)))))\"", "run"),
+    # --- issue 11, i11-priv ---
+    _m("i11-confidence-overflow", "the confidence range test calls math.isfinite first, which overflows on a 400-digit "
+       "integer (500)", "STG-HTTP-003 STG-FACT-001", "protocol/facts.py",
+       "if not (0 <= raw <= 1 and math.isfinite(raw)):", "if not (math.isfinite(raw) and 0 <= raw <= 1):", "run"),
+    _m("i11-error-echoes-surrogate", "an error detail echoing a lone surrogate (a member name, a permission) is "
+       "rendered as is, so the answer cannot be encoded (500)", "STG-HTTP-003 STG-HTTP-002", "api/errors.py",
+       'body = printable({"error": self.code, "detail": self.detail, **self.extra})',
+       'body = {"error": self.code, "detail": self.detail, **self.extra}', "run"),
+    _m("i11-interpret-as-unhashable", "interpret_as is looked up in a set without a type test: an object or array "
+       "raises TypeError (500)", "STG-HTTP-003 STG-VAL-006", "protocol/values.py",
+       'if not isinstance(value["interpret_as"], str) or value["interpret_as"] not in INTERPRET_AS:',
+       'if value["interpret_as"] not in INTERPRET_AS:', "run"),
+    _m("i11-cursor-sequence-overflow", "a conflict or audit cursor's sequence is not bounded to 2^63-1, so SQLite "
+       "overflows binding it (500)", "STG-HTTP-003", "api/params.py",
+       "not _SEQ.fullmatch(parts[1]) or int(parts[1]) > MAX_SEQUENCE:", "not _SEQ.fullmatch(parts[1]):", "run"),
+    _m("i11-error-closes-connection", "every error answer carries Connection: close, so a request pipelined behind "
+       "it is lost", "STG-HTTP-015", "api/errors.py", "return JSONResponse(body, self.status, self.headers)",
+       'return JSONResponse(body, self.status, {**(self.headers or {}), "Connection": "close"})', "run"),
+    _m("i11-parse-error-plain-text", "HTTP parse errors get the server library's text/plain 400, not the JSON "
+       "envelope", "STG-HTTP-016", "cli.py", "http=JsonErrorProtocol)", 'http="httptools")', "run"),
+    _m("i11-admin-mints-wider-keys", "an admin key may mint keys with scopes or permissions it does not hold",
+       "STG-SCOPE-022", "api/keys.py", "if not identity.covers(key.permissions, key.allowed_scopes):\n        raise",
+       "if False:\n        raise", "run"),
+    _m("i11-admin-sees-every-key", "an admin key limited to some scopes lists (and may revoke) every key",
+       "STG-SCOPE-022", "api/keys.py",
+       "return [key for key in store.api_keys() if identity.covers(key.permissions, key.allowed_scopes)]",
+       "return list(store.api_keys())", "run"),
+    _m("i11-status-counts-every-scope", "the admin status counts facts and conflicts of every scope for a key "
+       "limited to some", "STG-SCOPE-022", "api/admin.py", "store.status(identity.scope_filter)", "store.status()",
+       "run"),
+    _m("i11-dedup-shows-record-to-writer", "a key without read gets the existing fact's whole record (id, timestamp, "
+       "hlc) from a dedup hit", "STG-SCOPE-023", "api/facts.py",
+       'if not created and "read" not in identity.permissions:', "if False:", "run"),
+    _m("fed-i11-federate-beyond-scopes", "a federate key limited to local registers a peer that declares company "
+       "and public", "STG-SCOPE-022", "api/federation.py", 'if not identity.covers((), body["allowed_scopes"]):',
+       "if False:", "run"),
+    _m("fed-i11-declaration-any-age", "a declaration's signed_at is never checked (2001 and 2099 register)",
+       "STG-FED-052", "federation/service.py", "self.settings.declaration_max_age_s)", "None)", "run"),
+    _m("fed-i11-rejection-not-audited", "a declaration rejected at verification leaves no audit event",
+       "STG-AUDIT-015", "federation/service.py",
+       'self.store.audit("rejected_declaration", reason, peer=peer, detail=f"declaration of {peer.node_id}")',
+       "pass", "run"),
+    _m("fed-i11-ingest-raise-stalls", "a pulled fact whose timestamp the store cannot hold (year 0) raises out of "
+       "the page: nothing of it commits and replication stalls", "STG-FED-053", "storage/replication.py",
+       "        _representable(raw)\n        outcome = _ingest_one(conn, ctx, peer, raw, at)\n"
+       "    except Exception as exc:",
+       "        outcome = _ingest_one(conn, ctx, peer, raw, at)\n    except (sqlite3.Error, ValueError) as exc:",
+       "run"),
 )
 
 

@@ -8,7 +8,9 @@ registers every check.
 
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
     failure_modes,
+    hostile_ingest,
     ingest,
+    privilege,
     registration,
     serving,
     tokens,

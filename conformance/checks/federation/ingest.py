@@ -27,7 +27,7 @@ from conformance.federation.operator import Federator
 from conformance.federation.peer import hlc_at
 from conformance.oracle import hlc as hlc_oracle
 
-EVENT_TYPES = ("rejected_fact", "rejected_token", "scope_violation", "replay_attempt")
+EVENT_TYPES = ("rejected_fact", "rejected_token", "scope_violation", "replay_attempt", "rejected_declaration")
 UUIDISH = re.compile(r"^[0-9a-fA-F-]{32,}$")
 
 

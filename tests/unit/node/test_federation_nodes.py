@@ -239,7 +239,8 @@ def test_misbehaving_peer_is_rejected_and_audited(federated):
     a = federated["a"]
     with_peer = FakePeer("peer-p.test").start()
     try:
-        registered = a.post("/v1/federation/peers", json=with_peer.declaration(["public"]))
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        registered = a.post("/v1/federation/peers", json=with_peer.declaration(["public"], signed_at=now))
         assert registered.json()["status"] == "active", registered.text
         good = with_peer.fact("good")
         bad = {

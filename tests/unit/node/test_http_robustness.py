@@ -7,8 +7,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.checks.hostile_inputs import HOSTILE_VALUES
+
+# Huge integers (beyond any double) and text with lone surrogates are drawn too (both crashed the node once).
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=10**308, max_value=10**400)
+    | st.floats(allow_nan=False) | st.text(max_size=20) | st.text(st.characters(categories=["Cs", "Ll"]), max_size=8),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
     max_leaves=12,
 )
@@ -43,3 +47,33 @@ def test_pathological_json(client):
     for raw in (b"[" * 100_000 + b"]" * 100_000, b'{"confidence": ' + b"9" * 5000 + b"}", b'{"confidence": 1e999}'):
         response = client.post("/v1/facts", content=raw)
         assert 400 <= response.status_code < 500
+
+
+def test_full_database_answers_507_in_the_envelope(node, body):
+    """SQLITE_FULL (here: PRAGMA max_page_count at the current size) is 507 storage_full; reads still work."""
+    with node.store.db.reading() as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+    answers = [node.client.post("/v1/facts", json=body(value=f"v{i}" * 200)) for i in range(60)]
+    full = [a for a in answers if a.status_code == 507]
+    assert full, [a.status_code for a in answers]
+    assert {a.status_code for a in answers} <= {201, 507}
+    assert full[0].json()["error"] == "storage_full"
+    assert node.client.get("/healthz").status_code == 200
+    assert node.client.get("/v1/facts", params={"limit": "1"}).status_code == 200
+
+
+@settings(max_examples=60, **SLOW)
+@given(field=FIELD, hostile=st.sampled_from(sorted(HOSTILE_VALUES)), member=st.booleans())
+def test_hostile_table_values_never_fail_on_the_server(client, body, field, hostile, member):
+    """The suite's hostile table (400-digit integers, lone surrogates, every JSON type) in any member or as a name."""
+    sent = body()
+    if member:
+        sent[HOSTILE_VALUES["surrogate"] + field] = HOSTILE_VALUES[hostile]
+    else:
+        sent[field] = HOSTILE_VALUES[hostile]
+    for path in ("/v1/facts", "/v1/facts:batch"):
+        payload = sent if path == "/v1/facts" else {"facts": [sent]}
+        response = client.post(path, content=json.dumps(payload), headers={"Content-Type": "application/json"})
+        assert response.status_code in (200, 201) or 400 <= response.status_code < 500, response.text
+        assert isinstance(response.json(), dict)

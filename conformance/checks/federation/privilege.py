@@ -1,0 +1,64 @@
+"""Who may admit a peer, and which declarations are refused and audited (Spec-05; A08 §3.5, §5.6; Spec-11).
+
+STG-SCOPE-022: a ``federate`` key limited to ``local`` cannot register a peer whose declaration grants company or
+public (that peer's tokens would pull every company and public fact). STG-FED-052 (interpretation
+declaration_signed_at = a20-window): a declaration signed long ago or in the future never becomes active.
+STG-AUDIT-015 (Spec-05 §Audit: "peer ... rejected"): a refused declaration leaves an audit event naming it.
+"""
+
+from __future__ import annotations
+
+from conformance.checks.federation.registration import _never_active, _token_refused
+from conformance.checks.federation.support import federator, new_peer, settle
+from conformance.checks.registry import Context, check, expect
+from conformance.federation.identity import Identity
+from conformance.federation.operator import Federator
+
+
+def _audited(fed: Federator, node_id: str, what: str) -> None:
+    settle()
+    events = fed.audit(raw=True)
+    named = [e for e in events if node_id in str(e)]
+    expect(bool(named), f"{what} left no audit event naming {node_id} (of {len(events)} events)")
+
+
+@check("federation:federate_key_bounded_by_scopes", requirements=("STG-SCOPE-022",), profile="core-federation")
+def federate_key_bounded_by_scopes(ctx: Context) -> None:
+    """A federate key for local cannot admit a company/public peer (its tokens are then refused); one for public
+    can admit a public peer."""
+    fed = federator(ctx)
+    local_key = ctx.mint_key("federate_local", ["federate"], ["local"])
+    public_key = ctx.mint_key("federate_public", ["federate"], ["public"])
+    with new_peer(ctx, ["company", "public"]) as peer:
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        ex = ctx.request("POST", "/v1/federation/peers", key=local_key, json_body=peer.declaration())
+        if ex.status == 201 and isinstance(ex.json, dict) and ex.json.get("peer_id"):
+            fed.peer_ids[peer.node_id] = str(ex.json["peer_id"])
+        _never_active(fed, ex, "a company/public peer registered with a local-only federate key")
+        _token_refused(ctx, peer, fed, "a peer registered beyond its registrar's scopes")
+    with new_peer(ctx, ["public"], name="y") as peer:
+        ex = ctx.request("POST", "/v1/federation/peers", key=public_key, json_body=peer.declaration())
+        expect(ex.status == 201 and isinstance(ex.json, dict) and ex.json.get("status") != "rejected",
+               f"a public peer registered with a public federate key was refused: {ex.brief()}")
+
+
+@check("federation:declaration_signed_at_window", requirements=("STG-FED-052", "STG-AUDIT-015"),
+       profile="core-federation", interpretations={"declaration_signed_at": "a20-window"})
+def declaration_signed_at_window(ctx: Context) -> None:
+    """A declaration signed in 2001, or in 2099, never becomes active, and its refusal is audited."""
+    fed = federator(ctx)
+    for signed_at, name in (("2001-01-01T00:00:00Z", "x"), ("2099-01-01T00:00:00Z", "y")):
+        with new_peer(ctx, ["public"], name=name) as peer:
+            ex = fed.register(peer.declaration(signed_at=signed_at))
+            _never_active(fed, ex, f"a declaration signed at {signed_at}")
+            _audited(fed, peer.node_id, f"the refused declaration signed at {signed_at}")
+
+
+@check("federation:rejected_declaration_audited", requirements=("STG-AUDIT-015",), profile="core-federation")
+def rejected_declaration_audited(ctx: Context) -> None:
+    """A declaration whose signature does not verify is rejected and an audit event names its node_id."""
+    fed = federator(ctx)
+    with new_peer(ctx, ["public"]) as peer:
+        ex = fed.register(peer.declaration(sign_with=Identity.generate("forger.test")))
+        _never_active(fed, ex, "a declaration signed by another key")
+        _audited(fed, peer.node_id, "the rejected declaration")
