@@ -68,12 +68,16 @@ class Settings:
     pull_interval_s: float = 30.0
     pull_backoff_max_s: float = 300.0
     peer_approval: bool = False
+    # Interpretation conflict_cardinality (STG-CONF-018): "winner" (default) or "pairwise".
+    conflict_cardinality: Literal["winner", "pairwise"] = "winner"
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:
             raise ValueError("size limits must be positive")
         if not (self.pull_interval_s > 0 and self.pull_backoff_max_s > 0):
             raise ValueError("--pull-interval and --pull-backoff-max must be positive")
+        if self.conflict_cardinality not in ("winner", "pairwise"):
+            raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 

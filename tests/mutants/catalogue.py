@@ -367,7 +367,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "run"),
     # --- HTTP: conflicts ---------------------------------------------------------------------------------------
     _m("http-conflict-not-recorded", "a contradiction writes no conflict record", "STG-CONF-004",
-       "storage/ledger.py", "_record_conflict(conn, stamp, row[0], fact_stamp.id, body.scope)", "pass", "run"),
+       "storage/ledger.py", "_record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope)", "pass", "run"),
     _m("http-conflict-between-one-id", "the between fact names only the older fact", "STG-CONF-004",
        "storage/ledger.py", '{"type": "text", "v": f"{older} {newer}"}', '{"type": "text", "v": f"{older}"}', "run"),
     _m("http-conflict-between-swapped", "the between fact lists the pair in the other order than the conflict",
@@ -440,7 +440,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "    for raw in facts[: len(facts) // 2]:\n", "run"),
     _m("fed-ingest-skips-contradiction", "an ingested fact that contradicts a local one is never paired",
        "STG-FAIL-004 STG-FAIL-005", "storage/replication.py",
-       "    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us())", "    pass", "run"),
+       "    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)", "    pass", "run"),
     _m("fed-local-facts-served", "the serving query ignores scope, so local (and team) facts leak to peers",
        "STG-FED-024 STG-FED-025", "storage/replication.py",
        """clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]""",
@@ -676,6 +676,10 @@ AUTHORED: tuple[Mutant, ...] = (
        "\"f.received_from IS NULL AND f.garden_id IS NULL AND f.relation NOT LIKE 'stigmem:%' \"\n"
        "    \"AND f.entity NOT LIKE 'stigmem:conflict:%'\"",
        '"f.received_from IS NULL AND f.garden_id IS NULL"', "run"),
+    # --- issue 11, i11-dos ---
+    _m("conf-cardinality-pairwise", "every new fact is paired with each differing live sibling (quadratic "
+       "conflicts) although conflict_cardinality is winner", "STG-CONF-018", "protocol/contradictions.py",
+       'if r.cardinality == "pairwise":', "if True:", "vectors run"),
 )
 
 
