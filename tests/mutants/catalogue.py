@@ -680,6 +680,9 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("conf-cardinality-pairwise", "every new fact is paired with each differing live sibling (quadratic "
        "conflicts) although conflict_cardinality is winner", "STG-CONF-018", "protocol/contradictions.py",
        'if r.cardinality == "pairwise":', "if True:", "vectors run"),
+    _m("fed-audit-claimed-iss-whole", "an unauthenticated pull's claimed iss is stored whole in its audit row",
+       "STG-ROB-001", "storage/audit.py", "peer_id, bounded(peer_node_id), event_type,",
+       "peer_id, peer_node_id, event_type,", "run"),
 )
 
 
