@@ -48,6 +48,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "value_equality": ("canonical", "raw"),
     "contradiction_rule": ("s15", "upstream"),
     "winner_rule": ("s15",),
+    "conflict_cardinality": ("winner", "pairwise"),
     "ed25519_policy": ("strict", "rfc8032"),
     "peer_declaration_fields": ("a08-jcs", "upstream-0.9.0a12"),
     "peer_token_format": ("jwt-ms",),
@@ -147,7 +148,8 @@ def _hlc_run(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
 
 def _contradictions(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     rules = contradictions.ContradictionRules(
-        i.fact(), i["contradiction_rule"], i["value_equality"], i["winner_rule"], i["hlc_input"] == "strict"
+        i.fact(), i["contradiction_rule"], i["value_equality"], i["winner_rule"], i["hlc_input"] == "strict",
+        i["conflict_cardinality"],
     )
     found = contradictions.evaluate([contradictions.read_fact(f, rules) for f in inp["facts"]], rules)
     return {
@@ -349,7 +351,7 @@ OPS: dict[str, Op] = {
     "contradictions.evaluate": Op(
         _contradictions,
         "fact_invalid",
-        (*_FACT, "value_equality", "contradiction_rule", "winner_rule", "hlc_input"),
+        (*_FACT, "value_equality", "contradiction_rule", "winner_rule", "hlc_input", "conflict_cardinality"),
     ),
     "signatures.preimage": Op(
         lambda inp, i: {

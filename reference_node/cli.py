@@ -3,6 +3,7 @@
     stigmem-reference-node [serve] --db PATH [--host 127.0.0.1] [--port 8787] [--auth required|none]
                            [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--node-authority NAME]
                            [--access-log] [--default-query seed-resolution|s15-history]
+                           [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval]]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
@@ -61,6 +62,9 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--node-url", help="public base URL for discovery (default http://HOST:PORT)")
     parser.add_argument("--node-authority", default="localhost", help="authority of a new node_id")
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument("--conflict-cardinality", choices=("winner", "pairwise"), default="winner",
+                        help="interpretation conflict_cardinality: pair a new fact with its triple's preferred fact "
+                             "only (default) or with every differing sibling")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
     federation.add_argument("--federation", action="store_true", help="enable federation (pull replication)")
     federation.add_argument("--federation-key-file", metavar="PATH",
@@ -176,6 +180,7 @@ def _serve(argv: Sequence[str]) -> int:
             node_url=args.node_url or (None if wildcard else f"http://{shown_host}:{port}"),
             node_authority=args.node_authority,
             access_log=args.access_log,
+            conflict_cardinality=args.conflict_cardinality,
             federation=args.federation,
             federation_key_file=args.federation_key_file,
             pull_interval_s=args.pull_interval,

@@ -74,6 +74,8 @@ class Settings:
     default_query: DefaultQuery = DEFAULT_QUERY
     # Interpretation declaration_signed_at: a declaration older than this (or > 5 min ahead) is rejected; None: any.
     declaration_max_age_s: float | None = DEFAULT_DECLARATION_MAX_AGE_S
+    # Interpretation conflict_cardinality (STG-CONF-018): "winner" (default) or "pairwise".
+    conflict_cardinality: Literal["winner", "pairwise"] = "winner"
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:
@@ -82,6 +84,8 @@ class Settings:
             raise ValueError("--pull-interval and --pull-backoff-max must be positive")
         if self.default_query not in ("seed-resolution", "s15-history"):
             raise ValueError(f"default_query is 'seed-resolution' or 's15-history', not {self.default_query!r}")
+        if self.conflict_cardinality not in ("winner", "pairwise"):
+            raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 

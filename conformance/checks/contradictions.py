@@ -280,3 +280,20 @@ def resolved_pair_not_contradicted(ctx: Context) -> None:
     flags = {f["id"]: f.get("contradicted") for f in
              (ctx.query(entity=body["entity"], include_contradicted=True).json or {}).get("facts", [])}
     expect(flags.get(a["id"]) is False and flags.get(b["id"]) is False, f"flags after resolution: {flags}")
+
+
+@check("http:conflict_cardinality", ("STG-CONF-018",))
+def conflict_cardinality(ctx: Context) -> None:
+    """Four differing facts on one triple, winner first: 3 conflicts, all with the winner (conflict_cardinality
+    winner, bounded per write), or 6 under pairwise."""
+    body = ctx.fact(ctx.unique("cardinality"), "CEO", scope="company")
+    written = [ctx.assert_fact({**body, "value": {"type": "string", "v": v}, "confidence": c})
+               for v, c in (("CEO", 1.0), ("CTO", 0.8), ("CFO", 0.6), ("COO", 0.4))]
+    found = _conflicts_about(ctx, {f["id"] for f in written})
+    pairs = sorted(sorted(((c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id"))) for c in found)
+    if ctx.interpretations.get("conflict_cardinality", "winner") == "pairwise":
+        expect(len(pairs) == 6, f"pairwise: expected 6 conflicts for 4 differing facts, got {len(pairs)}")
+        return
+    winner = written[0]["id"]
+    expect(len(pairs) == 3 and all(winner in pair for pair in pairs),
+           f"winner pairing: expected 3 conflicts, each with the winner {winner}, got {len(pairs)}: {pairs}")

@@ -34,6 +34,10 @@ NOTES = {
                     "requirements": "STG-CONF-001"},
     "Duplicate": {"description": "The same fact (same id) arrives twice.",
                   "effect": "A second conflict record, or a winner listed twice.", "requirements": "STG-CONF-009"},
+    "Cardinality": {"description": "Three or more facts on one triple: which pairs are recorded "
+                                   "(interpretation conflict_cardinality).",
+                    "effect": "Conflicts grow quadratically with siblings, or a disagreement goes unrecorded.",
+                    "requirements": "STG-CONF-018"},
     "Upstream": {"description": "Expected value under contradiction_rule upstream.",
                  "effect": "Only informative for nodes using that option.", "requirements": "STG-CONF-001"},
 }
@@ -146,14 +150,22 @@ def files() -> list[VectorFile]:
         "Equal value from another source is no contradiction": ([], ["b"]),
         "Retraction of a fact is no contradiction": ([], ["b"]),
     }
+    split: list[tuple[str, list[dict[str, Any]], dict[str, str], tuple[str, ...], tuple[str, ...]]] = []
     for description, facts, norm, flags, reqs in CASES:
-        result = oracle.evaluate(facts, norm)
+        result = oracle.evaluate(facts, norm, cardinality="pairwise")
         if description in pinned:
             contradicted, ids = pinned[description]
             assert result["contradicted"] == contradicted and result["winners"][0]["ids"] == ids, description
-        vf.add(Case(description, reqs, {"facts": facts}, valid(**result), flags, DEFAULTS))
+        # These cases were written under pairwise conflicts; where the default (winner) reading gives another
+        # answer they keep pairwise and a winner twin is appended below, so no vector id moves.
+        options = DEFAULTS
+        if oracle.evaluate(facts, norm) != result:
+            options = {**DEFAULTS, "conflict_cardinality": "pairwise"}
+            split.append((description, facts, norm, flags, reqs))
+        vf.add(Case(description, reqs, {"facts": facts}, valid(**result), flags, options))
     for description, facts in UPSTREAM:
         result = oracle.evaluate(facts, {}, rule="upstream")
+        assert oracle.evaluate(facts, {}, rule="upstream", cardinality="pairwise") == result, description
         vf.add(Case(description, ("STG-CONF-001",), {"facts": facts}, valid(**result), ("Upstream",),
                     {"contradiction_rule": "upstream", "winner_rule": "s15"}))
     bad = [
@@ -214,4 +226,34 @@ def files() -> list[VectorFile]:
     assert result["conflicts"] == [["a", "b"]], result
     vf.add(Case("Raw equality: object values with members in another order differ", ("STG-CONF-001",),
                 {"facts": facts}, valid(**result), ("ValueEquality", "Contradiction"), both))
+    # Appended for interpretation conflict_cardinality (issue 11): ids after this line are new. The winner twins of
+    # the pairwise cases above, then sets where the two readings part.
+    winner = {**DEFAULTS, "conflict_cardinality": "winner"}
+    pairwise = {**DEFAULTS, "conflict_cardinality": "pairwise"}
+    twins = {"Three different values make three conflicts": "Three different values make two conflicts, both "
+             "with the winner",
+             "Two equal values among three make two conflicts": "A third fact equal to the winner adds no conflict"}
+    assert sorted(twins) == sorted(case[0] for case in split), [case[0] for case in split]
+    for description, facts, norm, flags, reqs in split:
+        result = oracle.evaluate(facts, norm)
+        vf.add(Case(twins[description], (*reqs, "STG-CONF-018"), {"facts": facts}, valid(**result),
+                    (*flags, "Cardinality"), winner))
+    four = [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("c", "CFO", 0.6, 2), f("d", "COO", 0.4, 3)]
+    rising = [f("a", "CEO", 0.4, 0), f("b", "CTO", 0.6, 1), f("c", "CFO", 0.8, 2), f("d", "COO", 1.0, 3)]
+    tied = [f("a", "CEO", 0.9, 0), f("b", "CTO", 0.9, 0), f("c", "CFO", 0.9, 0)]
+    expired_top = [f("a", "CEO", 1.0, 0), f("b", "CEO", 0.0, 1), f("c", "CTO", 0.5, 2)]
+    for description, facts, options, want in (
+        ("Four values under a fixed winner make three conflicts, all with the winner", four, winner,
+         [["a", "b"], ["a", "c"], ["a", "d"]]),
+        ("Four values under pairwise conflicts make six conflicts", four, pairwise,
+         [["a", "b"], ["a", "c"], ["a", "d"], ["b", "c"], ["b", "d"], ["c", "d"]]),
+        ("Each new winner is paired with the winner it displaces", rising, winner,
+         [["a", "b"], ["b", "c"], ["c", "d"]]),
+        ("A new fact is paired with every fact tied at the top", tied, winner, [["a", "b"], ["a", "c"], ["b", "c"]]),
+        ("A retraction is never the fact a new value is paired with", expired_top, winner, [["a", "c"]]),
+    ):
+        result = oracle.evaluate(facts, {}, cardinality=options["conflict_cardinality"])
+        assert result["conflicts"] == want, (description, result)
+        vf.add(Case(description, ("STG-CONF-018", "STG-CONF-001"), {"facts": facts}, valid(**result),
+                    ("Contradiction", "Cardinality"), options))
     return [vf]

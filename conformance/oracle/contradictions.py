@@ -1,7 +1,9 @@
 """An independent model of Spec-15 contradiction detection and query-time preference.
 
 Entities and refs arrive with a hand-written normalization map, so this model needs no normalizer.
-Options: ``contradiction_rule`` (s15 | upstream), ``value_equality`` (canonical | raw), ``winner_rule`` (s15).
+Options: ``contradiction_rule`` (s15 | upstream), ``value_equality`` (canonical | raw), ``winner_rule`` (s15),
+``conflict_cardinality`` (winner: a new fact is paired only with its triple's preferred live fact; pairwise: with
+every differing live fact).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def values_equal(a: Mapping[str, Any], b: Mapping[str, Any], norm: Mapping[str, 
 
 
 def evaluate(facts: list[dict[str, Any]], norm: Mapping[str, str], rule: str = "s15",
-             equality: str = "canonical") -> dict[str, Any]:
+             equality: str = "canonical", cardinality: str = "winner") -> dict[str, Any]:
     def triple(f: Mapping[str, Any]) -> tuple[str, str, str]:
         return norm.get(f["entity"], f["entity"]), f["relation"], f["scope"]
 
@@ -51,10 +53,17 @@ def evaluate(facts: list[dict[str, Any]], norm: Mapping[str, str], rule: str = "
     for fact in facts:
         firsts.setdefault(fact["id"], fact)
     facts = list(firsts.values())
+    if cardinality not in ("winner", "pairwise"):
+        raise ValueError(f"unknown conflict_cardinality option {cardinality!r}")
     conflicts: list[list[str]] = []
     for i, new in enumerate(facts):
-        for old in facts[:i]:
-            if triple(old) != triple(new) or old["confidence"] <= 0 or new["confidence"] <= 0:
+        earlier = [old for old in facts[:i] if triple(old) == triple(new) and old["confidence"] > 0]
+        if cardinality == "winner" and earlier:
+            # Only the fact a query would prefer right now: top (confidence, HLC), ties all kept.
+            rank = max((old["confidence"], hlc.parse(old["hlc"])) for old in earlier)
+            earlier = [old for old in earlier if (old["confidence"], hlc.parse(old["hlc"])) == rank]
+        for old in earlier:
+            if new["confidence"] <= 0:
                 continue
             if rule == "s15" and values_equal(old["value"], new["value"], norm, equality):
                 continue

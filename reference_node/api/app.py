@@ -68,6 +68,7 @@ ROUTES = [
 def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> Starlette:
     """The node's ASGI app; opens (and migrates) the database now, closes it at lifespan shutdown."""
     node_store = store or Store.open(settings.db_path, clock or SystemClock(), settings.node_authority)
+    node_store.cardinality = settings.conflict_cardinality
     try:
         node_federation = Federation(settings, node_store) if settings.federation else None
     except BaseException:

@@ -2,8 +2,10 @@
 
 Requirements: STG-CONF-001 (the six conditions, interpretation ``contradiction_rule``), STG-CONF-003 (entities
 normalized first), STG-CONF-005 (confidence, then HLC, ties all preferred; interpretation ``winner_rule``),
-STG-CONF-009 (a fact ingested twice makes no second conflict), STG-CONF-010 (a retraction never contradicts).
-Conflict entities, their ids and resolution facts are written by the storage layer, not here.
+STG-CONF-009 (a fact ingested twice makes no second conflict), STG-CONF-010 (a retraction never contradicts),
+STG-CONF-018 (which siblings a new fact is paired with, interpretation ``conflict_cardinality``: the triple's
+preferred live fact by default, every differing live sibling with ``pairwise``). Conflict entities, their ids and
+resolution facts are written by the storage layer, not here.
 
 >>> a = {"id": "a", "entity": "user:x", "relation": "memory:role", "value": {"type": "string", "v": "CEO"},
 ...      "confidence": 1.0, "scope": "company", "hlc": "1746230400000.000"}
@@ -24,10 +26,20 @@ from .errors import FactInvalid
 from .facts import FactOptions
 from .values import ValueEquality, equal, validate
 
-__all__ = ["ContradictionRules", "Evaluation", "Fact", "Winner", "contradicts", "evaluate", "read_fact"]
+__all__ = [
+    "ContradictionRules",
+    "Evaluation",
+    "Fact",
+    "Winner",
+    "contradicts",
+    "evaluate",
+    "paired_with",
+    "read_fact",
+]
 
 ContradictionRule = Literal["s15", "upstream"]
 WinnerRule = Literal["s15"]
+Cardinality = Literal["winner", "pairwise"]
 
 Triple = tuple[str, str, str]
 
@@ -58,6 +70,7 @@ class ContradictionRules:
     equality: ValueEquality = "canonical"
     winner: WinnerRule = "s15"
     strict_hlc: bool = False
+    cardinality: Cardinality = "winner"
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,23 @@ def contradicts(a: Fact, b: Fact, rules: ContradictionRules | None = None) -> bo
     return not equal(a.value, b.value, equality=r.equality, uri_options=r.fact.uri)
 
 
+def paired_with(siblings: Sequence[Fact], new: Fact, rules: ContradictionRules | None = None) -> list[Fact]:
+    """STG-CONF-018: the earlier facts a new fact records a conflict with (``siblings`` excludes ``new``).
+
+    ``winner``: only the triple's preferred live fact (highest confidence, then HLC; every fact tied on both), when
+    it contradicts ``new``, so a write costs O(1) conflicts however many siblings the triple has. ``pairwise``:
+    every live sibling that contradicts ``new``, n(n-1)/2 conflicts for n differing facts.
+    """
+    r = rules or ContradictionRules()
+    if r.cardinality == "pairwise":
+        return [s for s in siblings if contradicts(s, new, r)]
+    live = [s for s in siblings if s.triple == new.triple and s.confidence > 0]
+    if not live:
+        return []
+    best = max((s.confidence, s.hlc) for s in live)
+    return [s for s in live if (s.confidence, s.hlc) == best and contradicts(s, new, r)]
+
+
 def _preferred(group: Sequence[Fact], contradicted: set[str]) -> list[str]:
     in_conflict = [f for f in group if f.id in contradicted]
     if in_conflict:
@@ -131,10 +161,9 @@ def evaluate(written: Sequence[Fact], rules: ContradictionRules | None = None) -
         # STG-CONF-009: a fact ingested twice creates no second conflict record.
         if fact.id in seen:
             continue
-        for sibling in live:
-            if contradicts(sibling, fact, rules):
-                low, high = sorted((sibling.id, fact.id))
-                conflicts.add((low, high))
+        for sibling in paired_with(live, fact, rules):
+            low, high = sorted((sibling.id, fact.id))
+            conflicts.add((low, high))
         live.append(fact)
         seen.add(fact.id)
     contradicted = {fact_id for pair in conflicts for fact_id in pair}

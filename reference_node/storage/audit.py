@@ -1,12 +1,14 @@
 """SQL over the federation audit log (A08 §6.4, §10 ``federation_audit``; digest §11.7, §16.3).
 
-STG-AUDIT-001 (every rejected inbound fact with peer_id, fact_id, reason and time), STG-AUDIT-002 (event types
-rejected_fact, rejected_token, scope_violation, replay_attempt), STG-RPL-006 and STG-HLC-010 (replay, expiry and
-skew refusals are audited). Rows are append-only (triggers in 0002_federation.sql) and listed newest first.
+STG-ROB-001 (fields taken from the request are bounded, ``bounded``), STG-AUDIT-001 (every rejected inbound fact
+with peer_id, fact_id, reason and time), STG-AUDIT-002 (event types rejected_fact, rejected_token,
+scope_violation, replay_attempt), STG-RPL-006 and STG-HLC-010 (replay, expiry and skew refusals are audited). Rows
+are append-only (triggers in 0002_federation.sql) and listed newest first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -16,6 +18,18 @@ __all__ = ["EVENT_TYPES", "AuditEvent", "page", "write"]
 
 EVENT_TYPES = ("rejected_fact", "rejected_token", "scope_violation", "replay_attempt", "rejected_declaration")
 _COLUMNS = "seq, id, peer_id, peer_node_id, event_type, fact_id, reason, detail, at"
+
+
+# STG-ROB-001: a field that may come from unauthenticated input (a claimed iss) is kept to this many characters.
+MAX_FIELD_CHARS = 256
+
+
+def bounded(text: str | None, limit: int = MAX_FIELD_CHARS) -> str | None:
+    """``text`` whole when short; else its head, a marker with its length and its SHA-256, within ``limit`` + 96."""
+    if text is None or len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{text[:limit]}...[cut: {len(text)} chars, sha256:{digest}]"
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,8 @@ def write(
     conn.execute(
         "INSERT INTO federation_audit (id, peer_id, peer_node_id, event_type, fact_id, reason, detail, at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), peer_id, peer_node_id, event_type, fact_id, reason, (detail or "")[:1000] or None, at),
+        (str(uuid.uuid4()), peer_id, bounded(peer_node_id), event_type, bounded(fact_id), bounded(reason),
+         bounded(detail, 1000), at),
     )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "insert",
     "max_hlc",
     "page",
+    "preferred_siblings",
     "siblings",
 ]
 
@@ -60,6 +61,13 @@ _SIBLINGS = (
     "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
     "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.confidence > 0 "
     "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.seq"
+)
+# The top of a triple by (confidence, hlc), walked down the facts_triple_rank index: a bounded read however many
+# siblings the triple has (interpretation conflict_cardinality = winner).
+_PREFERRED = (
+    "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
+    "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.confidence > 0 AND f.id != ? "
+    "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.confidence DESC, f.hlc DESC LIMIT ?"
 )
 
 
@@ -168,6 +176,13 @@ def duplicate(conn: sqlite3.Connection, fact: NewFact) -> FactRow | None:
 def siblings(conn: sqlite3.Connection, entity: str, relation: str, scope: str, now_us: int) -> list[FactRow]:
     """Live facts of a triple with confidence above 0: ``(id, value_type, value_v, confidence, hlc)``."""
     return conn.execute(_SIBLINGS, (entity, relation, scope, now_us)).fetchall()
+
+
+def preferred_siblings(
+    conn: sqlite3.Connection, entity: str, relation: str, scope: str, now_us: int, exclude_id: str, limit: int = 16
+) -> list[FactRow]:
+    """Up to ``limit`` live siblings of a triple, best (confidence, hlc) first, without ``exclude_id``."""
+    return conn.execute(_PREFERRED, (entity, relation, scope, exclude_id, now_us, limit)).fetchall()
 
 
 def max_hlc(conn: sqlite3.Connection) -> str | None:

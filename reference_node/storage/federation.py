@@ -172,6 +172,7 @@ class FederationStore:
 
     def ingest(self, peer: PeerRow, facts: Sequence[object], cursor: str | None) -> replication.IngestResult:
         """One pulled page and its cursor, in one transaction (docs/federation-api.md "Ingest")."""
-        ctx = replication.IngestContext(self.store.clock, self.store.hlc, self.store.stamp, self._options)
+        ctx = replication.IngestContext(self.store.clock, self.store.hlc, self.store.stamp, self._options,
+                                        self.store.cardinality)
         with self.db.transaction() as conn:
             return replication.ingest_page(conn, ctx, peer, facts, cursor)

@@ -2,8 +2,9 @@
 
 CIDF §Write Path: normalize, compute the CID, persist with its alias (STG-CID-010); a body whose CID, valid_until,
 garden_id and interpret_as match an existing fact returns that fact (STG-CID-011, interpretation cid_dedup).
-Spec-15: a new fact is paired with each live differing sibling of its triple (STG-CONF-001, interpretation
-contradiction_rule, decided by the protocol core) and every pair is reified as ``stigmem:conflict:<uuid>`` with
+Spec-15: a new fact is paired with its triple's preferred live fact, or with each live differing sibling
+(STG-CONF-001, STG-CONF-018, interpretations contradiction_rule and conflict_cardinality, decided by the protocol
+core) and every pair is reified as ``stigmem:conflict:<uuid>`` with
 ``between`` and ``status`` facts from ``system:stigmem`` in the pair's scope (STG-CONF-004, STG-CONF-016), in the
 same transaction as the insert. Resolution follows A08 §5.10 (interpretation conflict_resolution, STG-CONF-006,
 STG-CONF-013..015).
@@ -20,6 +21,7 @@ from typing import Any
 
 from ..protocol import cid as cid_rules
 from ..protocol import contradictions
+from ..protocol.contradictions import Cardinality
 from ..protocol.facts import FactBody
 from ..protocol.hlc import parse as parse_hlc
 from . import conflicts as conflict_rows
@@ -66,26 +68,35 @@ def _record_conflict(conn: sqlite3.Connection, stamp: Stamper, older: str, newer
     return conflict_id
 
 
-def _detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
-    """Pair a new live fact with each live differing sibling of its triple (STG-CONF-001, STG-CONF-010)."""
+def _detect(
+    conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int, cardinality: Cardinality
+) -> None:
+    """Pair a new live fact with the siblings the protocol core names (STG-CONF-001, STG-CONF-010, STG-CONF-018)."""
     body = fact.body
     if body.confidence <= 0 or (fact.valid_until_us is not None and fact.valid_until_us <= now_us):
         return
     mine = _core_fact(fact_stamp.id, body, fact_stamp.hlc)
-    for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us):
-        if row[0] == fact_stamp.id:
-            continue
-        if contradictions.contradicts(_sibling_fact(row, body), mine):
-            _record_conflict(conn, stamp, row[0], fact_stamp.id, body.scope)
+    if cardinality == "winner":
+        rows = fact_rows.preferred_siblings(conn, body.entity, body.relation, body.scope, now_us, fact_stamp.id)
+    else:
+        rows = [row for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)
+                if row[0] != fact_stamp.id]
+    rules = contradictions.ContradictionRules(cardinality=cardinality)
+    for sibling in contradictions.paired_with([_sibling_fact(row, body) for row in rows], mine, rules):
+        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope)
 
 
-def detect(conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int) -> None:
+def detect(
+    conn: sqlite3.Connection, stamp: Stamper, fact: NewFact, fact_stamp: Stamp, now_us: int,
+    cardinality: Cardinality = "winner",
+) -> None:
     """Contradiction detection for a fact stored by another path (federation ingest), in the caller's transaction."""
-    _detect(conn, stamp, fact, fact_stamp, now_us)
+    _detect(conn, stamp, fact, fact_stamp, now_us, cardinality)
 
 
 def write_facts(
-    conn: sqlite3.Connection, stamp: Stamper, facts: Sequence[NewFact], now_us: int
+    conn: sqlite3.Connection, stamp: Stamper, facts: Sequence[NewFact], now_us: int,
+    cardinality: Cardinality = "winner",
 ) -> list[tuple[dict[str, Any], bool]]:
     """Write client assertions in order; each result is (record, created). Dedup hits are not created."""
     results: list[tuple[dict[str, Any], bool]] = []
@@ -96,7 +107,7 @@ def write_facts(
             continue
         fact_stamp = stamp()
         row = fact_rows.insert(conn, fact, fact_stamp)
-        _detect(conn, stamp, fact, fact_stamp, now_us)
+        _detect(conn, stamp, fact, fact_stamp, now_us, cardinality)
         results.append((record(row), True))
     return results
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..clock import Clock, format_timestamp, instant_us
 from ..protocol import replication as rules
+from ..protocol.contradictions import Cardinality
 from ..protocol.errors import HlcSkewFuture, HlcSkewPast
 from ..protocol.facts import FactBody, FactOptions
 from ..protocol.hlc import HybridLogicalClock, format_hlc
@@ -79,6 +80,7 @@ class IngestContext:
     hlc: HybridLogicalClock
     stamp: Callable[[], Stamp]
     options: FactOptions
+    cardinality: Cardinality = "winner"
 
 
 def _audit(conn: sqlite3.Connection, peer: PeerRow, rejection: rules.Rejection, at: str) -> None:
@@ -107,7 +109,7 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
     provenance = FactBody(f"stigmem:fact:{fact.id}", rules.RECEIVED_FROM, {"type": "ref", "v": peer.node_id},
                           ledger.SYSTEM_SOURCE, 1.0, "local")
     fact_rows.insert(conn, ledger.new_fact(provenance, "system"), ctx.stamp())
-    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us())
+    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)
 
 
 def _representable(raw: object) -> None:

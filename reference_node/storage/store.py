@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..clock import Clock, format_timestamp
+from ..protocol.contradictions import Cardinality
 from ..protocol.hlc import HybridLogicalClock, format_hlc
 from ..protocol.hlc import parse as parse_hlc
 from . import conflicts as conflict_rows
@@ -35,6 +36,8 @@ class Store:
         self.db = db
         self.clock = clock
         self.node_id = node_id
+        # Interpretation conflict_cardinality (STG-CONF-018): set from Settings by the app.
+        self.cardinality: Cardinality = "winner"
         with db.reading() as conn:
             high_water = fact_rows.max_hlc(conn)
         start = parse_hlc(high_water) if high_water else None
@@ -69,7 +72,7 @@ class Store:
     def assert_facts(self, facts: Sequence[NewFact]) -> list[tuple[dict[str, Any], bool]]:
         """Write client assertions in one transaction: (record, created) per fact."""
         with self.db.transaction() as conn:
-            return ledger.write_facts(conn, self.stamp, facts, self.clock.now_us())
+            return ledger.write_facts(conn, self.stamp, facts, self.clock.now_us(), self.cardinality)
 
     def assert_batch(
         self, owner: str, idempotency_key: str | None, request_sha256: str, facts: Sequence[NewFact],
@@ -83,7 +86,7 @@ class Store:
                 replay = _replay(conn, owner, idempotency_key, request_sha256, now)
                 if replay is not None:
                     return replay
-            results = ledger.write_facts(conn, self.stamp, facts, now)
+            results = ledger.write_facts(conn, self.stamp, facts, now, self.cardinality)
             response = {"facts": [fact if created or reveal_existing else ledger.content_only(fact)
                                   for fact, created in results]}
             if idempotency_key is not None:

@@ -368,7 +368,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "run"),
     # --- HTTP: conflicts ---------------------------------------------------------------------------------------
     _m("http-conflict-not-recorded", "a contradiction writes no conflict record", "STG-CONF-004",
-       "storage/ledger.py", "_record_conflict(conn, stamp, row[0], fact_stamp.id, body.scope)", "pass", "run"),
+       "storage/ledger.py", "_record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope)", "pass", "run"),
     _m("http-conflict-between-one-id", "the between fact names only the older fact", "STG-CONF-004",
        "storage/ledger.py", '{"type": "text", "v": f"{older} {newer}"}', '{"type": "text", "v": f"{older}"}', "run"),
     _m("http-conflict-between-swapped", "the between fact lists the pair in the other order than the conflict",
@@ -441,7 +441,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "    for raw in facts[: len(facts) // 2]:\n", "run"),
     _m("fed-ingest-skips-contradiction", "an ingested fact that contradicts a local one is never paired",
        "STG-FAIL-004 STG-FAIL-005", "storage/replication.py",
-       "    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us())", "    pass", "run"),
+       "    ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)", "    pass", "run"),
     _m("fed-local-facts-served", "the serving query ignores scope, so local (and team) facts leak to peers",
        "STG-FED-024 STG-FED-025", "storage/replication.py",
        """clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]""",
@@ -757,6 +757,13 @@ AUTHORED: tuple[Mutant, ...] = (
        "    except Exception as exc:",
        "        outcome = _ingest_one(conn, ctx, peer, raw, at)\n    except (sqlite3.Error, ValueError) as exc:",
        "run"),
+    # --- issue 11, i11-dos ---
+    _m("conf-cardinality-pairwise", "every new fact is paired with each differing live sibling (quadratic "
+       "conflicts) although conflict_cardinality is winner", "STG-CONF-018", "protocol/contradictions.py",
+       'if r.cardinality == "pairwise":', "if True:", "vectors run"),
+    _m("fed-audit-claimed-iss-whole", "an unauthenticated pull's claimed iss is stored whole in its audit row",
+       "STG-ROB-001", "storage/audit.py", "peer_id, bounded(peer_node_id), event_type,",
+       "peer_id, peer_node_id, event_type,", "run"),
 )
 
 

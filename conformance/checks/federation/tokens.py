@@ -8,9 +8,11 @@ Restart persistence of nonces (STG-RPL-009) needs a restart and runs as a failur
 
 from __future__ import annotations
 
-from conformance.checks.federation.support import present, registered_peer
+import json
+
+from conformance.checks.federation.support import federator, present, registered_peer
 from conformance.checks.registry import Context, check, expect, expect_error, expect_status
-from conformance.federation.identity import Crafted, claims_for, encode, now_ms
+from conformance.federation.identity import Crafted, Identity, claims_for, encode, now_ms
 from conformance.federation.operator import new_events, poll
 
 
@@ -99,3 +101,21 @@ def replay_audited(ctx: Context) -> None:
             found = poll(lambda e=event, b=before: [x for x in new_events(b, fed.audit()) if x.get("event_type") == e],
                          2.0, 0.2)
             expect(bool(found), f"no new {event} audit event after a {variant} token answered {ex.status}")
+
+
+@check("federation:junk_token_audit_bounded", requirements=("STG-ROB-001",), profile="core-federation")
+def junk_token_audit_bounded(ctx: Context) -> None:
+    """Unauthenticated pulls whose token claims a 12,000-character iss leave audit rows of bounded size: the node
+    does not keep the claimed iss (or any other field of the request) whole."""
+    fed = federator(ctx)
+    marker = f"stigmem://junk-{ctx.run_id}.test/node/"
+    stranger = Identity.generate("junk.test")
+    before = fed.audit()
+    for _ in range(12):
+        token = encode(claims_for(marker + "a" * 12_000, fed.node_id, ["public"]), stranger)
+        ex = ctx.request("GET", "/v1/federation/facts", key=None, headers={"Authorization": f"Bearer {token}"})
+        expect(ex.status in (400, 401, 431), f"junk-token pull answered {ex.brief()}")
+    rows = [e for e in new_events(before, fed.audit(raw=True)) if marker in json.dumps(e)]
+    sizes = sorted(len(json.dumps(e)) for e in rows)
+    expect(not sizes or sizes[-1] <= 4096,
+           f"an audit row of a junk-token pull is {sizes[-1]} bytes: the claimed 12,000-character iss is kept whole")

@@ -353,8 +353,8 @@ MUTANTS: list[dict[str, str]] = [
                     "differing facts one pair gets no conflict record (Spec-15: a contradiction exists between "
                     "every two facts meeting the conditions).",
      "file": "storage/ledger.py",
-     "find": "            _record_conflict(conn, stamp, row[0], fact_stamp.id, body.scope)",
-     "replace": "            _record_conflict(conn, stamp, row[0], fact_stamp.id, body.scope)\n            break"},
+     "find": '        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope)\n',
+     "replace": '        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope)\n        break\n'},
     {"id": "b1-conf-expired-siblings-count",
      "description": "Sibling lookup forgets the expiry filter, so a new fact contradicts an expired fact of its "
                     "triple (Spec-15 §Expiry: expired facts are as if absent from ordinary reads; a "
@@ -645,13 +645,13 @@ MUTANTS: list[dict[str, str]] = [
      "description": "GET /v1/admin/cid-backfill/status is open to any key with read permission; A20 and CV20 make "
                     "it admin-only (upstream divergence D14).",
      "file": "api/admin.py",
-     "find": "    caller(request, \"admin\")\n    store: Store = request.app.state.store\n    return JSONResponse(store.backfill_status())",
-     "replace": "    caller(request, \"read\")\n    store: Store = request.app.state.store\n    return JSONResponse(store.backfill_status())"},
+     "find": 'identity = caller(request, "admin")\n    store: Store = request.app.state.store\n    return JSONResponse(store.backfill_status(',
+     "replace": 'identity = caller(request, "read")\n    store: Store = request.app.state.store\n    return JSONResponse(store.backfill_status('},
     {"id": "b1-auth-list-keys-read",
      "description": "Listing API keys needs only read permission; A10 §18.10: key management needs admin.",
      "file": "api/keys.py",
-     "find": "    caller(request, \"admin\")\n    store: Store = request.app.state.store\n    return JSONResponse({\"keys\"",
-     "replace": "    caller(request, \"read\")\n    store: Store = request.app.state.store\n    return JSONResponse({\"keys\""},
+     "find": 'identity = caller(request, "admin")\n    store: Store = request.app.state.store\n    return JSONResponse({"keys"',
+     "replace": 'identity = caller(request, "read")\n    store: Store = request.app.state.store\n    return JSONResponse({"keys"'},
     {"id": "b1-auth-get-by-id-any-scope",
      "description": "GET /v1/facts/{id} ignores the key's allowed scopes, so a fact in another scope is returned "
                     "instead of 404 (Spec-02: scope is enforced at read time; digest §7.7 must not leak).",

@@ -80,10 +80,20 @@ def test_number_one_equals_one_point_zero(client, body):
     assert conflicts(client)["conflicts"] == []
 
 
-def test_each_differing_sibling_makes_one_conflict(client, body):
+def test_each_differing_sibling_makes_one_conflict(make_node, body):
+    # Interpretation conflict_cardinality=pairwise.
+    client = make_node(auth="none", conflict_cardinality="pairwise").client
     for value, confidence in (("CEO", 1.0), ("CTO", 0.8), ("CFO", 0.6)):
         client.post("/v1/facts", json=body(value, confidence=confidence))
     assert len(conflicts(client)["conflicts"]) == 3
+
+
+def test_winner_pairing_makes_one_conflict_per_write(client, body):
+    # Interpretation conflict_cardinality=winner (default, STG-CONF-018): each write is paired with the winner.
+    ids = [client.post("/v1/facts", json=body(value, confidence=confidence)).json()["id"]
+           for value, confidence in (("CEO", 1.0), ("CTO", 0.8), ("CFO", 0.6), ("COO", 0.4))]
+    found = conflicts(client)["conflicts"]
+    assert len(found) == 3 and all(ids[0] in (c["fact_a"]["id"], c["fact_b"]["id"]) for c in found)
 
 
 def test_expired_sibling_is_not_live(node, body):

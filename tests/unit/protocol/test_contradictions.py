@@ -68,12 +68,23 @@ def test_entities_normalized_before_detection():
     assert result.winners[0].entity == E
 
 
+PAIRWISE = ContradictionRules(cardinality="pairwise")
+
+
 def test_one_conflict_per_pair_and_reingest_adds_none():
     # Interpretation contradiction_rule=s15 and STG-CONF-009.
     a, b, c = fact("a", "x"), fact("b", "y", 0.5), fact("c", "z", 0.7)
-    result = run(a, b, c, b, fact("d", "x", 0.2))
+    result = run(a, b, c, b, fact("d", "x", 0.2), rules=PAIRWISE)
     assert result.conflicts == [("a", "b"), ("a", "c"), ("b", "c"), ("b", "d"), ("c", "d")]
     assert result.winners[0].ids == ["a"]
+
+
+def test_winner_pairing_pairs_each_new_fact_with_the_preferred_one():
+    # Interpretation conflict_cardinality=winner (STG-CONF-018): d equals the winner a, so it adds no conflict.
+    a, b, c = fact("a", "x"), fact("b", "y", 0.5), fact("c", "z", 0.7)
+    result = run(a, b, c, b, fact("d", "x", 0.2))
+    assert result.conflicts == [("a", "b"), ("a", "c")]
+    assert result.contradicted == ["a", "b", "c"] and result.winners[0].ids == ["a"]
 
 
 def test_different_triples_never_contradict():
@@ -122,5 +133,7 @@ def test_conflicts_are_order_independent(specs, rnd):
     raw = [fact(f"f{i}", v, c, f"174623040000{w}.000") for i, (v, c, w) in enumerate(specs)]
     shuffled = list(raw)
     rnd.shuffle(shuffled)
-    assert run(*raw).conflicts == run(*shuffled).conflicts
-    assert run(*raw).winners == run(*shuffled).winners
+    # Order independence is a property of pairwise conflicts (digest property ideas); winner pairing depends on
+    # which fact was preferred when each one arrived.
+    assert run(*raw, rules=PAIRWISE).conflicts == run(*shuffled, rules=PAIRWISE).conflicts
+    assert run(*raw, rules=PAIRWISE).winners == run(*shuffled, rules=PAIRWISE).winners
