@@ -40,6 +40,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report-dir", type=Path, help="write report.json, junit.xml and summary.md here")
     p.add_argument("--list", action="store_true", help="print what would run and exit")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
+    p.add_argument("--exitfirst", "-x", action="store_true",
+                   help="stop at the first failing or erroring case (the rest are not run and not reported)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,7 +148,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     with StdioAdapter(args.adapter, timeout=args.timeout, validate=args.validate_protocol) as adapter:
         hello = adapter.start()
         with Progress(len(vectors), "vectors", enabled=not args.quiet) as progress:
-            results = run(adapter, vectors, active, progress.update)
+            results = run(adapter, vectors, active, progress.update, exitfirst=args.exitfirst)
     impl = hello.get("implementation", {})
     if not args.quiet:
         print(f"adapter: {impl.get('name', '?')} {impl.get('version', '?')} ({impl.get('language', '?')})")
@@ -198,7 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"target: {url} ({discovery.get('node_id', 'no discovery document')}, version "
                   f"{discovery.get('version', '?')}); profiles: {', '.join(chosen)}")
         with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
-            results = run_checks(ctx, checks, active, progress.update)
+            results = run_checks(ctx, checks, active, progress.update, exitfirst=args.exitfirst)
     finally:
         target.close()
         for stop in (open_target and open_target.close, open_node and open_node.stop, node and node.stop):

@@ -83,7 +83,8 @@ def select(profiles: Iterable[str], only: Iterable[str] = ()) -> list[Check]:
 
 
 def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
-               progress: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
+               progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False) -> list[CaseResult]:
+    """Run ``checks`` in order; with ``exitfirst`` stop after the first case that fails or errors."""
     results = []
     for c in checks:
         needs_interp = dict(c.interpretations)
@@ -110,6 +111,8 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
         results.append(result)
         if progress:
             progress(result)
+        if exitfirst and result.outcome in ("fail", "error"):
+            break
     return results
 
 

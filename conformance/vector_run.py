@@ -91,7 +91,8 @@ def select(vectors: Iterable[Vector], only: Iterable[str] = ()) -> list[Vector]:
 
 
 def run(adapter: StdioAdapter, vectors: list[Vector], active: Mapping[str, str],
-        progress: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
+        progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False) -> list[CaseResult]:
+    """Send each vector to ``adapter`` and judge its answer; with ``exitfirst`` stop after the first failure."""
     results: list[CaseResult] = []
     for v in vectors:
         result = CaseResult(v.id, v.area, v.op, list(v.requirements), "not-applicable",
@@ -112,4 +113,6 @@ def run(adapter: StdioAdapter, vectors: list[Vector], active: Mapping[str, str],
         results.append(result)
         if progress:
             progress(result)
+        if exitfirst and result.outcome in ("fail", "error"):
+            break
     return results

@@ -109,10 +109,13 @@ def child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def runner_command(runner: str, report_dir: Path, profile: str | None = None) -> list[str]:
-    """The suite command for ``runner``; ``profile`` narrows the HTTP run (None: every profile the node claims)."""
+def runner_command(runner: str, report_dir: Path, profile: str | None = None, exitfirst: bool = False) -> list[str]:
+    """The suite command for ``runner``; ``profile`` narrows the HTTP run (None: every profile the node claims);
+    ``exitfirst`` stops it at the first failing case (enough for a verdict, not for the kill matrix)."""
     adapter = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
     cmd = [sys.executable, "-m", "conformance", runner, "--report-dir", str(report_dir), "--quiet"]
+    if exitfirst:
+        cmd.append("--exitfirst")
     if runner == "vectors":
         cmd += ["--adapter", adapter]
     elif profile:
@@ -137,11 +140,13 @@ def reap_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile: str | None = None) -> RunnerResult:
+def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile: str | None = None,
+               exitfirst: bool = False) -> RunnerResult:
     report_dir = workdir / f"report-{runner}"
     started = time.monotonic()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(runner_command(runner, report_dir, profile), cwd=workdir, env=child_env(workdir),
+        proc = subprocess.Popen(runner_command(runner, report_dir, profile, exitfirst), cwd=workdir,
+                                env=child_env(workdir),
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
@@ -181,7 +186,10 @@ def _verdict(mutant: Mutant, runs: dict[str, RunnerResult]) -> str:
     return "equivalent" if mutant.equivalent else "survived"
 
 
-def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool = False) -> MutantResult:
+def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool = False,
+               first_kill: bool = False) -> MutantResult:
+    """Apply ``mutant`` to a copy of the node and run its runners; ``first_kill`` stops at the first failing case
+    of the first runner that kills (a verdict in a fraction of the time; ``killed_by`` then names that case only)."""
     chosen = [r for r in mutant.runners if runners is None or r in runners]
     result = MutantResult(mutant.id, mutant.description, list(mutant.requirements), mutant.file,
                           list(mutant.runners), "invalid", mutant.equivalent, [], {})
@@ -192,7 +200,9 @@ def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool 
             result.note = why
             return result
         for runner in chosen:
-            result.runs[runner] = run_runner(runner, workdir, profile=mutant.profile)
+            result.runs[runner] = run_runner(runner, workdir, profile=mutant.profile, exitfirst=first_kill)
+            if first_kill and result.runs[runner].verdict == "killed":
+                break
         result.status = _verdict(mutant, result.runs)
         result.killed_by = sorted({case for r in result.runs.values() for case in r.failing})
         return result
@@ -228,9 +238,9 @@ def select(only: Sequence[str] = (), runners: Sequence[str] | None = None) -> li
 
 
 def run_all(mutants: Sequence[Mutant], runners: Sequence[str] | None = None, jobs: int = 2,
-            progress: Callable[[MutantResult], None] | None = None) -> list[MutantResult]:
+            progress: Callable[[MutantResult], None] | None = None, first_kill: bool = False) -> list[MutantResult]:
     def one(m: Mutant) -> MutantResult:
-        r = run_mutant(m, runners)
+        r = run_mutant(m, runners, first_kill=first_kill)
         if progress:
             progress(r)
         return r
@@ -362,6 +372,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutants", help="where the matrix goes")
     parser.add_argument("--list", action="store_true", help="print the selected mutants and exit")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated baseline run")
+    parser.add_argument("--first-kill", action="store_true",
+                        help="stop each mutant at its first failing case (fast verdicts; the kill matrix then names "
+                             "one case per killed mutant)")
     parser.add_argument("--must-table", type=Path, metavar="KILL_MATRIX_JSON",
                         help="print the MUST-requirement table for REPORT.md from an existing kill-matrix.json")
     args = parser.parse_args(argv)
@@ -393,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         took = sum(x.seconds for x in r.runs.values())
         print(f"{r.status:<12} {r.id:<42} {took:6.1f}s {_cases(r.killed_by, 3) or r.note[:80]}", flush=True)
 
-    results = run_all(mutants, args.runner, args.jobs, progress)
+    results = run_all(mutants, args.runner, args.jobs, progress, args.first_kill)
     json_path, md_path = write_reports(results, args.out, base, time.monotonic() - started)
     s = summary(results)
     print(json.dumps(s))
