@@ -697,10 +697,10 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-HTTP-011", "storage/store.py",
        "more = len(rows) > limit\n        rows = rows[:limit]\n        following",
        "more = len(rows) >= limit\n        rows = rows[:limit]\n        following", "run"),
-    _m("edge-newest-sibling-only", "a new fact is paired only with the most recent live sibling of its triple",
+    _m("edge-oldest-sibling-only", "a new fact is paired only with the oldest live sibling of its triple",
        "STG-CONF-001", "storage/ledger.py",
        "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us):",
-       "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)[-1:]:", "run"),
+       "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)[:1]:", "run"),
 )
 
 
