@@ -10,6 +10,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     cid,
     contradictions,
     discovery,
+    edges,
     errors,
     exchanges,
     expiry,

@@ -764,6 +764,31 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("fed-audit-claimed-iss-whole", "an unauthenticated pull's claimed iss is stored whole in its audit row",
        "STG-ROB-001", "storage/audit.py", "peer_id, bounded(peer_node_id), event_type,",
        "peer_id, peer_node_id, event_type,", "run"),
+    # --- issue 10, i10-edge ---
+    _m("edge-key-digest-prefix", "the API-key digest covers only the first 40 characters, so a key with its last "
+       "character changed is accepted", "STG-AUTH-002 STG-AUTH-005", "storage/keys.py",
+       'return hashlib.sha256(raw_key.encode("utf-8", "surrogatepass")).hexdigest()',
+       'return hashlib.sha256(raw_key[:40].encode("utf-8", "surrogatepass")).hexdigest()', "run"),
+    _m("edge-contradiction-confidence-epsilon", "only confidences above 1e-9 can contradict (confidence > 0 "
+       "read as a tolerance)", "STG-CONF-001", "protocol/contradictions.py",
+       "if not (a.confidence > 0 and b.confidence > 0):",
+       "if not (a.confidence > 1e-9 and b.confidence > 1e-9):", "run"),
+    _m("edge-confidence-upper-tolerance", "confidence up to 1 + 1e-9 is accepted", "STG-FACT-001",
+       "protocol/facts.py", "if not (math.isfinite(raw) and 0 <= raw <= 1):",
+       "if not (math.isfinite(raw) and 0 <= raw <= 1 + 1e-9):", "run"),
+    _m("edge-read-scope-neighbour", "a key allowed company also reads public facts (a neighbouring scope)",
+       "STG-SCOPE-004 STG-SCOPE-007", "api/auth.py",
+       "return None if set(self.scopes) >= set(SCOPES) else self.scopes",
+       'return None if set(self.scopes) >= set(SCOPES) else (*self.scopes, *(("public",) if "company" in '
+       'self.scopes else ()))', "run"),
+    _m("edge-full-last-page-cursor", "a full last page of facts still carries a cursor (more = rows >= limit)",
+       "STG-HTTP-011", "storage/store.py",
+       "more = len(rows) > limit\n        rows = rows[:limit]\n        following",
+       "more = len(rows) >= limit\n        rows = rows[:limit]\n        following", "run"),
+    _m("edge-oldest-sibling-only", "a new fact is paired only with the oldest live sibling of its triple",
+       "STG-CONF-001", "storage/ledger.py",
+       "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us):",
+       "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)[:1]:", "run"),
 )
 
 

@@ -1,0 +1,180 @@
+"""Checks at the edges of numbered rules: just inside and just outside each bound, and near-miss credentials.
+
+Issue 10 "Edge discipline". Each check names the bound it probes; ``tests/test_edges.py`` lists the numbered
+requirements with the checks and vectors that test each side of the bound.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from conformance.checks.registry import Context, Skip, check, expect, expect_status, ids
+
+SCOPES = ("local", "team", "company", "public")
+SMALLEST_DOUBLE = 5e-324
+ABOVE_ONE = 1.0000000000000002
+
+
+@check("http:edge_confidence_bounds", requirements=("STG-FACT-001", "STG-CONF-001", "STG-CONF-010"))
+def edge_confidence_bounds(ctx: Context) -> None:
+    """confidence 0, the smallest positive double and 1 are accepted; just above 1 and just below 0 are 422;
+    a sibling at the smallest positive confidence contradicts, one at 0.0 does not (confidence > 0)."""
+    entity = ctx.unique("edgeconf")
+    for good in (0.0, SMALLEST_DOUBLE, 1.0):
+        record = ctx.assert_fact(ctx.fact(entity, f"g{good!r}", relation=f"memory:g{len(repr(good))}",
+                                          confidence=good))
+        expect(record.get("confidence") == good, f"confidence {good!r} stored as {record.get('confidence')!r}")
+    for bad in (ABOVE_ONE, -SMALLEST_DOUBLE, 1.5):
+        ex = ctx.request("POST", "/v1/facts", json_body=ctx.fact(entity, "b", confidence=bad))
+        expect(ex.status == 422, f"confidence {bad!r}: {ex.brief()}")
+    triple = ctx.unique("edgeconf-pair")
+    low = ctx.assert_fact(ctx.fact(triple, "A", confidence=SMALLEST_DOUBLE))
+    high = ctx.assert_fact(ctx.fact(triple, "B", confidence=1.0))
+    flags = {f["id"]: f.get("contradicted") for f in
+             (ctx.query(entity=triple, include_contradicted=True).json or {}).get("facts", [])}
+    expect(flags.get(low["id"]) is True and flags.get(high["id"]) is True,
+           f"confidence {SMALLEST_DOUBLE} vs 1.0 on one triple with different values is no contradiction: {flags}")
+    zero = ctx.unique("edgeconf-zero")
+    ctx.assert_fact(ctx.fact(zero, "A", confidence=0.0))
+    ctx.assert_fact(ctx.fact(zero, "B", confidence=1.0))
+    flags = {f["id"]: f.get("contradicted") for f in
+             (ctx.query(entity=zero, include_contradicted=True).json or {}).get("facts", [])}
+    expect(not any(flags.values()), f"a confidence-0.0 sibling made a contradiction: {flags}")
+
+
+def _make_key(ctx: Context, scopes: list[str]) -> str:
+    body = {"entity_uri": f"stigmem://conformance.test/agent/edge-{ctx.run_id}-{secrets.token_hex(2)}",
+            "permissions": ["read"], "allowed_scopes": scopes}
+    made = ctx.request("POST", "/v1/auth/keys", json_body=body)
+    raw = (made.json or {}).get("key") if isinstance(made.json, dict) else None
+    if made.status == 422 and "raw_key" in made.text:
+        raw = secrets.token_hex(24)
+        made = ctx.request("POST", "/v1/auth/keys", json_body={**body, "raw_key": raw})
+    # As in http:revoked_key_401: the admin key may create keys, so a node that does not is wrong, not skipped.
+    expect(made.status == 201 and isinstance(raw, str), f"POST /v1/auth/keys did not create a key: {made.brief()}")
+    return raw
+
+
+def _as(ctx: Context, raw: str, method: str, path: str, **kw: object) -> tuple[int, object]:
+    ex = ctx.target.request(method, path, key=None, headers={"Authorization": f"Bearer {raw}"}, **kw)  # type: ignore[arg-type]
+    return ex.status, ex.json
+
+
+@check("http:edge_api_key_near_miss", requirements=("STG-AUTH-002", "STG-AUTH-005"))
+def edge_api_key_near_miss(ctx: Context) -> None:
+    """A key with its last or first character changed, a prefix of it, or it plus one character, is 401."""
+    if not ctx.auth_required:
+        raise Skip("the node runs with auth none")
+    raw = _make_key(ctx, ["local"])
+    params = {"entity": ctx.unique("nearmiss")}
+    expect(_as(ctx, raw, "GET", "/v1/facts", params=params)[0] == 200, "the freshly made key is refused")
+    flip = {"a": "b", "b": "a"}
+    def changed(c: str) -> str:
+        return flip.get(c, "a")
+    misses = {"last character changed": raw[:-1] + changed(raw[-1]),
+              "first character changed": changed(raw[0]) + raw[1:],
+              "prefix (all but the last)": raw[:-1], "first half": raw[: len(raw) // 2],
+              "one character appended": raw + "a", "upper-cased": raw.upper() if raw.upper() != raw else raw + "Z"}
+    for what, bad in misses.items():
+        status, _ = _as(ctx, bad, "GET", "/v1/facts", params=params)
+        expect(status == 401, f"API key with its {what} answered {status}, not 401")
+
+
+@check("http:edge_scope_matrix", requirements=("STG-SCOPE-004", "STG-SCOPE-005", "STG-SCOPE-007",
+                                                "STG-CID-008", "STG-CID-009"))
+def edge_scope_matrix(ctx: Context) -> None:
+    """Every single-scope key and a two-scope key x every fact scope x every read route: a fact is readable
+    (list, list filtered by scope, by id, by CID, verify-cid, conflicts) exactly when its scope is allowed."""
+    entity = ctx.unique("matrix")
+    facts: dict[str, dict[str, object]] = {}
+    for scope in SCOPES:
+        facts[scope] = ctx.assert_fact(ctx.fact(entity, "A", relation=f"memory:{scope}", scope=scope))
+        ctx.assert_fact(ctx.fact(entity, "B", relation=f"memory:{scope}", scope=scope))
+    key_sets = [[s] for s in SCOPES] + [["team", "company"], ["local", "public"]]
+    for allowed in key_sets:
+        raw = _make_key(ctx, allowed)
+        status, body = _as(ctx, raw, "GET", "/v1/facts",
+                           params={"entity": entity, "include_contradicted": "true", "limit": "500"})
+        expect(status == 200, f"key {allowed}: list answered {status}")
+        got = {f.get("scope") for f in (body or {}).get("facts", [])}  # type: ignore[union-attr]
+        expect(got == set(allowed), f"key {allowed}: unfiltered list shows scopes {sorted(got)}")
+        status, listing = _as(ctx, raw, "GET", "/v1/conflicts", params={"status": "unresolved", "limit": "500"})
+        expect(status == 200, f"key {allowed}: conflicts answered {status}")
+        for scope, fact in facts.items():
+            inside = scope in allowed
+            status, body = _as(ctx, raw, "GET", "/v1/facts",
+                               params={"entity": entity, "scope": scope, "include_contradicted": "true"})
+            expect(status == (200 if inside else 403), f"key {allowed}, scope={scope} filter: {status}")
+            if inside:
+                expect({f.get("scope") for f in (body or {}).get("facts", [])} == {scope},  # type: ignore[union-attr]
+                       f"key {allowed}, scope={scope} filter returned other scopes")
+            for route in (f"/v1/facts/{fact['id']}", f"/v1/facts/{fact['cid']}"):
+                status, _ = _as(ctx, raw, "GET", route)
+                expect(status == (200 if inside else 404), f"key {allowed}, {scope} fact via {route}: {status}")
+            status, _ = _as(ctx, raw, "POST", f"/v1/facts/{fact['id']}/verify-cid")
+            expect(status == (200 if inside else 404), f"key {allowed}, verify-cid of a {scope} fact: {status}")
+        ours = {(c.get("fact_a") or {}).get("scope") for c in (listing or {}).get("conflicts", [])  # type: ignore[union-attr]
+                if (c.get("fact_a") or {}).get("entity") == entity}
+        expect(ours == set(allowed), f"key {allowed}: conflicts listed for scopes {sorted(map(str, ours))}")
+
+
+@check("http:edge_page_exact_boundary", requirements=("STG-HTTP-011",))
+def edge_page_exact_boundary(ctx: Context) -> None:
+    """With the page size dividing the result exactly, the last full page has cursor null (no empty page after
+    it); one more fact than the page size gives a cursor and a one-row last page; limit 1 and 500 accepted,
+    0 and 501 refused."""
+    entity = ctx.unique("exact")
+    made = [ctx.assert_fact(ctx.fact(entity, str(i), relation=f"memory:x{i}"))["id"] for i in range(6)]
+    for size in (1, 2, 3, 6):
+        seen: list[str] = []
+        cursor = None
+        for page_no in range(6 // size):
+            body = ctx.query(entity=entity, limit=str(size), **({"cursor": cursor} if cursor else {})).json or {}
+            page = ids_of(body)
+            expect(len(page) == size, f"limit={size}, page {page_no}: {len(page)} rows")
+            seen.extend(page)
+            cursor = body.get("cursor")
+            last = page_no == 6 // size - 1
+            expect((cursor is None) == last, f"limit={size}, page {page_no} of {6 // size}: cursor {cursor!r}")
+        expect(sorted(seen) == sorted(made) and len(set(seen)) == 6, f"limit={size}: walked {seen}")
+    body = ctx.query(entity=entity, limit="5").json or {}
+    expect(len(ids_of(body)) == 5 and isinstance(body.get("cursor"), str), f"limit=5 of 6: {body.get('cursor')!r}")
+    tail = ctx.query(entity=entity, limit="5", cursor=body["cursor"]).json or {}
+    expect(len(ids_of(tail)) == 1 and tail.get("cursor") is None, f"last page of 6 by 5: {tail}")
+    for limit, want in (("0", (400, 422)), ("1", (200,)), ("500", (200,)), ("501", (400, 422))):
+        expect_status(ctx.query(entity=entity, limit=limit), want)
+
+
+def ids_of(body: dict[str, object]) -> list[str]:
+    return [str(f.get("id")) for f in body.get("facts", []) if isinstance(f, dict)]  # type: ignore[union-attr]
+
+
+@check("http:edge_contradiction_siblings", requirements=("STG-CONF-001", "STG-CONF-009", "STG-CONF-010"))
+def edge_contradiction_siblings(ctx: Context) -> None:
+    """A new value on a triple with one, two and three earlier differing siblings, beside an expired and a
+    retracted one: every live sibling is paired with the new fact (a conflict names both), the expired and
+    retracted siblings are never paired, and nothing is lost from include_contradicted (interpretation:
+    pairwise conflicts; it holds for any cardinality that lists every live pair or member)."""
+    for n in (1, 2, 3):
+        entity = ctx.unique(f"sib{n}")
+        live = [ctx.assert_fact(ctx.fact(entity, f"v{i}"))["id"] for i in range(n)]
+        retraction = ctx.assert_fact(ctx.fact(entity, "gone", confidence=0.0))["id"]
+        expired = ctx.assert_fact(ctx.fact(entity, "old", valid_until="2001-01-01T00:00:00Z"))["id"]
+        newest = ctx.assert_fact(ctx.fact(entity, "new"))["id"]
+        listed = ctx.request("GET", "/v1/conflicts", params={"status": "unresolved", "limit": "500"}).json or {}
+        pairs: set[frozenset[object]] = set()
+        members: set[object] = set()
+        for c in listed.get("conflicts", []):
+            ends = {(c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id")}
+            for m in c.get("members") or []:
+                ends.add(m.get("id") if isinstance(m, dict) else m)
+            if ends & ({newest, expired, retraction} | set(live)):
+                pairs.add(frozenset(ends))
+                members |= ends
+        for sibling in live:
+            expect(any({sibling, newest} <= p for p in pairs),
+                   f"{n} live siblings: {sibling} is not paired with the new fact; conflicts {pairs}")
+        expect(expired not in members and retraction not in members,
+               f"{n} live siblings: the expired or the retraction row is in a conflict")
+        everything = set(ids(ctx.query(entity=entity, include_contradicted=True, include_expired=True)))
+        expect(everything == {*live, retraction, expired, newest}, f"{n} siblings: facts lost {everything}")
