@@ -132,6 +132,39 @@ def summarize(mutants: list[dict[str, Any]]) -> dict[str, Any]:
             "unobservable": {name: sum(1 for m in mutants if m["verdict"] == name) for name in UNOBSERVABLE}}
 
 
+def _rescore(row: dict[str, Any]) -> dict[str, Any]:
+    observable = sum(row.get(k, 0) for k in ("killed", "survived", "timeout", "suspicious"))
+    wider = observable + row.get("not-covered", 0)
+    return {**row, "observable": observable, "score": round(row.get("killed", 0) / observable, 4) if observable
+            else None, "score_with_not_covered": round(row.get("killed", 0) / wider, 4) if wider else None}
+
+
+def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report from sweeps of disjoint paths run side by side (``--jobs 2``): counts add up, the wall time is
+    the longest of them."""
+    counted = ("observable", "score", "score_with_not_covered")
+    by_dir: dict[str, Counter[str]] = {}
+    for r in reports:
+        for d, row in r["summary"]["by_directory"].items():
+            by_dir.setdefault(d, Counter()).update({k: v for k, v in row.items() if k not in counted})
+    total: Counter[str] = Counter()
+    for row in by_dir.values():
+        total.update(row)
+    runs = sum(r["tested_now"] for r in reports)
+    return {"kind": "mutmut-node-sweep", "paths": ", ".join(r["paths"] for r in reports),
+            "excluded": reports[0]["excluded"], "finished": all(r["finished"] for r in reports),
+            "mutmut_exit": [r["mutmut_exit"] for r in reports],
+            "duration_s": max(r["duration_s"] for r in reports), "coverage_s": max(r["coverage_s"] for r in reports),
+            "tested_now": runs, "jobs": len(reports),
+            "mean_mutant_s": round(sum(r["mean_mutant_s"] * r["tested_now"] for r in reports if r["tested_now"])
+                                   / runs, 2) if runs else None,
+            "summary": {"total": _rescore(dict(total)),
+                        "by_directory": {d: _rescore(dict(row)) for d, row in sorted(by_dir.items())},
+                        "unobservable": {k: sum(r["summary"]["unobservable"][k] for r in reports)
+                                         for k in UNOBSERVABLE}},
+            "survivors": [s for r in reports for s in r["survivors"]]}
+
+
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
@@ -172,7 +205,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "report-data" / "power")
     parser.add_argument("--name", default="sweep-node", help="report file stem")
     parser.add_argument("--report-only", action="store_true", help="only report the cache of --workspace")
+    parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
+                        help="write one report from the reports of sweeps over disjoint paths, run side by side")
     args = parser.parse_args(argv)
+    if args.combine:
+        data = combine([json.loads(p.read_text(encoding="utf-8")) for p in args.combine])
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"{args.name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        (args.out / f"{args.name}.md").write_text(render(data), encoding="utf-8")
+        print(json.dumps(data["summary"]["total"]))
+        return 0
     workspace = (args.workspace or Path(tempfile.mkdtemp(prefix="stigmem-node-sweep-"))).resolve()
     workspace.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

@@ -157,3 +157,18 @@ def test_the_worker_kills_a_bad_limit_in_process_and_passes_an_equivalent(tmp_pa
     code, verdict = _worker(tmp_path)
     assert (code, verdict["verdict"], verdict["checks"]) == (0, "not-covered", [])
     assert time.monotonic() - started < 170
+
+
+def test_reports_of_side_by_side_sweeps_combine_per_directory():
+    def report(paths: str, rows: dict[str, dict[str, int]], seconds: float) -> dict[str, Any]:
+        return {"paths": paths, "excluded": [], "finished": False, "mutmut_exit": None, "duration_s": seconds,
+                "coverage_s": 1.0, "tested_now": 4, "mean_mutant_s": 2.0, "survivors": [{"id": 1}],
+                "summary": {"by_directory": rows, "unobservable": {"message": 1, "metadata": 0, "typing": 0}}}
+
+    data = node_sweep.combine([report("a", {"api": {"mutants": 5, "killed": 3, "survived": 1, "not-covered": 1}}, 10),
+                               report("b", {"storage": {"mutants": 4, "killed": 4, "observable": 4}}, 30)])
+    assert data["summary"]["by_directory"]["api"]["score"] == 0.75
+    assert data["summary"]["by_directory"]["storage"]["score"] == 1.0
+    assert data["summary"]["total"]["score"] == round(7 / 8, 4)
+    assert data["summary"]["total"]["score_with_not_covered"] == round(7 / 9, 4)
+    assert data["duration_s"] == 30 and data["summary"]["unobservable"]["message"] == 2
