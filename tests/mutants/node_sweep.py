@@ -4,6 +4,10 @@
         [--out docs/report-data/power]          # (or python -m tests.mutants.node_sweep, same options)
     python -m tests.mutants.sweep --paths reference_node/api/params.py --workspace DIR   # one module
     python -m tests.mutants.sweep --paths reference_node/ --workspace DIR --report-only
+    python -m tests.mutants.node_sweep --combine A.json B.json --name sweep-node   # two sweeps side by side
+
+mutmut 2 runs one mutant at a time; two jobs are two sweeps over disjoint paths in two workspaces (e.g. ``api/``
+and ``storage/,federation/,settings.py,clock.py``), whose reports ``--combine`` adds up per directory.
 
 Steps: the workspace (``sweep.prepare``: a copy of the node, vectors and OpenAPI document, and a pristine copy);
 once, ``node_worker.py --record-coverage`` on the pristine copy (``coverage-map.json``: per line, the checks that
