@@ -104,7 +104,8 @@ def classify(mutants: list[dict[str, Any]], cmap: dict[str, Any], verdicts: list
                            if v.get("verdict") == "start-failed" and v["lines"])
     for m in mutants:
         status = m["status"]
-        if status == "killed" and start_failed[(m["file"], m["line_number"])] > 0:
+        # mutmut 2 files the worker's exit 3 under killed or survived: the worker's own record decides.
+        if status in ("killed", "survived") and start_failed[(m["file"], m["line_number"])] > 0:
             start_failed[(m["file"], m["line_number"])] -= 1
             m["verdict"] = "start-failed"
         elif status == "survived":

@@ -103,8 +103,8 @@ def test_a_mutant_on_an_uncovered_line_is_not_covered_never_killed():
         assert coverage_map.select(cmap, file, [line]) == []
     mutants = [{"id": 1, "status": "survived", "file": "reference_node/api/x.py", "line_number": 9},
                {"id": 2, "status": "survived", "file": "reference_node/api/x.py", "line_number": 5},
-               {"id": 3, "status": "killed", "file": "reference_node/api/x.py", "line_number": 5}]
-    verdicts = [{"file": "reference_node/api/x.py", "lines": [5], "verdict": "start-failed", "checks": []}]
+               {"id": 3, "status": "killed", "file": "reference_node/api/x.py", "line_number": 6}]
+    verdicts = [{"file": "reference_node/api/x.py", "lines": [6], "verdict": "start-failed", "checks": []}]
     node_sweep.classify(mutants, cmap, verdicts, lambda _id: "-    a = 1 / +    a = 2")
     assert [m["verdict"] for m in mutants] == ["not-covered", "survived", "start-failed"]
     total = node_sweep.tally(mutants)
