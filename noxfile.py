@@ -131,6 +131,9 @@ def mutmut(session: nox.Session) -> None:
     every survivor against the HTTP suite (``--http-stage``).
 
     Bounded (default one hour each; ``nox -s mutmut -- --max-seconds 600``); results in reports/mutants/mutmut.*.
+    The whole node, the HTTP checks that execute each mutated line as the test (nodes in-process, coverage per
+    check): ``nox -s mutmut -- --paths reference_node/ --max-seconds 2100 --workspace DIR`` (the same command with
+    the same workspace resumes; ``--report-only`` reports it); results in docs/report-data/power/sweep-node.*.
     """
     session.install("-e", ".[test]")
     session.run("python", "-m", "tests.mutants.sweep", *(session.posargs or ["--http-stage"]))

@@ -1,6 +1,10 @@
 """Automatic mutation sweep (anchors §2.1 step 2): mutmut over ``reference_node/protocol/``, the vectors as tests.
 
     python -m tests.mutants.sweep [--paths reference_node/protocol/] [--max-seconds 3600] [--out reports/mutants]
+    python -m tests.mutants.sweep --paths reference_node/ [--max-seconds 2100] [--workspace DIR]   # whole node
+
+Any ``--paths`` outside ``reference_node/protocol/`` is the whole-node sweep (``tests/mutants/node_sweep.py``: the
+HTTP checks that execute the mutated line, nodes in-process, results in ``docs/report-data/power/sweep-node.*``).
 
 mutmut 2 only needs an exit code from its test command, so the "tests" are the black-box vector run, stopping at
 the first failure (``tests/mutants/quick_vectors.py``: the suite's loader, judge and adapter harness, one ``python -m
@@ -317,7 +321,22 @@ def render(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _whole_node(argv: Sequence[str]) -> bool:
+    """True when ``--paths`` names anything outside protocol/ (the whole-node sweep's job)."""
+    words = list(argv)
+    paths = next((w.split("=", 1)[1] for w in words if w.startswith("--paths=")), None)
+    if "--paths" in words and words.index("--paths") + 1 < len(words):
+        paths = words[words.index("--paths") + 1]
+    return paths is not None and any(not p.strip().startswith("reference_node/protocol")
+                                     for p in paths.split(",") if p.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if _whole_node(words):
+        from tests.mutants import node_sweep
+
+        return node_sweep.main(words)
     parser = argparse.ArgumentParser(prog="python -m tests.mutants.sweep", description=__doc__.splitlines()[0])
     parser.add_argument("--paths", default="reference_node/protocol/", help="what mutmut mutates (workspace paths)")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop mutmut after this long")

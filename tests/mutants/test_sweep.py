@@ -1,15 +1,21 @@
-"""The automatic sweep's parts: its test command can fail, and its survivor categories only excuse message text."""
+"""The automatic sweep's parts: its test commands can fail, its survivor categories only excuse message text, and
+the whole-node sweep runs exactly the checks that execute a mutated line (none: "not covered", never killed)."""
 
 from __future__ import annotations
 
+import json
 import shlex
+import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.mutants import quick_vectors
-from tests.mutants.sweep import category, enclosing_function
+from tests.mutants import coverage_map, node_sweep, node_worker, quick_vectors
+from tests.mutants.run import child_env
+from tests.mutants.sweep import category, enclosing_function, prepare
 
 FAKE = Path(__file__).resolve().parents[1] / "fakes" / "miniature_adapter.py"
 
@@ -68,3 +74,101 @@ def test_enclosing_function():
     inside = next(i for i, line in enumerate(lines, 1) if "a declaration is a JSON object" in line)
     assert enclosing_function(peering, inside) == "shape_problem"
     assert enclosing_function(peering, 1) == ""
+
+
+# --- the whole-node sweep: coverage per check, selection, the in-process worker ---------------------------------
+
+def _cmap() -> dict[str, Any]:
+    return {"lines": {"reference_node/api/x.py": {"1": ["import"], "5": ["http:a", "http:b", "setup"],
+                                                  "6": ["http:b", "http:broken"], "7": ["teardown"]},
+                      "reference_node/api/y.py": {"3": ["import"]}},
+            "outcomes": {"http:a": "pass", "http:b": "pass", "http:broken": "fail"},
+            "durations_ms": {"http:a": 50.0, "http:b": 5.0}}
+
+
+def test_selection_is_exactly_the_passing_checks_that_ran_the_line():
+    cmap = _cmap()
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [5]) == ["http:b", "http:a"]  # quickest first
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [6]) == ["http:b"]  # a failing check never
+    # A line that ran only at import (a constant) gets the checks of the whole file.
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [1]) == ["http:b", "http:a"]
+    assert coverage_map.touches_setup(cmap, "reference_node/api/x.py", [5])
+    assert not coverage_map.touches_setup(cmap, "reference_node/api/x.py", [6])
+
+
+def test_a_mutant_on_an_uncovered_line_is_not_covered_never_killed():
+    cmap = _cmap()
+    for file, line in (("reference_node/api/x.py", 9), ("reference_node/api/x.py", 7),
+                       ("reference_node/api/y.py", 3), ("reference_node/api/z.py", 1)):
+        assert coverage_map.select(cmap, file, [line]) == []
+    mutants = [{"id": 1, "status": "survived", "file": "reference_node/api/x.py", "line_number": 9},
+               {"id": 2, "status": "survived", "file": "reference_node/api/x.py", "line_number": 5},
+               {"id": 3, "status": "killed", "file": "reference_node/api/x.py", "line_number": 6}]
+    verdicts = [{"file": "reference_node/api/x.py", "lines": [6], "verdict": "start-failed", "checks": []}]
+    node_sweep.classify(mutants, cmap, verdicts, lambda _id: "-    a = 1 / +    a = 2")
+    assert [m["verdict"] for m in mutants] == ["not-covered", "survived", "start-failed"]
+    total = node_sweep.tally(mutants)
+    assert total["score"] == 0.0 and total["observable"] == 1 and total["not-covered"] == 1
+
+
+def test_spawned_contexts_are_dropped_on_import_lines():
+    merged = coverage_map.merge({"f.py": {"1": ["import"], "2": ["http:a"]}},
+                                {"f.py": {"1": ["crash:x"], "2": ["crash:x"], "3": ["crash:x"]}})
+    assert merged == {"f.py": {"1": ["import"], "2": ["crash:x", "http:a"], "3": ["crash:x"]}}
+
+
+def test_changed_lines(tmp_path: Path):
+    (tmp_path / "pristine" / "reference_node" / "api").mkdir(parents=True)
+    (tmp_path / "reference_node" / "api").mkdir(parents=True)
+    for root in ("pristine/reference_node", "reference_node"):
+        (tmp_path / root / "api" / "x.py").write_text("a = 1\nb = 2\nc = 3\n", encoding="utf-8")
+    assert coverage_map.changed_lines(tmp_path / "reference_node", tmp_path / "pristine" / "reference_node") is None
+    (tmp_path / "reference_node" / "api" / "x.py").write_text("a = 1\nb = 3\nc = 3\n", encoding="utf-8")
+    assert coverage_map.changed_lines(tmp_path / "reference_node",
+                                      tmp_path / "pristine" / "reference_node") == ("reference_node/api/x.py", [2])
+
+
+def _worker(workspace: Path) -> tuple[int, dict[str, Any]]:
+    proc = subprocess.run([sys.executable, str(node_worker.__file__), "--workspace", str(workspace)], cwd=workspace,
+                          env=child_env(workspace), capture_output=True, text=True, timeout=180, check=False)
+    last = (workspace / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+    return proc.returncode, json.loads(last)
+
+
+def test_the_worker_kills_a_bad_limit_in_process_and_passes_an_equivalent(tmp_path: Path):
+    """End to end on reference_node/api/params.py: the mutated copy served in-process, only the mapped checks."""
+    prepare(tmp_path, "reference_node/api/params.py")
+    params = tmp_path / "reference_node" / "api" / "params.py"
+    text = params.read_text(encoding="utf-8")
+    line = text.splitlines().index("MAX_LIMIT = 500") + 1
+    checks = ["http:bad_limit_rejected", "http:query_param_validation"]
+    cmap = {"lines": {"reference_node/api/params.py": {str(line): ["import", *checks]}},
+            "outcomes": dict.fromkeys(checks, "pass"), "durations_ms": {}}
+    (tmp_path / "coverage-map.json").write_text(json.dumps(cmap), encoding="utf-8")
+    started = time.monotonic()
+    params.write_text(text.replace("MAX_LIMIT = 500", "MAX_LIMIT = 5000"), encoding="utf-8")
+    code, verdict = _worker(tmp_path)
+    assert (code, verdict["verdict"], verdict["failing"]) == (1, "killed", ["http:bad_limit_rejected"])
+    assert verdict["checks"] == checks and verdict["lines"] == [line]
+    params.write_text(text.replace("MAX_LIMIT = 500", "MAX_LIMIT = 499 + 1"), encoding="utf-8")
+    code, verdict = _worker(tmp_path)
+    assert (code, verdict["verdict"], verdict["failing"]) == (0, "survived", [])
+    params.write_text(text + "UNUSED = 1\n", encoding="utf-8")  # a line no check executes
+    code, verdict = _worker(tmp_path)
+    assert (code, verdict["verdict"], verdict["checks"]) == (0, "not-covered", [])
+    assert time.monotonic() - started < 170
+
+
+def test_reports_of_side_by_side_sweeps_combine_per_directory():
+    def report(paths: str, rows: dict[str, dict[str, int]], seconds: float) -> dict[str, Any]:
+        return {"paths": paths, "excluded": [], "finished": False, "mutmut_exit": None, "duration_s": seconds,
+                "coverage_s": 1.0, "tested_now": 4, "mean_mutant_s": 2.0, "survivors": [{"id": 1}],
+                "summary": {"by_directory": rows, "unobservable": {"message": 1, "metadata": 0, "typing": 0}}}
+
+    data = node_sweep.combine([report("a", {"api": {"mutants": 5, "killed": 3, "survived": 1, "not-covered": 1}}, 10),
+                               report("b", {"storage": {"mutants": 4, "killed": 4, "observable": 4}}, 30)])
+    assert data["summary"]["by_directory"]["api"]["score"] == 0.75
+    assert data["summary"]["by_directory"]["storage"]["score"] == 1.0
+    assert data["summary"]["total"]["score"] == round(7 / 8, 4)
+    assert data["summary"]["total"]["score_with_not_covered"] == round(7 / 9, 4)
+    assert data["duration_s"] == 30 and data["summary"]["unobservable"]["message"] == 2

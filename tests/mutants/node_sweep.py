@@ -1,0 +1,258 @@
+"""Whole-node mutation sweep: mutmut over ``reference_node/`` with the HTTP checks that execute each mutated line.
+
+    python -m tests.mutants.sweep --paths reference_node/ [--max-seconds 2100] [--workspace DIR]
+        [--out docs/report-data/power]          # (or python -m tests.mutants.node_sweep, same options)
+    python -m tests.mutants.sweep --paths reference_node/api/params.py --workspace DIR   # one module
+    python -m tests.mutants.sweep --paths reference_node/ --workspace DIR --report-only
+    python -m tests.mutants.node_sweep --combine A.json B.json --name sweep-node   # two sweeps side by side
+
+mutmut 2 runs one mutant at a time; two jobs are two sweeps over disjoint paths in two workspaces (e.g. ``api/``
+and ``storage/,federation/,settings.py,clock.py``), whose reports ``--combine`` adds up per directory.
+
+Steps: the workspace (``sweep.prepare``: a copy of the node, vectors and OpenAPI document, and a pristine copy);
+once, ``node_worker.py --record-coverage`` on the pristine copy (``coverage-map.json``: per line, the checks that
+execute it; the database snapshot); then mutmut 2, whose test command is ``node_worker.py`` (in-process nodes, the
+covering checks only, quickest first, stopping at the first failure; the vectors first for ``protocol/``). The run
+is bounded by ``--max-seconds`` (mutmut's process group is stopped by its id); ``--workspace`` resumes.
+
+Not mutated: ``cli.py`` (argument parsing and serving glue: the in-process nodes bypass it, the settings it builds
+are mutated in ``settings.py``) and ``adapter.py`` (the stdio adapter of the vector runner, not the HTTP node).
+
+Verdicts: killed (a check or vector failed); survived; not covered (no check executes the line: a gap, listed,
+never counted killed); start-failed (the mutated node does not start: reported apart, not counted killed);
+timeout/suspicious (mutmut's, counted in the denominator). Survivors no black-box run can observe are classified as
+in ``sweep.category`` (message text, requirement ids in errors, typing). Score per directory: killed / observable,
+observable = killed + survived + timeout + suspicious, without the unobservable, not-covered and start-failed ones;
+a stricter figure counts the not-covered mutants as survivors. Writes ``sweep-node.json`` and ``sweep-node.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tests.mutants import coverage_map
+from tests.mutants.run import child_env
+from tests.mutants.sweep import category, enclosing_function, prepare, read_cache, run_mutmut, show
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("node_worker.py")
+EXCLUDED = ("reference_node/cli.py", "reference_node/adapter.py")  # mutmut matches file names: both are unique
+UNOBSERVABLE = ("message", "metadata", "typing")
+
+
+def configure(workspace: Path, paths: str) -> None:
+    """The workspace's mutmut settings: the given paths, the node worker as the test command."""
+    runner = f"{shlex.quote(sys.executable)} {shlex.quote(str(WORKER))} --workspace {shlex.quote(str(workspace))}"
+    (workspace / "pyproject.toml").write_text(
+        "[tool.mutmut]\n"
+        f"paths_to_mutate = {json.dumps(paths)}\n"
+        f"paths_to_exclude = {json.dumps(','.join(Path(p).name for p in EXCLUDED))}\n"
+        f"runner = {json.dumps(runner)}\n"
+        'tests_dir = "tests/"\n',
+        encoding="utf-8",
+    )
+
+
+def restore(workspace: Path) -> None:
+    """A stopped mutmut may leave a mutated file (and its .bak) behind: put the pristine file back."""
+    pristine = workspace / "pristine" / "reference_node"
+    for path in pristine.rglob("*.py"):
+        copy = workspace / "reference_node" / path.relative_to(pristine)
+        if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+            copy.write_bytes(path.read_bytes())
+    for backup in (workspace / "reference_node").rglob("*.bak"):
+        backup.unlink()
+
+
+def record_coverage(workspace: Path) -> dict[str, Any]:
+    if not (workspace / "coverage-map.json").is_file():
+        proc = subprocess.run([sys.executable, str(WORKER), "--workspace", str(workspace), "--record-coverage"],
+                              cwd=workspace, env=child_env(workspace), capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            raise SystemExit(f"coverage recording failed: {proc.stderr[-2000:]}")
+        print(proc.stdout.strip().splitlines()[-1], flush=True)
+    data: dict[str, Any] = json.loads((workspace / "coverage-map.json").read_text(encoding="utf-8"))
+    return data
+
+
+def read_verdicts(workspace: Path) -> list[dict[str, Any]]:
+    path = workspace / "verdicts.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def directory(file: str) -> str:
+    parts = Path(file).parts
+    return parts[1] if len(parts) > 2 else "(top level)"
+
+
+def classify(mutants: list[dict[str, Any]], cmap: dict[str, Any], verdicts: list[dict[str, Any]],
+             diff_of: Any) -> None:
+    """Set ``verdict`` (and ``diff``, ``category`` for survivors) on each mutant from mutmut's cache."""
+    start_failed = Counter((v["file"], v["lines"][0]) for v in verdicts
+                           if v.get("verdict") == "start-failed" and v["lines"])
+    for m in mutants:
+        status = m["status"]
+        # mutmut 2 files the worker's exit 3 under killed or survived: the worker's own record decides.
+        if status in ("killed", "survived") and start_failed[(m["file"], m["line_number"])] > 0:
+            start_failed[(m["file"], m["line_number"])] -= 1
+            m["verdict"] = "start-failed"
+        elif status == "survived":
+            m["diff"] = diff_of(m["id"])
+            pristine = ROOT / m["file"]
+            m["function"] = enclosing_function(pristine, m["line_number"])
+            m["category"] = category(m["diff"], m["function"])
+            in_protocol = m["file"].startswith("reference_node/protocol/")
+            covered = coverage_map.select(cmap, m["file"], [m["line_number"]]) or in_protocol
+            m["verdict"] = m["category"] or ("survived" if covered else "not-covered")
+        else:
+            m["verdict"] = status
+
+
+def tally(mutants: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = Counter(m["verdict"] for m in mutants)
+    killed = counts["killed"]
+    observable = killed + counts["survived"] + counts["timeout"] + counts["suspicious"]
+    return {"mutants": len(mutants), **{k: counts[k] for k in sorted(counts)}, "observable": observable,
+            "score": round(killed / observable, 4) if observable else None,
+            "score_with_not_covered": round(killed / (observable + counts["not-covered"]), 4)
+            if observable + counts["not-covered"] else None}
+
+
+def summarize(mutants: list[dict[str, Any]]) -> dict[str, Any]:
+    dirs = sorted({directory(m["file"]) for m in mutants})
+    return {"total": tally(mutants),
+            "by_directory": {d: tally([m for m in mutants if directory(m["file"]) == d]) for d in dirs},
+            "unobservable": {name: sum(1 for m in mutants if m["verdict"] == name) for name in UNOBSERVABLE}}
+
+
+def _rescore(row: dict[str, Any]) -> dict[str, Any]:
+    observable = sum(row.get(k, 0) for k in ("killed", "survived", "timeout", "suspicious"))
+    wider = observable + row.get("not-covered", 0)
+    return {**row, "observable": observable, "score": round(row.get("killed", 0) / observable, 4) if observable
+            else None, "score_with_not_covered": round(row.get("killed", 0) / wider, 4) if wider else None}
+
+
+def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report from sweeps of disjoint paths run side by side (``--jobs 2``): counts add up, the wall time is
+    the longest of them."""
+    counted = ("observable", "score", "score_with_not_covered")
+    by_dir: dict[str, Counter[str]] = {}
+    for r in reports:
+        for d, row in r["summary"]["by_directory"].items():
+            by_dir.setdefault(d, Counter()).update({k: v for k, v in row.items() if k not in counted})
+    total: Counter[str] = Counter()
+    for row in by_dir.values():
+        total.update(row)
+    runs = sum(r["tested_now"] for r in reports)
+    return {"kind": "mutmut-node-sweep", "paths": ", ".join(r["paths"] for r in reports),
+            "excluded": reports[0]["excluded"], "finished": all(r["finished"] for r in reports),
+            "mutmut_exit": [r["mutmut_exit"] for r in reports],
+            "duration_s": max(r["duration_s"] for r in reports), "coverage_s": max(r["coverage_s"] for r in reports),
+            "tested_now": runs, "jobs": len(reports),
+            "mean_mutant_s": round(sum(r["mean_mutant_s"] * r["tested_now"] for r in reports if r["tested_now"])
+                                   / runs, 2) if runs else None,
+            "summary": {"total": _rescore(dict(total)),
+                        "by_directory": {d: _rescore(dict(row)) for d, row in sorted(by_dir.items())},
+                        "unobservable": {k: sum(r["summary"]["unobservable"][k] for r in reports)
+                                         for k in UNOBSERVABLE}},
+            "survivors": [s for r in reports for s in r["survivors"]]}
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def render(data: dict[str, Any]) -> str:
+    s = data["summary"]
+    t = s["total"]
+    lines = [f"# Whole-node mutation sweep (mutmut) over {data['paths']}", "",
+             "Test command: `tests/mutants/node_worker.py`: the nodes in-process (uvicorn in threads; clusters "
+             "spawned), the HTTP checks that executed the mutated line on the pristine node (coverage.py contexts), "
+             "plus the golden vectors for `protocol/`.", "",
+             f"Wall time {data['duration_s']} s (coverage recording {data['coverage_s']} s), finished: "
+             f"{data['finished']}; {t['mutants']} mutants in the cache, {data['tested_now']} runs this time; mean "
+             f"{data['mean_mutant_s']} s per mutant run. Score killed / observable **{_pct(t['score'])}**; counting "
+             f"not-covered as survivors {_pct(t['score_with_not_covered'])}.", "",
+             "Unobservable survivors (message text, requirement ids in errors, typing): "
+             + ", ".join(f"{k} {v}" for k, v in s["unobservable"].items()) + ".", "",
+             "| directory | mutants | killed | survived | not covered | start-failed | timeout | suspicious | "
+             "untested | observable | score | with not covered |", "|---" * 12 + "|"]
+    for d, row in [*s["by_directory"].items(), ("**all**", t)]:
+        lines.append(f"| {d} | {row['mutants']} | {row.get('killed', 0)} | {row.get('survived', 0)} | "
+                     f"{row.get('not-covered', 0)} | {row.get('start-failed', 0)} | {row.get('timeout', 0)} | "
+                     f"{row.get('suspicious', 0)} | {row.get('untested', 0)} | {row['observable']} | "
+                     f"{_pct(row['score'])} | {_pct(row['score_with_not_covered'])} |")
+    lines += ["", "## Survivors and gaps", "", "| file | line | verdict | mutation |", "|---|---|---|---|"]
+    for m in data["survivors"]:
+        diff = m.get("diff", "")[:300].replace("|", "\\|")
+        lines.append(f"| {m['file']} | {m['line_number']} | {m['verdict']} | `{diff}` |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutants.node_sweep", description=__doc__.splitlines()[0])
+    parser.add_argument("--paths", default="reference_node/", help="what mutmut mutates (comma-separated)")
+    parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop mutmut after this long")
+    parser.add_argument("--test-time-base", type=float, default=240.0, help="seconds added to mutmut's timeout")
+    parser.add_argument("--workspace", type=Path, help="reuse this workspace (resume a stopped sweep)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "report-data" / "power")
+    parser.add_argument("--name", default="sweep-node", help="report file stem")
+    parser.add_argument("--report-only", action="store_true", help="only report the cache of --workspace")
+    parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
+                        help="write one report from the reports of sweeps over disjoint paths, run side by side")
+    args = parser.parse_args(argv)
+    if args.combine:
+        data = combine([json.loads(p.read_text(encoding="utf-8")) for p in args.combine])
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"{args.name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        (args.out / f"{args.name}.md").write_text(render(data), encoding="utf-8")
+        print(json.dumps(data["summary"]["total"]))
+        return 0
+    workspace = (args.workspace or Path(tempfile.mkdtemp(prefix="stigmem-node-sweep-"))).resolve()
+    workspace.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    prepare(workspace, args.paths)
+    configure(workspace, args.paths)
+    cmap = record_coverage(workspace)
+    coverage_s = round(time.monotonic() - started, 1)
+    before = len(read_verdicts(workspace))
+    code: int | None = None
+    if not args.report_only:
+        restore(workspace)
+        print(f"node sweep workspace: {workspace}", flush=True)
+        code, _ = run_mutmut(workspace, args.max_seconds, args.test_time_base)
+    verdicts = read_verdicts(workspace)
+    mutants = read_cache(workspace)
+    classify(mutants, cmap, verdicts, lambda i: show(workspace, i))
+    runs = [v for v in verdicts[before:] if v.get("verdict") != "baseline"]
+    data = {"kind": "mutmut-node-sweep", "paths": args.paths, "excluded": list(EXCLUDED),
+            "finished": code is not None and not args.report_only, "mutmut_exit": code,
+            "duration_s": round(time.monotonic() - started, 1), "coverage_s": coverage_s,
+            "tested_now": len(runs),
+            "mean_mutant_s": round(sum(v["seconds"] for v in runs) / len(runs), 2) if runs else None,
+            "mean_checks_per_run": round(sum(len(v["checks"]) for v in runs) / len(runs), 1) if runs else None,
+            "summary": summarize(mutants),
+            "survivors": [m for m in mutants if m["verdict"] not in ("killed", "start-failed", "untested",
+                                                                       "timeout", "suspicious", "skipped")]}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    (args.out / f"{args.name}.md").write_text(render(data), encoding="utf-8")
+    print(json.dumps(data["summary"]["total"]))
+    print(f"wrote {args.out / (args.name + '.json')} and .md (workspace {workspace})")
+    return 0 if mutants else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
