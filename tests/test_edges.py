@@ -45,6 +45,7 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # Numbered rules without an edge pair yet, and why.
 OPEN: dict[str, str] = {
+    "STG-SCOPE-022": "scope-set containment, not a numeric bound: no pair table of key scopes x minted scopes yet",
     "STG-HTTP-014": "conflict paging: no check with the page size dividing the conflict count exactly",
     "STG-QRY-005": "min_confidence=c: no check with a fact exactly at c and one just below",
     "STG-QRY-006": "after=t: no check with after equal to a fact's timestamp and 1 microsecond below it",

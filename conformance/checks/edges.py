@@ -152,9 +152,9 @@ def ids_of(body: dict[str, object]) -> list[str]:
 @check("http:edge_contradiction_siblings", requirements=("STG-CONF-001", "STG-CONF-009", "STG-CONF-010"))
 def edge_contradiction_siblings(ctx: Context) -> None:
     """A new value on a triple with one, two and three earlier differing siblings, beside an expired and a
-    retracted one: every live sibling is paired with the new fact (a conflict names both), the expired and
-    retracted siblings are never paired, and nothing is lost from include_contradicted (interpretation:
-    pairwise conflicts; it holds for any cardinality that lists every live pair or member)."""
+    retracted one: the expired and retracted siblings are never paired, nothing is lost from include_contradicted,
+    and the new fact is paired with every live sibling (conflict_cardinality=pairwise) or with the current winner,
+    the latest live sibling at equal confidence, while every live sibling stays in some conflict (winner)."""
     for n in (1, 2, 3):
         entity = ctx.unique(f"sib{n}")
         live = [ctx.assert_fact(ctx.fact(entity, f"v{i}"))["id"] for i in range(n)]
@@ -171,9 +171,11 @@ def edge_contradiction_siblings(ctx: Context) -> None:
             if ends & ({newest, expired, retraction} | set(live)):
                 pairs.add(frozenset(ends))
                 members |= ends
-        for sibling in live:
+        pairwise = ctx.interpretations.get("conflict_cardinality", "winner") == "pairwise"
+        for sibling in live if pairwise else live[-1:]:
             expect(any({sibling, newest} <= p for p in pairs),
                    f"{n} live siblings: {sibling} is not paired with the new fact; conflicts {pairs}")
+        expect(set(live) <= members, f"{n} live siblings: a live sibling is in no conflict; conflicts {pairs}")
         expect(expired not in members and retraction not in members,
                f"{n} live siblings: the expired or the retraction row is in a conflict")
         everything = set(ids(ctx.query(entity=entity, include_contradicted=True, include_expired=True)))

@@ -774,8 +774,8 @@ AUTHORED: tuple[Mutant, ...] = (
        "if not (a.confidence > 0 and b.confidence > 0):",
        "if not (a.confidence > 1e-9 and b.confidence > 1e-9):", "run"),
     _m("edge-confidence-upper-tolerance", "confidence up to 1 + 1e-9 is accepted", "STG-FACT-001",
-       "protocol/facts.py", "if not (math.isfinite(raw) and 0 <= raw <= 1):",
-       "if not (math.isfinite(raw) and 0 <= raw <= 1 + 1e-9):", "run"),
+       "protocol/facts.py", "if not (0 <= raw <= 1 and math.isfinite(raw)):",
+       "if not (0 <= raw <= 1 + 1e-9 and math.isfinite(raw)):", "run"),
     _m("edge-read-scope-neighbour", "a key allowed company also reads public facts (a neighbouring scope)",
        "STG-SCOPE-004 STG-SCOPE-007", "api/auth.py",
        "return None if set(self.scopes) >= set(SCOPES) else self.scopes",
@@ -785,10 +785,11 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-HTTP-011", "storage/store.py",
        "more = len(rows) > limit\n        rows = rows[:limit]\n        following",
        "more = len(rows) >= limit\n        rows = rows[:limit]\n        following", "run"),
-    _m("edge-oldest-sibling-only", "a new fact is paired only with the oldest live sibling of its triple",
-       "STG-CONF-001", "storage/ledger.py",
-       "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us):",
-       "for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)[:1]:", "run"),
+    _m("edge-oldest-sibling-only", "a new fact is paired only with the oldest live sibling of its triple, not "
+       "with the current winner", "STG-CONF-001", "storage/ledger.py",
+       "rows = fact_rows.preferred_siblings(conn, body.entity, body.relation, body.scope, now_us, fact_stamp.id)",
+       "rows = [row for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)\n"
+       "                if row[0] != fact_stamp.id][:1]", "run"),
 )
 
 
