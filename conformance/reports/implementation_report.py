@@ -21,7 +21,10 @@ def load(directory: Path) -> dict[str, Any]:
     path = directory / "report.json"
     if not path.is_file():
         raise UsageError(f"{directory} holds no report.json")
-    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path} is not a readable report: {exc}") from exc
     errors = list(validator(schemas_dir() / "report.schema.json").iter_errors(report))
     if errors:
         raise UsageError(f"{path} does not match report.schema.json: {errors[0].message}")
