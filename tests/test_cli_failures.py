@@ -155,3 +155,21 @@ def test_reference_node_help_and_version():
 def test_keys_bootstrap_on_an_unopenable_database(tmp_path):
     r = node_cli("keys", "bootstrap", "--db", str(tmp_path / "no" / "dir" / "x.db"))
     assert r.returncode == 1 and "Traceback" not in r.stderr and "cannot open database" in r.stderr
+
+
+def test_junit_counts_ledger_outcomes_and_summary_escapes_node_text(tmp_path):
+    (tmp_path / "l.yaml").write_text("expectations:\n  jcs-canonicalize-001: {reason: listed but passes}\n")
+    r = run("vectors", "-q", "--only", "jcs-canonicalize-00[12]", "--expectations", str(tmp_path / "l.yaml"),
+            "--report-dir", str(tmp_path / "rep"))
+    assert r.returncode == 1
+    junit = (tmp_path / "rep" / "junit.xml").read_text()
+    assert 'failures="1"' in junit and "<failure" in junit
+    from conformance.reports import junit as junit_writer
+    from conformance.reports.markdown import escape
+
+    report = {"kind": "http", "results": [{"id": "x", "area": "a", "requirements": [], "outcome": "expected-fail",
+                                           "message": "expected failure: known bug"}]}
+    assert '<skipped message="expected-fail: expected failure: known bug"' in junit_writer.write(
+        report, tmp_path).read_text()
+    assert "<h1>" not in escape("<h1>Not Found</h1>\n# heading | cell")
+    assert "\n" not in escape("a\n# b")

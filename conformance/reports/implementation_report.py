@@ -35,8 +35,9 @@ def _describe(name: str, report: dict[str, Any]) -> str:
     target = report["target"]
     impl = target.get("implementation") or {}
     disc = target.get("discovery") or {}
-    what = (f"{impl.get('name', '?')} {impl.get('version', '')} ({impl.get('language', '?')})" if impl
-            else f"node `{disc.get('node_id', '?')}` version {disc.get('version', '?')}")
+    what = (markdown.escape(f"{impl.get('name', '?')} {impl.get('version', '')} ({impl.get('language', '?')})")
+            if impl else f"node `{str(disc.get('node_id', '?')).replace('`', '')}` "
+                         f"version {markdown.escape(disc.get('version', '?'))}")
     s = report["summary"]
     return (f"- **{name}**: {report['kind']} run against {what}; preset `{report['preset']}`; "
             f"{s['pass']} passed, {s['fail']} failed, {s['error']} errors"
