@@ -21,9 +21,9 @@ from conformance.catalog import expectations, interpretations, profiles
 from conformance.catalog.vectors import adapter_vectors
 from conformance.errors import ConformanceError, SuiteDataError, Unreachable, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
+from conformance.outcomes import CaseResult, by_area, run_failed, summarize
 from conformance.progress import Progress
 from conformance.reports import json_report, junit, summary
-from conformance.reports.results import CaseResult, by_area, run_failed, summarize
 from conformance.vector_run import run, select
 
 DEFAULT_ADAPTER = f"{shlex.quote(sys.executable)} -m reference_node.adapter"

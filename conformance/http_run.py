@@ -26,7 +26,7 @@ from conformance.checks.registry import (
 )
 from conformance.errors import Unreachable, UsageError
 from conformance.harness.http_target import HttpTarget, TargetUnreachable
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
     "reader_local": (["read"], ["local"]),

@@ -16,7 +16,7 @@ from conformance.catalog.interpretations import applies
 from conformance.catalog.vectors import Vector
 from conformance.errors import AdapterDied, AdapterProtocolError
 from conformance.harness.stdio_adapter import Answer, StdioAdapter
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 RESERVED = {"outcome", "error", "any_of", "interpretation"}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import UsageError
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 
 @dataclass(frozen=True)
