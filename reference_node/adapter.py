@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import IO, Any, NamedTuple
 
-from reference_node import __version__
+from reference_node.version import __version__
 from reference_node.protocol import (
     cid,
     contradictions,

@@ -26,7 +26,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from .version import __version__
 from .api.errors import ApiError
 from .api.keys import key_row
 from .clock import SystemClock, format_timestamp
