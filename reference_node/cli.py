@@ -26,7 +26,6 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from .version import __version__
 from .api.errors import ApiError
 from .api.keys import key_row
 from .clock import SystemClock, format_timestamp
@@ -35,6 +34,7 @@ from .settings import DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
 from .storage import Store, StoreError
 from .storage.database import MigrationError
 from .storage.keys import new_raw_key
+from .version import __version__
 
 __all__ = ["main"]
 
