@@ -7,9 +7,11 @@ unexpectedly; 2 for a usage error or broken suite data; 3 when the implementatio
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,9 @@ from conformance.catalog import expectations, interpretations, profiles
 from conformance.catalog.vectors import adapter_vectors
 from conformance.errors import ConformanceError, SuiteDataError, Unreachable, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
+from conformance.outcomes import CaseResult, by_area, run_failed, summarize
 from conformance.progress import Progress
 from conformance.reports import json_report, junit, summary
-from conformance.reports.results import CaseResult, by_area, run_failed, summarize
 from conformance.vector_run import run, select
 
 DEFAULT_ADAPTER = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
@@ -106,10 +108,25 @@ def _command_line(argv: list[str] | None) -> str:
     return "stigmem-conformance " + " ".join(w if w.startswith("$") else shlex.quote(w) for w in words)
 
 
+def _preflight_files(args: argparse.Namespace) -> None:
+    """Read the ledger and check the report directory before any case runs (a typo costs no run)."""
+    args.ledger = expectations.load(args.expectations) if args.expectations else []
+    if args.report_dir is not None:
+        directory = args.report_dir
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"--report-dir {directory} is a file, not a directory")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / ".stigmem-write-probe"
+            probe.write_text("", encoding="utf-8")
+            probe.unlink()
+        except OSError as exc:
+            raise UsageError(f"--report-dir {directory} is not writable: {exc.strerror or exc}") from exc
+
+
 def _finish(args: argparse.Namespace, kind: str, target: dict[str, Any], active: dict[str, str],
             started: str, duration: float, results: list[CaseResult], extra: dict[str, Any]) -> int:
-    if args.expectations:
-        expectations.apply(results, expectations.load(args.expectations))
+    unmatched = expectations.apply(results, args.ledger) if args.ledger else []
     totals = summarize(results)
     if not args.quiet:
         _print_table(results)
@@ -118,16 +135,24 @@ def _finish(args: argparse.Namespace, kind: str, target: dict[str, Any], active:
                 print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
         for profile, verdict in extra.get("claims", {}).items():
             print(f"profile {profile}: {verdict}")
+        reasons = Counter(r.message for r in results if r.outcome == "skip")
+        for reason, count in reasons.most_common(5):
+            print(f"skipped {count}: {reason}")
+    for pattern in unmatched:
+        print(f"expectations: {pattern!r} matches no case that ran (stale entry?)")
     print(_summary_line(kind, totals, duration))
+    unchecked = [p for p, verdict in extra.get("checked", {}).items() if not verdict]
+    for profile in unchecked:
+        print(f"profile {profile}: not checked (every check skipped)")
     if args.report_dir:
         target["command"] = _command_line(args.argv)
         report = json_report.build(kind, target, active, args.preset, started, duration, results)
-        report.update(extra)
+        report.update({k: v for k, v in extra.items() if k != "checked"})
         report["expectations"] = str(args.expectations) if args.expectations else None
         paths = [json_report.write(report, args.report_dir), junit.write(report, args.report_dir),
                  summary.write(report, args.report_dir)]
         print("reports: " + ", ".join(str(p) for p in paths))
-    return 1 if run_failed(totals) else 0
+    return 1 if run_failed(totals) or unchecked else 0
 
 
 def _now() -> str:
@@ -136,6 +161,12 @@ def _now() -> str:
 
 def cmd_vectors(args: argparse.Namespace) -> int:
     active = interpretations.resolve(args.preset, args.interpretation)
+    try:
+        words = shlex.split(args.adapter)
+    except ValueError as exc:
+        raise UsageError(f"--adapter {args.adapter!r}: {exc}; quote the command as one shell word") from exc
+    if not words:
+        raise UsageError("--adapter is empty: give the command that starts the adapter")
     vectors = select(adapter_vectors(), args.only)
     if not vectors:
         raise UsageError(f"no vector matches {args.only}")
@@ -144,6 +175,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
             state = "" if interpretations.applies(v.interpretations, active) else "  (not applicable)"
             print(f"{v.id}  {' '.join(v.requirements)}  {v.description}{state}")
         return 0
+    _preflight_files(args)
     started, clock = _now(), time.perf_counter()
     with StdioAdapter(args.adapter, timeout=args.timeout, validate=args.validate_protocol) as adapter:
         hello = adapter.start()
@@ -161,14 +193,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     from conformance.checks.registry import Context
     from conformance.harness.embedded_node import EmbeddedNode
     from conformance.harness.http_target import HttpTarget
-    from conformance.http_run import discovery_of, profile_index, provision_keys, run_checks
+    from conformance.http_run import preflight, profile_index, provision_keys, run_checks
     from conformance.http_run import select as select_checks
 
     active = interpretations.resolve(args.preset, args.interpretation)
+    unknown = sorted(set(args.profile) - set(profiles.known()))
+    if unknown:
+        raise UsageError(f"unknown profile {', '.join(unknown)}; known: {', '.join(profiles.known())}")
     if args.list:
         for c in select_checks(args.profile or profiles.known(), args.only):
             print(f"{c.id}  [{c.profile}]  {c.description}")
         return 0
+    _preflight_files(args)
+    if args.recipe:
+        from conformance.federation.recipes import RecipeError, load
+
+        try:
+            load(args.recipe)
+        except RecipeError as exc:
+            raise UsageError(str(exc)) from exc
     node = open_node = open_target = None
     if args.target:
         url, keys = args.target, {k: v for k, v in (("admin", args.admin_key or args.api_key),) if v}
@@ -184,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if node is not None:
             open_node = EmbeddedNode(auth="none").start()
             open_target = HttpTarget(open_node.url, timeout=args.timeout)
-        discovery = discovery_of(target)
+        discovery = preflight(target, bool(args.admin_key or args.api_key or node))
         chosen = profiles.chosen(args.profile, discovery)
         checks = select_checks(chosen, args.only)
         if not checks:
@@ -207,9 +250,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             if stop:
                 stop()
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
+    index = profile_index()
+    # a profile that had checks selected, all of which skipped, was not checked (a profile with no checks
+    # registered yet is left out: it has nothing to skip)
+    checked = {p: any(r.outcome not in ("skip", "not-applicable") for r in mine)
+               for p in chosen if (mine := [r for r in results if index.get(r.id) == p])}
     report_target = {"url": url, "embedded": node is not None, "discovery": discovery}
     return _finish(args, "http", report_target, active, started, time.perf_counter() - clock, results,
-                   {"profiles": chosen, "claims": claims})
+                   {"profiles": chosen, "claims": claims, "checked": checked})
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -217,6 +265,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from conformance.reports import diff
 
     if args.against:
+        if not args.against.is_dir() or not any(args.against.rglob("*.json")):
+            raise UsageError(f"--against {args.against}: not a vectors directory (no JSON files there)")
         changes = diff.between_sets(load_vectors(args.against, validate=False), load_vectors())
     else:
         a = interpretations.resolve(args.preset_a, args.a)
@@ -244,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report, "diff": cmd_diff, "bench": cmd_bench}
     try:
         return commands[args.command](args)
+    except BrokenPipeError:  # output piped into head: stop quietly, as a Unix tool does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Unreachable as exc:
         print(f"stigmem-conformance: {exc}", file=sys.stderr)
         return 3

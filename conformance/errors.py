@@ -33,6 +33,10 @@ class AdapterProtocolError(ConformanceError):
     """The adapter wrote something that is not a valid protocol message, or died, or timed out."""
 
 
+class AdapterDied(Unreachable, AdapterProtocolError):
+    """The adapter process exited or closed its streams mid-run: the run stops (exit 3)."""
+
+
 class AdapterVersionMismatch(AdapterProtocolError):
     """The adapter speaks another protocol version."""
 

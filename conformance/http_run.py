@@ -24,8 +24,9 @@ from conformance.checks.registry import (
     Skip,
     requirements_for,
 )
+from conformance.errors import Unreachable, UsageError
 from conformance.harness.http_target import HttpTarget, TargetUnreachable
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
     "reader_local": (["read"], ["local"]),
@@ -119,6 +120,28 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
 def discovery_of(target: HttpTarget) -> dict[str, Any]:
     ex = target.request("GET", "/.well-known/stigmem", key=None)
     return ex.json if ex.status == 200 and isinstance(ex.json, dict) else {}
+
+
+def preflight(target: HttpTarget, has_key: bool) -> dict[str, Any]:
+    """Before the first check: a stigmem discovery document answers, and the key (if any) is accepted.
+
+    Raises ``Unreachable`` (exit 3) when no stigmem node answers and ``UsageError`` (exit 2) for a key
+    the node refuses, or an auth-required node reached without one. Two requests, bounded by the timeout.
+    """
+    ex = target.request("GET", "/.well-known/stigmem", key=None)
+    kind = ex.headers.get("content-type", "?").split(";")[0]
+    if ex.status != 200 or not isinstance(ex.json, dict):
+        raise Unreachable(f"GET {target.base_url}/.well-known/stigmem -> {ex.status} {kind}: not a stigmem node")
+    discovery: dict[str, Any] = ex.json
+    if discovery.get("auth", "required") == "none":
+        return discovery
+    if not has_key:
+        raise UsageError(f"{target.base_url} requires authentication: pass --admin-key or --api-key")
+    probe = target.request("GET", "/v1/facts", key="admin", params={"limit": "1"})
+    if probe.status == 401:
+        raise UsageError(f"the key given is refused (GET /v1/facts -> 401 {probe.code() or ''}): "
+                         "check --admin-key / --api-key")
+    return discovery
 
 
 def profile_index() -> dict[str, str]:

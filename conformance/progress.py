@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from types import TracebackType
 
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 
 class Progress:

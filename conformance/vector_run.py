@@ -14,9 +14,9 @@ from typing import Any
 
 from conformance.catalog.interpretations import applies
 from conformance.catalog.vectors import Vector
-from conformance.errors import AdapterProtocolError
+from conformance.errors import AdapterDied, AdapterProtocolError
 from conformance.harness.stdio_adapter import Answer, StdioAdapter
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 RESERVED = {"outcome", "error", "any_of", "interpretation"}
 
@@ -101,6 +101,8 @@ def run(adapter: StdioAdapter, vectors: list[Vector], active: Mapping[str, str],
             start = time.perf_counter()
             try:
                 answer = adapter.call(v.op, v.input, active)
+            except AdapterDied:
+                raise
             except AdapterProtocolError as exc:
                 result.outcome, result.message = "error", str(exc)
             else:

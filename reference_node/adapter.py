@@ -14,7 +14,6 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import IO, Any, NamedTuple
 
-from reference_node import __version__
 from reference_node.protocol import (
     cid,
     contradictions,
@@ -31,6 +30,7 @@ from reference_node.protocol import (
 from reference_node.protocol.entity_uri import NormalizeOptions, normalize
 from reference_node.protocol.errors import HlcMalformed, KeyMalformed, ProtocolError
 from reference_node.protocol.facts import FactOptions
+from reference_node.version import __version__
 
 # The options this node implements per interpretation (vectors/interpretations.json); the first is the default.
 SUPPORTED: dict[str, tuple[str, ...]] = {

@@ -24,6 +24,7 @@ import json
 import logging
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +36,7 @@ from .settings import DEFAULT_DECLARATION_MAX_AGE_S, DEFAULT_MAX_BODY_BYTES, Set
 from .storage import Store, StoreError
 from .storage.database import MigrationError
 from .storage.keys import new_raw_key
+from .version import __version__
 
 __all__ = ["main"]
 
@@ -52,11 +54,21 @@ def _max_age(text: str) -> float | None:
 
 
 def _serve_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stigmem-reference-node", description="Serve the stigmem reference node.")
+    parser = argparse.ArgumentParser(
+        prog="stigmem-reference-node", description="Serve the stigmem reference node.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="other commands:\n"
+               "  keys bootstrap --db PATH       create the first admin key and print it\n"
+               "  keys create --db PATH ...      create a scoped key (see 'keys create --help')\n"
+               "  backfill-cids --db PATH        compute missing CIDs of stored facts\n"
+               "  serve ...                      the same as no command: serve the node\n"
+               f"defaults: port {DEFAULT_PORT}, host 127.0.0.1, auth required")
+    parser.add_argument("--version", action="version", version=f"stigmem-reference-node {__version__}")
     parser.add_argument("--db", required=True, help="SQLite database file (created if missing)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to bind; 0 picks a free one")
-    parser.add_argument("--auth", choices=("required", "none"), default="required")
+    parser.add_argument("--auth", choices=("required", "none"), default="required",
+                        help="required (default): every request needs an API key; none: loopback only")
     parser.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
     parser.add_argument("--max-text-bytes", type=int, default=65536)
     parser.add_argument("--node-url", help="public base URL for discovery (default http://HOST:PORT)")
@@ -107,7 +119,11 @@ def _split(text: str) -> list[str]:
 
 def _keys(argv: Sequence[str]) -> int:
     args = _keys_parser().parse_args(argv)
-    store = Store.open(args.db, SystemClock())
+    try:
+        store = Store.open(args.db, SystemClock())
+    except (sqlite3.Error, MigrationError, OSError) as exc:
+        print(f"error: cannot open database {args.db}: {exc}", file=sys.stderr)
+        return 1
     try:
         created_at = format_timestamp(store.now_us())
         if args.action == "bootstrap":

@@ -35,3 +35,29 @@ def test_protocol_core_is_pure():
         text = path.read_text(encoding="utf-8")
         for banned in ("time.time(", "datetime.now(", "open(", "os.environ", "random."):
             assert banned not in text, f"{path.name} uses {banned}"
+
+
+def suite_imports(path: Path) -> set[str]:
+    """The conformance subpackages or modules a file imports (``conformance.checks`` -> ``checks``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+        found |= {n.split(".")[1] for n in names if n.startswith("conformance.") and n.count(".") >= 1}
+    return found
+
+
+# floor -> what it may not import: the harness knows no checks, data loading knows no reports, outcomes nothing
+SUITE_NEVER = {"catalog": {"checks", "reports", "cli", "plugin", "harness", "federation", "http_run"},
+               "harness": {"checks", "reports", "cli", "plugin", "http_run"},
+               "federation": {"checks", "reports", "cli", "plugin", "http_run"},
+               "oracle": {"checks", "reports", "cli", "plugin", "harness", "federation", "catalog"}}
+
+
+def test_suite_layering():
+    for floor, banned in SUITE_NEVER.items():
+        for path in (ROOT / "conformance" / floor).rglob("*.py"):
+            wrong = suite_imports(path) & banned
+            assert not wrong, f"conformance/{floor}/{path.name} imports {wrong}"
+    assert suite_imports(ROOT / "conformance" / "outcomes.py") == set(), "outcomes.py is the bottom floor"

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from conformance.catalog.vectors import load_vectors
-from conformance.checks.registry import CheckFailed
 from conformance.federation import identity
 from conformance.federation.fault_proxy import FaultProxy
 from conformance.federation.history import History
@@ -26,6 +25,7 @@ from conformance.federation.recipes import RecipeError, load, parse, render, shi
 from conformance.harness.embedded_node import EmbeddedNode
 from conformance.harness.http_target import HttpTarget
 from conformance.oracle import ed25519 as oracle
+from conformance.outcomes import CheckFailed
 
 # --- fault proxy ------------------------------------------------------------------------------------------
 

@@ -69,11 +69,13 @@ def test_unsupported_is_never_a_pass(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert rc == 0
 
 
-def test_crashing_adapter_is_an_error_and_fails_the_run(capsys: pytest.CaptureFixture[str]):
+def test_crashing_adapter_stops_the_run_with_one_error(capsys: pytest.CaptureFixture[str]):
+    """Issue 12: an adapter that dies mid-run ends the run with exit 3 and one error, not one per case."""
     rc = main(["vectors", "--adapter", fake("crash-after-3"), "--only", "cid-*", "--timeout", "5"])
-    out = capsys.readouterr().out
-    assert rc == 1
-    assert "ERROR" in out
+    captured = capsys.readouterr()
+    assert rc == 3
+    assert "ERROR [" not in captured.out
+    assert captured.err.count("\n") == 1 and "adapter" in captured.err
 
 
 def test_garbage_output_is_a_protocol_error(capsys: pytest.CaptureFixture[str]):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import UsageError
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,20 @@ def load(path: Path) -> list[Expectation]:
     except OSError as exc:
         raise UsageError(f"cannot read expectations file {path}: {exc}") from exc
     data: Any
-    if path.suffix in (".yaml", ".yml"):
-        import yaml
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            import yaml
 
-        data = yaml.safe_load(text)
-    else:
-        data = json.loads(text)
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except ValueError as exc:  # json.JSONDecodeError and yaml.YAMLError (a ValueError subclass is not enough)
+        raise UsageError(f"{path} is not valid {'YAML' if path.suffix in ('.yaml', '.yml') else 'JSON'}: "
+                         f"{str(exc).splitlines()[0]}") from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith("yaml"):
+            raise UsageError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+        raise
     entries = data.get("expectations") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise UsageError(f"{path}: expected a top-level 'expectations' mapping of case id -> {{reason, link}}")
@@ -51,8 +59,10 @@ def load(path: Path) -> list[Expectation]:
     return out
 
 
-def apply(results: Iterable[CaseResult], ledger: list[Expectation]) -> None:
-    """Rewrite outcomes of listed cases in place."""
+def apply(results: Iterable[CaseResult], ledger: list[Expectation]) -> list[str]:
+    """Rewrite outcomes of listed cases in place; returns the ledger patterns that matched no case."""
+    results = list(results)
+    unmatched = [e.pattern for e in ledger if not any(fnmatch.fnmatchcase(r.id, e.pattern) for r in results)]
     for r in results:
         match = next((e for e in ledger if fnmatch.fnmatchcase(r.id, e.pattern)), None)
         if match is None:
@@ -62,3 +72,4 @@ def apply(results: Iterable[CaseResult], ledger: list[Expectation]) -> None:
             r.outcome, r.message = "expected-fail", f"{note}; {r.message}"
         elif r.outcome == "pass":
             r.outcome, r.message = "unexpected-pass", f"listed as failing but passed: {match.reason}"
+    return unmatched

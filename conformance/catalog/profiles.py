@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance.catalog.requirements import catalogue
-from conformance.reports.results import CaseResult
+from conformance.outcomes import CaseResult
 
 DEFAULT = ["core-local"]
 

@@ -13,18 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.harness.http_target import Exchange, HttpTarget
+from conformance.outcomes import CheckFailed, NotImplementedByNode, Skip
 
-
-class CheckFailed(AssertionError):
-    """The node's behaviour contradicts the requirement."""
-
-
-class Skip(Exception):
-    """The check cannot run against this target (missing key, unclaimed profile, ...)."""
-
-
-class NotImplementedByNode(Exception):
-    """The node says it does not implement an optional route."""
+__all__ = ["REGISTRY", "Check", "CheckFailed", "Context", "NotImplementedByNode", "Skip", "check", "expect",
+           "expect_error", "expect_status", "ids", "requirements_for"]  # the exceptions: from conformance.outcomes
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.checks.registry import CheckFailed
+from conformance.outcomes import CheckFailed
 
 INVARIANTS = ("no_lost_write", "no_duplicate", "converged", "contradiction_surfaced", "rejections_audited",
               "available_during_fault", "resumed_from_cursor")

@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from conformance.catalog.vectors import Vector
-from conformance.checks.registry import CheckFailed, Skip
 from conformance.errors import ConformanceError
 from conformance.federation.cluster import Cluster, ClusterNode
 from conformance.federation.history import History
@@ -31,6 +30,7 @@ from conformance.federation.peer import ScriptedPeer
 from conformance.federation.recipes import Recipe
 from conformance.harness.http_target import Exchange, HttpTarget, TargetUnreachable
 from conformance.oracle import hlc as hlc_oracle
+from conformance.outcomes import CheckFailed, Skip
 
 BATCH = 50
 GROUP = 250  # write_many facts per relation: at most one page of 500 per relation

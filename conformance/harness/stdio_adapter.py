@@ -6,18 +6,20 @@ per-call timeout, and stopped by closing stdin, then by its PID if it does not e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import shlex
 import subprocess
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
-from conformance.errors import AdapterProtocolError, AdapterStartFailed, AdapterVersionMismatch
+from conformance.errors import AdapterDied, AdapterProtocolError, AdapterStartFailed, AdapterVersionMismatch
 
 PROTOCOL = 1
 
@@ -81,19 +83,20 @@ class StdioAdapter:
         if self.validate:
             self._check(request, "request.json")
         if self._proc.poll() is not None:
-            raise AdapterProtocolError(f"adapter exited with status {self._proc.returncode}{self._tail()}")
+            raise AdapterDied(f"adapter exited with status {self._proc.returncode} during {op}{self._tail()}")
         assert self._proc.stdin is not None
         try:
             self._proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
-            raise AdapterProtocolError(f"adapter closed its stdin: {exc}{self._tail()}") from exc
+            raise AdapterDied(f"adapter closed its stdin: {exc}{self._tail()}") from exc
         try:
             line = self._lines.get(timeout=self.timeout)
         except queue.Empty as exc:
             raise AdapterProtocolError(f"no answer to {op} within {self.timeout} s") from exc
         if line is None:
-            raise AdapterProtocolError(f"adapter closed stdout while answering {op}{self._tail()}")
+            self._settle()
+            raise AdapterDied(f"adapter closed stdout while answering {op}{self._tail()}")
         try:
             message = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -120,8 +123,15 @@ class StdioAdapter:
         if errors:
             raise AdapterProtocolError(f"{schema} violation: {errors[0].message} in {json.dumps(message)[:200]}")
 
+    def _settle(self) -> None:
+        """Give a dying adapter a moment to exit and flush its stderr, so its last words are reported."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout=1)
+        time.sleep(0.05)
+
     def _tail(self) -> str:
-        return ("; stderr: " + " | ".join(self._stderr[-5:])) if self._stderr else ""
+        useful = [line for line in self._stderr if line.strip() and not line.startswith(("Traceback", "  "))]
+        return ("; stderr: " + " | ".join((useful or self._stderr)[-3:])) if self._stderr else ""
 
     def stop(self) -> None:
         if self._proc.poll() is None:

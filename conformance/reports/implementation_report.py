@@ -21,7 +21,10 @@ def load(directory: Path) -> dict[str, Any]:
     path = directory / "report.json"
     if not path.is_file():
         raise UsageError(f"{directory} holds no report.json")
-    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path} is not a readable report: {exc}") from exc
     errors = list(validator(schemas_dir() / "report.schema.json").iter_errors(report))
     if errors:
         raise UsageError(f"{path} does not match report.schema.json: {errors[0].message}")
@@ -32,8 +35,9 @@ def _describe(name: str, report: dict[str, Any]) -> str:
     target = report["target"]
     impl = target.get("implementation") or {}
     disc = target.get("discovery") or {}
-    what = (f"{impl.get('name', '?')} {impl.get('version', '')} ({impl.get('language', '?')})" if impl
-            else f"node `{disc.get('node_id', '?')}` version {disc.get('version', '?')}")
+    what = (markdown.escape(f"{impl.get('name', '?')} {impl.get('version', '')} ({impl.get('language', '?')})")
+            if impl else f"node `{str(disc.get('node_id', '?')).replace('`', '')}` "
+                         f"version {markdown.escape(disc.get('version', '?'))}")
     s = report["summary"]
     return (f"- **{name}**: {report['kind']} run against {what}; preset `{report['preset']}`; "
             f"{s['pass']} passed, {s['fail']} failed, {s['error']} errors"

@@ -13,7 +13,7 @@ from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
 from conformance.catalog.vectors import vector_paths
 from conformance.errors import SuiteDataError
-from conformance.reports.results import CaseResult, by_area, summarize
+from conformance.outcomes import CaseResult, by_area, summarize
 
 SPEC_VERSION = "stigmem 0.9.0a (component specs 0.1.0-alpha.0; upstream 77989cc)"
 

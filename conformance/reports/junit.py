@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+# an expected-fail is a skipped case carrying its ledger reason; an unexpected-pass is a failure (strict ledger)
+SKIPPED = ("skip", "unsupported", "not-implemented", "expected-fail")
+
 
 def write(report: Mapping[str, Any], directory: Path) -> Path:
     root = ET.Element("testsuites", name=f"stigmem-conformance {report['kind']}")
@@ -16,19 +19,18 @@ def write(report: Mapping[str, Any], directory: Path) -> Path:
             by_area.setdefault(r["area"], []).append(r)
     for area, rows in sorted(by_area.items()):
         suite = ET.SubElement(root, "testsuite", name=area, tests=str(len(rows)),
-                              failures=str(sum(r["outcome"] == "fail" for r in rows)),
+                              failures=str(sum(r["outcome"] in ("fail", "unexpected-pass") for r in rows)),
                               errors=str(sum(r["outcome"] == "error" for r in rows)),
-                              skipped=str(sum(r["outcome"] in ("skip", "unsupported", "not-implemented")
-                                              for r in rows)))
+                              skipped=str(sum(r["outcome"] in SKIPPED for r in rows)))
         for r in rows:
             case = ET.SubElement(suite, "testcase", classname=f"{report['kind']}.{area}", name=r["id"],
                                  time=f"{r.get('duration_ms', 0) / 1000:.4f}")
             detail = f"{' '.join(r['requirements'])}: {r.get('message', '')}"
-            if r["outcome"] == "fail":
+            if r["outcome"] in ("fail", "unexpected-pass"):
                 ET.SubElement(case, "failure", message=r.get("message", "")[:500]).text = detail
             elif r["outcome"] == "error":
                 ET.SubElement(case, "error", message=r.get("message", "")[:500]).text = detail
-            elif r["outcome"] in ("skip", "unsupported", "not-implemented"):
+            elif r["outcome"] in SKIPPED:
                 ET.SubElement(case, "skipped", message=f"{r['outcome']}: {r.get('message', '')}"[:500])
     path = directory / "junit.xml"
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

@@ -76,13 +76,23 @@ def area_matrix(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def escape(text: object) -> str:
+    """Text from the node under test as inert Markdown in one table cell or sentence.
+
+    One line (so nothing can start a heading or a list), ``<`` as an entity (so no HTML tag renders), and the two
+    characters that end a cell or open a code span escaped.
+    """
+    flat = str(text).replace("\r", " ").replace("\n", " ")
+    return flat.replace("<", "&lt;").replace("|", "\\|").replace("`", "\\`")
+
+
 def failures(name: str, report: Mapping[str, Any], limit: int = 200) -> str:
     rows = [r for r in report["results"] if r["outcome"] in ("fail", "error")]
     if not rows:
         return f"No failures for {name}."
     lines = ["| case | requirements | outcome | first difference |", "|---|---|---|---|"]
     for r in rows[:limit]:
-        message = r.get("message", "").replace("|", "\\|").replace("\n", " ")[:200]
+        message = escape(r.get("message", "")[:200])
         lines.append(f"| `{r['id']}` | {' '.join(r['requirements'])} | {r['outcome']} | {message} |")
     if len(rows) > limit:
         lines.append(f"| ... | | | {len(rows) - limit} more in the report file |")

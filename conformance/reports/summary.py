@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from conformance.reports.markdown import area_matrix, failures
+from conformance.reports.markdown import area_matrix, escape, failures
 
 
 def render(report: Mapping[str, Any]) -> str:
@@ -17,7 +17,7 @@ def render(report: Mapping[str, Any]) -> str:
     lines = [
         f"## stigmem-conformance {report['kind']}: {verdict}",
         "",
-        f"- target: `{name}`",
+        f"- target: {escape(name)}",
         f"- suite {report['suite_version']}, vectors {report['vector_set_version']}, preset `{report['preset']}`",
         "- " + ", ".join(f"{v} {k}" for k, v in s.items() if v),
         "",

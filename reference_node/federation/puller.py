@@ -14,17 +14,25 @@ import asyncio
 import logging
 import random
 from collections.abc import Mapping
-from contextlib import suppress
+from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
+from ..storage.federation import FederationStore
 from ..storage.peers import PeerRow
 from .http import BodyTooLarge, get_json
 
-if TYPE_CHECKING:
-    from .service import Federation
+
+class PullSide(Protocol):
+    """What the puller needs of its node's federation: the store, a peer token, an HTTP client."""
+
+    store: FederationStore
+
+    def token_for(self, peer: PeerRow) -> str: ...
+
+    def http(self) -> AbstractAsyncContextManager[httpx.AsyncClient]: ...
 
 __all__ = ["MAX_PAGES", "PAGE_LIMIT", "PullOutcome", "Puller"]
 
@@ -98,7 +106,7 @@ def _error_code(body: Any) -> str:
 class Puller:
     """The pull side of one node's federation."""
 
-    def __init__(self, federation: Federation, interval_s: float, backoff_max_s: float) -> None:
+    def __init__(self, federation: PullSide, interval_s: float, backoff_max_s: float) -> None:
         self.federation = federation
         self.interval_s = interval_s
         self.backoff_max_s = backoff_max_s

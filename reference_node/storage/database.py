@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -51,8 +52,19 @@ class Database:
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=512)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=512,
+                                    timeout=10.0)
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        # Two processes opening one fresh file (the node and `keys bootstrap`) can meet here: switching to WAL
+        # is not covered by the busy handler, so it is retried for a bounded time.
+        for attempt in range(100):
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.05)
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
@@ -101,7 +113,10 @@ class Database:
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, "
                 "applied_at TEXT NOT NULL)"
             )
+            # Another process may be migrating the same file: wait for its write lock, then read what it did.
+            self.conn.execute("BEGIN IMMEDIATE")
             done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+            self.conn.execute("COMMIT")
             known = available_migrations()
             unknown = done - {migration.version for migration in known}
             if unknown:
@@ -121,9 +136,15 @@ class Database:
                 except sqlite3.Error as exc:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
+                    if self._applied(migration.version):  # another process applied it first: not a failure
+                        continue
                     raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
                 applied.append(migration.version)
             return applied
+
+    def _applied(self, version: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone()
+        return row is not None
 
     def migrations(self) -> list[dict[str, str]]:
         with self._lock:

@@ -17,6 +17,7 @@ from conformance.catalog.vectors import Vector, load_vectors
 from conformance.checks.registry import Check, Context, Skip, add, check, expect
 from conformance.federation.cluster import Cluster
 from conformance.federation.recipes import Recipe, RecipeError, load
+from conformance.federation.scenarios import records, run_vector
 
 
 def recipe_of(ctx: Context) -> Recipe:
@@ -38,8 +39,6 @@ def _check_id(v: Vector) -> str:
 
 def _runner(vectors: list[Vector]) -> Callable[[Context], None]:
     def run(ctx: Context) -> None:
-        from conformance.federation.scenarios import run_vector  # here: scenarios imports the check registry
-
         recipe = recipe_of(ctx)
         for vector in vectors:
             run_vector(vector, recipe, ctx.interpretations)
@@ -63,8 +62,6 @@ _register()
 @check("federation:half_registration_no_replication", profile="core-federation")
 def half_registration_no_replication(ctx: Context) -> None:
     """With a registered at b but not b at a, nothing replicates either way."""
-    from conformance.federation.scenarios import records
-
     recipe = recipe_of(ctx)
     with Cluster(recipe, ["a", "b"], proxies=False) as cluster:
         a, b = cluster["a"], cluster["b"]

@@ -1,4 +1,7 @@
-"""Result records shared by every kind of run.
+"""Outcomes: the result record of one case, the closed outcome names, and the exceptions a check raises.
+
+The bottom floor of the suite: the catalogue, the harness, the checks and the reports all use these, and
+this module imports nothing of the suite.
 
 Outcomes: ``pass``; ``fail`` (the implementation answered wrongly); ``error`` (no usable answer: the
 adapter or node died, timed out or broke the protocol, or the check itself broke); ``unsupported`` (the
@@ -7,7 +10,11 @@ key the run does not hold; the reason is kept); ``not-implemented`` (the node sa
 ``not-applicable`` (the case belongs to another interpretation option than the one in force).
 ``expected-fail`` and ``unexpected-pass`` come from an expectations ledger. Only ``pass`` counts as passing;
 ``fail``, ``error`` and ``unexpected-pass`` fail a run.
+
+A check returns (pass) or raises ``CheckFailed`` (the node is wrong), ``Skip`` (the check cannot run here;
+never a pass) or ``NotImplementedByNode`` (the node answered 404/501 on an optional route).
 """
+
 
 from __future__ import annotations
 
@@ -48,3 +55,15 @@ def by_area(results: list[CaseResult]) -> dict[str, dict[str, int]]:
 
 def run_failed(summary: dict[str, int]) -> bool:
     return bool(summary["fail"] or summary["error"] or summary["unexpected-pass"])
+
+
+class CheckFailed(AssertionError):
+    """The node's behaviour contradicts the requirement."""
+
+
+class Skip(Exception):
+    """The check cannot run against this target (missing key, unclaimed profile, ...)."""
+
+
+class NotImplementedByNode(Exception):
+    """The node says it does not implement an optional route."""
