@@ -226,9 +226,13 @@ def baseline(runners: Iterable[str]) -> dict[str, RunnerResult]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def select(only: Sequence[str] = (), runners: Sequence[str] | None = None) -> list[Mutant]:
+def select(only: Sequence[str] = (), runners: Sequence[str] | None = None,
+           rounds: Sequence[int] | None = None) -> list[Mutant]:
+    """The mutants matching ``only`` (globs over id, file, requirement), ``runners`` and ``rounds`` (0: authored)."""
     chosen = []
     for m in CATALOGUE:
+        if rounds is not None and m.round not in rounds:
+            continue
         if only and not any(fnmatch.fnmatchcase(name, p) for p in only for name in (m.id, m.file, *m.requirements)):
             continue
         if runners is not None and not set(m.runners) & set(runners):
@@ -368,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutants.run", description=__doc__.splitlines()[0])
     parser.add_argument("--only", "-k", action="append", default=[], help="glob over mutant id, file, requirement")
     parser.add_argument("--runner", action="append", choices=RUNNERS, help="only this runner (repeatable)")
+    parser.add_argument("--round", action="append", type=int, dest="rounds",
+                        help="only this round (repeatable): 0 the mutants written beside the checks, N blind round N")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutants", help="where the matrix goes")
     parser.add_argument("--list", action="store_true", help="print the selected mutants and exit")
@@ -382,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reqs = json.loads((ROOT / "vectors" / "requirements.json").read_text(encoding="utf-8"))["requirements"]
         print(render_must_table(json.loads(args.must_table.read_text(encoding="utf-8")), reqs), end="")
         return 0
-    mutants = select(args.only, args.runner)
+    mutants = select(args.only, args.runner, args.rounds)
     if args.list:
         for m in mutants:
             flag = "  (equivalent)" if m.equivalent else ""
