@@ -1,0 +1,89 @@
+"""Blind mutant round 3: written from the seeds, the spec digest and the node's code, without reading the suite."""
+
+ROUND = 3
+MUTANTS: list[dict[str, str]] = [
+    {
+        "id": "b3-jcs-safe-integer-wide",
+        "description": "Integers up to 2**64 are passed to the serializer as integers instead of the doubles they "
+        "denote; RFC 8785 §3.2.2.3 / I-JSON (RFC 7493) only admit the 2**53 safe range, so a value v of "
+        "9007199254740993 is no longer canonicalized as 9007199254740992 (A08 §9, STG-JCS-003).",
+        "file": "protocol/jcs.py",
+        "find": "_SAFE_INTEGER = 2**53 - 1",
+        "replace": "_SAFE_INTEGER = 2**64 - 1",
+    },
+    {
+        "id": "b3-jcs-surrogate-keys-skipped",
+        "description": "The lone-surrogate walk checks values but not member names, so an escaped unpaired "
+        "surrogate in a key is accepted; RFC 8785 §3.2.2.2 / I-JSON requires rejecting it in any string "
+        "(STG-JCS-006).",
+        "file": "protocol/jcs.py",
+        "find": "            stack.extend(item.keys())\n",
+        "replace": "",
+    },
+    {
+        "id": "b3-jcs-high-surrogate-only",
+        "description": "Only high surrogates (D800-DBFF) count as unpaired; a lone low surrogate (DC00-DFFF) "
+        "passes, against RFC 8785 / RFC 7493 §2.1 (STG-JCS-006).",
+        "file": "protocol/jcs.py",
+        "find": "0xD800 <= ord(ch) <= 0xDFFF",
+        "replace": "0xD800 <= ord(ch) <= 0xDBFF",
+    },
+    {
+        "id": "b3-cid-uppercase-hex-accepted",
+        "description": "The CID syntax admits uppercase hex digits; the architecture seed and CIDF say "
+        "'sha256:' + 64 lowercase hex digits, anything else is cid_malformed (STG-CID-006).",
+        "file": "protocol/cid.py",
+        "find": 'CID_PATTERN = re.compile(r"sha256:[0-9a-f]{64}")',
+        "replace": 'CID_PATTERN = re.compile(r"sha256:[0-9a-fA-F]{64}")',
+    },
+    {
+        "id": "b3-cid-prefix-match",
+        "description": "CID syntax is checked with a prefix match, so a CID with trailing characters after the "
+        "64 hex digits is accepted; CIDF requires exactly 64 digits (STG-CID-006).",
+        "file": "protocol/cid.py",
+        "find": "CID_PATTERN.fullmatch(cid) is None",
+        "replace": "CID_PATTERN.match(cid) is None",
+    },
+    {
+        "id": "b3-cid-interpret-as-hashed",
+        "description": "The jcs-6 preimage hashes the whole stored value including interpret_as; the seed "
+        "(Migrating §25) says value is {type, v} and nothing else (STG-CID-002, STG-CID-005).",
+        "file": "protocol/cid.py",
+        "find": '        value = {"type": fact.value["type"], "v": fact.value["v"]}',
+        "replace": "        value = dict(fact.value)",
+    },
+    {
+        "id": "b3-cid-scope-left-out",
+        "description": "Scope is left out of the CID preimage (treated as routing metadata); the seed's "
+        "preimage is the six fields {confidence, entity, relation, scope, source, value} (STG-CID-004).",
+        "file": "protocol/cid.py",
+        "find": '        "scope": fact.scope,\n',
+        "replace": "",
+    },
+    {
+        "id": "b3-cid-malformed-as-mismatch",
+        "description": "verify skips the syntax check, so a malformed claimed CID is answered cid_mismatch "
+        "instead of cid_malformed (A08 §9, STG-CID-006 vs STG-CID-013).",
+        "file": "protocol/cid.py",
+        "find": "    claimed = check_syntax(cid)",
+        "replace": "    claimed = str(cid)",
+    },
+    {
+        "id": "b3-uri-percent-at-segment-end",
+        "description": "Off by one in the escape look-ahead: a percent escape in the last three characters of a "
+        "segment is not decoded but re-encoded as %25; Spec-01 §Entity Naming step 4 / RFC 3986 §2.3 decode "
+        "unreserved escapes everywhere (STG-URI-005).",
+        "file": "protocol/entity_uri.py",
+        "find": 'if ch == "%" and i + 2 < len(segment)',
+        "replace": 'if ch == "%" and i + 3 < len(segment)',
+    },
+    {
+        "id": "b3-uri-decoded-not-lowercased",
+        "description": "A decoded unreserved escape keeps its case (al%49ce -> alIce), so normalization is not "
+        "idempotent and lowercasing (step 3) is skipped for it; Spec-01 §Entity Naming Rules, STG-URI-004, "
+        "STG-URI-008.",
+        "file": "protocol/entity_uri.py",
+        "find": "out.append(octet.lower() if octet in _UNRESERVED",
+        "replace": "out.append(octet if octet in _UNRESERVED",
+    },
+]
