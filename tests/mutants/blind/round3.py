@@ -85,5 +85,85 @@ MUTANTS: list[dict[str, str]] = [
         "file": "protocol/entity_uri.py",
         "find": "out.append(octet.lower() if octet in _UNRESERVED",
         "replace": "out.append(octet if octet in _UNRESERVED",
+    },    {
+        "id": "b3-uri-authority-case-kept",
+        "description": "The authority of a formal URI keeps its case; Spec-01 §Entity Naming Rules step 3 "
+        "lowercases scheme, authority, type and id (STG-URI-004).",
+        "file": "protocol/entity_uri.py",
+        "find": 'return f"{_FORMAL_PREFIX}{authority.lower()}/{type_}/{id_}"',
+        "replace": 'return f"{_FORMAL_PREFIX}{authority}/{type_}/{id_}"',
+    },
+    {
+        "id": "b3-uri-id-whitespace-not-collapsed",
+        "description": "Internal whitespace runs in the id segment of a formal URI are not collapsed to '-' "
+        "(they end up percent-encoded); Spec-01 §Entity Naming Rules step 2 collapses them (STG-URI-003).",
+        "file": "protocol/entity_uri.py",
+        "find": "    id_ = _collapse(id_, options.whitespace)\n",
+        "replace": "",
+    },
+    {
+        "id": "b3-val-text-limit-inclusive",
+        "description": "A text value of exactly 65536 UTF-8 bytes is rejected; Spec-01 §FactValue allows text "
+        "<= 64 KB, only above the limit is 413 (STG-VAL-004).",
+        "file": "protocol/values.py",
+        "find": 'len(v.encode("utf-8")) > max_text_bytes',
+        "replace": 'len(v.encode("utf-8")) >= max_text_bytes',
+    },
+    {
+        "id": "b3-val-text-limit-characters",
+        "description": "The text limit counts code points instead of UTF-8 bytes, so 40000 three-byte characters "
+        "pass; interpretation text_limit counts UTF-8 bytes (Spec-01 §FactValue, STG-VAL-003).",
+        "file": "protocol/values.py",
+        "find": 'len(v.encode("utf-8")) > max_text_bytes',
+        "replace": "len(v) > max_text_bytes",
+    },
+    {
+        "id": "b3-val-boolean-is-number",
+        "description": "A JSON boolean is accepted as a number value (Python bool is an int); Spec-01 §FactValue "
+        "requires v to agree with type under strict typing (STG-VAL-002).",
+        "file": "protocol/values.py",
+        "find": "    if isinstance(v, bool) or not isinstance(v, int | float):\n        return False\n    try:",
+        "replace": "    if not isinstance(v, int | float):\n        return False\n    try:",
+    },
+    {
+        "id": "b3-val-leap-year-century",
+        "description": "Leap years are every fourth year, so 1900-02-29 is a valid datetime; RFC 3339 §5.7 / "
+        "Appendix C exclude centuries not divisible by 400 (STG-VAL-002).",
+        "file": "protocol/values.py",
+        "find": "    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)",
+        "replace": "    leap = year % 4 == 0",
+    },
+    {
+        "id": "b3-hlc-skew-bound-exclusive",
+        "description": "A remote HLC exactly max_future_skew ahead is rejected; the bound is inclusive, exactly "
+        "the bound is accepted (Spec-12, TM R-19, STG-HLC-007).",
+        "file": "protocol/hlc.py",
+        "find": "remote.wall_ms - now_ms > max_future_skew_ms",
+        "replace": "remote.wall_ms - now_ms >= max_future_skew_ms",
+    },
+    {
+        "id": "b3-hlc-future-skew-seconds",
+        "description": "The default future skew bound is 300 read as milliseconds instead of 300 seconds, so a "
+        "peer 1 s ahead is rejected (unit slip; TM R-19 says 300 s, STG-HLC-007).",
+        "file": "protocol/hlc.py",
+        "find": "DEFAULT_MAX_FUTURE_SKEW_MS = 300_000",
+        "replace": "DEFAULT_MAX_FUTURE_SKEW_MS = 300",
+    },
+    {
+        "id": "b3-hlc-tick-counter-on-now",
+        "description": "The tick increments the counter when the wall equals physical now instead of the last wall, "
+        "so a clock behind its last HLC resets the counter to 0 and issues a non-increasing HLC (Spec-01 §HLC, "
+        "STG-HLC-003, STG-HLC-012).",
+        "file": "protocol/hlc.py",
+        "find": "    counter = last.counter + 1 if wall == last.wall_ms else 0",
+        "replace": "    counter = last.counter + 1 if wall == now_ms else 0",
+    },
+    {
+        "id": "b3-hlc-carry-at-999",
+        "description": "The counter carries into the next millisecond already at 999, so counter 999 is never "
+        "issued; only a counter past 999 overflows (Spec-01 §HLC 3-digit counter, STG-HLC-011).",
+        "file": "protocol/hlc.py",
+        "find": 'if counter > _COUNTER_MAX and overflow == "carry":',
+        "replace": 'if counter >= _COUNTER_MAX and overflow == "carry":',
     },
 ]
