@@ -166,4 +166,94 @@ MUTANTS: list[dict[str, str]] = [
         "find": 'if counter > _COUNTER_MAX and overflow == "carry":',
         "replace": 'if counter >= _COUNTER_MAX and overflow == "carry":',
     },
+    {
+        "id": "b3-conf-pair-confidence-only",
+        "description": "Under conflict_cardinality=winner a new fact is paired with every live sibling tied on the "
+        "top confidence instead of the single preferred one (confidence, then HLC); Spec-15 §Query-Time "
+        "Resolution orders by confidence then HLC (STG-CONF-018, STG-CONF-005).",
+        "file": "protocol/contradictions.py",
+        "find": "    return [s for s in live if (s.confidence, s.hlc) == best and contradicts(s, new, r)]",
+        "replace": "    return [s for s in live if s.confidence == best[0] and contradicts(s, new, r)]",
+    },
+    {
+        "id": "b3-conf-winner-hlc-first",
+        "description": "Query-time preference compares HLC before confidence (latest wins), so a newer "
+        "low-confidence fact beats an older high-confidence one; Spec-15 / architecture seed: higher confidence "
+        "wins, then higher HLC (STG-CONF-005).",
+        "file": "protocol/contradictions.py",
+        "find": "        best = max((f.confidence, f.hlc) for f in in_conflict)\n"
+        "        return sorted(f.id for f in in_conflict if (f.confidence, f.hlc) == best)",
+        "replace": "        best = max((f.hlc, f.confidence) for f in in_conflict)\n"
+        "        return sorted(f.id for f in in_conflict if (f.hlc, f.confidence) == best)",
+    },
+    {
+        "id": "b3-conf-query-later-wins",
+        "description": "The query-time outranking test ranks by HLC first, so GET /v1/facts returns the latest "
+        "contradicted fact rather than the most confident; architecture seed query-time resolution: higher "
+        "confidence wins, then higher hlc (STG-QRY-012, STG-CONF-005).",
+        "file": "storage/facts.py",
+        "find": "AND (g.confidence > f.confidence OR (g.confidence = f.confidence AND g.hlc > f.hlc)))",
+        "replace": "AND (g.hlc > f.hlc OR (g.hlc = f.hlc AND g.confidence > f.confidence)))",
+    },
+    {
+        "id": "b3-conf-query-tie-self-outranks",
+        "description": "The HLC tie-break uses >=, so a contradicted fact outranks itself and every fact in an "
+        "unresolved conflict vanishes from default queries; the seed says the winner is returned and a true tie "
+        "returns both (STG-QRY-012).",
+        "file": "storage/facts.py",
+        "find": "(g.confidence = f.confidence AND g.hlc > f.hlc)",
+        "replace": "(g.confidence = f.confidence AND g.hlc >= f.hlc)",
+    },
+    {
+        "id": "b3-conf-outrank-any-scope",
+        "description": "The outranking sibling is looked up by entity and relation only, so a contradicted fact "
+        "in another scope hides one in this scope; Spec-15 contradictions and resolution are per (entity, "
+        "relation, scope) triple (STG-CONF-001, STG-QRY-012).",
+        "file": "storage/facts.py",
+        "find": "WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope{live} ",
+        "replace": "WHERE g.entity = f.entity AND g.relation = f.relation{live} ",
+    },
+    {
+        "id": "b3-conf-expired-sibling-ms",
+        "description": "The preferred-sibling lookup is given now in milliseconds against valid_until in "
+        "microseconds (unit slip), so expired facts count as live and a new fact is paired with an expired one; "
+        "Spec-15 only live facts contradict (STG-CONF-001, STG-EXP-004).",
+        "file": "storage/facts.py",
+        "find": "(entity, relation, scope, exclude_id, now_us, limit)",
+        "replace": "(entity, relation, scope, exclude_id, now_us // 1000, limit)",
+    },
+    {
+        "id": "b3-conf-resolve-any-winner",
+        "description": "Resolution accepts a winning_fact_id that is not one of the conflict's two facts; "
+        "A08 §5.10 answers 400 invalid_resolution for it (STG-CONF-006).",
+        "file": "storage/ledger.py",
+        "find": "    if winning_fact_id is not None and winning_fact_id not in (conflict.fact_a, conflict.fact_b):\n"
+        "        raise StoreError(\"invalid_resolution\", "
+        "f\"{winning_fact_id} is not one of the conflicting facts\")\n",
+        "replace": "",
+    },
+    {
+        "id": "b3-http-expiry-inclusive",
+        "description": "A fact whose valid_until equals now is still served; STG-EXP-001/004: expired iff "
+        "now >= valid_until (interpretation expiry_boundary = exclusive).",
+        "file": "storage/facts.py",
+        "find": "        clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
+        "replace": "        clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+    },
+    {
+        "id": "b3-http-min-confidence-exclusive",
+        "description": "min_confidence filters strictly above the bound, dropping facts whose confidence equals "
+        "it; Spec-03 min_confidence is an inclusive lower bound (STG-QRY-005).",
+        "file": "storage/facts.py",
+        "find": "clauses.append(\"f.confidence >= ?\")",
+        "replace": "clauses.append(\"f.confidence > ?\")",
+    },
+    {
+        "id": "b3-http-cursor-inclusive",
+        "description": "The keyset cursor compares with <=, so the last fact of a page is repeated as the first "
+        "of the next; STG-HTTP-011 pages neither skip nor repeat.",
+        "file": "storage/facts.py",
+        "find": "clauses.append(\"(f.hlc, f.id) < (?, ?)\")",
+        "replace": "clauses.append(\"(f.hlc, f.id) <= (?, ?)\")",
+    },
 ]
