@@ -256,4 +256,108 @@ MUTANTS: list[dict[str, str]] = [
         "find": "clauses.append(\"(f.hlc, f.id) < (?, ?)\")",
         "replace": "clauses.append(\"(f.hlc, f.id) <= (?, ?)\")",
     },
+    {
+        "id": "b3-tok-lifetime-exclusive",
+        "description": "A peer token living exactly one hour (exp == iat + 3600000) is rejected; A08 §3.5 allows "
+        "exp <= iat + 1 h (STG-TOK-002).",
+        "file": "protocol/peer_tokens.py",
+        "find": "    if claims[\"exp\"] - claims[\"iat\"] > max_lifetime_ms:",
+        "replace": "    if claims[\"exp\"] - claims[\"iat\"] >= max_lifetime_ms:",
+    },
+    {
+        "id": "b3-tok-leeway-seconds",
+        "description": "The iat leeway is 30 read as milliseconds instead of 30 s (unit slip), so a token issued "
+        "a few seconds ahead of the verifier's clock is token_not_yet_valid (interpretation peer_token_format, "
+        "A08 §3.5).",
+        "file": "protocol/peer_tokens.py",
+        "find": "DEFAULT_LEEWAY_MS = 30_000",
+        "replace": "DEFAULT_LEEWAY_MS = 30",
+    },
+    {
+        "id": "b3-tok-expired-at-exp",
+        "description": "A token is rejected as expired at now == exp; STG-TOK-005 rejects only now > exp.",
+        "file": "protocol/peer_tokens.py",
+        "find": "    if now_ms > claims[\"exp\"]:",
+        "replace": "    if now_ms >= claims[\"exp\"]:",
+    },
+    {
+        "id": "b3-tok-audience-casefold",
+        "description": "The audience check compares sub and the receiver's node id case-insensitively, so a token "
+        "for a differently cased node id is accepted; A08 §3.5 / STG-TOK-004 require sub to be the receiver.",
+        "file": "protocol/peer_tokens.py",
+        "find": "    if claims[\"sub\"] != audience:",
+        "replace": "    if claims[\"sub\"].lower() != audience.lower():",
+    },
+    {
+        "id": "b3-sig-declaration-signed-at-unsigned",
+        "description": "The PeerDeclaration preimage leaves out signed_at as well as declaration_sig, so a "
+        "re-dated declaration still verifies; A08 §6.1 / STG-SIG-001 sign every field except declaration_sig.",
+        "file": "protocol/signatures.py",
+        "find": "            frozenset({\"declaration_sig\"}),",
+        "replace": "            frozenset({\"declaration_sig\", \"signed_at\"}),",
+    },
+    {
+        "id": "b3-auth-revoked-key-works",
+        "description": "Key lookup ignores revoked_at, so a revoked API key still authenticates; STG-AUTH-005: a "
+        "revoked key is 401 at once (Spec-02, A10 §18.10).",
+        "file": "storage/keys.py",
+        "find": "WHERE key_sha256 = ? AND revoked_at IS NULL\"",
+        "replace": "WHERE key_sha256 = ?\"",
+    },
+    {
+        "id": "b3-auth-bearer-case-sensitive",
+        "description": "The auth scheme must be spelled 'Bearer' exactly, so 'bearer <key>' is 401; RFC 7235 §2.1 "
+        "/ RFC 6750 auth schemes are case-insensitive (STG-AUTH-001).",
+        "file": "api/auth.py",
+        "find": "    if scheme.lower() != \"bearer\" or not token:",
+        "replace": "    if scheme != \"Bearer\" or not token:",
+    },
+    {
+        "id": "b3-auth-covers-ignores-scopes",
+        "description": "An admin key may grant, list and revoke keys whatever their scopes, only permissions are "
+        "compared; STG-SCOPE-022: allowed_scopes bounds admin too.",
+        "file": "api/auth.py",
+        "find": "        return set(permissions) <= held and set(scopes) <= set(self.scopes)",
+        "replace": "        return set(permissions) <= held",
+    },
+    {
+        "id": "b3-auth-admin-implies-all",
+        "description": "Admin is taken to imply every permission, so an admin-only key can create read/write keys; "
+        "A08 §3.5: admin implies federate only, a key grants only what it holds (STG-SCOPE-022).",
+        "file": "api/auth.py",
+        "find": "        held = self.permissions | {\"federate\"} if \"admin\"",
+        "replace": "        held = frozenset(PERMISSIONS) if \"admin\"",
+    },
+    {
+        "id": "b3-auth-write-may-federate",
+        "description": "The operator federation routes admit a key holding write, not only federate or admin; "
+        "A08 §3.5 / §5.6 reserve them for federate (admin implies it).",
+        "file": "api/auth.py",
+        "find": "    if not identity.permissions & {\"federate\", \"admin\"}:",
+        "replace": "    if not identity.permissions & {\"federate\", \"admin\", \"write\"}:",
+    },
+    {
+        "id": "b3-auth-empty-scopes-query",
+        "description": "A key with an empty allowed_scopes list gets 200 with no facts on a global query instead "
+        "of 403; STG-SCOPE-006: an empty list means no access at all.",
+        "file": "api/params.py",
+        "find": "    if not identity.scopes:\n        # STG-SCOPE-006",
+        "replace": "    if identity.scopes is None:\n        # STG-SCOPE-006",
+    },
+    {
+        "id": "b3-err-confidence-400",
+        "description": "An out-of-range confidence is answered 400 instead of 422 invalid_confidence; docs "
+        "http-api Errors / A08 map body validation failures to 422 (STG-FACT-001, STG-HTTP-002).",
+        "file": "api/errors.py",
+        "find": "    \"invalid_confidence\": 422,",
+        "replace": "    \"invalid_confidence\": 400,",
+    },
+    {
+        "id": "b3-err-min-confidence-500",
+        "description": "min_confidence is passed to float() unchecked, so 'abc' escapes as ValueError and a 500; "
+        "STG-HTTP-012 requires 400 invalid_parameter for a malformed parameter.",
+        "file": "api/params.py",
+        "find": "    value = float(raw) if _NUMBER.fullmatch(raw) else math.nan",
+        "replace": "    value = float(raw)",
+    },
 ]
