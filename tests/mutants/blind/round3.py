@@ -360,4 +360,102 @@ MUTANTS: list[dict[str, str]] = [
         "find": "    value = float(raw) if _NUMBER.fullmatch(raw) else math.nan",
         "replace": "    value = float(raw)",
     },
+    {
+        "id": "b3-fed-team-federated",
+        "description": "Only local is treated as never federated, so team facts are served to peers and team "
+        "facts from peers are admitted; A08 §6.4 / docs federation-api: local and team never federate "
+        "(STG-FED-024/025, STG-FED-035).",
+        "file": "protocol/replication.py",
+        "find": "NEVER_FEDERATED = frozenset({\"local\", \"team\"})",
+        "replace": "NEVER_FEDERATED = frozenset({\"local\"})",
+    },
+    {
+        "id": "b3-fed-token-scopes-ignored",
+        "description": "The servable scopes are the peer's declared scopes alone, the token's scopes claim is "
+        "ignored; STG-FED-023 serves the intersection of declared and token scopes (A08 §3.5, §6.3).",
+        "file": "protocol/replication.py",
+        "find": "if s in declared and s in token_scopes and s not in NEVER_FEDERATED)",
+        "replace": "if s in declared and s not in NEVER_FEDERATED)",
+    },
+    {
+        "id": "b3-fed-source-authority-substring",
+        "description": "Source ownership is a substring test on the peer's authority, so a source under "
+        "stigmem://evil-node-a.test/... or an informal URI mentioning it counts as owned; STG-FED-036 "
+        "(source_ownership = authority) requires the same authority.",
+        "file": "protocol/replication.py",
+        "find": "    return peer_authority is not None and authority(source) == peer_authority",
+        "replace": "    return peer_authority is not None and peer_authority in source",
+    },
+    {
+        "id": "b3-fed-undeclared-scope-admitted",
+        "description": "Ingest checks only that the scope is not local or team, not that the peer declared it, "
+        "so a peer declared for public can send company facts; STG-FED-034 (A08 §6.7).",
+        "file": "protocol/replication.py",
+        "find": "    if scope in NEVER_FEDERATED or scope not in declared_scopes:",
+        "replace": "    if scope in NEVER_FEDERATED:",
+    },
+    {
+        "id": "b3-fed-missing-cid-accepted",
+        "description": "An inbound fact without a cid member is accepted (the CID is recomputed and adopted), only "
+        "a present and different cid is a mismatch; STG-CID-013 / A08 §6.7 require the sent CID to verify.",
+        "file": "protocol/replication.py",
+        "find": "    if raw.get(\"cid\") != computed:",
+        "replace": "    if raw.get(\"cid\") not in (None, computed):",
+    },
+    {
+        "id": "b3-fed-relayed-facts-served",
+        "description": "The pull page also serves facts received from other peers; interpretation relaying = none "
+        "(STG-FED-045): received facts are never re-served.",
+        "file": "storage/replication.py",
+        "find": "    \"f.received_from IS NULL AND f.garden_id IS NULL AND",
+        "replace": "    \"f.garden_id IS NULL AND",
+    },
+    {
+        "id": "b3-fed-pending-peer-pulls",
+        "description": "Any peer not rejected may pull, so a pending_approval peer gets facts; STG-FED-007/008: "
+        "only an active peer is served (else 401 unknown_peer).",
+        "file": "api/peer_auth.py",
+        "find": "    if peer is None or peer.status != \"active\":",
+        "replace": "    if peer is None or peer.status == \"rejected\":",
+    },
+    {
+        "id": "b3-fed-declare-local",
+        "description": "A declaration may name local among its allowed_scopes and still verify; docs "
+        "federation-api verification: known scopes without local (A08 §6.4, STG-FED-024).",
+        "file": "protocol/peering.py",
+        "find": "DECLARABLE_SCOPES = tuple(scope for scope in SCOPES if scope != \"local\")",
+        "replace": "DECLARABLE_SCOPES = tuple(SCOPES)",
+    },
+    {
+        "id": "b3-fed-signed-at-no-future-leeway",
+        "description": "A declaration signed even a second ahead of the verifier's clock is signed_at_future; "
+        "A20 §22.5 allows +-5 min (interpretation declaration_signed_at = a20-window).",
+        "file": "protocol/peering.py",
+        "find": "    if signed_ms > now_ms + FUTURE_LEEWAY_MS:",
+        "replace": "    if signed_ms > now_ms:",
+    },
+    {
+        "id": "b3-http-cursor-on-last-page",
+        "description": "A cursor is returned whenever the page is non-empty, also on the last page, so a client "
+        "paging until cursor is null asks for an extra empty page; STG-HTTP-011: cursor null when no more.",
+        "file": "storage/store.py",
+        "find": "        following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None",
+        "replace": "        following = (rows[-1][HLC], rows[-1][ID]) if rows else None",
+    },
+    {
+        "id": "b3-http-limit-max-exclusive",
+        "description": "limit=500 is rejected as invalid_parameter; docs http-api Queries: limit 1..500 inclusive "
+        "(STG-HTTP-012).",
+        "file": "api/params.py",
+        "find": "    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:",
+        "replace": "    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) < MAX_LIMIT:",
+    },
+    {
+        "id": "b3-http-dedup-201",
+        "description": "A deduplicated assert answers 201 as if created; STG-QRY-001 / STG-CID-011: a dedup hit is "
+        "200 with the existing record (CIDF write path).",
+        "file": "api/facts.py",
+        "find": "    return JSONResponse(written, 201 if created else 200)",
+        "replace": "    return JSONResponse(written, 201)",
+    },
 ]
