@@ -53,6 +53,7 @@ const DEFAULTS = {
   value_equality: 'canonical',
   contradiction_rule: 's15',
   winner_rule: 's15',
+  conflict_cardinality: 'winner',
   ed25519_policy: 'strict',
   peer_declaration_fields: 'a08-jcs',
   peer_token_format: 'jwt-ms',
@@ -61,6 +62,7 @@ const DEFAULTS = {
 
 // Non-default options that are small and unambiguous enough to implement as well.
 const EXTRA_OPTIONS = {
+  conflict_cardinality: ['pairwise'],
   ed25519_policy: ['rfc8032'],
   hlc_input: ['strict'],
   informal_uris: ['reject'],
@@ -79,7 +81,7 @@ const OP_INTERPRETATIONS = {
   'hlc.compare': HLC,
   'hlc.run': [...HLC, 'hlc_counter_overflow', 'hlc_receive', 'hlc_skew_bounds'],
   'contradictions.evaluate': [
-    'contradiction_rule', 'value_equality', 'winner_rule', 'value_typing', ...ENTITY, ...HLC,
+    'contradiction_rule', 'value_equality', 'winner_rule', 'conflict_cardinality', 'value_typing', ...ENTITY, ...HLC,
   ],
   'signatures.preimage': ['peer_declaration_fields'],
   'signatures.sign': ['peer_declaration_fields'],
@@ -718,11 +720,19 @@ function opContradictionsEvaluate(input, interp) {
 
   // STG-CONF-001 / -010: same triple, different values, both confidences above 0. One conflict per
   // unordered pair: each new fact is paired with every earlier differing sibling.
+  // conflict_cardinality=pairwise: each new fact is paired with every earlier differing sibling;
+  // =winner: only with the earlier live siblings ranked first by confidence, then HLC (all tied on both).
   const conflicts = [];
   for (let j = 0; j < facts.length; j++) {
-    for (let i = 0; i < j; i++) {
-      const [a, b] = [facts[i], facts[j]];
-      if (tripleKey(a) !== tripleKey(b) || !(a.confidence > 0 && b.confidence > 0)) continue;
+    const b = facts[j];
+    if (!(b.confidence > 0)) continue;
+    let partners = facts.slice(0, j).filter((a) => tripleKey(a) === tripleKey(b) && a.confidence > 0);
+    if (interp.conflict_cardinality === 'winner' && partners.length > 0) {
+      const rank = (x, y) => Math.sign(x.confidence - y.confidence) || compareHlc(x.hlc, y.hlc);
+      const best = partners.reduce((m, f) => (rank(f, m) > 0 ? f : m));
+      partners = partners.filter((f) => rank(f, best) === 0);
+    }
+    for (const a of partners) {
       if (valuesEqual(a.value, b.value, interp)) continue;
       conflicts.push([a.id, b.id].sort(compareStrings));
     }
