@@ -207,6 +207,18 @@ def _compute_file() -> tuple[VectorFile, dict[str, str]]:
         display = {"preimage": oracle.preimage(body, option).decode("utf-8")}
         vf.add(Case(description, ("STG-CID-002",), {"fact": raw}, valid(cid=oracle.cid(body, option)),
                     ("Upstream",), {"cid_preimage": option}, display))
+    # Appended for blind round 1 (b1-jcs-safe-integer-off-by-one): the edge of the exact-integer range, just
+    # inside (2**53 - 1 stays an integer) and on it (2**53 is the double it denotes), in both signs.
+    for description, sent in (("Integer 2**53 - 1 hashes as itself", 2**53 - 1),
+                              ("Integer 2**53 hashes as the double 2**53", 2**53),
+                              ("Integer -(2**53) hashes as the double -(2**53)", -(2**53)),
+                              ("Integer -(2**53 - 1) hashes as itself", -(2**53 - 1))):
+        raw = fact(value={"type": "number", "v": sent})
+        body = body_of(raw)
+        body["value"] = {"type": "number", "v": float(sent)}
+        display = {"preimage": oracle.preimage(body, "jcs-6").decode("utf-8")}
+        vf.add(Case(description, ("STG-CID-002", "STG-JCS-002"), {"fact": raw}, valid(cid=oracle.cid(body)),
+                    ("ValueType",), interp_for(raw, JCS6), display))
     return vf, cids
 
 

@@ -367,6 +367,12 @@ def _verify_file() -> VectorFile:
         now=IAT - LEEWAY, defaults=True)
     add("iat beyond the default leeway is not yet valid", ("STG-TOK-005",), ("NotYetValid", "Defaults"),
         invalid("token_not_yet_valid"), t, now=IAT - LEEWAY - 1, defaults=True)
+    # Appended for blind round 3 (b3-jcs-surrogate-keys-skipped): STG-JCS-006 covers member names as well as
+    # values, and a token part is parsed, never re-serialized, so only the parse can catch a bad name.
+    add("Payload with an unpaired surrogate in a member name is malformed", ("STG-TOK-001", "STG-JCS-006"),
+        ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "\\udc00": 1}'))
+    add("Header with an unpaired surrogate in a member name is malformed", ("STG-TOK-001", "STG-JCS-006"),
+        ("NotIJson",), bad, token(base, header=b'{"alg":"EdDSA","typ":"JWT","\\ud800x":0}'))
     return vf
 
 
