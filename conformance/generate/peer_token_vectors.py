@@ -373,6 +373,12 @@ def _verify_file() -> VectorFile:
         ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "\\udc00": 1}'))
     add("Header with an unpaired surrogate in a member name is malformed", ("STG-TOK-001", "STG-JCS-006"),
         ("NotIJson",), bad, token(base, header=b'{"alg":"EdDSA","typ":"JWT","\\ud800x":0}'))
+    # Appended for blind rounds 1 and 3 (b1-tok-audience-case-insensitive, b3-tok-audience-casefold): the near
+    # miss of the audience, the receiver's own node id with its letters in another case (A08 §3.5: sub == node_id).
+    add("sub equal to the receiver's node id but for letter case is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub=NODE_B.upper())))
+    add("Receiver's node id in another case than sub is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), t, audience="stigmem://Node-B.example")
     return vf
 
 
