@@ -320,7 +320,11 @@ MUTANTS: list[dict[str, str]] = [
                     "contradict (Spec-15 / architecture seed: same (entity, relation, scope)).",
      "file": "protocol/contradictions.py",
      "find": "    if a.triple != b.triple:\n        return False",
-     "replace": "    if (a.entity, a.relation) != (b.entity, b.relation):\n        return False"},
+     "replace": "    if (a.entity, a.relation) != (b.entity, b.relation):\n        return False",
+     "equivalent": "Unreachable under the default conflict_cardinality=winner: paired_with keeps only siblings of "
+                   "the new fact's triple before contradicts() runs, and the node's sibling query is per (entity, "
+                   "relation, scope), so the default node is unchanged. Under conflict_cardinality=pairwise it is "
+                   "killed by contradictions-evaluate-057, which the default-preset mutant run does not select."},
     {"id": "b1-conf-entity-not-normalized",
      "description": "Contradiction detection reads entities as sent, so case or whitespace variants of one entity "
                     "do not contradict (Spec-15: normalization applies before contradiction detection).",
