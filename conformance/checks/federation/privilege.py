@@ -62,3 +62,17 @@ def rejected_declaration_audited(ctx: Context) -> None:
         ex = fed.register(peer.declaration(sign_with=Identity.generate("forger.test")))
         _never_active(fed, ex, "a declaration signed by another key")
         _audited(fed, peer.node_id, "the rejected declaration")
+
+
+@check("http:peer_routes_require_federate", requirements=("STG-AUTH-009",), profile="core-federation",
+       needs=("writer_local",))
+def peer_routes_require_federate(ctx: Context) -> None:
+    """The operator federation routes refuse a key that holds read and write but not federate (401, 403 or 404).
+
+    The near miss of federate is write, the strongest permission short of it; admin implies federate.
+    """
+    ctx.need_key("writer_local")
+    for method, path, body in (("GET", "/v1/federation/peers", None), ("POST", "/v1/federation/peers", {}),
+                               ("GET", "/v1/federation/declaration", None), ("GET", "/v1/federation/audit", None)):
+        ex = ctx.request(method, path, key="writer_local", json_body=body)
+        expect(ex.status in (401, 403, 404), f"{method} {path} with a read+write key answered {ex.brief()}")
