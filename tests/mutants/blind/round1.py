@@ -34,14 +34,18 @@ MUTANTS: list[dict[str, str]] = [
                     "forbids adding one and the strict I-JSON reading the node takes rejects it as not JSON.",
      "file": "protocol/jcs.py",
      "find": "        text = data.decode(\"utf-8\")\n",
-     "replace": "        text = data.decode(\"utf-8-sig\")\n"},
+     "replace": "        text = data.decode(\"utf-8-sig\")\n",
+     "equivalent": "Reading a leading byte order mark as absent is allowed: RFC 8259 §8.1 lets a parser ignore one and "
+                   "RFC 8785 / RFC 7493 are silent; interpretation jcs_leading_bom records that either answer conforms."},
     {"id": "b1-jcs-fault-order-duplicate-first",
      "description": "When one text has several faults, a duplicate member name is reported before a lone "
                     "surrogate (the documented order is syntax, surrogate, duplicate, number range; RFC 8785 / "
                     "RFC 7493 rejection order of the adapter protocol).",
      "file": "protocol/jcs.py",
      "find": "_FAULT_ORDER = (JcsInvalidJson, JcsLoneSurrogate, JcsDuplicateKey, JcsNumberOutOfRange)",
-     "replace": "_FAULT_ORDER = (JcsInvalidJson, JcsDuplicateKey, JcsLoneSurrogate, JcsNumberOutOfRange)"},
+     "replace": "_FAULT_ORDER = (JcsInvalidJson, JcsDuplicateKey, JcsLoneSurrogate, JcsNumberOutOfRange)",
+     "equivalent": "Only changes which of several faults in one text is reported; RFC 8785 / RFC 7493 do not order them and "
+                   "interpretation jcs_fault_order (docs/adapter-protocol.md, Inputs with several faults) leaves it open."},
     {"id": "b1-jcs-duplicate-case-insensitive",
      "description": "Duplicate member names are detected case-insensitively, so {\"a\":1,\"A\":2} is rejected as a "
                     "duplicate although the names differ (RFC 8259 §4 / RFC 7493 §2.3 compare names by code "
@@ -98,7 +102,9 @@ MUTANTS: list[dict[str, str]] = [
                     "(CIDF dual addressing: a malformed CID is a validation error).",
      "file": "api/facts.py",
      "find": "if raw[:7].lower() == \"sha256:\":",
-     "replace": "if raw[:7] == \"sha256:\":"},
+     "replace": "if raw[:7] == \"sha256:\":",
+     "equivalent": "Only changes SHA256:<hex> (not the lowercase sha256: CIDF names) from 400 cid_malformed to 404 "
+                   "fact_not_found; interpretation cid_prefix_case records that either reading conforms."},
     {"id": "b1-cid-lookup-latest-not-earliest",
      "description": "GET /v1/facts/{cid} resolves a CID carried by several facts (same body, different "
                     "valid_until) to the newest instead of the earliest fact of that CID (CIDF dual addressing "
@@ -495,7 +501,9 @@ MUTANTS: list[dict[str, str]] = [
                     "T iff valid_until > T, expired once now >= valid_until (Spec-15 §Expiry).",
      "file": "storage/facts.py",
      "find": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
-     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")"},
+     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+     "equivalent": "Differs only when a query runs in the very microsecond a fact's valid_until names; no client can tell "
+                   "the node's clock for a read (the node exposes no clock control), so no black-box request can land there."},
     {"id": "b1-http-offset-sign-inverted",
      "description": "The RFC 3339 offset is applied with the wrong sign (+02:00 moves the instant later instead of "
                     "earlier), so expiry and the after filter compare wrong instants (RFC 3339 §4.2; Spec-15 "
@@ -617,7 +625,11 @@ MUTANTS: list[dict[str, str]] = [
      "file": "api/params.py",
      "find": "    if not identity.scopes:\n        # STG-SCOPE-006: a key with no allowed scope has no access at all.\n"
              "        raise ApiError(\"scope_forbidden\", \"this key may not read any scope\")\n",
-     "replace": ""},
+     "replace": "",
+     "equivalent": "Only turns the 403 on a global query by a key with no allowed scope into 200 with no "
+                   "facts: the key still reads nothing (its scope filter is empty) and a scope= query stays "
+                   "403. Interpretation scope_query_outside_key records that global queries filter silently, "
+                   "and http:empty_allowed_scopes_denied admits both answers."},
     {"id": "b1-auth-empty-scopes-means-all",
      "description": "Creating a key with allowed_scopes [] gives it every scope (treated like an absent list); A08 "
                     "§3.5: default is all four scopes, an empty list means no access.",
