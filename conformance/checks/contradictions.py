@@ -334,3 +334,26 @@ def expired_sibling_not_paired(ctx: Context) -> None:
     expect(pairs == [sorted((live["id"], new["id"]))],
            f"conflicts {pairs}; expected one, between the live {live['id']} and the new {new['id']}, none with the "
            f"expired {gone['id']}")
+
+
+@check("http:conflict_resolve_guarded", ("STG-CONF-006", "STG-SCOPE-001", "STG-AUTH-001"),
+       needs=("reader_all", "writer_local"))
+def conflict_resolve_guarded(ctx: Context) -> None:
+    """Resolving is a write in the conflict's scope: read alone is 403, write for another scope finds nothing
+    (403 or 404), and a writer of that scope resolves with its own entity as the resolution fact's source."""
+    ctx.need_key("reader_all")
+    ctx.need_key("writer_local")
+    _, a, b = _pair(ctx)
+    path = f"/v1/conflicts/{_conflicts_about(ctx, {a['id'], b['id']})[0]['conflict_id']}/resolve"
+    choice = {"winning_fact_id": a["id"]}
+    expect_status(ctx.request("POST", path, key="reader_all", json_body=choice), (403,))
+    expect_status(ctx.request("POST", path, key="writer_local", json_body=choice), (403, 404))
+    writer = ctx.mint_key("writer_company", ["read", "write"], ["company"])
+    ex = ctx.request("POST", path, key=writer, json_body=choice)
+    expect_status(ex, (200,))
+    if ctx.interpretations.get("conflict_resolution", "a08") != "a08":
+        return
+    resolution = ctx.request("GET", f"/v1/facts/{(ex.json or {}).get('resolution_fact_id')}").json or {}
+    want = f"stigmem://conformance.test/agent/writer_company-{ctx.run_id}"
+    expect(resolution.get("source") == want, f"resolution fact source {resolution.get('source')!r}, expected the "
+           f"resolving key's entity {want!r}")
