@@ -551,7 +551,9 @@ MUTANTS: list[dict[str, str]] = [
                     "REF: limit default 50).",
      "file": "api/params.py",
      "find": "DEFAULT_LIMIT = 50",
-     "replace": "DEFAULT_LIMIT = 100"},
+     "replace": "DEFAULT_LIMIT = 100",
+     "equivalent": "The sources fix the largest page (500), not the default one; interpretation query_default_limit "
+                   "records that any default from 1 to 500 conforms, and cursors still yield every match."},
     {"id": "b1-http-total-is-page-length",
      "description": "total is the number of facts on the page instead of every fact matching the filters "
                     "(S03 query response {facts, total, cursor}; total is computed over the whole result).",
@@ -703,7 +705,10 @@ MUTANTS: list[dict[str, str]] = [
                     "(the node's error table; digest §7.2 an invalid scope value -> 400).",
      "file": "api/errors.py",
      "find": "    \"invalid_parameter\": 400,",
-     "replace": "    \"invalid_parameter\": 422,"},
+     "replace": "    \"invalid_parameter\": 422,",
+     "equivalent": "Only moves a bad query parameter from 400 to 422; interpretation error_envelope records that the "
+                   "suite accepts 400 or 422 for validation failures (FastAPI-style nodes answer 422), and the "
+                   "error code invalid_parameter is unchanged."},
     {"id": "b1-err-as-of-400",
      "description": "as_of on a default install is answered 400 instead of 501 time_travel_plugin_not_loaded "
                     "(X3: default installs MUST fail closed with 501).",
