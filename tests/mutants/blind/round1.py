@@ -292,7 +292,10 @@ MUTANTS: list[dict[str, str]] = [
                     "lenient (Spec-01 §HLC 13.3 zero-padded form).",
      "file": "protocol/hlc.py",
      "find": "counter_digits = \"3\" if strict else \"1,3\"",
-     "replace": "counter_digits = \"1,3\""},
+     "replace": "counter_digits = \"1,3\"",
+     "equivalent": "Changes only the non-default reading hlc_input=strict (the default, lenient, already takes one "
+                   "to three digits), so the default node is unchanged; under hlc_input=strict hlc-parse-007 and "
+                   "hlc-parse-027 fail on it, which the default-preset mutant run does not select."},
     {"id": "b1-hlc-unicode-digits",
      "description": "The HLC pattern is matched without re.ASCII, so non-ASCII decimal digits (e.g. Arabic-Indic) "
                     "parse as an HLC (Spec-01 §HLC: {wall_ms_utc}.{counter} in ASCII digits).",
