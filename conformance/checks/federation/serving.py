@@ -172,6 +172,30 @@ def pull_no_skip_same_ms(ctx: Context) -> None:
         expect(len(seen) == len(set(seen)), "a fact was served twice across pages")
 
 
+@check("federation:pull_exact_pages", requirements=("STG-FED-019", "STG-FED-022"), profile="core-federation")
+def pull_exact_pages(ctx: Context) -> None:
+    """Pages that divide the rest exactly: 4 new facts at limit=2 are 2 pages, the second with has_more false;
+    an empty page at the end keeps a cursor (null would restart from the beginning) that later serves only
+    what is written after it."""
+    with registered_peer(ctx) as (peer, fed):
+        _, cursor = drain(ctx, peer, fed)
+        written = [ctx.assert_fact(ctx.fact(ctx.unique("exact"), str(i), scope="public"))["id"] for i in range(4)]
+        seen: list[str] = []
+        for n in (1, 2):
+            facts, cursor_n, more = page(pull(ctx, peer, fed, cursor=cursor, limit=2))
+            seen += [str(f.get("id")) for f in facts]
+            expect(more is (n == 1), f"page {n} of 2 (limit=2, 4 facts) says has_more {more}")
+            cursor = cursor_n or cursor
+        expect(sorted(seen) == sorted(written), f"two pages served {seen}, written {written}")
+        facts, end, more = page(pull(ctx, peer, fed, cursor=cursor, limit=2))
+        expect(not facts and more is False, f"the page after the last served {len(facts)} facts, has_more {more}")
+        expect(end is not None, "an empty page at the end answered cursor null (from the beginning)")
+        late = ctx.assert_fact(ctx.fact(ctx.unique("exact"), "late", scope="public"))["id"]
+        facts, _, _ = page(pull(ctx, peer, fed, cursor=end, limit=2))
+        expect([str(f.get("id")) for f in facts] == [late], f"the end cursor then served "
+               f"{[f.get('id') for f in facts]}, expected only {late}")
+
+
 @check("federation:push_unsupported_405", profile="core-federation")
 def push_unsupported_405(ctx: Context) -> None:
     """A node without push leaves it null in discovery and answers 405 on the push route."""
