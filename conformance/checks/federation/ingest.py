@@ -73,10 +73,14 @@ def inbound_source_not_owned_rejected(ctx: Context) -> None:
     """Facts sourced outside the peer's authority are rejected and audited source_not_owned (source_ownership)."""
     with registered_peer(ctx) as (peer, fed):
         own_agent = f"stigmem://{peer.identity.authority}/agent/bob"
+        # The near misses of the peer's authority: it as a suffix or a prefix of another authority.
+        authority = peer.identity.authority
         facts = ingest(ctx, peer, fed, [{"as": "forged", "source": "stigmem://node-c.test/user/alice"},
                                         {"as": "informal", "source": "user:mallory"},
+                                        {"as": "suffix", "source": f"stigmem://evil-{authority}/agent/bob"},
+                                        {"as": "prefix", "source": f"stigmem://{authority}.evil.test/agent/bob"},
                                         {"as": "own_agent", "source": own_agent}])
-        for label in ("forged", "informal"):
+        for label in ("forged", "informal", "suffix", "prefix"):
             _rejected(ctx, fed, facts[label], ("rejected_fact",), ("source_not_owned",), f"a fact sourced {label}")
         if ctx.interpretations.get("source_ownership", "authority") == "authority":
             _stored_as_served(ctx, facts["own_agent"], "a fact sourced by an agent of the peer's authority",
