@@ -95,6 +95,16 @@ def company_requires_declaration(ctx: Context) -> None:
         expect_status(pull(ctx, peer, fed, scope="company", scopes=("public", "company")), (403,))
 
 
+@check("federation:pull_scope_violation_audited", requirements=("STG-FED-054",), profile="core-federation")
+def pull_scope_violation_audited(ctx: Context) -> None:
+    """A public-only peer asking for scope=company is refused 403 and leaves a scope_violation audit event."""
+    with registered_peer(ctx, ("public",)) as (peer, fed):
+        expect_status(pull(ctx, peer, fed, scope="company", scopes=("public", "company")), (403,))
+        events = [e for e in fed.audit(raw=True) if "scope_violation" in str(e.get("event_type"))
+                  and peer.node_id in str(e)]
+        expect(bool(events), f"the refused company pull by {peer.node_id} left no scope_violation audit event")
+
+
 @check("federation:pull_scope_intersection", profile="core-federation")
 def pull_scope_intersection(ctx: Context) -> None:
     """Served facts lie in the declaration's scopes intersected with the token's."""
