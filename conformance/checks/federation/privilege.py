@@ -8,6 +8,8 @@ STG-AUDIT-015 (Spec-05 §Audit: "peer ... rejected"): a refused declaration leav
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from conformance.checks.federation.registration import _never_active, _token_refused
 from conformance.checks.federation.support import federator, new_peer, settle
 from conformance.checks.registry import Context, check, expect
@@ -52,6 +54,23 @@ def declaration_signed_at_window(ctx: Context) -> None:
             ex = fed.register(peer.declaration(signed_at=signed_at))
             _never_active(fed, ex, f"a declaration signed at {signed_at}")
             _audited(fed, peer.node_id, f"the refused declaration signed at {signed_at}")
+
+
+@check("federation:declaration_signed_at_edges", requirements=("STG-FED-052",), profile="core-federation",
+       interpretations={"declaration_signed_at": "a20-window"})
+def declaration_signed_at_edges(ctx: Context) -> None:
+    """The future bound's two sides (A20 §22.5, +-5 min): signed 4 minutes ahead of the node's clock is admitted
+    (clocks drift), 6 minutes ahead never becomes active."""
+    fed = federator(ctx)
+    for minutes, name, admitted in ((4, "f4", True), (6, "f6", False)):
+        signed_at = (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with new_peer(ctx, ["public"], name=name) as peer:
+            ex = fed.register(peer.declaration(signed_at=signed_at))
+            if admitted:
+                expect(ex.status == 201 and isinstance(ex.json, dict) and ex.json.get("status") != "rejected",
+                       f"a declaration signed {minutes} min ahead (inside +-5 min) was refused: {ex.brief()}")
+            else:
+                _never_active(fed, ex, f"a declaration signed {minutes} min ahead")
 
 
 @check("federation:rejected_declaration_audited", requirements=("STG-AUDIT-015",), profile="core-federation")
