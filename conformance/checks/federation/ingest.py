@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from conformance.checks.contradictions import _conflicts_about
 from conformance.checks.federation.support import (
     audit_for,
     fetch,
@@ -283,7 +284,7 @@ def issued_nonces_unique(ctx: Context) -> None:
             expect(bool(UUIDISH.match(str(c["nonce"]))), f"nonce {c['nonce']!r} carries under 122 random bits")
 
 
-@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007"),
+@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007", "STG-CONF-018"),
        profile="core-federation")
 def query_resolution_tie(ctx: Context) -> None:
     """Two ingested facts tied on confidence and origin HLC: a default query returns both, flagged contradicted
@@ -307,3 +308,16 @@ def query_resolution_tie(ctx: Context) -> None:
         elif len(stamps) == 1:
             expect({f.get("id") for f in got} == pair and all(f.get("contradicted") is True for f in got),
                    f"an exact tie returned {[(f.get('id'), f.get('contradicted')) for f in got]}, not both flagged")
+        if len(stamps) != 1:
+            return
+        # Blind round 1 (b1-conf-pairs-first-sibling-only): a new differing fact meets a triple whose top is a tie,
+        # so it is paired with both tied facts (STG-CONF-018 winner: every fact tied on both; pairwise: each).
+        first = every[0]
+        third = ctx.assert_fact(ctx.fact(entity, "third", relation=str(first.get("relation")),
+                                         scope=str(first.get("scope")), confidence=0.5))
+        found = _conflicts_about(ctx, {*pair, third["id"]})
+        pairs = sorted(sorted(((c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id"))) for c in found)
+        want = sorted(sorted(p) for p in ((facts["left"]["id"], facts["right"]["id"]),
+                                          (facts["left"]["id"], third["id"]), (facts["right"]["id"], third["id"])))
+        expect(pairs == want, f"a new fact beside an exact tie made conflicts {pairs}, expected {want} (paired with "
+               "both tied facts)")
