@@ -267,6 +267,12 @@ def _verify_file(cids: dict[str, str]) -> VectorFile:
     for description, value in malformed:
         vf.add(Case(description, ("STG-CID-006",), {"fact": BASE, "cid": value}, invalid("cid_malformed"),
                     ("Malformed",)))
+    # Appended for blind round 2 (b2-cid-verify-prefix-only): near misses of the right CID, one hex digit changed
+    # at its last, middle and first position, so a comparison of any prefix or part alone is caught.
+    for where, index in (("last", 63), ("middle", 32), ("first", 0)):
+        flipped = hexpart[:index] + ("0" if hexpart[index] != "0" else "1") + hexpart[index + 1:]
+        vf.add(Case(f"Right CID with its {where} hex digit changed", ("STG-CID-001", "STG-CID-005"),
+                    {"fact": BASE, "cid": "sha256:" + flipped}, invalid("cid_mismatch"), ("Tampered",), JCS6))
     return vf
 
 

@@ -379,6 +379,12 @@ def _verify_file() -> VectorFile:
         ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub=NODE_B.upper())))
     add("Receiver's node id in another case than sub is the wrong audience", ("STG-TOK-004",),
         ("WrongAudience",), invalid("token_wrong_audience"), t, audience="stigmem://Node-B.example")
+    # Blind round 2 (b2-tok-audience-prefix): sub a prefix of the receiver's node id, and the receiver's id a
+    # prefix of sub.
+    add("sub that is a prefix of the receiver's node id is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub="stigmem://node-b")))
+    add("sub that extends the receiver's node id is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub=NODE_B + ".evil")))
     return vf
 
 
