@@ -284,7 +284,8 @@ def issued_nonces_unique(ctx: Context) -> None:
             expect(bool(UUIDISH.match(str(c["nonce"]))), f"nonce {c['nonce']!r} carries under 122 random bits")
 
 
-@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007", "STG-CONF-018"),
+@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007", "STG-CONF-018",
+                                                     "STG-HTTP-011"),
        profile="core-federation")
 def query_resolution_tie(ctx: Context) -> None:
     """Two ingested facts tied on confidence and origin HLC: a default query returns both, flagged contradicted
@@ -310,6 +311,19 @@ def query_resolution_tie(ctx: Context) -> None:
                    f"an exact tie returned {[(f.get('id'), f.get('contradicted')) for f in got]}, not both flagged")
         if len(stamps) != 1:
             return
+        # Blind round 2 (b2-page-tiebreak-hlc-only): two facts share one hlc, the sort key's tie; one-row pages must
+        # still list both, so the cursor breaks the tie on id (STG-HTTP-011).
+        paged: list[str] = []
+        cursor = None
+        for _ in range(4):
+            params = {"entity": entity, "include_contradicted": True, "limit": "1", **({"cursor": cursor} if cursor
+                                                                                       else {})}
+            body = ctx.query(**params).json or {}
+            paged += [str(f.get("id")) for f in body.get("facts", [])]
+            cursor = body.get("cursor")
+            if not cursor:
+                break
+        expect(sorted(paged) == sorted(pair), f"limit=1 pages over two facts sharing hlc {tied} listed {paged}")
         # Blind round 1 (b1-conf-pairs-first-sibling-only): a new differing fact meets a triple whose top is a tie,
         # so it is paired with both tied facts (STG-CONF-018 winner: every fact tied on both; pairwise: each).
         first = every[0]
