@@ -197,12 +197,18 @@ MUTANTS: list[dict[str, str]] = [
      "description": "Contradiction detection pairs a new fact with expired siblings (expiry check dropped), recording conflicts against facts no longer valid (Spec-15 §Contradiction, STG-EXP-004).",
      "file": "storage/facts.py",
      "find": "\"AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.seq\"",
-     "replace": "\"AND (f.valid_until_us IS NULL OR f.valid_until_us > ? OR 1) ORDER BY f.seq\""},
+     "replace": "\"AND (f.valid_until_us IS NULL OR f.valid_until_us > ? OR 1) ORDER BY f.seq\"",
+     "equivalent": "_SIBLINGS serves only conflict_cardinality=pairwise; the default winner reading pairs through "
+                   "_PREFERRED, which keeps its expiry filter, so the default node is unchanged. On a node started "
+                   "with --conflict-cardinality pairwise http:expired_sibling_not_paired fails on it (as for "
+                   "b1-conf-expired-siblings-count)."},
     {"id": "b2-exp-visible-at-valid-until",
      "description": "A fact is still served when valid_until == now (>= instead of >); digest expiry is exclusive: expired iff now >= valid_until (STG-EXP-004).",
      "file": "storage/facts.py",
      "find": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
-     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")"},
+     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+     "equivalent": "Differs only when a read runs in the very microsecond a valid_until names; the node exposes no "
+                   "clock control, so no black-box request lands there (as for b1-http-expiry-inclusive)."},
     {"id": "b2-qry-min-confidence-exclusive",
      "description": "min_confidence filter is exclusive, so a fact with confidence equal to the threshold is dropped (Spec-03 query filters, STG-QRY-005).",
      "file": "storage/facts.py",
