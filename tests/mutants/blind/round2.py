@@ -22,7 +22,9 @@ MUTANTS: list[dict[str, str]] = [
      "description": "When a text has several faults the last found is reported instead of the first in syntax-first order, so the error code differs from the digest's ordering (digest §9).",
      "file": "protocol/jcs.py",
      "find": "raise min(faults, key=lambda fault: _FAULT_ORDER.index(type(fault)))",
-     "replace": "raise max(faults, key=lambda fault: _FAULT_ORDER.index(type(fault)))"},
+     "replace": "raise max(faults, key=lambda fault: _FAULT_ORDER.index(type(fault)))",
+     "equivalent": "Only changes which of several faults in one text is reported; RFC 8785 / RFC 7493 do not order "
+                   "them and interpretation jcs_fault_order leaves it open (as for b1-jcs-fault-order-duplicate-first)."},
     {"id": "b2-cid-uppercase-hex-accepted",
      "description": "CID syntax check accepts uppercase hex digits; seed Migrating §25 / CIDF require lowercase hex (STG-CID-006).",
      "file": "protocol/cid.py",
@@ -243,7 +245,9 @@ MUTANTS: list[dict[str, str]] = [
      "description": "Default page size 100 instead of 50 when limit is absent (Spec-03 queries, STG-QRY-010).",
      "file": "api/params.py",
      "find": "DEFAULT_LIMIT = 50",
-     "replace": "DEFAULT_LIMIT = 100"},
+     "replace": "DEFAULT_LIMIT = 100",
+     "equivalent": "The sources fix the largest page (500), not the default one; interpretation query_default_limit "
+                   "records that any default from 1 to 500 conforms (as for b1-http-default-limit-100)."},
     {"id": "b2-qry-entity-not-normalized",
      "description": "The entity query parameter is used as sent, not normalized, so querying 'User:Alice' misses facts stored as 'user:alice' (Spec-01 Entity Naming, STG-URI-007).",
      "file": "api/params.py",
