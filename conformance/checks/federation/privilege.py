@@ -95,3 +95,17 @@ def peer_routes_require_federate(ctx: Context) -> None:
                                ("GET", "/v1/federation/declaration", None), ("GET", "/v1/federation/audit", None)):
         ex = ctx.request(method, path, key="writer_local", json_body=body)
         expect(ex.status in (401, 403, 404), f"{method} {path} with a read+write key answered {ex.brief()}")
+
+
+@check("federation:declaration_matches_discovery", requirements=("STG-FED-003", "STG-FED-006"),
+       profile="core-federation")
+def declaration_matches_discovery(ctx: Context) -> None:
+    """The node's own declaration names exactly the node_id, node_url and key its discovery document advertises,
+    so a peer verifying it against discovery (STG-FED-003/006) can succeed: not even a trailing slash differs."""
+    ex = ctx.request("GET", "/v1/federation/declaration", params={"allowed_scopes": "public"})
+    expect(ex.status == 200 and isinstance(ex.json, dict), f"declaration answered {ex.brief()}")
+    decl = ex.json or {}
+    doc = ctx.request("GET", "/.well-known/stigmem", key=None).json or {}
+    for name, key in (("node_id", "node_id"), ("node_url", "node_url"), ("federation_pubkey", "federation_pubkey")):
+        if name in decl:
+            expect(decl[name] == doc.get(key), f"declaration {name} {decl[name]!r}, discovery {doc.get(key)!r}")
