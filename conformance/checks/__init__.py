@@ -7,6 +7,7 @@ returns has passed. Importing this package registers every check.
 from conformance.checks import (  # noqa: F401  (imported for registration)
     auth,
     authority,
+    batch,
     cid,
     contradictions,
     discovery,

@@ -42,6 +42,24 @@ def bearer_auth_accepted(ctx: Context) -> None:
     expect_status(ctx.query(entity=ctx.unique("auth")), (200,))
 
 
+@check("http:bearer_scheme_any_case", requirements=("STG-AUTH-001",))
+def bearer_scheme_any_case(ctx: Context) -> None:
+    """The auth scheme is a case-insensitive token (RFC 9110 §11.1): bearer and BEARER work as Bearer does.
+
+    The near miss beside it: the right scheme with the key cut by one character is still 401.
+    """
+    _require_auth(ctx)
+    ctx.need_key("admin")
+    raw = ctx.target.keys["admin"]
+    params = {"entity": ctx.unique("auth")}
+    for scheme in ("bearer", "BEARER"):
+        ex = ctx.target.request("GET", "/v1/facts", key=None, headers={"Authorization": f"{scheme} {raw}"},
+                                params=params)
+        expect_status(ex, (200,))
+    cut = {"Authorization": f"Bearer {raw[:-1]}"}
+    expect_status(ctx.target.request("GET", "/v1/facts", key=None, headers=cut, params=params), (401,))
+
+
 @check("http:write_permission_required", needs=("reader_all",))
 def write_permission_required(ctx: Context) -> None:
     """A key without write permission cannot assert (403) and nothing is stored."""

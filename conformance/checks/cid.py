@@ -92,6 +92,31 @@ def cid_dedup(ctx: Context) -> None:
     expect((other.json or {}).get("cid") == first["cid"], "valid_until changed the CID")
 
 
+@check("http:cid_dedup_stored_fields", requirements=("STG-CID-011", "STG-CID-008"),
+       interpretations={"cid_dedup": "cidf-200"})
+def cid_dedup_stored_fields(ctx: Context) -> None:
+    """interpret_as is outside the CID but decides dedup; a CID held by several facts reads as the first written.
+
+    The pair: the same body once as content and once as an instruction is two facts with one CID (201 twice),
+    and the instruction re-posted is a dedup hit on the instruction (200), never on the content fact.
+    """
+    body = ctx.fact(ctx.unique("dedup-as"))
+    first = ctx.assert_fact(body)
+    instruction = {**body, "value": {**body["value"], "interpret_as": "instruction"}}
+    second = ctx.assert_fact(instruction)
+    expect(second.get("id") != first.get("id"), "an instruction re-post of a content fact returned the content "
+           f"record {first.get('id')}")
+    expect(second.get("cid") == first.get("cid"), "interpret_as changed the CID")
+    expect((second.get("value") or {}).get("interpret_as") == "instruction", f"stored value {second.get('value')}")
+    again = ctx.request("POST", "/v1/facts", json_body=instruction)
+    expect_status(again, (200,))
+    expect((again.json or {}).get("id") == second.get("id"), f"instruction re-post answered {again.brief()}")
+    by_cid = ctx.request("GET", f"/v1/facts/{first['cid']}")
+    expect_status(by_cid, (200,))
+    expect((by_cid.json or {}).get("id") == first.get("id"), f"the CID held by {first.get('id')} (first) and "
+           f"{second.get('id')} reads as {(by_cid.json or {}).get('id')}, not the first fact written")
+
+
 @check("http:cid_backfill_status", requirements=("STG-CID-007",))
 def cid_backfill_status(ctx: Context) -> None:
     """Backfill status is admin-only, counts consistently, and stays complete after node-written conflict facts."""

@@ -297,3 +297,63 @@ def conflict_cardinality(ctx: Context) -> None:
     winner = written[0]["id"]
     expect(len(pairs) == 3 and all(winner in pair for pair in pairs),
            f"winner pairing: expected 3 conflicts, each with the winner {winner}, got {len(pairs)}: {pairs}")
+
+
+@check("http:resolution_per_scope", ("STG-QRY-012", "STG-CONF-001", "STG-CONF-005"),
+       interpretations={"default_query": "seed-resolution"})
+def resolution_per_scope(ctx: Context) -> None:
+    """One entity and relation contradicted in two scopes: each scope keeps its own winner in a default query.
+
+    The near miss of a triple: the company winner (confidence 1.0) outranks the public one (0.9) on confidence,
+    but they are not siblings, so neither may hide the other; each scope's loser stays out.
+    """
+    entity = ctx.unique("scopes")
+    written = {}
+    for name, value, confidence, scope in (("a", "CEO", 1.0, "company"), ("b", "CTO", 0.8, "company"),
+                                           ("c", "CFO", 0.9, "public"), ("d", "COO", 0.5, "public")):
+        written[name] = ctx.assert_fact(ctx.fact(entity, value, scope=scope, confidence=confidence))["id"]
+    got = set(ids(ctx.query(entity=entity, limit="50")))
+    want = {written["a"], written["c"]}
+    expect(got == want, f"default query over two contradicted scopes returned {sorted(got)}, expected the two "
+           f"winners {sorted(want)} (a company, c public)")
+
+
+@check("http:expired_sibling_not_paired", ("STG-CONF-018", "STG-EXP-001", "STG-CONF-001"))
+def expired_sibling_not_paired(ctx: Context) -> None:
+    """An expired fact of a triple is no sibling: a new differing fact is paired with the live facts only.
+
+    The triple holds an expired fact that would win on confidence (1.0), then a live one (0.8); a third differing
+    fact (0.6) makes one conflict, with the live fact, and none ever names the expired one.
+    """
+    body = ctx.fact(ctx.unique("expired-sibling"), "CEO", scope="company")
+    gone = ctx.assert_fact({**body, "valid_until": "2001-01-01T00:00:00Z"})
+    live = ctx.assert_fact({**body, "value": {"type": "string", "v": "CTO"}, "confidence": 0.8})
+    new = ctx.assert_fact({**body, "value": {"type": "string", "v": "CFO"}, "confidence": 0.6})
+    found = _conflicts_about(ctx, {gone["id"], live["id"], new["id"]})
+    pairs = sorted(sorted(((c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id"))) for c in found)
+    expect(pairs == [sorted((live["id"], new["id"]))],
+           f"conflicts {pairs}; expected one, between the live {live['id']} and the new {new['id']}, none with the "
+           f"expired {gone['id']}")
+
+
+@check("http:conflict_resolve_guarded", ("STG-CONF-006", "STG-SCOPE-001", "STG-AUTH-001"),
+       needs=("reader_all", "writer_local"))
+def conflict_resolve_guarded(ctx: Context) -> None:
+    """Resolving is a write in the conflict's scope: read alone is 403, write for another scope finds nothing
+    (403 or 404), and a writer of that scope resolves with its own entity as the resolution fact's source."""
+    ctx.need_key("reader_all")
+    ctx.need_key("writer_local")
+    _, a, b = _pair(ctx)
+    path = f"/v1/conflicts/{_conflicts_about(ctx, {a['id'], b['id']})[0]['conflict_id']}/resolve"
+    choice = {"winning_fact_id": a["id"]}
+    expect_status(ctx.request("POST", path, key="reader_all", json_body=choice), (403,))
+    expect_status(ctx.request("POST", path, key="writer_local", json_body=choice), (403, 404))
+    writer = ctx.mint_key("writer_company", ["read", "write"], ["company"])
+    ex = ctx.request("POST", path, key=writer, json_body=choice)
+    expect_status(ex, (200,))
+    if ctx.interpretations.get("conflict_resolution", "a08") != "a08":
+        return
+    resolution = ctx.request("GET", f"/v1/facts/{(ex.json or {}).get('resolution_fact_id')}").json or {}
+    want = f"stigmem://conformance.test/agent/writer_company-{ctx.run_id}"
+    expect(resolution.get("source") == want, f"resolution fact source {resolution.get('source')!r}, expected the "
+           f"resolving key's entity {want!r}")

@@ -60,3 +60,21 @@ def scope_single_fact_read(ctx: Context) -> None:
     _, local, company = _pair(ctx)
     expect_status(ctx.request("GET", f"/v1/facts/{company}", key="reader_local"), (404,))
     expect_status(ctx.request("GET", f"/v1/facts/{local}", key="reader_local"), (200,))
+
+
+@check("http:scope_all_but_one", ("STG-SCOPE-003",))
+def scope_all_but_one(ctx: Context) -> None:
+    """The near miss of an unrestricted key: one allowed for every scope but X reads every scope but X, for each X
+    (a global query and scope=X, which is 403 or empty)."""
+    entity = ctx.unique("all-but-one")
+    written = {scope: ctx.assert_fact(ctx.fact(entity, scope, relation=f"test:{scope}", scope=scope))["id"]
+               for scope in ("local", "team", "company", "public")}
+    for missing in written:
+        allowed = [s for s in written if s != missing]
+        key = ctx.mint_key(f"reader_but_{missing}", ["read"], allowed)
+        got = set(ids(ctx.query(key=key, entity=entity)))
+        want = {written[s] for s in allowed}
+        expect(got == want, f"a key for {allowed} read {sorted(got)} on a global query, expected {sorted(want)}")
+        ex = ctx.query(key=key, entity=entity, scope=missing)
+        expect(ex.status == 403 or (ex.status == 200 and not (ex.json or {}).get("facts")),
+               f"a key for {allowed} asking scope={missing} got {ex.brief()}")

@@ -207,6 +207,18 @@ def _compute_file() -> tuple[VectorFile, dict[str, str]]:
         display = {"preimage": oracle.preimage(body, option).decode("utf-8")}
         vf.add(Case(description, ("STG-CID-002",), {"fact": raw}, valid(cid=oracle.cid(body, option)),
                     ("Upstream",), {"cid_preimage": option}, display))
+    # Appended for blind round 1 (b1-jcs-safe-integer-off-by-one): the edge of the exact-integer range, just
+    # inside (2**53 - 1 stays an integer) and on it (2**53 is the double it denotes), in both signs.
+    for description, sent in (("Integer 2**53 - 1 hashes as itself", 2**53 - 1),
+                              ("Integer 2**53 hashes as the double 2**53", 2**53),
+                              ("Integer -(2**53) hashes as the double -(2**53)", -(2**53)),
+                              ("Integer -(2**53 - 1) hashes as itself", -(2**53 - 1))):
+        raw = fact(value={"type": "number", "v": sent})
+        body = body_of(raw)
+        body["value"] = {"type": "number", "v": float(sent)}
+        display = {"preimage": oracle.preimage(body, "jcs-6").decode("utf-8")}
+        vf.add(Case(description, ("STG-CID-002", "STG-JCS-002"), {"fact": raw}, valid(cid=oracle.cid(body)),
+                    ("ValueType",), interp_for(raw, JCS6), display))
     return vf, cids
 
 
@@ -255,6 +267,12 @@ def _verify_file(cids: dict[str, str]) -> VectorFile:
     for description, value in malformed:
         vf.add(Case(description, ("STG-CID-006",), {"fact": BASE, "cid": value}, invalid("cid_malformed"),
                     ("Malformed",)))
+    # Appended for blind round 2 (b2-cid-verify-prefix-only): near misses of the right CID, one hex digit changed
+    # at its last, middle and first position, so a comparison of any prefix or part alone is caught.
+    for where, index in (("last", 63), ("middle", 32), ("first", 0)):
+        flipped = hexpart[:index] + ("0" if hexpart[index] != "0" else "1") + hexpart[index + 1:]
+        vf.add(Case(f"Right CID with its {where} hex digit changed", ("STG-CID-001", "STG-CID-005"),
+                    {"fact": BASE, "cid": "sha256:" + flipped}, invalid("cid_mismatch"), ("Tampered",), JCS6))
     return vf
 
 

@@ -256,4 +256,25 @@ def files() -> list[VectorFile]:
         assert result["conflicts"] == want, (description, result)
         vf.add(Case(description, ("STG-CONF-018", "STG-CONF-001"), {"facts": facts}, valid(**result),
                     ("Contradiction", "Cardinality"), options))
+    # Appended for blind round 3 (b3-conf-pair-confidence-only): the near miss of the tie above, equal confidence
+    # but distinct HLCs, so the preferred fact is the latest alone (STG-CONF-005 order: confidence, then HLC).
+    ladder = [f("a", "CEO", 0.9, 0), f("b", "CTO", 0.9, 1), f("c", "CFO", 0.9, 2), f("d", "COO", 0.9, 2, 1)]
+    result = oracle.evaluate(ladder, {}, cardinality="winner")
+    assert result["conflicts"] == [["a", "b"], ["b", "c"], ["c", "d"]], result
+    vf.add(Case("Equal confidence, distinct HLCs: a new fact is paired with the latest fact only",
+                ("STG-CONF-018", "STG-CONF-005"), {"facts": ladder}, valid(**result), ("Contradiction", "Cardinality"),
+                winner))
+    # Appended for blind round 1 (b1-conf-cross-scope): under pairwise conflicts every sibling is compared, so the
+    # triple test itself decides; a fact in another scope of the same entity and relation must stay out of it.
+    spread = [f("a", "CEO", 1.0, 0), f("b", "CTO", 0.8, 1), f("c", "CFO", 0.6, 2, scope="public"),
+              f("d", "COO", 0.4, 3, scope="public")]
+    for description, options, want in (
+            ("Pairwise: facts of one entity and relation in two scopes conflict only within a scope", pairwise,
+             [["a", "b"], ["c", "d"]]),
+            ("Winner: facts of one entity and relation in two scopes conflict only within a scope", winner,
+             [["a", "b"], ["c", "d"]])):
+        result = oracle.evaluate(spread, {}, cardinality=options["conflict_cardinality"])
+        assert result["conflicts"] == want, (description, result)
+        vf.add(Case(description, ("STG-CONF-001", "STG-CONF-018"), {"facts": spread}, valid(**result),
+                    ("NoContradiction", "Cardinality"), options))
     return [vf]

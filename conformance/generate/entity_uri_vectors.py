@@ -149,6 +149,9 @@ CASES: list[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], dict[s
      ("Upstream",), ("STG-URI-002",), {"entity_whitespace": "unicode-id-only"}),
     ("Informal URI is rejected when only formal URIs are accepted", "user:alice", None, ("Informal",),
      ("STG-URI-009",), {"informal_uris": "reject"}),
+    # Blind round 2 (b2-uri-informal-no-collapse-each-space): a run of mixed whitespace is one hyphen, as in paths.
+    ("Informal URI with a run of spaces and a tab collapses to one hyphen", "user:Alice  \t Smith",
+     "user:alice-smith", ("Informal", "Collapse"), ("STG-URI-003", "STG-URI-009"), INFORMAL),
 ]
 
 

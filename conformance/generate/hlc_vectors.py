@@ -72,6 +72,20 @@ def _parse() -> VectorFile:
     vf.add(Case("Strict input accepts a padded counter", ("STG-HLC-001",), {"hlc": f"{T0}.042"},
                 valid(wall_ms=wall, counter=counter, hlc=hlc.fmt((wall, counter))), ("Format",),
                 {"hlc_input": "strict"}))
+    # Appended for blind round 1 (b1-hlc-unicode-digits, b1-hlc-strict-input-lenient): decimal digits outside ASCII
+    # (Arabic-Indic wall, fullwidth counter) are not an HLC; strict input refuses the two-digit counter as well.
+    arabic = "".join(chr(0x0660 + int(d)) for d in str(T0))
+    for text in (f"{arabic}.000", f"{T0}.\uff10\uff10\uff11"):
+        try:
+            hlc.parse(text)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError(f"oracle accepted non-ASCII digits {text!r}")
+        vf.add(Case(f"Malformed HLC {text!r}"[:99], ("STG-HLC-013",), {"hlc": text}, invalid("hlc_malformed"),
+                    ("Malformed",)))
+    vf.add(Case("Strict input refuses a two-digit counter", ("STG-HLC-001",), {"hlc": f"{T0}.10"},
+                invalid("hlc_malformed"), ("Unpadded",), {"hlc_input": "strict"}))
     return vf
 
 

@@ -367,6 +367,24 @@ def _verify_file() -> VectorFile:
         now=IAT - LEEWAY, defaults=True)
     add("iat beyond the default leeway is not yet valid", ("STG-TOK-005",), ("NotYetValid", "Defaults"),
         invalid("token_not_yet_valid"), t, now=IAT - LEEWAY - 1, defaults=True)
+    # Appended for blind round 3 (b3-jcs-surrogate-keys-skipped): STG-JCS-006 covers member names as well as
+    # values, and a token part is parsed, never re-serialized, so only the parse can catch a bad name.
+    add("Payload with an unpaired surrogate in a member name is malformed", ("STG-TOK-001", "STG-JCS-006"),
+        ("NotIJson",), bad, token(base, payload=plain[:-1] + b', "\\udc00": 1}'))
+    add("Header with an unpaired surrogate in a member name is malformed", ("STG-TOK-001", "STG-JCS-006"),
+        ("NotIJson",), bad, token(base, header=b'{"alg":"EdDSA","typ":"JWT","\\ud800x":0}'))
+    # Appended for blind rounds 1 and 3 (b1-tok-audience-case-insensitive, b3-tok-audience-casefold): the near
+    # miss of the audience, the receiver's own node id with its letters in another case (A08 §3.5: sub == node_id).
+    add("sub equal to the receiver's node id but for letter case is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub=NODE_B.upper())))
+    add("Receiver's node id in another case than sub is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), t, audience="stigmem://Node-B.example")
+    # Blind round 2 (b2-tok-audience-prefix): sub a prefix of the receiver's node id, and the receiver's id a
+    # prefix of sub.
+    add("sub that is a prefix of the receiver's node id is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub="stigmem://node-b")))
+    add("sub that extends the receiver's node id is the wrong audience", ("STG-TOK-004",),
+        ("WrongAudience",), invalid("token_wrong_audience"), token(claims(sub=NODE_B + ".evil")))
     return vf
 
 

@@ -154,6 +154,11 @@ LATER: list[tuple[str, Any, str | None, tuple[str, ...], str, dict[str, str]]] =
      "value_invalid", ("TypeMismatch",), "STG-VAL-002", STRICT),
     ("Number beyond the double range written as an integer", {"type": "number", "v": 10**400}, "value_invalid",
      ("TypeMismatch",), "STG-VAL-002", STRICT),
+    # Blind round 1 (b1-val-datetime-uppercase-t-only): RFC 3339 §5.6 NOTE lets T and Z be lower case.
+    ("Datetime with lower-case t and z is valid (RFC 3339 5.6)", {"type": "datetime", "v": "2026-05-02t12:00:00z"},
+     None, ("Variant",), "STG-VAL-002", STRICT),
+    ("Datetime with lower-case t and an offset is valid", {"type": "datetime", "v": "2026-05-02t12:00:00+01:00"},
+     None, ("Variant",), "STG-VAL-002", STRICT),
 ]
 
 

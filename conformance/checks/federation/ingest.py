@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from conformance.checks.contradictions import _conflicts_about
 from conformance.checks.federation.support import (
     audit_for,
     fetch,
@@ -73,10 +74,14 @@ def inbound_source_not_owned_rejected(ctx: Context) -> None:
     """Facts sourced outside the peer's authority are rejected and audited source_not_owned (source_ownership)."""
     with registered_peer(ctx) as (peer, fed):
         own_agent = f"stigmem://{peer.identity.authority}/agent/bob"
+        # The near misses of the peer's authority: it as a suffix or a prefix of another authority.
+        authority = peer.identity.authority
         facts = ingest(ctx, peer, fed, [{"as": "forged", "source": "stigmem://node-c.test/user/alice"},
                                         {"as": "informal", "source": "user:mallory"},
+                                        {"as": "suffix", "source": f"stigmem://evil-{authority}/agent/bob"},
+                                        {"as": "prefix", "source": f"stigmem://{authority}.evil.test/agent/bob"},
                                         {"as": "own_agent", "source": own_agent}])
-        for label in ("forged", "informal"):
+        for label in ("forged", "informal", "suffix", "prefix"):
             _rejected(ctx, fed, facts[label], ("rejected_fact",), ("source_not_owned",), f"a fact sourced {label}")
         if ctx.interpretations.get("source_ownership", "authority") == "authority":
             _stored_as_served(ctx, facts["own_agent"], "a fact sourced by an agent of the peer's authority",
@@ -279,7 +284,8 @@ def issued_nonces_unique(ctx: Context) -> None:
             expect(bool(UUIDISH.match(str(c["nonce"]))), f"nonce {c['nonce']!r} carries under 122 random bits")
 
 
-@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007"),
+@check("federation:query_resolution_tie", requirements=("STG-QRY-012", "STG-CONF-005", "STG-PROV-007", "STG-CONF-018",
+                                                     "STG-HTTP-011"),
        profile="core-federation")
 def query_resolution_tie(ctx: Context) -> None:
     """Two ingested facts tied on confidence and origin HLC: a default query returns both, flagged contradicted
@@ -303,3 +309,29 @@ def query_resolution_tie(ctx: Context) -> None:
         elif len(stamps) == 1:
             expect({f.get("id") for f in got} == pair and all(f.get("contradicted") is True for f in got),
                    f"an exact tie returned {[(f.get('id'), f.get('contradicted')) for f in got]}, not both flagged")
+        if len(stamps) != 1:
+            return
+        # Blind round 2 (b2-page-tiebreak-hlc-only): two facts share one hlc, the sort key's tie; one-row pages must
+        # still list both, so the cursor breaks the tie on id (STG-HTTP-011).
+        paged: list[str] = []
+        cursor = None
+        for _ in range(4):
+            params = {"entity": entity, "include_contradicted": True, "limit": "1", **({"cursor": cursor} if cursor
+                                                                                       else {})}
+            body = ctx.query(**params).json or {}
+            paged += [str(f.get("id")) for f in body.get("facts", [])]
+            cursor = body.get("cursor")
+            if not cursor:
+                break
+        expect(sorted(paged) == sorted(pair), f"limit=1 pages over two facts sharing hlc {tied} listed {paged}")
+        # Blind round 1 (b1-conf-pairs-first-sibling-only): a new differing fact meets a triple whose top is a tie,
+        # so it is paired with both tied facts (STG-CONF-018 winner: every fact tied on both; pairwise: each).
+        first = every[0]
+        third = ctx.assert_fact(ctx.fact(entity, "third", relation=str(first.get("relation")),
+                                         scope=str(first.get("scope")), confidence=0.5))
+        found = _conflicts_about(ctx, {*pair, third["id"]})
+        pairs = sorted(sorted(((c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id"))) for c in found)
+        want = sorted(sorted(p) for p in ((facts["left"]["id"], facts["right"]["id"]),
+                                          (facts["left"]["id"], third["id"]), (facts["right"]["id"], third["id"])))
+        expect(pairs == want, f"a new fact beside an exact tie made conflicts {pairs}, expected {want} (paired with "
+               "both tied facts)")

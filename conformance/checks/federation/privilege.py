@@ -8,6 +8,8 @@ STG-AUDIT-015 (Spec-05 §Audit: "peer ... rejected"): a refused declaration leav
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from conformance.checks.federation.registration import _never_active, _token_refused
 from conformance.checks.federation.support import federator, new_peer, settle
 from conformance.checks.registry import Context, check, expect
@@ -54,6 +56,23 @@ def declaration_signed_at_window(ctx: Context) -> None:
             _audited(fed, peer.node_id, f"the refused declaration signed at {signed_at}")
 
 
+@check("federation:declaration_signed_at_edges", requirements=("STG-FED-052",), profile="core-federation",
+       interpretations={"declaration_signed_at": "a20-window"})
+def declaration_signed_at_edges(ctx: Context) -> None:
+    """The future bound's two sides (A20 §22.5, +-5 min): signed 4 minutes ahead of the node's clock is admitted
+    (clocks drift), 6 minutes ahead never becomes active."""
+    fed = federator(ctx)
+    for minutes, name, admitted in ((4, "f4", True), (6, "f6", False)):
+        signed_at = (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with new_peer(ctx, ["public"], name=name) as peer:
+            ex = fed.register(peer.declaration(signed_at=signed_at))
+            if admitted:
+                expect(ex.status == 201 and isinstance(ex.json, dict) and ex.json.get("status") != "rejected",
+                       f"a declaration signed {minutes} min ahead (inside +-5 min) was refused: {ex.brief()}")
+            else:
+                _never_active(fed, ex, f"a declaration signed {minutes} min ahead")
+
+
 @check("federation:rejected_declaration_audited", requirements=("STG-AUDIT-015",), profile="core-federation")
 def rejected_declaration_audited(ctx: Context) -> None:
     """A declaration whose signature does not verify is rejected and an audit event names its node_id."""
@@ -62,3 +81,31 @@ def rejected_declaration_audited(ctx: Context) -> None:
         ex = fed.register(peer.declaration(sign_with=Identity.generate("forger.test")))
         _never_active(fed, ex, "a declaration signed by another key")
         _audited(fed, peer.node_id, "the rejected declaration")
+
+
+@check("http:peer_routes_require_federate", requirements=("STG-AUTH-009",), profile="core-federation",
+       needs=("writer_local",))
+def peer_routes_require_federate(ctx: Context) -> None:
+    """The operator federation routes refuse a key that holds read and write but not federate (401, 403 or 404).
+
+    The near miss of federate is write, the strongest permission short of it; admin implies federate.
+    """
+    ctx.need_key("writer_local")
+    for method, path, body in (("GET", "/v1/federation/peers", None), ("POST", "/v1/federation/peers", {}),
+                               ("GET", "/v1/federation/declaration", None), ("GET", "/v1/federation/audit", None)):
+        ex = ctx.request(method, path, key="writer_local", json_body=body)
+        expect(ex.status in (401, 403, 404), f"{method} {path} with a read+write key answered {ex.brief()}")
+
+
+@check("federation:declaration_matches_discovery", requirements=("STG-FED-003", "STG-FED-006"),
+       profile="core-federation")
+def declaration_matches_discovery(ctx: Context) -> None:
+    """The node's own declaration names exactly the node_id, node_url and key its discovery document advertises,
+    so a peer verifying it against discovery (STG-FED-003/006) can succeed: not even a trailing slash differs."""
+    ex = ctx.request("GET", "/v1/federation/declaration", params={"allowed_scopes": "public"})
+    expect(ex.status == 200 and isinstance(ex.json, dict), f"declaration answered {ex.brief()}")
+    decl = ex.json or {}
+    doc = ctx.request("GET", "/.well-known/stigmem", key=None).json or {}
+    for name, key in (("node_id", "node_id"), ("node_url", "node_url"), ("federation_pubkey", "federation_pubkey")):
+        if name in decl:
+            expect(decl[name] == doc.get(key), f"declaration {name} {decl[name]!r}, discovery {doc.get(key)!r}")

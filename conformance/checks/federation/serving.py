@@ -95,6 +95,16 @@ def company_requires_declaration(ctx: Context) -> None:
         expect_status(pull(ctx, peer, fed, scope="company", scopes=("public", "company")), (403,))
 
 
+@check("federation:pull_scope_violation_audited", requirements=("STG-FED-054",), profile="core-federation")
+def pull_scope_violation_audited(ctx: Context) -> None:
+    """A public-only peer asking for scope=company is refused 403 and leaves a scope_violation audit event."""
+    with registered_peer(ctx, ("public",)) as (peer, fed):
+        expect_status(pull(ctx, peer, fed, scope="company", scopes=("public", "company")), (403,))
+        events = [e for e in fed.audit(raw=True) if "scope_violation" in str(e.get("event_type"))
+                  and peer.node_id in str(e)]
+        expect(bool(events), f"the refused company pull by {peer.node_id} left no scope_violation audit event")
+
+
 @check("federation:pull_scope_intersection", profile="core-federation")
 def pull_scope_intersection(ctx: Context) -> None:
     """Served facts lie in the declaration's scopes intersected with the token's."""
@@ -170,6 +180,30 @@ def pull_no_skip_same_ms(ctx: Context) -> None:
         missing = sorted(set(written) - set(seen))
         expect(not missing, f"{len(missing)} of 120 facts never served over limit=7 pages, e.g. {missing[:1]}")
         expect(len(seen) == len(set(seen)), "a fact was served twice across pages")
+
+
+@check("federation:pull_exact_pages", requirements=("STG-FED-019", "STG-FED-022"), profile="core-federation")
+def pull_exact_pages(ctx: Context) -> None:
+    """Pages that divide the rest exactly: 4 new facts at limit=2 are 2 pages, the second with has_more false;
+    an empty page at the end keeps a cursor (null would restart from the beginning) that later serves only
+    what is written after it."""
+    with registered_peer(ctx) as (peer, fed):
+        _, cursor = drain(ctx, peer, fed)
+        written = [ctx.assert_fact(ctx.fact(ctx.unique("exact"), str(i), scope="public"))["id"] for i in range(4)]
+        seen: list[str] = []
+        for n in (1, 2):
+            facts, cursor_n, more = page(pull(ctx, peer, fed, cursor=cursor, limit=2))
+            seen += [str(f.get("id")) for f in facts]
+            expect(more is (n == 1), f"page {n} of 2 (limit=2, 4 facts) says has_more {more}")
+            cursor = cursor_n or cursor
+        expect(sorted(seen) == sorted(written), f"two pages served {seen}, written {written}")
+        facts, end, more = page(pull(ctx, peer, fed, cursor=cursor, limit=2))
+        expect(not facts and more is False, f"the page after the last served {len(facts)} facts, has_more {more}")
+        expect(end is not None, "an empty page at the end answered cursor null (from the beginning)")
+        late = ctx.assert_fact(ctx.fact(ctx.unique("exact"), "late", scope="public"))["id"]
+        facts, _, _ = page(pull(ctx, peer, fed, cursor=end, limit=2))
+        expect([str(f.get("id")) for f in facts] == [late], f"the end cursor then served "
+               f"{[f.get('id') for f in facts]}, expected only {late}")
 
 
 @check("federation:push_unsupported_405", profile="core-federation")

@@ -34,14 +34,18 @@ MUTANTS: list[dict[str, str]] = [
                     "forbids adding one and the strict I-JSON reading the node takes rejects it as not JSON.",
      "file": "protocol/jcs.py",
      "find": "        text = data.decode(\"utf-8\")\n",
-     "replace": "        text = data.decode(\"utf-8-sig\")\n"},
+     "replace": "        text = data.decode(\"utf-8-sig\")\n",
+     "equivalent": "Reading a leading byte order mark as absent is allowed: RFC 8259 §8.1 lets a parser ignore one and "
+                   "RFC 8785 / RFC 7493 are silent; interpretation jcs_leading_bom records that either answer conforms."},
     {"id": "b1-jcs-fault-order-duplicate-first",
      "description": "When one text has several faults, a duplicate member name is reported before a lone "
                     "surrogate (the documented order is syntax, surrogate, duplicate, number range; RFC 8785 / "
                     "RFC 7493 rejection order of the adapter protocol).",
      "file": "protocol/jcs.py",
      "find": "_FAULT_ORDER = (JcsInvalidJson, JcsLoneSurrogate, JcsDuplicateKey, JcsNumberOutOfRange)",
-     "replace": "_FAULT_ORDER = (JcsInvalidJson, JcsDuplicateKey, JcsLoneSurrogate, JcsNumberOutOfRange)"},
+     "replace": "_FAULT_ORDER = (JcsInvalidJson, JcsDuplicateKey, JcsLoneSurrogate, JcsNumberOutOfRange)",
+     "equivalent": "Only changes which of several faults in one text is reported; RFC 8785 / RFC 7493 do not order them and "
+                   "interpretation jcs_fault_order (docs/adapter-protocol.md, Inputs with several faults) leaves it open."},
     {"id": "b1-jcs-duplicate-case-insensitive",
      "description": "Duplicate member names are detected case-insensitively, so {\"a\":1,\"A\":2} is rejected as a "
                     "duplicate although the names differ (RFC 8259 §4 / RFC 7493 §2.3 compare names by code "
@@ -98,7 +102,9 @@ MUTANTS: list[dict[str, str]] = [
                     "(CIDF dual addressing: a malformed CID is a validation error).",
      "file": "api/facts.py",
      "find": "if raw[:7].lower() == \"sha256:\":",
-     "replace": "if raw[:7] == \"sha256:\":"},
+     "replace": "if raw[:7] == \"sha256:\":",
+     "equivalent": "Only changes SHA256:<hex> (not the lowercase sha256: CIDF names) from 400 cid_malformed to 404 "
+                   "fact_not_found; interpretation cid_prefix_case records that either reading conforms."},
     {"id": "b1-cid-lookup-latest-not-earliest",
      "description": "GET /v1/facts/{cid} resolves a CID carried by several facts (same body, different "
                     "valid_until) to the newest instead of the earliest fact of that CID (CIDF dual addressing "
@@ -286,7 +292,10 @@ MUTANTS: list[dict[str, str]] = [
                     "lenient (Spec-01 §HLC 13.3 zero-padded form).",
      "file": "protocol/hlc.py",
      "find": "counter_digits = \"3\" if strict else \"1,3\"",
-     "replace": "counter_digits = \"1,3\""},
+     "replace": "counter_digits = \"1,3\"",
+     "equivalent": "Changes only the non-default reading hlc_input=strict (the default, lenient, already takes one "
+                   "to three digits), so the default node is unchanged; under hlc_input=strict hlc-parse-007 and "
+                   "hlc-parse-027 fail on it, which the default-preset mutant run does not select."},
     {"id": "b1-hlc-unicode-digits",
      "description": "The HLC pattern is matched without re.ASCII, so non-ASCII decimal digits (e.g. Arabic-Indic) "
                     "parse as an HLC (Spec-01 §HLC: {wall_ms_utc}.{counter} in ASCII digits).",
@@ -320,7 +329,11 @@ MUTANTS: list[dict[str, str]] = [
                     "contradict (Spec-15 / architecture seed: same (entity, relation, scope)).",
      "file": "protocol/contradictions.py",
      "find": "    if a.triple != b.triple:\n        return False",
-     "replace": "    if (a.entity, a.relation) != (b.entity, b.relation):\n        return False"},
+     "replace": "    if (a.entity, a.relation) != (b.entity, b.relation):\n        return False",
+     "equivalent": "Unreachable under the default conflict_cardinality=winner: paired_with keeps only siblings of "
+                   "the new fact's triple before contradicts() runs, and the node's sibling query is per (entity, "
+                   "relation, scope), so the default node is unchanged. Under conflict_cardinality=pairwise it is "
+                   "killed by contradictions-evaluate-057, which the default-preset mutant run does not select."},
     {"id": "b1-conf-entity-not-normalized",
      "description": "Contradiction detection reads entities as sent, so case or whitespace variants of one entity "
                     "do not contradict (Spec-15: normalization applies before contradiction detection).",
@@ -362,7 +375,11 @@ MUTANTS: list[dict[str, str]] = [
      "file": "storage/facts.py",
      "find": "return conn.execute(_SIBLINGS, (entity, relation, scope, now_us)).fetchall()",
      "replace": "return conn.execute(_SIBLINGS.replace(\" AND (f.valid_until_us IS NULL OR f.valid_until_us > ?)\", \"\"),\n"
-                "                        (entity, relation, scope)).fetchall()"},
+                "                        (entity, relation, scope)).fetchall()",
+     "equivalent": "siblings() serves only conflict_cardinality=pairwise; the default winner reading pairs through "
+                   "preferred_siblings(), which keeps its expiry filter, so the default node is unchanged. On a node "
+                   "started with --conflict-cardinality pairwise, http:expired_sibling_not_paired fails on it (run "
+                   "by hand: the mutant runner starts the default node only)."},
     {"id": "b1-conf-expired-new-fact-detected",
      "description": "A fact asserted already expired still enters contradiction detection and raises a conflict "
                     "(Spec-15 §Expiry: an expired fact is hidden as if it did not exist).",
@@ -487,7 +504,9 @@ MUTANTS: list[dict[str, str]] = [
                     "T iff valid_until > T, expired once now >= valid_until (Spec-15 §Expiry).",
      "file": "storage/facts.py",
      "find": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
-     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")"},
+     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+     "equivalent": "Differs only when a query runs in the very microsecond a fact's valid_until names; no client can tell "
+                   "the node's clock for a read (the node exposes no clock control), so no black-box request can land there."},
     {"id": "b1-http-offset-sign-inverted",
      "description": "The RFC 3339 offset is applied with the wrong sign (+02:00 moves the instant later instead of "
                     "earlier), so expiry and the after filter compare wrong instants (RFC 3339 §4.2; Spec-15 "
@@ -535,7 +554,9 @@ MUTANTS: list[dict[str, str]] = [
                     "REF: limit default 50).",
      "file": "api/params.py",
      "find": "DEFAULT_LIMIT = 50",
-     "replace": "DEFAULT_LIMIT = 100"},
+     "replace": "DEFAULT_LIMIT = 100",
+     "equivalent": "The sources fix the largest page (500), not the default one; interpretation query_default_limit "
+                   "records that any default from 1 to 500 conforms, and cursors still yield every match."},
     {"id": "b1-http-total-is-page-length",
      "description": "total is the number of facts on the page instead of every fact matching the filters "
                     "(S03 query response {facts, total, cursor}; total is computed over the whole result).",
@@ -609,7 +630,11 @@ MUTANTS: list[dict[str, str]] = [
      "file": "api/params.py",
      "find": "    if not identity.scopes:\n        # STG-SCOPE-006: a key with no allowed scope has no access at all.\n"
              "        raise ApiError(\"scope_forbidden\", \"this key may not read any scope\")\n",
-     "replace": ""},
+     "replace": "",
+     "equivalent": "Only turns the 403 on a global query by a key with no allowed scope into 200 with no "
+                   "facts: the key still reads nothing (its scope filter is empty) and a scope= query stays "
+                   "403. Interpretation scope_query_outside_key records that global queries filter silently, "
+                   "and http:empty_allowed_scopes_denied admits both answers."},
     {"id": "b1-auth-empty-scopes-means-all",
      "description": "Creating a key with allowed_scopes [] gives it every scope (treated like an absent list); A08 "
                     "§3.5: default is all four scopes, an empty list means no access.",
@@ -683,7 +708,10 @@ MUTANTS: list[dict[str, str]] = [
                     "(the node's error table; digest §7.2 an invalid scope value -> 400).",
      "file": "api/errors.py",
      "find": "    \"invalid_parameter\": 400,",
-     "replace": "    \"invalid_parameter\": 422,"},
+     "replace": "    \"invalid_parameter\": 422,",
+     "equivalent": "Only moves a bad query parameter from 400 to 422; interpretation error_envelope records that the "
+                   "suite accepts 400 or 422 for validation failures (FastAPI-style nodes answer 422), and the "
+                   "error code invalid_parameter is unchanged."},
     {"id": "b1-err-as-of-400",
      "description": "as_of on a default install is answered 400 instead of 501 time_travel_plugin_not_loaded "
                     "(X3: default installs MUST fail closed with 501).",
@@ -846,7 +874,10 @@ MUTANTS: list[dict[str, str]] = [
                     "verified; TM R-26 tokens from pending peers are rejected).",
      "file": "api/peer_auth.py",
      "find": "    if peer is None or peer.status != \"active\":",
-     "replace": "    if peer is None or peer.status == \"rejected\":"},
+     "replace": "    if peer is None or peer.status == \"rejected\":",
+     "equivalent": "The node holds peers only as active or rejected unless it is started with --peer-approval "
+                   "(peer_lifecycle approval-required, not the default), so no peer is ever pending on the default "
+                   "node and only active peers pass; no check runs a node with the approval gate on."},
     {"id": "b1-fed-scope-violation-not-audited",
      "description": "A pull of a forbidden scope is refused 403 but not audited (A08 §6.4 / §6.8.3(3): reject with "
                     "403 and log event_type scope_violation).",
@@ -867,7 +898,10 @@ MUTANTS: list[dict[str, str]] = [
                     "is refused, inclusive; Spec-11 / A08 §6.6(3)).",
      "file": "storage/nonces.py",
      "find": "\"SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms >= ?\", (nonce, now_ms)",
-     "replace": "\"SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms > ?\", (nonce, now_ms)"},
+     "replace": "\"SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms > ?\", (nonce, now_ms)",
+     "equivalent": "Differs only for a replay arriving in the very millisecond retain_until names (max(exp, first use "
+                   "+ 5 min)); before it both refuse and after exp the token is expired anyway. The node exposes no "
+                   "clock control, so no black-box request can land in that millisecond."},
     {"id": "b1-fed-replay-audited-as-token",
      "description": "A replayed nonce is audited as rejected_token instead of replay_attempt (A08 §10 "
                     "federation_audit event types; Spec-18 replay failures are audited as replays).",

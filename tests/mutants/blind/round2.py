@@ -22,7 +22,9 @@ MUTANTS: list[dict[str, str]] = [
      "description": "When a text has several faults the last found is reported instead of the first in syntax-first order, so the error code differs from the digest's ordering (digest §9).",
      "file": "protocol/jcs.py",
      "find": "raise min(faults, key=lambda fault: _FAULT_ORDER.index(type(fault)))",
-     "replace": "raise max(faults, key=lambda fault: _FAULT_ORDER.index(type(fault)))"},
+     "replace": "raise max(faults, key=lambda fault: _FAULT_ORDER.index(type(fault)))",
+     "equivalent": "Only changes which of several faults in one text is reported; RFC 8785 / RFC 7493 do not order "
+                   "them and interpretation jcs_fault_order leaves it open (as for b1-jcs-fault-order-duplicate-first)."},
     {"id": "b2-cid-uppercase-hex-accepted",
      "description": "CID syntax check accepts uppercase hex digits; seed Migrating §25 / CIDF require lowercase hex (STG-CID-006).",
      "file": "protocol/cid.py",
@@ -197,12 +199,18 @@ MUTANTS: list[dict[str, str]] = [
      "description": "Contradiction detection pairs a new fact with expired siblings (expiry check dropped), recording conflicts against facts no longer valid (Spec-15 §Contradiction, STG-EXP-004).",
      "file": "storage/facts.py",
      "find": "\"AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.seq\"",
-     "replace": "\"AND (f.valid_until_us IS NULL OR f.valid_until_us > ? OR 1) ORDER BY f.seq\""},
+     "replace": "\"AND (f.valid_until_us IS NULL OR f.valid_until_us > ? OR 1) ORDER BY f.seq\"",
+     "equivalent": "_SIBLINGS serves only conflict_cardinality=pairwise; the default winner reading pairs through "
+                   "_PREFERRED, which keeps its expiry filter, so the default node is unchanged. On a node started "
+                   "with --conflict-cardinality pairwise http:expired_sibling_not_paired fails on it (as for "
+                   "b1-conf-expired-siblings-count)."},
     {"id": "b2-exp-visible-at-valid-until",
      "description": "A fact is still served when valid_until == now (>= instead of >); digest expiry is exclusive: expired iff now >= valid_until (STG-EXP-004).",
      "file": "storage/facts.py",
      "find": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
-     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")"},
+     "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+     "equivalent": "Differs only when a read runs in the very microsecond a valid_until names; the node exposes no "
+                   "clock control, so no black-box request lands there (as for b1-http-expiry-inclusive)."},
     {"id": "b2-qry-min-confidence-exclusive",
      "description": "min_confidence filter is exclusive, so a fact with confidence equal to the threshold is dropped (Spec-03 query filters, STG-QRY-005).",
      "file": "storage/facts.py",
@@ -237,7 +245,9 @@ MUTANTS: list[dict[str, str]] = [
      "description": "Default page size 100 instead of 50 when limit is absent (Spec-03 queries, STG-QRY-010).",
      "file": "api/params.py",
      "find": "DEFAULT_LIMIT = 50",
-     "replace": "DEFAULT_LIMIT = 100"},
+     "replace": "DEFAULT_LIMIT = 100",
+     "equivalent": "The sources fix the largest page (500), not the default one; interpretation query_default_limit "
+                   "records that any default from 1 to 500 conforms (as for b1-http-default-limit-100)."},
     {"id": "b2-qry-entity-not-normalized",
      "description": "The entity query parameter is used as sent, not normalized, so querying 'User:Alice' misses facts stored as 'user:alice' (Spec-01 Entity Naming, STG-URI-007).",
      "file": "api/params.py",
@@ -327,7 +337,10 @@ MUTANTS: list[dict[str, str]] = [
      "description": "A peer in pending_approval may pull with its token (only a missing peer is unknown) (Spec-05, STG-FED-007: active only after every check).",
      "file": "api/peer_auth.py",
      "find": "if peer is None or peer.status != \"active\":",
-     "replace": "if peer is None or peer.status == \"rejected\":"},
+     "replace": "if peer is None or peer.status == \"rejected\":",
+     "equivalent": "Peers are pending only on a node started with --peer-approval (peer_lifecycle approval-required, "
+                   "not the default); on the default node every peer that is not rejected is active, so the guard "
+                   "admits the same peers (as for b1-fed-pending-peer-pulls)."},
     {"id": "b2-fed-serve-received-facts",
      "description": "Facts received from another peer are served again to peers (relaying), against interpretation relaying = none (STG-FED-046).",
      "file": "storage/replication.py",
@@ -357,7 +370,9 @@ MUTANTS: list[dict[str, str]] = [
      "description": "valid_until with sub-microsecond digits is truncated, so a fact expires a microsecond early (digest expiry boundary, STG-EXP-004).",
      "file": "api/bodies.py",
      "find": "valid_until_us = instant_us(valid_until, round_up=True)",
-     "replace": "valid_until_us = instant_us(valid_until, round_up=False)"},
+     "replace": "valid_until_us = instant_us(valid_until, round_up=False)",
+     "equivalent": "Moves the expiry of a valid_until with sub-microsecond digits one microsecond earlier; only a read "
+                   "in that microsecond differs and the node exposes no clock control (as for b1-http-expiry-inclusive)."},
     {"id": "b2-disc-pubkey-without-federation-check",
      "description": "Discovery omits federation_pubkey when federation is enabled (only the version and endpoints are listed), so a declarer's key cannot be checked against the discovery document (Spec-05 Peer Registration, STG-FED-003/006).",
      "file": "api/discovery.py",

@@ -239,6 +239,9 @@ MUTANTS: list[dict[str, str]] = [
         "file": "storage/facts.py",
         "find": "        clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
         "replace": "        clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+        "equivalent": "Differs only when a read runs in the very microsecond a valid_until names; the node exposes "
+        "no clock control and a client cannot learn its clock for a read, so no black-box request lands there "
+        "(the same fault as b1-http-expiry-inclusive).",
     },
     {
         "id": "b3-http-min-confidence-exclusive",
@@ -343,6 +346,9 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/params.py",
         "find": "    if not identity.scopes:\n        # STG-SCOPE-006",
         "replace": "    if identity.scopes is None:\n        # STG-SCOPE-006",
+        "equivalent": "Same observable change as b1-auth-empty-scopes-200: a global query by a key with no allowed "
+        "scope answers 200 with no facts instead of 403 (its scope filter is empty, a scope= query stays 403); "
+        "interpretation scope_query_outside_key: global queries filter silently.",
     },
     {
         "id": "b3-err-confidence-400",
@@ -417,6 +423,9 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/peer_auth.py",
         "find": "    if peer is None or peer.status != \"active\":",
         "replace": "    if peer is None or peer.status == \"rejected\":",
+        "equivalent": "Same fault as b1-fed-pending-peer-pulls: peers are pending only on a node started with "
+        "--peer-approval (peer_lifecycle approval-required, not the default), so on the default node every peer "
+        "that is not rejected is active and the guard admits the same peers.",
     },
     {
         "id": "b3-fed-declare-local",
