@@ -90,6 +90,7 @@ def peer_routes_require_federate(ctx: Context) -> None:
 
     The near miss of federate is write, the strongest permission short of it; admin implies federate.
     """
+    federator(ctx)  # skips on a node without federation, where every caller gets the same 404
     ctx.need_key("writer_local")
     for method, path, body in (("GET", "/v1/federation/peers", None), ("POST", "/v1/federation/peers", {}),
                                ("GET", "/v1/federation/declaration", None), ("GET", "/v1/federation/audit", None)):
@@ -102,6 +103,7 @@ def peer_routes_require_federate(ctx: Context) -> None:
 def declaration_matches_discovery(ctx: Context) -> None:
     """The node's own declaration names exactly the node_id, node_url and key its discovery document advertises,
     so a peer verifying it against discovery (STG-FED-003/006) can succeed: not even a trailing slash differs."""
+    federator(ctx)
     ex = ctx.request("GET", "/v1/federation/declaration", params={"allowed_scopes": "public"})
     expect(ex.status == 200 and isinstance(ex.json, dict), f"declaration answered {ex.brief()}")
     decl = ex.json or {}
