@@ -203,9 +203,13 @@ class NodeModel(RuleBasedStateMachine):
         new = Fact(record["id"], entity, relation, value, SOURCE, confidence, scope, valid_until, record["cid"],
                    record["hlc"])
         expected = set()
-        if new.live:
-            expected = {f.id for f in self.facts.values() if f.live and f.value != value
-                        and (f.entity, f.relation, f.scope) == (entity, relation, scope)}
+        siblings = [f for f in self.facts.values()
+                    if f.live and (f.entity, f.relation, f.scope) == (entity, relation, scope)]
+        if new.live and siblings:
+            # conflict_cardinality=winner: the new fact is paired with the triple's preferred live facts only
+            # (highest confidence, then highest hlc, all tied on both), when their values differ.
+            best = max((f.confidence, f.hlc) for f in siblings)
+            expected = {f.id for f in siblings if (f.confidence, f.hlc) == best and f.value != value}
         self.facts[new.id] = new
         found = self.unresolved_conflicts_of(new.id)
         assert {older for older, _ in found.values()} == expected, (found, expected)
