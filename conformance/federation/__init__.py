@@ -1,6 +1,6 @@
 """Multi-node federation harness: launch recipes, clusters, a fault proxy, a scripted peer, histories.
 
-Spec-05 (federation), Spec-11 (replay), Spec-12 (bounded skew) and Spec-18 (failure modes); digest §11, §14, §22;
+Spec-05 (federation), Spec-11 (replay), Spec-12 (bounded skew) and Spec-18 (failure modes), with A08 §6 and §11;
 the wire contract is docs/federation-api.md. Nothing here imports the reference node: nodes are started from the
 command lines of a launch recipe and driven over HTTP only.
 

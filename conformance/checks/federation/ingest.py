@@ -1,4 +1,4 @@
-"""What the node under test accepts when it pulls from a scripted peer (digest §11.5 ingest, §11.7, §4.3).
+"""What the node under test accepts when it pulls from a scripted peer (Spec-05; A08 §6.4, §6.6; Spec-12).
 
 The peer serves crafted facts and the node pulls (its trigger route, or its own loop); a good sentinel fact
 served last tells the check the page was ingested. Requirements STG-FED-022/031/033..036, STG-CONF-009,

@@ -1,4 +1,4 @@
-"""Peer registration and verification against the node under test (Spec-05; digest §11.1, §11.2; J-3).
+"""Peer registration and verification against the node under test (Spec-05; A08 §6.1; J-3).
 
 A scripted peer registers signed declarations at the node: a valid one becomes active (after approval when the
 node holds peers pending, interpretation peer_lifecycle); a declaration whose key or node_id differs from the

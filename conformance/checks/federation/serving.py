@@ -1,4 +1,4 @@
-"""What the node under test serves a registered peer on ``GET /v1/federation/facts`` (digest §11.5, §11.7).
+"""What the node under test serves a registered peer on ``GET /v1/federation/facts`` (Spec-05; A08 §6.4, §6.6).
 
 The scripted peer pulls with fresh tokens after draining what the node already serves, so each check sees only
 the facts it wrote. Requirements STG-FED-018..027, STG-CONF-007, STG-PROV-005, STG-FED-040.

@@ -1,4 +1,4 @@
-"""Peer tokens presented to the node under test (A08 §3.5; digest §11.4, §14; docs/federation-api.md).
+"""Peer tokens presented to the node under test (A08 §3.5; Spec-11, A20 §22.5; docs/federation-api.md).
 
 A registered scripted peer presents crafted tokens on ``GET /v1/federation/facts``. Every fault is 401; the
 error code is compared only where a requirement names it (``token_expired``, ``nonce_already_seen``, the latter
