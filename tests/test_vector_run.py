@@ -97,3 +97,14 @@ def test_validate_protocol_rejects_malformed_messages(capsys: pytest.CaptureFixt
     rc = main(["vectors", "--adapter", fake("always-error"), "--only", "hlc-parse-001", "--validate-protocol"])
     assert rc == 1  # a well-formed wrong answer is a fail, not a protocol error
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_exitfirst_stops_at_the_first_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """--exitfirst reports the cases up to and including the first failure, and still exits 1."""
+    rc = main(["vectors", "--adapter", fake("always-result"), "--only", "jcs-*", "--exitfirst",
+               "--report-dir", str(tmp_path)])
+    results = json.loads((tmp_path / "report.json").read_text())["results"]
+    assert rc == 1
+    assert [r["outcome"] for r in results].count("fail") == 1 and results[-1]["outcome"] == "fail"
+    full = main(["vectors", "--adapter", fake("always-result"), "--only", "jcs-*", "--report-dir", str(tmp_path)])
+    assert full == 1 and len(json.loads((tmp_path / "report.json").read_text())["results"]) > len(results)
