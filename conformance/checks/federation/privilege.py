@@ -108,6 +108,6 @@ def declaration_matches_discovery(ctx: Context) -> None:
     expect(ex.status == 200 and isinstance(ex.json, dict), f"declaration answered {ex.brief()}")
     decl = ex.json or {}
     doc = ctx.request("GET", "/.well-known/stigmem", key=None).json or {}
-    for name, key in (("node_id", "node_id"), ("node_url", "node_url"), ("federation_pubkey", "federation_pubkey")):
-        if name in decl:
-            expect(decl[name] == doc.get(key), f"declaration {name} {decl[name]!r}, discovery {doc.get(key)!r}")
+    for name in ("node_id", "node_url", "federation_pubkey"):  # all three are required declaration fields
+        expect(name in decl, f"declaration has no {name}")
+        expect(decl[name] == doc.get(name), f"declaration {name} {decl[name]!r}, discovery {doc.get(name)!r}")
