@@ -190,72 +190,41 @@ def cmd_vectors(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from conformance.checks.registry import Context
-    from conformance.harness.embedded_node import EmbeddedNode
-    from conformance.harness.http_target import HttpTarget
-    from conformance.http_run import preflight, profile_index, provision_keys, run_checks
+    from conformance.http_run import context_for, profile_index, run_checks
     from conformance.http_run import select as select_checks
+    from conformance.session import RunSession, SessionOptions, validate
 
     active = interpretations.resolve(args.preset, args.interpretation)
-    unknown = sorted(set(args.profile) - set(profiles.known()))
-    if unknown:
-        raise UsageError(f"unknown profile {', '.join(unknown)}; known: {', '.join(profiles.known())}")
+    options = SessionOptions(target=args.target, admin_key=args.admin_key, api_key=args.api_key,
+                             profiles=args.profile, recipe=args.recipe, timeout=args.timeout)
+    validate(options)
     if args.list:
         for c in select_checks(args.profile or profiles.known(), args.only):
             print(f"{c.id}  [{c.profile}]  {c.description}")
         return 0
     _preflight_files(args)
-    if args.recipe:
-        from conformance.federation.recipes import RecipeError, load
-
-        try:
-            load(args.recipe)
-        except RecipeError as exc:
-            raise UsageError(str(exc)) from exc
-    node = open_node = open_target = None
-    if args.target:
-        url, keys = args.target, {k: v for k, v in (("admin", args.admin_key or args.api_key),) if v}
-    else:
-        federating = not args.profile or "core-federation" in args.profile
-        extra = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600") if federating \
-            else ()
-        node = EmbeddedNode(extra_args=extra).start()
-        url, keys = node.url, {"admin": node.admin_key}
     started, clock = _now(), time.perf_counter()
-    target = HttpTarget(url, keys, timeout=args.timeout)
-    try:
-        if node is not None:
-            open_node = EmbeddedNode(auth="none").start()
-            open_target = HttpTarget(open_node.url, timeout=args.timeout)
-        discovery = preflight(target, bool(args.admin_key or args.api_key or node))
-        chosen = profiles.chosen(args.profile, discovery)
-        checks = select_checks(chosen, args.only)
+    with RunSession(options) as session:
+        checks = select_checks(session.chosen, args.only)
         if not checks:
-            raise UsageError(f"no check matches profiles {chosen} and {args.only}")
-        ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none",
-                      open_target=open_target, recipe=args.recipe or (None if args.target else "reference"))
-        if "admin" in keys and (args.admin_key or node):
-            problems = provision_keys(target)
-            if problems and not args.quiet:
-                print(f"could not create scoped keys ({'; '.join(sorted(set(problems.values())))}); "
-                      "checks that need them are skipped")
+            raise UsageError(f"no check matches profiles {session.chosen} and {args.only}")
+        if session.key_problems and not args.quiet:
+            print(f"could not create scoped keys ({'; '.join(sorted(set(session.key_problems.values())))}); "
+                  "checks that need them are skipped")
         if not args.quiet:
-            print(f"target: {url} ({discovery.get('node_id', 'no discovery document')}, version "
-                  f"{discovery.get('version', '?')}); profiles: {', '.join(chosen)}")
+            print(f"target: {session.url} ({session.discovery.get('node_id', 'no discovery document')}, version "
+                  f"{session.discovery.get('version', '?')}); profiles: {', '.join(session.chosen)}")
+        url, chosen, discovery = session.url, session.chosen, session.discovery
         with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
-            results = run_checks(ctx, checks, active, progress.update, exitfirst=args.exitfirst)
-    finally:
-        target.close()
-        for stop in (open_target and open_target.close, open_node and open_node.stop, node and node.stop):
-            if stop:
-                stop()
+            results = run_checks(context_for(session, active), checks, active, progress.update,
+                                 exitfirst=args.exitfirst)
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
     index = profile_index()
     # a profile that had checks selected, all of which skipped, was not checked (a profile with no checks
     # registered yet is left out: it has nothing to skip)
     checked = {p: any(r.outcome not in ("skip", "not-applicable") for r in mine)
                for p in chosen if (mine := [r for r in results if index.get(r.id) == p])}
-    report_target = {"url": url, "embedded": node is not None, "discovery": discovery}
+    report_target = {"url": url, "embedded": session.embedded, "discovery": discovery}
     return _finish(args, "http", report_target, active, started, time.perf_counter() - clock, results,
                    {"profiles": chosen, "claims": claims, "checked": checked})
 

@@ -25,6 +25,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--stigmem-interpretation", action="append", default=[], metavar="KEY=OPTION")
     group.addoption("--stigmem-expectations", type=Path, help="known-failure ledger (strict xfail)")
     group.addoption("--stigmem-adapter", help="command of a stdio adapter whose vectors to run")
+    group.addoption("--stigmem-recipe", help="launch recipe (path or shipped name) for multi-node checks")
+    group.addoption("--stigmem-timeout", type=float, default=10.0, help="per-request timeout in seconds")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,53 +34,52 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class _Session:
-    """Lazily started target (and adapter) shared by every stigmem item of the run."""
+    """The run session (``conformance.session``, as the CLI opens it) and the adapter, shared by every item."""
 
     def __init__(self, config: pytest.Config) -> None:
         from conformance.catalog import interpretations
+        from conformance.session import RunSession, SessionOptions
 
         self.config = config
         self.active = interpretations.resolve(config.getoption("stigmem_preset"),
                                               config.getoption("stigmem_interpretation"))
+        self.run = RunSession(SessionOptions(
+            target=config.getoption("stigmem_target"), admin_key=config.getoption("stigmem_admin_key"),
+            api_key=config.getoption("stigmem_api_key"), profiles=config.getoption("stigmem_profile"),
+            recipe=config.getoption("stigmem_recipe"), timeout=config.getoption("stigmem_timeout")))
         self.ctx: Any = None
         self.adapter: Any = None
-        self._stops: list[Any] = []
 
-    def context(self) -> Any:
-        if self.ctx is None:
-            from conformance.checks.registry import Context
-            from conformance.harness.embedded_node import EmbeddedNode
-            from conformance.harness.http_target import HttpTarget
-            from conformance.http_run import discovery_of, provision_keys
+    def open(self) -> list[str]:
+        """Open the session (preflight included); the profiles it chose. A setup error ends the whole run."""
+        from conformance.errors import ConformanceError, Unreachable
+        from conformance.http_run import context_for
 
-            url = self.config.getoption("stigmem_target")
-            admin = self.config.getoption("stigmem_admin_key")
-            key = admin or self.config.getoption("stigmem_api_key")
-            if not url:
-                node = EmbeddedNode().start()
-                self._stops.append(node.stop)
-                url, key, admin = node.url, node.admin_key, node.admin_key
-            target = HttpTarget(url, {"admin": key} if key else {})
-            self._stops.append(target.close)
-            discovery = discovery_of(target)
-            self.ctx = Context(target, self.active, discovery,
-                               auth_required=discovery.get("auth", "required") != "none")
-            if admin:
-                provision_keys(target)
-        return self.ctx
+        try:
+            self.run.open()
+        except ConformanceError as exc:
+            pytest.exit(f"stigmem: {exc}", returncode=3 if isinstance(exc, Unreachable) else 4)
+        self.ctx = context_for(self.run, self.active)
+        return self.run.chosen
 
-    def vector_adapter(self) -> Any:
-        if self.adapter is None:
-            from conformance.harness.stdio_adapter import StdioAdapter
+    def open_adapter(self) -> None:
+        """Start the adapter before the first vector; one that does not start ends the run (exit 3)."""
+        from conformance.errors import ConformanceError
+        from conformance.harness.stdio_adapter import StdioAdapter
 
+        try:
             self.adapter = StdioAdapter(self.config.getoption("stigmem_adapter"))
             self.adapter.start()
-            self._stops.append(self.adapter.stop)
+        except (ConformanceError, ValueError, OSError) as exc:
+            pytest.exit(f"stigmem: the adapter did not start: {exc}", returncode=3)
+
+    def vector_adapter(self) -> Any:
         return self.adapter
 
     def close(self) -> None:
-        for stop in reversed(self._stops):
-            stop()
+        if self.adapter is not None:
+            self.adapter.stop()
+        self.run.close()
 
 
 class StigmemItem(pytest.Item):
@@ -89,14 +90,19 @@ class StigmemItem(pytest.Item):
         self.stigmem = stigmem
 
     def runtest(self) -> None:
-        if self.kind == "vector":
-            from conformance.vector_run import run
+        from conformance.errors import Unreachable
 
-            result = run(self.stigmem.vector_adapter(), [self.case], self.stigmem.active)[0]
-        else:
-            from conformance.http_run import run_checks
+        try:
+            if self.kind == "vector":
+                from conformance.vector_run import run
 
-            result = run_checks(self.stigmem.context(), [self.case], self.stigmem.active)[0]
+                result = run(self.stigmem.vector_adapter(), [self.case], self.stigmem.active)[0]
+            else:
+                from conformance.http_run import run_checks
+
+                result = run_checks(self.stigmem.ctx, [self.case], self.stigmem.active)[0]
+        except Unreachable as exc:  # the adapter died, or the node went away: one error, not one per item
+            pytest.exit(f"stigmem: {exc}", returncode=3)
         if result.outcome in ("skip", "unsupported", "not-implemented", "not-applicable"):
             pytest.skip(f"{result.outcome}: {result.message}")
         if result.outcome != "pass":
@@ -120,24 +126,29 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     adapter = config.getoption("stigmem_adapter")
     if not (wanted or adapter):
         return
-    from conformance.catalog import expectations, profiles
+    from conformance.catalog import expectations
+    from conformance.errors import ConformanceError
 
+    try:
+        ledger = expectations.load(config.getoption("stigmem_expectations")) if config.getoption(
+            "stigmem_expectations") else []
+    except ConformanceError as exc:
+        pytest.exit(f"stigmem: {exc}", returncode=4)
     stigmem = _Session(config)
     config._stigmem = stigmem  # type: ignore[attr-defined]
-    ledger = expectations.load(config.getoption("stigmem_expectations")) if config.getoption(
-        "stigmem_expectations") else []
     new: list[pytest.Item] = []
     if wanted:
         from conformance.checks.registry import requirements_for
         from conformance.http_run import select
 
-        chosen = config.getoption("stigmem_profile") or profiles.DEFAULT
-        for check in select(chosen):
+        for check in select(stigmem.open()):
             item = StigmemItem.from_parent(session, name=check.id, case=check, kind="check", stigmem=stigmem)
             item.add_marker(pytest.mark.stigmem_req(*requirements_for(check)))
             new.append(item)
     if adapter:
         from conformance.catalog.vectors import adapter_vectors
+
+        stigmem.open_adapter()
 
         for vector in adapter_vectors():
             item = StigmemItem.from_parent(session, name=vector.id, case=vector, kind="vector", stigmem=stigmem)

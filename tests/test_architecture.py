@@ -61,3 +61,6 @@ def test_suite_layering():
             wrong = suite_imports(path) & banned
             assert not wrong, f"conformance/{floor}/{path.name} imports {wrong}"
     assert suite_imports(ROOT / "conformance" / "outcomes.py") == set(), "outcomes.py is the bottom floor"
+    # the run session sits between the front ends and the harness: it knows no checks, reports or front end
+    session = suite_imports(ROOT / "conformance" / "session.py")
+    assert not session & {"checks", "reports", "cli", "plugin", "http_run"}, session

@@ -8,7 +8,8 @@ from pathlib import Path
 from conformance.catalog.interpretations import resolve
 from conformance.checks.registry import REGISTRY, Context
 from conformance.harness.http_target import HttpTarget
-from conformance.http_run import SCOPED_KEYS, run_checks
+from conformance.http_run import run_checks
+from conformance.session import SCOPED_KEYS
 
 sys.path.insert(0, str(Path(__file__).parent / "fakes"))
 from miniature_node import MiniatureNode

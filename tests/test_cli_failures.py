@@ -69,6 +69,14 @@ def test_auth_required_node_without_a_key(node):
     assert r.returncode == 2 and "pass --admin-key or --api-key" in r.stderr
 
 
+def test_api_key_only_skips_admin_checks(node):
+    """With only --api-key (read/write), checks needing admin rights skip with the reason; none fails on a 403."""
+    r = run("run", "--target", node["url"], "--api-key", node["rw"], "--profile", "core-local")
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert "FAIL" not in r.stdout and "403" not in r.stdout
+    assert re.search(r"skipped \d+: needs an admin key; this run holds only --api-key", r.stdout), r.stdout[-2000:]
+
+
 def test_all_skipped_profile_is_not_checked(node):
     r = run("run", "--target", node["url"], "--admin-key", node["admin"], "--profile", "core-federation", "-q")
     assert r.returncode == 1 and "profile core-federation: not checked" in r.stdout

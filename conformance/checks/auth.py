@@ -124,6 +124,7 @@ def revoked_key_401(ctx: Context) -> None:
     """A key revoked through DELETE /v1/auth/keys/{id} stops working at once (401)."""
     _require_auth(ctx)
     ctx.need_key("admin")
+    ctx.need_admin()
     body = {"entity_uri": f"stigmem://conformance.test/agent/revoked-{ctx.run_id}", "permissions": ["read"],
             "allowed_scopes": ["local"]}
     made = ctx.request("POST", "/v1/auth/keys", json_body=body)

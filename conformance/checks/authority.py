@@ -17,6 +17,7 @@ from conformance.harness.http_target import Exchange
 
 def _mint(ctx: Context, key: str, body: dict[str, Any]) -> Exchange:
     """POST /v1/auth/keys with ``key``; a node that wants a client-chosen raw_key (upstream) gets one."""
+    ctx.need_admin()
     body = {"entity_uri": ctx.unique("agent"), **body}
     ex = ctx.request("POST", "/v1/auth/keys", key=key, json_body=body)
     if ex.status == 422 and "raw_key" in ex.text:

@@ -121,6 +121,7 @@ def cid_dedup_stored_fields(ctx: Context) -> None:
 def cid_backfill_status(ctx: Context) -> None:
     """Backfill status is admin-only, counts consistently, and stays complete after node-written conflict facts."""
     ctx.need_key("admin")
+    ctx.need_admin()
     body = ctx.fact(ctx.unique("backfill"), "CEO", scope="company")
     ctx.assert_fact(body)
     ctx.assert_fact({**body, "value": {"type": "string", "v": "CTO"}})  # the node writes conflict facts too

@@ -43,6 +43,7 @@ def edge_confidence_bounds(ctx: Context) -> None:
 
 
 def _make_key(ctx: Context, scopes: list[str]) -> str:
+    ctx.need_admin()
     body = {"entity_uri": f"stigmem://conformance.test/agent/edge-{ctx.run_id}-{secrets.token_hex(2)}",
             "permissions": ["read"], "allowed_scopes": scopes}
     made = ctx.request("POST", "/v1/auth/keys", json_body=body)

@@ -67,6 +67,7 @@ class Context:
     auth_required: bool = True
     open_target: HttpTarget | None = None  # a second instance running with auth none, when the run has one
     recipe: str | None = None  # launch recipe (a path, or the name of a shipped one) for multi-node checks
+    has_admin: bool = True  # False when the run holds only --api-key under the name "admin"
 
     def unique(self, name: str) -> str:
         """A run-unique formal entity URI, so repeated runs against one node never collide."""
@@ -76,6 +77,11 @@ class Context:
         if name not in self.target.keys and not (name == "admin" and not self.auth_required):
             raise Skip(f"needs the {name!r} key, which this run does not hold")
         return name
+
+    def need_admin(self) -> None:
+        """Skip a check that needs admin rights when the run was given only --api-key."""
+        if self.auth_required and not self.has_admin:
+            raise Skip("needs an admin key; this run holds only --api-key (pass --admin-key)")
 
     def request(self, method: str, path: str, *, key: str | None = "admin", **kw: Any) -> Exchange:
         return self.target.request(method, path, key=key if self.auth_required else None, **kw)
@@ -101,6 +107,7 @@ class Context:
         if not self.auth_required:
             raise Skip("the node runs with auth none: there are no keys to bound")
         self.need_key("admin")
+        self.need_admin()
         if name in self.target.keys:
             return name
         body = {"entity_uri": f"stigmem://conformance.test/agent/{name}-{self.run_id}", "permissions": permissions,

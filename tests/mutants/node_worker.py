@@ -99,7 +99,7 @@ def bootstrap(db: Path) -> str:
 def nodes(data: Path, snapshot: Path | None) -> Iterator[tuple[Any, Any]]:
     """The two targets of a run, keys provisioned: from ``snapshot`` (copied databases and keys) or fresh."""
     from conformance.harness.http_target import HttpTarget
-    from conformance.http_run import provision_keys
+    from conformance.session import provision_keys
 
     main_db, open_db = data / "main.db", data / "open.db"
     keys: dict[str, str] = {}

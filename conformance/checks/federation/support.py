@@ -32,6 +32,7 @@ def federator(ctx: Context) -> Federator:
     if ctx.discovery.get("federation") != "enabled":
         raise Skip("the node does not enable federation (discovery federation != enabled)")
     ctx.need_key("admin")
+    ctx.need_admin()
     fed = Federator("target", ctx.target, pull_mode="route", pull_wait_s=WAIT_FOR_LOOP_S)
     fed.refresh()
     expect(bool(fed.node_id and fed.pubkey_b64), f"discovery lacks node_id or federation_pubkey: {ctx.discovery}")
