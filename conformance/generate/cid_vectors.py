@@ -167,6 +167,82 @@ UPSTREAM: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
+# Each of the six fields varied alone, with values whose canonical forms differ subtly (issue 10, edge
+# discipline). The canonical text of the changed field is written here by hand from RFC 8785 §3.2.2 (ECMAScript
+# number form, the short escapes, \u00XX in lowercase hex, every other character literal; no Unicode
+# normalization) and Spec-01 §Entity Naming Rules; the generator checks the oracle agrees, then hashes the
+# hand-written bytes.
+BASE_TEXT = {"confidence": "1", "entity": '"stigmem://example.org/user/alice"', "relation": '"memory:prefers"',
+             "scope": '"local"', "source": '"stigmem://example.org/agent/assistant"',
+             "value": '{"type":"string","v":"dark mode"}'}
+
+
+def _num(v: float) -> dict[str, Any]:
+    return {"type": "number", "v": v}
+
+
+def _str(v: str) -> dict[str, Any]:
+    return {"type": "string", "v": v}
+
+
+# (description, field, value sent, canonical text of that field)
+SUBTLE: list[tuple[str, str, Any, str]] = [
+    ("Confidence 1e-6 is written 0.000001 (the last plain decimal)", "confidence", 1e-6, "0.000001"),
+    ("Confidence 0.30000000000000004 keeps all 17 digits", "confidence", 0.30000000000000004,
+     "0.30000000000000004"),
+    ("Confidence 0.3 differs from 0.1 + 0.2", "confidence", 0.3, "0.3"),
+    ("Confidence just under one, 0.9999999999999999", "confidence", 0.9999999999999999, "0.9999999999999999"),
+    ("Confidence the least subnormal, 5e-324", "confidence", 5e-324, "5e-324"),
+    ("Number 1e20 is written in full", "value", _num(1e20), '{"type":"number","v":100000000000000000000}'),
+    ("Number 1e-6 is written 0.000001", "value", _num(1e-6), '{"type":"number","v":0.000001}'),
+    ("Number 1.5e-7 in exponent form", "value", _num(1.5e-7), '{"type":"number","v":1.5e-7}'),
+    ("Number -1e-7 keeps its sign in exponent form", "value", _num(-1e-7), '{"type":"number","v":-1e-7}'),
+    ("Number 1.2345678901234568e20 in full", "value", _num(1.2345678901234568e20),
+     '{"type":"number","v":123456789012345680000}'),
+    ("Number the largest double", "value", _num(1.7976931348623157e308),
+     '{"type":"number","v":1.7976931348623157e+308}'),
+    ("Number the least subnormal", "value", _num(5e-324), '{"type":"number","v":5e-324}'),
+    ("String with U+001F is escaped in lowercase hex", "value", _str("a\u001fb"),
+     '{"type":"string","v":"a\\u001fb"}'),
+    ("String with NUL is escaped", "value", _str("a\u0000b"), '{"type":"string","v":"a\\u0000b"}'),
+    ("String with the five short escapes", "value", _str("\b\f\n\r\t"), '{"type":"string","v":"\\b\\f\\n\\r\\t"}'),
+    ("String with a quote and a backslash", "value", _str('a"b\\c'), '{"type":"string","v":"a\\"b\\\\c"}'),
+    ("String with a slash, left unescaped", "value", _str("a/b"), '{"type":"string","v":"a/b"}'),
+    ("String with DEL, left literal", "value", _str("a\u007fb"), '{"type":"string","v":"a\u007fb"}'),
+    ("String with U+2028, left literal", "value", _str("a\u2028b"), '{"type":"string","v":"a\u2028b"}'),
+    ("String in NFC (U+00E9)", "value", _str("caf\u00e9"), '{"type":"string","v":"caf\u00e9"}'),
+    ("String in NFD (e + U+0301) differs from NFC", "value", _str("cafe\u0301"), '{"type":"string","v":"cafe\u0301"}'),
+    ("Relation in NFD differs from NFC", "relation", "memory:pre\u0301fe\u0301rence",
+     '"memory:pre\u0301fe\u0301rence"'),
+    ("Relation case is kept (relations are not normalized)", "relation", "memory:Prefers", '"memory:Prefers"'),
+    ("Scope team", "scope", "team", '"team"'),
+    ("Scope company", "scope", "company", '"company"'),
+    ("Entity with a percent-encoded unreserved letter hashes like the letter", "entity",
+     "stigmem://example.org/user/al%69ce", '"stigmem://example.org/user/alice"'),
+    ("Entity with a percent-encoded tilde hashes like the tilde", "entity",
+     "stigmem://example.org/user/al%7Ece", '"stigmem://example.org/user/al~ce"'),
+    ("Entity with a trailing dash differs", "entity", "stigmem://example.org/user/alice-",
+     '"stigmem://example.org/user/alice-"'),
+    ("Informal source in NFD is lowercased, not composed", "source", "agent:Jose\u0301", '"agent:jose\u0301"'),
+    ("Informal source in NFC", "source", "agent:Jos\u00e9", '"agent:jos\u00e9"'),
+]
+
+
+def _subtle_cases(vf: VectorFile) -> None:
+    for description, name, sent, text in SUBTLE:
+        raw = fact(**{name: sent})
+        fields = {**BASE_TEXT, name: text}
+        hand = ("{" + ",".join(f'"{k}":{fields[k]}' for k in oracle.BODY_FIELDS) + "}").encode("utf-8")
+        body = body_of(raw, **({name: json.loads(text)} if name in ("entity", "source") else {}))
+        if oracle.preimage(body, "jcs-6") != hand:
+            raise AssertionError(f"{description}: oracle {oracle.preimage(body, 'jcs-6')!r} != hand {hand!r}")
+        value = "sha256:" + hashlib.sha256(hand).hexdigest()
+        flag = {"confidence": "Confidence", "value": "ValueType", "entity": "Normalization",
+                "source": "Normalization"}.get(name, "FieldChange")
+        vf.add(Case(description, ("STG-CID-002", "STG-CID-005", "STG-JCS-002"), {"fact": raw}, valid(cid=value),
+                    (flag,), interp_for(raw, JCS6), {"preimage": hand.decode("utf-8")}))
+
+
 def _compute_file() -> tuple[VectorFile, dict[str, str]]:
     vf = VectorFile("cid", "compute", "The CID of an asserted fact body.", NOTES,
                     source={"name": "seed migration guide, Content-addressed fact IDs",
@@ -219,6 +295,7 @@ def _compute_file() -> tuple[VectorFile, dict[str, str]]:
         display = {"preimage": oracle.preimage(body, "jcs-6").decode("utf-8")}
         vf.add(Case(description, ("STG-CID-002", "STG-JCS-002"), {"fact": raw}, valid(cid=oracle.cid(body)),
                     ("ValueType",), interp_for(raw, JCS6), display))
+    _subtle_cases(vf)
     return vf, cids
 
 
