@@ -41,16 +41,18 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "STG-HTTP-012": (("http:bad_limit_rejected", "http:edge_page_exact_boundary"),
                      ("http:bad_limit_rejected", "http:edge_page_exact_boundary")),  # 1, 500 | 0, 501
     "STG-EXP-004": (("http:expiry_boundary",), ("http:expiry_boundary", "http:expired_hidden")),
+    # c and the next double above | the next double below; 0 and 1 | nextafter(1, 2) and -5e-324
+    "STG-QRY-005": (("http:edge_min_confidence_bound",), ("http:edge_min_confidence_bound",)),
+    "STG-QRY-010": (("http:edge_min_confidence_bound",), ("http:edge_min_confidence_bound",)),
+    "STG-QRY-006": (("http:edge_after_at_timestamp",), ("http:edge_after_at_timestamp",)),  # t - 1 us | t
+    "STG-HTTP-014": (("http:edge_conflict_page_exact",), ("http:edge_conflict_page_exact",)),  # limit n | n - 1
+    # every admin scope x minted scope: its own | each other, the neighbour included
+    "STG-SCOPE-022": (("http:edge_mint_scope_pairs",), ("http:edge_mint_scope_pairs",)),
 }
 
 # Numbered rules without an edge pair yet, and why.
 OPEN: dict[str, str] = {
-    "STG-SCOPE-022": "scope-set containment, not a numeric bound: no pair table of key scopes x minted scopes yet",
-    "STG-HTTP-014": "conflict paging: no check with the page size dividing the conflict count exactly",
-    "STG-QRY-005": "min_confidence=c: no check with a fact exactly at c and one just below",
-    "STG-QRY-006": "after=t: no check with after equal to a fact's timestamp and 1 microsecond below it",
     "STG-QRY-007": "newest first: ties in the HLC millisecond need a batch or a controllable clock",
-    "STG-QRY-010": "min_confidence just outside [0, 1] (1+2^-52, -5e-324) not yet probed",
     "STG-FED-013": "key rotation overlap of 24 h: needs a controllable clock on the node",
     "STG-FED-015": "rotation cadence (90/365 days): operational, not observable in one run",
     "STG-FED-019": "federation pull limit 500/501 not yet probed at the edge",

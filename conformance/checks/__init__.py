@@ -18,6 +18,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     facts,
     federation,
     pagination,
+    query_edges,
     resolution,
     robustness,
     scopes,
