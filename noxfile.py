@@ -38,6 +38,17 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def stateful(session: nox.Session) -> None:
+    """The long lane of the differential state machine (60 examples x 40 steps; the short lane runs in tests).
+
+    ``nox -s stateful -- --hypothesis-seed=N`` replays one run; STIGMEM_TARGET / STIGMEM_ADMIN_KEY name any node.
+    """
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "tests/properties/test_stateful_node.py", "-m", "slow",
+                "--hypothesis-show-statistics", *session.posargs)
+
+
+@nox.session
 def vectors(session: nox.Session) -> None:
     """Regenerate the vector files and fail if they differ from the committed ones."""
     session.install("-e", ".")

@@ -5,11 +5,14 @@ without them one embedded reference node is started for the module (``python -m 
 imported). Five API keys with different permissions and scopes are created through ``POST /v1/auth/keys``. Each
 example works on its own entities, so examples never see each other's facts. Steps assert, contradict, retract
 (confidence 0.0), expire (a ``valid_until`` in the past), query with random filters and page sizes through every
-key, read single facts and resolve conflicts. After every step the model is compared with the node: no row lost or
-repeated across pages, no fact outside the key's scopes, ``total`` and ``contradicted`` as the model says (a default
-query keeps only each contradicted triple's resolution winners, interpretation default_query), every
-CID recomputed with ``conformance.oracle.cid``, HLCs strictly increasing in write order and decreasing down a page
-walk.
+key, read single facts, read unknown ids and post invalid bodies, resolve conflicts, and let time pass over facts
+written to expire a fraction of a second later. After every step the model is compared with the node, every field
+of every record returned (entity, relation, value, source, confidence, scope, valid_until as an instant, cid, hlc,
+contradicted, and the timestamp stable across reads): no row lost or repeated across pages, no fact outside the
+key's scopes, ``total`` as the model says (a default query keeps only each contradicted triple's resolution winners,
+interpretation default_query), every CID recomputed with ``conformance.oracle.cid``, HLCs strictly increasing in
+write order and decreasing down a page walk, error statuses with their error codes. A failure prints the shortest
+reproducing sequence of steps (Hypothesis shrinks it). ``nox -s stateful`` runs the long lane.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -32,7 +37,17 @@ from conformance.oracle import cid as cid_oracle
 
 SCOPES = ("local", "team", "company", "public")
 SOURCE = "stigmem://prop.test/agent/writer"
-VALID_UNTIL = {"none": None, "past": "2001-01-01T00:00:00Z", "future": "2999-01-01T00:00:00Z"}
+VALID_UNTIL = {"none": None, "past": "2001-01-01T00:00:00Z", "future": "2999-01-01T00:00:00Z", "soon": "soon"}
+SOON_S = 0.6  # "soon": valid_until this far ahead of the write, so the fact expires while the example runs
+MARGIN_S = 0.15  # no comparison runs this close to an expiry instant (the node's and the test's clocks differ)
+
+
+def instant(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def soon() -> str:
+    return (datetime.now(UTC) + timedelta(seconds=SOON_S)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 # name -> (permissions, allowed scopes); "admin" is the node's bootstrap key.
 KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "admin": (("read", "write", "admin"), SCOPES),
@@ -108,10 +123,16 @@ class Fact:
     valid_until: str | None
     cid: str
     hlc: str
+    timestamp: str = ""
+
+    @property
+    def expires_at(self) -> float | None:
+        return None if self.valid_until is None else instant(self.valid_until)
 
     @property
     def expired(self) -> bool:
-        return self.valid_until == VALID_UNTIL["past"]
+        """STG-EXP-001: expired iff now >= valid_until (the caller has settled, so now is not near the edge)."""
+        return self.expires_at is not None and time.time() >= self.expires_at
 
     @property
     def live(self) -> bool:
@@ -166,6 +187,35 @@ class NodeModel(RuleBasedStateMachine):
         body = {k: record[k] for k in cid_oracle.BODY_FIELDS}
         assert record["cid"] == cid_oracle.cid(body), f"CID not recomputable: {record}"
 
+    def check_fields(self, record: dict[str, Any]) -> None:
+        """Every field of a returned record against the model (the fact must be known to it)."""
+        self.check_record(record)
+        f = self.facts[record["id"]]
+        got = (record["entity"], record["relation"], record["value"], record["source"], record["confidence"],
+               record["scope"], record["cid"], record["hlc"])
+        want = (f.entity, f.relation, {"type": "string", "v": f.value}, f.source, f.confidence, f.scope, f.cid,
+                f.hlc)
+        assert got == want, (got, want)
+        until = record.get("valid_until")
+        assert (until is None) == (f.valid_until is None) and (
+            until is None or f.valid_until is None or instant(until) == instant(f.valid_until)), (until, f)
+        if "contradicted" in record:
+            assert record["contradicted"] == self.contradicted(f.id), (record, self.conflicts)
+        assert isinstance(record.get("timestamp"), str), record
+        if f.timestamp:
+            assert record["timestamp"] == f.timestamp, f"timestamp changed: {f.timestamp} -> {record['timestamp']}"
+        else:
+            f.timestamp = record["timestamp"]
+
+    def settle(self) -> None:
+        """Wait until no fact is within MARGIN_S of its expiry, so the model and the node agree on 'expired'."""
+        for _ in range(10):
+            now = time.time()
+            near = [at for f in self.facts.values() if (at := f.expires_at) is not None and abs(now - at) < MARGIN_S]
+            if not near:
+                return
+            time.sleep(max(near) + MARGIN_S - now)
+
     def unresolved_conflicts_of(self, fact_id: str) -> dict[str, tuple[str, str]]:
         found: dict[str, tuple[str, str]] = {}
         cursor = None
@@ -183,6 +233,9 @@ class NodeModel(RuleBasedStateMachine):
 
     def write(self, key: str, entity: str, relation: str, value: str, scope: str, confidence: float,
               valid_until: str | None) -> None:
+        self.settle()
+        if valid_until == "soon":
+            valid_until = soon()
         body = {"entity": entity, "relation": relation, "value": {"type": "string", "v": value}, "source": SOURCE,
                 "confidence": confidence, "scope": scope, "valid_until": valid_until}
         answer = self.node.call("POST", "/v1/facts", key, json=body)
@@ -211,6 +264,7 @@ class NodeModel(RuleBasedStateMachine):
             best = max((f.confidence, f.hlc) for f in siblings)
             expected = {f.id for f in siblings if (f.confidence, f.hlc) == best and f.value != value}
         self.facts[new.id] = new
+        self.check_fields(record)
         found = self.unresolved_conflicts_of(new.id)
         assert {older for older, _ in found.values()} == expected, (found, expected)
         assert all(newer == new.id for _, newer in found.values()), found
@@ -265,6 +319,7 @@ class NodeModel(RuleBasedStateMachine):
             answer = self.node.call("GET", "/v1/facts", key, params=params)
             assert answer.status_code == 403, answer.text
             return
+        self.settle()
         expected = self.visible(key, self.entities[e], relation, scope, min_confidence, include_contradicted,
                                 include_expired)
         seen: list[str] = []
@@ -279,8 +334,8 @@ class NodeModel(RuleBasedStateMachine):
             assert len(body["facts"]) <= limit
             for record in body["facts"]:
                 assert record["scope"] in KEYS[key][1], f"scope leak to {key}: {record}"
-                assert record["contradicted"] == self.contradicted(record["id"]), record
-                self.check_record(record)
+                assert "contradicted" in record, record
+                self.check_fields(record)
                 seen.append(record["id"])
                 hlcs.append(record["hlc"])
             cursor = body["cursor"]
@@ -295,14 +350,15 @@ class NodeModel(RuleBasedStateMachine):
     @rule(key=st.sampled_from(sorted(KEYS)), data=st.data())
     def read_one(self, key: str, data: st.DataObject) -> None:
         f = self.facts[data.draw(st.sampled_from(list(self.facts)))]
+        self.settle()
         answer = self.node.call("GET", f"/v1/facts/{f.id}", key)
         if f.scope not in KEYS[key][1]:
             assert answer.status_code == 404, answer.text
             return
         assert answer.status_code == 200, answer.text
         record = answer.json()
-        assert record["contradicted"] == self.contradicted(f.id)
-        assert (record["cid"], record["hlc"], record["valid_until"]) == (f.cid, f.hlc, f.valid_until)
+        assert "contradicted" in record, record
+        self.check_fields(record)
         verdict = self.node.call("POST", f"/v1/facts/{f.id}/verify-cid", key).json()
         assert verdict["cid_valid"] is True and verdict["computed_cid"] == f.cid, verdict
 
@@ -331,20 +387,52 @@ class NodeModel(RuleBasedStateMachine):
             twice = self.node.call("POST", path, "admin", json={"winning_fact_id": winner.id})
             assert twice.status_code == 409, twice.text
 
+    @rule(key=st.sampled_from(sorted(KEYS)))
+    def read_unknown(self, key: str) -> None:
+        """An id the node never issued answers 404 with the JSON error envelope."""
+        answer = self.node.call("GET", f"/v1/facts/{secrets.token_hex(4)}-0000-4000-8000-{secrets.token_hex(6)}",
+                                key)
+        assert answer.status_code == 404, answer.text
+        assert isinstance(answer.json().get("error"), str), answer.text
+
+    @rule(key=st.sampled_from(WRITERS), bad=st.sampled_from(["confidence", "scope", "value", "relation"]))
+    def post_invalid(self, key: str, bad: str) -> None:
+        """An invalid body is refused (400 or 422, the error envelope) and stores nothing."""
+        body: dict[str, Any] = {"entity": self.entities[0], "relation": "memory:role",
+                                "value": {"type": "string", "v": "A"}, "source": SOURCE, "confidence": 0.5,
+                                "scope": KEYS[key][1][0]}
+        body[bad] = {"confidence": 1.5, "scope": "universe", "value": {"type": "bytes", "v": "AA"},
+                     "relation": 7}[bad]
+        answer = self.node.call("POST", "/v1/facts", key, json=body)
+        assert answer.status_code in (400, 422), answer.text
+        assert isinstance(answer.json().get("error"), str), answer.text
+
+    @precondition(lambda self: any((at := f.expires_at) is not None and at > time.time()
+                                   and at - time.time() < 2 * SOON_S for f in self.facts.values()))
+    @rule()
+    def time_passes(self) -> None:
+        """Wait for the next short-lived fact to expire: it leaves default queries and its conflicts stay."""
+        now = time.time()
+        nearest = min(at for f in self.facts.values() if (at := f.expires_at) is not None and at > now)
+        time.sleep(max(0.0, nearest - now) + MARGIN_S)
+        for e in range(len(self.entities)):  # at once, while the expiry is fresh
+            for include_contradicted in (False, True):
+                self.query("admin", e, None, None, None, include_contradicted, False, 50)
+
     @invariant()
     def node_matches_model(self) -> None:
+        self.settle()
         for entity in self.entities:
             answer = self.node.call("GET", "/v1/facts", "admin", params={
                 "entity": entity, "limit": "500", "include_contradicted": "true", "include_expired": "true"})
             assert answer.status_code == 200, answer.text
             rows = {r["id"]: r for r in answer.json()["facts"]}
             assert set(rows) == {f.id for f in self.facts.values() if f.entity == entity}
-            for fact_id, row in rows.items():
-                assert row["contradicted"] == self.contradicted(fact_id), (row, self.conflicts)
-                assert row["cid"] == self.facts[fact_id].cid
+            for row in rows.values():
+                self.check_fields(row)
 
 
-SHORT = settings(max_examples=15, stateful_step_count=20, deadline=None, print_blob=True,
+SHORT = settings(max_examples=40, stateful_step_count=25, deadline=None, print_blob=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 LONG = settings(max_examples=60, stateful_step_count=40, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
