@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--profile", action="append", default=[],
                        help="profile to check (repeatable; default: what the node claims, else core-local)")
     run_p.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
+    run_p.add_argument("--embedded-arg", action="append", default=[], metavar="FLAG",
+                       help="extra flag for the embedded reference node (repeatable; use the = form, e.g. "
+                            "--embedded-arg=--conflict-cardinality=pairwise); pair it with the matching "
+                            "--interpretation")
     run_p.add_argument("--recipe", help="launch recipe for multi-node federation checks: a TOML file or the name of "
                                          "a shipped one (reference, upstream); default: reference without --target")
     _common(run_p)
@@ -196,7 +200,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     active = interpretations.resolve(args.preset, args.interpretation)
     options = SessionOptions(target=args.target, admin_key=args.admin_key, api_key=args.api_key,
-                             profiles=args.profile, recipe=args.recipe, timeout=args.timeout)
+                             profiles=args.profile, recipe=args.recipe, timeout=args.timeout,
+                             node_args=tuple(args.embedded_arg))
+    if args.target and args.embedded_arg:
+        raise UsageError("--embedded-arg configures the embedded reference node; it cannot apply to --target")
     validate(options)
     if args.list:
         for c in select_checks(args.profile or profiles.known(), args.only):

@@ -82,6 +82,11 @@ def test_all_skipped_profile_is_not_checked(node):
     assert r.returncode == 1 and "profile core-federation: not checked" in r.stdout
 
 
+def test_embedded_arg_with_a_target_is_a_usage_error(node):
+    r = run("run", "--target", node["url"], "--admin-key", node["admin"], "--embedded-arg=--peer-approval")
+    assert r.returncode == 2 and "--embedded-arg configures the embedded reference node" in r.stderr
+
+
 @pytest.mark.parametrize("extra", [["--list"], []])
 def test_unknown_profile_is_a_usage_error(extra):
     r = run("run", "--profile", "nonsense", *extra)

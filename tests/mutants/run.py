@@ -109,6 +109,20 @@ def child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+# Node configurations under which a mutant that is equivalent on the default node becomes observable: the
+# runner's extra arguments (the interpretation the configuration follows, and the embedded node's flag).
+CONFIGS: dict[str, dict[str, list[str]]] = {
+    "default": {"vectors": [], "run": []},
+    "pairwise": {"vectors": ["--interpretation", "conflict_cardinality=pairwise"],
+                 "run": ["--interpretation", "conflict_cardinality=pairwise",
+                         "--embedded-arg=--conflict-cardinality=pairwise"]},
+    "hlc-strict": {"vectors": ["--interpretation", "hlc_input=strict"], "run": []},
+    "peer-approval": {"vectors": [], "run": ["--interpretation", "peer_lifecycle=verify-then-active",
+                                             "--embedded-arg=--peer-approval"]},
+}
+CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
+
+
 def runner_command(runner: str, report_dir: Path, profile: str | None = None, exitfirst: bool = False) -> list[str]:
     """The suite command for ``runner``; ``profile`` narrows the HTTP run (None: every profile the node claims);
     ``exitfirst`` stops it at the first failing case (enough for a verdict, not for the kill matrix)."""
@@ -120,7 +134,7 @@ def runner_command(runner: str, report_dir: Path, profile: str | None = None, ex
         cmd += ["--adapter", adapter]
     elif profile:
         cmd += ["--profile", profile]
-    return cmd
+    return cmd + CONFIG[runner]
 
 
 def stop_group(proc: subprocess.Popen[bytes]) -> None:
@@ -383,7 +397,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "one case per killed mutant)")
     parser.add_argument("--must-table", type=Path, metavar="KILL_MATRIX_JSON",
                         help="print the MUST-requirement table for REPORT.md from an existing kill-matrix.json")
+    parser.add_argument("--config", choices=sorted(CONFIGS), default="default",
+                        help="run under this node configuration (its interpretation and embedded-node flag): "
+                             "mutants equivalent on the default node are counted there")
     args = parser.parse_args(argv)
+    global CONFIG
+    CONFIG = CONFIGS[args.config]
     if args.must_table:
         reqs = json.loads((ROOT / "vectors" / "requirements.json").read_text(encoding="utf-8"))["requirements"]
         print(render_must_table(json.loads(args.must_table.read_text(encoding="utf-8")), reqs), end="")
