@@ -121,3 +121,33 @@ def dedup_hides_existing_from_write_only(ctx: Context) -> None:
         expect(ex.status < 500, f"the write-only assert answered {ex.brief()}")
         shown = [value for value in secrets_of if value in ex.text]
         expect(not shown, f"a key without read learned {shown} of an existing fact: {ex.brief()}")
+
+
+@check("http:key_entity_normalized_in_facts", requirements=("STG-URI-001", "STG-CONF-006"),
+       interpretations={"conflict_resolution": "a08"})
+def key_entity_normalized_in_facts(ctx: Context) -> None:
+    """A key minted with a non-canonical entity_uri writes resolution facts whose source is the normalized URI
+    (ingest normalizes entity and source before persistence, whoever the source comes from)."""
+    raw_entity = f"stigmem://Conformance.TEST/Agent/Resolver-{ctx.run_id}"
+    made = _mint(ctx, "admin", {"entity_uri": raw_entity, "permissions": ["read", "write", "admin"],
+                                "allowed_scopes": ["local"]})
+    raw_key = made.json.get("key") if isinstance(made.json, dict) else None
+    if made.status != 201 or not isinstance(raw_key, str):
+        raise Skip(f"the node would not create a key with entity_uri {raw_entity}: {made.brief()}")
+    ctx.target.keys["mixed_case_admin"] = raw_key
+    triple = ctx.unique("normalized-resolver")
+    a = ctx.assert_fact(ctx.fact(triple, "A"))
+    ctx.assert_fact(ctx.fact(triple, "B"))
+    listed = ctx.request("GET", "/v1/conflicts", params={"status": "unresolved", "limit": "500"}).json or {}
+    conflict = next((c for c in listed.get("conflicts", []) if isinstance(c, dict)
+                     and a["id"] in ((c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id"))), None)
+    expect(conflict is not None, "the contradicting pair made no listed conflict")
+    assert conflict is not None
+    ex = ctx.request("POST", f"/v1/conflicts/{conflict['conflict_id']}/resolve", key="mixed_case_admin",
+                     json_body={"winning_fact_id": a["id"]})
+    expect_status(ex, (200,))
+    rid = (ex.json or {}).get("resolution_fact_id")
+    resolution = ctx.request("GET", f"/v1/facts/{rid}").json or {}
+    want = raw_entity.lower()
+    expect(resolution.get("source") == want,
+           f"resolution fact source {resolution.get('source')!r}, want the normalized key entity {want!r}")
