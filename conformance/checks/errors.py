@@ -15,6 +15,19 @@ def error_envelope(ctx: Context) -> None:
               ctx.request("GET", "/v1/facts/sha256:abc"), ctx.query(limit="0")]
     for ex in probes:
         expect(ex.status >= 400 and bool(ex.code()), f"no error code: {ex.brief()}")
+        if ctx.interpretations.get("error_envelope") == "error-detail":  # {"error": code, "detail": message}
+            body = ex.json if isinstance(ex.json, dict) else {}
+            expect(isinstance(body.get("error"), str) and "detail" in body,
+                   f"not the {{error, detail}} envelope (A08 §2.6.4): {ex.brief()}")
+
+
+@check("http:oversized_text_413", requirements=("STG-VAL-004",))
+def oversized_text_413(ctx: Context) -> None:
+    """A 2 MiB text value is stored (201) or refused with 413, whichever limit refuses it (text or body): a node
+    that rejects text above its limit answers 413 (Spec-01 §FactValue), never another 4xx."""
+    body = ctx.fact(ctx.unique("big"), "x" * (2 * 1024 * 1024), vtype="text")
+    ex = ctx.request("POST", "/v1/facts", json_body=body)
+    expect(ex.status in (201, 413), f"a 2 MiB text value answered {ex.brief()}, not 201 or 413")
 
 
 @check("http:malformed_json_rejected")

@@ -59,18 +59,19 @@ def declaration_signed_at_window(ctx: Context) -> None:
 @check("federation:declaration_signed_at_edges", requirements=("STG-FED-052",), profile="core-federation",
        interpretations={"declaration_signed_at": "a20-window"})
 def declaration_signed_at_edges(ctx: Context) -> None:
-    """The future bound's two sides (A20 §22.5, +-5 min): signed 4 minutes ahead of the node's clock is admitted
-    (clocks drift), 6 minutes ahead never becomes active."""
+    """Both bounds' two sides (A20 §22.5: handshake messages within +-5 min of the verifier's clock): signed 4
+    minutes ahead of the node's clock or 4 minutes ago is admitted, 6 minutes ahead or 6 minutes ago never
+    becomes active."""
     fed = federator(ctx)
-    for minutes, name, admitted in ((4, "f4", True), (6, "f6", False)):
+    for minutes, name, admitted in ((4, "f4", True), (6, "f6", False), (-4, "p4", True), (-6, "p6", False)):
         signed_at = (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
         with new_peer(ctx, ["public"], name=name) as peer:
             ex = fed.register(peer.declaration(signed_at=signed_at))
             if admitted:
                 expect(ex.status == 201 and isinstance(ex.json, dict) and ex.json.get("status") != "rejected",
-                       f"a declaration signed {minutes} min ahead (inside +-5 min) was refused: {ex.brief()}")
+                       f"a declaration signed {minutes:+d} min from now (inside +-5 min) was refused: {ex.brief()}")
             else:
-                _never_active(fed, ex, f"a declaration signed {minutes} min ahead")
+                _never_active(fed, ex, f"a declaration signed {minutes:+d} min from now")
 
 
 @check("federation:rejected_declaration_audited", requirements=("STG-AUDIT-015",), profile="core-federation")
