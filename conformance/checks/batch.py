@@ -69,3 +69,55 @@ def batch_key_per_api_key(ctx: Context) -> None:
     expect(len(_written_ids(other)) == 2 and not set(_written_ids(other)) & set(_written_ids(first)),
            f"another key's batch under the same Idempotency-Key answered {other.brief()}")
     expect(_total(ctx, entity) == 3, f"the entity holds {_total(ctx, entity)} facts, expected 1 + 2")
+
+
+@check("http:batch_failed_envelope", ("STG-BATCH-002", "STG-BATCH-001"), profile="batch")
+def batch_failed_envelope(ctx: Context) -> None:
+    """An atomic batch with one invalid item answers 422 batch_failed naming that item exactly, at the first, a
+    middle and the last position (failed_at_index counts from 0), with facts_written 0; nothing is stored."""
+    for position in (0, 2, 4):
+        entity = ctx.unique(f"batchfail{position}")
+        facts = _facts(ctx, entity, 5)
+        facts[position] = {**facts[position], "confidence": 1.5}
+        ex = ctx.request("POST", "/v1/facts:batch", json_body={"facts": facts, "atomic": True})
+        body = ex.json if isinstance(ex.json, dict) else {}
+        expect(ex.status == 422 and body.get("error") == "batch_failed",
+               f"a batch with item {position} invalid answered {ex.brief()}")
+        expect(body.get("failed_at_index") == position,
+               f"item {position} was invalid; failed_at_index is {body.get('failed_at_index')!r}")
+        expect(body.get("facts_written") == 0, f"facts_written {body.get('facts_written')!r} on a failed batch")
+        expect(_total(ctx, entity) == 0, f"a failed atomic batch stored {_total(ctx, entity)} facts")
+
+
+@check("http:batch_response_shape", ("STG-BATCH-010", "STG-BATCH-004"), profile="batch")
+def batch_response_shape(ctx: Context) -> None:
+    """A successful batch answers one record per item in request order, each the single-assert record (its id
+    readable, its entity normalized, its CID the one a single assert of the same body gets)."""
+    entity = ctx.unique("batchshape")
+    facts = _facts(ctx, entity, 3)
+    facts[1] = {**facts[1], "entity": entity.replace("stigmem://conformance.test", "stigmem://Conformance.TEST")}
+    ex = ctx.request("POST", "/v1/facts:batch", json_body={"facts": facts})
+    expect_status(ex, (200,))
+    records = [f for f in ((ex.json or {}).get("facts") or []) if isinstance(f, dict)]
+    expect(len(records) == 3, f"a batch of 3 answered {len(records)} records")
+    for sent, got in zip(facts, records, strict=False):
+        expect(got.get("relation") == sent["relation"] and got.get("value") == sent["value"],
+               f"records out of request order: sent {sent['relation']}, got {got.get('relation')}")
+        expect(got.get("entity") == entity, f"batch item entity {got.get('entity')!r}, want normalized {entity!r}")
+        again = ctx.request("POST", "/v1/facts", json_body=sent)
+        expect(again.status == 200 and (again.json or {}).get("cid") == got.get("cid"),
+               f"a single assert of batch item {sent['relation']} gave {again.brief()}")
+
+
+@check("http:batch_idempotent_retry", ("STG-BATCH-005", "STG-BATCH-006"), profile="batch")
+def batch_idempotent_retry(ctx: Context) -> None:
+    """The same batch under the same idempotency key twice: the same ids, and the facts stored once."""
+    entity = ctx.unique("batchretry")
+    body = {"facts": _facts(ctx, entity, 3), "idempotency_key": f"retry-{ctx.run_id}-{entity[-6:]}"}
+    first = ctx.request("POST", "/v1/facts:batch", json_body=body)
+    second = ctx.request("POST", "/v1/facts:batch", json_body=body)
+    expect_status(first, (200,))
+    expect_status(second, (200,))
+    expect(_written_ids(first) == _written_ids(second) and len(_written_ids(first)) == 3,
+           f"a retried batch answered {_written_ids(second)}, first {_written_ids(first)}")
+    expect(_total(ctx, entity) == 3, f"a batch retried under its key stored {_total(ctx, entity)} facts, not 3")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from conformance.checks.federation.registration import _never_active, _token_refused
 from conformance.checks.federation.support import federator, new_peer, settle
-from conformance.checks.registry import Context, check, expect
+from conformance.checks.registry import Context, Skip, check, expect
 from conformance.federation.identity import Identity
 from conformance.federation.operator import Federator
 
@@ -112,3 +112,23 @@ def declaration_matches_discovery(ctx: Context) -> None:
     for name in ("node_id", "node_url", "federation_pubkey"):  # all three are required declaration fields
         expect(name in decl, f"declaration has no {name}")
         expect(decl[name] == doc.get(name), f"declaration {name} {decl[name]!r}, discovery {doc.get(name)!r}")
+
+
+@check("federation:approve_requires_admin", requirements=("STG-AUTH-010",), profile="core-federation")
+def approve_requires_admin(ctx: Context) -> None:
+    """Approving a peer is the operator's act (TM R-26: an admin calls POST /v1/federation/peers/{id}/approve):
+    a key holding federate for every scope, but not admin, is refused (401 or 403)."""
+    fed = federator(ctx)
+    federate_key = ctx.mint_key("federate_all", ["read", "federate"], ["local", "team", "company", "public"])
+    with new_peer(ctx, ["public"], name="ap") as peer:
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        ex = fed.register(peer.declaration())
+        peer_id = (ex.json or {}).get("peer_id") if isinstance(ex.json, dict) else None
+        expect(ex.status == 201 and isinstance(peer_id, str), f"registration answered {ex.brief()}")
+        before = (ex.json or {}).get("status")
+        path = f"/v1/federation/peers/{peer_id}/approve"
+        probe = ctx.request("POST", path, json_body={})
+        if probe.status in (404, 405, 501) and before != "pending_approval":
+            raise Skip(f"the node has no approval route ({probe.brief()})")
+        ex = ctx.request("POST", path, key=federate_key, json_body={})
+        expect(ex.status in (401, 403), f"approve with a federate key without admin answered {ex.brief()}")

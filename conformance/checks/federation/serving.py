@@ -115,12 +115,19 @@ def pull_scope_intersection(ctx: Context) -> None:
 
 @check("federation:conflicts_not_served", profile="core-federation")
 def conflicts_not_served(ctx: Context) -> None:
-    """Conflict entities and stigmem: meta-facts of public contradictions are never served."""
+    """Conflict entities and stigmem: meta-facts of public contradictions, and of their resolution (the
+    stigmem:resolves meta-fact), are never served (Spec-15: meta-facts are local accounting)."""
     with registered_peer(ctx) as (peer, fed):
         _, cursor = drain(ctx, peer, fed)
         body = ctx.fact(ctx.unique("contested"), "yes", relation="test:contested", scope="public")
         a = ctx.assert_fact(body)
         b = ctx.assert_fact({**body, "value": {"type": "string", "v": "no"}})
+        listed = ctx.request("GET", "/v1/conflicts", params={"status": "unresolved", "limit": "500"}).json or {}
+        pair = next((c for c in listed.get("conflicts", []) if isinstance(c, dict) and {a["id"], b["id"]} ==
+                     {(c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id")}), None)
+        if pair is not None:  # resolve it too: the resolution writes meta-facts of its own
+            expect_status(ctx.request("POST", f"/v1/conflicts/{pair['conflict_id']}/resolve",
+                                      json_body={"winning_fact_id": a["id"]}), (200,))
         served, _ = drain(ctx, peer, fed, cursor)
         meta = [f for f in served if _reserved(str(f.get("entity", ""))) or _reserved(str(f.get("relation", "")))]
         expect(not meta, f"served conflict or meta facts: {[(f.get('entity'), f.get('relation')) for f in meta]}")

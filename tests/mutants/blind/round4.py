@@ -91,6 +91,10 @@ MUTANTS: list[dict[str, str]] = [
         "find": "if raw[:7].lower() == \"sha256:\":",
         "replace": "if raw[:7] == \"sha256:\":",
         "requirements": ["STG-CID-006"],
+        "equivalent": (
+            "Only moves SHA256:<hex> (not the lowercase sha256: prefix CIDF names) from 400 cid_malformed to 404 "
+            "fact_not_found; interpretation cid_prefix_case accepts either, as for b1-cid-prefix-case."
+        ),
     },
     {
         "id": "b4-cid-lookup-latest-fact",
@@ -378,6 +382,11 @@ MUTANTS: list[dict[str, str]] = [
         "find": "if declared.isdigit() and int(declared) > limit:",
         "replace": "if declared.isdigit() and int(declared) >= limit:",
         "requirements": ["STG-HTTP-003"],
+        "equivalent": (
+            "The request body limit is the node's own configuration (1 MiB by default), advertised nowhere and "
+            "fixed by no source; a black-box suite cannot know where a node's bound lies. The rule with a number,"
+            " the text limit and its 413 (STG-VAL-004), is checked."
+        ),
     },
     {
         "id": "b4-post-reserved-relation-case",
@@ -387,6 +396,12 @@ MUTANTS: list[dict[str, str]] = [
         "find": "    folded = relation.casefold()\n",
         "replace": "    folded = relation\n",
         "requirements": ["STG-NS-002"],
+        "equivalent": (
+            "Relations are case-sensitive and never normalized (Spec-01; the CID hashes their case), and the "
+            "reserved prefixes of interpretation reserved_namespace are lowercase literals: "
+            "Stigmem:Conflict:status is another relation, which the node's own accounting never reads. The "
+            "reference node's case folding is stricter than the reading requires."
+        ),
     },
     {
         "id": "b4-post-empty-relation",
@@ -405,6 +420,10 @@ MUTANTS: list[dict[str, str]] = [
         "find": "if fact.source == SYSTEM_SOURCE or fact.source.startswith(SYSTEM_SOURCE + \":\"):",
         "replace": "if fact.source == SYSTEM_SOURCE:",
         "requirements": ["STG-NS-003"],
+        "equivalent": (
+            "STG-NS-003 reserves the system:stigmem identity itself; no source reserves identities below it "
+            "(system:stigmem:x is another informal URI), so refusing them is the reference node's extension."
+        ),
     },
     {
         "id": "b4-post-timestamp-no-fraction",
@@ -443,6 +462,10 @@ MUTANTS: list[dict[str, str]] = [
         "find": "DEFAULT_LIMIT = 50",
         "replace": "DEFAULT_LIMIT = 100",
         "requirements": ["STG-QRY-010"],
+        "equivalent": (
+            "The sources fix the largest page (500), not the default one; interpretation query_default_limit "
+            "(any) accepts every page size from 1 to 500, as for b1-qry-default-limit."
+        ),
     },
     {
         "id": "b4-qry-min-confidence-strict",
@@ -764,6 +787,10 @@ MUTANTS: list[dict[str, str]] = [
         "find": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
         "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
         "requirements": ["STG-EXP-004", "STG-EXP-001"],
+        "equivalent": (
+            "Differs only when a read runs in the very microsecond a valid_until names; the node exposes no clock"
+            " a client could pin to that instant (as b1/b2/b3 expiry-boundary mutants)."
+        ),
     },
     {
         "id": "b4-exp-detect-against-expired-sibling",
@@ -804,6 +831,10 @@ MUTANTS: list[dict[str, str]] = [
         "find": "\"malformed_json\": 400,",
         "replace": "\"malformed_json\": 422,",
         "requirements": ["STG-HTTP-002"],
+        "equivalent": (
+            "Interpretation error_envelope (error-detail) accepts 400 or 422 for generic validation; no source "
+            "fixes one status for a body that is not JSON."
+        ),
     },
     {
         "id": "b4-err-entity-uri-422",
@@ -877,6 +908,11 @@ MUTANTS: list[dict[str, str]] = [
         "find": "return (*PROFILES, FEDERATION_PROFILE) if self.federation else PROFILES",
         "replace": "return PROFILES",
         "requirements": ["STG-HTTP-008"],
+        "equivalent": (
+            "The discovery profiles are the node's own claims; a node may federate without claiming the profile, "
+            "and the suite then reports core-federation 'not claimed, passes' (a claim is verified, not "
+            "required)."
+        ),
     },
     # ------------------------------------------------------------------ federation: declarations
     {
@@ -1079,6 +1115,10 @@ MUTANTS: list[dict[str, str]] = [
         "find": "_DEFAULT_LIMIT = 100",
         "replace": "_DEFAULT_LIMIT = 50",
         "requirements": ["STG-FED-019"],
+        "equivalent": (
+            "A08 \u00a75.8 fixes the largest pull page (500), not the default (100 is the upstream node's); a peer "
+            "that follows cursors receives every fact whatever the page size."
+        ),
     },
     # ------------------------------------------------------------------ federation: ingest
     {
