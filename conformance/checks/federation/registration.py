@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.checks.federation.support import federator, new_peer, present
-from conformance.checks.registry import Context, check, expect, expect_status
+from conformance.checks.registry import Context, Skip, check, expect, expect_status
 from conformance.federation.identity import Identity
 from conformance.federation.operator import Federator
 from conformance.federation.peer import ScriptedPeer
@@ -140,3 +140,22 @@ def no_replication_before_active(ctx: Context) -> None:
         _token_refused(ctx, peer, fed, "an unregistered peer")
         fed.trigger_pull()
         expect(not peer.facts_requests(), "the node pulled from a peer that never registered")
+
+
+@check("federation:pending_peer_refused", requirements=("STG-FED-007", "STG-FED-008"), profile="core-federation")
+def pending_peer_refused(ctx: Context) -> None:
+    """On a node that holds new peers pending_approval (an approval gate), a pending peer's fresh token is refused
+    (401) on the pull route until it is approved; after approval the same peer is served. Skips on a node that
+    activates verified peers at once (peer_lifecycle verify-then-active without a gate)."""
+    fed = federator(ctx)
+    with new_peer(ctx, ["public"], name="pend") as peer:
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        ex = fed.register(peer.declaration())
+        status = (ex.json or {}).get("status") if isinstance(ex.json, dict) else None
+        if status != "pending_approval":
+            raise Skip(f"the node does not hold new peers pending (registration status {status!r})")
+        _token_refused(ctx, peer, fed, "a peer pending approval")
+        approved = fed.approve(str((ex.json or {})["peer_id"]), str(peer.declaration()["federation_pubkey"]))
+        expect_status(approved, (200,))
+        served, _ = present(ctx, peer, fed, "fresh")
+        expect_status(served, (200,))
