@@ -22,7 +22,7 @@ import httpx
 
 from ..storage.federation import FederationStore
 from ..storage.peers import PeerRow
-from .http import BodyTooLarge, get_json
+from .outbound import BodyTooLarge, get_json
 
 
 class PullSide(Protocol):

@@ -26,8 +26,8 @@ from ..storage import Store
 from ..storage.errors import StoreError
 from ..storage.federation import FederationStore
 from ..storage.peers import PeerRow
-from .http import BodyTooLarge, get_json, new_client
-from .keys import load_seed
+from .key_file import load_seed
+from .outbound import BodyTooLarge, get_json, new_client
 from .puller import Puller, PullOutcome
 
 __all__ = ["Federation"]

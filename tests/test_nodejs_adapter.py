@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.node_adapter
+pytestmark = pytest.mark.nodejs_adapter
 
 ADAPTER_DIR = Path(__file__).resolve().parent.parent / "examples" / "adapters" / "node"
 
@@ -150,7 +150,7 @@ def test_exits_zero_when_stdin_closes() -> None:
     assert session.close() == 0
 
 
-def test_full_vector_set_through_the_node_adapter(tmp_path: Path) -> None:
+def test_full_vector_set_through_the_nodejs_adapter(tmp_path: Path) -> None:
     """The independent Node.js implementation passes every default vector it supports (findings in REPORT.md)."""
     require_node()
     import sys
