@@ -15,6 +15,7 @@ MODULES = [
     "conformance.generate.contradiction_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
+    "conformance.generate.signature_verify_vectors",
     "conformance.generate.peer_token_vectors",
     "conformance.generate.federation.registration",
     "conformance.generate.federation.ingest",

@@ -20,7 +20,7 @@ from conformance.generate.federation.support import (
     PUB2,
     uuid_of,
 )
-from conformance.generate.signature_vectors import RATE_LIMIT, signed
+from conformance.generate.signed_documents import RATE_LIMIT, signed
 from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import ed25519 as oracle
 from conformance.oracle import federation as federation_oracle
