@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from conformance.bench.cli import TrivialEndpoint, _levels, render_markdown, render_table, verdicts
+from conformance.bench.cli import TrivialEndpoint, _levels
 from conformance.bench.load import Call, entity_calls, id_calls, percentile, post_calls, run_calls
 from conformance.bench.memory import peak_rss_bytes, process_cpu_seconds
+from conformance.bench.render import render_markdown, render_table, verdicts
 
 # --- percentile ------------------------------------------------------------------------------------------------
 

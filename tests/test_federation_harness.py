@@ -19,12 +19,13 @@ from conformance.catalog.vectors import load_vectors
 from conformance.federation import identity
 from conformance.federation.fault_proxy import FaultProxy
 from conformance.federation.history import History
-from conformance.federation.identity import Identity, TokenInvalid, crafted, declaration, declaration_valid
+from conformance.federation.identity import Identity, crafted, declaration, declaration_valid
 from conformance.federation.peer import ScriptedPeer
 from conformance.federation.recipes import RecipeError, load, parse, render, shipped
 from conformance.harness.embedded_node import EmbeddedNode
 from conformance.harness.http_target import HttpTarget
 from conformance.oracle import ed25519 as oracle
+from conformance.oracle.peer_tokens import TokenInvalid
 from conformance.outcomes import CheckFailed
 
 # --- fault proxy ------------------------------------------------------------------------------------------
@@ -179,6 +180,29 @@ def test_replay_and_same_nonce_reuse_the_nonce():
     for token in (replay, again):
         with pytest.raises(TokenInvalid, match="nonce_already_seen"):
             identity.verify_token(token.token, PEER.pubkey_b64, NODE, seen=seen)
+
+
+def _token_vectors():
+    return [v for v in load_vectors() if v.op == "peer_tokens.verify" and not v.retired]
+
+
+@pytest.mark.parametrize("vector", _token_vectors(), ids=lambda v: v.id)
+def test_scripted_peer_verifies_tokens_as_the_vectors_state(vector):
+    """The scripted peer holds a node's tokens to the verdicts of vectors/peer_tokens/verify.json (crit headers,
+    ill-typed claims and non-I-JSON parts included), under the default leeway and lifetime cap."""
+    data = vector.input
+    if data.get("leeway_ms", identity.LEEWAY_MS) != identity.LEEWAY_MS or \
+            data.get("max_lifetime_ms", identity.MAX_LIFETIME_MS) != identity.MAX_LIFETIME_MS:
+        pytest.skip("the scripted peer always applies the default limits")
+    seen = set(data["seen_nonces"])
+    try:
+        claims = identity.verify_token(data["token"], data["issuer_public_key_b64u"], data["audience"],
+                                       now=data["now_ms"], seen=seen)
+    except TokenInvalid as exc:
+        assert vector.expected == {"outcome": "invalid", "error": exc.code}
+    else:
+        assert vector.expected == {"outcome": "valid", "claims": claims}
+        assert claims["nonce"] in seen
 
 
 @pytest.mark.parametrize("fields", ["a08-jcs", "upstream-0.9.0a12"])

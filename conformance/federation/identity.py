@@ -4,7 +4,8 @@ Digest §11.1 (PeerDeclaration), §11.4 and §14.3 (peer tokens), §12 (manifest
 docs/federation-api.md "PeerDeclaration" and "Peer tokens"; docs/adapter-protocol.md "Peer tokens". Requirements
 STG-TOK-001..008, STG-RPL-001/004, STG-FED-005/006. Every byte that is signed comes from ``conformance.oracle``
 (``rfc8785`` and ``cryptography``); this module only assembles documents. It never decides whether a node is right:
-``verify_token`` is what the scripted peer uses to check the tokens a node under test presents to it.
+``verify_token`` applies ``conformance.oracle.peer_tokens.verify``, the suite's one peer-token verification, to the
+tokens a node under test presents to the scripted peer.
 
 Token variants (``crafted``) are the faults the replay and token checks present to a node: ``fresh``,
 ``replay`` (the same string again), ``same_nonce`` (a new token reusing a nonce), ``expired``, ``long_lived``
@@ -15,7 +16,6 @@ after signing) and ``malformed``.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import time
 import uuid
@@ -25,22 +25,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conformance.oracle import ed25519 as oracle
+from conformance.oracle import peer_tokens
+from conformance.oracle.peer_tokens import HEADER, LEEWAY_MS, MAX_LIFETIME_MS
 
-HEADER = {"alg": "EdDSA", "typ": "JWT"}
-CLAIMS = ("iss", "sub", "iat", "exp", "nonce", "scopes")
-MAX_LIFETIME_MS = 3_600_000  # STG-TOK-002: exp - iat <= 1 h
-LEEWAY_MS = 30_000  # interpretation peer_token_format jwt-ms: iat may lead the receiver's clock by 30 s
 DEFAULT_LIFETIME_MS = 300_000
 VARIANTS = ("fresh", "replay", "same_nonce", "expired", "long_lived", "wrong_sub", "other_key", "future_iat",
             "no_nonce", "tampered", "malformed")
-
-
-class TokenInvalid(ValueError):
-    """A token presented to the scripted peer failed verification; ``code`` names the first failing check."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def now_ms() -> int:
@@ -180,35 +170,12 @@ def crafted(variant: str, signer: Identity, sub: str, scopes: Sequence[str], *,
 
 def verify_token(token: str, public_key_b64: str, audience: str, *, now: int | None = None,
                  seen: set[str] | None = None) -> dict[str, Any]:
-    """The documented verification order (docs/federation-api.md); raises ``TokenInvalid`` with the first code.
+    """``conformance.oracle.peer_tokens.verify`` at ``now`` (default: the wall clock); raises ``TokenInvalid``.
 
     ``seen`` is the verifier's nonce set; a verified nonce is added to it."""
-    parts = token.split(".")
-    try:
-        if len(parts) != 3:
-            raise ValueError("segments")
-        header = json.loads(oracle.b64u_decode(parts[0]))
-        claims = json.loads(oracle.b64u_decode(parts[1]))
-        sig = oracle.b64u_decode(parts[2])
-    except ValueError as exc:
-        raise TokenInvalid("token_malformed") from exc
-    if not isinstance(header, dict) or header.get("alg") != "EdDSA" or not isinstance(claims, dict) \
-            or any(name not in claims for name in CLAIMS):
-        raise TokenInvalid("token_malformed")
-    if not oracle.verify(oracle.b64u_decode(public_key_b64), f"{parts[0]}.{parts[1]}".encode("ascii"), sig):
-        raise TokenInvalid("signature_invalid")
-    if claims["sub"] != audience:
-        raise TokenInvalid("token_wrong_audience")
-    current = now_ms() if now is None else now
-    if claims["exp"] - claims["iat"] > MAX_LIFETIME_MS:
-        raise TokenInvalid("token_lifetime_exceeded")
-    if claims["iat"] > current + LEEWAY_MS:
-        raise TokenInvalid("token_not_yet_valid")
-    if current > claims["exp"]:
-        raise TokenInvalid("token_expired")
+    claims = peer_tokens.verify(token, public_key_b64, audience, now_ms() if now is None else now,
+                                seen_nonces=seen if seen is not None else ())
     if seen is not None:
-        if claims["nonce"] in seen:
-            raise TokenInvalid("nonce_already_seen")
         seen.add(claims["nonce"])
     return claims
 

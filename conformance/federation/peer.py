@@ -28,7 +28,6 @@ from urllib.parse import parse_qs, urlsplit
 from conformance.federation.identity import (
     Crafted,
     Identity,
-    TokenInvalid,
     crafted,
     declaration,
     declaration_valid,
@@ -39,6 +38,7 @@ from conformance.federation.identity import (
 from conformance.harness.http_target import Exchange, HttpTarget
 from conformance.oracle import cid as cid_oracle
 from conformance.oracle import jcs
+from conformance.oracle.peer_tokens import TokenInvalid
 
 ENVELOPES = ("flat", "upstream-v2")
 MAX_LOG = 20_000

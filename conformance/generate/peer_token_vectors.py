@@ -6,8 +6,8 @@ Tokens are compact JWS under interpretation ``peer_token_format`` = ``jwt-ms``:
 
 ``peer_tokens.verify`` checks, in this order, and reports the first failure (docs/adapter-protocol.md): structure
 and header, signature, ``sub == audience``, ``exp - iat <= max_lifetime_ms``, ``iat <= now_ms + leeway_ms``,
-``now_ms <= exp``, nonce not in ``seen_nonces``. ``model_verify`` states that order as code; every verify vector's
-expected result is asserted equal to it.
+``now_ms <= exp``, nonce not in ``seen_nonces``. ``conformance.oracle.peer_tokens.verify`` states that order as
+code; every verify vector's expected result is asserted equal to it (``model_verify``).
 """
 
 from __future__ import annotations
@@ -21,18 +21,15 @@ from typing import Any
 from conformance.generate.ed25519_vectors import SEED1, SEED2
 from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import ed25519 as oracle
-from conformance.oracle import jcs as jcs_oracle
+from conformance.oracle import peer_tokens
 
 L = 2**252 + 27742317777372353535851937790883648493
-HEADER = {"alg": "EdDSA", "typ": "JWT"}
+HEADER = peer_tokens.HEADER
 PUB1, PUB2 = oracle.public_key(SEED1), oracle.public_key(SEED2)
 KEY1, KEY2 = oracle.b64u_encode(PUB1), oracle.b64u_encode(PUB2)
 NODE_A, NODE_B = "stigmem://node-a.example", "stigmem://node-b.example"
 IAT = 1777723200000  # 2026-05-02T12:00:00Z
-LEEWAY, MAX_LIFETIME = 30000, 3600000
-CLAIMS = ("iss", "sub", "iat", "exp", "nonce", "scopes")
-# schemas/wire/fact.json: the FactScope enum.
-FACT_SCOPES = ("local", "team", "company", "public")
+LEEWAY, MAX_LIFETIME = peer_tokens.LEEWAY_MS, peer_tokens.MAX_LIFETIME_MS
 
 NOTES = {
     "KeyOrder": {"description": "The claims are given in another member order; JCS fixes the signed bytes.",
@@ -137,58 +134,15 @@ def token(c: Mapping[str, Any], seed: bytes = SEED1, header: bytes | None = None
     return signing_input + "." + _seg(oracle.sign(seed, signing_input.encode("ascii")))
 
 
-def _ijson(data: bytes) -> Any:
-    """A token part as JSON, refused (ValueError) unless it is I-JSON that JCS can canonicalize."""
-    try:
-        jcs_oracle.canonicalize(data)
-    except jcs_oracle.JcsRejected as exc:
-        raise ValueError(str(exc)) from exc
-    return json.loads(data)
-
-
-def _claims_ok(payload: Mapping[str, Any]) -> bool:
-    """STG-TOK-001: iss, sub, nonce non-empty strings; iat, exp integral numbers; scopes a list of FactScopes."""
-    if any(name not in payload for name in CLAIMS):
-        return False
-    if not all(isinstance(payload[n], str) and payload[n] for n in ("iss", "sub", "nonce")):
-        return False
-    times = [payload[n] for n in ("iat", "exp")]
-    if not all(isinstance(x, int | float) and not isinstance(x, bool) and float(x).is_integer() for x in times):
-        return False
-    scopes = payload["scopes"]
-    return isinstance(scopes, list) and all(s in FACT_SCOPES for s in scopes if isinstance(s, str)) and all(
-        isinstance(s, str) for s in scopes)
-
-
 def model_verify(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The documented check order, first failure reported."""
-    parts = data["token"].split(".")
+    """The expected block of a verify input: ``conformance.oracle.peer_tokens.verify``, first failure reported."""
     try:
-        if len(parts) != 3:
-            raise ValueError("segments")
-        header = _ijson(oracle.b64u_decode(parts[0]))
-        payload = _ijson(oracle.b64u_decode(parts[1]))
-        sig = oracle.b64u_decode(parts[2])
-    except ValueError:
-        return invalid("token_malformed")
-    if not isinstance(header, dict) or header.get("alg") != "EdDSA" or not isinstance(payload, dict):
-        return invalid("token_malformed")
-    if header.get("typ", "JWT") != "JWT" or "crit" in header or not _claims_ok(payload):
-        return invalid("token_malformed")
-    key = oracle.b64u_decode(data["issuer_public_key_b64u"])
-    if not oracle.verify(key, (parts[0] + "." + parts[1]).encode("ascii"), sig):
-        return invalid("signature_invalid")
-    if payload["sub"] != data["audience"]:
-        return invalid("token_wrong_audience")
-    if payload["exp"] - payload["iat"] > data.get("max_lifetime_ms", MAX_LIFETIME):
-        return invalid("token_lifetime_exceeded")
-    if payload["iat"] > data["now_ms"] + data.get("leeway_ms", LEEWAY):
-        return invalid("token_not_yet_valid")
-    if data["now_ms"] > payload["exp"]:
-        return invalid("token_expired")
-    if payload["nonce"] in data["seen_nonces"]:
-        return invalid("nonce_already_seen")
-    return valid(claims=payload)
+        return valid(claims=peer_tokens.verify(
+            data["token"], data["issuer_public_key_b64u"], data["audience"], data["now_ms"],
+            seen_nonces=data["seen_nonces"], leeway_ms=data.get("leeway_ms", LEEWAY),
+            max_lifetime_ms=data.get("max_lifetime_ms", MAX_LIFETIME)))
+    except peer_tokens.TokenInvalid as exc:
+        return invalid(exc.code)
 
 
 def _sign_file() -> VectorFile:

@@ -15,8 +15,12 @@ MODULES = [
     "conformance.generate.contradiction_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
+    "conformance.generate.signature_verify_vectors",
     "conformance.generate.peer_token_vectors",
-    "conformance.generate.federation_vectors",
+    "conformance.generate.federation.registration",
+    "conformance.generate.federation.ingest",
+    "conformance.generate.federation.serving",
+    "conformance.generate.federation.tokens",
     "conformance.generate.http_vectors",
 ]
 

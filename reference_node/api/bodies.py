@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 
 from ..clock import instant_us
-from ..protocol import facts
+from ..protocol import facts, namespaces
 from ..protocol.errors import ProtocolError
 from ..storage import NewFact
 from ..storage.ledger import SYSTEM_SOURCE, new_fact
@@ -29,11 +29,6 @@ _ASSERT_MEMBERS = frozenset(
     {"entity", "relation", "value", "source", "scope", "confidence", "valid_until", "garden_id"}
 )
 _IGNORED_MEMBERS = frozenset({"id", "timestamp", "hlc", "cid"})
-# Interpretation reserved_namespace: relations only the node writes (stigmem:ttl stays open, STG-EXP-007).
-_RESERVED_RELATIONS = frozenset(
-    {"stigmem:conflict", "stigmem:resolves", "stigmem:received_from", "stigmem:memory:card"}
-)
-_RESERVED_PREFIXES = ("stigmem:conflict:", "garden:")
 # How much of an oversized body is read and discarded before answering 413 anyway.
 _DRAIN_LIMIT = 64 * 1024 * 1024
 
@@ -116,11 +111,6 @@ def text(value: Any, name: str, *, empty: bool = False) -> str:
     return value
 
 
-def _reserved(relation: str) -> bool:
-    folded = relation.casefold()
-    return folded in _RESERVED_RELATIONS or folded.startswith(_RESERVED_PREFIXES)
-
-
 def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
     """Validate one assert body for ``identity``: the NewFact to write, or an ApiError."""
     body = members(raw, _ASSERT_MEMBERS | _IGNORED_MEMBERS, "the assert body")
@@ -144,7 +134,7 @@ def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
         raise ApiError("garden_not_found", "this node has no Memory Gardens (the gardens profile is not enabled)")
     if not identity.may_use(fact.scope):
         raise ApiError("scope_forbidden", f"this key may not write scope {fact.scope}")
-    if _reserved(fact.relation):
+    if namespaces.reserved(fact.relation):  # STG-NS-002
         raise ApiError("reserved_namespace", f"relation {fact.relation} is written only by the node")
     if fact.source == SYSTEM_SOURCE or fact.source.startswith(SYSTEM_SOURCE + ":"):
         raise ApiError("reserved_namespace", f"source {fact.source} is the node's own identity")

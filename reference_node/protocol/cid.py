@@ -24,7 +24,7 @@ from .errors import CidMalformed, CidMismatch
 from .facts import FactBody, FactOptions, body
 from .jcs import canonical
 
-__all__ = ["CID_PATTERN", "check_syntax", "compute", "preimage", "verify"]
+__all__ = ["CID_PATTERN", "check_syntax", "compute", "of_body", "preimage", "verify"]
 
 CidPreimage = Literal["jcs-6", "cidf-7", "upstream-0.9.0a12"]
 
@@ -73,10 +73,15 @@ def preimage(fact: FactBody, rule: CidPreimage = "jcs-6") -> bytes:
     return _python_json(seven)
 
 
+def of_body(fact: FactBody, rule: CidPreimage = "jcs-6") -> str:
+    """The CID of a validated, normalized body: the one place the CID formula is written."""
+    # STG-CID-001: "sha256:" + lowercase hex of SHA-256 over the canonical body.
+    return "sha256:" + hashlib.sha256(preimage(fact, rule)).hexdigest()
+
+
 def compute(fact: object, rule: CidPreimage = "jcs-6", options: FactOptions | None = None) -> str:
     """The CID of an asserted fact body (validated and normalized first, STG-CID-003)."""
-    # STG-CID-001: "sha256:" + lowercase hex of SHA-256 over the canonical body.
-    return "sha256:" + hashlib.sha256(preimage(body(fact, options), rule)).hexdigest()
+    return of_body(body(fact, options), rule)
 
 
 def check_syntax(cid: object) -> str:

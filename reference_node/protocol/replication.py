@@ -18,15 +18,16 @@ False
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from . import cid as cid_rules
 from . import hlc as hlc_rules
+from . import namespaces
 from .errors import HlcSkewFuture, HlcSkewPast, ProtocolError
 from .facts import SCOPES, FactBody, FactOptions, body
+from .namespaces import RECEIVED_FROM
 from .peering import authority
 from .values import is_rfc3339
 
@@ -44,16 +45,11 @@ __all__ = [
 
 # A08 §6.4 / docs/federation-api.md: local never; team never (the reference node has no operator override).
 NEVER_FEDERATED = frozenset({"local", "team"})
-# Spec-15 / STG-PROV-004: the provenance meta-fact written beside every ingested fact.
-RECEIVED_FROM = "stigmem:received_from"
 _CONFLICT_ENTITY = "stigmem:conflict:"
 _META_RELATION = "stigmem:"
 # Fact ids a peer may send: the origin's opaque id (a UUID on reference nodes); no ':' so it never reads as a CID
 # or a stigmem:fact: entity, and short enough to index.
 _FACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", re.ASCII)
-# Interpretation reserved_namespace: relations only a node writes (a peer may not forge them either).
-_RESERVED_RELATIONS = frozenset({"stigmem:conflict", "stigmem:resolves", RECEIVED_FROM, "stigmem:memory:card"})
-_RESERVED_PREFIXES = ("stigmem:conflict:", "garden:")
 
 
 @dataclass(frozen=True)
@@ -109,11 +105,6 @@ def _reject(reason: str, detail: str, fact_id: str | None, event_type: str = "re
     return Rejection(event_type, reason, detail, fact_id)
 
 
-def _reserved(relation: str) -> bool:
-    folded = relation.casefold()
-    return folded in _RESERVED_RELATIONS or folded.startswith(_RESERVED_PREFIXES)
-
-
 def read_inbound(raw: object, options: FactOptions | None = None) -> Inbound | Rejection:
     """Ingest steps 2 and 3: shape, FactValue and normalization as for a local assert, then the CID.
 
@@ -135,10 +126,11 @@ def read_inbound(raw: object, options: FactOptions | None = None) -> Inbound | R
         return _reject("invalid_fact", "timestamp must be an RFC 3339 date-time", fact_id)
     if valid_until is not None and (not isinstance(valid_until, str) or not is_rfc3339(valid_until)):
         return _reject("invalid_fact", "valid_until must be an RFC 3339 date-time or null", fact_id)
-    if _reserved(fact.relation):
+    # STG-NS-004, interpretation reserved_namespace: a peer may not forge a node's own relations.
+    if namespaces.reserved(fact.relation):
         return _reject("invalid_fact", f"relation {fact.relation} is written only by a node for itself", fact_id)
     # STG-CID-013, interpretation cid_preimage = jcs-6: recompute over the normalized body and compare.
-    computed = "sha256:" + hashlib.sha256(cid_rules.preimage(fact)).hexdigest()
+    computed = cid_rules.of_body(fact)
     if raw.get("cid") != computed:
         return _reject("cid_mismatch", f"cid is {raw.get('cid')!r}, the body hashes to {computed}", fact_id)
     return Inbound(fact_id, fact, computed, stamped, timestamp, valid_until)

@@ -12,7 +12,6 @@ STG-CONF-013..015).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
@@ -39,8 +38,7 @@ Stamper = Callable[[], Stamp]
 
 def new_fact(body: FactBody, origin: str = "client", **beside: Any) -> NewFact:
     """A NewFact with its CID computed from ``body`` (interpretation cid_preimage = jcs-6)."""
-    cid = "sha256:" + hashlib.sha256(cid_rules.preimage(body)).hexdigest()
-    return NewFact(body, cid, origin=origin, **beside)
+    return NewFact(body, cid_rules.of_body(body), origin=origin, **beside)
 
 
 def _core_fact(fact_id: str, body: FactBody, hlc: str) -> contradictions.Fact:

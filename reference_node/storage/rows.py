@@ -7,7 +7,6 @@ stored ``{"type", "v"}`` (plus ``interpret_as`` when sent), ``valid_until`` echo
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +90,6 @@ def computed_cid(row: FactRow) -> str | None:
             row[CONFIDENCE],
             row[SCOPE],
         )
-        return "sha256:" + hashlib.sha256(cid_rules.preimage(body)).hexdigest()
+        return cid_rules.of_body(body)
     except (ProtocolError, ValueError, TypeError, KeyError):
         return None

@@ -94,8 +94,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "compute() emits the SHA-256 digest in uppercase hex; the seed defines CID = \"sha256:\" + "
                     "hex_lowercase(SHA-256(RFC8785(body))).",
      "file": "protocol/cid.py",
-     "find": "return \"sha256:\" + hashlib.sha256(preimage(body(fact, options), rule)).hexdigest()",
-     "replace": "return \"sha256:\" + hashlib.sha256(preimage(body(fact, options), rule)).hexdigest().upper()"},
+     "find": "return \"sha256:\" + hashlib.sha256(preimage(fact, rule)).hexdigest()",
+     "replace": "return \"sha256:\" + hashlib.sha256(preimage(fact, rule)).hexdigest().upper()"},
     {"id": "b1-cid-prefix-case-sensitive",
      "description": "The path value is treated as a CID only when it starts with lowercase 'sha256:', so "
                     "'SHA256:...' is looked up as a fact id and answered 404 instead of 400 cid_malformed "
@@ -739,8 +739,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "A cursor that decodes to non-ASCII bytes raises UnicodeDecodeError out of the handler (500) "
                     "instead of 400 invalid_cursor (digest §7.7: a garbage cursor -> 4xx, never 500).",
      "file": "api/params.py",
-     "find": "    except (binascii.Error, UnicodeDecodeError) as exc:",
-     "replace": "    except binascii.Error as exc:"},
+     "find": "    except (base64url.Base64UrlError, UnicodeDecodeError) as exc:",
+     "replace": "    except base64url.Base64UrlError as exc:"},
     {"id": "b1-err-deep-json-500",
      "description": "A deeply nested JSON body raises RecursionError out of the parser (500) instead of 400 "
                     "malformed_json (Spec-03: client input never yields a 5xx).",
@@ -833,7 +833,7 @@ MUTANTS: list[dict[str, str]] = [
                     "letting it forge conflict or provenance facts (A08 §6.5 conflict entities are local "
                     "accounting; Spec-15 received_from is written by the receiver).",
      "file": "protocol/replication.py",
-     "find": "    if _reserved(fact.relation):\n        return _reject(\"invalid_fact\", f\"relation {fact.relation} is written only by a node for itself\", fact_id)\n",
+     "find": "    if namespaces.reserved(fact.relation):\n        return _reject(\"invalid_fact\", f\"relation {fact.relation} is written only by a node for itself\", fact_id)\n",
      "replace": ""},
     {"id": "b1-fed-serve-meta-facts",
      "description": "Only stigmem:received_from is held back from federation endpoints; other stigmem: meta-facts "

@@ -310,7 +310,7 @@ MUTANTS: list[dict[str, str]] = [
      "replace": "if raw.get(\"cid\", computed) != computed:"},
     {"id": "b2-fed-reserved-relation-case",
      "description": "Reserved relations checked case-sensitively, so a peer can forge 'Stigmem:Conflict' meta-facts (interpretation reserved_namespace).",
-     "file": "protocol/replication.py",
+     "file": "protocol/namespaces.py",
      "find": "    folded = relation.casefold()\n",
      "replace": "    folded = relation\n"},
     {"id": "b2-fed-decl-scope-local-allowed",

@@ -1,0 +1,180 @@
+"""How a bench report reads: the side-by-side console table, the verdicts against the targets, and bench.md.
+
+The report is the JSON dictionary ``conformance.bench.cli.run_bench`` returns; nothing here measures anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["TARGET_TRIVIAL_RATIO", "TARGET_UPSTREAM_RATIO", "TRIVIAL", "render_markdown", "render_table", "verdicts"]
+
+TRIVIAL = "trivial"
+TARGET_UPSTREAM_RATIO = 10.0
+TARGET_TRIVIAL_RATIO = 0.5
+
+
+def _lines(report: dict[str, Any]) -> list[tuple[int, str, str, dict[str, dict[str, Any]]]]:
+    """(N, row, mode, {target: row json}) in run order."""
+    lines: list[tuple[int, str, str, dict[str, dict[str, Any]]]] = []
+    for level in report["levels"]:
+        index: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        for row in level["rows"]:
+            key = (row["row"], row["mode"])
+            if key not in index:
+                index[key] = {}
+                lines.append((level["n"], row["row"], row["mode"], index[key]))
+            index[key][row["target"]] = row
+    return lines
+
+
+def _ratio_pairs(report: dict[str, Any]) -> list[tuple[str, str]]:
+    names: list[str] = report["targets"]
+    return [(names[0], other) for other in names[1:]] if names else []
+
+
+def _ratio(cells: dict[str, dict[str, Any]], num: str, den: str) -> float | None:
+    if num in cells and den in cells and cells[den]["req_per_s"] > 0:
+        return float(cells[num]["req_per_s"]) / float(cells[den]["req_per_s"])
+    return None
+
+
+def _short(name: str) -> str:
+    return {"reference": "ref", "upstream": "up", TRIVIAL: "triv"}.get(name, name[:6])
+
+
+def render_table(report: dict[str, Any]) -> str:
+    """The side-by-side console table: per target req/s, p50, p99, errors; then the ratios."""
+    names: list[str] = report["targets"]
+    pairs = _ratio_pairs(report)
+    head = f"{'N':>7} {'row':<22} {'mode':<4}"
+    for name in names:
+        head += f" | {name[:10]:>10} {'p50':>7} {'p99':>7} {'err':>4}"
+    head += " |" + "".join(f" {_short(a) + '/' + _short(b):>9}" for a, b in pairs)
+    out = [head, "-" * len(head)]
+    for n, row, mode, cells in _lines(report):
+        line = f"{n:>7} {row:<22} {mode:<4}"
+        for name in names:
+            cell = cells.get(name)
+            if cell is None:
+                line += f" | {'-':>10} {'-':>7} {'-':>7} {'-':>4}"
+            else:
+                line += (f" | {cell['req_per_s']:>10.0f} {cell['p50_ms']:>7.2f} {cell['p99_ms']:>7.2f} "
+                         f"{cell['errors']:>4}")
+        line += " |"
+        for a, b in pairs:
+            ratio = _ratio(cells, a, b)
+            line += f" {'-' if ratio is None else f'{ratio:.2f}x':>9}"
+        out.append(line)
+    out.append("req/s per target; p50/p99 latency in ms; err = non-2xx answers (must be 0)")
+    out.extend(verdicts(report))
+    return "\n".join(out)
+
+
+def verdicts(report: dict[str, Any]) -> list[str]:
+    """Whether the targets were met: the first node >= 10x every other node, >= 0.5x trivial, no errors."""
+    names: list[str] = report["targets"]
+    if not names:
+        return []
+    lines = _lines(report)
+    first = names[0]
+    out: list[str] = []
+    for other in names[1:]:
+        goal = TARGET_TRIVIAL_RATIO if other == TRIVIAL else TARGET_UPSTREAM_RATIO
+        ratios = [(n, row, mode, _ratio(cells, first, other)) for n, row, mode, cells in lines]
+        measured = [(n, row, mode, r) for n, row, mode, r in ratios if r is not None]
+        if not measured:
+            continue
+        missed = [f"N={n} {row} {mode} ({r:.2f}x)" for n, row, mode, r in measured if r < goal]
+        worst = min(r for *_, r in measured)
+        out.append(f"target {first} >= {goal:g}x {other}: {'met' if not missed else 'NOT met'} "
+                   f"({len(measured) - len(missed)} of {len(measured)} rows reach it; lowest {worst:.2f}x)"
+                   + (f"; below: {', '.join(missed)}" if missed else ""))
+    ceiling = max((cells[TRIVIAL] for *_, cells in lines if TRIVIAL in cells), key=lambda c: c["req_per_s"],
+                  default=None)
+    if ceiling is not None:
+        fastest = max((cell["req_per_s"] for *_, cells in lines for name, cell in cells.items() if name != TRIVIAL),
+                      default=0.0)
+        out.append(f"load generator ceiling: {ceiling['req_per_s']:.0f} req/s on the trivial endpoint "
+                   f"({ceiling['row']} {ceiling['mode']}, generator at {ceiling.get('client_cpu', 0):.2f} of a core); "
+                   f"the fastest node row reached {fastest:.0f} req/s, "
+                   f"{fastest / ceiling['req_per_s'] if ceiling['req_per_s'] else 0:.0%} of it")
+    errors = sum(cell["errors"] for *_, cells in lines for cell in cells.values())
+    out.append(f"errors (non-2xx or transport): {errors}")
+    return out
+
+
+_CLIENT_TEXT = {"httpx": "httpx (one keep-alive httpx.Client per worker, TCP_NODELAY)",
+                "raw": "raw (a minimal HTTP/1.1 keep-alive socket client per worker, TCP_NODELAY)"}
+
+
+def _mib(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / 2**20:.0f} MiB"
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """``reports/bench/bench.md``: the run's conditions, the side-by-side table, ratios, memory, CPU per request."""
+    names: list[str] = report["targets"]
+    pairs = _ratio_pairs(report)
+    m = report["machine"]
+    mem = m.get("mem_total_bytes")
+    cfg = report["config"]
+    out = ["## Benchmark", "", f"- Date: {report['date']}"]
+    memory = f"memory {mem / 2**30:.1f} GiB" if mem else "memory n/a"
+    out.append(f"- Machine: nproc {m.get('nproc')}, {memory}, CPU {m.get('cpu_model') or 'n/a'}, "
+               f"Python {m.get('python')} ({m.get('system')})")
+    if m.get("server"):
+        out.append(f"- Server of the reference node and the trivial endpoint: {m['server']}; one worker each")
+    out.append(f"- N (preloaded facts): {', '.join(str(n) for n in cfg['levels'])}; {cfg['requests_per_row']} requests "
+               f"per row and target; concurrent rows use {cfg['concurrency']} worker threads; load generator "
+               f"{_CLIENT_TEXT.get(cfg.get('client', 'httpx'), cfg.get('client'))}")
+    if cfg.get("reference_auth"):
+        out.append(f"- Reference node auth: {cfg['reference_auth']}")
+    for name, info in report["preload"].items():
+        out.append(f"- Preload of {name}: {info['loaded']} facts via {info['method']}, {info['facts_per_s']} facts/s")
+    for level in report["levels"]:
+        for decision in level["decisions"]:
+            out.append(f"- {decision}")
+    out.append(f"- `{TRIVIAL}` is a bare ASGI app answering `{{\"ok\":true}}` to any request, served like the "
+               "reference node and sent the same requests right after it in each row: the load generator's ceiling")
+    out.append("")
+    head = "| N | row | mode |" + "".join(f" {name} req/s | p50 ms | p99 ms | err |" for name in names)
+    head += "".join(f" {a}/{b} |" for a, b in pairs)
+    out.append(head)
+    out.append("|" + "---|" * (3 + 4 * len(names) + len(pairs)))
+    for n, row, mode, cells in _lines(report):
+        line = f"| {n} | `{row}` | {mode} |"
+        for name in names:
+            cell = cells.get(name)
+            line += (" - | - | - | - |" if cell is None else
+                     f" {cell['req_per_s']:.0f} | {cell['p50_ms']:.2f} | {cell['p99_ms']:.2f} | {cell['errors']} |")
+        for a, b in pairs:
+            ratio = _ratio(cells, a, b)
+            line += f" {'-' if ratio is None else f'{ratio:.2f}x'} |"
+        out.append(line)
+    out.append("")
+    out.extend(f"- {line}" for line in verdicts(report))
+    if report["peak_rss_bytes"]:
+        out.append("")
+        out.append("Peak resident memory (VmHWM) of the processes the suite started, after the rows of each N:")
+        out.append("")
+        out.append("| process |" + "".join(f" N={n} |" for n in cfg["levels"]))
+        out.append("|---|" + "---|" * len(cfg["levels"]))
+        for name, per_level in report["peak_rss_bytes"].items():
+            out.append(f"| {name} |" + "".join(f" {_mib(per_level.get(str(n)))} |" for n in cfg["levels"]))
+    out.append("")
+    out.append("CPU per request (noise-resistant on a shared machine): server CPU ms per request where the PID is "
+               "known, and the load generator's CPU use in cores (all its threads):")
+    out.append("")
+    out.append("| N | row | mode |" + "".join(f" {name} srv ms/req | gen cores |" for name in names))
+    out.append("|" + "---|" * (3 + 2 * len(names)))
+    for n, row, mode, cells in _lines(report):
+        line = f"| {n} | `{row}` | {mode} |"
+        for name in names:
+            cell = cells.get(name)
+            srv = None if cell is None else cell.get("server_cpu_ms_per_req")
+            gen = None if cell is None else cell.get("client_cpu")
+            line += f" {'-' if srv is None else f'{srv:.3f}'} | {'-' if gen is None else f'{gen:.2f}'} |"
+        out.append(line)
+    out.append("")
+    return "\n".join(out)
