@@ -69,8 +69,8 @@ MUTANTS: list[dict[str, str]] = [
         "description": "The write path stamps CIDs with uppercase hex; the format is \"sha256:\" + "
         "hex_lowercase(SHA-256(...)) (seed Migrating §25; CIDF §CID Format; STG-CID-001).",
         "file": "storage/ledger.py",
-        "find": "cid = \"sha256:\" + hashlib.sha256(cid_rules.preimage(body)).hexdigest()",
-        "replace": "cid = \"sha256:\" + hashlib.sha256(cid_rules.preimage(body)).hexdigest().upper()",
+        "find": "NewFact(body, cid_rules.of_body(body), origin=origin",
+        "replace": "NewFact(body, \"sha256:\" + cid_rules.of_body(body)[7:].upper(), origin=origin",
         "requirements": ["STG-CID-001"],
     },
     {
@@ -392,7 +392,7 @@ MUTANTS: list[dict[str, str]] = [
         "id": "b4-post-reserved-relation-case",
         "description": "The reserved-namespace check on client writes is case-sensitive, so Stigmem:Conflict:status "
         "is writable by a client (Spec-16 reserved stigmem: namespace; STG-NS-002).",
-        "file": "api/bodies.py",
+        "file": "protocol/namespaces.py",
         "find": "    folded = relation.casefold()\n",
         "replace": "    folded = relation\n",
         "requirements": ["STG-NS-002"],
@@ -1182,8 +1182,8 @@ MUTANTS: list[dict[str, str]] = [
         "description": "A peer may send stigmem:received_from facts of its own; only the receiving node writes that "
         "meta-fact (Spec-15 provenance; interpretation reserved_namespace; STG-PROV-004).",
         "file": "protocol/replication.py",
-        "find": "frozenset({\"stigmem:conflict\", \"stigmem:resolves\", RECEIVED_FROM, \"stigmem:memory:card\"})",
-        "replace": "frozenset({\"stigmem:conflict\", \"stigmem:resolves\", \"stigmem:memory:card\"})",
+        "find": "    if namespaces.reserved(fact.relation):",
+        "replace": "    if namespaces.reserved(fact.relation) and fact.relation != RECEIVED_FROM:",
         "requirements": ["STG-PROV-004"],
     },
     # ------------------------------------------------------------------ robustness bounds
