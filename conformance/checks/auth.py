@@ -1,4 +1,4 @@
-"""API keys, permissions and auth modes (digest section 5.3; Spec-03 Authentication)."""
+"""API keys, permissions and auth modes (Spec-03 Authentication; A08 §3.5; A10 §18.7, §18.10)."""
 
 from __future__ import annotations
 

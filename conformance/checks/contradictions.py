@@ -1,4 +1,4 @@
-"""Contradictions and conflicts over HTTP (Spec-15; digest sections 8.4-8.7)."""
+"""Contradictions and conflicts over HTTP (Spec-15; Spec-03 Conflict Operations; A08 §3.3, §5.9-§5.10, §6.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Discovery and always-open routes (Spec-03 Discovery; digest section 6.2)."""
+"""Discovery and always-open routes (Spec-03 Discovery; A08 §5.3)."""
 
 from __future__ import annotations
 

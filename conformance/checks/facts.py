@@ -1,4 +1,4 @@
-"""Assert, read, query and retract facts (Spec-03; Spec-01 Atomic Fact Shape; digest section 7)."""
+"""Assert, read, query and retract facts (Spec-03; Spec-01 Atomic Fact Shape; A08 §5.1-§5.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cursor pagination and totals (Spec-03 Pagination; digest sections 6.4, 7.2)."""
+"""Cursor pagination and totals (Spec-03 Pagination; A08 §5.2, §5.8, §5.9)."""
 
 from __future__ import annotations
 

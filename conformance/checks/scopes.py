@@ -1,4 +1,4 @@
-"""Scope enforcement for API keys (Spec-02 Scope Enforcement; digest sections 5.2-5.3)."""
+"""Scope enforcement for API keys (Spec-02 Scope Enforcement; A08 §3.5)."""
 
 from __future__ import annotations
 

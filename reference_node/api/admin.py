@@ -1,4 +1,4 @@
-"""Admin routes (digest §9.7, §19): node status and CID backfill status; admin permission (STG-AUTH-010).
+"""Admin routes (CIDF, A20 §25 backfill; Spec-17): node status and CID backfill status; admin permission (STG-AUTH-010).
 
 STG-CID-014: ``{total_facts, backfilled_facts, pending_facts, backfill_complete}``. STG-CONF-017: the status shows
 unresolved conflicts for monitoring. Spec-17: the applied migrations. STG-SCOPE-022: the counts cover only the

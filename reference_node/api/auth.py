@@ -1,4 +1,6 @@
-"""Who is calling: bearer API keys, permissions and allowed scopes (Spec-02; A08 §3.5; digest §5.2-§5.3).
+"""Who is calling: bearer API keys, permissions and allowed scopes (Spec-02; Spec-03; A08 §3.5).
+
+Sources: Spec-02 §Scope Enforcement, Spec-03 §Authentication, A08 §3.5, A10 §18.7, ADR-007 (stored keys).
 
 STG-AUTH-001 (``Authorization: Bearer <key>``), STG-AUTH-004/005 (401 with ``WWW-Authenticate: Bearer`` for a
 missing, unknown, revoked or malformed key), STG-AUTH-007 (``--auth none``: an anonymous caller with every

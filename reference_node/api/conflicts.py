@@ -1,4 +1,4 @@
-"""Conflict routes: list and resolve (Spec-15; S03 §Conflict Operations; A08 §5.9-§5.10; digest §8.7).
+"""Conflict routes: list and resolve (Spec-15; Spec-03 §Conflict Operations; A08 §5.9-§5.10).
 
 STG-CONF-008 and STG-HTTP-014 (``{conflicts, cursor, has_more}``, newest first), STG-SCOPE-007 (only conflicts in
 the caller's scopes), STG-CONF-012 (404 ``conflict_not_found``), STG-CONF-013 (409), STG-CONF-014 (422

@@ -1,4 +1,4 @@
-"""Federation routes (docs/federation-api.md; Spec-05; A08 §5.6-§5.11; digest §11).
+"""Federation routes (docs/federation-api.md; Spec-05; A08 §3.5, §5.6-§5.11, §6).
 
 Operator side (API keys): this node's signed declaration, peer registration (STG-FED-002..007, verified at once
 against the declarer's discovery document), the peer list (STG-FED-012), approval (interpretation peer_lifecycle),

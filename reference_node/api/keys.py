@@ -1,4 +1,4 @@
-"""API key routes (A10 §18.10; digest §5.3): create, list, revoke; admin permission required (STG-AUTH-010).
+"""API key routes (A10 §18.7, §18.10; A08 §3.5): create, list, revoke; admin permission required (STG-AUTH-010).
 
 STG-AUTH-002: the raw key is returned once, at creation, and only its SHA-256 digest is stored. STG-AUTH-003: a
 key maps to an ``entity_uri`` (normalized), ``permissions`` (read, write, admin) and ``allowed_scopes`` (all four

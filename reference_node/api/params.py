@@ -1,4 +1,4 @@
-"""Query parameters and cursors of the list routes (docs/http-api.md "Queries"; digest §6.4, §7.2).
+"""Query parameters and cursors of the list routes (docs/http-api.md "Queries"; Spec-03; A08 §5.2, §5.8, §5.9).
 
 STG-QRY-004..006 and STG-QRY-010: ``entity``/``source`` normalized (400 ``invalid_entity_uri``), ``scope`` one of
 four (400) and inside the key's scopes (403, interpretation scope_query_outside_key), ``min_confidence`` in [0, 1],
