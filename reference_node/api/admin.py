@@ -30,6 +30,7 @@ async def node_status(request: Request) -> Response:
 
 async def backfill_status(request: Request) -> Response:
     """GET /v1/admin/cid-backfill/status."""
+    # STG-AUTH-010, STG-CID-014: backfill status is an admin route.
     identity = caller(request, "admin")
     store: Store = request.app.state.store
     return JSONResponse(store.backfill_status(identity.scope_filter))
