@@ -189,6 +189,7 @@ def _fact_cursor(params: QueryParams) -> tuple[str, str] | None:
 
 
 def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
+    # STG-SCOPE-002, STG-SCOPE-003: a query without a scope filter reads every scope the key may read, no other.
     scope = _one(params, "scope")
     # STG-QRY-010: an unknown scope is 400.
     if scope is not None and scope not in SCOPES:
@@ -201,7 +202,6 @@ def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
     if not identity.scopes:
         # STG-SCOPE-006: a key with no allowed scope has no access at all.
         raise ApiError("scope_forbidden", "this key may not read any scope")
-    # STG-SCOPE-002, STG-SCOPE-003: without a filter, every scope the key may read and no other.
     return identity.scope_filter
 
 
