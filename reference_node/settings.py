@@ -1,4 +1,4 @@
-"""Operator settings of the reference node (digest §5.3, §6.2; docs/http-api.md).
+"""Operator settings of the reference node (A08 §3.5, §5.3; Spec-03 §Discovery; docs/http-api.md).
 
 Everything the node reads from its command line lives here, frozen, so the request path never consults the
 environment. Defaults are the contract's: auth required (STG-AUTH-004), 1 MiB bodies, 64 KiB text values

@@ -1,8 +1,9 @@
-"""Import rules: the suite never imports the reference node; the protocol core does no I/O."""
+"""Import rules (the suite never imports the reference node; the protocol core does no I/O) and house rules."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,3 +65,59 @@ def test_suite_layering():
     # the run session sits between the front ends and the harness: it knows no checks, reports or front end
     session = suite_imports(ROOT / "conformance" / "session.py")
     assert not session & {"checks", "reports", "cli", "plugin", "http_run"}, session
+
+
+# The repository stands alone: sources are cited by their own names (docs/sources.md), never by the private spec
+# digest or a path outside the repository. This file is left out of the scan because it spells the patterns.
+OUTSIDE_CITATIONS = ("digest §", "digest section", "spec digest", "digest.md", "../shared", "shared/notes", "/work/")
+
+
+def repository_files() -> list[Path]:
+    """Every file git tracks (the working tree, so uncommitted edits count too)."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    return [ROOT / name for name in listed.decode("utf-8").split("\0") if name and (ROOT / name).is_file()]
+
+
+def outside_citations(files: list[Path]) -> list[str]:
+    found = []
+    for path in files:
+        if path == Path(__file__).resolve():
+            continue
+        for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), 1):
+            hits = [p for p in OUTSIDE_CITATIONS if p in line.lower()]
+            if hits:
+                found.append(f"{path.relative_to(ROOT)}:{number}: {hits[0]!r}")
+    return found
+
+
+def test_no_citation_outside_the_repository():
+    files = repository_files()
+    assert len(files) > 100, "git ls-files listed almost nothing"
+    found = outside_citations(files)
+    assert not found, "cite sources by name (docs/sources.md), not the digest or a path outside:\n" + "\n".join(found)
+
+
+def test_every_check_names_its_requirements_and_the_catalogue_agrees():
+    """Each check's ids are where it is defined; requirements.json names the same checks for the same ids.
+
+    A check built from vectors (a closure, ``<locals>`` in its name) takes its ids from the vectors; the catalogue
+    may leave it out, but where it names it, it names the same ids.
+    """
+    import conformance.checks  # noqa: F401  (registers the checks)
+    from conformance.catalog.requirements import by_check, by_id
+    from conformance.checks.registry import REGISTRY
+
+    assert len(REGISTRY) > 100
+    known, linked = by_id(), by_check()
+    problems = []
+    for c in REGISTRY.values():
+        mine, catalogued = set(c.requirements), set(linked.get(c.id, ()))
+        if not mine:
+            problems.append(f"{c.id}: no requirement ids where it is defined")
+        if mine - set(known):
+            problems.append(f"{c.id}: unknown requirement ids {sorted(mine - set(known))}")
+        from_vectors = "<locals>" in c.func.__qualname__
+        if (catalogued or not from_vectors) and mine != catalogued:
+            problems.append(f"{c.id}: decorator only {sorted(mine - catalogued)}, "
+                            f"requirements.json only {sorted(catalogued - mine)}")
+    assert not problems, "\n".join(problems)

@@ -1,4 +1,4 @@
-"""API keys, permissions and auth modes (digest section 5.3; Spec-03 Authentication)."""
+"""API keys, permissions and auth modes (Spec-03 Authentication; A08 §3.5; A10 §18.7, §18.10)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def _require_auth(ctx: Context) -> None:
         raise Skip("the node runs with auth none")
 
 
-@check("http:unauthenticated_401")
+@check("http:unauthenticated_401", requirements=("STG-AUTH-004",))
 def unauthenticated_401(ctx: Context) -> None:
     """Without credentials, reads and writes are 401."""
     _require_auth(ctx)
@@ -24,7 +24,7 @@ def unauthenticated_401(ctx: Context) -> None:
     expect(after.status == 200 and not (after.json or {}).get("facts"), "an unauthenticated write was stored")
 
 
-@check("http:bad_key_401")
+@check("http:bad_key_401", requirements=("STG-AUTH-005",))
 def bad_key_401(ctx: Context) -> None:
     """An unknown bearer key is 401, for reads and writes."""
     _require_auth(ctx)
@@ -35,7 +35,7 @@ def bad_key_401(ctx: Context) -> None:
                                      json_body=ctx.fact(ctx.unique("auth"))), (401,))
 
 
-@check("http:bearer_auth_accepted")
+@check("http:bearer_auth_accepted", requirements=("STG-AUTH-001",))
 def bearer_auth_accepted(ctx: Context) -> None:
     """A valid key in Authorization: Bearer is accepted."""
     ctx.need_key("admin")
@@ -60,7 +60,7 @@ def bearer_scheme_any_case(ctx: Context) -> None:
     expect_status(ctx.target.request("GET", "/v1/facts", key=None, headers=cut, params=params), (401,))
 
 
-@check("http:write_permission_required", needs=("reader_all",))
+@check("http:write_permission_required", requirements=("STG-AUTH-008",), needs=("reader_all",))
 def write_permission_required(ctx: Context) -> None:
     """A key without write permission cannot assert (403) and nothing is stored."""
     _require_auth(ctx)
@@ -70,7 +70,7 @@ def write_permission_required(ctx: Context) -> None:
     expect(not (ctx.query(entity=entity).json or {}).get("facts"), "a read-only key's write was stored")
 
 
-@check("http:admin_routes_require_admin", needs=("reader_all",))
+@check("http:admin_routes_require_admin", requirements=("STG-AUTH-010",), needs=("reader_all",))
 def admin_routes_require_admin(ctx: Context) -> None:
     """Key management needs admin: a read key listing keys gets 403 (a GET, so no body validation interferes)."""
     _require_auth(ctx)
@@ -78,7 +78,7 @@ def admin_routes_require_admin(ctx: Context) -> None:
     expect_status(ctx.request("GET", "/v1/auth/keys", key="reader_all"), (403,))
 
 
-@check("http:auth_none_mode")
+@check("http:auth_none_mode", requirements=("STG-AUTH-007",))
 def auth_none_mode(ctx: Context) -> None:
     """With auth none (advertised in discovery), anonymous callers can read and write."""
     target = ctx.target if not ctx.auth_required else ctx.open_target
@@ -94,7 +94,7 @@ def auth_none_mode(ctx: Context) -> None:
     expect(len((got.json or {}).get("facts", [])) == 1, f"anonymous read: {got.brief()}")
 
 
-@check("http:empty_allowed_scopes_denied", needs=("noscope",))
+@check("http:empty_allowed_scopes_denied", requirements=("STG-SCOPE-006",), needs=("noscope",))
 def empty_allowed_scopes_denied(ctx: Context) -> None:
     """A key with no allowed scopes can neither write nor read any fact."""
     ctx.need_key("noscope")

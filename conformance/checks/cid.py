@@ -34,7 +34,7 @@ def layer_of_mismatch(ctx: Context, body: dict[str, Any], record: dict[str, Any]
     return "fields match, so the canonical bytes or the hash differ (JCS/CID layer)"
 
 
-@check("http:cid_on_assert", requirements=("STG-CID-001", "STG-CID-002", "STG-CID-003"))
+@check("http:cid_on_assert", requirements=("STG-CID-001", "STG-CID-002", "STG-CID-003", "STG-CID-007"))
 def cid_on_assert(ctx: Context) -> None:
     """Every asserted fact carries the CID the suite computes from its normalized body, for every value type."""
     entity = ctx.unique("cid")
@@ -48,7 +48,7 @@ def cid_on_assert(ctx: Context) -> None:
                               + layer_of_mismatch(ctx, body, record))
 
 
-@check("http:cid_dual_addressing")
+@check("http:cid_dual_addressing", requirements=("STG-CID-008",))
 def cid_dual_addressing(ctx: Context) -> None:
     """GET /v1/facts/{cid} returns the same record as by id; bad CIDs are 400 cid_malformed, unknown ones 404."""
     record = ctx.assert_fact(ctx.fact(ctx.unique("cid")))
@@ -62,7 +62,7 @@ def cid_dual_addressing(ctx: Context) -> None:
         expect_error(ctx.request("GET", f"/v1/facts/{bad}"), (400,), "cid_malformed")
 
 
-@check("http:verify_cid")
+@check("http:verify_cid", requirements=("STG-CID-009",))
 def verify_cid(ctx: Context) -> None:
     """verify-cid recomputes the CID: cid_valid true, computed_cid == stored_cid == the fact's cid."""
     record = ctx.assert_fact(ctx.fact(ctx.unique("verify")))
@@ -74,7 +74,7 @@ def verify_cid(ctx: Context) -> None:
     expect_status(ctx.request("POST", "/v1/facts/00000000-0000-4000-8000-000000000000/verify-cid"), (404,))
 
 
-@check("http:cid_dedup")
+@check("http:cid_dedup", requirements=("STG-CID-011",))
 def cid_dedup(ctx: Context) -> None:
     """Re-asserting an identical body returns the existing record (200, same id) under cid_dedup cidf-200."""
     body = ctx.fact(ctx.unique("dedup"))
@@ -117,7 +117,7 @@ def cid_dedup_stored_fields(ctx: Context) -> None:
            f"{second.get('id')} reads as {(by_cid.json or {}).get('id')}, not the first fact written")
 
 
-@check("http:cid_backfill_status", requirements=("STG-CID-007",))
+@check("http:cid_backfill_status", requirements=("STG-CID-007", "STG-CID-014"))
 def cid_backfill_status(ctx: Context) -> None:
     """Backfill status is admin-only, counts consistently, and stays complete after node-written conflict facts."""
     ctx.need_key("admin")

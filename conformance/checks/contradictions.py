@@ -1,4 +1,4 @@
-"""Contradictions and conflicts over HTTP (Spec-15; digest sections 8.4-8.7)."""
+"""Contradictions and conflicts over HTTP (Spec-15; Spec-03 Conflict Operations; A08 §3.3, §5.9-§5.10, §6.5)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _conflicts_about(ctx: Context, fact_ids: set[str], status: str = "unresolved
     return found
 
 
-@check("http:contradiction_keeps_both")
+@check("http:contradiction_keeps_both", requirements=("STG-CONF-002",))
 def contradiction_keeps_both(ctx: Context) -> None:
     """Both contradicting facts stay readable by id."""
     _, a, b = _pair(ctx)
@@ -40,7 +40,7 @@ def contradiction_keeps_both(ctx: Context) -> None:
         expect_status(ctx.request("GET", f"/v1/facts/{f['id']}"), (200,))
 
 
-@check("http:conflict_recorded")
+@check("http:conflict_recorded", requirements=("STG-CONF-004", "STG-CONF-016"))
 def conflict_recorded(ctx: Context) -> None:
     """A contradiction records one conflict: between holds both ids, status unresolved, system source."""
     body, a, b = _pair(ctx)
@@ -60,7 +60,7 @@ def conflict_recorded(ctx: Context) -> None:
     expect(values == ["unresolved"], f"conflict status facts {values}")
 
 
-@check("http:conflict_list")
+@check("http:conflict_list", requirements=("STG-CONF-008", "STG-HTTP-014"))
 def conflict_list(ctx: Context) -> None:
     """GET /v1/conflicts?status=unresolved lists the pair with its facts and detected_at (status=resolved does
     not); with limit=1 it pages through {conflicts, cursor, has_more}."""
@@ -92,7 +92,7 @@ def conflict_list(ctx: Context) -> None:
     expect(pages[0] != pages[1], f"following the conflict cursor repeated the page: {pages}")
 
 
-@check("http:default_excludes_contradicted")
+@check("http:default_excludes_contradicted", requirements=("STG-QRY-008",))
 def default_excludes_contradicted(ctx: Context) -> None:
     """A default query leaves out the losing fact of an unresolved contradiction (both of them under
     default_query s15-history or upstream); total agrees."""
@@ -107,7 +107,7 @@ def default_excludes_contradicted(ctx: Context) -> None:
     expect((ex.json or {}).get("total") == len(want), f"total {(ex.json or {}).get('total')} for {len(want)} facts")
 
 
-@check("http:include_contradicted")
+@check("http:include_contradicted", requirements=("STG-CONF-011",))
 def include_contradicted(ctx: Context) -> None:
     """include_contradicted=true returns both facts flagged contradicted: true; a lone fact is false."""
     body, a, b = _pair(ctx)
@@ -120,7 +120,7 @@ def include_contradicted(ctx: Context) -> None:
     expect(single.get("contradicted") is True, "single-fact read does not flag the contradiction")
 
 
-@check("http:conflict_resolve")
+@check("http:conflict_resolve", requirements=("STG-CONF-006", "STG-CONF-008"))
 def conflict_resolve(ctx: Context) -> None:
     """Resolving writes a new fact on the triple and marks the conflict resolved; originals unchanged."""
     body, a, b = _pair(ctx)
@@ -145,7 +145,7 @@ def conflict_resolve(ctx: Context) -> None:
         expect(again.get("value") == f["value"] and again.get("cid") == f["cid"], "an original fact changed")
 
 
-@check("http:resolution_no_new_conflict")
+@check("http:resolution_no_new_conflict", requirements=("STG-CONF-015",))
 def resolution_no_new_conflict(ctx: Context) -> None:
     """The resolution fact starts no new conflict, and the resolved winner is visible by default."""
     body, a, b = _pair(ctx)
@@ -160,7 +160,7 @@ def resolution_no_new_conflict(ctx: Context) -> None:
     expect(rid in ids(ctx.query(entity=entity)), "the resolution fact is hidden from a default query")
 
 
-@check("http:conflict_resolve_twice_409")
+@check("http:conflict_resolve_twice_409", requirements=("STG-CONF-013",))
 def conflict_resolve_twice(ctx: Context) -> None:
     """Resolving a resolved conflict is 409."""
     _, a, b = _pair(ctx)
@@ -169,7 +169,7 @@ def conflict_resolve_twice(ctx: Context) -> None:
     expect_error(ctx.request("POST", path, json_body={"winning_fact_id": b["id"]}), (409,), None)
 
 
-@check("http:conflict_resolve_bad_winner_422")
+@check("http:conflict_resolve_bad_winner_422", requirements=("STG-CONF-014",))
 def conflict_resolve_bad_winner(ctx: Context) -> None:
     """A winner outside the pair, or neither winner nor new value, is 422; the conflict stays unresolved."""
     _, a, b = _pair(ctx)
@@ -180,7 +180,7 @@ def conflict_resolve_bad_winner(ctx: Context) -> None:
     expect(len(_conflicts_about(ctx, {a["id"], b["id"]})) == 1, "a refused resolution changed the conflict")
 
 
-@check("http:conflict_resolve_unknown_404")
+@check("http:conflict_resolve_unknown_404", requirements=("STG-CONF-012",))
 def conflict_resolve_unknown(ctx: Context) -> None:
     """Resolving an unknown conflict is 404."""
     ex = ctx.request("POST", "/v1/conflicts/stigmem:conflict:00000000-0000-4000-8000-000000000000/resolve",
@@ -188,7 +188,7 @@ def conflict_resolve_unknown(ctx: Context) -> None:
     expect_status(ex, (404,))
 
 
-@check("http:conflict_list_scope_filtered", needs=("reader_local",))
+@check("http:conflict_list_scope_filtered", requirements=("STG-SCOPE-007",), needs=("reader_local",))
 def conflict_list_scope_filtered(ctx: Context) -> None:
     """A key that cannot read a scope does not see that scope's conflicts."""
     ctx.need_key("reader_local")

@@ -1,4 +1,4 @@
-"""Discovery and always-open routes (Spec-03 Discovery; digest section 6.2)."""
+"""Discovery and always-open routes (Spec-03 Discovery; A08 §5.3)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conformance.checks.registry import Context, Skip, check, expect, expect_sta
 B64U_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-@check("http:discovery_open")
+@check("http:discovery_open", requirements=("STG-HTTP-005",))
 def discovery_open(ctx: Context) -> None:
     """GET /.well-known/stigmem answers 200 JSON without credentials."""
     ex = ctx.target.request("GET", "/.well-known/stigmem", key=None)
@@ -19,7 +19,7 @@ def discovery_open(ctx: Context) -> None:
     expect(isinstance(ex.json, dict), f"discovery is not a JSON object: {ex.brief()}")
 
 
-@check("http:discovery_fields")
+@check("http:discovery_fields", requirements=("STG-HTTP-006", "STG-HTTP-008"))
 def discovery_fields(ctx: Context) -> None:
     """The discovery document has version, node_id, node_url, auth and federation with valid values."""
     doc = ctx.discovery
@@ -31,7 +31,7 @@ def discovery_fields(ctx: Context) -> None:
     expect(not errors, f"discovery does not match wire/discovery.json: {errors[0].message if errors else ''}")
 
 
-@check("http:discovery_namespaces")
+@check("http:discovery_namespaces", requirements=("STG-NS-006",))
 def discovery_namespaces(ctx: Context) -> None:
     """Discovery lists the supported namespaces as prefixes."""
     namespaces = ctx.discovery.get("namespaces")
@@ -40,7 +40,7 @@ def discovery_namespaces(ctx: Context) -> None:
     expect("stigmem:" in namespaces, f"namespaces lacks the reserved stigmem: prefix: {namespaces}")
 
 
-@check("http:discovery_federation_fields", profile="core-federation")
+@check("http:discovery_federation_fields", requirements=("STG-HTTP-007", "STG-HTTP-009"), profile="core-federation")
 def discovery_federation_fields(ctx: Context) -> None:
     """A federating node publishes its key, federation version and endpoints."""
     doc = ctx.discovery
@@ -52,13 +52,13 @@ def discovery_federation_fields(ctx: Context) -> None:
     expect(endpoints.get("peers") == "/v1/federation/peers", f"federation_endpoints.peers is {endpoints!r}")
 
 
-@check("http:healthz_open")
+@check("http:healthz_open", requirements=("STG-HTTP-010",))
 def healthz_open(ctx: Context) -> None:
     """GET /healthz answers 200 without credentials."""
     expect_status(ctx.target.request("GET", "/healthz", key=None), (200,))
 
 
-@check("http:auth_mode_matches_discovery")
+@check("http:auth_mode_matches_discovery", requirements=("STG-AUTH-006",))
 def auth_mode_matches(ctx: Context) -> None:
     """The advertised auth mode is what the node enforces."""
     ex = ctx.target.request("GET", "/v1/facts", key=None, params={"entity": ctx.unique("probe")})
@@ -68,7 +68,7 @@ def auth_mode_matches(ctx: Context) -> None:
         expect_status(ex, (200,))
 
 
-@check("http:json_responses")
+@check("http:json_responses", requirements=("STG-HTTP-001",))
 def json_responses(ctx: Context) -> None:
     """Every non-204 response, errors included, is application/json."""
     probes = [ctx.target.request("GET", "/.well-known/stigmem", key=None),

@@ -7,7 +7,7 @@ import random
 from conformance.checks.registry import Context, check, expect, expect_error, expect_status, ids
 
 
-@check("http:error_envelope")
+@check("http:error_envelope", requirements=("STG-HTTP-002",))
 def error_envelope(ctx: Context) -> None:
     """Every error answer carries a machine-readable code (in error, detail.code or detail)."""
     probes = [ctx.request("GET", "/v1/facts/00000000-0000-4000-8000-000000000000"),
@@ -30,7 +30,7 @@ def oversized_text_413(ctx: Context) -> None:
     expect(ex.status in (201, 413), f"a 2 MiB text value answered {ex.brief()}, not 201 or 413")
 
 
-@check("http:malformed_json_rejected")
+@check("http:malformed_json_rejected", requirements=("STG-HTTP-003",))
 def malformed_json_rejected(ctx: Context) -> None:
     """A body that is not JSON is 400, and the node keeps serving."""
     for raw in (b"{", b"{'a': 1}", b'{"entity": }', b"\xff\xfe", b"null x"):
@@ -39,7 +39,7 @@ def malformed_json_rejected(ctx: Context) -> None:
     expect_status(ctx.target.request("GET", "/healthz", key=None), (200,))
 
 
-@check("http:validation_never_5xx")
+@check("http:validation_never_5xx", requirements=("STG-HTTP-003",))
 def validation_never_5xx(ctx: Context) -> None:
     """Two hundred malformed asserts (seeded, bounded) all get a 4xx, and nothing is stored."""
     rng = random.Random(ctx.run_id)
@@ -58,7 +58,7 @@ def validation_never_5xx(ctx: Context) -> None:
                f"a malformed fact was stored: {f}")
 
 
-@check("http:reserved_namespace_rejected")
+@check("http:reserved_namespace_rejected", requirements=("STG-NS-002",))
 def reserved_namespace_rejected(ctx: Context) -> None:
     """Client writes to system relations are 403 reserved_namespace; stigmem:ttl is allowed."""
     if ctx.interpretations.get("reserved_namespace", "reject") != "reject":
@@ -71,14 +71,14 @@ def reserved_namespace_rejected(ctx: Context) -> None:
     expect(not ids(ctx.query(entity=entity, include_contradicted=True)), "a refused reserved write was stored")
 
 
-@check("http:system_source_rejected")
+@check("http:system_source_rejected", requirements=("STG-NS-003",))
 def system_source_rejected(ctx: Context) -> None:
     """A client cannot write as system:stigmem."""
     ex = ctx.request("POST", "/v1/facts", json_body=ctx.fact(ctx.unique("sys"), source="system:stigmem"))
     expect(ex.status in (400, 403, 422), f"system:stigmem accepted as a client source: {ex.brief()}")
 
 
-@check("http:normalized_on_write")
+@check("http:normalized_on_write", requirements=("STG-URI-001",))
 def normalized_on_write(ctx: Context) -> None:
     """Entity and source are stored normalized: the response and later reads carry the canonical form."""
     token = ctx.unique("norm").rsplit("/", 1)[1]
@@ -89,7 +89,7 @@ def normalized_on_write(ctx: Context) -> None:
     expect(record.get("source") == "stigmem://conformance.test/agent/suite", f"source {record.get('source')!r}")
 
 
-@check("http:normalized_on_query")
+@check("http:normalized_on_query", requirements=("STG-URI-007",))
 def normalized_on_query(ctx: Context) -> None:
     """entity and source query parameters are normalized before matching."""
     entity = ctx.unique("normq")
@@ -100,7 +100,7 @@ def normalized_on_query(ctx: Context) -> None:
     expect(made["id"] in ids(ctx.query(entity=entity, source=src)), "source parameter not normalized")
 
 
-@check("http:invalid_entity_uri")
+@check("http:invalid_entity_uri", requirements=("STG-URI-010",))
 def invalid_entity_uri(ctx: Context) -> None:
     """A URI that fails normalization is 400 invalid_entity_uri."""
     for bad in ("   ", "stigmem://conformance.test/user/", "stigmem://conformance.test//x"):
@@ -108,7 +108,7 @@ def invalid_entity_uri(ctx: Context) -> None:
         expect_error(ex, (400,), "invalid_entity_uri")
 
 
-@check("http:reification_accepted")
+@check("http:reification_accepted", requirements=("STG-NS-005",))
 def reification_accepted(ctx: Context) -> None:
     """n-ary relationships via stigmem:rel:<uuid> with rel:subject/object/type are plain facts."""
     rel = "stigmem:rel:" + ctx.run_id + "-r1"
@@ -121,7 +121,7 @@ def reification_accepted(ctx: Context) -> None:
     expect(len(ids(ctx.query(entity=rel))) == 3, "reification facts not all readable")
 
 
-@check("http:x_prefix_accepted")
+@check("http:x_prefix_accepted", requirements=("STG-NS-007",))
 def x_prefix_accepted(ctx: Context) -> None:
     """Relations in an experimental x- namespace are accepted."""
     ctx.assert_fact(ctx.fact(ctx.unique("xprefix"), relation="x-acme:likes"))

@@ -12,7 +12,7 @@ def _at(delta: timedelta, fmt: str = "%Y-%m-%dT%H:%M:%SZ") -> str:
     return (datetime.now(UTC) + delta).strftime(fmt)
 
 
-@check("http:expired_hidden")
+@check("http:expired_hidden", requirements=("STG-EXP-001",))
 def expired_hidden(ctx: Context) -> None:
     """A fact whose valid_until has passed is left out of a default query."""
     entity = ctx.unique("expiry")
@@ -22,7 +22,7 @@ def expired_hidden(ctx: Context) -> None:
     expect(gone["id"] not in got and live["id"] in got, f"default query returned {got}")
 
 
-@check("http:include_expired")
+@check("http:include_expired", requirements=("STG-EXP-002",))
 def include_expired(ctx: Context) -> None:
     """include_expired=true returns expired facts too."""
     entity = ctx.unique("expiry")
@@ -30,14 +30,14 @@ def include_expired(ctx: Context) -> None:
     expect(gone["id"] in ids(ctx.query(entity=entity, include_expired=True)), "include_expired did not return it")
 
 
-@check("http:expired_retained")
+@check("http:expired_retained", requirements=("STG-EXP-003",))
 def expired_retained(ctx: Context) -> None:
     """Expiry filters reads and never deletes: the fact stays readable by id."""
     gone = ctx.assert_fact(ctx.fact(ctx.unique("expiry"), "old", valid_until="2001-01-01T00:00:00Z"))
     expect_status(ctx.request("GET", f"/v1/facts/{gone['id']}"), (200,))
 
 
-@check("http:expiry_boundary")
+@check("http:expiry_boundary", requirements=("STG-EXP-004",))
 def expiry_boundary(ctx: Context) -> None:
     """A fact is visible while valid_until > now and hidden once now >= valid_until."""
     entity = ctx.unique("boundary")
@@ -49,7 +49,7 @@ def expiry_boundary(ctx: Context) -> None:
     expect(fact["id"] not in ids(ctx.query(entity=entity)), "visible after valid_until passed")
 
 
-@check("http:expiry_instant_comparison")
+@check("http:expiry_instant_comparison", requirements=("STG-EXP-005",))
 def expiry_instant_comparison(ctx: Context) -> None:
     """valid_until is compared as an instant: an offset or a fraction does not change the verdict."""
     entity = ctx.unique("instant")
@@ -63,7 +63,7 @@ def expiry_instant_comparison(ctx: Context) -> None:
     expect(gone["id"] not in got, f"past instant {past_text} treated as live")
 
 
-@check("http:expiry_confidence_orthogonal")
+@check("http:expiry_confidence_orthogonal", requirements=("STG-EXP-006",))
 def expiry_confidence_orthogonal(ctx: Context) -> None:
     """valid_until and confidence are independent: an expired certain fact stays certain."""
     gone = ctx.assert_fact(ctx.fact(ctx.unique("ortho"), "x", confidence=1.0, valid_until="2001-01-01T00:00:00Z"))
@@ -71,7 +71,7 @@ def expiry_confidence_orthogonal(ctx: Context) -> None:
     expect(read.get("confidence") == 1.0, f"confidence changed to {read.get('confidence')!r}")
 
 
-@check("http:valid_until_echoed")
+@check("http:valid_until_echoed", requirements=("STG-EXP-009",))
 def valid_until_echoed(ctx: Context) -> None:
     """valid_until is echoed exactly as sent."""
     for text in ("2030-01-01T00:00:00Z", "2030-01-01T01:00:00.5+01:00"):
@@ -79,7 +79,7 @@ def valid_until_echoed(ctx: Context) -> None:
         expect(record.get("valid_until") == text, f"sent {text!r}, got {record.get('valid_until')!r}")
 
 
-@check("http:valid_until_validated")
+@check("http:valid_until_validated", requirements=("STG-EXP-008",))
 def valid_until_validated(ctx: Context) -> None:
     """A valid_until that is not an RFC 3339 instant is refused (400/422)."""
     for bad in ("tomorrow", "2030-01-01", 1893456000, "2030-13-01T00:00:00Z"):
@@ -87,7 +87,7 @@ def valid_until_validated(ctx: Context) -> None:
         expect_error(ex, (400, 422), None)
 
 
-@check("http:ttl_meta_fact_accepted")
+@check("http:ttl_meta_fact_accepted", requirements=("STG-EXP-007",))
 def ttl_meta_fact_accepted(ctx: Context) -> None:
     """A stigmem:ttl meta-fact about a fact is accepted as a plain fact and hides nothing."""
     target = ctx.assert_fact(ctx.fact(ctx.unique("ttl")))
@@ -97,7 +97,7 @@ def ttl_meta_fact_accepted(ctx: Context) -> None:
     expect(target["id"] in ids(ctx.query(entity=target["entity"])), "a TTL meta-fact hid its target")
 
 
-@check("http:as_of_fail_closed")
+@check("http:as_of_fail_closed", requirements=("STG-TT-001",))
 def as_of_fail_closed(ctx: Context) -> None:
     """A default install answers as_of with 501 time_travel_plugin_not_loaded (or 403 when disabled)."""
     profiles = ctx.discovery.get("profiles") or []

@@ -1,4 +1,4 @@
-"""Assert, read, query and retract facts (Spec-03; Spec-01 Atomic Fact Shape; digest section 7)."""
+"""Assert, read, query and retract facts (Spec-03; Spec-01 Atomic Fact Shape; A08 §5.1-§5.5)."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ def _valid_record(record: dict[str, object]) -> None:
     expect(not errors, f"fact record does not match wire/fact.json: {errors[0].message if errors else ''}")
 
 
-@check("http:assert_201")
+@check("http:assert_201", requirements=("STG-QRY-001",))
 def assert_201(ctx: Context) -> None:
     """POST /v1/facts answers 201 with the full record."""
     record = ctx.assert_fact(ctx.fact(ctx.unique("assert")))
     _valid_record(record)
 
 
-@check("http:assert_stamps", requirements=("STG-HLC-001", "STG-HLC-012"))
+@check("http:assert_stamps", requirements=("STG-HLC-001", "STG-HLC-012", "STG-FACT-004", "STG-FACT-005", "STG-HLC-006"))
 def assert_stamps(ctx: Context) -> None:
     """The node stamps a fresh id, a UTC timestamp and a padded, strictly increasing HLC on every fact."""
     before = datetime.now(UTC) - timedelta(minutes=5)
@@ -52,7 +52,7 @@ def assert_stamps(ctx: Context) -> None:
     expect(all(a < b for a, b in itertools.pairwise(hlcs)), f"HLCs not strictly increasing: {hlcs}")
 
 
-@check("http:assert_roundtrip")
+@check("http:assert_roundtrip", requirements=("STG-QRY-002",))
 def assert_roundtrip(ctx: Context) -> None:
     """GET by id returns what was asserted: relation, value, confidence, scope, valid_until."""
     body = ctx.fact(ctx.unique("roundtrip"), 42.5, vtype="number", confidence=0.75, scope="team",
@@ -69,7 +69,7 @@ def assert_roundtrip(ctx: Context) -> None:
     expect(value == {"type": "number", "v": 42.5}, f"value read back as {fact.get('value')!r}")
 
 
-@check("http:assert_required_fields")
+@check("http:assert_required_fields", requirements=("STG-FACT-007",))
 def assert_required_fields(ctx: Context) -> None:
     """Each of entity, relation, value, source and scope is required (400/422); confidence defaults to 1.0."""
     entity = ctx.unique("required")
@@ -83,7 +83,7 @@ def assert_required_fields(ctx: Context) -> None:
     expect(record.get("confidence") == 1.0, f"default confidence is {record.get('confidence')!r}")
 
 
-@check("http:assert_rejects_bad_confidence")
+@check("http:assert_rejects_bad_confidence", requirements=("STG-FACT-001",))
 def assert_rejects_bad_confidence(ctx: Context) -> None:
     """confidence outside [0, 1] or not a number is refused (400/422); 0.0 and 1.0 are accepted."""
     entity = ctx.unique("confidence")
@@ -94,7 +94,7 @@ def assert_rejects_bad_confidence(ctx: Context) -> None:
     expect(len(ids(ctx.query(entity=entity))) == 2, "a refused write was stored")
 
 
-@check("http:assert_rejects_bad_scope")
+@check("http:assert_rejects_bad_scope", requirements=("STG-FACT-002",))
 def assert_rejects_bad_scope(ctx: Context) -> None:
     """An unknown scope is refused (400/422)."""
     entity = ctx.unique("scope")
@@ -102,7 +102,7 @@ def assert_rejects_bad_scope(ctx: Context) -> None:
         expect_error(ctx.request("POST", "/v1/facts", json_body=ctx.fact(entity, scope=bad)), (400, 422), None)
 
 
-@check("http:get_fact")
+@check("http:get_fact", requirements=("STG-QRY-011",))
 def get_fact(ctx: Context) -> None:
     """GET /v1/facts/{id} returns the record; an unknown id is 404."""
     record = ctx.assert_fact(ctx.fact(ctx.unique("get")))
@@ -112,7 +112,7 @@ def get_fact(ctx: Context) -> None:
     expect_status(ctx.request("GET", "/v1/facts/00000000-0000-4000-8000-000000000000"), (404,))
 
 
-@check("http:facts_immutable")
+@check("http:facts_immutable", requirements=("STG-FACT-003", "STG-URI-011"))
 def facts_immutable(ctx: Context) -> None:
     """No route mutates or deletes a fact: PUT, PATCH and DELETE are refused and the record is unchanged."""
     record = ctx.assert_fact(ctx.fact(ctx.unique("immutable")))
@@ -125,7 +125,7 @@ def facts_immutable(ctx: Context) -> None:
            f"record changed: {record} -> {after}")
 
 
-@check("http:retraction")
+@check("http:retraction", requirements=("STG-FACT-006",))
 def retraction(ctx: Context) -> None:
     """A retraction is a new fact with confidence 0.0 on the same triple; the original stays readable."""
     body = ctx.fact(ctx.unique("retract"), "CEO", scope="company")
@@ -135,7 +135,7 @@ def retraction(ctx: Context) -> None:
     expect_status(ctx.request("GET", f"/v1/facts/{original['id']}"), (200,))
 
 
-@check("http:retraction_rows_returned")
+@check("http:retraction_rows_returned", requirements=("STG-QRY-009",))
 def retraction_rows_returned(ctx: Context) -> None:
     """A default query returns the retraction row and the original, neither contradicted (default_query)."""
     body = ctx.fact(ctx.unique("retract"), "CEO", scope="company")
@@ -150,7 +150,7 @@ def retraction_rows_returned(ctx: Context) -> None:
     expect(not any(f.get("contradicted") for f in facts), "a retraction was flagged as a contradiction")
 
 
-@check("http:source_timestamp_preserved")
+@check("http:source_timestamp_preserved", requirements=("STG-PROV-001",))
 def source_timestamp_preserved(ctx: Context) -> None:
     """source and timestamp are returned exactly as stored, on every read."""
     record = ctx.assert_fact(ctx.fact(ctx.unique("prov"), source=AUTHOR))
@@ -161,7 +161,7 @@ def source_timestamp_preserved(ctx: Context) -> None:
         expect(view.get("timestamp") == record.get("timestamp"), "timestamp changed between reads")
 
 
-@check("http:query_envelope")
+@check("http:query_envelope", requirements=("STG-QRY-003",))
 def query_envelope(ctx: Context) -> None:
     """A query answers {facts, total, cursor} matching wire/fact_list.json."""
     entity = ctx.unique("envelope")
@@ -172,7 +172,7 @@ def query_envelope(ctx: Context) -> None:
     expect(not errors, f"query body does not match wire/fact_list.json: {errors[0].message if errors else ''}")
 
 
-@check("http:query_empty_result")
+@check("http:query_empty_result", requirements=("STG-QRY-003",))
 def query_empty_result(ctx: Context) -> None:
     """A query with no match is 200 with no facts and total 0."""
     ex = ctx.query(entity=ctx.unique("nothing"))
@@ -181,7 +181,7 @@ def query_empty_result(ctx: Context) -> None:
     expect(body.get("facts") == [] and body.get("total") == 0, f"empty query: {ex.brief()}")
 
 
-@check("http:query_filters_conjunctive")
+@check("http:query_filters_conjunctive", requirements=("STG-QRY-004",))
 def query_filters_conjunctive(ctx: Context) -> None:
     """entity, relation, source and scope filters combine with AND and match exactly.
 
@@ -197,7 +197,7 @@ def query_filters_conjunctive(ctx: Context) -> None:
     expect(got == [want], f"expected only {want}, got {got}")
 
 
-@check("http:query_min_confidence")
+@check("http:query_min_confidence", requirements=("STG-QRY-005",))
 def query_min_confidence(ctx: Context) -> None:
     """min_confidence=c returns exactly the facts with confidence >= c."""
     entity = ctx.unique("minconf")
@@ -207,7 +207,7 @@ def query_min_confidence(ctx: Context) -> None:
     expect(got == {made[0.5], made[0.9]}, f"min_confidence=0.5 returned {got}")
 
 
-@check("http:query_after")
+@check("http:query_after", requirements=("STG-QRY-006",))
 def query_after(ctx: Context) -> None:
     """after=t returns only facts with timestamp strictly later than t."""
     entity = ctx.unique("after")
@@ -219,7 +219,7 @@ def query_after(ctx: Context) -> None:
         expect(second["id"] in got, f"after= dropped a later fact: {got}")
 
 
-@check("http:query_order_recency")
+@check("http:query_order_recency", requirements=("STG-QRY-007",))
 def query_order_recency(ctx: Context) -> None:
     """Results come newest first."""
     entity = ctx.unique("order")

@@ -1,4 +1,4 @@
-"""Cursor pagination and totals (Spec-03 Pagination; digest sections 6.4, 7.2)."""
+"""Cursor pagination and totals (Spec-03 Pagination; A08 §5.2, §5.8, §5.9)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _walk(ctx: Context, entity: str, limit: int, key: str = "admin", **params: o
     raise AssertionError("pagination did not end within 200 pages")
 
 
-@check("http:pagination_complete")
+@check("http:pagination_complete", requirements=("STG-HTTP-011",))
 def pagination_complete(ctx: Context) -> None:
     """Following cursors yields every matching fact exactly once, for every page size, in order."""
     entity = ctx.unique("pages")
@@ -41,7 +41,7 @@ def pagination_complete(ctx: Context) -> None:
         expect(walked == full, f"limit={size}: page order differs from a single page")
 
 
-@check("http:cursor_pagination")
+@check("http:cursor_pagination", requirements=("STG-HTTP-004",))
 def cursor_pagination(ctx: Context) -> None:
     """A page with more rows behind it returns a cursor; the last page returns cursor null."""
     entity = ctx.unique("cursor")
@@ -53,7 +53,7 @@ def cursor_pagination(ctx: Context) -> None:
     expect(len(last.get("facts", [])) == 1 and last.get("cursor") is None, f"last page: {last}")
 
 
-@check("http:total_post_filter")
+@check("http:total_post_filter", requirements=("STG-HTTP-013",))
 def total_post_filter(ctx: Context) -> None:
     """total is the full number of matching facts after every filter, not the page size (total_count)."""
     entity = ctx.unique("total")
@@ -65,7 +65,7 @@ def total_post_filter(ctx: Context) -> None:
     expect(body.get("total") == want, f"total is {body.get('total')!r} for 5 visible facts in pages of 2, not {want}")
 
 
-@check("http:bad_cursor_rejected")
+@check("http:bad_cursor_rejected", requirements=("STG-HTTP-012",))
 def bad_cursor_rejected(ctx: Context) -> None:
     """A cursor the node did not issue is refused (400/422), also a tampered one."""
     entity = ctx.unique("badcursor")
@@ -77,7 +77,7 @@ def bad_cursor_rejected(ctx: Context) -> None:
         expect(ex.status in (400, 422), f"cursor {bad[:20]!r}: {ex.brief()}")
 
 
-@check("http:bad_limit_rejected")
+@check("http:bad_limit_rejected", requirements=("STG-HTTP-012",))
 def bad_limit_rejected(ctx: Context) -> None:
     """limit outside 1..500 or not an integer is refused (400/422); 1 and 500 are accepted."""
     entity = ctx.unique("limit")
@@ -88,7 +88,7 @@ def bad_limit_rejected(ctx: Context) -> None:
         expect_status(ctx.query(entity=entity, limit=good), (200,))
 
 
-@check("http:query_param_validation")
+@check("http:query_param_validation", requirements=("STG-QRY-010",))
 def query_param_validation(ctx: Context) -> None:
     """Malformed filters are refused (400/422), never ignored or a 5xx."""
     entity = ctx.unique("params")

@@ -1,4 +1,4 @@
-"""Scope enforcement for API keys (Spec-02 Scope Enforcement; digest sections 5.2-5.3)."""
+"""Scope enforcement for API keys (Spec-02 Scope Enforcement; A08 §3.5)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def _pair(ctx: Context) -> tuple[str, str, str]:
     return entity, local, company
 
 
-@check("http:scope_write_enforced", needs=("writer_local",))
+@check("http:scope_write_enforced", requirements=("STG-SCOPE-001",), needs=("writer_local",))
 def scope_write_enforced(ctx: Context) -> None:
     """A key for local cannot write a company or public fact (403), and nothing is stored."""
     ctx.need_key("writer_local")
@@ -24,7 +24,7 @@ def scope_write_enforced(ctx: Context) -> None:
     expect(len(ids(ctx.query(entity=entity))) == 1, "a refused write was stored")
 
 
-@check("http:scope_read_isolation", needs=("reader_local",))
+@check("http:scope_read_isolation", requirements=("STG-SCOPE-002",), needs=("reader_local",))
 def scope_read_isolation(ctx: Context) -> None:
     """A key for local never reads company facts in a global query."""
     ctx.need_key("reader_local")
@@ -36,7 +36,7 @@ def scope_read_isolation(ctx: Context) -> None:
     expect(total in (1, None), f"total {total} counts a fact the key cannot read")
 
 
-@check("http:scope_read_additive", needs=("reader_all",))
+@check("http:scope_read_additive", requirements=("STG-SCOPE-003",), needs=("reader_all",))
 def scope_read_additive(ctx: Context) -> None:
     """A key for several scopes reads facts of all of them in one query."""
     ctx.need_key("reader_all")
@@ -45,7 +45,7 @@ def scope_read_additive(ctx: Context) -> None:
     expect({local, company} <= got, f"expected both {local} and {company}, got {sorted(got)}")
 
 
-@check("http:scope_query_outside_key_forbidden", needs=("reader_local",))
+@check("http:scope_query_outside_key_forbidden", requirements=("STG-SCOPE-005",), needs=("reader_local",))
 def scope_query_outside_key(ctx: Context) -> None:
     """Asking for scope=company with a local-only key is 403."""
     ctx.need_key("reader_local")
@@ -53,7 +53,7 @@ def scope_query_outside_key(ctx: Context) -> None:
     expect_status(ctx.query(key="reader_local", entity=entity, scope="company"), (403,))
 
 
-@check("http:scope_single_fact_read", needs=("reader_local",))
+@check("http:scope_single_fact_read", requirements=("STG-SCOPE-004",), needs=("reader_local",))
 def scope_single_fact_read(ctx: Context) -> None:
     """Reading a fact of another scope by id is 404, indistinguishable from a missing fact."""
     ctx.need_key("reader_local")

@@ -1,4 +1,4 @@
-"""N nodes started from a launch recipe, each optionally behind a fault proxy (digest §22.5 harness notes).
+"""N nodes started from a launch recipe, each optionally behind a fault proxy (Spec-18: partitions may be simulated).
 
 Node i gets a free loopback port, its own data directory and database, and the authority ``node-<name>.test``
 (``a``, ``b``, ``c``, ...). With ``proxies`` the node advertises its proxy's URL (``{node_url}``), so every peer

@@ -1,4 +1,4 @@
-"""A loopback TCP proxy that passes, partitions, cuts or delays traffic on cue (digest §22.5 "partition controller").
+"""A loopback TCP proxy that passes, partitions, cuts or delays traffic on cue (Spec-18: a simulated partition).
 
 A node behind the proxy advertises the proxy's URL (``--node-url``), so every peer reaches it through the proxy
 while the suite itself talks to the node directly: a partition cuts federation traffic only, and local reads and

@@ -1,10 +1,10 @@
-"""Histories of a failure-mode scenario and the invariants checked over them (anchors.md E1, Jepsen/Elle).
+"""Histories of a failure-mode scenario and the invariants checked over them (after Jepsen's Elle).
 
 Every write (acknowledged or not), read, pull and expected rejection is recorded with its node and step. The
 checks read the history, never the nodes, and a failure names the smallest witness: which fact, which node,
 which step (Elle's "minimal set of transactions which witness a violation").
 
-Invariants (digest §11.7 security invariants 4 and 5, §22): ``no_lost_write`` (an acknowledged write eligible for
+Invariants (A08 §6.6 security invariants 4 and 5; Spec-18): ``no_lost_write`` (an acknowledged write eligible for
 a node is held by it at the end, STG-FAIL-004/013), ``no_duplicate`` (no id twice, no content stored under two ids,
 STG-FAIL-013, STG-FED-022/031), ``converged`` (every node holds the same eligible facts after healing,
 STG-FAIL-004), ``contradiction_surfaced`` (both facts of a pair flagged and its conflict listed unresolved on

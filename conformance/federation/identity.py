@@ -1,6 +1,7 @@
 """Federation identities: Ed25519 keys, node ids, signed PeerDeclarations, peer tokens and manifests.
 
-Digest §11.1 (PeerDeclaration), §11.4 and §14.3 (peer tokens), §12 (manifests, for the upstream flow);
+Spec-05 and A08 §6.1 (PeerDeclaration), A08 §3.5, §6.6(3) and Spec-11 (peer tokens), Spec-04 and A20 §19.1
+(manifests, for the upstream flow);
 docs/federation-api.md "PeerDeclaration" and "Peer tokens"; docs/adapter-protocol.md "Peer tokens". Requirements
 STG-TOK-001..008, STG-RPL-001/004, STG-FED-005/006. Every byte that is signed comes from ``conformance.oracle``
 (``rfc8785`` and ``cryptography``); this module only assembles documents. It never decides whether a node is right:
@@ -184,7 +185,7 @@ def verify_token(token: str, public_key_b64: str, audience: str, *, now: int | N
 
 def manifest(identity: Identity, node_url: str, *, key_id: str = "fed-key-1",
              lifetime_s: int = 86_400) -> dict[str, Any]:
-    """A self-signed node manifest (digest §12.1), signature over RFC 8785 of every other member."""
+    """A self-signed node manifest (Spec-04; A20 §19.1.2), signature over RFC 8785 of every other member."""
     issued = now_ms()
     doc: dict[str, Any] = {"entities": [identity.node_id, node_url], "entity_uri": node_url,
                            "issued_at": iso_utc(issued), "expires_at": iso_utc(issued + lifetime_s * 1000),

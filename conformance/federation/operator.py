@@ -1,4 +1,4 @@
-"""What an operator does to federate a node, over HTTP only (docs/federation-api.md; digest §11.2, §11.5, §11.7).
+"""What an operator does to federate a node, over HTTP only (docs/federation-api.md; Spec-05; A08 §5.6-§5.8, §6.4).
 
 Get a node's declaration (its route, or signed by the harness when the harness holds the key), register it at
 another node (``POST /v1/federation/peers``), approve a ``pending_approval`` peer (``POST .../approve`` with the key

@@ -1,13 +1,13 @@
-"""A scripted federating peer inside the suite (anchors.md C4, Complement: "the suite should be a peer").
+"""A scripted federating peer inside the suite (after Matrix Complement: "the suite should be a peer").
 
 The peer has its own Ed25519 key and ``node_id`` under its own authority (``stigmem://peer-x.test/node/<uuid>``),
 serves a discovery document, a manifest and ``GET /v1/federation/facts`` from an append-only log of crafted facts,
 accepts the node's declaration on ``POST /v1/federation/peers``, and verifies every token the node under test
 presents to it (docs/federation-api.md "Peer tokens"), recording what it saw. The other way round it presents
 crafted tokens to the node (``present``). Facts are crafted by ``craft`` from small specs: good ones, over-scope,
-forged sources, skewed or malformed HLCs, CID mismatches, duplicate ids, malformed bodies (digest §11.7, §11.14,
-§4.7, §22.2). Requirements exercised through it: STG-FED-018..036, STG-TOK-001..008, STG-RPL-001..007,
-STG-HLC-005..010, STG-PROV-002..007, STG-CID-013, STG-AUDIT-001/002. It judges nothing itself.
+forged sources, skewed or malformed HLCs, CID mismatches, duplicate ids, malformed bodies (A08 §6.4, §6.6,
+Spec-05, Spec-12, Spec-18 malicious peer). Requirements exercised through it: STG-FED-018..036, STG-TOK-001..008,
+STG-RPL-001..007, STG-HLC-005..010, STG-PROV-002..007, STG-CID-013, STG-AUDIT-001/002. It judges nothing itself.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The failure-mode step language (``vectors/failure_modes/*.json``, ``schemas/vectors/failure_modes.json``).
 
-Spec-18 (digest §22) plus the HLC-jump and poison-fact cases of digest §4.7 and §11.14. A vector names its
-cluster nodes (started from a launch recipe, each behind a fault proxy), its scripted peers and its steps; the
-runner executes the steps in order against real processes over HTTP, records a ``History``, fails at the first
-step whose own expectation is broken (naming the step), and at the end checks ``expected.invariants`` over the
-history. Requirements: STG-FAIL-001..015, STG-TOK-005..008, STG-RPL-009, STG-HLC-005..010, STG-CID-013,
+Spec-18 (A08 §11) plus HLC-jump cases (Spec-12 bounded skew) and poison-fact cases (Spec-05 inbound validation).
+A vector names its cluster nodes (started from a launch recipe, each behind a fault proxy), its scripted peers and
+its steps; the runner executes the steps in order against real processes over HTTP, records a ``History``, fails at
+the first step whose own expectation is broken (naming the step), and at the end checks ``expected.invariants`` over
+the history. Requirements: STG-FAIL-001..015, STG-TOK-005..008, STG-RPL-009, STG-HLC-005..010, STG-CID-013,
 STG-FED-022/031/032/034/036, STG-AUDIT-001. Interpretations read: ``source_ownership`` (who sources the cluster
 writes), ``cid_preimage`` and ``peer_declaration_fields`` (the scripted peer's CIDs and declaration),
 ``hlc_origin`` (whether an accepted fact keeps its origin HLC), ``replay_error_code`` (whether the replay code is

@@ -1,7 +1,8 @@
 """Contradiction vectors: ``vectors/contradictions/evaluate.json`` (STG-CONF-001..005, STG-CONF-010).
 
 Fact sets in write order; expected conflicts, contradicted flags and preferred facts come from
-``conformance.oracle.contradictions``; the digest's golden cases G-FS-1..4 are also pinned by hand.
+``conformance.oracle.contradictions``; the Spec-15 cases (two values at two confidences,
+at one confidence, an equal value from another source, a retraction) are also pinned by hand.
 """
 
 from __future__ import annotations

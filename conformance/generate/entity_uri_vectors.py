@@ -42,9 +42,9 @@ A = "stigmem://a.example"
 
 # (description, input, expected or None for invalid_entity_uri, flags, requirements, interpretations)
 CASES: list[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], dict[str, str]]] = [
-    ("Digest example with surrounding spaces and mixed case", " stigmem://Company.Example/User/Alice ",
+    ("Worked example with surrounding spaces and mixed case", " stigmem://Company.Example/User/Alice ",
      "stigmem://company.example/user/alice", ("Trim", "Case"), ("STG-URI-002", "STG-URI-004"), {}),
-    ("Digest example with a mixed-case id", "stigmem://company.example/Issue/EG-42",
+    ("Worked example with a mixed-case id", "stigmem://company.example/Issue/EG-42",
      "stigmem://company.example/issue/eg-42", ("Case",), ("STG-URI-004",), {}),
     ("Informal URI with a space", "user:Alice Smith", "user:alice-smith", ("Informal", "Collapse"),
      ("STG-URI-003", "STG-URI-009"), INFORMAL),

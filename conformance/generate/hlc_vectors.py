@@ -1,7 +1,7 @@
 """HLC vectors: ``vectors/hlc/{parse,compare,run}.json`` (STG-HLC-001..013).
 
-Sequences are replayed through ``conformance.oracle.hlc``; the digest's frozen-clock table is also
-asserted by hand so the model itself is pinned.
+Sequences are replayed through ``conformance.oracle.hlc``; the frozen-clock table of Spec-01's advance rules (with the
+Spec-12 future bound) is also asserted by hand so the model itself is pinned.
 """
 
 from __future__ import annotations
@@ -136,11 +136,11 @@ def _replay(start: str | None, events: list[Event], fut: int, past: int, overflo
     return outputs
 
 
-DIGEST_TABLE = [f"{T0}.000", f"{T0}.001", f"{T0 + 1}.000", f"{T0 + 1}.001", f"{T0 + 5}.008", "hlc_skew_future"]
+FROZEN_CLOCK_TABLE = [f"{T0}.000", f"{T0}.001", f"{T0 + 1}.000", f"{T0 + 1}.001", f"{T0 + 5}.008", "hlc_skew_future"]
 
 # (description, start, events, flags, requirements, options)
 SEQUENCES: list[tuple[str, str | None, list[Event], tuple[str, ...], tuple[str, ...], dict[str, str]]] = [
-    ("Digest frozen-clock table", None,
+    ("Frozen-clock table", None,
      [t(T0), t(T0), t(T0 + 1), t(T0 - 1000), r(T0 + 1, f"{T0 + 5}.007"), r(T0 + 1, f"{T0 + 300_002}.000")],
      ("SameMillisecond", "ClockBackwards", "Receive", "SkewFuture"),
      ("STG-HLC-003", "STG-HLC-004", "STG-HLC-007", "STG-HLC-012"), {}),
@@ -207,7 +207,7 @@ ALTERNATIVES: list[tuple[str, str | None, list[Event], dict[str, str]]] = [
 
 def _run() -> VectorFile:
     vf = VectorFile("hlc", "run", "Outputs of a sequence of local ticks and receives under a given clock.", NOTES)
-    assert [o.get("hlc") or o.get("error") for o in _replay(*_digest_args())] == DIGEST_TABLE
+    assert [o.get("hlc") or o.get("error") for o in _replay(*_frozen_clock_args())] == FROZEN_CLOCK_TABLE
     for description, start, events, flags, reqs, options in SEQUENCES:
         fut = 0 if "zero disables" in description else FUT
         overflow = options.get("hlc_counter_overflow", "carry")
@@ -257,5 +257,5 @@ def _run() -> VectorFile:
     return vf
 
 
-def _digest_args() -> tuple[None, list[Event], int, int, str, str]:
+def _frozen_clock_args() -> tuple[None, list[Event], int, int, str, str]:
     return SEQUENCES[0][1], SEQUENCES[0][2], FUT, PAST, "carry", "kulkarni"

@@ -1,7 +1,7 @@
 """Signed-document vectors: ``vectors/signatures/{preimage,sign,verify}.json`` (STG-SIG-001..006).
 
 Four kinds (docs/adapter-protocol.md, "Signature kinds"): PeerDeclaration (A08 field names), RTBF tombstone and
-its revocation (digest section 25.1), and manifest (digest section 12.1, A20 shape). Keys are the RFC 8032
+its revocation (Spec-X2; A20 section 23.2), and manifest (Spec-04; A20 section 19.1.2 shape). Keys are the RFC 8032
 section 7.1 TEST 1, 2 and 3 seeds. Every preimage and signature is computed by ``conformance.oracle.ed25519``.
 
 A PeerDeclaration case is evaluated under both ``peer_declaration_fields`` options: when input and expected

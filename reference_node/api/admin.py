@@ -1,4 +1,4 @@
-"""Admin routes (digest §9.7, §19): node status and CID backfill status; admin permission (STG-AUTH-010).
+"""Admin routes (CIDF, A20 §25 backfill; Spec-17): node status and CID backfill status; admin permission (STG-AUTH-010).
 
 STG-CID-014: ``{total_facts, backfilled_facts, pending_facts, backfill_complete}``. STG-CONF-017: the status shows
 unresolved conflicts for monitoring. Spec-17: the applied migrations. STG-SCOPE-022: the counts cover only the
@@ -30,6 +30,7 @@ async def node_status(request: Request) -> Response:
 
 async def backfill_status(request: Request) -> Response:
     """GET /v1/admin/cid-backfill/status."""
+    # STG-AUTH-010, STG-CID-014: backfill status is an admin route.
     identity = caller(request, "admin")
     store: Store = request.app.state.store
     return JSONResponse(store.backfill_status(identity.scope_filter))

@@ -1,4 +1,6 @@
-"""Who is calling: bearer API keys, permissions and allowed scopes (Spec-02; A08 §3.5; digest §5.2-§5.3).
+"""Who is calling: bearer API keys, permissions and allowed scopes (Spec-02; Spec-03; A08 §3.5).
+
+Sources: Spec-02 §Scope Enforcement, Spec-03 §Authentication, A08 §3.5, A10 §18.7, ADR-007 (stored keys).
 
 STG-AUTH-001 (``Authorization: Bearer <key>``), STG-AUTH-004/005 (401 with ``WWW-Authenticate: Bearer`` for a
 missing, unknown, revoked or malformed key), STG-AUTH-007 (``--auth none``: an anonymous caller with every
@@ -61,17 +63,21 @@ ANONYMOUS = Identity("anon:trusted", frozenset(PERMISSIONS), SCOPES)
 
 def _authenticate(request: Request) -> Identity:
     settings: Settings = request.app.state.settings
+    # STG-AUTH-007: with auth none every caller is the anonymous identity.
     if not settings.auth_required:
         return ANONYMOUS
     header = request.headers.get("authorization")
+    # STG-AUTH-004: with auth required, no credentials is 401 with a Bearer challenge.
     if header is None:
         raise ApiError("unauthorized", "Authorization: Bearer <key> is required", _CHALLENGE)
     scheme, _, token = header.strip().partition(" ")
     token = token.strip()
+    # STG-AUTH-001, STG-AUTH-005: only Authorization: Bearer <key> (scheme in any case); else 401.
     if scheme.lower() != "bearer" or not token:
         raise ApiError("unauthorized", "the Authorization header must be 'Bearer <key>'", _CHALLENGE)
     store: Store = request.app.state.store
     key = store.key_for(token)
+    # STG-AUTH-005: an unknown or revoked key is 401.
     if key is None:
         raise ApiError("unauthorized", "unknown or revoked API key", _CHALLENGE)
     return Identity(key.entity_uri, frozenset(key.permissions), key.allowed_scopes, key.id)
@@ -80,6 +86,7 @@ def _authenticate(request: Request) -> Identity:
 def caller(request: Request, permission: str) -> Identity:
     """The authenticated caller, who must hold ``permission`` (read, write or admin)."""
     identity = _authenticate(request)
+    # STG-AUTH-008, STG-AUTH-010: a key without the route's permission is 403.
     if permission not in identity.permissions:
         raise ApiError("forbidden", f"this key lacks the {permission} permission")
     return identity
@@ -88,6 +95,7 @@ def caller(request: Request, permission: str) -> Identity:
 def federator(request: Request) -> Identity:
     """The caller of an operator federation route: a key with ``federate`` or ``admin`` (docs/federation-api.md)."""
     identity = _authenticate(request)
+    # STG-AUTH-009: the operator federation routes need federate (or admin).
     if not identity.permissions & {"federate", "admin"}:
         raise ApiError("forbidden", "this key lacks the federate permission")
     return identity

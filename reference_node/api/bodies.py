@@ -46,6 +46,7 @@ async def _drain(request: Request, seen: int) -> None:
 async def _read(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     too_large = ApiError("body_too_large", f"request body is over {limit} bytes")
+    # STG-VAL-004: a body above the node's limit is 413, read no further.
     if declared.isdigit() and int(declared) > limit:
         await _drain(request, 0)
         raise too_large
@@ -69,6 +70,7 @@ async def _read(request: Request, limit: int) -> bytes:
 def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
+        # STG-JCS-005: I-JSON, so a duplicate member name is malformed JSON (400).
         raise ValueError("an object has a duplicate member name")
     return result
 
@@ -125,6 +127,7 @@ def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
     if valid_until is not None:
         # STG-EXP-004: visible iff valid_until > now; rounding up keeps that exact for sub-microsecond digits.
         valid_until_us = instant_us(valid_until, round_up=True)
+        # STG-EXP-008: valid_until is an RFC 3339 instant or null, else 422.
         if valid_until_us is None:
             raise ApiError("invalid_body", "valid_until must be an RFC 3339 date-time or null")
     garden_id = body.get("garden_id")
@@ -132,10 +135,13 @@ def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
         if not isinstance(garden_id, str):
             raise ApiError("invalid_body", "garden_id must be a string or null")
         raise ApiError("garden_not_found", "this node has no Memory Gardens (the gardens profile is not enabled)")
+    # STG-SCOPE-001, STG-SCOPE-006: a write outside the key's allowed_scopes is 403.
     if not identity.may_use(fact.scope):
         raise ApiError("scope_forbidden", f"this key may not write scope {fact.scope}")
-    if namespaces.reserved(fact.relation):  # STG-NS-002
+    # STG-NS-002: system relations are written only by the node (403 reserved_namespace).
+    if namespaces.reserved(fact.relation):
         raise ApiError("reserved_namespace", f"relation {fact.relation} is written only by the node")
+    # STG-NS-003: no client writes as system:stigmem.
     if fact.source == SYSTEM_SOURCE or fact.source.startswith(SYSTEM_SOURCE + ":"):
         raise ApiError("reserved_namespace", f"source {fact.source} is the node's own identity")
     return new_fact(fact, valid_until=valid_until, valid_until_us=valid_until_us)

@@ -1,4 +1,4 @@
-"""Conflict routes: list and resolve (Spec-15; S03 §Conflict Operations; A08 §5.9-§5.10; digest §8.7).
+"""Conflict routes: list and resolve (Spec-15; Spec-03 §Conflict Operations; A08 §5.9-§5.10).
 
 STG-CONF-008 and STG-HTTP-014 (``{conflicts, cursor, has_more}``, newest first), STG-SCOPE-007 (only conflicts in
 the caller's scopes), STG-CONF-012 (404 ``conflict_not_found``), STG-CONF-013 (409), STG-CONF-014 (422
@@ -30,6 +30,7 @@ async def list_conflicts(request: Request) -> Response:
     identity = caller(request, "read")
     store: Store = request.app.state.store
     params = conflict_params(request.query_params)
+    # STG-SCOPE-006: a key with no allowed scope has no access at all.
     if not identity.scopes:
         raise ApiError("scope_forbidden", "this key may not read any scope")
     found, before = store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit)
@@ -57,6 +58,7 @@ async def resolve_conflict(request: Request) -> Response:
             new_value = values.validate(new_value, max_text_bytes=settings.max_text_bytes)
         except ProtocolError as exc:
             raise from_protocol(exc) from exc
+    # STG-SCOPE-007: only conflicts in the caller's scopes can be resolved (others are 404, STG-CONF-012).
     scopes = identity.scope_filter if identity.scopes else ()
     answer = store.resolve(conflict_id, identity.entity_uri, winner, new_value, scopes)
     return JSONResponse(answer)

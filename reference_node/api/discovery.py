@@ -1,4 +1,4 @@
-"""Open routes: discovery, health and the OpenAPI document (Spec-03 §Discovery; A08 §5.3; digest §6.2).
+"""Open routes: discovery, health and the OpenAPI document (Spec-03 §Discovery; A08 §5.3).
 
 STG-HTTP-005/006 (discovery without auth: version, node_id, node_url, auth, federation, namespaces, spec, plus the
 profiles the node claims), STG-HTTP-008 (without --federation: "disabled" and no federation_pubkey; with it:

@@ -94,6 +94,7 @@ class ApiError(Exception):
         self.extra = extra
 
     def response(self) -> JSONResponse:
+        # STG-HTTP-002: every refusal is {error: code, detail: message} (interpretation error_envelope).
         body = printable({"error": self.code, "detail": self.detail, **self.extra})
         return JSONResponse(body, self.status, self.headers)
 
@@ -129,6 +130,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
         detail = f"{request.method} is not allowed on {request.url.path}"
         return ApiError("method_not_allowed", detail, headers).response()
+    # STG-HTTP-001: routing errors are JSON too.
     if status == 404:
         return ApiError("not_found", f"no route {request.url.path}").response()
     return JSONResponse(printable({"error": "http_error", "detail": str(getattr(exc, "detail", ""))}), status)
@@ -137,6 +139,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _internal(request: Request, exc: Exception) -> Response:
     """A bug, logged with its traceback and answered as JSON."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # STG-HTTP-003: only a bug reaches here; client input is refused with a 4xx before.
     return ApiError("internal_error", "the node hit an internal error; it has been logged").response()
 
 
@@ -165,6 +168,7 @@ class LastResort:
         except Exception as exc:
             if started:
                 raise  # half an answer is out: only closing the connection can tell the client
+            # STG-HTTP-015: answer and keep the connection, so a pipelined request behind this one is served.
             response = await _internal(Request(scope, receive), exc)
             await response(scope, receive, send)
 

@@ -41,6 +41,7 @@ def _state(request: Request) -> tuple[Settings, Store]:
 
 def _reference(raw: str) -> str:
     """A path's fact id or CID; a ``sha256:`` value must be well formed (STG-CID-006)."""
+    # STG-CID-006, STG-CID-008: a sha256: value is a CID (400 cid_malformed unless 64 lowercase hex), else a fact id.
     if raw[:7].lower() == "sha256:":
         try:
             return cid_rules.check_syntax(raw)
@@ -55,6 +56,7 @@ async def assert_fact(request: Request) -> Response:
     settings, store = _state(request)
     fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)
     [(written, created)] = store.assert_facts([fact])
+    # STG-SCOPE-023: a key without read learns nothing of the existing fact (interpretation dedup_answer_without_read).
     if not created and "read" not in identity.permissions:
         written = content_only(written)
     return JSONResponse(written, 201 if created else 200)
@@ -75,6 +77,7 @@ async def get_fact(request: Request) -> Response:
     identity = caller(request, "read")
     _, store = _state(request)
     ref = _reference(request.path_params["id_or_cid"])
+    # STG-SCOPE-004, STG-SCOPE-006: a fact outside the key's scopes is 404, as a missing one (STG-QRY-011).
     found = store.fact(ref, identity.scope_filter if identity.scopes else ())
     if found is None:
         raise ApiError("fact_not_found", f"no readable fact {ref}")
@@ -109,6 +112,7 @@ async def batch_assert(request: Request) -> Response:
     if not isinstance(atomic, bool):
         raise ApiError("invalid_body", "atomic must be a boolean")
     key = _idempotency_key(body.get("idempotency_key"), request.headers.get("idempotency-key"))
+    # STG-BATCH-011: more than 50 facts is refused before anything is written.
     if len(items) > MAX_BATCH_FACTS:
         raise _failed(MAX_BATCH_FACTS, "batch_too_large", f"a batch holds at most {MAX_BATCH_FACTS} facts")
     facts = []

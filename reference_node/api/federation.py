@@ -1,4 +1,4 @@
-"""Federation routes (docs/federation-api.md; Spec-05; A08 §5.6-§5.11; digest §11).
+"""Federation routes (docs/federation-api.md; Spec-05; A08 §3.5, §5.6-§5.11, §6).
 
 Operator side (API keys): this node's signed declaration, peer registration (STG-FED-002..007, verified at once
 against the declarer's discovery document), the peer list (STG-FED-012), approval (interpretation peer_lifecycle),
@@ -65,6 +65,7 @@ async def declaration(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     node_url = settings.node_url or f"{request.url.scheme}://{request.url.netloc}"
     scopes = [scope for scope in SCOPES if scope in wanted]
+    # STG-SCOPE-022: a key offers only scopes within its own allowed_scopes.
     if not identity.covers((), scopes):
         raise ApiError("scope_forbidden", "this key may not offer scopes outside its own allowed_scopes")
     return JSONResponse(federation.declaration(node_url, scopes))
@@ -114,6 +115,7 @@ def _pull_cursor(raw: str | None) -> tuple[str, str] | None:
     if not raw:
         return None
     parts = decode_cursor(raw)
+    # STG-HTTP-012: a pull cursor this node did not issue is 400 invalid_cursor.
     if len(parts) != 3 or parts[0] != "p1" or not _HLC.fullmatch(parts[1]) or not _FACT_ID.fullmatch(parts[2]):
         raise ApiError("invalid_cursor", "this cursor was not issued by this node")
     return parts[1], parts[2]
@@ -129,8 +131,10 @@ async def federation_facts(request: Request) -> Response:
     after = _pull_cursor(raw_cursor)
     if scope is not None and scope not in SCOPES:
         raise _bad("scope", f"must be one of {', '.join(SCOPES)}")
+    # STG-FED-023: only the intersection of the relationship's and the token's scopes is served.
     servable = replication.servable_scopes(peer.allowed_scopes, claims["scopes"])
     if scope is not None:
+        # STG-FED-054: a pull of a scope the peer may not read is 403 and audited as scope_violation.
         if scope not in servable:
             federation.store.audit("scope_violation", "scope_forbidden", peer=peer,
                                    detail=f"pull of scope {scope}; this peer may pull {list(servable)}")
@@ -144,6 +148,7 @@ async def federation_facts(request: Request) -> Response:
 async def push_facts(request: Request) -> Response:
     """POST /v1/federation/facts/push: not supported (interpretation push_support = absent)."""
     _federation(request)
+    # STG-FED-040: no push, so 405 (and discovery advertises push null, STG-HTTP-009).
     raise ApiError("method_not_allowed", "push replication is not supported; pull GET /v1/federation/facts",
                    {"Allow": ""})
 

@@ -1,4 +1,4 @@
-"""API key routes (A10 §18.10; digest §5.3): create, list, revoke; admin permission required (STG-AUTH-010).
+"""API key routes (A10 §18.7, §18.10; A08 §3.5): create, list, revoke; admin permission required (STG-AUTH-010).
 
 STG-AUTH-002: the raw key is returned once, at creation, and only its SHA-256 digest is stored. STG-AUTH-003: a
 key maps to an ``entity_uri`` (normalized), ``permissions`` (read, write, admin) and ``allowed_scopes`` (all four
@@ -48,6 +48,7 @@ def key_row(entity_uri: Any, permissions: Any, allowed_scopes: Any, created_at: 
         entity = normalize(entity_uri)
     except InvalidEntityUri as exc:
         raise ApiError("invalid_entity_uri", str(exc)) from exc
+    # STG-AUTH-003: a key created without allowed_scopes may use all four scopes.
     scopes = SCOPES if allowed_scopes is None else _names(allowed_scopes, SCOPES, "allowed_scopes")
     return KeyRow(str(uuid.uuid4()), entity, _names(permissions, PERMISSIONS, "permissions"), scopes, created_at)
 
@@ -63,6 +64,7 @@ async def create_key(request: Request) -> Response:
             raise ApiError("invalid_body", f"{required} is required")
     key = key_row(body["entity_uri"], body["permissions"], body.get("allowed_scopes"),
                   format_timestamp(store.now_us()))
+    # STG-SCOPE-022: a key grants only permissions and scopes it holds itself.
     if not identity.covers(key.permissions, key.allowed_scopes):
         raise ApiError("forbidden", "a key can grant only permissions and scopes it holds itself")
     raw = new_raw_key()
@@ -87,6 +89,7 @@ async def revoke_key(request: Request) -> Response:
     identity = caller(request, "admin")
     store: Store = request.app.state.store
     key_id = request.path_params["key_id"]
+    # STG-SCOPE-022: a key above the caller's authority is not found, as an unknown one.
     if not any(key.id == key_id for key in visible_keys(identity, store)) or not store.revoke_key(key_id):
         raise ApiError("key_not_found", f"no active key {key_id}")
     return Response(status_code=204)

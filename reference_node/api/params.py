@@ -1,4 +1,4 @@
-"""Query parameters and cursors of the list routes (docs/http-api.md "Queries"; digest §6.4, §7.2).
+"""Query parameters and cursors of the list routes (docs/http-api.md "Queries"; Spec-03; A08 §5.2, §5.8, §5.9).
 
 STG-QRY-004..006 and STG-QRY-010: ``entity``/``source`` normalized (400 ``invalid_entity_uri``), ``scope`` one of
 four (400) and inside the key's scopes (403, interpretation scope_query_outside_key), ``min_confidence`` in [0, 1],
@@ -80,6 +80,7 @@ def _flag(params: QueryParams, name: str) -> bool:
     raw = _one(params, name)
     if raw is None:
         return False
+    # STG-QRY-010: a flag is true or false, else 400.
     if raw not in ("true", "false"):
         raise _bad(name, "must be true or false")
     return raw == "true"
@@ -89,6 +90,7 @@ def _limit(params: QueryParams) -> int:
     raw = _one(params, "limit")
     if raw is None:
         return DEFAULT_LIMIT
+    # STG-HTTP-012: limit outside 1..500 is 400, never a 5xx.
     if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise _bad("limit", f"must be an integer from 1 to {MAX_LIMIT}")
     return int(raw)
@@ -99,6 +101,7 @@ def _uri(params: QueryParams, name: str) -> str | None:
     if raw is None:
         return None
     try:
+        # STG-QRY-004, STG-URI-001: entity and source filters match normalized values.
         return normalize(raw)
     except InvalidEntityUri as exc:
         raise ApiError("invalid_entity_uri", f"{name}: {exc}") from exc
@@ -109,6 +112,7 @@ def _confidence(params: QueryParams) -> float | None:
     if raw is None:
         return None
     value = float(raw) if _NUMBER.fullmatch(raw) else math.nan
+    # STG-QRY-010: min_confidence is a number in [0, 1] (STG-QRY-005: a lower bound).
     if not 0 <= value <= 1:
         raise _bad("min_confidence", "must be a number from 0 to 1")
     return value
@@ -120,12 +124,14 @@ def _after(params: QueryParams) -> int | None:
         return None
     repaired = _SPACE_OFFSET.sub(r"\1+\2", raw)
     us = instant_us(repaired)
+    # STG-QRY-006, STG-QRY-010: after is an RFC 3339 instant, else 400.
     if us is None:
         raise _bad("after", "must be an RFC 3339 date-time")
     return us
 
 
 def _decode(cursor: str) -> list[str]:
+    # STG-HTTP-012: a cursor this node did not issue is 400 invalid_cursor, never a 5xx.
     try:
         text = base64url.decode(cursor).decode("ascii")
     except (base64url.Base64UrlError, UnicodeDecodeError) as exc:
@@ -178,10 +184,13 @@ def _fact_cursor(params: QueryParams) -> tuple[str, str] | None:
 
 
 def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
+    # STG-SCOPE-002, STG-SCOPE-003: a query without a scope filter reads every scope the key may read, no other.
     scope = _one(params, "scope")
+    # STG-QRY-010: an unknown scope is 400.
     if scope is not None and scope not in SCOPES:
         raise _bad("scope", f"must be one of {', '.join(SCOPES)}")
     if scope is not None:
+        # STG-SCOPE-005: a scope filter outside the key's scopes is 403 (interpretation scope_query_outside_key).
         if not identity.may_use(scope):
             raise ApiError("scope_forbidden", f"this key may not read scope {scope}")
         return (scope,)
@@ -195,6 +204,7 @@ def fact_params(
     params: QueryParams, identity: Identity, now_us: int, default_query: DefaultQuery = DEFAULT_QUERY
 ) -> FactParams:
     """The validated filters of GET /v1/facts; 400s first, then the 403 for a forbidden scope."""
+    # STG-TT-001: as_of fails closed without the time-travel plugin.
     if "as_of" in params:
         raise ApiError("time_travel_plugin_not_loaded", "as_of needs the time-travel plugin, which is not loaded")
     if "garden_id" in params:
@@ -223,6 +233,7 @@ def fact_params(
 def conflict_params(params: QueryParams) -> ConflictParams:
     """``status`` (unresolved/resolved, absent = both), ``cursor`` and ``limit`` of GET /v1/conflicts."""
     status = _one(params, "status")
+    # STG-QRY-010: status is unresolved or resolved, else 400.
     if status is not None and status not in ("unresolved", "resolved"):
         raise _bad("status", "must be unresolved or resolved")
     limit = _limit(params)

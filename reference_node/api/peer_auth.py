@@ -37,6 +37,7 @@ def _refuse(
 
 def _bearer(request: Request) -> str:
     scheme, _, token = (request.headers.get("authorization") or "").strip().partition(" ")
+    # STG-FED-018: pull needs Authorization: Bearer <peer token>, else 401.
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenMalformed("Authorization: Bearer <peer token> is required")
     return token.strip()
@@ -50,6 +51,7 @@ def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow
     except TokenMalformed as exc:
         raise _refuse(federation, "token_malformed", str(exc)) from exc
     peer = federation.store.peer_by_node_id(claims["iss"])
+    # STG-FED-001, STG-FED-008: only an active peer's token is accepted.
     if peer is None or peer.status != "active":
         state = "not a registered peer" if peer is None else f"a {peer.status} peer"
         raise _refuse(federation, "unknown_peer", f"{claims['iss']} is {state}", peer, claims["iss"])
@@ -59,6 +61,7 @@ def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow
         peer_tokens.verify(token, peer.federation_pubkey, audience=federation.node_id, now_ms=now_ms, seen_nonces=seen)
     except ProtocolError as exc:
         raise _refuse(federation, exc.code, str(exc), peer) from exc
+    # STG-TOK-006, STG-TOK-008: a nonce already seen is 401, whichever token carries it.
     if not federation.store.accept_nonce(claims["nonce"], peer.node_id, claims["exp"], now_ms):
         raise _refuse(federation, "nonce_already_seen", "token nonce was already seen", peer)
     return peer, claims

@@ -1,4 +1,4 @@
-"""Strict base64url without padding, the wire encoding of Ed25519 keys, signatures and token parts (digest §11.1).
+"""Strict base64url without padding, the wire encoding of Ed25519 keys, signatures and token parts (Spec-05; A08 §6.1).
 
 Requirement: STG-SIG-002 (a malformed encoding is rejected). ``decode`` accepts exactly what ``encode`` produces:
 the RFC 4648 §5 alphabet, no '=' padding, no '+', '/' or whitespace, no impossible length, and zero unused bits in

@@ -1,4 +1,4 @@
-"""Content-addressed fact ids: ``"sha256:" + hex(SHA-256(preimage))`` (seed "Migrating" §25; CIDF; digest §9).
+"""Content-addressed fact ids: ``"sha256:" + hex(SHA-256(preimage))`` (seed "Migrating" §25; CIDF; A20 §25; ADR-016).
 
 Requirements: STG-CID-001 (format), STG-CID-002 (preimage, interpretation ``cid_preimage``), STG-CID-003 (entity
 and source normalized first), STG-CID-004/005 (exactly the body fields take part), STG-CID-006 (malformed CIDs),

@@ -1,4 +1,4 @@
-"""Contradiction detection and query-time preference (Spec-15 §Contradiction, §Query-Time Resolution; digest §8).
+"""Contradiction detection and query-time preference (Spec-15 §Contradiction, §Query-Time Resolution; A08 §3.3).
 
 Requirements: STG-CONF-001 (the six conditions, interpretation ``contradiction_rule``), STG-CONF-003 (entities
 normalized first), STG-CONF-005 (confidence, then HLC, ties all preferred; interpretation ``winner_rule``),

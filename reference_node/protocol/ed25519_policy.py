@@ -1,6 +1,6 @@
-"""Ed25519 verification under a declared policy (RFC 8032 §5.1.7; interpretation ``ed25519_policy``; digest §11.1).
+"""Ed25519 verification under a declared policy (RFC 8032 §5.1.7; interpretation ``ed25519_policy``; A08 §6.1).
 
-Requirement: STG-SIG-006. RFC 8032 leaves verifiers room (anchors A4, ed25519-speccheck), so the checks are ours and
+Requirement: STG-SIG-006. RFC 8032 leaves verifiers room (ed25519-speccheck), so the checks are ours and
 the group equation is ``cryptography``'s. With cryptography 50 (OpenSSL 4.0) that verify is cofactorless, rejects
 S >= L, rejects a non-canonical R (it compares encodings), but *accepts* a non-canonical A (y >= p, reduced) and an A
 with x = 0 and the sign bit set, and accepts small-order A and R. The pre-checks below therefore make:

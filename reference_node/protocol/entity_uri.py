@@ -1,4 +1,4 @@
-"""Entity URI normalization, the canonicalization steps of Spec-01 §Entity Naming Rules in order (digest §3).
+"""Entity URI normalization, the canonicalization steps of Spec-01 §Entity Naming Rules in order (A08 §2.5-§2.6).
 
 Requirements: STG-URI-002..006, STG-URI-008 (deterministic and idempotent), STG-URI-009 (informal URIs),
 STG-URI-010 (rejection code). Defaults follow vectors/interpretations.json: ``entity_percent_encoding=rfc3986``,

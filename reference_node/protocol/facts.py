@@ -1,4 +1,4 @@
-"""The asserted fact body of Spec-01 §Atomic Fact Shape, validated field by field (digest §2.1, §5.1).
+"""The asserted fact body of Spec-01 §Atomic Fact Shape, validated field by field (Spec-03; A08 §2.2, §5.1).
 
 Requirements: STG-FACT-001 (confidence in [0, 1]), STG-FACT-002 (closed scope set), STG-FACT-007 (required fields,
 confidence defaults to 1.0), STG-URI-001 and STG-CID-003 (entity and source normalized before use). Server-stamped

@@ -1,4 +1,4 @@
-"""Hybrid logical clock: format, order, tick, receive and bounded skew (Spec-01 §HLC; Spec-12; digest §4).
+"""Hybrid logical clock: format, order, tick, receive and bounded skew (Spec-01 §HLC; Spec-12; A08 §2.4, §6.3).
 
 Requirements: STG-HLC-001 (13.3 zero-padded form), STG-HLC-002 (string order is causal order), STG-HLC-003 (local
 write), STG-HLC-004 (receive, interpretation ``hlc_receive``, Kulkarni by default), STG-HLC-007 (inbound bound,

@@ -1,4 +1,4 @@
-"""RFC 8785 (JCS) canonical JSON: strict parsing of JSON text, then ``rfc8785`` serialization (digest §9, §11.1).
+"""RFC 8785 (JCS) canonical JSON: strict parsing of JSON text, then ``rfc8785`` serialization (A20 §25.2.1; A08 §6.1).
 
 Requirements: STG-JCS-001..008. Parsing is strict I-JSON (RFC 7493): invalid UTF-8, duplicate member names, the
 ``NaN``/``Infinity`` tokens, unpaired surrogates and numbers that are not finite IEEE 754 doubles are rejected.

@@ -1,4 +1,4 @@
-"""Peer tokens: EdDSA compact JWS with millisecond times (A08 §3.5; interpretation ``peer_token_format``; digest §11.4).
+"""Peer tokens: EdDSA compact JWS with millisecond times (A08 §3.5; interpretation ``peer_token_format``).
 
 Requirements: STG-TOK-001 (Ed25519-signed, claims iss, sub, iat, exp, nonce, scopes), STG-TOK-002 (exp <= iat + 1 h),
 STG-TOK-003 (signature by the issuer's key), STG-TOK-004 (sub is the receiver), STG-TOK-005 (expiry), STG-TOK-006

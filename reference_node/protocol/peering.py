@@ -1,6 +1,6 @@
 """PeerDeclaration: building one, its shape, and verification against the declarer's discovery document.
 
-Spec-05 §Peer Registration; A08 §5.6, §6.1; digest §11.1-§11.2; docs/federation-api.md "PeerDeclaration and
+Spec-05 §Peer Registration; A08 §5.6, §5.7, §6.1; docs/federation-api.md "PeerDeclaration and
 registration". Field names and preimage follow interpretation ``peer_declaration_fields`` (a08-jcs: Ed25519 over
 RFC 8785 of every member but ``declaration_sig``, STG-SIG-001/002). Requirements: STG-FED-003 (the declarer's
 discovery document is the evidence), STG-FED-005 (a signature that does not verify never becomes active),

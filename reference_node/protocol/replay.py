@@ -1,6 +1,6 @@
 """Peer-token replay rules: issuing fresh claims, how long a nonce is remembered, and how a refusal is audited.
 
-Spec-11; A08 §3.5, §6.6(3); digest §14.3; docs/federation-api.md "Peer tokens". STG-TOK-007 with interpretation
+Spec-11; A08 §3.5, §6.6(3), §11.4; docs/federation-api.md "Peer tokens". STG-TOK-007 with interpretation
 ``nonce_retention`` = until-expiry: an accepted nonce is remembered until ``max(exp, accepted_at + 5 min)``, so any
 replay inside the token's validity is refused whichever token carries it (STG-TOK-008). STG-RPL-006: replay and
 expiry refusals are audited; interpretation ``replay_error_code`` = named (``nonce_already_seen``). STG-TOK-002:
@@ -19,7 +19,7 @@ from typing import Any
 
 __all__ = ["ISSUED_LIFETIME_MS", "NONCE_WINDOW_MS", "audit_event", "claims", "retain_until"]
 
-# digest §14.3: the nonce window, 5 minutes (REF federation_nonce_window_s = 300).
+# A08 §7 (design log): the nonce window, 5 minutes (the upstream node's federation_nonce_window_s = 300).
 NONCE_WINDOW_MS = 300_000
 # Tokens this node issues live one minute: one request each, a fresh token per request.
 ISSUED_LIFETIME_MS = 60_000

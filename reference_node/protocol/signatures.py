@@ -1,4 +1,4 @@
-"""Ed25519 signatures over canonical JSON documents (digest §11.1, §12.2, §25.1; seed "Architecture" notes).
+"""Ed25519 signatures over canonical JSON documents (A08 §6.1; A20 §19.1.3, §23.2.4; seed "Architecture").
 
 Requirements: STG-SIG-001 (PeerDeclaration covers every field except ``declaration_sig``, interpretation
 ``peer_declaration_fields``), STG-SIG-002 (base64url without padding), STG-SIG-003/004 (tombstones leave out

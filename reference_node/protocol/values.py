@@ -1,4 +1,4 @@
-"""FactValue, the discriminated union of Spec-01 §FactValue: validation, stored form and equality (digest §2.2).
+"""FactValue, the discriminated union of Spec-01 §FactValue: validation, stored form and equality (A08 §2.1).
 
 Requirements: STG-VAL-001 (closed set of types), STG-VAL-002 (``v`` agrees with ``type``, interpretation
 ``value_typing``, strict by default), STG-VAL-003/004 (text limit, interpretation ``text_limit``), STG-VAL-005 (null

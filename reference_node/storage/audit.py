@@ -1,4 +1,4 @@
-"""SQL over the federation audit log (A08 §6.4, §10 ``federation_audit``; digest §11.7, §16.3).
+"""SQL over the federation audit log (A08 §6.4, §6.6, §10 ``federation_audit``; Spec-09; A20 §22.3).
 
 STG-ROB-001 (fields taken from the request are bounded, ``bounded``), STG-AUDIT-001 (every rejected inbound fact
 with peer_id, fact_id, reason and time), STG-AUDIT-002 (event types rejected_fact, rejected_token,

@@ -1,4 +1,4 @@
-"""SQL over the conflicts index (Spec-15 §Conflict Entities; A08 §5.9-§5.10; digest §8.6-§8.7).
+"""SQL over the conflicts index (Spec-15 §Conflict Entities; Spec-03 §Conflict Operations; A08 §3.3, §5.9-§5.10, §6.5).
 
 The ``stigmem:conflict:*`` facts are the record (STG-CONF-004); the ``conflicts`` row indexes one pair and follows
 its latest status, and ``open_conflict_facts`` lists the facts of unresolved conflicts, which is what the

@@ -1,4 +1,4 @@
-"""The SQLite database: connection, pragmas, numbered migrations and transactions (Spec-17; digest §19).
+"""The SQLite database: connection, pragmas, numbered migrations and transactions (Spec-17).
 
 One connection, shared under a lock: requests run on one event-loop thread, and a single writer is what SQLite
 allows anyway. WAL mode with ``synchronous=NORMAL`` keeps commits cheap. Migrations are the data files

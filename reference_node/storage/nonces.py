@@ -1,4 +1,4 @@
-"""SQL over the persistent peer-token nonce cache (Spec-11; A08 §6.6(3); digest §14; STG-TOK-006..008).
+"""SQL over the persistent peer-token nonce cache (Spec-11; A08 §6.6(3); A20 §22.5; STG-TOK-006..008).
 
 STG-RPL-009: the cache lives in the database, so a restart forgets nothing. An entry is kept until
 ``retain_until_ms`` (interpretation nonce_retention, computed by ``protocol.replay``); entries past it are pruned

@@ -1,4 +1,4 @@
-"""SQL over federation peers and their pull cursors (A08 §5.6-§5.7; digest §11.2; docs/federation-api.md).
+"""SQL over federation peers and their pull cursors (Spec-05; A08 §5.6-§5.7; docs/federation-api.md).
 
 STG-FED-002/012 (peer records and statuses), STG-FED-009 (a rejection keeps its reason and time), STG-FED-032 (the
 cursor is written in the transaction of the page it follows, by the caller).

@@ -1,4 +1,4 @@
-"""The catalogue of semantic mutants of the reference node (anchors §2.1 "Suggested shape", step 1).
+"""The catalogue of semantic mutants of the reference node (mutation testing, step 1).
 
 Each mutant is one deliberate protocol fault: replace the exact snippet ``find`` (which must occur once in
 ``reference_node/<file>``) with ``replace``. ``runners`` names the suite runner(s) expected to catch it:
@@ -819,7 +819,7 @@ AUTHORED: tuple[Mutant, ...] = (
 
 
 def blind_rounds() -> tuple[Mutant, ...]:
-    """The blind rounds: mutants written from the seeds, the spec digest and the node's code by an author who had
+    """The blind rounds: mutants written from the seeds, the specs and the node's code by an author who had
     not read the suite's checks, vectors or this catalogue. Each round is plain data in ``blind/roundN.py``; every
     blind mutant runs both runners and every profile, so its verdict does not depend on its author's guess."""
     mutants: list[Mutant] = []

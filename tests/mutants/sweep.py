@@ -1,4 +1,4 @@
-"""Automatic mutation sweep (anchors §2.1 step 2): mutmut over ``reference_node/protocol/``, the vectors as tests.
+"""Automatic mutation sweep (mutation testing, step 2): mutmut over ``reference_node/protocol/``, the vectors as tests.
 
     python -m tests.mutants.sweep [--paths reference_node/protocol/] [--max-seconds 3600] [--out reports/mutants]
     python -m tests.mutants.sweep --paths reference_node/ [--max-seconds 2100] [--workspace DIR]   # whole node

@@ -22,17 +22,17 @@ Which node (environment variables):
   crash test runs; the soak is skipped. Harness plumbing differs, never the verdicts:
 
   - the CID is compared between the 201 answer and the reads after the crashes, and verify-cid judges it: our own
-    CID formula is not applied (upstream hashes another preimage, see shared/notes/upstream-node.md, section 5);
+    CID formula is not applied (upstream hashes another preimage, interpretation ``cid_preimage``);
   - a fact's ``value`` is compared without the ``interpret_as: "content"`` the node adds;
   - upstream names the new fact ``fact_a`` and the older one ``fact_b`` in a conflict (the reference node the
-    opposite), and its ``/v1/conflicts`` cursor skips rows (upstream-divergences D18). Conflicts are therefore taken
+    opposite), and its ``/v1/conflicts`` cursor skips rows (divergence D18). Conflicts are therefore taken
     from ``POST /v1/lint`` (``contradiction`` check, one unpaged answer: every unresolved conflict whose two facts
     exist) together with whatever a deduplicating walk of ``/v1/conflicts`` returns, and every conflict seen in
     that walk must still have both facts;
   - the node log is scanned for tracebacks, lock errors and 5xx answers, reported with the figures.
 
   The ``no fact may lack a CID`` check is kept as is; upstream writes its conflict meta-facts without a CID
-  (upstream-divergences D12), so it fails there for that reason; the figures say how many CID-less facts the
+  (divergence D12), so it fails there for that reason; the figures say how many CID-less facts the
   conflicts explain.
 
 Every loop is bounded in count and time; only 127.0.0.1 is contacted; nothing here asserts on timing. Nodes are

@@ -59,7 +59,7 @@ def _register() -> None:
 _register()
 
 
-@check("federation:half_registration_no_replication", profile="core-federation")
+@check("federation:half_registration_no_replication", requirements=("STG-FED-010",), profile="core-federation")
 def half_registration_no_replication(ctx: Context) -> None:
     """With a registered at b but not b at a, nothing replicates either way."""
     recipe = recipe_of(ctx)

@@ -52,7 +52,7 @@ def _stored_as_served(ctx: Context, fact: dict[str, Any], label: str, keys: Sequ
     return stored
 
 
-@check("federation:inbound_scope_violation_rejected", profile="core-federation")
+@check("federation:inbound_scope_violation_rejected", requirements=("STG-FED-034",), profile="core-federation")
 def inbound_scope_violation_rejected(ctx: Context) -> None:
     """A company fact from a public-only peer is rejected and audited as scope_violation."""
     with registered_peer(ctx, ("public",)) as (peer, fed):
@@ -61,7 +61,7 @@ def inbound_scope_violation_rejected(ctx: Context) -> None:
                   "an over-scope company fact")
 
 
-@check("federation:inbound_team_rejected", profile="core-federation")
+@check("federation:inbound_team_rejected", requirements=("STG-FED-035",), profile="core-federation")
 def inbound_team_rejected(ctx: Context) -> None:
     """A team fact from a peer whose declaration lacks team is rejected and audited as scope_violation."""
     with registered_peer(ctx, ("public",)) as (peer, fed):
@@ -69,7 +69,7 @@ def inbound_team_rejected(ctx: Context) -> None:
         _rejected(ctx, fed, fact, ("scope_violation", "rejected_fact"), ("scope_violation", None), "a team fact")
 
 
-@check("federation:inbound_source_not_owned_rejected", profile="core-federation")
+@check("federation:inbound_source_not_owned_rejected", requirements=("STG-FED-036",), profile="core-federation")
 def inbound_source_not_owned_rejected(ctx: Context) -> None:
     """Facts sourced outside the peer's authority are rejected and audited source_not_owned (source_ownership)."""
     with registered_peer(ctx) as (peer, fed):
@@ -91,7 +91,7 @@ def inbound_source_not_owned_rejected(ctx: Context) -> None:
                       "a fact sourced by an agent rather than the peer's node_id (source_ownership exact)")
 
 
-@check("federation:ingest_dedup_by_id", profile="core-federation")
+@check("federation:ingest_dedup_by_id", requirements=("STG-FED-031",), profile="core-federation")
 def ingest_dedup_by_id(ctx: Context) -> None:
     """A fact served again, or a new body under an id already held, is a no-op."""
     with registered_peer(ctx) as (peer, fed):
@@ -106,7 +106,7 @@ def ingest_dedup_by_id(ctx: Context) -> None:
         expect(not rewritten.get("facts"), f"the rewritten body was stored: {rewritten.get('facts')}")
 
 
-@check("federation:page_reingest_no_duplicates", profile="core-federation")
+@check("federation:page_reingest_no_duplicates", requirements=("STG-FED-022",), profile="core-federation")
 def page_reingest_no_duplicates(ctx: Context) -> None:
     """A page served twice leaves each fact once."""
     with registered_peer(ctx) as (peer, fed):
@@ -118,7 +118,7 @@ def page_reingest_no_duplicates(ctx: Context) -> None:
             expect(len(held) == 1, f"{label} is held {len(held)} times after its page was served twice")
 
 
-@check("federation:idempotent_ingest", profile="core-federation")
+@check("federation:idempotent_ingest", requirements=("STG-CONF-009",), profile="core-federation")
 def idempotent_ingest(ctx: Context) -> None:
     """A contradicting fact ingested twice records one conflict, not two."""
     with registered_peer(ctx) as (peer, fed):
@@ -142,7 +142,7 @@ def _skewed(ctx: Context) -> tuple[dict[str, Any], dict[str, Any], Federator, li
         return local, skewed, fed, audit_for(fed, skewed["id"])
 
 
-@check("federation:skewed_fact_rejected", profile="core-federation")
+@check("federation:skewed_fact_rejected", requirements=("STG-HLC-008", "STG-HLC-009"), profile="core-federation")
 def skewed_fact_rejected(ctx: Context) -> None:
     """A fact with a far-future HLC is rejected and takes no part in conflicts."""
     local, skewed, _, _ = _skewed(ctx)
@@ -151,7 +151,7 @@ def skewed_fact_rejected(ctx: Context) -> None:
     expect(again.get("contradicted") is False, f"the rejected fact contradicts a local one: {again}")
 
 
-@check("federation:skewed_fact_audited", profile="core-federation")
+@check("federation:skewed_fact_audited", requirements=("STG-HLC-010",), profile="core-federation")
 def skewed_fact_audited(ctx: Context) -> None:
     """A skew rejection is audited as rejected_fact hlc_skew."""
     _, _, _, events = _skewed(ctx)
@@ -159,7 +159,7 @@ def skewed_fact_audited(ctx: Context) -> None:
            f"no rejected_fact hlc_skew event for the skewed fact: {events}")
 
 
-@check("federation:receiver_hlc_advances", profile="core-federation")
+@check("federation:receiver_hlc_advances", requirements=("STG-HLC-005",), profile="core-federation")
 def receiver_hlc_advances(ctx: Context) -> None:
     """After accepting a fact 60 s ahead, the node's next local write has a higher HLC."""
     with registered_peer(ctx) as (peer, fed):
@@ -170,7 +170,7 @@ def receiver_hlc_advances(ctx: Context) -> None:
                f"local write hlc {probe['hlc']} is not above the accepted {ahead['hlc']}")
 
 
-@check("federation:cid_mismatch_rejected", profile="core-federation")
+@check("federation:cid_mismatch_rejected", requirements=("STG-CID-013",), profile="core-federation")
 def cid_mismatch_rejected(ctx: Context) -> None:
     """A fact whose cid does not match its body is rejected and audited cid_mismatch."""
     with registered_peer(ctx) as (peer, fed):
@@ -178,7 +178,7 @@ def cid_mismatch_rejected(ctx: Context) -> None:
         _rejected(ctx, fed, fact, ("rejected_fact",), ("cid_mismatch",), "a fact with a wrong cid")
 
 
-@check("federation:audit_rejected_fact", profile="core-federation")
+@check("federation:audit_rejected_fact", requirements=("STG-AUDIT-001",), profile="core-federation")
 def audit_rejected_fact(ctx: Context) -> None:
     """A rejected fact is audited with its peer, fact id, reason and time, and found by ?peer_id=."""
     with registered_peer(ctx) as (peer, fed):
@@ -194,7 +194,7 @@ def audit_rejected_fact(ctx: Context) -> None:
         expect(not other, "the peer_id filter returns another peer's events")
 
 
-@check("federation:audit_row_shape", profile="core-federation")
+@check("federation:audit_row_shape", requirements=("STG-AUDIT-002",), profile="core-federation")
 def audit_row_shape(ctx: Context) -> None:
     """Audit rows carry id, peer_id, event_type (one of four), fact_id, reason and time."""
     with registered_peer(ctx) as (peer, fed):
@@ -210,7 +210,7 @@ def audit_row_shape(ctx: Context) -> None:
             expect(e["event_type"] in EVENT_TYPES, f"audit event_type {e['event_type']!r}")
 
 
-@check("federation:origin_id_preserved", profile="core-federation")
+@check("federation:origin_id_preserved", requirements=("STG-PROV-006",), profile="core-federation")
 def origin_id_preserved(ctx: Context) -> None:
     """A replicated fact keeps its origin id (and cid) on the receiver."""
     with registered_peer(ctx) as (peer, fed):
@@ -218,7 +218,7 @@ def origin_id_preserved(ctx: Context) -> None:
         _stored_as_served(ctx, fact, "a replicated fact", ("id", "cid", "entity", "relation", "value", "scope"))
 
 
-@check("federation:original_source_preserved", profile="core-federation")
+@check("federation:original_source_preserved", requirements=("STG-PROV-002",), profile="core-federation")
 def original_source_preserved(ctx: Context) -> None:
     """A replicated fact keeps the origin's source and timestamp."""
     with registered_peer(ctx) as (peer, fed):
@@ -226,7 +226,7 @@ def original_source_preserved(ctx: Context) -> None:
         _stored_as_served(ctx, fact, "a replicated fact", ("source", "timestamp"))
 
 
-@check("federation:origin_hlc_preserved", profile="core-federation")
+@check("federation:origin_hlc_preserved", requirements=("STG-PROV-007",), profile="core-federation")
 def origin_hlc_preserved(ctx: Context) -> None:
     """A replicated fact keeps its origin hlc (interpretation hlc_origin: preserve)."""
     with registered_peer(ctx) as (peer, fed):
@@ -235,7 +235,7 @@ def origin_hlc_preserved(ctx: Context) -> None:
             _stored_as_served(ctx, fact, "a replicated fact", ("hlc",))
 
 
-@check("federation:received_from_recorded", profile="core-federation")
+@check("federation:received_from_recorded", requirements=("STG-PROV-003", "STG-PROV-004"), profile="core-federation")
 def received_from_recorded(ctx: Context) -> None:
     """Ingest writes stigmem:received_from (entity stigmem:fact:<id>, ref to the peer, source system:stigmem)."""
     with registered_peer(ctx) as (peer, fed):
@@ -248,7 +248,7 @@ def received_from_recorded(ctx: Context) -> None:
                f"received_from meta-fact {m}")
 
 
-@check("federation:valid_until_extension_rejected", profile="core-federation")
+@check("federation:valid_until_extension_rejected", requirements=("STG-FED-033",), profile="core-federation")
 def valid_until_extension_rejected(ctx: Context) -> None:
     """The same content re-served under a new id with a later valid_until does not extend it."""
     with registered_peer(ctx) as (peer, fed):
@@ -264,7 +264,8 @@ def valid_until_extension_rejected(ctx: Context) -> None:
                f"a later valid_until for the same CID was accepted: {held}")
 
 
-@check("federation:issued_nonces_unique", requirements=("STG-TOK-001", "STG-TOK-002"), profile="core-federation")
+@check("federation:issued_nonces_unique", requirements=("STG-TOK-001", "STG-TOK-002", "STG-RPL-002", "STG-RPL-003"),
+       profile="core-federation")
 def issued_nonces_unique(ctx: Context) -> None:
     """The node's own peer tokens verify, carry ms times within one hour, and never repeat a nonce."""
     with registered_peer(ctx) as (peer, fed):

@@ -39,7 +39,7 @@ def _token_refused(ctx: Context, peer: ScriptedPeer, fed: Federator, what: str) 
     expect(ex.code() != "nonce_already_seen", f"{what}: refused for the wrong reason: {ex.brief()}")
 
 
-@check("federation:peer_register_201", profile="core-federation")
+@check("federation:peer_register_201", requirements=("STG-FED-002",), profile="core-federation")
 def peer_register_201(ctx: Context) -> None:
     """A valid declaration answers 201 {peer_id, status, verified_at}; registering it again is 409."""
     fed = federator(ctx)
@@ -53,7 +53,7 @@ def peer_register_201(ctx: Context) -> None:
         expect_status(fed.register(peer.declaration()), (409,))
 
 
-@check("federation:peer_list", profile="core-federation")
+@check("federation:peer_list", requirements=("STG-FED-012",), profile="core-federation")
 def peer_list(ctx: Context) -> None:
     """GET /v1/federation/peers lists a registered peer with its node_id, node_url, status and scopes."""
     fed = federator(ctx)
@@ -70,7 +70,7 @@ def peer_list(ctx: Context) -> None:
         expect(entry["status"] in STATUSES, f"status {entry['status']!r}")
 
 
-@check("federation:verification_fetches_discovery", profile="core-federation")
+@check("federation:verification_fetches_discovery", requirements=("STG-FED-003",), profile="core-federation")
 def verification_fetches_discovery(ctx: Context) -> None:
     """Registering a declaration makes the node fetch the declared node_url's discovery document."""
     fed = federator(ctx)
@@ -79,7 +79,7 @@ def verification_fetches_discovery(ctx: Context) -> None:
         expect(bool(peer.requests("/.well-known/stigmem")), "the node never fetched the peer's /.well-known/stigmem")
 
 
-@check("federation:pubkey_mismatch_rejected", profile="core-federation")
+@check("federation:pubkey_mismatch_rejected", requirements=("STG-FED-006",), profile="core-federation")
 def pubkey_mismatch_rejected(ctx: Context) -> None:
     """A declaration whose key or node_id differs from the peer's discovery is rejected; its tokens are 401."""
     fed = federator(ctx)
@@ -94,7 +94,7 @@ def pubkey_mismatch_rejected(ctx: Context) -> None:
         _never_active(fed, fed.register(decl), "a declaration with a node_id other than discovery's")
 
 
-@check("federation:bad_declaration_sig_rejected", profile="core-federation")
+@check("federation:bad_declaration_sig_rejected", requirements=("STG-FED-005",), profile="core-federation")
 def bad_declaration_sig_rejected(ctx: Context) -> None:
     """A declaration signed by another key, or changed after signing, never becomes active."""
     fed = federator(ctx)
@@ -106,7 +106,7 @@ def bad_declaration_sig_rejected(ctx: Context) -> None:
         _never_active(fed, fed.register(decl), "a declaration whose scopes changed after signing")
 
 
-@check("federation:active_only_after_checks", profile="core-federation")
+@check("federation:active_only_after_checks", requirements=("STG-FED-007",), profile="core-federation")
 def active_only_after_checks(ctx: Context) -> None:
     """A peer whose node_url does not answer, or that declares local, is not made active."""
     fed = federator(ctx)
@@ -118,7 +118,7 @@ def active_only_after_checks(ctx: Context) -> None:
         _never_active(fed, fed.register(local_peer.declaration()), "a declaration listing the local scope")
 
 
-@check("federation:rejected_peer_cannot_replicate", profile="core-federation")
+@check("federation:rejected_peer_cannot_replicate", requirements=("STG-FED-008",), profile="core-federation")
 def rejected_peer_cannot_replicate(ctx: Context) -> None:
     """A rejected peer's tokens are refused (401) and the node never pulls from it."""
     fed = federator(ctx)
@@ -131,7 +131,7 @@ def rejected_peer_cannot_replicate(ctx: Context) -> None:
         expect(not peer.facts_requests(), "the node pulled from a rejected peer")
 
 
-@check("federation:no_replication_before_active", profile="core-federation")
+@check("federation:no_replication_before_active", requirements=("STG-FED-001",), profile="core-federation")
 def no_replication_before_active(ctx: Context) -> None:
     """A peer that never registered is refused (401) and never pulled from."""
     fed = federator(ctx)

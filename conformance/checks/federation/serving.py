@@ -36,7 +36,7 @@ def _served_ids(ctx: Context, scopes: tuple[str, ...], token_scopes: tuple[str, 
         return written, {str(f.get("id")) for f in served}
 
 
-@check("federation:pull_requires_peer_token", profile="core-federation")
+@check("federation:pull_requires_peer_token", requirements=("STG-FED-018",), profile="core-federation")
 def pull_requires_peer_token(ctx: Context) -> None:
     """GET /v1/federation/facts without a token, or with an API key, is 401; with a peer token 200."""
     with registered_peer(ctx) as (peer, fed):
@@ -45,7 +45,7 @@ def pull_requires_peer_token(ctx: Context) -> None:
         expect_status(pull(ctx, peer, fed, limit=1), (200,))
 
 
-@check("federation:pull_envelope", profile="core-federation")
+@check("federation:pull_envelope", requirements=("STG-FED-019",), profile="core-federation")
 def pull_envelope(ctx: Context) -> None:
     """A pull answers {facts: [fact records], cursor, has_more}; limit above 500 is refused or capped."""
     with registered_peer(ctx) as (peer, fed):
@@ -63,28 +63,28 @@ def pull_envelope(ctx: Context) -> None:
                f"limit=501 answered {big.brief()}")
 
 
-@check("federation:local_never_served", profile="core-federation")
+@check("federation:local_never_served", requirements=("STG-FED-024",), profile="core-federation")
 def local_never_served(ctx: Context) -> None:
     """A local fact is never served, not even to a peer declaring every other scope."""
     written, served = _served_ids(ctx, ("public", "company", "team"))
     expect(written["local"]["id"] not in served, "a local fact was served to a peer")
 
 
-@check("federation:team_not_served", profile="core-federation")
+@check("federation:team_not_served", requirements=("STG-FED-025",), profile="core-federation")
 def team_not_served(ctx: Context) -> None:
     """A team fact is not served, even to a peer whose declaration lists team."""
     written, served = _served_ids(ctx, ("public", "company", "team"))
     expect(written["team"]["id"] not in served, "a team fact was served to a peer (no operator opt-in was given)")
 
 
-@check("federation:public_served", profile="core-federation")
+@check("federation:public_served", requirements=("STG-FED-027",), profile="core-federation")
 def public_served(ctx: Context) -> None:
     """A public fact is served to an active peer declaring public."""
     written, served = _served_ids(ctx, ("public",))
     expect(written["public"]["id"] in served, "a public fact written after the drain was not served")
 
 
-@check("federation:company_requires_declaration", profile="core-federation")
+@check("federation:company_requires_declaration", requirements=("STG-FED-026",), profile="core-federation")
 def company_requires_declaration(ctx: Context) -> None:
     """company facts reach only peers whose declaration lists company; scope=company is 403 otherwise."""
     written, served = _served_ids(ctx, ("public",), token_scopes=("public", "company"))
@@ -105,7 +105,7 @@ def pull_scope_violation_audited(ctx: Context) -> None:
         expect(bool(events), f"the refused company pull by {peer.node_id} left no scope_violation audit event")
 
 
-@check("federation:pull_scope_intersection", profile="core-federation")
+@check("federation:pull_scope_intersection", requirements=("STG-FED-023",), profile="core-federation")
 def pull_scope_intersection(ctx: Context) -> None:
     """Served facts lie in the declaration's scopes intersected with the token's."""
     written, served = _served_ids(ctx, ("public", "company"), token_scopes=("public",))
@@ -113,7 +113,7 @@ def pull_scope_intersection(ctx: Context) -> None:
     expect(written["public"]["id"] in served, "the public fact was not served")
 
 
-@check("federation:conflicts_not_served", profile="core-federation")
+@check("federation:conflicts_not_served", requirements=("STG-CONF-007",), profile="core-federation")
 def conflicts_not_served(ctx: Context) -> None:
     """Conflict entities and stigmem: meta-facts of public contradictions, and of their resolution (the
     stigmem:resolves meta-fact), are never served (Spec-15: meta-facts are local accounting)."""
@@ -135,7 +135,7 @@ def conflicts_not_served(ctx: Context) -> None:
         expect({a["id"], b["id"]} <= ids, "the contradicting public facts themselves were not served")
 
 
-@check("federation:received_from_not_served", profile="core-federation")
+@check("federation:received_from_not_served", requirements=("STG-PROV-005",), profile="core-federation")
 def received_from_not_served(ctx: Context) -> None:
     """A fact received from a peer, and its stigmem:received_from meta-fact, are not served to another peer."""
     with registered_peer(ctx) as (origin, fed), registered_peer(ctx, name="y") as (other, _):
@@ -147,7 +147,7 @@ def received_from_not_served(ctx: Context) -> None:
         expect(not meta, f"served stigmem: meta-facts: {[f.get('relation') for f in meta]}")
 
 
-@check("federation:cursor_stable", profile="core-federation")
+@check("federation:cursor_stable", requirements=("STG-FED-020",), profile="core-federation")
 def cursor_stable(ctx: Context) -> None:
     """The same cursor returns the same page while nothing new is written; no cursor starts at the beginning."""
     with registered_peer(ctx) as (peer, fed):
@@ -163,7 +163,7 @@ def cursor_stable(ctx: Context) -> None:
         expect(first[1:2] == one[:1], f"the page after the first fact starts with {one[:1]}, not {first[1:2]}")
 
 
-@check("federation:pull_no_skip_same_ms", profile="core-federation")
+@check("federation:pull_no_skip_same_ms", requirements=("STG-FED-021",), profile="core-federation")
 def pull_no_skip_same_ms(ctx: Context) -> None:
     """120 facts written in bursts are all served exactly once over small pages (counters past 9 and 99)."""
     with registered_peer(ctx) as (peer, fed):
@@ -213,7 +213,7 @@ def pull_exact_pages(ctx: Context) -> None:
                f"{[f.get('id') for f in facts]}, expected only {late}")
 
 
-@check("federation:push_unsupported_405", profile="core-federation")
+@check("federation:push_unsupported_405", requirements=("STG-FED-040",), profile="core-federation")
 def push_unsupported_405(ctx: Context) -> None:
     """A node without push leaves it null in discovery and answers 405 on the push route."""
     endpoints = ctx.discovery.get("federation_endpoints") or {}

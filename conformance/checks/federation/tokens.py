@@ -68,19 +68,19 @@ def token_malformed_rejected(ctx: Context) -> None:
     _refused(ctx, "malformed")
 
 
-@check("federation:token_without_nonce_rejected", profile="core-federation")
+@check("federation:token_without_nonce_rejected", requirements=("STG-RPL-001",), profile="core-federation")
 def token_without_nonce_rejected(ctx: Context) -> None:
     """A validly signed token without a nonce is 401."""
     _refused(ctx, "no_nonce")
 
 
-@check("federation:token_future_iat_rejected", profile="core-federation")
+@check("federation:token_future_iat_rejected", requirements=("STG-RPL-004",), profile="core-federation")
 def token_future_iat_rejected(ctx: Context) -> None:
     """A token issued five minutes in the future (beyond the 30 s leeway) is 401."""
     _refused(ctx, "future_iat")
 
 
-@check("federation:token_within_leeway_accepted", profile="core-federation")
+@check("federation:token_within_leeway_accepted", requirements=("STG-RPL-005",), profile="core-federation")
 def token_within_leeway_accepted(ctx: Context) -> None:
     """A token issued 10 s ahead of the node's clock (inside the leeway) is accepted."""
     with registered_peer(ctx) as (peer, fed):
@@ -89,7 +89,7 @@ def token_within_leeway_accepted(ctx: Context) -> None:
         expect_status(ex, (200,))
 
 
-@check("federation:replay_audited", profile="core-federation")
+@check("federation:replay_audited", requirements=("STG-RPL-006",), profile="core-federation")
 def replay_audited(ctx: Context) -> None:
     """A replayed token is audited replay_attempt, an expired one rejected_token."""
     with registered_peer(ctx) as (peer, fed):

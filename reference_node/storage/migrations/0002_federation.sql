@@ -1,4 +1,4 @@
--- 0002: federation (docs/federation-api.md; Spec-05; A08 §5.6-§5.11, §6, §10; digest §11, §14).
+-- 0002: federation (docs/federation-api.md; Spec-05; Spec-11; A08 §3.5, §5.6-§5.11, §6, §10).
 -- Applied once, inside one transaction, and recorded in schema_migrations by the runner.
 
 -- Every fact row gets a local storage stamp and, when it came from a peer, where it came from.

@@ -1,4 +1,4 @@
-"""Blind mutant round 1: single faults an independent implementer could make, from the seeds, the digest and the code.
+"""Blind mutant round 1: single faults an independent implementer could make, from the seeds, the specs and the code.
 
 Lines may run long: ``find`` and ``replace`` are exact code snippets of the node.
 """
@@ -158,7 +158,7 @@ MUTANTS: list[dict[str, str]] = [
     {"id": "b1-uri-informal-no-collapse",
      "description": "Informal URIs are lowercased but internal whitespace runs are not collapsed to '-', so "
                     "'user:Alice Smith' is stored as 'user:alice smith' (Spec-01 step 2; A08 §2.6.3 informal "
-                    "branch; digest golden vector user:alice-smith).",
+                    "branch; golden vector user:alice-smith).",
      "file": "protocol/entity_uri.py",
      "find": "    return _collapse(text.lower(), options.whitespace)",
      "replace": "    return text.lower()"},
@@ -679,7 +679,7 @@ MUTANTS: list[dict[str, str]] = [
      "replace": 'identity = caller(request, "read")\n    store: Store = request.app.state.store\n    return JSONResponse({"keys"'},
     {"id": "b1-auth-get-by-id-any-scope",
      "description": "GET /v1/facts/{id} ignores the key's allowed scopes, so a fact in another scope is returned "
-                    "instead of 404 (Spec-02: scope is enforced at read time; digest §7.7 must not leak).",
+                    "instead of 404 (Spec-02: scope is enforced at read time; Spec-03: it must not leak).",
      "file": "api/facts.py",
      "find": "    found = store.fact(ref, identity.scope_filter if identity.scopes else ())",
      "replace": "    found = store.fact(ref, None)"},
@@ -705,7 +705,7 @@ MUTANTS: list[dict[str, str]] = [
      "replace": "    \"invalid_entity_uri\": 422,"},
     {"id": "b1-err-parameter-422",
      "description": "A bad query parameter (limit=0, limit=501, scope=universe) is answered 422 instead of 400 "
-                    "(the node's error table; digest §7.2 an invalid scope value -> 400).",
+                    "(the node's error table; the upstream node: an invalid scope value -> 400).",
      "file": "api/errors.py",
      "find": "    \"invalid_parameter\": 400,",
      "replace": "    \"invalid_parameter\": 422,",
@@ -731,13 +731,13 @@ MUTANTS: list[dict[str, str]] = [
      "replace": "    \"value_too_large\": 422,"},
     {"id": "b1-err-min-confidence-500",
      "description": "min_confidence is parsed with float() unguarded, so min_confidence=abc raises and answers 500 "
-                    "(Spec-03 / digest §7.7: bad input is a 4xx, never a 500).",
+                    "(Spec-03 API Style: bad input is a 4xx, never a 500).",
      "file": "api/params.py",
      "find": "    value = float(raw) if _NUMBER.fullmatch(raw) else math.nan",
      "replace": "    value = float(raw)"},
     {"id": "b1-err-cursor-non-ascii-500",
      "description": "A cursor that decodes to non-ASCII bytes raises UnicodeDecodeError out of the handler (500) "
-                    "instead of 400 invalid_cursor (digest §7.7: a garbage cursor -> 4xx, never 500).",
+                    "instead of 400 invalid_cursor (Spec-03 API Style: a garbage cursor -> 4xx, never 500).",
      "file": "api/params.py",
      "find": "    except (base64url.Base64UrlError, UnicodeDecodeError) as exc:",
      "replace": "    except base64url.Base64UrlError as exc:"},
@@ -756,7 +756,7 @@ MUTANTS: list[dict[str, str]] = [
      "replace": ""},
     {"id": "b1-err-no-www-authenticate",
      "description": "401 answers carry no WWW-Authenticate: Bearer challenge (RFC 7235 §3.1 / RFC 6750 §3: a 401 "
-                    "MUST send a challenge; digest §5.3 REF sends Bearer).",
+                    "MUST send a challenge; the upstream node sends Bearer).",
      "file": "api/auth.py",
      "find": "_CHALLENGE = {\"WWW-Authenticate\": \"Bearer\"}",
      "replace": "_CHALLENGE: dict[str, str] = {}"},

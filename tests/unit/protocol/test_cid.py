@@ -51,8 +51,8 @@ def test_upstream_adds_interpret_as():
     assert cid.compute(instruction) == cid.compute(FACT)
 
 
-def test_cidf7_matches_digest_reference_values():
-    # Digest §9.10: the CIDF example body and the CV20 seed fact under the CIDF/REF reading.
+def test_cidf7_matches_reference_values():
+    # The CIDF example body and the seed fact of the upstream v2.0 conformance vectors, CIDF reading.
     cidf_example = {
         "entity": "stigmem://example/entity",
         "relation": "memory:prefers",

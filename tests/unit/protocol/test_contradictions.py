@@ -28,7 +28,7 @@ def run(*raw, rules=None):
 
 
 def test_differing_values_contradict_and_higher_confidence_wins():
-    # Digest G-FS-1.
+    # Spec-15: two values at two confidences.
     result = run(fact("a", "CEO", 1.0), fact("b", "CTO", 0.8, "1746230400000.001"))
     assert result.conflicts == [("a", "b")]
     assert result.contradicted == ["a", "b"]
@@ -36,7 +36,7 @@ def test_differing_values_contradict_and_higher_confidence_wins():
 
 
 def test_equal_confidence_later_hlc_wins_and_full_tie_keeps_both():
-    # Digest G-FS-2.
+    # Spec-15 §Query-Time Resolution: equal confidence.
     later = run(fact("a", "CEO", 0.9), fact("b", "CTO", 0.9, "1746230400000.001"))
     assert later.winners[0].ids == ["b"]
     tie = run(fact("a", "CEO", 0.9), fact("b", "CTO", 0.9))
@@ -44,7 +44,7 @@ def test_equal_confidence_later_hlc_wins_and_full_tie_keeps_both():
 
 
 def test_equal_values_do_not_contradict():
-    # Digest G-FS-3 and interpretation value_equality=canonical.
+    # Spec-15: an equal value is no contradiction; interpretation value_equality=canonical.
     result = run(
         fact("a", {"type": "number", "v": 1}),
         fact("b", {"type": "number", "v": 1.0}, hlc="1746230400000.001"),
@@ -55,7 +55,7 @@ def test_equal_values_do_not_contradict():
 
 
 def test_retraction_never_contradicts_and_wins_when_latest():
-    # STG-CONF-010, digest G-FS-4.
+    # STG-CONF-010, Spec-15: a retraction.
     result = run(fact("a", "CEO"), fact("r", "CEO", 0.0, "1746230400000.001"))
     assert result.conflicts == []
     assert result.winners[0].ids == ["r"]
@@ -133,7 +133,7 @@ def test_conflicts_are_order_independent(specs, rnd):
     raw = [fact(f"f{i}", v, c, f"174623040000{w}.000") for i, (v, c, w) in enumerate(specs)]
     shuffled = list(raw)
     rnd.shuffle(shuffled)
-    # Order independence is a property of pairwise conflicts (digest property ideas); winner pairing depends on
+    # Order independence is a property of pairwise conflicts (Spec-15 pairwise definition); winner pairing depends on
     # which fact was preferred when each one arrived.
     assert run(*raw, rules=PAIRWISE).conflicts == run(*shuffled, rules=PAIRWISE).conflicts
     assert run(*raw, rules=PAIRWISE).winners == run(*shuffled, rules=PAIRWISE).winners

@@ -13,7 +13,7 @@ from reference_node.protocol.errors import InvalidEntityUri
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        # Digest §3.5, the spec's worked examples.
+        # Spec-01 §Entity Naming Rules, worked examples.
         (" stigmem://Company.Example/User/Alice ", "stigmem://company.example/user/alice"),
         ("stigmem://company.example/Issue/EG-42", "stigmem://company.example/issue/eg-42"),
         ("user:Alice Smith", "user:alice-smith"),

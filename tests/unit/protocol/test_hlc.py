@@ -24,8 +24,9 @@ from reference_node.protocol.hlc import (
 T0 = 1746230400000
 
 
-def test_digest_golden_sequence():
-    # Digest §4.5, frozen clock: ticks, a clock that goes back, a receive, a receive beyond the future bound.
+def test_frozen_clock_golden_sequence():
+    # Spec-01 §HLC and the Spec-12 future bound, frozen clock: ticks, a clock that goes back, a receive, a receive
+    # beyond the future bound.
     events = [
         Tick(T0),
         Tick(T0),
