@@ -1,4 +1,4 @@
-"""Blind mutant round 4: written from the seeds, the spec digest and the node's code, without reading the suite."""
+"""Blind mutant round 4: written from the seeds, the specs and the node's code, without reading the suite."""
 
 ROUND = 4
 MUTANTS: list[dict[str, str]] = [
@@ -117,8 +117,8 @@ MUTANTS: list[dict[str, str]] = [
     # ------------------------------------------------------------------ hybrid logical clock
     {
         "id": "b4-hlc-counter-unpadded",
-        "description": "The HLC counter is written without zero padding (\"1746230400000.9\"), the upstream bug the "
-        "digest warns about: Spec-01 §HLC pads it to 3 digits so string order equals causal order (STG-HLC-001/002).",
+        "description": "The HLC counter is written without zero padding (\"1746230400000.9\"), the upstream "
+        "divergence: Spec-01 §HLC pads it to 3 digits so string order equals causal order (STG-HLC-001/002).",
         "file": "protocol/hlc.py",
         "find": "return f\"{hlc.wall_ms:013d}.{hlc.counter:03d}\"",
         "replace": "return f\"{hlc.wall_ms:013d}.{hlc.counter}\"",
@@ -183,7 +183,7 @@ MUTANTS: list[dict[str, str]] = [
     {
         "id": "b4-hlc-receive-tie-local-counter",
         "description": "When local wall, remote wall and the new wall coincide, the counter is local+1 instead of "
-        "max(local, remote)+1 (Kulkarni receive, digest §4.4; STG-HLC-004): the result can fall below the remote.",
+        "max(local, remote)+1 (Kulkarni receive, Spec-01 §HLC; STG-HLC-004): the result can fall below the remote.",
         "file": "protocol/hlc.py",
         "find": "counter = max(last.counter, remote.counter) + 1",
         "replace": "counter = last.counter + 1",
@@ -256,7 +256,7 @@ MUTANTS: list[dict[str, str]] = [
     },
     {
         "id": "b4-uri-informal-case-kept",
-        "description": "Informal URIs (user:Alice) are not lowercased, against the digest golden vector "
+        "description": "Informal URIs (user:Alice) are not lowercased, against the Spec-01 golden vector "
         "user:Alice Smith -> user:alice-smith (Spec-01 step 3; STG-URI-004, STG-URI-009).",
         "file": "protocol/entity_uri.py",
         "find": "return _collapse(text.lower(), options.whitespace)",
@@ -447,7 +447,7 @@ MUTANTS: list[dict[str, str]] = [
     # ------------------------------------------------------------------ querying
     {
         "id": "b4-qry-limit-max-exclusive",
-        "description": "limit=500 is refused 400; the range is 1..500 inclusive (A08 §5.2 / digest §7.2 max 500; "
+        "description": "limit=500 is refused 400; the range is 1..500 inclusive (A08 §5.2 max 500; "
         "STG-QRY-010).",
         "file": "api/params.py",
         "find": "int(raw) <= MAX_LIMIT:",
@@ -470,7 +470,7 @@ MUTANTS: list[dict[str, str]] = [
     {
         "id": "b4-qry-min-confidence-strict",
         "description": "min_confidence filters with > instead of >=, so min_confidence=1.0 hides facts of "
-        "confidence 1.0 (A08 §5.2, digest §7.6: confidence >= c; STG-QRY-005).",
+        "confidence 1.0 (A08 §5.2: confidence >= c; STG-QRY-005).",
         "file": "storage/facts.py",
         "find": "clauses.append(\"f.confidence >= ?\")",
         "replace": "clauses.append(\"f.confidence > ?\")",
@@ -479,7 +479,7 @@ MUTANTS: list[dict[str, str]] = [
     {
         "id": "b4-qry-after-inclusive",
         "description": "after=t also returns facts stamped exactly t; after is an exclusive timestamp filter "
-        "(A08 §5.2; digest §7.6 timestamp > t; STG-QRY-006).",
+        "(A08 §5.2: timestamp > t; STG-QRY-006).",
         "file": "storage/facts.py",
         "find": "clauses.append(\"f.timestamp_us > ?\")",
         "replace": "clauses.append(\"f.timestamp_us >= ?\")",
@@ -562,7 +562,7 @@ MUTANTS: list[dict[str, str]] = [
     {
         "id": "b4-auth-missing-permission-401",
         "description": "A valid key lacking the permission gets 401 unauthorized instead of 403 forbidden "
-        "(STG-AUTH-008/010; digest §7.1 REF 403 write permission required).",
+        "(STG-AUTH-008/010; the upstream node answers 403 write permission required).",
         "file": "api/auth.py",
         "find": "raise ApiError(\"forbidden\", f\"this key lacks the {permission} permission\")",
         "replace": "raise ApiError(\"unauthorized\", f\"this key lacks the {permission} permission\")",
@@ -987,7 +987,7 @@ MUTANTS: list[dict[str, str]] = [
     {
         "id": "b4-tok-leeway-seconds-as-ms",
         "description": "The 30 s iat leeway is written as 30 and read as milliseconds, so a token issued by a peer "
-        "whose clock is a fraction of a second ahead is token_not_yet_valid (digest §11.4 REF leeway 30 s; "
+        "whose clock is a fraction of a second ahead is token_not_yet_valid (A08 §3.5; the upstream node allows 30 s leeway; "
         "STG-RPL-004).",
         "file": "protocol/peer_tokens.py",
         "find": "DEFAULT_LEEWAY_MS = 30_000",
