@@ -987,8 +987,8 @@ MUTANTS: list[dict[str, str]] = [
     {
         "id": "b4-tok-leeway-seconds-as-ms",
         "description": "The 30 s iat leeway is written as 30 and read as milliseconds, so a token issued by a peer "
-        "whose clock is a fraction of a second ahead is token_not_yet_valid (A08 §3.5; the upstream node allows 30 s leeway; "
-        "STG-RPL-004).",
+        "whose clock is a fraction of a second ahead is token_not_yet_valid (A08 §3.5; the upstream node "
+        "allows 30 s leeway; STG-RPL-004).",
         "file": "protocol/peer_tokens.py",
         "find": "DEFAULT_LEEWAY_MS = 30_000",
         "replace": "DEFAULT_LEEWAY_MS = 30",
