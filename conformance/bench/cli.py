@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from conformance.bench.load import Call, RowResult, entity_calls, id_calls, post_calls, run_calls
 from conformance.bench.memory import machine, peak_rss_bytes
 from conformance.bench.preload import Preload, PreloadFailed
@@ -106,6 +108,13 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                         "or httpx (one keep-alive httpx.Client per worker; about 0.5 ms of CPU per request, so it "
                         "is the bottleneck near 2000 req/s on 2 cores)")
     p.add_argument("--seed", type=int, default=1, help="seed of the random entity and id picks")
+    p.add_argument("--scaling", action="store_true",
+                   help="instead of the throughput rows: write cost with 1, 10, 100, 1000 contradicting siblings and "
+                        "page cost deep in a walk (conformance.bench.scaling), on the embedded node (default "
+                        "conflict cardinality) beside one started with --conflict-cardinality=pairwise")
+    p.add_argument("--scaling-n", type=int, default=5000, help="store size of the page rows (default 5000)")
+    p.add_argument("--scaling-siblings", default="1,10,100,1000",
+                   help="sibling counts of the write rows (default 1,10,100,1000; the pairwise node stops at 100)")
     p.add_argument("--json", type=Path, help="write the full results as JSON here")
     p.add_argument("--markdown", type=Path, help="write the Markdown table here")
 
@@ -121,7 +130,49 @@ def _levels(values: Sequence[str]) -> list[int]:
     return sorted(set(levels))
 
 
+def cmd_scaling(args: argparse.Namespace) -> int:
+    """``bench --scaling``: the scaling rows side by side (see conformance.bench.scaling)."""
+    from conformance.bench.scaling import render, run_scaling
+
+    siblings = [int(x) for x in args.scaling_siblings.split(",") if x.strip()]
+    started: list[EmbeddedNode] = []
+    try:
+        targets = []
+        for name, extra in (("reference", ()), ("reference-pairwise", ("--conflict-cardinality", "pairwise"))):
+            node = EmbeddedNode(auth="none", extra_args=extra).start()
+            started.append(node)
+            targets.append((name, node.url, {}))
+        if args.target:
+            headers = {"Authorization": f"Bearer {args.admin_key}"} if args.admin_key else {}
+            targets.append((args.target_name, args.target.rstrip("/"), headers))
+        report = {"targets": []}
+        for name, url, headers in targets:
+            mine = [n for n in siblings if name != "reference-pairwise" or n <= 100]
+            part = run_scaling([(name, url, headers)], args.scaling_n, 20, mine,
+                               progress=lambda line: print(line, flush=True))
+            report["targets"] += part["targets"]
+            report["n"] = part["n"]
+    except (ConformanceError, OSError, RuntimeError, httpx.HTTPError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    finally:
+        for process in reversed(started):
+            process.stop()
+    for t in report["targets"]:  # the pairwise node has no row at 1000 siblings: pad for the table
+        have = {r["row"] for r in t["rows"]}
+        for row in report["targets"][0]["rows"]:
+            if row["row"] not in have:
+                t["rows"].insert(report["targets"][0]["rows"].index(row), {"row": row["row"], "median_ms": "-",
+                                                                            "ratio": "-"})
+    print(render(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.scaling:
+        return cmd_scaling(args)
     try:
         levels = _levels(args.n)
     except ValueError as exc:

@@ -24,7 +24,7 @@ from ..storage.ledger import content_only
 from .auth import caller
 from .bodies import assertion, members, read_json, text
 from .errors import ApiError
-from .params import encode_cursor, fact_params
+from .params import encode_cursor, fact_params, query_tag
 
 __all__ = ["assert_fact", "batch_assert", "get_fact", "query_facts", "verify_cid"]
 
@@ -67,8 +67,8 @@ async def query_facts(request: Request) -> Response:
     identity = caller(request, "read")
     settings, store = _state(request)
     params = fact_params(request.query_params, identity, store.now_us(), settings.default_query)
-    found, total, following = store.query(params.query, params.after, params.limit)
-    cursor = None if following is None else encode_cursor("f1", *following)
+    found, total, following = store.query(params.query, params.after, params.limit, params.total)
+    cursor = None if following is None else encode_cursor("f1", *following, str(total), query_tag(params.query))
     return JSONResponse({"facts": found, "total": total, "cursor": cursor})
 
 

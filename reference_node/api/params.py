@@ -9,9 +9,10 @@ the last row's sort key, parsed strictly; one the node could not have issued is 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.datastructures import QueryParams
 
@@ -34,6 +35,7 @@ __all__ = [
     "fact_params",
     "limit",
     "one",
+    "query_tag",
     "sequence_cursor",
 ]
 
@@ -44,6 +46,8 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
 _LIMIT = re.compile(r"\d{1,6}", re.ASCII)
 _HLC = re.compile(r"\d{13}\.\d{3}", re.ASCII)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
+_TOTAL = re.compile(r"\d{1,18}", re.ASCII)
+_TAG = re.compile(r"[0-9a-f]{16}", re.ASCII)
 _SEQ = re.compile(r"[1-9]\d{0,18}", re.ASCII)
 # SQLite integers are signed 64-bit: a sequence beyond that was never issued (and would overflow the binding).
 MAX_SEQUENCE = 2**63 - 1
@@ -56,6 +60,12 @@ class FactParams:
     query: FactQuery
     after: tuple[str, str] | None
     limit: int
+    total: int | None = None  # carried by the cursor of this same query: no count on later pages
+
+
+def query_tag(query: FactQuery) -> str:
+    """What a cursor's carried total belongs to: every filter of the query, the caller's scopes, not the clock."""
+    return hashlib.sha256(repr(replace(query, now_us=0)).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -173,14 +183,17 @@ def encode_cursor(*parts: str) -> str:
     return base64url.encode("|".join(parts).encode("ascii"))
 
 
-def _fact_cursor(params: QueryParams) -> tuple[str, str] | None:
+def _fact_cursor(params: QueryParams) -> tuple[str, str, int | None, str] | None:
+    """``f1|hlc|id|total|tag``: the keyset position, and the total counted on the first page for the query the tag
+    names (STG-HTTP-013: ``total`` costs one count per page walk, not one per page)."""
     raw = _one(params, "cursor")
     if not raw:
         return None
     parts = _decode(raw)
-    if len(parts) != 3 or parts[0] != "f1" or not _HLC.fullmatch(parts[1]) or not _UUID.fullmatch(parts[2]):
+    if (len(parts) != 5 or parts[0] != "f1" or not _HLC.fullmatch(parts[1]) or not _UUID.fullmatch(parts[2])
+            or not _TOTAL.fullmatch(parts[3]) or not _TAG.fullmatch(parts[4])):
         raise ApiError("invalid_cursor", "this cursor was not issued by this node")
-    return parts[1], parts[2]
+    return parts[1], parts[2], int(parts[3]), parts[4]
 
 
 def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
@@ -211,7 +224,7 @@ def fact_params(
         raise ApiError("garden_not_found", "this node has no Memory Gardens (the gardens profile is not enabled)")
     entity, source = _uri(params, "entity"), _uri(params, "source")
     relation = _one(params, "relation")
-    limit, after = _limit(params), _fact_cursor(params)
+    limit, cursor = _limit(params), _fact_cursor(params)
     min_confidence, after_us = _confidence(params), _after(params)
     include_contradicted = _flag(params, "include_contradicted")
     include_expired = _flag(params, "include_expired")
@@ -227,7 +240,10 @@ def fact_params(
         include_expired=include_expired,
         default_query=default_query,
     )
-    return FactParams(query, after, limit)
+    if cursor is None:
+        return FactParams(query, None, limit)
+    hlc, fact_id, total, tag = cursor
+    return FactParams(query, (hlc, fact_id), limit, total if tag == query_tag(query) else None)
 
 
 def conflict_params(params: QueryParams) -> ConflictParams:

@@ -149,12 +149,14 @@ class Store:
         return answer
 
     def query(
-        self, query: fact_rows.FactQuery, after: tuple[str, str] | None, limit: int
+        self, query: fact_rows.FactQuery, after: tuple[str, str] | None, limit: int, total: int | None = None
     ) -> tuple[list[dict[str, Any]], int, tuple[str, str] | None]:
-        """One page newest first, the total after every filter, and the key of the next page (None if last)."""
+        """One page newest first, the total after every filter (``total`` when the caller carries the first page's
+        count), and the key of the next page (None if last)."""
         with self.db.reading() as conn:
             rows = fact_rows.page(conn, query, after, limit + 1)
-            total = fact_rows.count(conn, query)
+            if total is None:
+                total = fact_rows.count(conn, query)
         more = len(rows) > limit
         rows = rows[:limit]
         following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None

@@ -68,7 +68,19 @@ def test_cursor_walk_is_stable_under_new_writes(client, body):
     client.post("/v1/facts", json=body(relation="memory:late"))
     rest = client.get("/v1/facts", params={"limit": 3, "cursor": first["cursor"]}).json()
     assert [f["id"] for f in first["facts"] + rest["facts"]] == list(reversed(written))
-    assert rest["cursor"] is None and rest["total"] == 7
+    # total is counted once per walk: the later page carries the first page's count (STG-HTTP-013) ...
+    assert rest["cursor"] is None and rest["total"] == 6
+    # ... and a new walk counts afresh
+    assert client.get("/v1/facts", params={"limit": 3}).json()["total"] == 7
+
+
+def test_carried_total_belongs_to_its_query(client, body):
+    """A cursor reused with other filters does not carry its total over: the node counts for the new query."""
+    for i in range(4):
+        client.post("/v1/facts", json=body(relation=f"memory:t{i}"))
+    first = client.get("/v1/facts", params={"limit": 2}).json()
+    narrowed = client.get("/v1/facts", params={"limit": 2, "cursor": first["cursor"], "relation": "memory:t0"})
+    assert first["total"] == 4 and narrowed.json()["total"] == 1
 
 
 @pytest.mark.parametrize(
