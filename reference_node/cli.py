@@ -71,6 +71,9 @@ def _serve_parser() -> argparse.ArgumentParser:
                         help="required (default): every request needs an API key; none: loopback only")
     parser.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
     parser.add_argument("--max-text-bytes", type=int, default=65536)
+    parser.add_argument("--max-response-bytes", type=int, default=4 * 1024 * 1024,
+                        help="bytes of items in one list response; a page of large values ends early with a cursor "
+                             "(default 4 MiB)")
     parser.add_argument("--node-url", help="public base URL for discovery (default http://HOST:PORT)")
     parser.add_argument("--node-authority", default="localhost", help="authority of a new node_id")
     parser.add_argument("--access-log", action="store_true", help="log every request")
@@ -193,6 +196,7 @@ def _serve(argv: Sequence[str]) -> int:
             auth=args.auth,
             max_body_bytes=args.max_body_bytes,
             max_text_bytes=args.max_text_bytes,
+            max_response_bytes=args.max_response_bytes,
             node_url=args.node_url or (None if wildcard else f"http://{shown_host}:{port}"),
             node_authority=args.node_authority,
             access_log=args.access_log,

@@ -15,6 +15,7 @@ from typing import Literal
 from .protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
 from .protocol.values import DEFAULT_MAX_TEXT_BYTES
 from .storage.facts import DEFAULT_QUERY, DefaultQuery
+from .storage.rows import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = [
     "DEFAULT_DECLARATION_MAX_AGE_S",
@@ -62,6 +63,7 @@ class Settings:
     auth: AuthMode = "required"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # STG-ROB-010: the items of one list response
     node_url: str | None = None
     node_authority: str = "localhost"
     access_log: bool = False
@@ -78,7 +80,7 @@ class Settings:
     conflict_cardinality: Literal["winner", "pairwise"] = "winner"
 
     def __post_init__(self) -> None:
-        if self.max_body_bytes < 1 or self.max_text_bytes < 1:
+        if self.max_body_bytes < 1 or self.max_text_bytes < 1 or self.max_response_bytes < 1:
             raise ValueError("size limits must be positive")
         if not (self.pull_interval_s > 0 and self.pull_backoff_max_s > 0):
             raise ValueError("--pull-interval and --pull-backoff-max must be positive")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from conformance.checks.hostile_inputs import Probe, dumps, probes
-from conformance.checks.registry import Context, check, expect
+from conformance.checks.registry import Context, Skip, check, expect
 
 __all__ = ["Answer", "Wire", "send_table"]
 
@@ -285,3 +285,36 @@ def http_level_errors_answered(ctx: Context) -> None:
     finally:
         wire.close()
     expect(not problems, "HTTP-level garbage was not refused with a 4xx: " + "; ".join(problems))
+
+
+RESPONSE_BOUND = 8 * 1024 * 1024  # STG-ROB-010: the suite's bound on one list response
+
+
+@check("http:list_response_bounded", requirements=("STG-ROB-010",))
+def list_response_bounded(ctx: Context) -> None:
+    """150 facts of 60 KB text (9 MB together) on one entity: GET /v1/facts?limit=500 answers at most 8 MiB, with a
+    cursor when it cut the page, and following the cursors returns every fact exactly once."""
+    entity = ctx.unique("bigpage")
+    made = set()
+    for i in range(150):
+        ex = ctx.request("POST", "/v1/facts", json_body=ctx.fact(entity, f"{i:03d}" + "z" * 60_000, vtype="text",
+                                                                  relation=f"memory:big{i}"))
+        if ex.status == 413:
+            raise Skip("the node refuses 60 KB text values (413): it bounds pages through the text limit")
+        expect(ex.status == 201, f"a 60 KB text fact answered {ex.brief()}")
+        made.add(str((ex.json or {}).get("id")))
+    seen: list[str] = []
+    cursor = None
+    for _ in range(200):
+        ex = ctx.query(entity=entity, limit="500", **({"cursor": cursor} if cursor else {}))
+        expect(ex.status == 200, f"the page answered {ex.brief()}")
+        size = len(ex.text.encode("utf-8"))
+        expect(size <= RESPONSE_BOUND, f"one page of GET /v1/facts is {size} bytes, over "
+               f"the {RESPONSE_BOUND} byte bound (STG-ROB-010)")
+        body = ex.json or {}
+        seen += [str(f.get("id")) for f in body.get("facts", []) if isinstance(f, dict)]
+        cursor = body.get("cursor")
+        if not cursor:
+            break
+    expect(sorted(seen) == sorted(made), f"the walk returned {len(seen)} rows for {len(made)} facts "
+           f"({len(set(seen))} distinct)")

@@ -33,7 +33,8 @@ async def list_conflicts(request: Request) -> Response:
     # STG-SCOPE-006: a key with no allowed scope has no access at all.
     if not identity.scopes:
         raise ApiError("scope_forbidden", "this key may not read any scope")
-    found, before = store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit)
+    found, before = store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit,
+                                    request.app.state.settings.max_response_bytes)
     cursor = None if before is None else encode_cursor("c1", str(before))
     return JSONResponse({"conflicts": found, "cursor": cursor, "has_more": cursor is not None})
 

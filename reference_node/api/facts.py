@@ -67,7 +67,8 @@ async def query_facts(request: Request) -> Response:
     identity = caller(request, "read")
     settings, store = _state(request)
     params = fact_params(request.query_params, identity, store.now_us(), settings.default_query)
-    found, total, following = store.query(params.query, params.after, params.limit, params.total)
+    found, total, following = store.query(params.query, params.after, params.limit, params.total,
+                                             settings.max_response_bytes)
     cursor = None if following is None else encode_cursor("f1", *following, str(total), query_tag(params.query))
     return JSONResponse({"facts": found, "total": total, "cursor": cursor})
 

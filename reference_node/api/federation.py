@@ -140,7 +140,8 @@ async def federation_facts(request: Request) -> Response:
                                    detail=f"pull of scope {scope}; this peer may pull {list(servable)}")
             raise ApiError("scope_forbidden", f"this peer may not pull scope {scope}")
         servable = (scope,)
-    facts, last, more = federation.store.serve(servable, after, page_size)
+    facts, last, more = federation.store.serve(servable, after, page_size,
+                                               request.app.state.settings.max_response_bytes)
     cursor = encode_cursor("p1", *last) if last is not None else (raw_cursor or None)
     return JSONResponse({"facts": facts, "cursor": cursor, "has_more": more})
 

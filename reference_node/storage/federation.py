@@ -161,10 +161,10 @@ class FederationStore:
     # Replication.
 
     def serve(
-        self, scopes: Sequence[str], after: tuple[str, str] | None, limit: int
+        self, scopes: Sequence[str], after: tuple[str, str] | None, limit: int, max_bytes: int
     ) -> tuple[list[dict[str, Any]], tuple[str, str] | None, bool]:
         with self.db.reading() as conn:
-            return replication.served_page(conn, scopes, after, limit)
+            return replication.served_page(conn, scopes, after, limit, max_bytes)
 
     def cursor(self, peer_id: str) -> str | None:
         with self.db.reading() as conn:

@@ -30,7 +30,7 @@ from . import audit, ledger
 from . import facts as fact_rows
 from . import peers as peer_rows
 from .peers import PeerRow
-from .rows import COLUMNS, FactRow, NewFact, Stamp, record
+from .rows import COLUMNS, DEFAULT_MAX_RESPONSE_BYTES, FactRow, NewFact, Stamp, fitting, record
 
 __all__ = ["IngestContext", "IngestResult", "ingest_page", "served_page"]
 
@@ -42,7 +42,8 @@ _SERVABLE = (
 
 
 def served_page(
-    conn: sqlite3.Connection, scopes: Sequence[str], after: tuple[str, str] | None, limit: int
+    conn: sqlite3.Connection, scopes: Sequence[str], after: tuple[str, str] | None, limit: int,
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> tuple[list[dict[str, Any]], tuple[str, str] | None, bool]:
     """Up to ``limit`` servable facts in ``scopes`` after ``after``; the key of the last one; whether more wait."""
     if not scopes:
@@ -58,9 +59,11 @@ def served_page(
     )
     rows: list[FactRow] = conn.execute(sql, (*params, limit + 1)).fetchall()
     more = len(rows) > limit
-    rows = rows[:limit]
+    records = [record(row[:-1]) for row in rows[:limit]]
+    kept = fitting(records, max_bytes)  # STG-ROB-010
+    more, rows = more or kept < len(records), rows[:kept]
     last = (str(rows[-1][-1]), str(rows[-1][0])) if rows else None
-    return [record(row[:-1]) for row in rows], last, more
+    return records[:kept], last, more
 
 
 @dataclass

@@ -8,6 +8,7 @@ stored ``{"type", "v"}`` (plus ``interpret_as`` when sent), ``valid_until`` echo
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,8 @@ from ..protocol import cid as cid_rules
 from ..protocol.errors import ProtocolError
 from ..protocol.facts import FactBody
 
-__all__ = ["COLUMNS", "FactRow", "NewFact", "Stamp", "computed_cid", "dump_v", "record"]
+__all__ = ["COLUMNS", "DEFAULT_MAX_RESPONSE_BYTES", "FactRow", "NewFact", "Stamp", "computed_cid", "dump_v",
+           "fitting", "record"]
 
 # The column list every fact SELECT uses, in FactRow order.
 COLUMNS = (
@@ -93,3 +95,19 @@ def computed_cid(row: FactRow) -> str | None:
         return cid_rules.of_body(body)
     except (ProtocolError, ValueError, TypeError, KeyError):
         return None
+
+
+# STG-ROB-010: one list response holds at most this many bytes of items (the node's --max-response-bytes), so a
+# page of large values is cut short, with a cursor to the rest, instead of being built whole in memory.
+DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
+
+def fitting(items: Sequence[Any], max_bytes: int) -> int:
+    """How many leading ``items`` fit in ``max_bytes`` of JSON (always at least one: a single item is bounded by
+    the text and body limits)."""
+    size = 64  # the envelope around the items
+    for index, item in enumerate(items):
+        size += len(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")) + 1
+        if size > max_bytes and index > 0:
+            return index
+    return len(items)

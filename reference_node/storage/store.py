@@ -24,7 +24,20 @@ from . import keys as key_rows
 from . import ledger
 from .database import Database
 from .errors import StoreError
-from .rows import CID, COLUMNS, HLC, ID, SCOPE, FactRow, NewFact, Stamp, computed_cid, record
+from .rows import (
+    CID,
+    COLUMNS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    HLC,
+    ID,
+    SCOPE,
+    FactRow,
+    NewFact,
+    Stamp,
+    computed_cid,
+    fitting,
+    record,
+)
 
 __all__ = ["Store"]
 
@@ -149,7 +162,8 @@ class Store:
         return answer
 
     def query(
-        self, query: fact_rows.FactQuery, after: tuple[str, str] | None, limit: int, total: int | None = None
+        self, query: fact_rows.FactQuery, after: tuple[str, str] | None, limit: int, total: int | None = None,
+        max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> tuple[list[dict[str, Any]], int, tuple[str, str] | None]:
         """One page newest first, the total after every filter (``total`` when the caller carries the first page's
         count), and the key of the next page (None if last)."""
@@ -158,12 +172,15 @@ class Store:
             if total is None:
                 total = fact_rows.count(conn, query)
         more = len(rows) > limit
-        rows = rows[:limit]
+        records = [record(row, row[-1]) for row in rows[:limit]]
+        kept = fitting(records, max_bytes)  # STG-ROB-010: a page of large values ends early, with a cursor
+        more, rows = more or kept < len(records), rows[:kept]
         following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None
-        return [record(row, row[-1]) for row in rows], total, following
+        return records[:kept], total, following
 
     def conflicts(
-        self, status: str | None, scopes: tuple[str, ...] | None, before_seq: int | None, limit: int
+        self, status: str | None, scopes: tuple[str, ...] | None, before_seq: int | None, limit: int,
+        max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> tuple[list[dict[str, Any]], int | None]:
         """One page of conflicts with both facts, and the seq to continue before (None if last)."""
         with self.db.reading() as conn:
@@ -184,7 +201,9 @@ class Store:
                         "scope": row.scope,
                     }
                 )
-        return items, (rows[-1].seq if more and rows else None)
+        kept = fitting(items, max_bytes)  # STG-ROB-010
+        more, rows = more or kept < len(items), rows[:kept]
+        return items[:kept], (rows[-1].seq if more and rows else None)
 
     # API keys.
 

@@ -77,3 +77,35 @@ def test_hostile_table_values_never_fail_on_the_server(client, body, field, host
         response = client.post(path, content=json.dumps(payload), headers={"Content-Type": "application/json"})
         assert response.status_code in (200, 201) or 400 <= response.status_code < 500, response.text
         assert isinstance(response.json(), dict)
+
+
+def test_response_byte_budget_cuts_pages_and_the_walk_still_returns_everything(make_node, body):
+    """STG-ROB-010: with a 4 KiB budget, a page of 1 KiB values ends early with a cursor; following the cursors
+    returns every fact exactly once, and conflict pages are cut the same way."""
+    node = make_node(auth="none", max_response_bytes=4096)
+    big = "x" * 1000
+    made = [node.client.post("/v1/facts", json=body({"type": "text", "v": big + str(i)}, relation=f"memory:b{i}"))
+            .json()["id"] for i in range(10)]
+    first = node.client.get("/v1/facts", params={"limit": "50"})
+    assert len(first.content) <= 4096 + 200 and first.json()["cursor"] is not None
+    seen, cursor = [], None
+    for _ in range(20):
+        page = node.client.get("/v1/facts", params={"limit": "50", **({"cursor": cursor} if cursor else {})}).json()
+        assert 1 <= len(page["facts"]) < 10 and page["total"] == 10
+        seen += [f["id"] for f in page["facts"]]
+        cursor = page["cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(made) and len(seen) == 10
+    for i in range(6):  # conflicts whose facts carry large values
+        node.client.post("/v1/facts", json=body({"type": "text", "v": big + "a"}, relation=f"memory:c{i}"))
+        node.client.post("/v1/facts", json=body({"type": "text", "v": big + "b"}, relation=f"memory:c{i}"))
+    conflicts = node.client.get("/v1/conflicts", params={"limit": "50"}).json()
+    assert 1 <= len(conflicts["conflicts"]) < 6 and conflicts["has_more"] is True
+
+
+def test_a_single_item_larger_than_the_budget_is_still_served(make_node, body):
+    node = make_node(auth="none", max_response_bytes=100)
+    node.client.post("/v1/facts", json=body({"type": "text", "v": "y" * 500}))
+    page = node.client.get("/v1/facts").json()
+    assert len(page["facts"]) == 1 and page["cursor"] is None
