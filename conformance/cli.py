@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--timeout", type=float, default=15.0, help="seconds per HTTP request")
     run_p.add_argument("--recipe", help="launch recipe for multi-node federation checks: a TOML file or the name of "
                                          "a shipped one (reference, upstream); default: reference without --target")
+    run_p.add_argument("--connection-bound", type=float, default=30.0, metavar="SECONDS",
+                       help="longest the node may hold a connection that sends nothing, or its headers or body a "
+                            "byte a second (default 30; the embedded node closes them after 2)")
+    run_p.add_argument("--idle-connections", type=int, default=1000, metavar="N",
+                       help="idle or slowloris connections held open while a normal client is served (default "
+                            "1000; 0 skips that check)")
     _common(run_p)
     diff = sub.add_parser("diff", help="list vectors whose expected result changes between two readings or sets")
     diff.add_argument("--a", action="append", default=[], metavar="KEY=OPTION", help="first reading (repeatable)")
@@ -219,7 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         federating = not args.profile or "core-federation" in args.profile
         extra = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600") if federating \
             else ()
-        node = EmbeddedNode(extra_args=extra).start()
+        node = EmbeddedNode(extra_args=(*extra, *EmbeddedNode.FAST_TIMEOUTS)).start()
         url, keys = node.url, {"admin": node.admin_key}
     started, clock = _now(), time.perf_counter()
     target = HttpTarget(url, keys, timeout=args.timeout)
@@ -233,7 +239,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not checks:
             raise UsageError(f"no check matches profiles {chosen} and {args.only}")
         ctx = Context(target, active, discovery, auth_required=discovery.get("auth", "required") != "none",
-                      open_target=open_target, recipe=args.recipe or (None if args.target else "reference"))
+                      open_target=open_target, recipe=args.recipe or (None if args.target else "reference"),
+                      connection_bound_s=args.connection_bound, idle_connections=args.idle_connections)
         if "admin" in keys and (args.admin_key or node):
             problems = provision_keys(target)
             if problems and not args.quiet:

@@ -25,6 +25,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--stigmem-interpretation", action="append", default=[], metavar="KEY=OPTION")
     group.addoption("--stigmem-expectations", type=Path, help="known-failure ledger (strict xfail)")
     group.addoption("--stigmem-adapter", help="command of a stdio adapter whose vectors to run")
+    group.addoption("--stigmem-connection-bound", type=float, default=30.0, metavar="SECONDS",
+                    help="longest the node may hold a connection that sends nothing or sends slowly (default 30)")
+    group.addoption("--stigmem-idle-connections", type=int, default=1000, metavar="N",
+                    help="idle or slowloris connections open while a normal client is served (default 1000)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,14 +59,16 @@ class _Session:
             admin = self.config.getoption("stigmem_admin_key")
             key = admin or self.config.getoption("stigmem_api_key")
             if not url:
-                node = EmbeddedNode().start()
+                node = EmbeddedNode(extra_args=EmbeddedNode.FAST_TIMEOUTS).start()
                 self._stops.append(node.stop)
                 url, key, admin = node.url, node.admin_key, node.admin_key
             target = HttpTarget(url, {"admin": key} if key else {})
             self._stops.append(target.close)
             discovery = discovery_of(target)
             self.ctx = Context(target, self.active, discovery,
-                               auth_required=discovery.get("auth", "required") != "none")
+                               auth_required=discovery.get("auth", "required") != "none",
+                               connection_bound_s=self.config.getoption("stigmem_connection_bound"),
+                               idle_connections=self.config.getoption("stigmem_idle_connections"))
             if admin:
                 provision_keys(target)
         return self.ctx
