@@ -170,9 +170,9 @@ def test_idle_keep_alive_closed(tmp_path: Path) -> None:
 
 def test_crlf_trickle_after_a_response_closed(tmp_path: Path) -> None:
     """Empty lines between keep-alive requests reset the keep-alive timer; the header timer bounds them."""
-    with node(tmp_path, "--keep-alive-timeout", "1", "--header-timeout", "2") as n:
+    with node(tmp_path, "--keep-alive-timeout", "3", "--header-timeout", "2") as n:
         sock = _connect(n.port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        try:
+        try:  # a CRLF each second, the first well before the 3 s keep-alive bound
             closed_after, _ = _until_closed(sock, 3 + MARGIN_S, drip=b"\r\n")
         finally:
             sock.close()
