@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
                             "--interpretation")
     run_p.add_argument("--recipe", help="launch recipe for multi-node federation checks: a TOML file or the name of "
                                          "a shipped one (reference, upstream); default: reference without --target")
+    run_p.add_argument("--connection-bound", type=float, default=30.0, metavar="SECONDS",
+                       help="longest the node may hold a connection that sends nothing, or its headers or body a "
+                            "byte a second (default 30; the embedded node closes them after 2)")
+    run_p.add_argument("--idle-connections", type=int, default=1000, metavar="N",
+                       help="idle or slowloris connections held open while a normal client is served (default "
+                            "1000; 0 skips that check)")
     _common(run_p)
     diff = sub.add_parser("diff", help="list vectors whose expected result changes between two readings or sets")
     diff.add_argument("--a", action="append", default=[], metavar="KEY=OPTION", help="first reading (repeatable)")
@@ -223,7 +229,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                   f"{session.discovery.get('version', '?')}); profiles: {', '.join(session.chosen)}")
         url, chosen, discovery = session.url, session.chosen, session.discovery
         with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
-            results = run_checks(context_for(session, active), checks, active, progress.update,
+            ctx = context_for(session, active, args.connection_bound, args.idle_connections)
+            results = run_checks(ctx, checks, active, progress.update,
                                  exitfirst=args.exitfirst)
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
     index = profile_index()

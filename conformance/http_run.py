@@ -89,11 +89,13 @@ def discovery_of(target: HttpTarget) -> dict[str, Any]:
     return ex.json if ex.status == 200 and isinstance(ex.json, dict) else {}
 
 
-def context_for(session: RunSession, active: Mapping[str, str]) -> Context:
-    """The Context the checks get from an opened session."""
+def context_for(session: RunSession, active: Mapping[str, str], connection_bound_s: float = 30.0,
+                idle_connections: int = 1000) -> Context:
+    """The Context the checks get from an opened session (plus the slow-client checks' parameters)."""
     assert session.target is not None, "open the session first"
     return Context(session.target, active, session.discovery, auth_required=session.auth_required,
-                   open_target=session.open_target, recipe=session.recipe, has_admin=session.has_admin)
+                   open_target=session.open_target, recipe=session.recipe, has_admin=session.has_admin,
+                   connection_bound_s=connection_bound_s, idle_connections=idle_connections)
 
 
 def profile_index() -> dict[str, str]:

@@ -27,6 +27,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--stigmem-adapter", help="command of a stdio adapter whose vectors to run")
     group.addoption("--stigmem-recipe", help="launch recipe (path or shipped name) for multi-node checks")
     group.addoption("--stigmem-timeout", type=float, default=10.0, help="per-request timeout in seconds")
+    group.addoption("--stigmem-connection-bound", type=float, default=30.0, metavar="SECONDS",
+                    help="longest the node may hold a connection that sends nothing or sends slowly (default 30)")
+    group.addoption("--stigmem-idle-connections", type=int, default=1000, metavar="N",
+                    help="idle or slowloris connections open while a normal client is served (default 1000)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,7 +63,8 @@ class _Session:
             self.run.open()
         except ConformanceError as exc:
             pytest.exit(f"stigmem: {exc}", returncode=3 if isinstance(exc, Unreachable) else 4)
-        self.ctx = context_for(self.run, self.active)
+        self.ctx = context_for(self.run, self.active, self.config.getoption("stigmem_connection_bound"),
+                               self.config.getoption("stigmem_idle_connections"))
         return self.run.chosen
 
     def open_adapter(self) -> None:

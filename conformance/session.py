@@ -147,10 +147,11 @@ class RunSession:
                 self.target = HttpTarget(o.target, {"admin": key} if key else {}, timeout=o.timeout)
             else:
                 federating = not o.profiles or "core-federation" in o.profiles
-                args = (*(FEDERATING_NODE if federating else ()), *o.node_args)
+                args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
                 self.node = EmbeddedNode(extra_args=args).start()
                 self.target = HttpTarget(self.node.url, {"admin": self.node.admin_key}, timeout=o.timeout)
-                self.open_node = EmbeddedNode(auth="none", extra_args=tuple(o.node_args)).start()
+                self.open_node = EmbeddedNode(auth="none", extra_args=(*EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
+                                              ).start()
                 self.open_target = HttpTarget(self.open_node.url, timeout=o.timeout)
             self.discovery = preflight(self.target, bool(o.admin_key or o.api_key or self.node))
             self.chosen = profiles.chosen(o.profiles, self.discovery)

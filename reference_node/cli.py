@@ -3,6 +3,8 @@
     stigmem-reference-node [serve] --db PATH [--host 127.0.0.1] [--port 8787] [--auth required|none]
                            [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--node-authority NAME]
                            [--access-log] [--default-query seed-resolution|s15-history]
+                           [--header-timeout S] [--body-timeout S] [--keep-alive-timeout S] [--max-header-bytes N]
+                           [--max-connections N]
                            [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval]]
@@ -13,7 +15,8 @@
 Serving binds the socket itself, so ``--port 0`` picks a free port; the line ``listening on http://HOST:PORT`` is
 printed (and flushed) once the socket accepts connections. SIGTERM or SIGINT shut it down gracefully, exit 0.
 ``--auth none`` is refused on a non-loopback host (TM R-25). Keys are printed raw once and stored as SHA-256
-digests (STG-AUTH-002). ``--federation`` turns on docs/federation-api.md: the node's Ed25519 key (generated into
+digests (STG-AUTH-002). The soft descriptor limit is raised to the hard one and the connections capped below it
+(api/connections.py). ``--federation`` turns on docs/federation-api.md: the node's Ed25519 key (generated into
 the database on first start unless ``--federation-key-file`` names one), the federation routes and the pull loop.
 """
 
@@ -28,11 +31,21 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
+from .api.connections import plan, raise_fd_limit
 from .api.errors import ApiError
 from .api.keys import key_row
 from .clock import SystemClock, format_timestamp
 from .protocol.facts import SCOPES
-from .settings import DEFAULT_DECLARATION_MAX_AGE_S, DEFAULT_MAX_BODY_BYTES, Settings, is_loopback
+from .settings import (
+    DEFAULT_BODY_TIMEOUT_S,
+    DEFAULT_DECLARATION_MAX_AGE_S,
+    DEFAULT_HEADER_TIMEOUT_S,
+    DEFAULT_KEEP_ALIVE_TIMEOUT_S,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_HEADER_BYTES,
+    Settings,
+    is_loopback,
+)
 from .storage import Store, StoreError
 from .storage.database import MigrationError
 from .storage.keys import new_raw_key
@@ -51,6 +64,33 @@ def _max_age(text: str) -> float | None:
     if not value > 0:
         raise argparse.ArgumentTypeError("must be positive seconds or 'none'")
     return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive seconds")
+    return value
+
+
+def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connections (docs/http-api.md \"Connections\")")
+    group.add_argument("--header-timeout", type=_seconds, default=DEFAULT_HEADER_TIMEOUT_S, metavar="S",
+                       help="seconds from accept (or a keep-alive request's first byte) to the end of the request "
+                            "headers; then closed, after a 408 if part of a request came "
+                            f"(default {DEFAULT_HEADER_TIMEOUT_S:g})")
+    group.add_argument("--body-timeout", type=_seconds, default=DEFAULT_BODY_TIMEOUT_S, metavar="S",
+                       help="seconds from the end of the headers to the end of the body; then 408 and closed "
+                            f"(default {DEFAULT_BODY_TIMEOUT_S:g})")
+    group.add_argument("--keep-alive-timeout", type=int, default=DEFAULT_KEEP_ALIVE_TIMEOUT_S, metavar="S",
+                       help=f"seconds an idle keep-alive connection is held (default {DEFAULT_KEEP_ALIVE_TIMEOUT_S})")
+    group.add_argument("--max-header-bytes", type=int, default=DEFAULT_MAX_HEADER_BYTES, metavar="N",
+                       help="bytes of a request line and its headers; beyond, 431 and closed (default "
+                            f"{DEFAULT_MAX_HEADER_BYTES})")
+    group.add_argument("--max-connections", type=int, metavar="N",
+                       help="connections held at once; beyond it the longest-waiting one without a complete request "
+                            "is closed (default: 4096, or fewer so that the descriptor limit, raised to its hard "
+                            "value, keeps 64 plus the listen backlog spare)")
 
 
 def _serve_parser() -> argparse.ArgumentParser:
@@ -99,6 +139,7 @@ def _serve_parser() -> argparse.ArgumentParser:
                         help="interpretation default_query: return each contradicted triple's resolution winner "
                              "(architecture seed, default) or leave every contradicted fact out")
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
+    _add_connection_flags(parser)
     return parser
 
 
@@ -158,7 +199,7 @@ def _backfill(argv: Sequence[str]) -> int:
     return 0
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, backlog: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto=IPPROTO_TCP lets asyncio set TCP_NODELAY on accepted connections (else keep-alive waits on Nagle).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -166,7 +207,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host.strip("[]"), port))
-        sock.listen(2048)
+        sock.listen(backlog)
     except OSError:
         sock.close()
         raise
@@ -182,8 +223,12 @@ def _serve(argv: Sequence[str]) -> int:
     if args.auth == "none" and not is_loopback(args.host):
         print("error: --auth none is only allowed on a loopback host", file=sys.stderr)
         return 2
+    # STG-ROB-003: as many descriptors as the hard limit allows, and a connection cap that leaves a margin.
+    connection_plan = plan(raise_fd_limit(), args.max_connections)
+    if connection_plan.note:
+        print(f"warning: {connection_plan.note}", file=sys.stderr)
     try:
-        sock = _bind(args.host, args.port)
+        sock = _bind(args.host, args.port, connection_plan.backlog)
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
@@ -208,6 +253,11 @@ def _serve(argv: Sequence[str]) -> int:
             peer_approval=args.peer_approval,
             default_query=args.default_query,
             declaration_max_age_s=args.declaration_max_age,
+            header_timeout_s=args.header_timeout,
+            body_timeout_s=args.body_timeout,
+            keep_alive_timeout_s=args.keep_alive_timeout,
+            max_connections=connection_plan.max_connections,
+            max_header_bytes=args.max_header_bytes,
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:
@@ -217,10 +267,15 @@ def _serve(argv: Sequence[str]) -> int:
     node_log = logging.getLogger("reference_node")
     node_log.addHandler(logging.StreamHandler(sys.stderr))
     node_log.setLevel(getattr(logging, args.log_level.upper()))
-    from .api.http_protocol import JsonErrorProtocol
+    from .api.http_protocol import ConnectionLimits, JsonErrorProtocol
 
+    limits = ConnectionLimits(settings.header_timeout_s, settings.body_timeout_s, connection_plan.max_connections,
+                              settings.max_header_bytes)
+    # limit_concurrency stays unset: uvicorn counts idle connections in it and answers 503 to the request of a
+    # newcomer, so idle sockets would lock clients out; the protocol's cap evicts them instead.
     config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on",
-                            http=JsonErrorProtocol)
+                            http=JsonErrorProtocol.limited(limits), backlog=connection_plan.backlog,
+                            timeout_keep_alive=settings.keep_alive_timeout_s)
     server = uvicorn.Server(config)
 
     def stop(*_: object) -> None:

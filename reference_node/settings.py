@@ -3,7 +3,9 @@
 Everything the node reads from its command line lives here, frozen, so the request path never consults the
 environment. Defaults are the contract's: auth required (STG-AUTH-004), 1 MiB bodies, 64 KiB text values
 (interpretation text_limit, STG-VAL-004), federation disabled (STG-HTTP-008); with federation, pulls every 30 s
-backing off up to 300 s (A08 §6.3, STG-FED-030) and no approval gate (interpretation peer_lifecycle).
+backing off up to 300 s (A08 §6.3, STG-FED-030) and no approval gate (interpretation peer_lifecycle); connections
+bounded to 10 s for the headers, 30 s for the body, 5 s idle keep-alive and 64 KiB of headers (STG-ROB-002,
+STG-ROB-004).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from .storage.facts import DEFAULT_QUERY, DefaultQuery
 from .storage.rows import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = [
+    "DEFAULT_BODY_TIMEOUT_S",
     "DEFAULT_DECLARATION_MAX_AGE_S",
+    "DEFAULT_HEADER_TIMEOUT_S",
+    "DEFAULT_KEEP_ALIVE_TIMEOUT_S",
     "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_HEADER_BYTES",
     "FEDERATION_PROFILE",
     "NAMESPACES",
     "PROFILES",
@@ -32,6 +38,13 @@ __all__ = [
 
 AuthMode = Literal["required", "none"]
 
+# docs/http-api.md "Connections": seconds from accept (or the first byte of a keep-alive request) to the end of the
+# request headers, from there to the end of the body, and of idle keep-alive between requests.
+DEFAULT_HEADER_TIMEOUT_S = 10.0
+DEFAULT_BODY_TIMEOUT_S = 30.0
+DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5
+# ... and the bytes of a request line with its headers (the HTTP parser buffers them until each is complete).
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 # docs/http-api.md: "request body above the node's limit (1 MiB)".
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # The protocol line the node speaks, advertised in discovery (STG-HTTP-006).
@@ -63,7 +76,7 @@ class Settings:
     auth: AuthMode = "required"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
-    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # STG-ROB-010: the items of one list response
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # STG-ROB-005: the items of one list response
     node_url: str | None = None
     node_authority: str = "localhost"
     access_log: bool = False
@@ -78,9 +91,21 @@ class Settings:
     declaration_max_age_s: float | None = DEFAULT_DECLARATION_MAX_AGE_S
     # Interpretation conflict_cardinality (STG-CONF-018): "winner" (default) or "pairwise".
     conflict_cardinality: Literal["winner", "pairwise"] = "winner"
+    # Connection bounds (STG-ROB-002, STG-ROB-003; docs/http-api.md "Connections"): accept to end of headers,
+    # end of headers to end of body, idle keep-alive; None max_connections: derived from the descriptor limit.
+    header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
+    keep_alive_timeout_s: int = DEFAULT_KEEP_ALIVE_TIMEOUT_S
+    max_connections: int | None = None
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
 
     def __post_init__(self) -> None:
-        if self.max_body_bytes < 1 or self.max_text_bytes < 1 or self.max_response_bytes < 1:
+        if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):
+            raise ValueError("--header-timeout, --body-timeout and --keep-alive-timeout must be positive")
+        if self.max_connections is not None and self.max_connections < 1:
+            raise ValueError("--max-connections must be positive")
+        if (self.max_body_bytes < 1 or self.max_text_bytes < 1 or self.max_header_bytes < 1
+                or self.max_response_bytes < 1):
             raise ValueError("size limits must be positive")
         if not (self.pull_interval_s > 0 and self.pull_backoff_max_s > 0):
             raise ValueError("--pull-interval and --pull-backoff-max must be positive")

@@ -20,7 +20,7 @@ def outcomes(mode: str) -> dict[str, str]:
         keys = {"admin": "k", **{name: "k" for name in SCOPED_KEYS}}
         target = HttpTarget(node.url, keys, timeout=5)
         ctx = Context(target, resolve(), target.request("GET", "/.well-known/stigmem", key=None).json or {},
-                      open_target=HttpTarget(node.url, timeout=5))
+                      open_target=HttpTarget(node.url, timeout=5), connection_bound_s=2, idle_connections=8)
         try:
             return {r.id: r.outcome for r in run_checks(ctx, list(REGISTRY.values()), resolve())}
         finally:

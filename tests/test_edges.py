@@ -69,6 +69,8 @@ OPEN: dict[str, str] = {
     "STG-AUDIT-012": "audit export paging: no exact-boundary page check yet",
     "STG-FAIL-005": "matched by 'at least' (the node that ingests...), not a numeric bound",
     "STG-FAIL-007": "matched by 'exceeds' (scope), covered with FED-034",
+    "STG-ROB-002": "the timeouts are the node's choice: the suite checks closure within --connection-bound only",
+    "STG-ROB-003": "1,000 connections is a load level, not a bound; the node's cap is its own (tests/system)",
 }
 
 

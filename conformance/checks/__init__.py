@@ -9,6 +9,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     authority,
     batch,
     cid,
+    connections,
     contradictions,
     discovery,
     edges,

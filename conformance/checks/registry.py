@@ -68,6 +68,8 @@ class Context:
     open_target: HttpTarget | None = None  # a second instance running with auth none, when the run has one
     recipe: str | None = None  # launch recipe (a path, or the name of a shipped one) for multi-node checks
     has_admin: bool = True  # False when the run holds only --api-key under the name "admin"
+    connection_bound_s: float = 30.0  # longest a node may hold a connection that sends nothing or sends slowly
+    idle_connections: int = 1000  # idle or slowloris connections open while a normal client is served
 
     def unique(self, name: str) -> str:
         """A run-unique formal entity URI, so repeated runs against one node never collide."""

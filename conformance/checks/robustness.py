@@ -287,10 +287,10 @@ def http_level_errors_answered(ctx: Context) -> None:
     expect(not problems, "HTTP-level garbage was not refused with a 4xx: " + "; ".join(problems))
 
 
-RESPONSE_BOUND = 8 * 1024 * 1024  # STG-ROB-010: the suite's bound on one list response
+RESPONSE_BOUND = 8 * 1024 * 1024  # STG-ROB-005: the suite's bound on one list response
 
 
-@check("http:list_response_bounded", requirements=("STG-ROB-010",))
+@check("http:list_response_bounded", requirements=("STG-ROB-005",))
 def list_response_bounded(ctx: Context) -> None:
     """150 facts of 60 KB text (9 MB together) on one entity: GET /v1/facts?limit=500 answers at most 8 MiB, with a
     cursor when it cut the page, and following the cursors returns every fact exactly once."""
@@ -310,7 +310,7 @@ def list_response_bounded(ctx: Context) -> None:
         expect(ex.status == 200, f"the page answered {ex.brief()}")
         size = len(ex.text.encode("utf-8"))
         expect(size <= RESPONSE_BOUND, f"one page of GET /v1/facts is {size} bytes, over "
-               f"the {RESPONSE_BOUND} byte bound (STG-ROB-010)")
+               f"the {RESPONSE_BOUND} byte bound (STG-ROB-005)")
         body = ex.json or {}
         seen += [str(f.get("id")) for f in body.get("facts", []) if isinstance(f, dict)]
         cursor = body.get("cursor")

@@ -27,6 +27,10 @@ class NodeStartFailed(Unreachable):
 
 
 class EmbeddedNode:
+    # Short connection bounds for suite runs: the slow-client checks then pass in about 2 s, and a cap of 256
+    # connections below the 1,000-socket crowd makes the node show that idle sockets cannot lock a client out.
+    FAST_TIMEOUTS = ("--header-timeout", "2", "--body-timeout", "2", "--max-connections", "256")
+
     def __init__(self, auth: str = "required", extra_args: tuple[str, ...] = (), start_timeout: float = 20.0) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="stigmem-node-")
         self.db = Path(self._tmp.name) / "node.db"

@@ -60,7 +60,7 @@ def served_page(
     rows: list[FactRow] = conn.execute(sql, (*params, limit + 1)).fetchall()
     more = len(rows) > limit
     records = [record(row[:-1]) for row in rows[:limit]]
-    kept = fitting(records, max_bytes)  # STG-ROB-010
+    kept = fitting(records, max_bytes)  # STG-ROB-005
     more, rows = more or kept < len(records), rows[:kept]
     last = (str(rows[-1][-1]), str(rows[-1][0])) if rows else None
     return records[:kept], last, more

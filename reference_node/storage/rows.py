@@ -97,7 +97,7 @@ def computed_cid(row: FactRow) -> str | None:
         return None
 
 
-# STG-ROB-010: one list response holds at most this many bytes of items (the node's --max-response-bytes), so a
+# STG-ROB-005: one list response holds at most this many bytes of items (the node's --max-response-bytes), so a
 # page of large values is cut short, with a cursor to the rest, instead of being built whole in memory.
 DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 

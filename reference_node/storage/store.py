@@ -173,7 +173,7 @@ class Store:
                 total = fact_rows.count(conn, query)
         more = len(rows) > limit
         records = [record(row, row[-1]) for row in rows[:limit]]
-        kept = fitting(records, max_bytes)  # STG-ROB-010: a page of large values ends early, with a cursor
+        kept = fitting(records, max_bytes)  # STG-ROB-005: a page of large values ends early, with a cursor
         more, rows = more or kept < len(records), rows[:kept]
         following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None
         return records[:kept], total, following
@@ -201,7 +201,7 @@ class Store:
                         "scope": row.scope,
                     }
                 )
-        kept = fitting(items, max_bytes)  # STG-ROB-010
+        kept = fitting(items, max_bytes)  # STG-ROB-005
         more, rows = more or kept < len(items), rows[:kept]
         return items[:kept], (rows[-1].seq if more and rows else None)
 

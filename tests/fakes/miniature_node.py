@@ -1,7 +1,7 @@
 """Deliberately wrong HTTP nodes that prove every check can fail (the HTTP counterpart of miniature_adapter).
 
 Modes:
-  agreeable   every request gets 200 and an empty-but-plausible JSON body
+  agreeable   every request gets 200 and an empty-but-plausible JSON body; header lines of any length are read
   refusing    every request gets 400 {"error": "nope"}
   crashing    every request gets 500 with a text body
   federating  like agreeable, but discovery advertises federation (so core-federation checks run, and fail)
@@ -18,6 +18,25 @@ BODIES: dict[str, Any] = {
     "/.well-known/stigmem": {"version": "0", "node_id": "x", "node_url": "x", "auth": "required",
                              "federation": "disabled", "namespaces": []},
 }
+
+
+class _Unbounded:
+    """A request stream whose lines may be of any length: all of a line is read, its first KiB kept."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def readline(self, limit: int = -1) -> bytes:
+        kept = b""
+        for _ in range(1 << 20):  # 64 GiB: bounded, never reached
+            chunk = self.raw.readline(65536)
+            kept += chunk[:max(0, 1024 - len(kept))]
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        return kept
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
 
 
 def handler_for(mode: str) -> type[BaseHTTPRequestHandler]:
@@ -49,6 +68,11 @@ def handler_for(mode: str) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+        def setup(self) -> None:
+            super().setup()
+            if mode == "agreeable":  # agreeable to a fault: header lines of any length are read
+                self.rfile = _Unbounded(self.rfile)  # type: ignore[assignment]
 
         def log_message(self, format: str, *args: Any) -> None:
             return

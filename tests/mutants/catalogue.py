@@ -113,7 +113,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-SCOPE-022", "api/auth.py", "set(scopes) <= set(self.scopes)", "len(set(scopes)) <= len(set(self.scopes))",
        "run"),
     _m("rob-response-budget-ignored", "a list page is built whole however large its items (no byte budget)",
-       "STG-ROB-010", "storage/rows.py", "        if size > max_bytes and index > 0:\n            return index\n",
+       "STG-ROB-005", "storage/rows.py", "        if size > max_bytes and index > 0:\n            return index\n",
        "", "run"),
     _m("cid-uppercase-hex", "the CID's hex digest is upper case", "STG-CID-001", "protocol/cid.py",
        'return "sha256:" + hashlib.sha256(preimage(fact, rule)).hexdigest()',
@@ -756,7 +756,8 @@ AUTHORED: tuple[Mutant, ...] = (
        "it is lost", "STG-HTTP-015", "api/errors.py", "return JSONResponse(body, self.status, self.headers)",
        'return JSONResponse(body, self.status, {**(self.headers or {}), "Connection": "close"})', "run"),
     _m("i11-parse-error-plain-text", "HTTP parse errors get the server library's text/plain 400, not the JSON "
-       "envelope", "STG-HTTP-016", "cli.py", "http=JsonErrorProtocol)", 'http="httptools")', "run"),
+       "envelope", "STG-HTTP-016", "api/http_protocol.py",
+       'self._close_with(400, "invalid_http_request", msg)', "HttpToolsProtocol.send_400_response(self, msg)", "run"),
     _m("i11-admin-mints-wider-keys", "an admin key may mint keys with scopes or permissions it does not hold",
        "STG-SCOPE-022", "api/keys.py", "if not identity.covers(key.permissions, key.allowed_scopes):\n        raise",
        "if False:\n        raise", "run"),
@@ -792,6 +793,19 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("fed-audit-claimed-iss-whole", "an unauthenticated pull's claimed iss is stored whole in its audit row",
        "STG-ROB-001", "storage/audit.py", "peer_id, bounded(peer_node_id), event_type,",
        "peer_id, peer_node_id, event_type,", "run"),
+    # --- issue 11, i11-conn ---
+    _m("i11-header-timer-never-armed", "the header timer is never armed: a connection that sends nothing, or its "
+       "headers a byte a second, is held for ever", "STG-ROB-002", "api/http_protocol.py",
+       "        if self._header_timer is None:\n", "        if False:\n", "run"),
+    _m("i11-body-timer-never-armed", "the body timer is never armed: a body sent a byte a second is read for ever",
+       "STG-ROB-002", "api/http_protocol.py", "        if self._body_timer is None:\n            self._body_timer",
+       "        if False:\n            self._body_timer", "run"),
+    _m("i11-cap-refuses-newcomers", "at the connection cap the newcomer is refused (503) instead of the longest-"
+       "waiting idle connection, so idle sockets lock clients out", "STG-ROB-003", "api/http_protocol.py",
+       "oldest = next(iter(self.waiting), None)", "oldest = None", "run"),
+    _m("i11-header-bytes-unbounded", "header bytes are counted but never compared with the bound: one endless "
+       "header line is buffered without limit", "STG-ROB-004", "api/http_protocol.py",
+       "if self._header_bytes > self.limits.max_header_bytes:", "if False:", "run"),
     # --- issue 10, i10-edge ---
     _m("edge-key-digest-prefix", "the API-key digest covers only the first 40 characters, so a key with its last "
        "character changed is accepted", "STG-AUTH-002 STG-AUTH-005", "storage/keys.py",

@@ -80,7 +80,7 @@ def test_hostile_table_values_never_fail_on_the_server(client, body, field, host
 
 
 def test_response_byte_budget_cuts_pages_and_the_walk_still_returns_everything(make_node, body):
-    """STG-ROB-010: with a 4 KiB budget, a page of 1 KiB values ends early with a cursor; following the cursors
+    """STG-ROB-005: with a 4 KiB budget, a page of 1 KiB values ends early with a cursor; following the cursors
     returns every fact exactly once, and conflict pages are cut the same way."""
     node = make_node(auth="none", max_response_bytes=4096)
     big = "x" * 1000

@@ -1,0 +1,228 @@
+"""Slow and idle clients never hold a node: bounded connection time, and room for a normal client.
+
+Requirements STG-ROB-002 (a connection that sends nothing, or its headers or body slowly, is closed within a
+bound), STG-ROB-003 (with many such connections open a normal client is still served) and STG-ROB-004 (headers
+are bounded in bytes). The bound is the
+run's ``--connection-bound`` (default 30 s) and the crowd its ``--idle-connections`` (default 1,000); the probes
+of one check run side by side, so a conforming node costs its own timeout once. Every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import select
+import selectors
+import socket
+import time
+from dataclasses import dataclass
+
+from conformance.checks.registry import Context, Skip, check, expect
+from conformance.checks.robustness import Dropped, Wire
+
+__all__ = ["Probe", "hold"]
+
+SERVED_BOUND_S = 10.0  # a normal request among the crowd is answered within this
+DRIP_EVERY_S = 1.0  # a slow probe writes one byte this often
+DESCRIPTOR_SPARE = 256  # descriptors the suite keeps for itself beside the crowd
+HEADER_FLOOD_BYTES = 16 * 1024 * 1024  # beyond what loopback socket buffers hold, so the node must have read it
+CROWD_OPEN_S = 30.0  # the crowd is opened within this, or as much of it as the node lets in
+
+
+@dataclass
+class Probe:
+    """One connection that opens with ``first`` and then writes ``drip`` every second; ``closed_after`` is set
+    when the node closes it."""
+
+    label: str
+    first: bytes
+    drip: bytes = b""
+    sock: socket.socket | None = None
+    closed_after: float | None = None
+
+
+def _host(ctx: Context) -> tuple[str, int]:
+    wire = Wire(ctx.target.base_url, None)
+    return wire.host, wire.port
+
+
+def _probes(ctx: Context) -> list[Probe]:
+    host, port = _host(ctx)
+    auth = ctx.target.keys.get("admin") if ctx.auth_required else None
+    lines = ["POST /v1/facts HTTP/1.1", f"Host: {host}:{port}", "Content-Type: application/json",
+             "Content-Length: 4096"] + ([f"Authorization: Bearer {auth}"] if auth else [])
+    return [
+        Probe("a connection that sent nothing", b""),
+        Probe("a connection sending one header byte a second",
+              f"GET /.well-known/stigmem HTTP/1.1\r\nHost: {host}:{port}\r\nX-Slow: ".encode(), b"a"),
+        Probe("a POST body sent one byte a second", ("\r\n".join(lines) + "\r\n\r\n{").encode(), b" "),
+    ]
+
+
+def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
+    """Open every probe, drip, and read until the node closes each or ``bound_s`` passes."""
+    host, port = _host(ctx)
+    sel = selectors.DefaultSelector()
+    start = time.monotonic()
+    try:
+        for probe in probes:
+            probe.sock = socket.create_connection((host, port), timeout=10)
+            if probe.first:
+                probe.sock.sendall(probe.first)
+            probe.sock.setblocking(False)
+            sel.register(probe.sock, selectors.EVENT_READ, probe)
+        next_drip = start + DRIP_EVERY_S
+        while sel.get_map() and time.monotonic() - start < bound_s:
+            for key, _ in sel.select(timeout=min(DRIP_EVERY_S, max(0.0, next_drip - time.monotonic()))):
+                probe = key.data
+                assert probe.sock is not None
+                try:
+                    chunk = probe.sock.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    probe.closed_after = time.monotonic() - start
+                    sel.unregister(probe.sock)
+            if time.monotonic() >= next_drip:
+                next_drip += DRIP_EVERY_S
+                for key in list(sel.get_map().values()):
+                    probe = key.data
+                    if probe.drip and probe.sock is not None:
+                        with contextlib.suppress(OSError):  # closed by the node: the read loop sees it
+                            probe.sock.send(probe.drip)
+    finally:
+        sel.close()
+        for probe in probes:
+            if probe.sock is not None:
+                probe.sock.close()
+
+
+@check("http:slow_connections_closed", requirements=("STG-ROB-002",))
+def slow_connections_closed(ctx: Context) -> None:
+    """A connection that sends nothing, one that sends its headers a byte a second and one that sends its body a
+    byte a second are each closed by the node within the run's connection bound."""
+    bound = ctx.connection_bound_s
+    probes = _probes(ctx)
+    hold(ctx, probes, bound)
+    held = [p.label for p in probes if p.closed_after is None]
+    expect(not held, f"still open after {bound:g} s (--connection-bound): " + "; ".join(held))
+
+
+def _flood_headers(ctx: Context) -> tuple[int, bytes, str]:
+    """Stream one endless header line in 64 KiB pieces until the node answers, closes or stops reading.
+
+    Returns the bytes sent, the answer read and how it ended: ``answered``, ``closed``, ``stalled`` (the node
+    stopped reading, so it buffers no more) or ``read`` (all of it was taken in silence)."""
+    host, port = _host(ctx)
+    piece = b"a" * 65536
+    sent, answer = 0, b""
+    with socket.create_connection((host, port), timeout=5) as sock:
+        try:
+            sock.sendall(f"GET /.well-known/stigmem HTTP/1.1\r\nHost: {host}:{port}\r\nX-Big: ".encode())
+            while sent < HEADER_FLOOD_BYTES and not select.select([sock], [], [], 0)[0]:
+                sock.sendall(piece)
+                sent += len(piece)
+        except TimeoutError:
+            return sent, answer, "stalled"
+        except OSError:
+            return sent, answer, "closed"
+        if sent >= HEADER_FLOOD_BYTES:
+            return sent, answer, "read"
+        sock.settimeout(2)
+        for _ in range(64):
+            try:
+                chunk = sock.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            answer += chunk
+    return sent, answer, "answered" if answer else "closed"
+
+
+@check("http:oversized_headers_refused", requirements=("STG-ROB-004", "STG-HTTP-003"))
+def oversized_headers_refused(ctx: Context) -> None:
+    """A header line streamed at full speed is refused with a 4xx, cut off or no longer read before 16 MiB of
+    it are taken in."""
+    sent, answer, ended = _flood_headers(ctx)
+    expect(ended != "read", f"{sent // 1048576} MiB of one header line were read without a refusal or a close")
+    if ended == "answered":
+        status = answer.split(b" ", 2)[1] if answer.count(b" ") >= 2 else b"?"
+        expect(status.startswith(b"4"), f"a header flood was answered {answer[:80]!r}, not a 4xx")
+
+
+def _descriptors(wanted: int) -> int:
+    """Raise this process's soft descriptor limit to the hard one; how many crowd sockets fit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or hard > soft):
+        target = wanted + DESCRIPTOR_SPARE if hard == resource.RLIM_INFINITY else hard
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, target), hard))
+            soft = max(soft, target)
+        except (ValueError, OSError):
+            pass
+    return wanted if soft == resource.RLIM_INFINITY else min(wanted, soft - DESCRIPTOR_SPARE)
+
+
+def _served(ctx: Context, label: str, method: str, path: str, body: bytes | None) -> str | None:
+    """One request on a fresh connection; a problem, or None when it was answered within the bound."""
+    wire = Wire(ctx.target.base_url, ctx.target.keys.get("admin") if ctx.auth_required else None)
+    start = time.monotonic()
+    try:
+        wire.connect()
+        wire.send(wire.raw(method, path, body))
+        answer = wire.read()
+    except (Dropped, OSError) as exc:
+        return f"{label}: no answer ({exc})"
+    finally:
+        wire.close()
+    seconds = time.monotonic() - start
+    if not 200 <= answer.status < 300 or seconds > SERVED_BOUND_S:
+        return f"{label}: {answer.status} after {seconds:.1f} s {answer.body[:80]!r}"
+    return None
+
+
+@check("http:served_among_idle_connections", requirements=("STG-ROB-003",))
+def served_among_idle_connections(ctx: Context) -> None:
+    """With the run's --idle-connections (default 1,000) idle or slowloris connections open, a new client's
+    discovery request and fact write are each answered with a 2xx within 10 s."""
+    import json
+
+    wanted = ctx.idle_connections
+    if wanted < 1:
+        raise Skip("--idle-connections 0: the crowd is not opened")
+    count = _descriptors(wanted)
+    if count < wanted:
+        raise Skip(f"the suite may open {count + DESCRIPTOR_SPARE} descriptors, {wanted + DESCRIPTOR_SPARE} needed: "
+                   "lower --idle-connections or raise the hard limit (ulimit -Hn)")
+    host, port = _host(ctx)
+    slow = f"GET /.well-known/stigmem HTTP/1.1\r\nHost: {host}:{port}\r\n".encode()
+    crowd: list[socket.socket] = []
+    problems: list[str] = []
+    note = ""
+    deadline = time.monotonic() + CROWD_OPEN_S
+    try:
+        for i in range(count):
+            try:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{CROWD_OPEN_S:g} s passed")
+                sock = socket.create_connection((host, port), timeout=2)
+            except OSError as exc:
+                note = f" (the node let only {i} of {count} in: {exc})"
+                break
+            crowd.append(sock)
+            if i % 2:
+                with contextlib.suppress(OSError):  # closed already (the node evicts): that is its choice
+                    sock.sendall(slow)
+        fact = ctx.fact(ctx.unique("user/crowd"), "v")
+        for label, method, path, body in (("GET /.well-known/stigmem", "GET", "/.well-known/stigmem", None),
+                                          ("POST /v1/facts", "POST", "/v1/facts", json.dumps(fact).encode())):
+            problem = _served(ctx, label, method, path, body)
+            if problem:
+                problems.append(problem)
+    finally:
+        for sock in crowd:
+            sock.close()
+    expect(not problems, f"with {len(crowd)} idle or slowloris connections open{note}: " + "; ".join(problems))
