@@ -392,7 +392,8 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("http-order-oldest-first", "results come oldest first", "STG-QRY-007", "storage/facts.py",
        "ORDER BY f.hlc DESC, f.id DESC LIMIT ?", "ORDER BY f.hlc ASC, f.id ASC LIMIT ?", "run"),
     _m("http-page-over-limit", "a page carries one row more than limit", "STG-HTTP-011 STG-HTTP-012",
-       "storage/store.py", "rows = rows[:limit]\n        following", "rows = rows[:limit + 1]\n        following",
+       "storage/store.py", "records = [record(row, row[-1]) for row in rows[:limit]]\n        kept",
+       "records = [record(row, row[-1]) for row in rows[:limit + 1]]\n        kept",
        "run"),
     # --- HTTP: conflicts ---------------------------------------------------------------------------------------
     _m("http-conflict-not-recorded", "a contradiction writes no conflict record", "STG-CONF-004",
@@ -551,10 +552,12 @@ AUTHORED: tuple[Mutant, ...] = (
        '        return {**record(row, row[-1]), "value": {"type": row[3], "v": row[4]}}\n', "run"),
     _m("http-empty-query-404", "a query with no match answers 404 fact_not_found instead of an empty page",
        "STG-QRY-003", "api/facts.py",
-       '    cursor = None if following is None else encode_cursor("f1", *following)\n',
+       '    cursor = None if following is None else encode_cursor("f1", *following, str(total), '
+       'query_tag(params.query))\n',
        "    if not found:\n"
        '        raise ApiError("fact_not_found", "no fact matches")\n'
-       '    cursor = None if following is None else encode_cursor("f1", *following)\n', "run"),
+       '    cursor = None if following is None else encode_cursor("f1", *following, str(total), '
+       'query_tag(params.query))\n', "run"),
     _m("http-query-cursor-omitted", "the query envelope leaves cursor out on the last page instead of null",
        "STG-QRY-003", "api/facts.py", 'return JSONResponse({"facts": found, "total": total, "cursor": cursor})',
        'return JSONResponse({"facts": found, "total": total, **({"cursor": cursor} if cursor else {})})', "run"),
@@ -825,8 +828,8 @@ AUTHORED: tuple[Mutant, ...] = (
        'self.scopes else ()))', "run"),
     _m("edge-full-last-page-cursor", "a full last page of facts still carries a cursor (more = rows >= limit)",
        "STG-HTTP-011", "storage/store.py",
-       "more = len(rows) > limit\n        rows = rows[:limit]\n        following",
-       "more = len(rows) >= limit\n        rows = rows[:limit]\n        following", "run"),
+       "more = len(rows) > limit\n        records = [record(row, row[-1]) for row in rows[:limit]]",
+       "more = len(rows) >= limit\n        records = [record(row, row[-1]) for row in rows[:limit]]", "run"),
     _m("edge-oldest-sibling-only", "a new fact is paired only with the oldest live sibling of its triple, not "
        "with the current winner", "STG-CONF-001", "storage/ledger.py",
        "rows = fact_rows.preferred_siblings(conn, body.entity, body.relation, body.scope, now_us, fact_stamp.id)",

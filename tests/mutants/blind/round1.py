@@ -530,8 +530,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "The query reports a next cursor when exactly limit facts remain (>= instead of >), so the last "
                     "page is followed by an empty one (S03 cursor pagination: cursor null when no more).",
      "file": "storage/store.py",
-     "find": "        more = len(rows) > limit\n        rows = rows[:limit]\n        following",
-     "replace": "        more = len(rows) >= limit\n        rows = rows[:limit]\n        following"},
+     "find": "        more = len(rows) > limit\n        records = [record(row, row[-1]) for row in rows[:limit]]",
+     "replace": "        more = len(rows) >= limit\n        records = [record(row, row[-1]) for row in rows[:limit]]"},
     {"id": "b1-http-cursor-inclusive",
      "description": "The keyset condition includes the cursor row, so each page repeats the last fact of the "
                     "previous one (S03 cursor pagination: every fact exactly once).",
@@ -687,8 +687,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "GET /v1/conflicts lists conflicts of every scope, not only the key's allowed scopes (Spec-02 "
                     "read-time scope enforcement).",
      "file": "api/conflicts.py",
-     "find": "store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit)",
-     "replace": "store.conflicts(params.status, None, params.before_seq, params.limit)"},
+     "find": "store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit,",
+     "replace": "store.conflicts(params.status, None, params.before_seq, params.limit,"},
     {"id": "b1-auth-resolve-other-scope",
      "description": "A conflict in a scope the key may not touch can be resolved (the scope check is dropped; "
                     "Spec-02 write-time scope enforcement; the conflict should be 404 for that key).",
@@ -859,8 +859,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "has_more is true when exactly limit facts remain (>= instead of >), so the last full page "
                     "claims more (A08 §5.8 {facts, cursor, has_more}).",
      "file": "storage/replication.py",
-     "find": "    more = len(rows) > limit\n    rows = rows[:limit]\n    last = ",
-     "replace": "    more = len(rows) >= limit\n    rows = rows[:limit]\n    last = "},
+     "find": "    more = len(rows) > limit\n    records = [record(row[:-1]) for row in rows[:limit]]",
+     "replace": "    more = len(rows) >= limit\n    records = [record(row[:-1]) for row in rows[:limit]]"},
     {"id": "b1-fed-empty-page-null-cursor",
      "description": "An empty pull page answers cursor null instead of echoing the cursor it was given, so a "
                     "client storing it restarts from the beginning (A08 §5.8: null means from the beginning; "

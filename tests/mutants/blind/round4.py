@@ -738,8 +738,8 @@ MUTANTS: list[dict[str, str]] = [
         "description": "GET /v1/conflicts lists conflicts of every scope, not only the key's allowed_scopes "
         "(STG-SCOPE-007).",
         "file": "api/conflicts.py",
-        "find": "store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit)",
-        "replace": "store.conflicts(params.status, None, params.before_seq, params.limit)",
+        "find": "store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit,",
+        "replace": "store.conflicts(params.status, None, params.before_seq, params.limit,",
         "requirements": ["STG-SCOPE-007"],
     },
     {

@@ -545,9 +545,9 @@ MUTANTS: list[dict[str, str]] = [
         ),
         'file': 'api/conflicts.py',
         'find': (
-            'found, before = store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit)'
+            'found, before = store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit,'
         ),
-        'replace': 'found, before = store.conflicts(params.status, None, params.before_seq, params.limit)',
+        'replace': 'found, before = store.conflicts(params.status, None, params.before_seq, params.limit,',
         'requirements': ['STG-SCOPE-007'],
     },
     {
