@@ -1,4 +1,4 @@
-"""Blind mutant round 5: written from the seeds, the spec digest and the node's code, without reading the suite."""
+"""Blind mutant round 5: written from the seeds, the specs and the node's code, without reading the suite."""
 
 ROUND = 5
 MUTANTS: list[dict[str, str]] = [
