@@ -155,4 +155,14 @@ def files() -> list[VectorFile]:
         out = jcs.canonicalize(data)
         vf.add(Case(description, reqs, {"input_hex": data.hex()}, valid(output_hex=out.hex()), flags,
                     display={"input": text, "output": out.decode("utf-8")}))
+    # Appended for blind round 5 (b5-jcs-dup-key-first-member-only): the repeated name is not the first member.
+    for description, data in (("Duplicate member name after the first member", b'{"a":1,"b":2,"b":3}'),
+                              ("Duplicate member name apart from its twin", b'{"b":1,"a":2,"c":3,"a":4}')):
+        try:
+            jcs.canonicalize(data)
+        except jcs.JcsRejected as exc:
+            code = exc.code
+        else:
+            raise AssertionError(f"oracle accepted negative JCS input {data!r}")
+        vf.add(Case(description, ("STG-JCS-005",), {"input_hex": data.hex()}, invalid(code), ("DuplicateKey",)))
     return [vf]
