@@ -14,6 +14,7 @@ from typing import Literal
 
 from .protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
 from .protocol.values import DEFAULT_MAX_TEXT_BYTES
+from .storage.audit import DEFAULT_BOUNDS, AuditBounds
 from .storage.facts import DEFAULT_QUERY, DefaultQuery
 
 __all__ = [
@@ -76,6 +77,8 @@ class Settings:
     declaration_max_age_s: float | None = DEFAULT_DECLARATION_MAX_AGE_S
     # Interpretation conflict_cardinality (STG-CONF-018): "winner" (default) or "pairwise".
     conflict_cardinality: Literal["winner", "pairwise"] = "winner"
+    # STG-ROB-005/006: repeats aggregated within 60 s, at most 100,000 rows kept for at most 365 days.
+    audit: AuditBounds = DEFAULT_BOUNDS
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_text_bytes < 1:

@@ -764,6 +764,9 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("fed-audit-claimed-iss-whole", "an unauthenticated pull's claimed iss is stored whole in its audit row",
        "STG-ROB-001", "storage/audit.py", "peer_id, bounded(peer_node_id), event_type,",
        "peer_id, peer_node_id, event_type,", "run"),
+    _m("fed-audit-repeats-not-aggregated", "identical junk-token pulls within the repeat window each add an audit "
+       "row (no aggregation)", "STG-ROB-005", "storage/audit.py",
+       "if _repeat(conn, fields, fingerprint, at, bounds.repeat_window_s):", "if False:", "run"),
     # --- issue 10, i10-edge ---
     _m("edge-key-digest-prefix", "the API-key digest covers only the first 40 characters, so a key with its last "
        "character changed is accepted", "STG-AUTH-002 STG-AUTH-005", "storage/keys.py",
