@@ -7,7 +7,8 @@
                            [--max-connections N]
                            [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
-                           [--pull-backoff-max SECONDS] [--peer-approval]]
+                           [--pull-backoff-max SECONDS] [--peer-approval] [--audit-max-rows N|none]
+                           [--audit-max-age DAYS|none] [--audit-repeat-window SECONDS]]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
     stigmem-reference-node backfill-cids --db PATH
@@ -47,6 +48,7 @@ from .settings import (
     is_loopback,
 )
 from .storage import Store, StoreError
+from .storage.audit import DEFAULT_BOUNDS, AuditBounds
 from .storage.database import MigrationError
 from .storage.keys import new_raw_key
 from .version import __version__
@@ -93,6 +95,22 @@ def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
                             "value, keeps 64 plus the listen backlog spare)")
 
 
+def _bound(text: str) -> int | None:
+    if text.strip().lower() == "none":
+        return None
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer or 'none'")
+    return value
+
+
+def _window(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 0 or more seconds")
+    return value
+
+
 def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stigmem-reference-node", description="Serve the stigmem reference node.",
@@ -135,6 +153,13 @@ def _serve_parser() -> argparse.ArgumentParser:
                                  "interpretation declaration_signed_at=unbounded)")
     federation.add_argument("--peer-approval", action="store_true",
                             help="verified peers wait in pending_approval for POST .../approve (admin)")
+    federation.add_argument("--audit-max-rows", type=_bound, default=DEFAULT_BOUNDS.max_rows, metavar="N|none",
+                            help="federation audit rows kept, oldest deleted first (default 100000)")
+    federation.add_argument("--audit-max-age", type=_bound, default=(DEFAULT_BOUNDS.max_age_s or 0) // 86_400,
+                            metavar="DAYS|none", help="days a federation audit row is kept (default 365)")
+    federation.add_argument("--audit-repeat-window", type=_window, default=DEFAULT_BOUNDS.repeat_window_s,
+                            metavar="SECONDS", help="identical audit events within this many seconds of the first "
+                                                    "share one row and its count (default 60; 0: a row each)")
     parser.add_argument("--default-query", choices=("seed-resolution", "s15-history"), default="seed-resolution",
                         help="interpretation default_query: return each contradicted triple's resolution winner "
                              "(architecture seed, default) or leave every contradicted fact out")
@@ -258,6 +283,8 @@ def _serve(argv: Sequence[str]) -> int:
             keep_alive_timeout_s=args.keep_alive_timeout,
             max_connections=connection_plan.max_connections,
             max_header_bytes=args.max_header_bytes,
+            audit=AuditBounds(args.audit_max_rows, args.audit_max_age and args.audit_max_age * 86_400,
+                              args.audit_repeat_window),
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from .protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
 from .protocol.values import DEFAULT_MAX_TEXT_BYTES
+from .storage.audit import DEFAULT_BOUNDS, AuditBounds
 from .storage.facts import DEFAULT_QUERY, DefaultQuery
 from .storage.rows import DEFAULT_MAX_RESPONSE_BYTES
 
@@ -98,6 +99,8 @@ class Settings:
     keep_alive_timeout_s: int = DEFAULT_KEEP_ALIVE_TIMEOUT_S
     max_connections: int | None = None
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    # STG-ROB-006/007: repeats aggregated within 60 s, at most 100,000 rows kept for at most 365 days.
+    audit: AuditBounds = DEFAULT_BOUNDS
 
     def __post_init__(self) -> None:
         if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):

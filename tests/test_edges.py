@@ -52,6 +52,8 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # Numbered rules without an edge pair yet, and why.
 OPEN: dict[str, str] = {
+    "STG-ROB-005": "the response bound is the node's own (the suite allows 8 MiB); checked beyond it, not at its byte",
+    "STG-ROB-006": "the repeat window (60 s in the reference node) is the node's choice: checked inside it only",
     "STG-QRY-007": "newest first: ties in the HLC millisecond need a batch or a controllable clock",
     "STG-FED-013": "key rotation overlap of 24 h: needs a controllable clock on the node",
     "STG-FED-015": "rotation cadence (90/365 days): operational, not observable in one run",

@@ -175,6 +175,7 @@ def pull_stats(ex: Exchange | None, peer_node_id: str) -> dict[str, Any] | None:
 
 
 def new_events(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Audit events present in ``after`` and not in ``before`` (by id)."""
-    seen = {e.get("id") for e in before}
-    return [dict(e) for e in after if e.get("id") not in seen]
+    """Audit events present in ``after`` and not in ``before``: a new id, or a row whose ``count`` grew (a node
+    that aggregates repeated events, STG-ROB-006, counts a repeat on the row it already listed)."""
+    seen = {(e.get("id"), e.get("count")) for e in before}
+    return [dict(e) for e in after if (e.get("id"), e.get("count")) not in seen]

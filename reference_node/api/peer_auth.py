@@ -54,7 +54,8 @@ def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow
     # STG-FED-001, STG-FED-008: only an active peer's token is accepted.
     if peer is None or peer.status != "active":
         state = "not a registered peer" if peer is None else f"a {peer.status} peer"
-        raise _refuse(federation, "unknown_peer", f"{claims['iss']} is {state}", peer, claims["iss"])
+        # STG-ROB-001: the claimed iss is stored once (peer_node_id, bounded), not again in the detail.
+        raise _refuse(federation, "unknown_peer", f"the claimed iss is {state}", peer, claims["iss"])
     now_ms = federation.store.now_ms()
     seen = (claims["nonce"],) if federation.store.nonce_seen(claims["nonce"], now_ms) else ()
     try:

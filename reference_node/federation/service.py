@@ -51,7 +51,7 @@ class Federation:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.node_id = store.node_id
-        self.store = FederationStore(store, settings.max_text_bytes)
+        self.store = FederationStore(store, settings.max_text_bytes, settings.audit)
         self.seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
         if self.seed is None:
             self.seed = self.store.signing_seed()

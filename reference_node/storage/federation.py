@@ -28,11 +28,15 @@ __all__ = ["FederationStore"]
 class FederationStore:
     """Federation tables of one node's database."""
 
-    def __init__(self, store: Store, max_text_bytes: int) -> None:
+    def __init__(
+        self, store: Store, max_text_bytes: int, audit_bounds: audit.AuditBounds = audit.DEFAULT_BOUNDS
+    ) -> None:
         self.store = store
         self.db = store.db
         self._options = FactOptions(max_text_bytes=max_text_bytes)
         self._last_prune_ms = 0
+        with self.db.transaction() as conn:
+            audit.set_bounds(conn, audit_bounds)
 
     def now(self) -> str:
         return format_timestamp(self.store.now_us())

@@ -809,6 +809,9 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("i11-header-bytes-unbounded", "header bytes are counted but never compared with the bound: one endless "
        "header line is buffered without limit", "STG-ROB-004", "api/http_protocol.py",
        "if self._header_bytes > self.limits.max_header_bytes:", "if False:", "run"),
+    _m("fed-audit-repeats-not-aggregated", "identical junk-token pulls within the repeat window each add an audit "
+       "row (no aggregation)", "STG-ROB-006", "storage/audit.py",
+       "if _repeat(conn, fields, fingerprint, at, bounds.repeat_window_s):", "if False:", "run"),
     # --- issue 10, i10-edge ---
     _m("edge-key-digest-prefix", "the API-key digest covers only the first 40 characters, so a key with its last "
        "character changed is accepted", "STG-AUTH-002 STG-AUTH-005", "storage/keys.py",

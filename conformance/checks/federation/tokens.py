@@ -119,3 +119,22 @@ def junk_token_audit_bounded(ctx: Context) -> None:
     sizes = sorted(len(json.dumps(e)) for e in rows)
     expect(not sizes or sizes[-1] <= 4096,
            f"an audit row of a junk-token pull is {sizes[-1]} bytes: the claimed 12,000-character iss is kept whole")
+
+
+@check("federation:junk_token_audit_aggregated", requirements=("STG-ROB-006",), profile="core-federation")
+def junk_token_audit_aggregated(ctx: Context) -> None:
+    """Fifty identical unauthenticated pulls (one claimed iss, one stranger's key) add at most five audit rows: the
+    log does not grow by a row per request. Rows that carry a ``count`` must count all fifty."""
+    fed = federator(ctx)
+    marker = f"stigmem://junk-repeat-{ctx.run_id}.test/node/1"
+    stranger = Identity.generate("junk.test")
+    before = fed.audit(raw=True)
+    for _ in range(50):
+        token = encode(claims_for(marker, fed.node_id, ["public"]), stranger)
+        ex = ctx.request("GET", "/v1/federation/facts", key=None, headers={"Authorization": f"Bearer {token}"})
+        expect(ex.status in (400, 401), f"junk-token pull answered {ex.brief()}")
+    rows = [e for e in new_events(before, fed.audit(raw=True)) if marker in json.dumps(e)]
+    expect(len(rows) <= 5, f"50 identical junk-token pulls added {len(rows)} audit rows: one per request, not bounded")
+    counts = [e["count"] for e in rows if isinstance(e.get("count"), int)]
+    expect(len(counts) < len(rows) or sum(counts) == 50,
+           f"the audit rows of 50 identical junk-token pulls count {sum(counts)} of them")
