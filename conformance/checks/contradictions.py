@@ -171,13 +171,18 @@ def conflict_resolve_twice(ctx: Context) -> None:
 
 @check("http:conflict_resolve_bad_winner_422", requirements=("STG-CONF-014",))
 def conflict_resolve_bad_winner(ctx: Context) -> None:
-    """A winner outside the pair, or neither winner nor new value, is 422; the conflict stays unresolved."""
+    """A winner outside the pair, neither winner nor new value, or both at once, is 422; the conflict stays
+    unresolved."""
     _, a, b = _pair(ctx)
     outsider = ctx.assert_fact(ctx.fact(ctx.unique("outsider")))
     path = f"/v1/conflicts/{_conflicts_about(ctx, {a['id'], b['id']})[0]['conflict_id']}/resolve"
     expect_error(ctx.request("POST", path, json_body={"winning_fact_id": outsider["id"]}), (422,), None)
     expect_error(ctx.request("POST", path, json_body={"winning_fact_id": None}), (422,), None)
     expect(len(_conflicts_about(ctx, {a["id"], b["id"]})) == 1, "a refused resolution changed the conflict")
+    both = {"winning_fact_id": a["id"], "new_value": {"type": "string", "v": "COO"}}  # exactly one of the two
+    expect_error(ctx.request("POST", path, json_body=both), (422,), None)
+    expect(len(_conflicts_about(ctx, {a["id"], b["id"]})) == 1, "a resolution naming both a winner and a new value "
+           "changed the conflict")
 
 
 @check("http:conflict_resolve_unknown_404", requirements=("STG-CONF-012",))

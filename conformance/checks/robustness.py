@@ -8,6 +8,7 @@ suite sees exactly what the node does to the connection; every loop is bounded b
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Iterable
@@ -318,3 +319,25 @@ def list_response_bounded(ctx: Context) -> None:
             break
     expect(sorted(seen) == sorted(made), f"the walk returned {len(seen)} rows for {len(made)} facts "
            f"({len(set(seen))} distinct)")
+
+
+@check("http:chunked_body_limited", requirements=("STG-HTTP-003",))
+def chunked_body_limited(ctx: Context) -> None:
+    """A 4 MiB body the node refuses with 413 when its length is declared is refused the same way when it comes
+    chunked (no Content-Length): the body limit holds while reading, not only against the header."""
+    body = ctx.fact(ctx.unique("chunked"), "v")
+    raw = (json_text(body)[:-1] + ', "pad": "' + "x" * (4 * 1024 * 1024) + '"}').encode("utf-8")
+    declared = ctx.request("POST", "/v1/facts", content=raw, headers={"Content-Type": "application/json"})
+    if declared.status != 413:
+        raise Skip(f"the node does not refuse a 4 MiB body by size ({declared.brief()[:120]})")
+
+    def chunks() -> Iterable[bytes]:
+        for start in range(0, len(raw), 65536):
+            yield raw[start:start + 65536]
+
+    streamed = ctx.request("POST", "/v1/facts", content=chunks(), headers={"Content-Type": "application/json"})
+    expect(streamed.status == 413, f"the same 4 MiB body sent chunked answered {streamed.brief()[:200]}, not 413")
+
+
+def json_text(body: object) -> str:
+    return json.dumps(body, ensure_ascii=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +64,7 @@ class HttpTarget:
         return httpx.Client(base_url=self.base_url, timeout=self._timeout, transport=transport)
 
     def request(self, method: str, path: str, *, key: str | None = "admin", json_body: Any = None,
-                content: bytes | None = None, params: Mapping[str, Any] | None = None,
+                content: bytes | Iterable[bytes] | None = None, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None) -> Exchange:
         """Send one request; ``key`` names an entry of ``keys`` (None or unknown: no Authorization)."""
         all_headers = dict(headers or {})

@@ -336,3 +336,19 @@ def query_resolution_tie(ctx: Context) -> None:
                                           (facts["left"]["id"], third["id"]), (facts["right"]["id"], third["id"])))
         expect(pairs == want, f"a new fact beside an exact tie made conflicts {pairs}, expected {want} (paired with "
                "both tied facts)")
+
+
+@check("federation:ingested_fact_expires", requirements=("STG-EXP-001", "STG-EXP-004"), profile="core-federation")
+def ingested_fact_expires(ctx: Context) -> None:
+    """A pulled fact whose valid_until passes leaves default queries like a local one (and stays readable with
+    include_expired): expiry applies to ingested facts too."""
+    with registered_peer(ctx) as (peer, fed):
+        until = time.time() + 4.0
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(until)) + f".{int(until % 1 * 1e6):06d}Z"
+        entity = ctx.unique("pulled-expiring")
+        fact = ingest(ctx, peer, fed, [{"as": "short", "entity": entity, "valid_until": stamp}])["short"]
+        time.sleep(max(0.0, until - time.time()) + 0.5)
+        shown = [f.get("id") for f in (ctx.query(entity=entity).json or {}).get("facts", [])]
+        kept = [f.get("id") for f in (ctx.query(entity=entity, include_expired=True).json or {}).get("facts", [])]
+        expect(fact["id"] in kept, f"the pulled fact is not readable with include_expired: {kept}")
+        expect(fact["id"] not in shown, f"a pulled fact past its valid_until {stamp} is still in a default query")

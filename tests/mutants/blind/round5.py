@@ -756,6 +756,11 @@ MUTANTS: list[dict[str, str]] = [
         'find': 'NAMESPACES = ("stigmem:", "rel:", "memory:", "intent:", "garden:")',
         'replace': 'NAMESPACES = ("stigmem:", "rel:", "memory:", "intent:")',
         'requirements': ['STG-NS-006'],
+        'equivalent': (
+            "STG-NS-006 lists garden: when gardens are enabled; the reference node has no Memory Gardens "
+            "(garden_id answers 404 garden_not_found), so leaving garden: out of its namespaces is allowed, "
+            "arguably more exact."
+        ),
     },
     {
         'id': 'b5-fed-token-scopes-ignored',
@@ -956,6 +961,11 @@ MUTANTS: list[dict[str, str]] = [
         'find': 'if declared.isdigit() and int(declared) > limit:',
         'replace': 'if declared.isdigit() and int(declared) >= limit:',
         'requirements': ['STG-HTTP-003'],
+        'equivalent': (
+            "The request body limit is the node's own configuration (1 MiB by default), advertised nowhere and "
+            "fixed by no source; a black-box suite cannot know where a node's bound lies (as b4-post-body-limit-"
+            "inclusive)."
+        ),
     },
     {
         'id': 'b5-rob-chunked-body-unbounded',
@@ -989,6 +999,11 @@ MUTANTS: list[dict[str, str]] = [
         'find': 'object_pairs_hook=_unique_members, ',
         'replace': '',
         'requirements': ['STG-JCS-005'],
+        'equivalent': (
+            "No source requires a node to refuse duplicate member names in a request body (RFC 7493 forbids "
+            "producing them; STG-JCS-005 governs canonicalization, which the vectors check); last-one-wins "
+            "parsing is the common JSON behaviour."
+        ),
     },
     {
         'id': 'b5-rob-outbound-timeout-60s',
