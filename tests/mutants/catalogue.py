@@ -196,7 +196,10 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("conf-entity-not-normalized", "contradiction detection compares entities as sent", "STG-CONF-003",
        "protocol/contradictions.py", "entity=normalize(entity, r.fact.uri),", "entity=entity,", "vectors"),
     _m("conf-scope-blind", "facts in different scopes contradict each other", "STG-CONF-001",
-       "protocol/contradictions.py", "if a.triple != b.triple:", "if a.triple[:2] != b.triple[:2]:", "vectors"),
+       "protocol/contradictions.py", "if a.triple != b.triple:", "if a.triple[:2] != b.triple[:2]:", "vectors",
+       equivalent="under the default conflict_cardinality=winner, paired_with keeps only siblings of the new fact's "
+                  "triple before it asks contradicts(), so the scope test is never reached; killed under "
+                  "--config pairwise (contradictions vectors of that reading)"),
     # --- values ------------------------------------------------------------------------------------------------
     _m("val-type-set-open", "an unknown FactValue type is accepted", "STG-VAL-001", "protocol/values.py",
        "if not isinstance(value_type, str) or value_type not in VALUE_TYPES:",
