@@ -12,6 +12,8 @@ the suite itself is the installed one. Verdicts:
 - ``survived``: every runner passed;
 - ``equivalent``: survived, and the catalogue documents why no black-box run can tell it apart;
 - ``invalid``: the snippet does not occur exactly once, or the mutated file does not compile;
+- ``killed`` also when the node started and the run's preflight refused it (discovery not served, its own admin key
+  refused): the run stops before any check, and the failing case is named ``preflight``;
 - ``start-failed``: the adapter or node could not start (exit 3): a crash, but not a detection;
 - ``error``/``timeout``: anything else (usage error, hang); reported, never counted as killed.
 
@@ -47,6 +49,8 @@ NODE = ROOT / "reference_node"
 OPENAPI = ROOT / "schemas" / "openapi.json"
 TIMEOUTS = {"vectors": 180.0, "run": 420.0}
 FAILING = ("fail", "error")
+# What the suite prints when the preflight refuses a node that did start (conformance.session.preflight).
+PREFLIGHT = (": not a stigmem node", "the key given is refused", "requires authentication: pass")
 
 
 @dataclass
@@ -185,6 +189,9 @@ def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile
         result.failing = sorted(c["id"] for c in bad)
         result.requirements = sorted({r for c in bad for r in c.get("requirements", [])})
         result.verdict = "killed" if bad else "survived" if code == 0 else "error"
+    elif code in (2, 3) and any(PREFLIGHT_REFUSAL in line for line in lines for PREFLIGHT_REFUSAL in PREFLIGHT):
+        # the node started, and the run's preflight refused it (its discovery or its own admin key): a detection
+        result.verdict, result.failing = "killed", ["preflight"]
     elif code == 3:
         result.verdict = "start-failed"
     return result
