@@ -6,6 +6,6 @@ the stdio adapter protocol (docs/adapter-protocol.md); ``reference_node.api`` se
 ``stigmem-reference-node`` runs it.
 """
 
-from .version import __version__
+from reference_node.version import __version__
 
 __all__ = ["__version__"]

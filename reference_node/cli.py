@@ -32,12 +32,12 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from .api.connections import plan, raise_fd_limit
-from .api.errors import ApiError
-from .api.keys import key_row
-from .clock import SystemClock, format_timestamp
-from .protocol.facts import SCOPES
-from .settings import (
+from reference_node.api.connections import plan, raise_fd_limit
+from reference_node.api.errors import ApiError
+from reference_node.api.keys import key_row
+from reference_node.clock import SystemClock, format_timestamp
+from reference_node.protocol.facts import SCOPES
+from reference_node.settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_DECLARATION_MAX_AGE_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -47,11 +47,11 @@ from .settings import (
     Settings,
     is_loopback,
 )
-from .storage import Store, StoreError
-from .storage.audit import DEFAULT_BOUNDS, AuditBounds
-from .storage.database import MigrationError
-from .storage.keys import new_raw_key
-from .version import __version__
+from reference_node.storage import Store, StoreError
+from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
+from reference_node.storage.database import MigrationError
+from reference_node.storage.keys import new_raw_key
+from reference_node.version import __version__
 
 __all__ = ["main"]
 
@@ -242,7 +242,7 @@ def _bind(host: str, port: int, backlog: int) -> socket.socket:
 def _serve(argv: Sequence[str]) -> int:
     import uvicorn
 
-    from .api import create_app
+    from reference_node.api import create_app
 
     args = _serve_parser().parse_args(argv)
     if args.auth == "none" and not is_loopback(args.host):
@@ -294,7 +294,7 @@ def _serve(argv: Sequence[str]) -> int:
     node_log = logging.getLogger("reference_node")
     node_log.addHandler(logging.StreamHandler(sys.stderr))
     node_log.setLevel(getattr(logging, args.log_level.upper()))
-    from .api.http_protocol import ConnectionLimits, JsonErrorProtocol
+    from reference_node.api.http_protocol import ConnectionLimits, JsonErrorProtocol
 
     limits = ConnectionLimits(settings.header_timeout_s, settings.body_timeout_s, connection_plan.max_connections,
                               settings.max_header_bytes)

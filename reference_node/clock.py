@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from .protocol.values import is_rfc3339
+from reference_node.protocol.values import is_rfc3339
 
 __all__ = ["Clock", "ManualClock", "SystemClock", "format_timestamp", "instant_us"]
 

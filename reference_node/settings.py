@@ -14,11 +14,11 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
-from .protocol.values import DEFAULT_MAX_TEXT_BYTES
-from .storage.audit import DEFAULT_BOUNDS, AuditBounds
-from .storage.facts import DEFAULT_QUERY, DefaultQuery
-from .storage.rows import DEFAULT_MAX_RESPONSE_BYTES
+from reference_node.protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
+from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
+from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
+from reference_node.storage.facts import DEFAULT_QUERY, DefaultQuery
+from reference_node.storage.rows import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = [
     "DEFAULT_BODY_TIMEOUT_S",

@@ -121,3 +121,15 @@ def test_every_check_names_its_requirements_and_the_catalogue_agrees():
             problems.append(f"{c.id}: decorator only {sorted(mine - catalogued)}, "
                             f"requirements.json only {sorted(catalogued - mine)}")
     assert not problems, "\n".join(problems)
+
+
+def test_no_relative_imports():
+    """Imports name their module from the top (``from reference_node.storage import Store``), so one grep finds
+    every user of a module and a moved file cannot silently change what a relative import means."""
+    found = []
+    for top in ("conformance", "reference_node"):
+        for path in (ROOT / top).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.level:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, "relative imports: " + ", ".join(found)

@@ -1,5 +1,5 @@
 """The HTTP surface of the reference node (docs/http-api.md), a Starlette ASGI app."""
 
-from .app import create_app
+from reference_node.api.app import create_app
 
 __all__ = ["create_app"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .. import __version__
-from ..settings import PROTOCOL_VERSION, Settings
-from ..storage import Store
-from .auth import caller
-from .keys import visible_keys
+from reference_node import __version__
+from reference_node.api.auth import caller
+from reference_node.api.keys import visible_keys
+from reference_node.settings import PROTOCOL_VERSION, Settings
+from reference_node.storage import Store
 
 __all__ = ["backfill_status", "node_status"]
 

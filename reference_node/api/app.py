@@ -17,12 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..clock import Clock, SystemClock
-from ..federation import Federation
-from ..settings import Settings
-from ..storage import Store
-from . import admin, conflicts, discovery, facts, federation, keys
-from .errors import LastResort, handlers
+from reference_node.api import admin, conflicts, discovery, facts, federation, keys
+from reference_node.api.errors import LastResort, handlers
+from reference_node.clock import Clock, SystemClock
+from reference_node.federation import Federation
+from reference_node.settings import Settings
+from reference_node.storage import Store
 
 __all__ = ["ROUTES", "create_app"]
 

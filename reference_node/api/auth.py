@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from ..protocol.facts import SCOPES
-from ..settings import Settings
-from ..storage import Store
-from .errors import ApiError
+from reference_node.api.errors import ApiError
+from reference_node.protocol.facts import SCOPES
+from reference_node.settings import Settings
+from reference_node.storage import Store
 
 __all__ = ["ANONYMOUS", "PERMISSIONS", "Identity", "caller", "federator"]
 

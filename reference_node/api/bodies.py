@@ -14,13 +14,13 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ..clock import instant_us
-from ..protocol import facts, namespaces
-from ..protocol.errors import ProtocolError
-from ..storage import NewFact
-from ..storage.ledger import SYSTEM_SOURCE, new_fact
-from .auth import Identity
-from .errors import ApiError, from_protocol
+from reference_node.api.auth import Identity
+from reference_node.api.errors import ApiError, from_protocol
+from reference_node.clock import instant_us
+from reference_node.protocol import facts, namespaces
+from reference_node.protocol.errors import ProtocolError
+from reference_node.storage import NewFact
+from reference_node.storage.ledger import SYSTEM_SOURCE, new_fact
 
 __all__ = ["assertion", "members", "read_json", "text"]
 

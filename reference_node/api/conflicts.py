@@ -10,14 +10,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..protocol import values
-from ..protocol.errors import ProtocolError
-from ..settings import Settings
-from ..storage import Store
-from .auth import caller
-from .bodies import members, read_json, text
-from .errors import ApiError, from_protocol
-from .params import conflict_params, encode_cursor
+from reference_node.api.auth import caller
+from reference_node.api.bodies import members, read_json, text
+from reference_node.api.errors import ApiError, from_protocol
+from reference_node.api.params import conflict_params, encode_cursor
+from reference_node.protocol import values
+from reference_node.protocol.errors import ProtocolError
+from reference_node.settings import Settings
+from reference_node.storage import Store
 
 __all__ = ["list_conflicts", "resolve_conflict"]
 

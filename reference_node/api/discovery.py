@@ -16,10 +16,10 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..federation import Federation
-from ..protocol.peering import FEDERATION_VERSION
-from ..settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
-from ..storage import Store
+from reference_node.federation import Federation
+from reference_node.protocol.peering import FEDERATION_VERSION
+from reference_node.settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
+from reference_node.storage import Store
 
 __all__ = ["discovery", "healthz", "load_openapi", "openapi"]
 

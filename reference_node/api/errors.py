@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..protocol import errors as protocol
-from ..storage.errors import StoreError
+from reference_node.protocol import errors as protocol
+from reference_node.storage.errors import StoreError
 
 __all__ = ["STATUS", "ApiError", "LastResort", "from_protocol", "handlers", "printable"]
 

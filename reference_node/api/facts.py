@@ -16,15 +16,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..protocol import cid as cid_rules
-from ..protocol.errors import CidMalformed
-from ..settings import Settings
-from ..storage import Store
-from ..storage.ledger import content_only
-from .auth import caller
-from .bodies import assertion, members, read_json, text
-from .errors import ApiError
-from .params import encode_cursor, fact_params, query_tag
+from reference_node.api.auth import caller
+from reference_node.api.bodies import assertion, members, read_json, text
+from reference_node.api.errors import ApiError
+from reference_node.api.params import encode_cursor, fact_params, query_tag
+from reference_node.protocol import cid as cid_rules
+from reference_node.protocol.errors import CidMalformed
+from reference_node.settings import Settings
+from reference_node.storage import Store
+from reference_node.storage.ledger import content_only
 
 __all__ = ["assert_fact", "batch_assert", "get_fact", "query_facts", "verify_cid"]
 

@@ -14,16 +14,16 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..federation import Federation
-from ..protocol import peering, replication
-from ..protocol.facts import SCOPES
-from ..settings import Settings
-from ..storage.audit import EVENT_TYPES
-from .auth import caller, federator
-from .bodies import read_json
-from .errors import ApiError
-from .params import decode_cursor, encode_cursor, limit, one, sequence_cursor
-from .peer_auth import authenticate_peer
+from reference_node.api.auth import caller, federator
+from reference_node.api.bodies import read_json
+from reference_node.api.errors import ApiError
+from reference_node.api.params import decode_cursor, encode_cursor, limit, one, sequence_cursor
+from reference_node.api.peer_auth import authenticate_peer
+from reference_node.federation import Federation
+from reference_node.protocol import peering, replication
+from reference_node.protocol.facts import SCOPES
+from reference_node.settings import Settings
+from reference_node.storage.audit import EVENT_TYPES
 
 __all__ = [
     "approve_peer",

@@ -25,8 +25,8 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from ..settings import DEFAULT_BODY_TIMEOUT_S, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_HEADER_BYTES
-from .connections import DEFAULT_MAX_CONNECTIONS
+from reference_node.api.connections import DEFAULT_MAX_CONNECTIONS
+from reference_node.settings import DEFAULT_BODY_TIMEOUT_S, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_HEADER_BYTES
 
 __all__ = ["ConnectionLimits", "JsonErrorProtocol"]
 

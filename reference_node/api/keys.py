@@ -15,16 +15,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..clock import format_timestamp
-from ..protocol.entity_uri import normalize
-from ..protocol.errors import InvalidEntityUri
-from ..protocol.facts import SCOPES
-from ..settings import Settings
-from ..storage import Store
-from ..storage.keys import KeyRow, new_raw_key
-from .auth import PERMISSIONS, Identity, caller
-from .bodies import members, read_json
-from .errors import ApiError
+from reference_node.api.auth import PERMISSIONS, Identity, caller
+from reference_node.api.bodies import members, read_json
+from reference_node.api.errors import ApiError
+from reference_node.clock import format_timestamp
+from reference_node.protocol.entity_uri import normalize
+from reference_node.protocol.errors import InvalidEntityUri
+from reference_node.protocol.facts import SCOPES
+from reference_node.settings import Settings
+from reference_node.storage import Store
+from reference_node.storage.keys import KeyRow, new_raw_key
 
 __all__ = ["create_key", "key_row", "list_keys", "revoke_key", "visible_keys"]
 

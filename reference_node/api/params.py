@@ -16,15 +16,15 @@ from dataclasses import dataclass, replace
 
 from starlette.datastructures import QueryParams
 
-from ..clock import instant_us
-from ..protocol import base64url
-from ..protocol.entity_uri import normalize
-from ..protocol.errors import InvalidEntityUri
-from ..protocol.facts import SCOPES
-from ..storage import FactQuery
-from ..storage.facts import DEFAULT_QUERY, DefaultQuery
-from .auth import Identity
-from .errors import ApiError
+from reference_node.api.auth import Identity
+from reference_node.api.errors import ApiError
+from reference_node.clock import instant_us
+from reference_node.protocol import base64url
+from reference_node.protocol.entity_uri import normalize
+from reference_node.protocol.errors import InvalidEntityUri
+from reference_node.protocol.facts import SCOPES
+from reference_node.storage import FactQuery
+from reference_node.storage.facts import DEFAULT_QUERY, DefaultQuery
 
 __all__ = [
     "ConflictParams",

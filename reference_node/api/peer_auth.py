@@ -16,11 +16,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ..federation import Federation
-from ..protocol import peer_tokens, replay
-from ..protocol.errors import ProtocolError, TokenMalformed
-from ..storage.peers import PeerRow
-from .errors import STATUS, ApiError
+from reference_node.api.errors import STATUS, ApiError
+from reference_node.federation import Federation
+from reference_node.protocol import peer_tokens, replay
+from reference_node.protocol.errors import ProtocolError, TokenMalformed
+from reference_node.storage.peers import PeerRow
 
 __all__ = ["authenticate_peer"]
 

@@ -5,6 +5,6 @@ docs/federation-api.md. The rules are pure and live in ``reference_node.protocol
 together for one node; the API (``reference_node.api.federation``) calls it.
 """
 
-from .service import Federation
+from reference_node.federation.service import Federation
 
 __all__ = ["Federation"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from .. import __version__
+from reference_node import __version__
 
 __all__ = ["TIMEOUT_S", "BodyTooLarge", "Fetched", "get_json", "new_client"]
 

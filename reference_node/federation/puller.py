@@ -20,9 +20,9 @@ from typing import Any, Protocol
 
 import httpx
 
-from ..storage.federation import FederationStore
-from ..storage.peers import PeerRow
-from .outbound import BodyTooLarge, get_json
+from reference_node.federation.outbound import BodyTooLarge, get_json
+from reference_node.storage.federation import FederationStore
+from reference_node.storage.peers import PeerRow
 
 
 class PullSide(Protocol):

@@ -18,17 +18,17 @@ from typing import Any
 
 import httpx
 
-from ..clock import format_timestamp
-from ..protocol import peer_tokens, peering, replay
-from ..protocol.replication import NEVER_FEDERATED
-from ..settings import Settings
-from ..storage import Store
-from ..storage.errors import StoreError
-from ..storage.federation import FederationStore
-from ..storage.peers import PeerRow
-from .key_file import load_seed
-from .outbound import BodyTooLarge, get_json, new_client
-from .puller import Puller, PullOutcome
+from reference_node.clock import format_timestamp
+from reference_node.federation.key_file import load_seed
+from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
+from reference_node.federation.puller import Puller, PullOutcome
+from reference_node.protocol import peer_tokens, peering, replay
+from reference_node.protocol.replication import NEVER_FEDERATED
+from reference_node.settings import Settings
+from reference_node.storage import Store
+from reference_node.storage.errors import StoreError
+from reference_node.storage.federation import FederationStore
+from reference_node.storage.peers import PeerRow
 
 __all__ = ["Federation"]
 

@@ -20,9 +20,9 @@ import json
 import re
 from typing import Any, Literal
 
-from .errors import CidMalformed, CidMismatch
-from .facts import FactBody, FactOptions, body
-from .jcs import canonical
+from reference_node.protocol.errors import CidMalformed, CidMismatch
+from reference_node.protocol.facts import FactBody, FactOptions, body
+from reference_node.protocol.jcs import canonical
 
 __all__ = ["CID_PATTERN", "check_syntax", "compute", "of_body", "preimage", "verify"]
 

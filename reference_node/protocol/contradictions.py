@@ -20,11 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import facts, hlc
-from .entity_uri import normalize
-from .errors import FactInvalid
-from .facts import FactOptions
-from .values import ValueEquality, equal, validate
+from reference_node.protocol import facts, hlc
+from reference_node.protocol.entity_uri import normalize
+from reference_node.protocol.errors import FactInvalid
+from reference_node.protocol.facts import FactOptions
+from reference_node.protocol.values import ValueEquality, equal, validate
 
 __all__ = [
     "ContradictionRules",

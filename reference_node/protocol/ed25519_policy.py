@@ -21,7 +21,7 @@ from typing import Literal
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from .errors import SignatureInvalid
+from reference_node.protocol.errors import SignatureInvalid
 
 __all__ = ["POLICIES", "SMALL_ORDER_ENCODINGS", "decodes_canonically", "verify"]
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import InvalidEntityUri
-from .jcs import has_lone_surrogate
+from reference_node.protocol.errors import InvalidEntityUri
+from reference_node.protocol.jcs import has_lone_surrogate
 
 __all__ = ["DEFAULT_OPTIONS", "NormalizeOptions", "normalize"]
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .entity_uri import DEFAULT_OPTIONS, NormalizeOptions, normalize
-from .errors import FactInvalid
-from .values import DEFAULT_MAX_TEXT_BYTES, ValueTyping, validate
+from reference_node.protocol.entity_uri import DEFAULT_OPTIONS, NormalizeOptions, normalize
+from reference_node.protocol.errors import FactInvalid
+from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES, ValueTyping, validate
 
 __all__ = ["SCOPES", "FactBody", "FactOptions", "body", "confidence", "field_of", "relation", "scope"]
 

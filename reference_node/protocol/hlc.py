@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import HlcMalformed, HlcSkewFuture, HlcSkewPast, ProtocolError
+from reference_node.protocol.errors import HlcMalformed, HlcSkewFuture, HlcSkewPast, ProtocolError
 
 __all__ = [
     "ClockRules",

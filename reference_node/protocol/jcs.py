@@ -17,7 +17,7 @@ from typing import Any
 
 import rfc8785
 
-from .errors import (
+from reference_node.protocol.errors import (
     JcsDuplicateKey,
     JcsError,
     JcsInvalidJson,

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from . import base64url, ed25519_policy, jcs
-from .errors import (
+from reference_node.protocol import base64url, ed25519_policy, jcs
+from reference_node.protocol.errors import (
     JcsError,
     NonceAlreadySeen,
     SignatureInvalid,
@@ -29,8 +29,8 @@ from .errors import (
     TokenNotYetValid,
     TokenWrongAudience,
 )
-from .facts import SCOPES
-from .signatures import signing_key
+from reference_node.protocol.facts import SCOPES
+from reference_node.protocol.signatures import signing_key
 
 __all__ = ["DEFAULT_LEEWAY_MS", "DEFAULT_MAX_LIFETIME_MS", "HEADER", "check_claims", "read_claims", "sign", "verify"]
 

@@ -23,11 +23,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from . import base64url, signatures
-from .entity_uri import normalize
-from .errors import InvalidEntityUri, ProtocolError
-from .facts import SCOPES
-from .values import is_rfc3339
+from reference_node.protocol import base64url, signatures
+from reference_node.protocol.entity_uri import normalize
+from reference_node.protocol.errors import InvalidEntityUri, ProtocolError
+from reference_node.protocol.facts import SCOPES
+from reference_node.protocol.values import is_rfc3339
 
 __all__ = [
     "DECLARABLE_SCOPES",

@@ -22,14 +22,14 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from . import cid as cid_rules
-from . import hlc as hlc_rules
-from . import namespaces
-from .errors import HlcSkewFuture, HlcSkewPast, ProtocolError
-from .facts import SCOPES, FactBody, FactOptions, body
-from .namespaces import RECEIVED_FROM
-from .peering import authority
-from .values import is_rfc3339
+from reference_node.protocol import cid as cid_rules
+from reference_node.protocol import hlc as hlc_rules
+from reference_node.protocol import namespaces
+from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast, ProtocolError
+from reference_node.protocol.facts import SCOPES, FactBody, FactOptions, body
+from reference_node.protocol.namespaces import RECEIVED_FROM
+from reference_node.protocol.peering import authority
+from reference_node.protocol.values import is_rfc3339
 
 __all__ = [
     "NEVER_FEDERATED",

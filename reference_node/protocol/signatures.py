@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from . import base64url, ed25519_policy
-from .errors import JcsError, KeyMalformed, SignatureDocumentInvalid, SignatureMalformed
-from .jcs import canonical
+from reference_node.protocol import base64url, ed25519_policy
+from reference_node.protocol.errors import JcsError, KeyMalformed, SignatureDocumentInvalid, SignatureMalformed
+from reference_node.protocol.jcs import canonical
 
 __all__ = ["KINDS", "Kind", "KindRule", "preimage", "sign", "signing_key", "verify"]
 

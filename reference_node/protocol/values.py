@@ -19,9 +19,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from .entity_uri import DEFAULT_OPTIONS, NormalizeOptions, normalize
-from .errors import InvalidEntityUri, ValueInvalid, ValueTooLarge
-from .jcs import has_lone_surrogate
+from reference_node.protocol.entity_uri import DEFAULT_OPTIONS, NormalizeOptions, normalize
+from reference_node.protocol.errors import InvalidEntityUri, ValueInvalid, ValueTooLarge
+from reference_node.protocol.jcs import has_lone_surrogate
 
 __all__ = ["DEFAULT_MAX_TEXT_BYTES", "INTERPRET_AS", "VALUE_TYPES", "equal", "is_rfc3339", "validate"]
 

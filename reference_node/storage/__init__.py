@@ -3,9 +3,9 @@
 ``Store`` is the entry point; ``facts``, ``conflicts``, ``keys`` hold the SQL, ``ledger`` the write path.
 """
 
-from .errors import StoreError
-from .facts import FactQuery
-from .rows import NewFact
-from .store import Store
+from reference_node.storage.errors import StoreError
+from reference_node.storage.facts import FactQuery
+from reference_node.storage.rows import NewFact
+from reference_node.storage.store import Store
 
 __all__ = ["FactQuery", "NewFact", "Store", "StoreError"]

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from ..clock import format_timestamp, instant_us
+from reference_node.clock import format_timestamp, instant_us
 
 __all__ = ["DEFAULT_BOUNDS", "EVENT_TYPES", "AuditBounds", "AuditEvent", "page", "set_bounds", "write"]
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 
-from .errors import StoreError
+from reference_node.storage.errors import StoreError
 
 __all__ = ["Database", "Migration", "MigrationError", "available_migrations"]
 

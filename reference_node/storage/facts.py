@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
+from reference_node.storage.rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
 __all__ = [
     "DEFAULT_QUERY",

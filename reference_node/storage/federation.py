@@ -13,14 +13,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from ..clock import format_timestamp
-from ..protocol import base64url, peering, replay
-from ..protocol.facts import FactOptions
-from . import audit, nonces, replication
-from . import peers as peer_rows
-from .errors import StoreError
-from .peers import PeerRow
-from .store import Store
+from reference_node.clock import format_timestamp
+from reference_node.protocol import base64url, peering, replay
+from reference_node.protocol.facts import FactOptions
+from reference_node.storage import audit, nonces, replication
+from reference_node.storage import peers as peer_rows
+from reference_node.storage.errors import StoreError
+from reference_node.storage.peers import PeerRow
+from reference_node.storage.store import Store
 
 __all__ = ["FederationStore"]
 

@@ -18,15 +18,25 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..protocol import cid as cid_rules
-from ..protocol import contradictions
-from ..protocol.contradictions import Cardinality
-from ..protocol.facts import FactBody
-from ..protocol.hlc import parse as parse_hlc
-from . import conflicts as conflict_rows
-from . import facts as fact_rows
-from .errors import StoreError
-from .rows import ENTITY, INTERPRET_AS, RELATION, SCOPE, VALUE_TYPE, VALUE_V, NewFact, Stamp, record
+from reference_node.protocol import cid as cid_rules
+from reference_node.protocol import contradictions
+from reference_node.protocol.contradictions import Cardinality
+from reference_node.protocol.facts import FactBody
+from reference_node.protocol.hlc import parse as parse_hlc
+from reference_node.storage import conflicts as conflict_rows
+from reference_node.storage import facts as fact_rows
+from reference_node.storage.errors import StoreError
+from reference_node.storage.rows import (
+    ENTITY,
+    INTERPRET_AS,
+    RELATION,
+    SCOPE,
+    VALUE_TYPE,
+    VALUE_V,
+    NewFact,
+    Stamp,
+    record,
+)
 
 __all__ = ["CONTENT_MEMBERS", "SYSTEM_SOURCE", "content_only", "detect", "new_fact", "resolve", "write_facts"]
 

@@ -20,17 +20,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..clock import Clock, format_timestamp, instant_us
-from ..protocol import replication as rules
-from ..protocol.contradictions import Cardinality
-from ..protocol.errors import HlcSkewFuture, HlcSkewPast
-from ..protocol.facts import FactBody, FactOptions
-from ..protocol.hlc import HybridLogicalClock, format_hlc
-from . import audit, ledger
-from . import facts as fact_rows
-from . import peers as peer_rows
-from .peers import PeerRow
-from .rows import COLUMNS, DEFAULT_MAX_RESPONSE_BYTES, FactRow, NewFact, Stamp, fitting, record
+from reference_node.clock import Clock, format_timestamp, instant_us
+from reference_node.protocol import replication as rules
+from reference_node.protocol.contradictions import Cardinality
+from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast
+from reference_node.protocol.facts import FactBody, FactOptions
+from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
+from reference_node.storage import audit, ledger
+from reference_node.storage import facts as fact_rows
+from reference_node.storage import peers as peer_rows
+from reference_node.storage.peers import PeerRow
+from reference_node.storage.rows import COLUMNS, DEFAULT_MAX_RESPONSE_BYTES, FactRow, NewFact, Stamp, fitting, record
 
 __all__ = ["IngestContext", "IngestResult", "ingest_page", "served_page"]
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..protocol import cid as cid_rules
-from ..protocol.errors import ProtocolError
-from ..protocol.facts import FactBody
+from reference_node.protocol import cid as cid_rules
+from reference_node.protocol.errors import ProtocolError
+from reference_node.protocol.facts import FactBody
 
 __all__ = ["COLUMNS", "DEFAULT_MAX_RESPONSE_BYTES", "FactRow", "NewFact", "Stamp", "computed_cid", "dump_v",
            "fitting", "record"]

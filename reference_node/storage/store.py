@@ -14,17 +14,17 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from ..clock import Clock, format_timestamp
-from ..protocol.contradictions import Cardinality
-from ..protocol.hlc import HybridLogicalClock, format_hlc
-from ..protocol.hlc import parse as parse_hlc
-from . import conflicts as conflict_rows
-from . import facts as fact_rows
-from . import keys as key_rows
-from . import ledger
-from .database import Database
-from .errors import StoreError
-from .rows import (
+from reference_node.clock import Clock, format_timestamp
+from reference_node.protocol.contradictions import Cardinality
+from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
+from reference_node.protocol.hlc import parse as parse_hlc
+from reference_node.storage import conflicts as conflict_rows
+from reference_node.storage import facts as fact_rows
+from reference_node.storage import keys as key_rows
+from reference_node.storage import ledger
+from reference_node.storage.database import Database
+from reference_node.storage.errors import StoreError
+from reference_node.storage.rows import (
     CID,
     COLUMNS,
     DEFAULT_MAX_RESPONSE_BYTES,
