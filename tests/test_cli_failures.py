@@ -186,3 +186,21 @@ def test_junit_counts_ledger_outcomes_and_summary_escapes_node_text(tmp_path):
         report, tmp_path).read_text()
     assert "<h1>" not in escape("<h1>Not Found</h1>\n# heading | cell")
     assert "\n" not in escape("a\n# b")
+
+
+def test_node_and_keys_bootstrap_on_one_fresh_database_never_race(tmp_path):
+    """Issue 12: the node starting and ``keys bootstrap`` on the same fresh database, at once, ten times: every
+    bootstrap prints a key and every node listens (before the fix 3 of 25 tries failed with a migration error)."""
+    for attempt in range(10):
+        db = str(tmp_path / f"race{attempt}.db")
+        node = subprocess.Popen([PY, "-m", "reference_node.cli", "--port", "0", "--db", db],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            keys = node_cli("keys", "bootstrap", "--db", db)
+            assert node.stdout is not None
+            line = node.stdout.readline()
+            assert keys.returncode == 0 and keys.stdout.strip(), (attempt, keys.stderr)
+            assert "listening on" in line, (attempt, line)
+        finally:
+            node.terminate()
+            node.wait(timeout=10)
