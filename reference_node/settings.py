@@ -4,7 +4,7 @@ Everything the node reads from its command line lives here, frozen, so the reque
 environment. Defaults are the contract's: auth required (STG-AUTH-004), 1 MiB bodies, 64 KiB text values
 (interpretation text_limit, STG-VAL-004), federation disabled (STG-HTTP-008); with federation, pulls every 30 s
 backing off up to 300 s (A08 §6.3, STG-FED-030) and no approval gate (interpretation peer_lifecycle); connections
-bounded to 10 s for the headers, 30 s for the body, 5 s idle keep-alive and 64 KiB of headers (STG-ROB-002,
+bounded to 10 s for the headers, 20 s for the body, 5 s idle keep-alive and 64 KiB of headers (STG-ROB-002,
 STG-ROB-004).
 """
 
@@ -42,7 +42,7 @@ AuthMode = Literal["required", "none"]
 # docs/http-api.md "Connections": seconds from accept (or the first byte of a keep-alive request) to the end of the
 # request headers, from there to the end of the body, and of idle keep-alive between requests.
 DEFAULT_HEADER_TIMEOUT_S = 10.0
-DEFAULT_BODY_TIMEOUT_S = 30.0
+DEFAULT_BODY_TIMEOUT_S = 20.0  # under the suite's default --connection-bound (30 s), with room
 DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5
 # ... and the bytes of a request line with its headers (the HTTP parser buffers them until each is complete).
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024

@@ -27,13 +27,19 @@ def outcomes(mode: str) -> dict[str, str]:
             target.close()
 
 
+# Checks no miniature can reach, each with the mutant that shows it failing on a real node.
+NEEDS_A_REAL_NODE = {
+    "http:chunked_body_limited": "needs a node refusing a 4 MiB body by size; killed: b5-rob-chunked-body-unbounded",
+}
+
+
 def test_every_check_is_caught_by_some_miniature():
     seen: dict[str, set[str]] = {}
     for mode in ("agreeable", "refusing", "crashing"):
         for check_id, outcome in outcomes(mode).items():
             seen.setdefault(check_id, set()).add(outcome)
     never_failed = sorted(c for c, got in seen.items() if not got & {"fail", "error"}
-                          and REGISTRY[c].profile == "core-local")
+                          and REGISTRY[c].profile == "core-local" and c not in NEEDS_A_REAL_NODE)
     assert not never_failed, never_failed
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from conformance.checks.registry import Context, Skip, check, expect, expect_status
+from conformance.checks.registry import CheckFailed, Context, Skip, check, expect, expect_status
 from conformance.harness.http_target import Exchange
 
 
@@ -132,6 +132,10 @@ def key_entity_normalized_in_facts(ctx: Context) -> None:
     made = _mint(ctx, "admin", {"entity_uri": raw_entity, "permissions": ["read", "write", "admin"],
                                 "allowed_scopes": ["local"]})
     raw_key = made.json.get("key") if isinstance(made.json, dict) else None
+    if isinstance(made.request_body, dict) and isinstance(made.request_body.get("raw_key"), str):
+        raw_key = made.request_body["raw_key"]  # a node that takes a client-chosen key (upstream)
+    if 200 <= made.status < 300 and not isinstance(raw_key, str):
+        raise CheckFailed(f"key creation answered {made.status} without the raw key (STG-AUTH-002): {made.brief()}")
     if made.status != 201 or not isinstance(raw_key, str):
         raise Skip(f"the node would not create a key with entity_uri {raw_entity}: {made.brief()}")
     ctx.target.keys["mixed_case_admin"] = raw_key
