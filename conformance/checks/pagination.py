@@ -98,3 +98,21 @@ def query_param_validation(ctx: Context) -> None:
         for value in values:
             ex = ctx.query(entity=entity, **{param: value})
             expect(ex.status in (400, 422), f"{param}={value!r}: {ex.brief()}")
+
+
+@check("http:total_follows_the_query", requirements=("STG-HTTP-013",))
+def total_follows_the_query(ctx: Context) -> None:
+    """total counts the query asked, also when a cursor issued for another query is sent with it: a cursor from
+    a walk over 6 facts, sent with a filter matching 1, answers total 1 (a node carrying the first page's count in
+    its cursors must not carry it to other filters)."""
+    entity = ctx.unique("totalquery")
+    for i in range(6):
+        ctx.assert_fact(ctx.fact(entity, str(i), relation=f"memory:t{i}"))
+    first = ctx.query(entity=entity, limit="2").json or {}
+    expect(first.get("total") == 6 and isinstance(first.get("cursor"), str), f"the first page of 6: {first}")
+    narrowed = ctx.query(entity=entity, limit="2", relation="memory:t0", cursor=first["cursor"])
+    if narrowed.status in (400, 422):
+        return  # refusing a cursor issued for other filters is as good
+    expect_status(narrowed, (200,))
+    total = (narrowed.json or {}).get("total")
+    expect(total == 1, f"a cursor of a 6-fact walk sent with relation=memory:t0 answered total {total!r}, not 1")
