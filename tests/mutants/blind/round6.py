@@ -33,6 +33,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "protocol/jcs.py",
         "find": "_FAULT_ORDER = (JcsInvalidJson, JcsLoneSurrogate, JcsDuplicateKey, JcsNumberOutOfRange)",
         "replace": "_FAULT_ORDER = (JcsInvalidJson, JcsDuplicateKey, JcsLoneSurrogate, JcsNumberOutOfRange)",
+        "equivalent": (
+            "Only changes which of several faults in one text is reported; RFC 8785 / RFC 7493 do not order them "
+            "(interpretation register entry jcs_fault_order; as b1/b2 fault-order mutants)."
+        ),
     },
     {
         "id": "b6-cid-interpret-as-hashed",
@@ -63,6 +67,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/facts.py",
         "find": 'if raw[:7].lower() == "sha256:":',
         "replace": 'if raw[:7] == "sha256:":',
+        "equivalent": (
+            "Only moves SHA256:<hex> (not the lowercase sha256: prefix CIDF names) from 400 cid_malformed to 404;"
+            " interpretation cid_prefix_case accepts either (as b1/b4 prefix-case mutants)."
+        ),
     },
     {
         "id": "b6-cid-dedup-ignores-valid-until",
@@ -269,6 +277,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/params.py",
         "find": "    if not identity.scopes:\n        # STG-SCOPE-006",
         "replace": "    if identity.scopes is None:\n        # STG-SCOPE-006",
+        "equivalent": (
+            "Only turns the 403 on a global query by a key with no allowed scope into 200 with no facts: no fact "
+            "leaks either way (as b1-auth-empty-scopes-200)."
+        ),
     },
     {
         "id": "b6-scope-verify-cid-unscoped",
@@ -359,6 +371,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "storage/facts.py",
         "find": 'clauses.append("(f.valid_until_us IS NULL OR f.valid_until_us > ?)")',
         "replace": 'clauses.append("(f.valid_until_us IS NULL OR f.valid_until_us >= ?)")',
+        "equivalent": (
+            "Differs only when a read runs in the very microsecond a valid_until names; the node exposes no clock"
+            " a client could pin to that instant (as the expiry-boundary mutants of rounds 1-5)."
+        ),
     },
     {
         "id": "b6-exp-offset-sign",
@@ -378,6 +394,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/bodies.py",
         "find": 'raise ApiError("invalid_body", "valid_until must be an RFC 3339 date-time or null")',
         "replace": 'raise ApiError("invalid_parameter", "valid_until must be an RFC 3339 date-time or null")',
+        "equivalent": (
+            "Interpretation error_envelope accepts 400 or 422 for generic validation; no source fixes one status "
+            "for a malformed valid_until."
+        ),
     },
     {
         "id": "b6-err-entity-uri-422",
@@ -406,6 +426,10 @@ MUTANTS: list[dict[str, str]] = [
             'raise ApiError("method_not_allowed", "push replication is not supported; pull GET /v1/federation/facts",'
         ),
         "replace": 'raise ApiError("not_found", "push replication is not supported; pull GET /v1/federation/facts",',
+        "equivalent": (
+            "STG-FED-040 allows a node without push to answer 405 on the push route or to leave push out of "
+            "discovery; the reference node advertises push null, so 404 is allowed."
+        ),
     },
     {
         "id": "b6-disc-auth-constant",
@@ -503,6 +527,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/peer_auth.py",
         "find": 'if peer is None or peer.status != "active":',
         "replace": 'if peer is None or peer.status == "rejected":',
+        "equivalent": (
+            "Peers are pending only on a node started with --peer-approval; killed under that configuration by "
+            "federation:pending_peer_refused (tests/mutants/run.py --config peer-approval)."
+        ),
     },
     {
         "id": "b6-fed-ingest-cid-unchecked",
@@ -533,6 +561,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/bodies.py",
         "find": "if declared.isdigit() and int(declared) > limit:",
         "replace": "if declared.isdigit() and int(declared) >= limit:",
+        "equivalent": (
+            "The request body limit is the node's own configuration, advertised nowhere and fixed by no source "
+            "(as b4/b5 body-limit mutants)."
+        ),
     },
     {
         "id": "b6-rob-header-bytes-unbounded",
