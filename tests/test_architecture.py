@@ -68,8 +68,11 @@ def test_suite_layering():
 
 
 # The repository stands alone: sources are cited by their own names (docs/sources.md), never by the private spec
-# digest or a path outside the repository. This file is left out of the scan because it spells the patterns.
-OUTSIDE_CITATIONS = ("digest §", "digest section", "spec digest", "digest.md", "../shared", "shared/notes", "/work/")
+# digest or a path outside the repository. This file is scanned too.
+# Spelled from parts, so this file does not itself carry the citations it refuses.
+_DIGEST, _SHARED, _MACHINE = "dig" + "est", "sha" + "red", "wo" + "rk"
+OUTSIDE_CITATIONS = (f"{_DIGEST} §", f"{_DIGEST} section", f"spec {_DIGEST}", f"{_DIGEST}.md", f"../{_SHARED}",
+                     f"{_SHARED}/notes", f"/{_MACHINE}/")
 
 
 def repository_files() -> list[Path]:
@@ -81,8 +84,6 @@ def repository_files() -> list[Path]:
 def outside_citations(files: list[Path]) -> list[str]:
     found = []
     for path in files:
-        if path == Path(__file__).resolve():
-            continue
         for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), 1):
             hits = [p for p in OUTSIDE_CITATIONS if p in line.lower()]
             if hits:
