@@ -109,12 +109,10 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                         "is the bottleneck near 2000 req/s on 2 cores)")
     p.add_argument("--seed", type=int, default=1, help="seed of the random entity and id picks")
     p.add_argument("--scaling", action="store_true",
-                   help="instead of the throughput rows: write cost with 1, 10, 100, 1000 contradicting siblings and "
-                        "page cost deep in a walk (conformance.bench.scaling), on the embedded node (default "
-                        "conflict cardinality) beside one started with --conflict-cardinality=pairwise")
+                   help="instead of the throughput rows: page cost deep in a walk beside the first page "
+                        "(conformance.bench.scaling); write cost beside contradicting siblings is "
+                        "python -m conformance.bench.siblings")
     p.add_argument("--scaling-n", type=int, default=5000, help="store size of the page rows (default 5000)")
-    p.add_argument("--scaling-siblings", default="1,10,100,1000",
-                   help="sibling counts of the write rows (default 1,10,100,1000; the pairwise node stops at 100)")
     p.add_argument("--json", type=Path, help="write the full results as JSON here")
     p.add_argument("--markdown", type=Path, help="write the Markdown table here")
 
@@ -131,39 +129,24 @@ def _levels(values: Sequence[str]) -> list[int]:
 
 
 def cmd_scaling(args: argparse.Namespace) -> int:
-    """``bench --scaling``: the scaling rows side by side (see conformance.bench.scaling)."""
+    """``bench --scaling``: the page rows side by side (see conformance.bench.scaling)."""
     from conformance.bench.scaling import render, run_scaling
 
-    siblings = [int(x) for x in args.scaling_siblings.split(",") if x.strip()]
     started: list[EmbeddedNode] = []
     try:
-        targets = []
-        for name, extra in (("reference", ()), ("reference-pairwise", ("--conflict-cardinality", "pairwise"))):
-            node = EmbeddedNode(auth="none", extra_args=extra).start()
-            started.append(node)
-            targets.append((name, node.url, {}))
+        node = EmbeddedNode(auth="none").start()
+        started.append(node)
+        targets = [("reference", node.url, {})]
         if args.target:
             headers = {"Authorization": f"Bearer {args.admin_key}"} if args.admin_key else {}
             targets.append((args.target_name, args.target.rstrip("/"), headers))
-        report = {"targets": []}
-        for name, url, headers in targets:
-            mine = [n for n in siblings if name != "reference-pairwise" or n <= 100]
-            part = run_scaling([(name, url, headers)], args.scaling_n, 20, mine,
-                               progress=lambda line: print(line, flush=True))
-            report["targets"] += part["targets"]
-            report["n"] = part["n"]
+        report = run_scaling(targets, args.scaling_n, 20, progress=lambda line: print(line, flush=True))
     except (ConformanceError, OSError, RuntimeError, httpx.HTTPError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     finally:
         for process in reversed(started):
             process.stop()
-    for t in report["targets"]:  # the pairwise node has no row at 1000 siblings: pad for the table
-        have = {r["row"] for r in t["rows"]}
-        for row in report["targets"][0]["rows"]:
-            if row["row"] not in have:
-                t["rows"].insert(report["targets"][0]["rows"].index(row), {"row": row["row"], "median_ms": "-",
-                                                                            "ratio": "-"})
     print(render(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

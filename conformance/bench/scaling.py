@@ -1,13 +1,10 @@
-"""``bench --scaling``: what a write costs as a triple's contradicting siblings grow, and what a page costs deep in a
-walk, each measured side by side in one run (issue 11: contradictions must not cost quadratic work; ``total`` must
-not cost a full count per page).
+"""``bench --scaling``: what a page costs deep in a walk beside the first page, in one run (issue 11: ``total``
+must not cost a full count per page). Write cost beside 1 to 1,000 contradicting siblings is
+``python -m conformance.bench.siblings``.
 
-Rows, on each node given (the embedded reference node by default, plus ``--target``):
-
-- ``siblings=n``: the median time of a new contradicting write on a triple that already holds ``n`` contradicting
-  facts, for n in 1, 10, 100 and 1,000, with its ratio to n = 1 (flat is ~1x; pairwise pairing grows with n).
-- ``page 1`` and ``page 2..k``: the median time of one page of ``GET /v1/facts?limit=50`` over a store of
-  ``--scaling-n`` facts, first page and later pages of the same walk, with their ratio.
+Rows, on each node given (the embedded reference node by default, plus ``--target``): ``page 1`` and
+``page 2..k``, the median time of one page of ``GET /v1/facts?limit=50`` over a store of ``--scaling-n`` facts,
+first page and later pages of the same walk, with their ratio.
 """
 
 from __future__ import annotations
@@ -19,39 +16,16 @@ from typing import Any
 
 import httpx
 
-SIBLINGS = (1, 10, 100, 1000)
-TIMED_WRITES = 15
 
-
-def _post(client: httpx.Client, body: dict[str, Any]) -> float:
-    start = time.perf_counter()
+def _post(client: httpx.Client, body: dict[str, Any]) -> None:
     answer = client.post("/v1/facts", json=body)
-    took = time.perf_counter() - start
     if answer.status_code not in (200, 201):
         raise RuntimeError(f"POST /v1/facts answered {answer.status_code}: {answer.text[:200]}")
-    return took
 
 
 def _body(entity: str, value: str) -> dict[str, Any]:
     return {"entity": entity, "relation": "bench:role", "value": {"type": "string", "v": value},
             "source": "stigmem://bench.test/agent/scaling", "confidence": 0.9, "scope": "local"}
-
-
-def sibling_rows(client: httpx.Client, tag: str, siblings: Sequence[int],
-                 progress: Callable[[str], None]) -> list[dict[str, Any]]:
-    """Median write time with n contradicting siblings on one triple (each n on its own triple)."""
-    rows = []
-    for n in siblings:
-        entity = f"stigmem://bench.test/user/siblings-{tag}-{n}"
-        for i in range(n):
-            _post(client, _body(entity, f"seed-{i}"))
-        times = [_post(client, _body(entity, f"timed-{j}")) for j in range(TIMED_WRITES)]
-        rows.append({"row": f"siblings={n}", "median_ms": round(statistics.median(times) * 1000, 2)})
-        progress(f"  siblings={n}: {rows[-1]['median_ms']} ms")
-    base = rows[0]["median_ms"] or 1e-9
-    for row in rows:
-        row["ratio"] = round(row["median_ms"] / base, 2)
-    return rows
 
 
 def _fill(client: httpx.Client, tag: str, n: int) -> None:
@@ -88,16 +62,13 @@ def page_rows(client: httpx.Client, tag: str, n: int, pages: int, progress: Call
 
 
 def run_scaling(targets: Sequence[tuple[str, str, dict[str, str]]], n: int, pages: int,
-                siblings: Sequence[int], progress: Callable[[str], None]) -> dict[str, Any]:
+                progress: Callable[[str], None]) -> dict[str, Any]:
     tag = f"{time.time_ns():x}"
     report: dict[str, Any] = {"n": n, "pages": pages, "targets": []}
     for name, url, headers in targets:
-        progress(f"{name}: siblings")
+        progress(f"{name}: pages over {n} facts")
         with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
-            rows = sibling_rows(client, tag, siblings, progress)
-            progress(f"{name}: pages over {n} facts")
-            rows += page_rows(client, tag, n, pages, progress)
-        report["targets"].append({"name": name, "rows": rows})
+            report["targets"].append({"name": name, "rows": page_rows(client, tag, n, pages, progress)})
     return report
 
 
@@ -109,7 +80,6 @@ def render(report: dict[str, Any]) -> str:
         cells = []
         for t in report["targets"]:
             r = t["rows"][i]
-            ratio = f"{r['ratio']}x" if isinstance(r["ratio"], float | int) else str(r["ratio"])
-            cells.append(f"{r['median_ms']} | {ratio}")
+            cells.append(f"{r['median_ms']} | {r['ratio']}x")
         lines.append(f"| {row['row']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
