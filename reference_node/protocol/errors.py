@@ -11,6 +11,7 @@ requirement passes it explicitly. The node never uses ``assert`` for a protocol 
      ├── CidMalformed, CidMismatch
      ├── HlcMalformed, HlcSkewFuture, HlcSkewPast
      ├── SignatureDocumentInvalid, KeyMalformed, SignatureMalformed, SignatureInvalid
+     ├── GardenSlugInvalid, GardenRoleInvalid
      └── TokenMalformed, TokenWrongAudience, TokenLifetimeExceeded, TokenNotYetValid, TokenExpired,
          NonceAlreadySeen
 """
@@ -23,6 +24,8 @@ __all__ = [
     "CidMalformed",
     "CidMismatch",
     "FactInvalid",
+    "GardenRoleInvalid",
+    "GardenSlugInvalid",
     "HlcMalformed",
     "HlcSkewFuture",
     "HlcSkewPast",
@@ -111,6 +114,16 @@ class ValueTooLarge(ProtocolError):
 class FactInvalid(ProtocolError):
     code = "fact_invalid"
     requirement = "STG-FACT-007"
+
+
+class GardenSlugInvalid(ProtocolError):
+    code = "invalid_slug"
+    requirement = "STG-SCOPE-009"
+
+
+class GardenRoleInvalid(ProtocolError):
+    code = "invalid_role"
+    requirement = "STG-SCOPE-032"
 
 
 class CidMalformed(ProtocolError):
