@@ -53,7 +53,7 @@ PROTOCOL_VERSION = "0.9.0a"
 # Spec-16 relation prefixes the node supports (STG-NS-006).
 NAMESPACES = ("stigmem:", "rel:", "memory:", "intent:", "garden:")
 # Conformance profiles the node claims (vectors/requirements.json "profiles").
-PROFILES = ("core-local", "batch")
+PROFILES = ("core-local", "batch", "gardens")
 # Claimed in addition when the node runs with --federation (docs/federation-api.md).
 FEDERATION_PROFILE = "core-federation"
 SPEC_POINTER = "https://github.com/eidetic-labs/stigmem/blob/main/spec/stigmem-spec-v0.9.0a1.md"

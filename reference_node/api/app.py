@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from reference_node.api import admin, conflicts, discovery, facts, federation, keys
+from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, keys
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock
 from reference_node.federation import Federation
@@ -49,6 +49,14 @@ ROUTES = [
     Route("/v1/facts/{id_or_cid}/verify-cid", facts.verify_cid, methods=["POST"]),
     Route("/v1/conflicts", conflicts.list_conflicts, methods=["GET"]),
     Route("/v1/conflicts/{conflict_id}/resolve", conflicts.resolve_conflict, methods=["POST"]),
+    Route("/v1/gardens", _by_method(GET=gardens.list_gardens, HEAD=gardens.list_gardens, POST=gardens.create_garden),
+          methods=["GET", "POST"]),
+    Route("/v1/gardens/{garden}", _by_method(GET=gardens.get_garden, HEAD=gardens.get_garden,
+                                             DELETE=gardens.delete_garden), methods=["GET", "DELETE"]),
+    Route("/v1/gardens/{garden}/members", _by_method(GET=gardens.list_members, HEAD=gardens.list_members,
+                                                     POST=gardens.add_member), methods=["GET", "POST"]),
+    Route("/v1/gardens/{garden}/members/{entity_uri:path}",
+          _by_method(PATCH=gardens.change_member, DELETE=gardens.remove_member), methods=["PATCH", "DELETE"]),
     Route("/v1/auth/keys", _by_method(GET=keys.list_keys, HEAD=keys.list_keys, POST=keys.create_key),
           methods=["GET", "POST"]),
     Route("/v1/auth/keys/{key_id}", keys.revoke_key, methods=["DELETE"]),

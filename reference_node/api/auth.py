@@ -22,6 +22,7 @@ from reference_node.api.errors import ApiError
 from reference_node.protocol.facts import SCOPES
 from reference_node.settings import Settings
 from reference_node.storage import Store
+from reference_node.storage.garden_acl import Reader
 
 __all__ = ["ANONYMOUS", "PERMISSIONS", "Identity", "caller", "federator"]
 
@@ -48,6 +49,11 @@ class Identity:
     def owner(self) -> str:
         """Who idempotency records belong to (ADR-006: keys are scoped per API key)."""
         return self.key_id or "anonymous"
+
+    @property
+    def reader(self) -> Reader:
+        """Whom the garden ACL judges: this entity, a node admin when the key holds admin (garden_node_admin)."""
+        return Reader(self.entity_uri, "admin" in self.permissions)
 
     def may_use(self, scope: str) -> bool:
         return scope in self.scopes

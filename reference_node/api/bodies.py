@@ -131,10 +131,9 @@ def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
         if valid_until_us is None:
             raise ApiError("invalid_body", "valid_until must be an RFC 3339 date-time or null")
     garden_id = body.get("garden_id")
+    # The garden's existence, the writer's role and the scope are checked in the write's transaction (storage).
     if garden_id is not None:
-        if not isinstance(garden_id, str):
-            raise ApiError("invalid_body", "garden_id must be a string or null")
-        raise ApiError("garden_not_found", "this node has no Memory Gardens (the gardens profile is not enabled)")
+        garden_id = text(garden_id, "garden_id")
     # STG-SCOPE-001, STG-SCOPE-006: a write outside the key's allowed_scopes is 403.
     if not identity.may_use(fact.scope):
         raise ApiError("scope_forbidden", f"this key may not write scope {fact.scope}")
@@ -144,4 +143,4 @@ def assertion(raw: Any, identity: Identity, max_text_bytes: int) -> NewFact:
     # STG-NS-003: no client writes as system:stigmem.
     if fact.source == SYSTEM_SOURCE or fact.source.startswith(SYSTEM_SOURCE + ":"):
         raise ApiError("reserved_namespace", f"source {fact.source} is the node's own identity")
-    return new_fact(fact, valid_until=valid_until, valid_until_us=valid_until_us)
+    return new_fact(fact, valid_until=valid_until, valid_until_us=valid_until_us, garden_id=garden_id)

@@ -34,7 +34,7 @@ async def list_conflicts(request: Request) -> Response:
     if not identity.scopes:
         raise ApiError("scope_forbidden", "this key may not read any scope")
     found, before = store.conflicts(params.status, identity.scope_filter, params.before_seq, params.limit,
-                                    request.app.state.settings.max_response_bytes)
+                                    identity.reader, request.app.state.settings.max_response_bytes)
     cursor = None if before is None else encode_cursor("c1", str(before))
     return JSONResponse({"conflicts": found, "cursor": cursor, "has_more": cursor is not None})
 
@@ -61,5 +61,5 @@ async def resolve_conflict(request: Request) -> Response:
             raise from_protocol(exc) from exc
     # STG-SCOPE-007: only conflicts in the caller's scopes can be resolved (others are 404, STG-CONF-012).
     scopes = identity.scope_filter if identity.scopes else ()
-    answer = store.resolve(conflict_id, identity.entity_uri, winner, new_value, scopes)
+    answer = store.resolve(conflict_id, identity.entity_uri, winner, new_value, scopes, identity.reader)
     return JSONResponse(answer)

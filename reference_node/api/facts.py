@@ -4,11 +4,14 @@ STG-QRY-001 (201 with the record; 200 with the existing record on a dedup hit, S
 key without read, STG-SCOPE-023), STG-QRY-003 and
 STG-HTTP-011/013 (``{facts, total, cursor}``), STG-QRY-011 and STG-CID-006/008 (dual addressing: 400
 ``cid_malformed``, 404 ``fact_not_found``), STG-SCOPE-004 (another scope's fact is 404), STG-CID-009
-(verify-cid ignores any body), STG-BATCH-001/002/004/010/011 (interpretation batch_assert = adr-006).
+(verify-cid ignores any body), STG-BATCH-001/002/004/010/011 (interpretation batch_assert = adr-006),
+STG-SCOPE-008/010/011/015/024 (garden facts: the garden's writers, its scope; a non-member's read by id or CID is
+403).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -24,6 +27,7 @@ from reference_node.protocol import cid as cid_rules
 from reference_node.protocol.errors import CidMalformed
 from reference_node.settings import Settings
 from reference_node.storage import Store
+from reference_node.storage.errors import StoreError
 from reference_node.storage.ledger import content_only
 
 __all__ = ["assert_fact", "batch_assert", "get_fact", "query_facts", "verify_cid"]
@@ -55,7 +59,10 @@ async def assert_fact(request: Request) -> Response:
     identity = caller(request, "write")
     settings, store = _state(request)
     fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)
-    [(written, created)] = store.assert_facts([fact])
+    try:
+        [(written, created)] = store.assert_facts([fact], identity.reader)
+    except StoreError as exc:
+        raise ApiError(exc.code, exc.detail) from exc  # without the batch's item index
     # STG-SCOPE-023: a key without read learns nothing of the existing fact (interpretation dedup_answer_without_read).
     if not created and "read" not in identity.permissions:
         written = content_only(written)
@@ -67,6 +74,10 @@ async def query_facts(request: Request) -> Response:
     identity = caller(request, "read")
     settings, store = _state(request)
     params = fact_params(request.query_params, identity, store.now_us(), settings.default_query)
+    if params.query.garden_id is not None:
+        # STG-SCOPE-013: a garden_id= query by a non-member is 403 (unknown garden 404), never an empty page.
+        stored = store.queried_garden(params.query.garden_id, identity.reader)
+        params = dataclasses.replace(params, query=dataclasses.replace(params.query, garden_id=stored))
     found, total, following = store.query(params.query, params.after, params.limit, params.total,
                                              settings.max_response_bytes)
     cursor = None if following is None else encode_cursor("f1", *following, str(total), query_tag(params.query))
@@ -79,7 +90,7 @@ async def get_fact(request: Request) -> Response:
     _, store = _state(request)
     ref = _reference(request.path_params["id_or_cid"])
     # STG-SCOPE-004, STG-SCOPE-006: a fact outside the key's scopes is 404, as a missing one (STG-QRY-011).
-    found = store.fact(ref, identity.scope_filter if identity.scopes else ())
+    found = store.fact(ref, identity.scope_filter if identity.scopes else (), identity.reader)
     if found is None:
         raise ApiError("fact_not_found", f"no readable fact {ref}")
     return JSONResponse(found)
@@ -90,7 +101,7 @@ async def verify_cid(request: Request) -> Response:
     identity = caller(request, "read")
     _, store = _state(request)
     ref = _reference(request.path_params["id_or_cid"])
-    answer = store.verify_cid(ref, identity.scope_filter if identity.scopes else ())
+    answer = store.verify_cid(ref, identity.scope_filter if identity.scopes else (), identity.reader)
     if answer is None:
         raise ApiError("fact_not_found", f"no readable fact {ref}")
     return JSONResponse(answer)
@@ -123,8 +134,15 @@ async def batch_assert(request: Request) -> Response:
         except ApiError as exc:
             raise _failed(index, exc.code, exc.detail) from exc
     digest = _request_digest({"facts": items, "atomic": atomic})
-    return JSONResponse(store.assert_batch(identity.owner, key, digest, facts,
-                                           reveal_existing="read" in identity.permissions))
+    try:
+        answer = store.assert_batch(identity.owner, key, digest, facts, identity.reader,
+                                    reveal_existing="read" in identity.permissions)
+    except StoreError as exc:
+        failed = exc.extra.get("index")
+        if isinstance(failed, int):  # a garden refusal of one item (STG-SCOPE-008/010/011)
+            raise _failed(failed, exc.code, exc.detail) from exc
+        raise
+    return JSONResponse(answer)
 
 
 def _idempotency_key(in_body: Any, in_header: str | None) -> str | None:

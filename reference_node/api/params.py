@@ -220,8 +220,6 @@ def fact_params(
     # STG-TT-001: as_of fails closed without the time-travel plugin.
     if "as_of" in params:
         raise ApiError("time_travel_plugin_not_loaded", "as_of needs the time-travel plugin, which is not loaded")
-    if "garden_id" in params:
-        raise ApiError("garden_not_found", "this node has no Memory Gardens (the gardens profile is not enabled)")
     entity, source = _uri(params, "entity"), _uri(params, "source")
     relation = _one(params, "relation")
     limit, cursor = _limit(params), _fact_cursor(params)
@@ -239,6 +237,9 @@ def fact_params(
         include_contradicted=include_contradicted,
         include_expired=include_expired,
         default_query=default_query,
+        reader=identity.entity_uri,
+        node_admin=identity.reader.node_admin,
+        garden_id=_one(params, "garden_id"),
     )
     if cursor is None:
         return FactParams(query, None, limit)

@@ -11,7 +11,7 @@ requirement passes it explicitly. The node never uses ``assert`` for a protocol 
      ├── CidMalformed, CidMismatch
      ├── HlcMalformed, HlcSkewFuture, HlcSkewPast
      ├── SignatureDocumentInvalid, KeyMalformed, SignatureMalformed, SignatureInvalid
-     ├── GardenSlugInvalid, GardenRoleInvalid
+     ├── GardenSlugInvalid
      └── TokenMalformed, TokenWrongAudience, TokenLifetimeExceeded, TokenNotYetValid, TokenExpired,
          NonceAlreadySeen
 """
@@ -24,7 +24,6 @@ __all__ = [
     "CidMalformed",
     "CidMismatch",
     "FactInvalid",
-    "GardenRoleInvalid",
     "GardenSlugInvalid",
     "HlcMalformed",
     "HlcSkewFuture",
@@ -119,11 +118,6 @@ class FactInvalid(ProtocolError):
 class GardenSlugInvalid(ProtocolError):
     code = "invalid_slug"
     requirement = "STG-SCOPE-009"
-
-
-class GardenRoleInvalid(ProtocolError):
-    code = "invalid_role"
-    requirement = "STG-SCOPE-032"
 
 
 class CidMalformed(ProtocolError):

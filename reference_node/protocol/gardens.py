@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reference_node.protocol.errors import GardenRoleInvalid, GardenSlugInvalid
+from reference_node.protocol.errors import GardenSlugInvalid
 
 __all__ = ["ROLES", "garden_uri", "leaves_an_admin", "may_administer", "may_read", "may_write", "normalize_slug",
            "parse_role", "slug_of_uri"]
@@ -58,11 +58,9 @@ def slug_of_uri(uri: str, node_authority: str) -> str | None:
         return None
 
 
-def parse_role(raw: object) -> str:
-    """STG-SCOPE-032: admin, writer or reader."""
-    if raw not in ROLES:
-        raise GardenRoleInvalid(f"role must be one of {', '.join(ROLES)}")
-    return str(raw)
+def parse_role(raw: object) -> str | None:
+    """STG-SCOPE-032: admin, writer or reader; None for anything else."""
+    return str(raw) if isinstance(raw, str) and raw in ROLES else None
 
 
 def may_write(role: str | None) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 __all__ = ["ConflictRow", "counts", "get", "insert", "mark_resolved", "page"]
 
-_COLUMNS = "seq, conflict_id, fact_a, fact_b, scope, detected_at, status, resolved_by"
+_COLUMNS = "seq, conflict_id, fact_a, fact_b, scope, detected_at, status, resolved_by, garden_id"
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,17 @@ class ConflictRow:
     detected_at: str
     status: str
     resolved_by: str | None
+    garden_id: str | None = None
 
 
 def insert(
-    conn: sqlite3.Connection, conflict_id: str, fact_a: str, fact_b: str, scope: str, detected_at: str
+    conn: sqlite3.Connection, conflict_id: str, fact_a: str, fact_b: str, scope: str, detected_at: str,
+    garden_id: str | None = None,
 ) -> None:
-    """Index a new unresolved conflict and mark both facts contradicted."""
+    """Index a new unresolved conflict (of the pair's garden, STG-SCOPE-025) and mark both facts contradicted."""
     conn.execute(
-        "INSERT INTO conflicts (conflict_id, fact_a, fact_b, scope, detected_at) VALUES (?, ?, ?, ?, ?)",
-        (conflict_id, fact_a, fact_b, scope, detected_at),
+        "INSERT INTO conflicts (conflict_id, fact_a, fact_b, scope, detected_at, garden_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (conflict_id, fact_a, fact_b, scope, detected_at, garden_id),
     )
     conn.executemany(
         "INSERT OR IGNORE INTO open_conflict_facts (fact_id, conflict_id) VALUES (?, ?)",
@@ -62,10 +64,12 @@ def page(
     scopes: tuple[str, ...] | None,
     before_seq: int | None,
     limit: int,
+    gardens: tuple[str, tuple[object, ...]] = ("garden_id IS NULL", ()),
 ) -> list[ConflictRow]:
-    """Up to ``limit`` conflicts, newest first, strictly before ``before_seq``."""
-    clauses: list[str] = []
-    params: list[object] = []
+    """Up to ``limit`` conflicts, newest first, strictly before ``before_seq``, of the gardens the ``gardens`` SQL
+    clause admits (default: conflicts outside gardens only)."""
+    clauses: list[str] = [gardens[0]]
+    params: list[object] = list(gardens[1])
     if status is not None:
         clauses.append("status = ?")
         params.append(status)

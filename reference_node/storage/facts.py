@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reference_node.storage import garden_acl
 from reference_node.storage.rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "by_id",
     "count",
     "duplicate",
+    "garden_filter",
     "insert",
     "max_hlc",
     "page",
@@ -33,11 +35,12 @@ __all__ = [
 ]
 
 _CONTRADICTED = "EXISTS (SELECT 1 FROM open_conflict_facts o WHERE o.fact_id = f.id)"
-# STG-CONF-005 / STG-QRY-012: another contradicted fact of the same triple, visible to the query, ranks above f by
-# (confidence, hlc); facts tied on both outrank none of each other, so a true tie returns them all.
+# STG-CONF-005 / STG-QRY-012: another contradicted fact of the same triple (and garden, STG-SCOPE-025), visible to
+# the query, ranks above f by (confidence, hlc); facts tied on both outrank none of each other, so a true tie
+# returns them all.
 _OUTRANKED = (
     "EXISTS (SELECT 1 FROM facts g JOIN open_conflict_facts og ON og.fact_id = g.id "
-    "WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope{live} "
+    "WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope AND g.garden_id IS f.garden_id{live} "
     "AND (g.confidence > f.confidence OR (g.confidence = f.confidence AND g.hlc > f.hlc)))"
 )
 _LIVE_SIBLING = " AND (g.valid_until_us IS NULL OR g.valid_until_us > ?)"
@@ -57,16 +60,17 @@ _DUPLICATE = (
     f"SELECT {COLUMNS} FROM facts f WHERE f.cid = ? AND f.valid_until IS ? AND f.garden_id IS ? "
     "AND f.interpret_as IS ? ORDER BY f.seq LIMIT 1"
 )
+# STG-SCOPE-025 (interpretation garden_contradictions = within-garden): siblings share the fact's garden, or none.
 _SIBLINGS = (
     "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
-    "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.confidence > 0 "
+    "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.garden_id IS ? AND f.confidence > 0 "
     "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.seq"
 )
 # The top of a triple by (confidence, hlc), walked down the facts_triple_rank index: a bounded read however many
 # siblings the triple has (interpretation conflict_cardinality = winner).
 _PREFERRED = (
     "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
-    "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.confidence > 0 AND f.id != ? "
+    "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.garden_id IS ? AND f.confidence > 0 AND f.id != ? "
     "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.confidence DESC, f.hlc DESC LIMIT ?"
 )
 
@@ -90,6 +94,12 @@ class FactQuery:
     include_contradicted: bool = False
     include_expired: bool = False
     default_query: DefaultQuery = DEFAULT_QUERY
+    # The garden ACL (STG-SCOPE-012/014/030): whose memberships open garden facts (None: no garden fact at all),
+    # whether that caller is a node admin (the facts of deleted gardens, interpretation garden_orphans), and the
+    # garden_id filter (the caller's membership is checked before the query runs: 403 otherwise, STG-SCOPE-013).
+    reader: str | None = None
+    node_admin: bool = False
+    garden_id: str | None = None
 
 
 def insert(
@@ -150,6 +160,7 @@ def insert(
         body.scope,
         fact.valid_until,
         fact.cid,
+        fact.garden_id,
     )
 
 
@@ -159,10 +170,15 @@ def by_id(conn: sqlite3.Connection, fact_id: str) -> FactRow | None:
     return row
 
 
-def by_cid(conn: sqlite3.Connection, cid: str) -> FactRow | None:
-    """The earliest fact carrying ``cid``, resolved through the alias index (CIDF dual addressing)."""
-    row: FactRow | None = conn.execute(_BY_CID, (cid,)).fetchone()
-    return row
+def by_cid(conn: sqlite3.Connection, cid: str, visible: tuple[str, tuple[Any, ...]] | None = None) -> FactRow | None:
+    """The earliest fact carrying ``cid`` (of those the ``visible`` SQL clause admits), resolved through the alias
+    index (CIDF dual addressing)."""
+    if visible is None:
+        row: FactRow | None = conn.execute(_BY_CID, (cid,)).fetchone()
+        return row
+    sql = _BY_CID.replace(" ORDER BY", f" AND {visible[0]} ORDER BY")
+    found: FactRow | None = conn.execute(sql, (cid, *visible[1])).fetchone()
+    return found
 
 
 def duplicate(conn: sqlite3.Connection, fact: NewFact) -> FactRow | None:
@@ -173,16 +189,18 @@ def duplicate(conn: sqlite3.Connection, fact: NewFact) -> FactRow | None:
     return row
 
 
-def siblings(conn: sqlite3.Connection, entity: str, relation: str, scope: str, now_us: int) -> list[FactRow]:
-    """Live facts of a triple with confidence above 0: ``(id, value_type, value_v, confidence, hlc)``."""
-    return conn.execute(_SIBLINGS, (entity, relation, scope, now_us)).fetchall()
+def siblings(conn: sqlite3.Connection, entity: str, relation: str, scope: str, garden_id: str | None,
+             now_us: int) -> list[FactRow]:
+    """Live facts of a triple and garden with confidence above 0: ``(id, value_type, value_v, confidence, hlc)``."""
+    return conn.execute(_SIBLINGS, (entity, relation, scope, garden_id, now_us)).fetchall()
 
 
 def preferred_siblings(
-    conn: sqlite3.Connection, entity: str, relation: str, scope: str, now_us: int, exclude_id: str, limit: int = 16
+    conn: sqlite3.Connection, entity: str, relation: str, scope: str, garden_id: str | None, now_us: int,
+    exclude_id: str, limit: int = 16,
 ) -> list[FactRow]:
-    """Up to ``limit`` live siblings of a triple, best (confidence, hlc) first, without ``exclude_id``."""
-    return conn.execute(_PREFERRED, (entity, relation, scope, exclude_id, now_us, limit)).fetchall()
+    """Up to ``limit`` live siblings of a triple and garden, best (confidence, hlc) first, without ``exclude_id``."""
+    return conn.execute(_PREFERRED, (entity, relation, scope, garden_id, exclude_id, now_us, limit)).fetchall()
 
 
 def max_hlc(conn: sqlite3.Connection) -> str | None:
@@ -195,9 +213,20 @@ def max_hlc(conn: sqlite3.Connection) -> str | None:
     return max(stamps) if stamps else None
 
 
+def garden_filter(query: FactQuery) -> tuple[str, tuple[Any, ...]]:
+    """The garden ACL of a query as SQL over ``f``: the named garden, or every fact the reader may read."""
+    if query.reader is None:
+        return "f.garden_id IS NULL", ()
+    clause, params = garden_acl.visible_clause("f.garden_id", query.reader, query.node_admin)
+    if query.garden_id is not None:
+        return f"f.garden_id = ? AND {clause}", (query.garden_id, *params)
+    return clause, params
+
+
 def _where(query: FactQuery) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+    clause, garden_params = garden_filter(query)
+    clauses: list[str] = [clause]
+    params: list[Any] = list(garden_params)
     for column, wanted in (("entity", query.entity), ("relation", query.relation), ("source", query.source)):
         if wanted is not None:
             clauses.append(f"f.{column} = ?")

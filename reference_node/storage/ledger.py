@@ -28,6 +28,7 @@ from reference_node.storage import facts as fact_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.rows import (
     ENTITY,
+    GARDEN,
     INTERPRET_AS,
     RELATION,
     SCOPE,
@@ -62,17 +63,19 @@ def _sibling_fact(row: Sequence[Any], body: FactBody) -> contradictions.Fact:
     return contradictions.Fact(fact_id, body.entity, body.relation, value, confidence, body.scope, parse_hlc(hlc))
 
 
-def _record_conflict(conn: sqlite3.Connection, stamp: Stamper, older: str, newer: str, scope: str) -> str:
-    """Reify one contradicting pair (STG-CONF-004) and index it."""
+def _record_conflict(conn: sqlite3.Connection, stamp: Stamper, older: str, newer: str, scope: str,
+                     garden_id: str | None) -> str:
+    """Reify one contradicting pair (STG-CONF-004) and index it; a pair of garden facts records its conflict in
+    their garden (STG-SCOPE-025), so only the garden's members see it."""
     conflict_id = f"stigmem:conflict:{uuid.uuid4()}"
     between = FactBody(conflict_id, "stigmem:conflict:between", {"type": "text", "v": f"{older} {newer}"},
                        SYSTEM_SOURCE, 1.0, scope)
     status = FactBody(conflict_id, "stigmem:conflict:status", {"type": "string", "v": "unresolved"},
                       SYSTEM_SOURCE, 1.0, scope)
     first = stamp()
-    fact_rows.insert(conn, new_fact(between, "system"), first)
-    fact_rows.insert(conn, new_fact(status, "system"), stamp())
-    conflict_rows.insert(conn, conflict_id, older, newer, scope, first.timestamp)
+    fact_rows.insert(conn, new_fact(between, "system", garden_id=garden_id), first)
+    fact_rows.insert(conn, new_fact(status, "system", garden_id=garden_id), stamp())
+    conflict_rows.insert(conn, conflict_id, older, newer, scope, first.timestamp, garden_id)
     return conflict_id
 
 
@@ -85,13 +88,14 @@ def _detect(
         return
     mine = _core_fact(fact_stamp.id, body, fact_stamp.hlc)
     if cardinality == "winner":
-        rows = fact_rows.preferred_siblings(conn, body.entity, body.relation, body.scope, now_us, fact_stamp.id)
+        rows = fact_rows.preferred_siblings(conn, body.entity, body.relation, body.scope, fact.garden_id, now_us,
+                                            fact_stamp.id)
     else:
-        rows = [row for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, now_us)
-                if row[0] != fact_stamp.id]
+        rows = [row for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, fact.garden_id,
+                                                  now_us) if row[0] != fact_stamp.id]
     rules = contradictions.ContradictionRules(cardinality=cardinality)
     for sibling in contradictions.paired_with([_sibling_fact(row, body) for row in rows], mine, rules):
-        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope)
+        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope, fact.garden_id)
 
 
 def detect(
@@ -153,17 +157,18 @@ def resolve(
     if pair is None:
         raise StoreError("conflict_not_found", f"conflict {conflict_id} has lost its facts")
     value = new_value if new_value is not None else _winner_value(conn, winning_fact_id or "")
-    scope = pair[SCOPE]
-    # STG-CONF-015: the resolution fact supersedes the pair and is not checked for contradictions.
+    scope, garden_id = pair[SCOPE], pair[GARDEN]
+    # STG-CONF-015: the resolution fact supersedes the pair and is not checked for contradictions; like the
+    # conflict, it stays in the pair's garden (STG-SCOPE-025).
     resolution = FactBody(pair[ENTITY], pair[RELATION], value, caller, 1.0, scope)
     resolution_stamp = stamp()
-    fact_rows.insert(conn, new_fact(resolution, "resolution"), resolution_stamp)
+    fact_rows.insert(conn, new_fact(resolution, "resolution", garden_id=garden_id), resolution_stamp)
     resolves = FactBody(f"stigmem:fact:{resolution_stamp.id}", "stigmem:resolves",
                         {"type": "ref", "v": conflict_id}, caller, 1.0, scope)
-    fact_rows.insert(conn, new_fact(resolves, "system"), stamp())
+    fact_rows.insert(conn, new_fact(resolves, "system", garden_id=garden_id), stamp())
     status = FactBody(conflict_id, "stigmem:conflict:status", {"type": "string", "v": "resolved"},
                       SYSTEM_SOURCE, 1.0, scope)
-    fact_rows.insert(conn, new_fact(status, "system"), stamp())
+    fact_rows.insert(conn, new_fact(status, "system", garden_id=garden_id), stamp())
     if not conflict_rows.mark_resolved(conn, conflict_id, resolution_stamp.id):
         raise StoreError("conflict_already_resolved", f"{conflict_id} is already resolved")
     return {"conflict_id": conflict_id, "resolution_fact_id": resolution_stamp.id, "conflict_status": "resolved"}

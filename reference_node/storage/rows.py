@@ -2,7 +2,8 @@
 
 The record shape is docs/http-api.md "Fact records" (STG-QRY-002): entity and source normalized, ``value`` the
 stored ``{"type", "v"}`` (plus ``interpret_as`` when sent), ``valid_until`` echoed as sent (STG-EXP-009), and
-``contradicted`` on reads. ``computed_cid`` recomputes a stored row's CID with the protocol core (STG-CID-009).
+``contradicted`` on reads; ``garden_id`` only on garden facts (docs/http-api.md "Memory Gardens").
+``computed_cid`` recomputes a stored row's CID with the protocol core (STG-CID-009).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ __all__ = ["COLUMNS", "DEFAULT_MAX_RESPONSE_BYTES", "FactRow", "NewFact", "Stamp
 # The column list every fact SELECT uses, in FactRow order.
 COLUMNS = (
     "f.id, f.entity, f.relation, f.value_type, f.value_v, f.interpret_as, f.source, f.timestamp, f.hlc, "
-    "f.confidence, f.scope, f.valid_until, f.cid"
+    "f.confidence, f.scope, f.valid_until, f.cid, f.garden_id"
 )
 # FactRow positions.
 ID, ENTITY, RELATION, VALUE_TYPE, VALUE_V, INTERPRET_AS, SOURCE, TIMESTAMP, HLC, CONFIDENCE, SCOPE = range(11)
-VALID_UNTIL, CID = 11, 12
+VALID_UNTIL, CID, GARDEN = 11, 12, 13
 
 FactRow = tuple[Any, ...]
 
@@ -76,6 +77,8 @@ def record(row: FactRow, contradicted: object = None) -> dict[str, Any]:
         "valid_until": row[VALID_UNTIL],
         "cid": row[CID],
     }
+    if row[GARDEN] is not None:
+        out["garden_id"] = row[GARDEN]
     if contradicted is not None:
         out["contradicted"] = bool(contradicted)
     return out

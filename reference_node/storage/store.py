@@ -8,6 +8,7 @@ and refuse a row whose body no longer matches (STG-CID-016).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import uuid
@@ -15,19 +16,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from reference_node.clock import Clock, format_timestamp
+from reference_node.protocol import gardens as garden_rules
 from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
 from reference_node.protocol.hlc import parse as parse_hlc
 from reference_node.storage import conflicts as conflict_rows
 from reference_node.storage import facts as fact_rows
+from reference_node.storage import gardens as garden_rows
 from reference_node.storage import keys as key_rows
 from reference_node.storage import ledger
 from reference_node.storage.database import Database
 from reference_node.storage.errors import StoreError
+from reference_node.storage.garden_acl import Reader, visible_clause
 from reference_node.storage.rows import (
     CID,
     COLUMNS,
     DEFAULT_MAX_RESPONSE_BYTES,
+    GARDEN,
     HLC,
     ID,
     SCOPE,
@@ -72,6 +77,11 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @property
+    def authority(self) -> str:
+        """The node authority of ``node_id`` (``stigmem://{authority}/node/...``): the authority of garden URIs."""
+        return self.node_id.split("/")[2]
+
     def now_us(self) -> int:
         return self.clock.now_us()
 
@@ -82,14 +92,29 @@ class Store:
 
     # Writes.
 
-    def assert_facts(self, facts: Sequence[NewFact]) -> list[tuple[dict[str, Any], bool]]:
+    def _garden_writes(self, conn: sqlite3.Connection, facts: Sequence[NewFact], writer: Reader) -> list[NewFact]:
+        """Check each garden fact's garden, role and scope in the write's own transaction (STG-SCOPE-008/010/011);
+        a refusal names the item's index."""
+        checked = []
+        for index, fact in enumerate(facts):
+            if fact.garden_id is not None:
+                try:
+                    stored = garden_rows.writable(conn, fact.garden_id, fact.body.scope, writer, self.authority)
+                except StoreError as exc:
+                    raise StoreError(exc.code, exc.detail, index=index) from exc
+                fact = dataclasses.replace(fact, garden_id=stored)
+            checked.append(fact)
+        return checked
+
+    def assert_facts(self, facts: Sequence[NewFact], writer: Reader) -> list[tuple[dict[str, Any], bool]]:
         """Write client assertions in one transaction: (record, created) per fact."""
         with self.db.transaction() as conn:
+            facts = self._garden_writes(conn, facts, writer)
             return ledger.write_facts(conn, self.stamp, facts, self.clock.now_us(), self.cardinality)
 
     def assert_batch(
         self, owner: str, idempotency_key: str | None, request_sha256: str, facts: Sequence[NewFact],
-        reveal_existing: bool = True,
+        writer: Reader, reveal_existing: bool = True,
     ) -> dict[str, Any]:
         """STG-BATCH-001/005/006/007: all or nothing; a replayed key returns the first answer. Without
         ``reveal_existing`` (a key without read) a deduplicated item shows its content only (STG-SCOPE-023)."""
@@ -99,6 +124,7 @@ class Store:
                 replay = _replay(conn, owner, idempotency_key, request_sha256, now)
                 if replay is not None:
                     return replay
+            facts = self._garden_writes(conn, facts, writer)
             results = ledger.write_facts(conn, self.stamp, facts, now, self.cardinality)
             response = {"facts": [fact if created or reveal_existing else ledger.content_only(fact)
                                   for fact, created in results]}
@@ -117,22 +143,44 @@ class Store:
         winning_fact_id: str | None,
         new_value: dict[str, Any] | None,
         scopes: tuple[str, ...] | None,
+        resolver: Reader,
     ) -> dict[str, Any]:
         with self.db.transaction() as conn:
+            conflict = conflict_rows.get(conn, conflict_id)
+            if conflict is not None and conflict.garden_id is not None:
+                # STG-SCOPE-025: a garden's conflict is hidden from non-members and resolved by its writers.
+                if not garden_rows.readable(conn, conflict.garden_id, resolver):
+                    raise StoreError("conflict_not_found", f"no conflict {conflict_id}")
+                garden_rows.writable(conn, conflict.garden_id, conflict.scope, resolver, self.authority)
             return ledger.resolve(conn, self.stamp, conflict_id, caller, winning_fact_id, new_value, scopes)
 
     # Reads.
 
-    def _row(self, conn: sqlite3.Connection, ref: str, scopes: tuple[str, ...] | None) -> FactRow | None:
-        row = fact_rows.by_cid(conn, ref) if ref.startswith("sha256:") else fact_rows.by_id(conn, ref)
-        if row is None or (scopes is not None and row[SCOPE] not in scopes):
-            return None
-        return row
+    def _row(self, conn: sqlite3.Connection, ref: str, scopes: tuple[str, ...] | None,
+             reader: Reader) -> FactRow | None:
+        """The fact a reader asks for by id or CID: None outside its scopes (404, STG-SCOPE-004), 403
+        ``garden_forbidden`` in a garden it may not read (STG-SCOPE-015/024). A CID names the earliest fact
+        carrying it that the reader may read (CIDF dual addressing; a CID does not hash the garden)."""
+        def in_scope(found: FactRow) -> bool:
+            return scopes is None or found[SCOPE] in scopes
 
-    def fact(self, ref: str, scopes: tuple[str, ...] | None) -> dict[str, Any] | None:
-        """A fact by id or CID if the caller may read its scope (else None: STG-SCOPE-004)."""
+        forbidden = StoreError("garden_forbidden", "this fact belongs to a garden the caller is not a member of")
+        if ref.startswith("sha256:"):
+            row = fact_rows.by_cid(conn, ref, visible_clause("f.garden_id", reader.entity_uri, reader.node_admin))
+            hidden = fact_rows.by_cid(conn, ref) if row is None else None
+            if hidden is not None and in_scope(hidden):
+                raise forbidden
+        else:
+            row = fact_rows.by_id(conn, ref)
+            if (row is not None and in_scope(row) and row[GARDEN] is not None
+                    and not garden_rows.readable(conn, row[GARDEN], reader)):
+                raise forbidden
+        return row if row is not None and in_scope(row) else None
+
+    def fact(self, ref: str, scopes: tuple[str, ...] | None, reader: Reader) -> dict[str, Any] | None:
+        """A fact by id or CID if the caller may read its scope (else None: STG-SCOPE-004) and garden (else 403)."""
         with self.db.reading() as conn:
-            row = self._row(conn, ref, scopes)
+            row = self._row(conn, ref, scopes, reader)
         if row is None:
             return None
         if row[CID] is not None and computed_cid(row) != row[CID]:
@@ -140,10 +188,10 @@ class Store:
             raise StoreError("cid_mismatch", f"stored fact {row[ID]} no longer matches its CID")
         return record(row, row[-1])
 
-    def verify_cid(self, ref: str, scopes: tuple[str, ...] | None) -> dict[str, Any] | None:
+    def verify_cid(self, ref: str, scopes: tuple[str, ...] | None, reader: Reader) -> dict[str, Any] | None:
         """STG-CID-009/015: recompute the stored body's CID and compare it with the stored one."""
         with self.db.reading() as conn:
-            row = self._row(conn, ref, scopes)
+            row = self._row(conn, ref, scopes, reader)
         if row is None:
             return None
         computed, stored = computed_cid(row), row[CID]
@@ -180,11 +228,13 @@ class Store:
 
     def conflicts(
         self, status: str | None, scopes: tuple[str, ...] | None, before_seq: int | None, limit: int,
-        max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        reader: Reader, max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> tuple[list[dict[str, Any]], int | None]:
-        """One page of conflicts with both facts, and the seq to continue before (None if last)."""
+        """One page of conflicts with both facts, and the seq to continue before (None if last); a garden's
+        conflicts only for its members (STG-SCOPE-025)."""
+        gardens = visible_clause("garden_id", reader.entity_uri, reader.node_admin)
         with self.db.reading() as conn:
-            rows = conflict_rows.page(conn, status, scopes, before_seq, limit + 1)
+            rows = conflict_rows.page(conn, status, scopes, before_seq, limit + 1, gardens)
             more = len(rows) > limit
             rows = rows[:limit]
             items = []
@@ -199,11 +249,69 @@ class Store:
                         "resolved_by": row.resolved_by,
                         "detected_at": row.detected_at,
                         "scope": row.scope,
+                        **({} if row.garden_id is None else {"garden_id": row.garden_id}),
                     }
                 )
         kept = fitting(items, max_bytes)  # STG-ROB-005
         more, rows = more or kept < len(items), rows[:kept]
         return items[:kept], (rows[-1].seq if more and rows else None)
+
+    # Memory Gardens (Spec-02; docs/http-api.md "Memory Gardens").
+
+    def create_garden(self, slug: str, name: str, scope: str, description: str | None,
+                      creator: str) -> dict[str, Any]:
+        """STG-SCOPE-009/017: a new garden whose creator is its admin; 409 ``garden_exists`` for a taken slug."""
+        now = format_timestamp(self.clock.now_us())
+        garden = garden_rows.GardenRow(0, str(uuid.uuid4()), garden_rules.garden_uri(self.authority, slug), slug,
+                                       name, scope, description, creator, now)
+        with self.db.transaction() as conn:
+            if not garden_rows.create(conn, garden):
+                raise StoreError("garden_exists", f"the slug {slug} is taken on this node")
+            garden_rows.add_member(conn, self.stamp, garden, garden_rows.MemberRow(creator, "admin", creator, now))
+            return _with_members(conn, garden)
+
+    def gardens(self, reader: Reader, after_seq: int | None, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+        """STG-SCOPE-019: the reader's gardens (a node admin's: all), oldest first, and the seq to go on after."""
+        with self.db.reading() as conn:
+            rows = garden_rows.listing(conn, None if reader.node_admin else reader.entity_uri, after_seq, limit + 1)
+        return [row.record() for row in rows[:limit]], (rows[limit - 1].seq if len(rows) > limit else None)
+
+    def queried_garden(self, garden_id: str, reader: Reader) -> str:
+        """The stored garden_id of a ``garden_id=`` query (404 unknown, 403 non-member: STG-SCOPE-013)."""
+        with self.db.reading() as conn:
+            return garden_rows.named(conn, garden_id, reader, self.authority)
+
+    def garden(self, ref: str, reader: Reader) -> dict[str, Any]:
+        with self.db.reading() as conn:
+            return _with_members(conn, garden_rows.visible(conn, ref, reader))
+
+    def garden_members(self, ref: str, reader: Reader) -> list[dict[str, Any]]:
+        with self.db.reading() as conn:
+            return [m.record() for m in garden_rows.members(conn, garden_rows.visible(conn, ref, reader))]
+
+    def delete_garden(self, ref: str, reader: Reader) -> None:
+        """STG-SCOPE-020/027: garden admins only; the facts stay."""
+        with self.db.transaction() as conn:
+            garden_rows.delete(conn, garden_rows.administered(conn, ref, reader),
+                               format_timestamp(self.clock.now_us()))
+
+    def add_garden_member(self, ref: str, reader: Reader, entity_uri: str, role: str) -> dict[str, Any]:
+        """STG-SCOPE-017: garden admins add members; 409 ``member_exists``."""
+        now = format_timestamp(self.clock.now_us())
+        with self.db.transaction() as conn:
+            garden = garden_rows.administered(conn, ref, reader)
+            new = garden_rows.MemberRow(entity_uri, role, reader.entity_uri, now)
+            if not garden_rows.add_member(conn, self.stamp, garden, new):
+                raise StoreError("member_exists", f"{entity_uri} is already a member of this garden")
+            return new.record()
+
+    def change_garden_member(self, ref: str, reader: Reader, entity_uri: str,
+                             role: str | None) -> dict[str, Any] | None:
+        """STG-SCOPE-017/018: garden admins re-role (``role``) or remove (None) members, never the last admin."""
+        with self.db.transaction() as conn:
+            garden = garden_rows.administered(conn, ref, reader)
+            changed = garden_rows.change_role(conn, self.stamp, garden, entity_uri, role)
+            return None if changed is None else changed.record()
 
     # API keys.
 
@@ -299,6 +407,10 @@ def _replay(
         raise StoreError("idempotency_key_reused", "this Idempotency-Key was used with a different request body")
     answer: dict[str, Any] = json.loads(row[1])
     return answer
+
+
+def _with_members(conn: sqlite3.Connection, garden: garden_rows.GardenRow) -> dict[str, Any]:
+    return {**garden.record(), "members": [m.record() for m in garden_rows.members(conn, garden)]}
 
 
 def _in_scopes(scopes: tuple[str, ...] | None) -> tuple[str, tuple[str, ...]]:

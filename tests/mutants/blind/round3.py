@@ -210,8 +210,8 @@ MUTANTS: list[dict[str, str]] = [
         "in another scope hides one in this scope; Spec-15 contradictions and resolution are per (entity, "
         "relation, scope) triple (STG-CONF-001, STG-QRY-012).",
         "file": "storage/facts.py",
-        "find": "WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope{live} ",
-        "replace": "WHERE g.entity = f.entity AND g.relation = f.relation{live} ",
+        "find": 'WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope AND g.garden_id IS f.garden_id{live} ',
+        "replace": 'WHERE g.entity = f.entity AND g.relation = f.relation AND g.garden_id IS f.garden_id{live} ',
     },
     {
         "id": "b3-conf-expired-sibling-ms",
@@ -219,8 +219,8 @@ MUTANTS: list[dict[str, str]] = [
         "microseconds (unit slip), so expired facts count as live and a new fact is paired with an expired one; "
         "Spec-15 only live facts contradict (STG-CONF-001, STG-EXP-004).",
         "file": "storage/facts.py",
-        "find": "(entity, relation, scope, exclude_id, now_us, limit)",
-        "replace": "(entity, relation, scope, exclude_id, now_us // 1000, limit)",
+        "find": '(entity, relation, scope, garden_id, exclude_id, now_us, limit)',
+        "replace": '(entity, relation, scope, garden_id, exclude_id, now_us // 1000, limit)',
     },
     {
         "id": "b3-conf-resolve-any-winner",

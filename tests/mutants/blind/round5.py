@@ -533,8 +533,8 @@ MUTANTS: list[dict[str, str]] = [
             'a scope the key may not read; queries still filter (Spec-02; STG-SCOPE-004).'
         ),
         'file': 'storage/store.py',
-        'find': 'if row is None or (scopes is not None and row[SCOPE] not in scopes):',
-        'replace': 'if row is None:',
+        'find': '            return scopes is None or found[SCOPE] in scopes\n',
+        'replace': '            return True\n',
         'requirements': ['STG-SCOPE-004'],
     },
     {
