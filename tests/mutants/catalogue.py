@@ -408,7 +408,8 @@ AUTHORED: tuple[Mutant, ...] = (
        '{"type": "text", "v": f"{newer} {older}"}', "run"),
     _m("http-conflict-status-fact-missing", "no stigmem:conflict:status fact is written at detection",
        "STG-CONF-004", "storage/ledger.py",
-       'fact_rows.insert(conn, new_fact(status, "system", garden_id=garden_id), stamp())\n    conflict_rows.insert(',
+       ('fact_rows.insert(conn, new_fact(status, "system", garden_id=garden_id), stamp())\n'
+        '    conflict_rows.insert('),
        'conflict_rows.insert(', "run"),
     _m("http-conflict-wrong-scope", "conflict meta-facts are written in scope local, not the pair's",
        "STG-CONF-016", "storage/ledger.py",
@@ -434,10 +435,12 @@ AUTHORED: tuple[Mutant, ...] = (
        "storage/ledger.py", '_winner_value(conn, winning_fact_id or "")',
        "_winner_value(conn, conflict.fact_b if winning_fact_id == conflict.fact_a else conflict.fact_a)", "run"),
     _m("http-resolves-meta-fact-missing", "no stigmem:resolves meta-fact is written on resolution", "STG-CONF-006",
-       "storage/ledger.py", 'fact_rows.insert(conn, new_fact(resolves, "system", garden_id=garden_id), stamp())', 'pass', "run"),
+       "storage/ledger.py",
+       'fact_rows.insert(conn, new_fact(resolves, "system", garden_id=garden_id), stamp())', 'pass', "run"),
     _m("http-resolved-status-fact-missing", "no resolved stigmem:conflict:status fact is written on resolution",
        "STG-CONF-006 STG-CONF-004", "storage/ledger.py",
-       'fact_rows.insert(conn, new_fact(status, "system", garden_id=garden_id), stamp())\n    if not conflict_rows.mark_resolved(',
+       ('fact_rows.insert(conn, new_fact(status, "system", garden_id=garden_id), stamp())\n'
+        '    if not conflict_rows.mark_resolved('),
        'if not conflict_rows.mark_resolved(', "run"),
     _m("http-resolve-keeps-contradicted", "facts of a resolved conflict stay flagged contradicted", "STG-CONF-011",
        "storage/conflicts.py", 'conn.execute("DELETE FROM open_conflict_facts WHERE conflict_id = ?", (conflict_id,))',
@@ -494,8 +497,15 @@ AUTHORED: tuple[Mutant, ...] = (
        'Route("/v1/facts/{id_or_cid}", facts.get_fact, methods=["GET", "PUT", "PATCH", "DELETE"]),', "run"),
     _m("http-client-stamps-echoed", "the assert response echoes a client-sent id, timestamp and hlc over the "
        "node's stamps", "STG-FACT-004", "api/facts.py",
-       '    fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)\n    try:\n        [(written, created)] = store.assert_facts([fact], identity.reader)\n',
-       '    raw = await read_json(request, settings.max_body_bytes)\n    fact = assertion(raw, identity, settings.max_text_bytes)\n    try:\n        [(written, created)] = store.assert_facts([fact], identity.reader)\n        written.update({k: raw[k] for k in ("id", "timestamp", "hlc") if k in raw})\n', "run"),
+       ('    fact = assertion(await read_json(request, settings.max_body_bytes),'
+        ' identity, settings.max_text_bytes)\n'
+        '    try:\n'
+        '        [(written, created)] = store.assert_facts([fact], identity.reader)\n'),
+       ('    raw = await read_json(request, settings.max_body_bytes)\n'
+        '    fact = assertion(raw, identity, settings.max_text_bytes)\n'
+        '    try:\n'
+        '        [(written, created)] = store.assert_facts([fact], identity.reader)\n'
+        '        written.update({k: raw[k] for k in ("id", "timestamp", "hlc") if k in raw})\n'), "run"),
     _m("http-assert-response-no-hlc", "the assert response leaves out hlc (only reads carry it)", "STG-HLC-006",
        "api/facts.py", "return JSONResponse(written, 201 if created else 200)",
        'return JSONResponse({k: v for k, v in written.items() if k != "hlc"}, 201 if created else 200)', "run"),
@@ -581,7 +591,9 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("http-get-hides-expired", "GET by id hides an expired fact (expiry applied to single reads as well)",
        "STG-EXP-003", "storage/store.py",
        'return row if row is not None and in_scope(row) else None',
-       'return row if row is not None and in_scope(row) and (\n            row[11] is None or row[11] >= format_timestamp(self.clock.now_us())) else None', "run"),
+       ('return row if row is not None and in_scope(row) and (\n'
+        '            row[11] is None or row[11] >='
+        ' format_timestamp(self.clock.now_us())) else None'), "run"),
     _m("http-expired-confidence-zeroed", "an expired fact reads back with confidence 0.0 (expiry folded into "
        "confidence)", "STG-EXP-006", "storage/store.py", "        return record(row, row[-1])\n",
        "        found = record(row, row[-1])\n"
@@ -590,8 +602,11 @@ AUTHORED: tuple[Mutant, ...] = (
        "        return found\n", "run"),
     _m("http-valid-until-z-rewritten", "valid_until is stored re-serialized, the Z designator rewritten as +00:00",
        "STG-EXP-009", "api/bodies.py",
-       'return new_fact(fact, valid_until=valid_until, valid_until_us=valid_until_us, garden_id=garden_id)',
-       'return new_fact(fact, valid_until=None if valid_until is None else valid_until.replace("Z", "+00:00"),\n                    valid_until_us=valid_until_us, garden_id=garden_id)', "run"),
+       ('return new_fact(fact, valid_until=valid_until, valid_until_us=valid_until_us,'
+        ' garden_id=garden_id)'),
+       ('return new_fact(fact, valid_until=None if valid_until is None else'
+        ' valid_until.replace("Z", "+00:00"),\n'
+        '                    valid_until_us=valid_until_us, garden_id=garden_id)'), "run"),
     _m("http-timestamp-stored-ms", "the stored timestamp is truncated to milliseconds while the write response "
        "carries microseconds", "STG-PROV-001", "storage/facts.py",
        "            stamp.timestamp,\n            stamp.timestamp_us,",
@@ -832,8 +847,13 @@ AUTHORED: tuple[Mutant, ...] = (
        "more = len(rows) >= limit\n        records = [record(row, row[-1]) for row in rows[:limit]]", "run"),
     _m("edge-oldest-sibling-only", "a new fact is paired only with the oldest live sibling of its triple, not "
        "with the current winner", "STG-CONF-001", "storage/ledger.py",
-       'rows = fact_rows.preferred_siblings(conn, body.entity, body.relation, body.scope, fact.garden_id, now_us,\n                                            fact_stamp.id)',
-       'rows = [row for row in fact_rows.siblings(conn, body.entity, body.relation, body.scope, fact.garden_id,\n                                                  now_us) if row[0] != fact_stamp.id][:1]', "run"),
+       ('rows = fact_rows.preferred_siblings(conn, body.entity, body.relation,'
+        ' body.scope, fact.garden_id, now_us,\n'
+        '                                            fact_stamp.id)'),
+       ('rows = [row for row in fact_rows.siblings(conn, body.entity, body.relation,'
+        ' body.scope, fact.garden_id,\n'
+        '                                                  now_us) if row[0] !='
+        ' fact_stamp.id][:1]'), "run"),
 )
 
 

@@ -366,15 +366,20 @@ MUTANTS: list[dict[str, str]] = [
                     "differing facts one pair gets no conflict record (Spec-15: a contradiction exists between "
                     "every two facts meeting the conditions).",
      "file": "storage/ledger.py",
-     "find": '        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope, fact.garden_id)\n',
-     "replace": '        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope, fact.garden_id)\n        break\n'},
+     "find": ('        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope,'
+              ' fact.garden_id)\n'),
+     "replace": ('        _record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope,'
+                 ' fact.garden_id)\n'
+                 '        break\n')},
     {"id": "b1-conf-expired-siblings-count",
      "description": "Sibling lookup forgets the expiry filter, so a new fact contradicts an expired fact of its "
                     "triple (Spec-15 §Expiry: expired facts are as if absent from ordinary reads; a "
                     "contradiction is between live facts).",
      "file": "storage/facts.py",
      "find": 'return conn.execute(_SIBLINGS, (entity, relation, scope, garden_id, now_us)).fetchall()',
-     "replace": 'return conn.execute(_SIBLINGS.replace(" AND (f.valid_until_us IS NULL OR f.valid_until_us > ?)", ""),\n                        (entity, relation, scope, garden_id)).fetchall()',
+     "replace": ('return conn.execute(_SIBLINGS.replace(" AND (f.valid_until_us IS NULL OR'
+                 ' f.valid_until_us > ?)", ""),\n'
+                 '                        (entity, relation, scope, garden_id)).fetchall()'),
      "equivalent": "siblings() serves only conflict_cardinality=pairwise; the default winner reading pairs through "
                    "preferred_siblings(), which keeps its expiry filter, so the default node is unchanged. On a node "
                    "started with --conflict-cardinality pairwise, http:expired_sibling_not_paired fails on it (run "
@@ -680,7 +685,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "GET /v1/facts/{id} ignores the key's allowed scopes, so a fact in another scope is returned "
                     "instead of 404 (Spec-02: scope is enforced at read time; Spec-03: it must not leak).",
      "file": "api/facts.py",
-     "find": '    found = store.fact(ref, identity.scope_filter if identity.scopes else (), identity.reader)',
+     "find": ('    found = store.fact(ref, identity.scope_filter if identity.scopes else (),'
+              ' identity.reader)'),
      "replace": '    found = store.fact(ref, None, identity.reader)'},
     {"id": "b1-auth-conflicts-unfiltered",
      "description": "GET /v1/conflicts lists conflicts of every scope, not only the key's allowed scopes (Spec-02 "

@@ -210,8 +210,10 @@ MUTANTS: list[dict[str, str]] = [
         "in another scope hides one in this scope; Spec-15 contradictions and resolution are per (entity, "
         "relation, scope) triple (STG-CONF-001, STG-QRY-012).",
         "file": "storage/facts.py",
-        "find": 'WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope AND g.garden_id IS f.garden_id{live} ',
-        "replace": 'WHERE g.entity = f.entity AND g.relation = f.relation AND g.garden_id IS f.garden_id{live} ',
+        "find": ('WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope AND'
+                 ' g.garden_id IS f.garden_id{live} '),
+        "replace": ('WHERE g.entity = f.entity AND g.relation = f.relation AND g.garden_id IS'
+                    ' f.garden_id{live} '),
     },
     {
         "id": "b3-conf-expired-sibling-ms",

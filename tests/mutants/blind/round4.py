@@ -610,7 +610,8 @@ MUTANTS: list[dict[str, str]] = [
         "description": "GET /v1/facts/{id} serves facts of any scope, not only the key's allowed_scopes "
         "(Spec-02 §Scope Enforcement read; STG-SCOPE-004: another scope's fact is 404).",
         "file": "api/facts.py",
-        "find": 'found = store.fact(ref, identity.scope_filter if identity.scopes else (), identity.reader)',
+        "find": ('found = store.fact(ref, identity.scope_filter if identity.scopes else (),'
+                 ' identity.reader)'),
         "replace": 'found = store.fact(ref, None, identity.reader)',
         "requirements": ["STG-SCOPE-004"],
     },
@@ -798,8 +799,10 @@ MUTANTS: list[dict[str, str]] = [
         "0), so a fact contradicts one that has already expired (Spec-15 §Expiry: expired facts are as if absent; "
         "STG-CONF-001).",
         "file": "storage/ledger.py",
-        "find": 'body.entity, body.relation, body.scope, fact.garden_id, now_us,\n                                            fact_stamp.id)',
-        "replace": 'body.entity, body.relation, body.scope, fact.garden_id, 0,\n                                            fact_stamp.id)',
+        "find": ('body.entity, body.relation, body.scope, fact.garden_id, now_us,\n'
+                 '                                            fact_stamp.id)'),
+        "replace": ('body.entity, body.relation, body.scope, fact.garden_id, 0,\n'
+                    '                                            fact_stamp.id)'),
         "requirements": ["STG-CONF-001", "STG-EXP-001"],
     },
     {

@@ -289,7 +289,8 @@ MUTANTS: list[dict[str, str]] = [
             "(STG-SCOPE-004, applied on GET by id but not on verify-cid)."
         ),
         "file": "api/facts.py",
-        "find": 'answer = store.verify_cid(ref, identity.scope_filter if identity.scopes else (), identity.reader)',
+        "find": ('answer = store.verify_cid(ref, identity.scope_filter if identity.scopes else'
+                 ' (), identity.reader)'),
         "replace": 'answer = store.verify_cid(ref, None, identity.reader)',
     },
     {
