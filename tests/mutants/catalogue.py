@@ -400,7 +400,8 @@ AUTHORED: tuple[Mutant, ...] = (
        "run"),
     # --- HTTP: conflicts ---------------------------------------------------------------------------------------
     _m("http-conflict-not-recorded", "a contradiction writes no conflict record", "STG-CONF-004",
-       "storage/ledger.py", '_record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope, fact.garden_id)', 'pass', "run"),
+       "storage/ledger.py",
+       '_record_conflict(conn, stamp, sibling.id, fact_stamp.id, body.scope, fact.garden_id)', 'pass', "run"),
     _m("http-conflict-between-one-id", "the between fact names only the older fact", "STG-CONF-004",
        "storage/ledger.py", '{"type": "text", "v": f"{older} {newer}"}', '{"type": "text", "v": f"{older}"}', "run"),
     _m("http-conflict-between-swapped", "the between fact lists the pair in the other order than the conflict",
