@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--idle-connections", type=int, default=1000, metavar="N",
                        help="idle or slowloris connections held open while a normal client is served (default "
                             "1000; 0 skips that check)")
+    run_p.add_argument("--jobs", "-j", type=int, default=3, metavar="N",
+                       help="checks that start nodes of their own (failure-mode scenarios) run on N-1 threads beside "
+                            "the others, which run one at a time (default 3; 1 runs everything in order)")
     _common(run_p)
     diff = sub.add_parser("diff", help="list vectors whose expected result changes between two readings or sets")
     diff.add_argument("--a", action="append", default=[], metavar="KEY=OPTION", help="first reading (repeatable)")
@@ -231,7 +234,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
             ctx = context_for(session, active, args.connection_bound, args.idle_connections)
             results = run_checks(ctx, checks, active, progress.update,
-                                 exitfirst=args.exitfirst)
+                                 exitfirst=args.exitfirst, jobs=args.jobs)
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
     index = profile_index()
     # a profile that had checks selected, all of which skipped, was not checked (a profile with no checks

@@ -7,9 +7,11 @@ does not hold is skipped with that reason, never passed.
 from __future__ import annotations
 
 import fnmatch
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from conformance.catalog.interpretations import applies
@@ -50,38 +52,59 @@ def select(profiles: Iterable[str], only: Iterable[str] = ()) -> list[Check]:
     return sorted(chosen, key=lambda c: (area_of(c), c.id))
 
 
+def _run_one(ctx: Context, c: Check, active: Mapping[str, str]) -> CaseResult:
+    needs_interp = dict(c.interpretations)
+    result = CaseResult(c.id, area_of(c), "http", requirements_for(c), "not-applicable",
+                        interpretations=needs_interp)
+    if not applies(needs_interp, active):
+        return result
+    start = time.perf_counter()
+    try:
+        c.func(ctx)
+        result.outcome = "pass"
+    except CheckFailed as exc:
+        result.outcome, result.message = "fail", str(exc)[:1000]
+    except Skip as exc:
+        result.outcome, result.message = "skip", str(exc)
+    except NotImplementedByNode as exc:
+        result.outcome, result.message = "not-implemented", str(exc)
+    except TargetUnreachable as exc:
+        result.outcome, result.message = "error", f"node unreachable: {exc}"
+    except Exception as exc:  # a suite bug or an unexpected node answer: keep going, report it
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        result.outcome = "error"
+        result.message = f"{type(exc).__name__}: {exc} (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"
+    result.duration_ms = round((time.perf_counter() - start) * 1000, 1)
+    return result
+
+
 def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
-               progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False) -> list[CaseResult]:
-    """Run ``checks`` in order; with ``exitfirst`` stop after the first case that fails or errors."""
-    results = []
-    for c in checks:
-        needs_interp = dict(c.interpretations)
-        result = CaseResult(c.id, area_of(c), "http", requirements_for(c), "not-applicable",
-                            interpretations=needs_interp)
-        if applies(needs_interp, active):
-            start = time.perf_counter()
-            try:
-                c.func(ctx)
-                result.outcome = "pass"
-            except CheckFailed as exc:
-                result.outcome, result.message = "fail", str(exc)[:1000]
-            except Skip as exc:
-                result.outcome, result.message = "skip", str(exc)
-            except NotImplementedByNode as exc:
-                result.outcome, result.message = "not-implemented", str(exc)
-            except TargetUnreachable as exc:
-                result.outcome, result.message = "error", f"node unreachable: {exc}"
-            except Exception as exc:  # a suite bug or an unexpected node answer: keep going, report it
-                last = traceback.extract_tb(exc.__traceback__)[-1]
-                result.outcome = "error"
-                result.message = f"{type(exc).__name__}: {exc} (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"
-            result.duration_ms = round((time.perf_counter() - start) * 1000, 1)
-        results.append(result)
+               progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False,
+               jobs: int = 1) -> list[CaseResult]:
+    """Run ``checks``; results come back in the order given. With ``exitfirst`` stop after the first case that
+    fails or errors (one at a time). With ``jobs`` > 1 the isolated checks (nodes of their own, no state shared
+    with the target) run on ``jobs - 1`` threads beside the others, which keep their order on this thread."""
+    lock = threading.Lock()
+
+    def report(result: CaseResult) -> CaseResult:
         if progress:
-            progress(result)
-        if exitfirst and result.outcome in ("fail", "error"):
-            break
-    return results
+            with lock:
+                progress(result)
+        return result
+
+    beside = [c for c in checks if c.isolated] if jobs > 1 and not exitfirst else []
+    done: dict[str, CaseResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs - 1)) as pool:
+        futures = {c.id: pool.submit(lambda c=c: report(_run_one(ctx, c, active))) for c in beside}
+        for c in checks:
+            if c.id in futures:
+                continue
+            done[c.id] = report(_run_one(ctx, c, active))
+            if exitfirst and done[c.id].outcome in ("fail", "error"):
+                return list(done.values())
+        for check_id, future in futures.items():
+            done[check_id] = future.result()
+    return [done[c.id] for c in checks]
 
 
 def discovery_of(target: HttpTarget) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class Check:
     func: Callable[[Context], None]
     needs: tuple[str, ...] = ()
     interpretations: Mapping[str, str] = field(default_factory=dict)  # options the check's verdict depends on
+    isolated: bool = False  # runs on nodes of its own (a cluster from the recipe): may run beside other checks
 
 
 REGISTRY: dict[str, Check] = {}
@@ -37,15 +38,16 @@ SUITE_AGENT = "stigmem://conformance.test/agent/suite"
 
 
 def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local", needs: Iterable[str] = (),
-          interpretations: Mapping[str, str] | None = None
+          interpretations: Mapping[str, str] | None = None, isolated: bool = False
           ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
-    """Register ``f(ctx)``; ``interpretations`` are the options its verdict needs (else not applicable)."""
+    """Register ``f(ctx)``; ``interpretations`` are the options its verdict needs (else not applicable);
+    ``isolated`` when it touches only nodes it starts itself, never the run's target."""
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         if id in REGISTRY:
             raise ValueError(f"check {id} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
         REGISTRY[id] = Check(id, tuple(requirements), profile, doc[0] if doc else id, func, tuple(needs),
-                             dict(interpretations or {}))
+                             dict(interpretations or {}), isolated)
         return func
     return register
 

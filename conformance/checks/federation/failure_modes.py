@@ -53,13 +53,15 @@ def _register() -> None:
             by_check.setdefault(_check_id(v), []).append(v)
     for check_id, vectors in sorted(by_check.items()):
         requirements = tuple(sorted({r for v in vectors for r in v.requirements}))
-        add(Check(check_id, requirements, "core-federation", vectors[0].description, _runner(vectors)))
+        add(Check(check_id, requirements, "core-federation", vectors[0].description, _runner(vectors),
+                  isolated=True))
 
 
 _register()
 
 
-@check("federation:half_registration_no_replication", requirements=("STG-FED-010",), profile="core-federation")
+@check("federation:half_registration_no_replication", requirements=("STG-FED-010",), profile="core-federation",
+       isolated=True)
 def half_registration_no_replication(ctx: Context) -> None:
     """With a registered at b but not b at a, nothing replicates either way."""
     recipe = recipe_of(ctx)
