@@ -92,14 +92,17 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                 progress(result)
         return result
 
+    def run_reported(c: Check) -> CaseResult:
+        return report(_run_one(ctx, c, active))
+
     beside = [c for c in checks if c.isolated] if jobs > 1 and not exitfirst else []
     done: dict[str, CaseResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs - 1)) as pool:
-        futures = {c.id: pool.submit(lambda c=c: report(_run_one(ctx, c, active))) for c in beside}
+        futures = {c.id: pool.submit(run_reported, c) for c in beside}
         for c in checks:
             if c.id in futures:
                 continue
-            done[c.id] = report(_run_one(ctx, c, active))
+            done[c.id] = run_reported(c)
             if exitfirst and done[c.id].outcome in ("fail", "error"):
                 return list(done.values())
         for check_id, future in futures.items():
