@@ -7,7 +7,8 @@
                            [--max-connections N]
                            [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
-                           [--pull-backoff-max SECONDS] [--peer-approval] [--audit-max-rows N|none]
+                           [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
+                           [--audit-max-rows N|none]
                            [--audit-max-age DAYS|none] [--audit-repeat-window SECONDS]]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
@@ -139,6 +140,9 @@ def _serve_parser() -> argparse.ArgumentParser:
                         help="interpretation conflict_cardinality: pair a new fact with its triple's preferred fact "
                              "only (default) or with every differing sibling")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
+    federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
+                            help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
+                                 "them, until manifests are verified) in the quarantine garden (default relaxed)")
     federation.add_argument("--federation", action="store_true", help="enable federation (pull replication)")
     federation.add_argument("--federation-key-file", metavar="PATH",
                             help="Ed25519 key: PEM PKCS#8, or the 32-byte seed as base64url or hex (default: "
@@ -271,6 +275,7 @@ def _serve(argv: Sequence[str]) -> int:
             node_authority=args.node_authority,
             access_log=args.access_log,
             conflict_cardinality=args.conflict_cardinality,
+            trust_mode=args.trust_mode,
             federation=args.federation,
             federation_key_file=args.federation_key_file,
             pull_interval_s=args.pull_interval,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reference_node.protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
+from reference_node.protocol.replication import TRUST_MODES, TrustMode
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
 from reference_node.storage.facts import DEFAULT_QUERY, DefaultQuery
@@ -101,6 +102,8 @@ class Settings:
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     # STG-ROB-006/007: repeats aggregated within 60 s, at most 100,000 rows kept for at most 365 days.
     audit: AuditBounds = DEFAULT_BOUNDS
+    # A20 §19.4 trust_mode: strict routes federated facts without a valid manifest to the quarantine garden.
+    trust_mode: TrustMode = "relaxed"
 
     def __post_init__(self) -> None:
         if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):
@@ -116,6 +119,8 @@ class Settings:
             raise ValueError(f"default_query is 'seed-resolution' or 's15-history', not {self.default_query!r}")
         if self.conflict_cardinality not in ("winner", "pairwise"):
             raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
+        if self.trust_mode not in TRUST_MODES:
+            raise ValueError(f"trust mode is one of {', '.join(TRUST_MODES)}, not {self.trust_mode!r}")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 

@@ -53,6 +53,7 @@ def document(
         found["federation_version"] = FEDERATION_VERSION
         found["federation_endpoints"] = {"peers": "/v1/federation/peers", "facts": "/v1/federation/facts",
                                          "push": None}
+        found["trust_mode"] = settings.trust_mode  # A20 §19.4
     return found
 
 

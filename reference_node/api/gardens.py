@@ -6,6 +6,8 @@ and administers; the last admin stays), STG-SCOPE-027 (delete: the garden's admi
 (record shapes; lists in envelopes, interpretation garden_list_shape), STG-SCOPE-029 (interpretation
 garden_scopes: a garden lies within its creator's scopes; a key with no scope reaches no garden route),
 STG-SCOPE-032 (roles, normalized member URIs). Mutations need the write permission, reads the read permission.
+Spec-08 (A20 §19.5, §5.25): a quarantine garden (``quarantine: true``, node admins only, one per node), its
+surface ``GET /v1/gardens/{garden}/quarantine`` and ``promote`` / ``reject`` for its admins and moderators.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from reference_node.settings import Settings
 from reference_node.storage import Store
 
 __all__ = ["add_member", "change_member", "create_garden", "delete_garden", "get_garden", "list_gardens",
-           "list_members", "remove_member"]
+           "list_members", "promote", "quarantined_facts", "reject", "remove_member"]
 
-_CREATE_MEMBERS = frozenset({"slug", "name", "scope", "description"})
+_CREATE_MEMBERS = frozenset({"slug", "name", "scope", "description", "quarantine"})
+_PROMOTE_MEMBERS = frozenset({"fact_id", "target_garden_id", "reason"})
+_REJECT_MEMBERS = frozenset({"fact_id", "reason"})
 _MEMBER_MEMBERS = frozenset({"entity_uri", "role"})
 _ROLE_MEMBERS = frozenset({"role"})
 # Bounds of the free text of a garden record (characters).
@@ -62,7 +66,7 @@ def _member_uri(raw: object) -> str:
 
 
 def _role(raw: object) -> str:
-    role = rules.parse_role(raw)
+    role = rules.parse_role(raw, quarantine=True)  # the garden's own kind is checked by the store
     # STG-SCOPE-032: admin, writer or reader, else 422.
     if role is None:
         raise ApiError("invalid_role", f"role must be one of {', '.join(rules.ROLES)}")
@@ -88,7 +92,13 @@ async def create_garden(request: Request) -> Response:
     description = body.get("description")
     if description is not None:
         description = _bounded(description, "description", MAX_DESCRIPTION)
-    garden = store.create_garden(slug, name, str(scope), description, identity.entity_uri)
+    quarantine = body.get("quarantine", False)
+    if not isinstance(quarantine, bool):
+        raise ApiError("invalid_body", "quarantine must be a boolean")
+    # Spec-08: the quarantine garden governs what federation brings in: node admins create it.
+    if quarantine and "admin" not in identity.permissions:
+        raise ApiError("forbidden", "creating a quarantine garden needs the admin permission")
+    garden = store.create_garden(slug, name, str(scope), description, identity.entity_uri, quarantine)
     return JSONResponse(garden, 201)
 
 
@@ -148,3 +158,41 @@ async def remove_member(request: Request) -> Response:
     entity_uri = _member_uri(request.path_params["entity_uri"])
     _state(request)[1].change_garden_member(request.path_params["garden"], identity.reader, entity_uri, None)
     return Response(status_code=204)
+
+
+async def quarantined_facts(request: Request) -> Response:
+    """GET /v1/gardens/{garden}/quarantine?status=&cursor=&limit=: the quarantine surface (Spec-08)."""
+    identity = _caller(request, "read")
+    _, store = _state(request)
+    status = one(request.query_params, "status")
+    if status is not None and status not in ("pending", "promoted", "rejected"):
+        raise ApiError("invalid_parameter", "status must be pending, promoted or rejected")
+    after = sequence_cursor(one(request.query_params, "cursor"), "q1")
+    found, last = store.quarantined(request.path_params["garden"], identity.reader, status, after,
+                                    limit(request.query_params, 50))
+    return JSONResponse({"facts": found, "cursor": None if last is None else encode_cursor("q1", str(last))})
+
+
+async def _moderate(request: Request, action: str, allowed: frozenset[str]) -> Response:
+    identity = _caller(request, "write")
+    settings, store = _state(request)
+    body = members(await read_json(request, settings.max_body_bytes), allowed, "the body")
+    fact_id = text(body.get("fact_id"), "fact_id")
+    reason = body.get("reason")
+    if reason is not None:
+        reason = _bounded(reason, "reason", MAX_DESCRIPTION)
+    target = body.get("target_garden_id")
+    if target is not None:
+        target = text(target, "target_garden_id")
+    return JSONResponse(store.moderate(request.path_params["garden"], identity.reader, fact_id, action, reason,
+                                       target))
+
+
+async def promote(request: Request) -> Response:
+    """POST /v1/gardens/{garden}/promote ``{fact_id, target_garden_id?, reason?}`` (Spec-08; A20 §5.25)."""
+    return await _moderate(request, "promoted", _PROMOTE_MEMBERS)
+
+
+async def reject(request: Request) -> Response:
+    """POST /v1/gardens/{garden}/reject ``{fact_id, reason?}`` (Spec-08; A20 §5.25)."""
+    return await _moderate(request, "rejected", _REJECT_MEMBERS)

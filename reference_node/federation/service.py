@@ -52,6 +52,7 @@ class Federation:
         self.settings = settings
         self.node_id = store.node_id
         self.store = FederationStore(store, settings.max_text_bytes, settings.audit)
+        self.store.trust_mode = settings.trust_mode
         self.seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
         if self.seed is None:
             self.seed = self.store.signing_seed()

@@ -5,7 +5,8 @@ Sources: Spec-02 §Memory Garden Primitive, §Write Access, §Read Access, §Adm
 STG-SCOPE-009 (slug lower-cased, then ``^[a-z0-9][a-z0-9-]{0,62}$``; ``garden_id`` is
 ``stigmem://{node_authority}/garden/{slug}``), STG-SCOPE-010 (admins and writers write; readers and non-members
 do not), STG-SCOPE-012 (readers and up read), STG-SCOPE-017/018 (admins administer; the last admin stays),
-STG-SCOPE-032 (three roles).
+STG-SCOPE-032 (three roles; a quarantine garden adds ``quarantine:moderator``, Spec-08, whose holders and the
+admins promote or reject quarantined facts).
 
 >>> normalize_slug("Conf-Alpha"), garden_uri("Node.Example", "conf-alpha")
 ('conf-alpha', 'stigmem://node.example/garden/conf-alpha')
@@ -20,11 +21,13 @@ from collections.abc import Sequence
 
 from reference_node.protocol.errors import GardenSlugInvalid
 
-__all__ = ["ROLES", "garden_uri", "leaves_an_admin", "may_administer", "may_read", "may_write", "normalize_slug",
-           "parse_role", "slug_of_uri"]
+__all__ = ["MODERATOR", "QUARANTINE_ROLES", "ROLES", "garden_uri", "leaves_an_admin", "may_administer",
+           "may_moderate", "may_read", "may_write", "normalize_slug", "parse_role", "slug_of_uri"]
 
-# A10 §17.2: GardenRole = "admin" | "writer" | "reader".
+# A10 §17.2: GardenRole = "admin" | "writer" | "reader"; Spec-08 adds "quarantine:moderator" in quarantine gardens.
 ROLES = ("admin", "writer", "reader")
+MODERATOR = "quarantine:moderator"
+QUARANTINE_ROLES = (*ROLES, MODERATOR)
 # A10 §5.14: ^[a-z0-9][a-z0-9\-]{0,62}$ (1 to 63 characters); \Z, not $, so a trailing newline is no slug.
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\Z")
 _URI = re.compile(r"stigmem://([^/]+)/garden/([^/]+)\Z")
@@ -58,9 +61,10 @@ def slug_of_uri(uri: str, node_authority: str) -> str | None:
         return None
 
 
-def parse_role(raw: object) -> str | None:
-    """STG-SCOPE-032: admin, writer or reader; None for anything else."""
-    return str(raw) if isinstance(raw, str) and raw in ROLES else None
+def parse_role(raw: object, quarantine: bool = False) -> str | None:
+    """STG-SCOPE-032: admin, writer or reader (in a quarantine garden also quarantine:moderator); None otherwise."""
+    allowed = QUARANTINE_ROLES if quarantine else ROLES
+    return str(raw) if isinstance(raw, str) and raw in allowed else None
 
 
 def may_write(role: str | None) -> bool:
@@ -70,7 +74,12 @@ def may_write(role: str | None) -> bool:
 
 def may_read(role: str | None) -> bool:
     """STG-SCOPE-012: any member reads."""
-    return role in ROLES
+    return role in QUARANTINE_ROLES
+
+
+def may_moderate(role: str | None) -> bool:
+    """Spec-08: promote and reject need admin or quarantine:moderator."""
+    return role in ("admin", MODERATOR)
 
 
 def may_administer(role: str | None) -> bool:

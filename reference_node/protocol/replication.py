@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from reference_node.protocol import cid as cid_rules
 from reference_node.protocol import hlc as hlc_rules
@@ -38,10 +39,15 @@ __all__ = [
     "Rejection",
     "admit",
     "owns_source",
+    "quarantine_reason",
     "read_inbound",
     "servable",
     "servable_scopes",
 ]
+
+# A20 §19.4: STIGMEM_TRUST_MODE; relaxed is the default.
+TrustMode = Literal["strict", "relaxed", "off"]
+TRUST_MODES = ("strict", "relaxed", "off")
 
 # A08 §6.4 / docs/federation-api.md: local never; team never (the reference node has no operator override).
 NEVER_FEDERATED = frozenset({"local", "team"})
@@ -161,3 +167,16 @@ def admit(
         return _reject("hlc_skew", str(exc), fact.id)
     return None
 
+
+
+def quarantine_reason(trust_mode: TrustMode, manifest_valid: bool) -> str | None:
+    """Why an admitted federated fact goes to the quarantine garden instead of the main fabric, or None.
+
+    A20 §19.4: in ``strict`` mode a federated fact without a valid manifest is routed to the designated quarantine
+    garden (Spec-08 lets a node quarantine on missing attestation); ``relaxed`` MUST NOT quarantine on score alone
+    and ``off`` computes no trust. This node verifies no organization manifest yet, so in strict mode every
+    federated fact is held (the lower-score rules join when manifests and trust scores do).
+    """
+    if trust_mode == "strict" and not manifest_valid:
+        return "no_valid_manifest"
+    return None

@@ -215,9 +215,11 @@ def max_hlc(conn: sqlite3.Connection) -> str | None:
 
 def garden_filter(query: FactQuery) -> tuple[str, tuple[Any, ...]]:
     """The garden ACL of a query as SQL over ``f``: the named garden, or every fact the reader may read."""
+    released = garden_acl.RELEASED.format(column="f.id")
     if query.reader is None:
-        return "f.garden_id IS NULL", ()
+        return f"f.garden_id IS NULL AND {released}", ()
     clause, params = garden_acl.visible_clause("f.garden_id", query.reader, query.node_admin)
+    clause = f"{clause} AND {released}"
     if query.garden_id is not None:
         return f"f.garden_id = ? AND {clause}", (query.garden_id, *params)
     return clause, params

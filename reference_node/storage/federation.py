@@ -16,6 +16,7 @@ from typing import Any
 from reference_node.clock import format_timestamp
 from reference_node.protocol import base64url, peering, replay
 from reference_node.protocol.facts import FactOptions
+from reference_node.protocol.replication import TrustMode
 from reference_node.storage import audit, nonces, replication
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
@@ -35,6 +36,7 @@ class FederationStore:
         self.db = store.db
         self._options = FactOptions(max_text_bytes=max_text_bytes)
         self._last_prune_ms = 0
+        self.trust_mode: TrustMode = "relaxed"  # set from Settings by the federation service (A20 §19.4)
         with self.db.transaction() as conn:
             audit.set_bounds(conn, audit_bounds)
 
@@ -177,6 +179,6 @@ class FederationStore:
     def ingest(self, peer: PeerRow, facts: Sequence[object], cursor: str | None) -> replication.IngestResult:
         """One pulled page and its cursor, in one transaction (docs/federation-api.md "Ingest")."""
         ctx = replication.IngestContext(self.store.clock, self.store.hlc, self.store.stamp, self._options,
-                                        self.store.cardinality)
+                                        self.store.cardinality, self.trust_mode)
         with self.db.transaction() as conn:
             return replication.ingest_page(conn, ctx, peer, facts, cursor)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Reader", "visible_clause"]
+__all__ = ["RELEASED", "Reader", "visible_clause"]
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,11 @@ def visible_clause(column: str, reader: str, node_admin: bool) -> tuple[str, tup
     if node_admin:
         clause += " OR " + _ORPHANED.format(column="+" + column)
     return clause + ")", (reader,)
+
+
+# Spec-08: pending and rejected quarantined facts never appear in a normal read, nor does one promoted into a
+# garden (the garden holds its copy, written at promotion); one promoted into the main fabric reads as it came.
+RELEASED = (
+    "NOT EXISTS (SELECT 1 FROM fact_quarantine q WHERE q.fact_id = {column} "
+    "AND (q.status != 'promoted' OR q.target_garden_id IS NOT NULL))"
+)

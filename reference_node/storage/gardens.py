@@ -24,10 +24,10 @@ from reference_node.storage.ledger import SYSTEM_SOURCE, new_fact
 from reference_node.storage.rows import Stamp
 
 __all__ = ["GardenRow", "MemberRow", "add_member", "administered", "by_ref", "by_slug", "by_uri", "change_role",
-           "create", "delete", "listing", "member", "members", "named", "readable", "remove_member", "role_of",
-           "set_role", "visible", "writable"]
+           "create", "delete", "listing", "member", "members", "named", "quarantine_garden", "readable",
+           "remove_member", "role_of", "set_role", "visible", "writable"]
 
-_COLUMNS = "seq, id, garden_id, slug, name, scope, description, created_by, created_at"
+_COLUMNS = "seq, id, garden_id, slug, name, scope, description, created_by, created_at, quarantine"
 _MEMBER_COLUMNS = "entity_uri, role, added_by, added_at"
 
 
@@ -42,11 +42,12 @@ class GardenRow:
     description: str | None
     created_by: str
     created_at: str
+    quarantine: bool = False
 
     def record(self) -> dict[str, Any]:
         return {"id": self.id, "garden_id": self.garden_id, "slug": self.slug, "name": self.name,
                 "scope": self.scope, "description": self.description, "created_by": self.created_by,
-                "created_at": self.created_at}
+                "created_at": self.created_at, "quarantine": bool(self.quarantine)}
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ def create(conn: sqlite3.Connection, garden: GardenRow) -> bool:
     """Insert a garden; False when its slug (or garden_id) is taken, by a live or a deleted garden."""
     try:
         conn.execute(
-            f"INSERT INTO gardens ({_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO gardens ({_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (garden.id, garden.garden_id, garden.slug, garden.name, garden.scope, garden.description,
-             garden.created_by, garden.created_at),
+             garden.created_by, garden.created_at, int(garden.quarantine)),
         )
     except sqlite3.IntegrityError:
         return False
@@ -88,6 +89,13 @@ def by_ref(conn: sqlite3.Connection, ref: str) -> GardenRow | None:
 def by_slug(conn: sqlite3.Connection, slug: str) -> GardenRow | None:
     """A live garden by its (normalized) slug."""
     return _one(conn, "slug", slug)
+
+
+def quarantine_garden(conn: sqlite3.Connection) -> GardenRow | None:
+    """The node's designated quarantine garden (Spec-08): its one live garden created with quarantine true."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM gardens WHERE quarantine = 1 AND deleted_at IS NULL "
+                       "ORDER BY seq LIMIT 1").fetchone()
+    return None if row is None else GardenRow(*row)
 
 
 def by_uri(conn: sqlite3.Connection, garden_id: str) -> GardenRow | None:
@@ -111,7 +119,12 @@ def listing(conn: sqlite3.Connection, reader: str | None, after_seq: int | None,
 
 
 def delete(conn: sqlite3.Connection, garden: GardenRow, deleted_at: str) -> None:
-    """STG-SCOPE-020: mark the garden deleted and drop its roster; its facts stay."""
+    """STG-SCOPE-020: mark the garden deleted and drop its roster; its facts stay. Spec-08: a quarantine garden
+    holding pending facts is not deleted (409)."""
+    pending = conn.execute("SELECT 1 FROM fact_quarantine WHERE garden = ? AND status = 'pending' LIMIT 1",
+                           (garden.id,)).fetchone()
+    if pending is not None:
+        raise StoreError("quarantine_has_pending_facts", "this quarantine garden still holds pending facts")
     conn.execute("UPDATE gardens SET deleted_at = ? WHERE id = ?", (deleted_at, garden.id))
     conn.execute("DELETE FROM garden_members WHERE garden = ?", (garden.id,))
 
@@ -145,8 +158,15 @@ def _membership_facts(conn: sqlite3.Connection, stamp: Stamper, garden: GardenRo
         fact_rows.insert(conn, new_fact(body, "system", garden_id=garden.garden_id), stamp())
 
 
+def _role_fits(garden: GardenRow, role: str) -> None:
+    # STG-SCOPE-032: quarantine:moderator exists only in quarantine gardens (Spec-08).
+    if rules.parse_role(role, garden.quarantine) is None:
+        raise StoreError("invalid_role", f"role {role} is not a role of this garden")
+
+
 def add_member(conn: sqlite3.Connection, stamp: Stamper, garden: GardenRow, new: MemberRow) -> bool:
     """Add a member; False when it already is one."""
+    _role_fits(garden, new.role)
     try:
         conn.execute(
             "INSERT INTO garden_members (garden, entity_uri, role, added_by, added_at, seq) VALUES "
@@ -221,6 +241,9 @@ def writable(conn: sqlite3.Connection, garden_id: str, scope: str, reader: Reade
     # STG-SCOPE-011: a garden that does not exist (here) is 404.
     if garden is None:
         raise StoreError("garden_not_found", f"no garden {garden_id} on this node")
+    # Spec-08 (A20 §19.5): facts enter a quarantine garden only from federation, never by assertion.
+    if garden.quarantine:
+        raise StoreError("garden_forbidden", "facts are not asserted into a quarantine garden")
     role = role_of(conn, garden, reader.entity_uri)
     # STG-SCOPE-010: admins and writers only; readers and non-members 403.
     if not rules.may_write(role):
@@ -234,6 +257,8 @@ def writable(conn: sqlite3.Connection, garden_id: str, scope: str, reader: Reade
 def change_role(conn: sqlite3.Connection, stamp: Stamper, garden: GardenRow, entity_uri: str,
                 role: str | None) -> MemberRow | None:
     """Set a member's role (None: remove it), refusing to leave the garden without an admin (STG-SCOPE-018)."""
+    if role is not None:
+        _role_fits(garden, role)
     roster = members(conn, garden)
     index = next((i for i, m in enumerate(roster) if m.entity_uri == entity_uri), None)
     if index is None:

@@ -26,8 +26,9 @@ from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast
 from reference_node.protocol.facts import FactBody, FactOptions
 from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
-from reference_node.storage import audit, ledger
+from reference_node.storage import audit, ledger, quarantine
 from reference_node.storage import facts as fact_rows
+from reference_node.storage import gardens as garden_rows
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.peers import PeerRow
 from reference_node.storage.rows import COLUMNS, DEFAULT_MAX_RESPONSE_BYTES, FactRow, NewFact, Stamp, fitting, record
@@ -84,6 +85,7 @@ class IngestContext:
     stamp: Callable[[], Stamp]
     options: FactOptions
     cardinality: Cardinality = "winner"
+    trust_mode: rules.TrustMode = "relaxed"  # A20 §19.4: strict routes facts to the quarantine garden (Spec-08)
 
 
 def _audit(conn: sqlite3.Connection, peer: PeerRow, rejection: rules.Rejection, at: str) -> None:
@@ -99,8 +101,10 @@ def _held(conn: sqlite3.Connection, raw: object) -> bool:
     return conn.execute("SELECT 1 FROM facts WHERE id = ?", (fact_id,)).fetchone() is not None
 
 
-def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: rules.Inbound, local_hlc: str) -> None:
-    """Step 7: the fact as the origin stamped it, its received_from meta-fact, contradiction detection."""
+def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: rules.Inbound, local_hlc: str,
+           held: tuple[garden_rows.GardenRow, str] | None = None) -> None:
+    """Step 7: the fact as the origin stamped it, its received_from meta-fact, contradiction detection; a fact
+    ``held`` in quarantine (garden, reason) is stored, held there, and detected only when promoted (Spec-08)."""
     timestamp_us = instant_us(fact.timestamp)
     valid_until_us = None if fact.valid_until is None else instant_us(fact.valid_until, round_up=True)
     if timestamp_us is None:  # read_inbound checked the form; keep mypy and odd leap seconds honest
@@ -112,6 +116,9 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
     provenance = FactBody(f"stigmem:fact:{fact.id}", rules.RECEIVED_FROM, {"type": "ref", "v": peer.node_id},
                           ledger.SYSTEM_SOURCE, 1.0, "local")
     fact_rows.insert(conn, ledger.new_fact(provenance, "system"), ctx.stamp())
+    if held is not None:
+        quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, format_timestamp(ctx.clock.now_us()))
+        return
     ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)
 
 
@@ -140,6 +147,16 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
     if conn.execute("SELECT 1 FROM facts WHERE cid = ? LIMIT 1", (inbound.cid,)).fetchone():
         return "held"  # step 1 by (verified) CID: the same content is already here
     rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, ctx.clock.now_us() // 1000)
+    held = None
+    reason = rules.quarantine_reason(ctx.trust_mode, manifest_valid=False) if rejection is None else None
+    if reason is not None:
+        garden = garden_rows.quarantine_garden(conn)
+        if garden is None:
+            # A20 §19.4: strict with no quarantine garden designated is a refusal (audited), never a silent drop.
+            rejection = rules.Rejection("rejected_fact", "trust_below_threshold",
+                                        f"{reason}, and this node has no quarantine garden", inbound.id)
+        else:
+            held = (garden, reason)
     if rejection is None:
         try:
             # Step 7: the receive rule; it re-checks the skew bounds and changes nothing when it refuses.
@@ -149,7 +166,7 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
     if rejection is not None:
         _audit(conn, peer, rejection, at)
         return "rejected"
-    _store(conn, ctx, peer, inbound, local_hlc)
+    _store(conn, ctx, peer, inbound, local_hlc, held)
     return "accepted"
 
 

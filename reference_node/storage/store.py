@@ -25,9 +25,10 @@ from reference_node.storage import facts as fact_rows
 from reference_node.storage import gardens as garden_rows
 from reference_node.storage import keys as key_rows
 from reference_node.storage import ledger
+from reference_node.storage import quarantine as quarantine_rows
 from reference_node.storage.database import Database
 from reference_node.storage.errors import StoreError
-from reference_node.storage.garden_acl import Reader, visible_clause
+from reference_node.storage.garden_acl import RELEASED, Reader, visible_clause
 from reference_node.storage.rows import (
     CID,
     COLUMNS,
@@ -158,23 +159,27 @@ class Store:
 
     def _row(self, conn: sqlite3.Connection, ref: str, scopes: tuple[str, ...] | None,
              reader: Reader) -> FactRow | None:
-        """The fact a reader asks for by id or CID: None outside its scopes (404, STG-SCOPE-004), 403
-        ``garden_forbidden`` in a garden it may not read (STG-SCOPE-015/024). A CID names the earliest fact
-        carrying it that the reader may read (CIDF dual addressing; a CID does not hash the garden)."""
+        """The fact a reader asks for by id or CID: None outside its scopes (404, STG-SCOPE-004) or held in
+        quarantine (Spec-08), 403 ``garden_forbidden`` in a garden it may not read (STG-SCOPE-015/024). A CID
+        names the earliest fact carrying it that the reader may read (CIDF dual addressing; a CID does not hash
+        the garden)."""
         def in_scope(found: FactRow) -> bool:
             return scopes is None or found[SCOPE] in scopes
 
-        forbidden = StoreError("garden_forbidden", "this fact belongs to a garden the caller is not a member of")
+        released = (RELEASED.format(column="f.id"), ())
         if ref.startswith("sha256:"):
-            row = fact_rows.by_cid(conn, ref, visible_clause("f.garden_id", reader.entity_uri, reader.node_admin))
-            hidden = fact_rows.by_cid(conn, ref) if row is None else None
-            if hidden is not None and in_scope(hidden):
-                raise forbidden
+            garden, params = visible_clause("f.garden_id", reader.entity_uri, reader.node_admin)
+            row = fact_rows.by_cid(conn, ref, (f"{garden} AND {released[0]}", params))
+            hidden = fact_rows.by_cid(conn, ref, released) if row is None else None
+            forbidden = hidden is not None and in_scope(hidden)
         else:
             row = fact_rows.by_id(conn, ref)
-            if (row is not None and in_scope(row) and row[GARDEN] is not None
-                    and not garden_rows.readable(conn, row[GARDEN], reader)):
-                raise forbidden
+            if row is not None and not conn.execute(f"SELECT {RELEASED.format(column='?')}", (row[ID],)).fetchone()[0]:
+                row = None
+            forbidden = (row is not None and in_scope(row) and row[GARDEN] is not None
+                         and not garden_rows.readable(conn, row[GARDEN], reader))
+        if forbidden:
+            raise StoreError("garden_forbidden", "this fact belongs to a garden the caller is not a member of")
         return row if row is not None and in_scope(row) else None
 
     def fact(self, ref: str, scopes: tuple[str, ...] | None, reader: Reader) -> dict[str, Any] | None:
@@ -259,12 +264,15 @@ class Store:
     # Memory Gardens (Spec-02; docs/http-api.md "Memory Gardens").
 
     def create_garden(self, slug: str, name: str, scope: str, description: str | None,
-                      creator: str) -> dict[str, Any]:
-        """STG-SCOPE-009/017: a new garden whose creator is its admin; 409 ``garden_exists`` for a taken slug."""
+                      creator: str, quarantine: bool = False) -> dict[str, Any]:
+        """STG-SCOPE-009/017: a new garden whose creator is its admin; 409 ``garden_exists`` for a taken slug.
+        Spec-08: one quarantine garden per node, the designated one (409 ``quarantine_garden_exists``)."""
         now = format_timestamp(self.clock.now_us())
         garden = garden_rows.GardenRow(0, str(uuid.uuid4()), garden_rules.garden_uri(self.authority, slug), slug,
-                                       name, scope, description, creator, now)
+                                       name, scope, description, creator, now, quarantine)
         with self.db.transaction() as conn:
+            if quarantine and garden_rows.quarantine_garden(conn) is not None:
+                raise StoreError("quarantine_garden_exists", "this node already has a quarantine garden")
             if not garden_rows.create(conn, garden):
                 raise StoreError("garden_exists", f"the slug {slug} is taken on this node")
             garden_rows.add_member(conn, self.stamp, garden, garden_rows.MemberRow(creator, "admin", creator, now))
@@ -312,6 +320,25 @@ class Store:
             garden = garden_rows.administered(conn, ref, reader)
             changed = garden_rows.change_role(conn, self.stamp, garden, entity_uri, role)
             return None if changed is None else changed.record()
+
+    def quarantined(self, ref: str, reader: Reader, status: str | None, after_seq: int | None,
+                    limit: int) -> tuple[list[dict[str, Any]], int | None]:
+        """Spec-08: the quarantine surface, for the garden's admins and moderators."""
+        with self.db.reading() as conn:
+            return quarantine_rows.listing(conn, quarantine_rows.moderated(conn, ref, reader), status, after_seq,
+                                           limit)
+
+    def moderate(self, ref: str, reader: Reader, fact_id: str, action: str, reason: str | None,
+                 target_ref: str | None = None) -> dict[str, Any]:
+        """Spec-08: promote (``action`` "promoted") or reject ("rejected") a pending fact; who, when and why."""
+        now = self.clock.now_us()
+        at = format_timestamp(now)
+        with self.db.transaction() as conn:
+            garden = quarantine_rows.moderated(conn, ref, reader)
+            quarantine_rows.decide(conn, self.stamp, garden, fact_id, action, reader, reason, target_ref, now, at,
+                                   self.cardinality)
+        verb = "promoted" if action == "promoted" else "rejected"
+        return {"fact_id": fact_id, f"{verb}_at": at, f"{verb}_by": reader.entity_uri}
 
     # API keys.
 

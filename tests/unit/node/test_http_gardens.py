@@ -197,3 +197,33 @@ def test_key_without_scopes_reaches_no_garden(garden: Garden) -> None:
     assert garden.get("/v1/gardens", none).status_code == 403
     local = garden.node.key(scopes=["local"], entity=BOB)
     assert garden.post("/v1/gardens", local, {"slug": "x", "name": "x", "scope": "team"}).status_code == 403
+
+
+def test_answers_match_the_openapi_document(garden: Garden) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("openapi_checks", Path(__file__).with_name("test_http_openapi.py"))
+    assert spec is not None and spec.loader is not None
+    checks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checks)
+    c, alice, bob = garden.node.client, garden.alice, garden.bob
+    answers = [
+        garden.post("/v1/gardens", bob, {"slug": "x_y", "name": "x", "scope": "team"}),
+        garden.post("/v1/gardens", bob, {"slug": "apollo", "name": "x", "scope": "team"}),
+        garden.get("/v1/gardens", alice), garden.get("/v1/gardens/apollo", alice),
+        garden.get("/v1/gardens/apollo", bob), garden.get("/v1/gardens/nope", bob),
+        garden.get("/v1/gardens/apollo/members", alice), garden.add(BOB, "writer"), garden.add(BOB, "writer"),
+        garden.add(CAROL, "owner"),
+        c.patch(f"/v1/gardens/apollo/members/{quote(BOB, safe='')}", headers=alice, json={"role": "reader"}),
+        c.patch(f"/v1/gardens/apollo/members/{quote(ALICE, safe='')}", headers=alice, json={"role": "reader"}),
+        garden.fact(alice), garden.fact(bob), garden.fact(alice, scope="company"),
+        garden.get("/v1/facts", bob, garden_id="stigmem://localhost/garden/nope"),
+        garden.get("/v1/gardens/apollo/quarantine", alice),
+        garden.post("/v1/gardens/apollo/promote", alice, {"fact_id": "x"}),
+        c.delete(f"/v1/gardens/apollo/members/{quote(BOB, safe='')}", headers=alice),
+        c.delete("/v1/gardens/apollo", headers=bob), c.delete("/v1/gardens/apollo", headers=alice),
+    ]
+    for answer in answers:
+        checks.check(answer)
+    assert {a.status_code for a in answers} >= {200, 201, 204, 403, 404, 409, 422}

@@ -79,7 +79,7 @@ def _operation(method: str, path: str) -> tuple[str, dict]:
 def check(response) -> None:
     """The status is declared for the operation, and a JSON body matches the declared schema."""
     request = response.request
-    template, operation = _operation(request.method, request.url.path)
+    template, operation = _operation(request.method, request.url.raw_path.decode("ascii").split("?")[0])
     status = str(response.status_code)
     assert status in operation["responses"], f"{request.method} {template} answered undeclared {status}"
     declared = operation["responses"][status]
