@@ -118,8 +118,8 @@ MUTANTS: list[dict[str, str]] = [
             "writer | reader)."
         ),
         "file": "protocol/gardens.py",
-        "find": "return str(raw) if isinstance(raw, str) and raw in ROLES else None",
-        "replace": "return str(raw) if isinstance(raw, str) and raw.lower() in ROLES else None",
+        "find": 'return str(raw) if isinstance(raw, str) and raw in allowed else None',
+        "replace": 'return str(raw) if isinstance(raw, str) and raw.lower() in allowed else None',
     },
     {
         "id": "b7-reader-may-write",
@@ -149,7 +149,7 @@ MUTANTS: list[dict[str, str]] = [
             "a garden fact are 403 garden_forbidden instead of 200 (Spec-02 §Read Access: at least reader)."
         ),
         "file": "protocol/gardens.py",
-        "find": "    return role in ROLES\n",
+        "find": '    return role in QUARANTINE_ROLES\n',
         "replace": '    return role in ("admin", "writer")\n',
     },
     {
@@ -476,14 +476,14 @@ MUTANTS: list[dict[str, str]] = [
         ),
         "file": "storage/gardens.py",
         "find": (
-            "    if garden is None:\n"
-            '        raise StoreError("garden_not_found", f"no garden {garden_id} on this node")\n'
-            "    role = role_of("
+            '    if garden is None:\n'
+             '        raise StoreError("garden_not_found", f"no garden {garden_id} on this node")\n'
+             '    # Spec-08'
         ),
         "replace": (
-            "    if garden is None:\n"
-            '        raise StoreError("garden_forbidden", f"no garden {garden_id} on this node")\n'
-            "    role = role_of("
+            '    if garden is None:\n'
+             '        raise StoreError("garden_forbidden", f"no garden {garden_id} on this node")\n'
+             '    # Spec-08'
         ),
     },
     {
@@ -707,11 +707,10 @@ MUTANTS: list[dict[str, str]] = [
         ),
         "file": "storage/store.py",
         "find": (
-            "            if (row is not None and in_scope(row) and row[GARDEN] is not None\n"
-            "                    and not garden_rows.readable(conn, row[GARDEN], reader)):\n"
-            "                raise forbidden\n"
+            '            forbidden = (row is not None and in_scope(row) and row[GARDEN] is not None\n'
+             '                         and not garden_rows.readable(conn, row[GARDEN], reader))\n'
         ),
-        "replace": "            pass\n",
+        "replace": '            forbidden = False\n',
     },
     {
         "id": "b7-by-id-forbidden-as-404",
@@ -721,12 +720,14 @@ MUTANTS: list[dict[str, str]] = [
         ),
         "file": "storage/store.py",
         "find": (
-            "                    and not garden_rows.readable(conn, row[GARDEN], reader)):\n"
-            "                raise forbidden\n"
+            '            forbidden = (row is not None and in_scope(row) and row[GARDEN] is not None\n'
+             '                         and not garden_rows.readable(conn, row[GARDEN], reader))\n'
         ),
         "replace": (
-            "                    and not garden_rows.readable(conn, row[GARDEN], reader)):\n"
-            "                row = None\n"
+            '            if (row is not None and in_scope(row) and row[GARDEN] is not None\n'
+             '                    and not garden_rows.readable(conn, row[GARDEN], reader)):\n'
+             '                row = None\n'
+             '            forbidden = False\n'
         ),
     },
     {
@@ -736,8 +737,8 @@ MUTANTS: list[dict[str, str]] = [
             "the same read by id (S03 §Get Fact: 403; CIDF dual addressing: both forms answer alike)."
         ),
         "file": "storage/store.py",
-        "find": "            if hidden is not None and in_scope(hidden):\n",
-        "replace": "            if False:\n",
+        "find": '            forbidden = hidden is not None and in_scope(hidden)\n',
+        "replace": '            forbidden = False\n',
     },
     {
         "id": "b7-by-cid-forbidden-out-of-scope",
@@ -747,8 +748,8 @@ MUTANTS: list[dict[str, str]] = [
             "as a missing one)."
         ),
         "file": "storage/store.py",
-        "find": "            if hidden is not None and in_scope(hidden):\n",
-        "replace": "            if hidden is not None:\n",
+        "find": '            forbidden = hidden is not None and in_scope(hidden)\n',
+        "replace": '            forbidden = hidden is not None\n',
     },
     {
         "id": "b7-by-id-forbidden-out-of-scope",
@@ -757,8 +758,8 @@ MUTANTS: list[dict[str, str]] = [
             "fact_not_found (STG-SCOPE-004; Spec-02 §Read Access: the caller must pass scope enforcement first)."
         ),
         "file": "storage/store.py",
-        "find": "            if (row is not None and in_scope(row) and row[GARDEN] is not None\n",
-        "replace": "            if (row is not None and row[GARDEN] is not None\n",
+        "find": '            forbidden = (row is not None and in_scope(row) and row[GARDEN] is not None\n',
+        "replace": '            forbidden = (row is not None and row[GARDEN] is not None\n',
     },
     {
         "id": "b7-by-cid-orphans-for-all",
@@ -767,8 +768,8 @@ MUTANTS: list[dict[str, str]] = [
             "by CID (200) instead of 403 (interpretation garden_orphans, STG-SCOPE-027)."
         ),
         "file": "storage/store.py",
-        "find": 'visible_clause("f.garden_id", reader.entity_uri, reader.node_admin))',
-        "replace": 'visible_clause("f.garden_id", reader.entity_uri, True))',
+        "find": 'garden, params = visible_clause("f.garden_id", reader.entity_uri, reader.node_admin)',
+        "replace": 'garden, params = visible_clause("f.garden_id", reader.entity_uri, True)',
     },
     {
         "id": "b7-verify-cid-skips-acl",
