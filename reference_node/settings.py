@@ -130,5 +130,7 @@ class Settings:
 
     @property
     def profiles(self) -> tuple[str, ...]:
-        """The conformance profiles the node claims in discovery."""
-        return (*PROFILES, FEDERATION_PROFILE) if self.federation else PROFILES
+        """The conformance profiles the node claims in discovery (quarantine: federation in strict trust mode)."""
+        if not self.federation:
+            return PROFILES
+        return (*PROFILES, FEDERATION_PROFILE, *(("quarantine",) if self.trust_mode == "strict" else ()))
