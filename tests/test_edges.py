@@ -48,6 +48,7 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "STG-HTTP-014": (("http:edge_conflict_page_exact",), ("http:edge_conflict_page_exact",)),  # limit n | n - 1
     # every admin scope x minted scope: its own | each other, the neighbour included
     "STG-SCOPE-022": (("http:edge_mint_scope_pairs",), ("http:edge_mint_scope_pairs",)),
+    "STG-FED-019": (("federation:pull_envelope",), ("federation:pull_envelope",)),  # limit 500 | 501
 }
 
 # Numbered rules without an edge pair yet, and why.
@@ -57,7 +58,6 @@ OPEN: dict[str, str] = {
     "STG-QRY-007": "newest first: ties in the HLC millisecond need a batch or a controllable clock",
     "STG-FED-013": "key rotation overlap of 24 h: needs a controllable clock on the node",
     "STG-FED-015": "rotation cadence (90/365 days): operational, not observable in one run",
-    "STG-FED-019": "federation pull limit 500/501 not yet probed at the edge",
     "STG-FED-030": "subscriber back-off cap of 5 minutes: needs a controllable clock",
     "STG-FED-033": "a later federated valid_until: no 1 ms edge pair yet",
     "STG-FED-034": "inbound scope exceeding the peer's: not yet run over every scope pair",

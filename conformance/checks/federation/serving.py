@@ -47,7 +47,7 @@ def pull_requires_peer_token(ctx: Context) -> None:
 
 @check("federation:pull_envelope", requirements=("STG-FED-019",), profile="core-federation")
 def pull_envelope(ctx: Context) -> None:
-    """A pull answers {facts: [fact records], cursor, has_more}; limit above 500 is refused or capped."""
+    """A pull answers {facts: [fact records], cursor, has_more}; limit 500 is served, above 500 refused or capped."""
     with registered_peer(ctx) as (peer, fed):
         ctx.assert_fact(ctx.fact(ctx.unique("enveloped"), "e", scope="public"))
         ex = pull(ctx, peer, fed, limit=2)
@@ -58,6 +58,7 @@ def pull_envelope(ctx: Context) -> None:
         entry = body["facts"][0]
         missing = [k for k in ("id", "entity", "relation", "value", "source", "hlc", "scope", "cid") if k not in entry]
         expect(not missing, f"served items are not fact records (no {missing}): {sorted(entry)}")
+        expect_status(pull(ctx, peer, fed, limit=500), (200,))  # the bound itself is a page size
         big = pull(ctx, peer, fed, limit=501)
         expect(big.status in (400, 422) or (big.status == 200 and len((big.json or {}).get("facts", [])) <= 500),
                f"limit=501 answered {big.brief()}")
