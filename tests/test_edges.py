@@ -49,6 +49,8 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # every admin scope x minted scope: its own | each other, the neighbour included
     "STG-SCOPE-022": (("http:edge_mint_scope_pairs",), ("http:edge_mint_scope_pairs",)),
     "STG-FED-019": (("federation:pull_envelope",), ("federation:pull_envelope",)),  # limit 500 | 501
+    # declared public | public+company x inbound local, team, company, public: the declared ones | the others
+    "STG-FED-034": (("federation:edge_inbound_scope_pairs",), ("federation:edge_inbound_scope_pairs",)),
 }
 
 # Numbered rules without an edge pair yet, and why.
@@ -60,7 +62,6 @@ OPEN: dict[str, str] = {
     "STG-FED-015": "rotation cadence (90/365 days): operational, not observable in one run",
     "STG-FED-030": "subscriber back-off cap of 5 minutes: needs a controllable clock",
     "STG-FED-033": "a later federated valid_until: no 1 ms edge pair yet",
-    "STG-FED-034": "inbound scope exceeding the peer's: not yet run over every scope pair",
     "STG-FED-047": "relay intersection rule: no pair table yet",
     "STG-FED-048": "relay lag 60 s: the reference node is not a relay",
     "STG-FED-049": "relay lag 300 s: the reference node is not a relay",

@@ -352,3 +352,20 @@ def ingested_fact_expires(ctx: Context) -> None:
         kept = [f.get("id") for f in (ctx.query(entity=entity, include_expired=True).json or {}).get("facts", [])]
         expect(fact["id"] in kept, f"the pulled fact is not readable with include_expired: {kept}")
         expect(fact["id"] not in shown, f"a pulled fact past its valid_until {stamp} is still in a default query")
+
+
+@check("federation:edge_inbound_scope_pairs", requirements=("STG-FED-034", "STG-FED-035"), profile="core-federation")
+def edge_inbound_scope_pairs(ctx: Context) -> None:
+    """Every inbound scope against a peer declared for public, for public and company, and for public and team: a
+    fact is stored iff its scope is declared and neither local nor team (team never federates without an operator
+    override, which this suite does not assume); each other one is rejected and audited scope_violation."""
+    for declared in (("public",), ("public", "company"), ("public", "team")):
+        with registered_peer(ctx, declared, name="pairs") as (peer, fed):
+            facts = ingest(ctx, peer, fed, [{"as": scope, "scope": scope}
+                                            for scope in ("local", "team", "company", "public")])
+            for scope, fact in facts.items():
+                what = f"a {scope} fact from a peer declared for {list(declared)}"
+                if scope in declared and scope not in ("local", "team"):
+                    expect(fetch(ctx, fact["id"]) is not None, f"{what} was not stored")
+                else:
+                    _rejected(ctx, fed, fact, ("scope_violation", "rejected_fact"), ("scope_violation", None), what)
