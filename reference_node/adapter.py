@@ -25,10 +25,12 @@ from reference_node.adapter_calls import (
     Unsupported,
     hex_bytes,
     seed,
+    text,
 )
 from reference_node.protocol import cid, contradictions, ed25519_policy, hlc, jcs, peer_tokens, signatures, values
 from reference_node.protocol.entity_uri import normalize
 from reference_node.protocol.errors import HlcMalformed, ProtocolError
+from reference_node.protocol.gardens import garden_uri, normalize_slug
 from reference_node.version import __version__
 
 
@@ -39,6 +41,10 @@ def _parse_hlc(text: object, i: Interpretations) -> hlc.Hlc:
 def _hlc_parse(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     parsed = _parse_hlc(inp["hlc"], i)
     return {"wall_ms": parsed.wall_ms, "counter": parsed.counter, "hlc": hlc.format_hlc(parsed)}
+
+
+def _gardens_slug(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    return {"slug": normalize_slug(inp["slug"]), "garden_id": garden_uri(text(inp["node_authority"]), inp["slug"])}
 
 
 def _event(raw: Mapping[str, Any]) -> hlc.Tick | hlc.Receive:
@@ -134,6 +140,7 @@ OPS: dict[str, Op] = {
     ),
     "cid.verify": Op(_cid_verify, "fact_invalid", ("cid_preimage", *FACT_KEYS)),
     "entity_uri.normalize": Op(lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri", URI_KEYS),
+    "gardens.slug": Op(_gardens_slug, "invalid_slug", ()),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

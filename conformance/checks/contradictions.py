@@ -14,12 +14,13 @@ def _pair(ctx: Context, conf_b: float = 0.8) -> tuple[dict[str, Any], dict[str, 
     return body, a, b
 
 
-def _conflicts_about(ctx: Context, fact_ids: set[str], status: str = "unresolved") -> list[dict[str, Any]]:
+def _conflicts_about(ctx: Context, fact_ids: set[str], status: str = "unresolved", key: str = "admin"
+                     ) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     cursor = None
     for _ in range(50):
         params = {"status": status, "limit": "500", **({"cursor": cursor} if cursor else {})}
-        ex = ctx.request("GET", "/v1/conflicts", params=params)
+        ex = ctx.request("GET", "/v1/conflicts", key=key, params=params)
         expect_status(ex, (200,))
         body = ex.json or {}
         for c in body.get("conflicts", []):

@@ -13,6 +13,7 @@ MODULES = [
     "conformance.generate.values_vectors",
     "conformance.generate.hlc_vectors",
     "conformance.generate.contradiction_vectors",
+    "conformance.generate.garden_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
     "conformance.generate.signature_verify_vectors",

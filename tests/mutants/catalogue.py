@@ -35,10 +35,13 @@ class Mutant:
 
     @property
     def profile(self) -> str | None:
-        """The profile the ``run`` runner checks: federation mutants need core-federation, the rest core-local;
-        a blind mutant runs every profile the node claims (its author did not know which check should catch it)."""
+        """The profile the ``run`` runner checks: federation mutants need core-federation, garden mutants gardens,
+        the rest core-local; a blind mutant runs every profile the node claims (its author did not know which check
+        should catch it)."""
         if self.round:
             return None
+        if self.id.startswith("gardens-"):
+            return "gardens"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
 
@@ -859,6 +862,57 @@ AUTHORED: tuple[Mutant, ...] = (
         ' body.scope, fact.garden_id,\n'
         '                                                  now_us) if row[0] !='
         ' fact_stamp.id][:1]'), "run"),
+    # --- issue 13: Memory Gardens (the gardens profile) ----------------------------------------------------------
+    _m("gardens-by-id-no-acl", "GET /v1/facts/{id} of a garden fact skips the garden ACL: a non-member reads it",
+       "STG-SCOPE-015", "storage/store.py",
+       "and not garden_rows.readable(conn, row[GARDEN], reader)):", "and False):", "run"),
+    _m("gardens-by-cid-no-acl", "GET /v1/facts/{cid} and verify-cid look the CID up without the garden ACL",
+       "STG-SCOPE-024", "storage/store.py",
+       'row = fact_rows.by_cid(conn, ref, visible_clause("f.garden_id", reader.entity_uri, reader.node_admin))',
+       "row = fact_rows.by_cid(conn, ref)", "run"),
+    _m("gardens-total-counts-hidden", "a query's total counts the garden facts the caller cannot read",
+       "STG-SCOPE-014 STG-SCOPE-030", "storage/facts.py",
+       '    clauses, params = _where(query)\n    where = f" WHERE {\' AND \'.join(clauses)}" if clauses else ""\n'
+       "    return int(",
+       '    clauses, params = _where(query)\n    clauses, params = clauses[1:], params[len(garden_filter(query)[1]):]\n'
+       '    where = f" WHERE {\' AND \'.join(clauses)}" if clauses else ""\n    return int(', "run"),
+    _m("gardens-served-to-peer", "garden-tagged facts are served on /v1/federation/facts like any other",
+       "STG-FED-028", "storage/replication.py",
+       "\"f.received_from IS NULL AND f.garden_id IS NULL AND f.relation NOT LIKE 'stigmem:%' \"",
+       "\"f.received_from IS NULL AND f.relation NOT LIKE 'stigmem:%' \"", "run"),
+    _m("gardens-last-admin-removable", "the last admin of a garden can be demoted or removed",
+       "STG-SCOPE-018", "storage/gardens.py",
+       "if not rules.leaves_an_admin([m.role for m in roster], index, role):", "if False:", "run"),
+    _m("gardens-reader-writes", "a garden reader may write garden facts (the write rule asks for the read role)",
+       "STG-SCOPE-010", "storage/gardens.py", "    if not rules.may_write(role):\n",
+       "    if not rules.may_read(role):\n", "run"),
+    _m("gardens-filter-nonmember-empty", "GET /v1/facts?garden_id= by a non-member answers an empty page, not 403",
+       "STG-SCOPE-013", "storage/gardens.py",
+       "if not rules.may_read(role_of(conn, garden, reader.entity_uri)):",
+       "if not rules.may_read(role_of(conn, garden, reader.entity_uri)) and False:", "run"),
+    _m("gardens-node-admin-reads-facts", "a node admin reads every garden's facts without a garden role",
+       "STG-SCOPE-012 STG-SCOPE-030", "storage/garden_acl.py",
+       'clause += " OR " + _ORPHANED.format(column="+" + column)', 'clause += " OR 1 = 1"', "run"),
+    _m("gardens-orphans-readable", "facts of a deleted garden are readable by everyone (garden_orphans = readable)",
+       "STG-SCOPE-027", "storage/garden_acl.py", "    if node_admin:\n        clause +=",
+       "    if True:\n        clause +=", "run"),
+    _m("gardens-list-all", "GET /v1/gardens lists every garden to every caller", "STG-SCOPE-019",
+       "storage/store.py", "None if reader.node_admin else reader.entity_uri, after_seq", "None, after_seq", "run"),
+    _m("gardens-get-nonmember", "a non-member reads a garden's record and roster", "STG-SCOPE-019",
+       "storage/gardens.py", "if not reader.node_admin and role_of(conn, garden, reader.entity_uri) is None:",
+       "if False:", "run"),
+    _m("gardens-scope-mismatch-stored", "a garden fact in another scope than the garden's is stored",
+       "STG-SCOPE-008", "storage/gardens.py", "    if scope != garden.scope:\n", "    if False:\n", "run"),
+    _m("gardens-conflict-crosses-garden", "contradiction detection ignores garden_id: a garden fact pairs with the "
+       "facts outside its garden (garden_contradictions = garden-blind)", "STG-SCOPE-025", "storage/ledger.py",
+       "body.relation, body.scope, fact.garden_id, now_us,", "body.relation, body.scope, None, now_us,", "run"),
+    _m("gardens-slug-unicode-lowered", "a slug is lower-cased with Unicode rules: the KELVIN SIGN becomes 'k'",
+       "STG-SCOPE-009", "protocol/gardens.py", "slug = raw.lower() if raw.isascii() else raw", "slug = raw.lower()",
+       "vectors run"),
+    _m("gardens-slug-trailing-newline", "the slug pattern ends with '$', so a final newline is accepted",
+       "STG-SCOPE-009", "protocol/gardens.py", '{0,62}\\Z")', '{0,62}$")', "vectors run"),
+    _m("gardens-slug-64", "slugs of 64 characters are accepted", "STG-SCOPE-009", "protocol/gardens.py",
+       '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}', '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}', "vectors run"),
 )
 
 

@@ -8,6 +8,7 @@ registers every check.
 
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
     failure_modes,
+    gardens,
     hostile_ingest,
     ingest,
     privilege,

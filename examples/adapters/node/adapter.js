@@ -76,6 +76,7 @@ const OP_INTERPRETATIONS = {
   'cid.compute': ['cid_preimage', 'value_typing', ...ENTITY],
   'cid.verify': ['cid_preimage', 'value_typing', ...ENTITY],
   'entity_uri.normalize': ENTITY,
+  'gardens.slug': [],
   'values.validate': ['value_typing', 'text_limit'],
   'hlc.parse': HLC,
   'hlc.compare': HLC,
@@ -419,6 +420,23 @@ function normalizeInformal(s) {
 
 function opEntityUriNormalize(input, interp) {
   return { uri: normalizeEntityUri(input.uri, interp) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// gardens.slug (STG-SCOPE-009; Spec-02 Memory Garden Primitive, A10 5.14)
+
+// Only ASCII is lower-cased: toLowerCase() would turn the KELVIN SIGN into 'k'. Without the 'm' flag '$' is the
+// end of the input, so a final newline is no slug.
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function opGardensSlug(input) {
+  const raw = input.slug;
+  const authority = input.node_authority;
+  if (typeof authority !== 'string') fail(INPUT_INVALID, 'node_authority must be a string');
+  if (typeof raw !== 'string' || !/^[\x00-\x7f]*$/.test(raw)) fail('invalid_slug', 'slug must be an ASCII string');
+  const slug = raw.toLowerCase();
+  if (!SLUG.test(slug)) fail('invalid_slug', 'slug must match ^[a-z0-9][a-z0-9-]{0,62}$');
+  return { slug, garden_id: `stigmem://${authority.toLowerCase()}/garden/${slug}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1005,6 +1023,7 @@ const HANDLERS = {
   'cid.compute': opCidCompute,
   'cid.verify': opCidVerify,
   'entity_uri.normalize': opEntityUriNormalize,
+  'gardens.slug': opGardensSlug,
   'values.validate': opValuesValidate,
   'hlc.parse': opHlcParse,
   'hlc.compare': opHlcCompare,
