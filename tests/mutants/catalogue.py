@@ -865,11 +865,11 @@ AUTHORED: tuple[Mutant, ...] = (
     # --- issue 13: Memory Gardens (the gardens profile) ----------------------------------------------------------
     _m("gardens-by-id-no-acl", "GET /v1/facts/{id} of a garden fact skips the garden ACL: a non-member reads it",
        "STG-SCOPE-015", "storage/store.py",
-       "and not garden_rows.readable(conn, row[GARDEN], reader)):", "and False):", "run"),
+       'and not garden_rows.readable(conn, row[GARDEN], reader))\n', 'and False)\n', "run"),
     _m("gardens-by-cid-no-acl", "GET /v1/facts/{cid} and verify-cid look the CID up without the garden ACL",
        "STG-SCOPE-024", "storage/store.py",
-       'row = fact_rows.by_cid(conn, ref, visible_clause("f.garden_id", reader.entity_uri, reader.node_admin))',
-       "row = fact_rows.by_cid(conn, ref)", "run"),
+       'row = fact_rows.by_cid(conn, ref, (f"{garden} AND {released[0]}", params))',
+       'row = fact_rows.by_cid(conn, ref, released)', "run"),
     _m("gardens-total-counts-hidden", "a query's total counts the garden facts the caller cannot read",
        "STG-SCOPE-014 STG-SCOPE-030", "storage/facts.py",
        '    clauses, params = _where(query)\n    where = f" WHERE {\' AND \'.join(clauses)}" if clauses else ""\n'

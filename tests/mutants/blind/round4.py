@@ -908,8 +908,12 @@ MUTANTS: list[dict[str, str]] = [
         "description": "A federating node does not claim the core-federation profile in discovery "
         "(STG-HTTP-008: with --federation the profile list includes core-federation).",
         "file": "settings.py",
-        "find": "return (*PROFILES, FEDERATION_PROFILE) if self.federation else PROFILES",
-        "replace": "return PROFILES",
+        "find": ('        if not self.federation:\n'
+                 '            return PROFILES\n'
+                 '        return (*PROFILES, FEDERATION_PROFILE,'),
+        "replace": ('        if True:\n'
+                    '            return PROFILES\n'
+                    '        return (*PROFILES, FEDERATION_PROFILE,'),
         "requirements": ["STG-HTTP-008"],
         "equivalent": (
             "The discovery profiles are the node's own claims; a node may federate without claiming the profile, "
