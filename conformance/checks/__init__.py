@@ -20,6 +20,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     federation,
     gardens,
     gardens_acl,
+    gardens_edges,
     gardens_listing,
     gardens_soundness,
     pagination,

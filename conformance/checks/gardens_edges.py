@@ -1,0 +1,57 @@
+"""Memory Gardens at the boundary of the contradiction key and of a batch (Spec-15 with interpretation
+garden_contradictions; Spec-14 batch assert).
+
+Written after blind round 7, whose survivors these are: a garden fact paired with the triple's fact outside the
+garden when the outside fact came first, a default query ranking a triple across the garden boundary, and a batch
+refusal that names the wrong item for a garden write (STG-SCOPE-025, STG-BATCH-002).
+"""
+
+from __future__ import annotations
+
+from conformance.checks.contradictions import _conflicts_about
+from conformance.checks.gardens import cast
+from conformance.checks.registry import Context, check, expect, expect_status, ids
+
+
+@check("http:garden_contradiction_boundary", requirements=("STG-SCOPE-025", "STG-QRY-012"), profile="gardens",
+       interpretations={"garden_contradictions": "within-garden", "default_query": "seed-resolution"})
+def garden_contradiction_boundary(ctx: Context) -> None:
+    """A garden fact written after a contradicting fact outside the garden is not paired with it; and a triple's
+    conflict outside the garden keeps its winner for a non-member even when a higher-ranked contradicted garden
+    fact of the same triple exists (each side resolves among the facts it can see)."""
+    c = cast(ctx, "company")
+    entity = ctx.unique("garden-boundary")
+    low = ctx.assert_fact(ctx.fact(entity, "CFO", scope=c.scope, confidence=0.5), key="g_outsider")["id"]
+    high = ctx.assert_fact(ctx.fact(entity, "COO", scope=c.scope, confidence=0.6), key="g_outsider")["id"]
+    inside = c.fact(ctx, entity, "CEO", confidence=0.9)["id"]
+    second = c.fact(ctx, entity, "CTO", confidence=0.8)["id"]
+    for outside in (low, high):
+        paired = [x for key in ("g_admin", "g_outsider") for x in _conflicts_about(ctx, {inside, outside}, key=key)]
+        expect(not paired, f"the garden fact {inside} was paired with {outside}, a fact outside its garden")
+    expect(len(_conflicts_about(ctx, {low, high}, key="g_outsider")) == 1,
+           "the two contradicting facts outside the garden recorded no conflict")
+    seen = ids(ctx.query(key="g_outsider", entity=entity))
+    expect(high in seen and low not in seen,
+           f"a non-member's default query shows {seen}: expected the winner {high} of the facts it can see")
+    member = ids(ctx.query(key="g_reader", entity=entity))
+    expect(inside in member and second not in member and high in member,
+           f"a member's default query shows {member}: expected each side's winner, {inside} and {high}")
+
+
+@check("http:garden_batch_item_index", requirements=("STG-SCOPE-010", "STG-BATCH-002"), profile="gardens")
+def garden_batch_item_index(ctx: Context) -> None:
+    """A batch whose garden write a reader may not make fails at that item's index, first item or last, and writes
+    nothing."""
+    c = cast(ctx, "local")
+    for position in (0, 1):
+        entity = ctx.unique("garden-batch")
+        refused = ctx.fact(entity, "no", garden_id=c.uri, relation="memory:refused")
+        fine = ctx.fact(entity, "yes", relation="memory:fine")
+        items = [refused, fine] if position == 0 else [fine, refused]
+        ex = ctx.request("POST", "/v1/facts:batch", key="g_reader", json_body={"facts": items})
+        expect_status(ex, (403, 422))
+        body = ex.json if isinstance(ex.json, dict) else {}
+        if ex.status == 422:
+            expect(body.get("failed_at_index") == position,
+                   f"the reader's garden write at index {position} failed at {body.get('failed_at_index')!r}")
+        expect(not ids(ctx.query(key="g_admin", entity=entity)), "a refused batch wrote some of its facts")
