@@ -3,13 +3,15 @@ garden_contradictions; Spec-14 batch assert).
 
 Written after blind round 7, whose survivors these are: a garden fact paired with the triple's fact outside the
 garden when the outside fact came first, a default query ranking a triple across the garden boundary, and a batch
-refusal that names the wrong item for a garden write (STG-SCOPE-025, STG-BATCH-002).
+refusal that names the wrong item for a garden write (STG-SCOPE-025, STG-BATCH-002); a garden fact outside the
+reader's scopes answered 403 instead of 404 (STG-SCOPE-004); a deleted garden's fact read by CID
+(STG-SCOPE-027); a garden conflict resolved by a reader, or its existence told to a non-member (STG-SCOPE-025).
 """
 
 from __future__ import annotations
 
 from conformance.checks.contradictions import _conflicts_about
-from conformance.checks.gardens import cast
+from conformance.checks.gardens import add_member, cast, member_uri, mint, path
 from conformance.checks.registry import Context, check, expect, expect_status, ids
 
 
@@ -55,3 +57,48 @@ def garden_batch_item_index(ctx: Context) -> None:
             expect(body.get("failed_at_index") == position,
                    f"the reader's garden write at index {position} failed at {body.get('failed_at_index')!r}")
         expect(not ids(ctx.query(key="g_admin", entity=entity)), "a refused batch wrote some of its facts")
+
+
+@check("http:garden_scope_before_garden", requirements=("STG-SCOPE-004", "STG-SCOPE-015", "STG-SCOPE-024"),
+       profile="gardens")
+def garden_scope_before_garden(ctx: Context) -> None:
+    """Scope enforcement comes before the garden ACL: a member whose key may not read the garden's scope gets 404
+    for its fact by id and by CID, as for a missing fact, never the 403 that would confirm it exists."""
+    c = cast(ctx, "company")
+    narrow = mint(ctx, "g_narrow", scopes=("local",))
+    add_member(ctx, c.garden, member_uri(ctx, narrow), "reader")
+    fact = c.fact(ctx, ctx.unique("garden-scope-first"))
+    for ref in (fact["id"], fact["cid"]):
+        expect_status(ctx.request("GET", f"/v1/facts/{ref}", key=narrow), (404,))
+
+
+@check("http:garden_orphans_by_cid", requirements=("STG-SCOPE-027", "STG-SCOPE-024"), profile="gardens",
+       interpretations={"garden_orphans": "fail-closed"})
+def garden_orphans_by_cid(ctx: Context) -> None:
+    """A deleted garden's fact is withheld from its former members by CID as by id (403 or 404), and a node
+    admin still reads it both ways."""
+    c = cast(ctx, "local")
+    fact = c.fact(ctx, ctx.unique("garden-orphan-cid"))
+    expect_status(ctx.request("DELETE", path(c.garden), key="g_admin"), (204,))
+    for ref in (fact["id"], fact["cid"]):
+        for key in ("g_admin", "g_reader"):
+            expect(ctx.request("GET", f"/v1/facts/{ref}", key=key).status in (403, 404),
+                   f"former member {key} reads the deleted garden's fact by {ref}")
+        expect_status(ctx.request("GET", f"/v1/facts/{ref}"), (200,))
+
+
+@check("http:garden_conflict_resolution_roles", requirements=("STG-SCOPE-025", "STG-SCOPE-010"), profile="gardens",
+       interpretations={"garden_contradictions": "within-garden"})
+def garden_conflict_resolution_roles(ctx: Context) -> None:
+    """A garden's conflict is resolved by its writers: a reader is refused (403), a non-member is answered as for
+    a conflict that does not exist (404), a writer resolves it (200)."""
+    c = cast(ctx, "local")
+    entity = ctx.unique("garden-resolve")
+    a = c.fact(ctx, entity, "CEO")["id"]
+    b = c.fact(ctx, entity, "CTO", key="g_writer", confidence=0.8)["id"]
+    [conflict] = _conflicts_about(ctx, {a, b}, key="g_writer")
+    route = f"/v1/conflicts/{conflict['conflict_id']}/resolve"
+    body = {"winning_fact_id": a}
+    expect_status(ctx.request("POST", route, key="g_reader", json_body=body), (403,))
+    expect_status(ctx.request("POST", route, key="g_outsider", json_body=body), (404,))
+    expect_status(ctx.request("POST", route, key="g_writer", json_body=body), (200,))

@@ -45,14 +45,17 @@ def _walk(ctx: Context, key: str, limit: int) -> list[dict[str, Any]]:
 @check("http:garden_list_walk", requirements=("STG-SCOPE-033",), profile="gardens",
        interpretations={"garden_list_shape": "envelope"})
 def garden_list_walk(ctx: Context) -> None:
-    """A caller's three gardens come oldest first, once each, over pages of 1 and 2; a deleted one is listed to
-    nobody, the node admin included."""
+    """A caller's three gardens come oldest first, once each, over pages of 1, 2 and 3 (the exact page ends the
+    walk: no cursor); a deleted one is listed to nobody, the node admin included."""
     key = mint(ctx, "g_lister")
     made = [create(ctx, key, "local", slug=new_slug(ctx, f"w{n}")) for n in range(3)]
     want = [g["id"] for g in made]
     for limit in (1, 2, 3):
         got = [g.get("id") for g in _walk(ctx, key, limit)]
         expect(got == want, f"limit={limit}: the walk gave {got}, expected the gardens oldest first {want}")
+    whole = ctx.request("GET", "/v1/gardens", key=key, params={"limit": "3"})
+    expect((whole.json or {}).get("cursor") is None,
+           f"a page holding the last of the caller's 3 gardens at limit=3 carries a cursor: {whole.brief()}")
     expect_status(ctx.request("DELETE", path(made[1]), key=key), (204,))
     got = [g.get("id") for g in _walk(ctx, key, 1)]
     expect(got == [want[0], want[2]], f"after deleting {want[1]} the walk gave {got}")
