@@ -62,14 +62,15 @@ def garden_batch_item_index(ctx: Context) -> None:
 @check("http:garden_scope_before_garden", requirements=("STG-SCOPE-004", "STG-SCOPE-015", "STG-SCOPE-024"),
        profile="gardens")
 def garden_scope_before_garden(ctx: Context) -> None:
-    """Scope enforcement comes before the garden ACL: a member whose key may not read the garden's scope gets 404
-    for its fact by id and by CID, as for a missing fact, never the 403 that would confirm it exists."""
+    """Scope enforcement comes before the garden ACL: a key that may not read the garden's scope gets 404 for its
+    fact by id and by CID, as for a missing fact, never the 403 that would confirm it exists; a member or not."""
     c = cast(ctx, "company")
-    narrow = mint(ctx, "g_narrow", scopes=("local",))
-    add_member(ctx, c.garden, member_uri(ctx, narrow), "reader")
+    member, stranger = mint(ctx, "g_narrow", scopes=("local",)), mint(ctx, "g_narrow_out", scopes=("local",))
+    add_member(ctx, c.garden, member_uri(ctx, member), "reader")
     fact = c.fact(ctx, ctx.unique("garden-scope-first"))
-    for ref in (fact["id"], fact["cid"]):
-        expect_status(ctx.request("GET", f"/v1/facts/{ref}", key=narrow), (404,))
+    for key in (member, stranger):
+        for ref in (fact["id"], fact["cid"]):
+            expect_status(ctx.request("GET", f"/v1/facts/{ref}", key=key), (404,))
 
 
 @check("http:garden_orphans_by_cid", requirements=("STG-SCOPE-027", "STG-SCOPE-024"), profile="gardens",
@@ -91,7 +92,7 @@ def garden_orphans_by_cid(ctx: Context) -> None:
        interpretations={"garden_contradictions": "within-garden"})
 def garden_conflict_resolution_roles(ctx: Context) -> None:
     """A garden's conflict is resolved by its writers: a reader is refused (403), a non-member is answered as for
-    a conflict that does not exist (404), a writer resolves it (200)."""
+    a conflict that does not exist (404), a writer resolves it (200), and the resolution is a fact of the garden."""
     c = cast(ctx, "local")
     entity = ctx.unique("garden-resolve")
     a = c.fact(ctx, entity, "CEO")["id"]
@@ -102,3 +103,9 @@ def garden_conflict_resolution_roles(ctx: Context) -> None:
     expect_status(ctx.request("POST", route, key="g_reader", json_body=body), (403,))
     expect_status(ctx.request("POST", route, key="g_outsider", json_body=body), (404,))
     expect_status(ctx.request("POST", route, key="g_writer", json_body=body), (200,))
+    # the resolution stays in the garden: a non-member reads nothing of the triple, a member reads the resolution
+    expect(not ids(ctx.query(key="g_outsider", entity=entity)), "a non-member reads the garden conflict's resolution")
+    resolved = [f for f in (ctx.query(key="g_reader", entity=entity).json or {}).get("facts", [])
+                if f.get("id") not in (a, b)]
+    expect(bool(resolved) and all(f.get("garden_id") == c.uri for f in resolved),
+           f"the resolution of a garden conflict is not a fact of the garden: {resolved}")

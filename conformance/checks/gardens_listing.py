@@ -4,7 +4,8 @@ changes on record (Spec-02 §Admin Operations, §Memory Garden Primitive, §Rese
 Written after blind round 7, whose survivors these are: a list that keeps deleted gardens, starts at the newest
 or repeats a garden across pages (STG-SCOPE-033); a deleted garden's slug handing its facts to a new garden
 (STG-SCOPE-034); a slug matched case-sensitively inside a garden_id (STG-SCOPE-009); a role change the node does
-not record as a ``garden:role:`` fact (STG-NS-004).
+not record as a ``garden:role:`` fact (STG-NS-004); a read-only key creating gardens, ``added_by`` naming the
+member itself (STG-SCOPE-017).
 """
 
 from __future__ import annotations
@@ -117,3 +118,22 @@ def garden_role_change_recorded(ctx: Context) -> None:
     newest = facts[0]
     expect((newest.get("value") or {}).get("v") == "writer" and newest.get("source") == "system:stigmem",
            f"the newest garden:role fact after the change to writer is {newest}")
+
+
+@check("http:garden_member_record", requirements=("STG-SCOPE-017",), profile="gardens")
+def garden_member_record(ctx: Context) -> None:
+    """Creating a garden needs the write permission (a read-only key gets 403); a member added by the garden's
+    admin is recorded with its role and added_by naming that admin."""
+    reader_only = mint(ctx, "g_readonly", permissions=("read",))
+    ex = ctx.request("POST", "/v1/gardens", key=reader_only,
+                     json_body={"slug": new_slug(ctx, "ro"), "name": "x", "scope": "local"})
+    expect_status(ex, (403,))
+    admin, member = mint(ctx, "g_adder"), mint(ctx, "g_added")
+    garden = create(ctx, admin, "local")
+    who = member_uri(ctx, member)
+    expect_status(ctx.request("POST", f"{path(garden)}/members", key=admin,
+                              json_body={"entity_uri": who, "role": "writer"}), (201,))
+    records = listed(ctx, ctx.request("GET", f"{path(garden)}/members", key=admin), "members")
+    mine = [m for m in records if m.get("entity_uri") == who]
+    expect(len(mine) == 1 and mine[0].get("role") == "writer" and mine[0].get("added_by") == member_uri(ctx, admin),
+           f"the member record of {who} added by {member_uri(ctx, admin)} as writer is {mine}")
