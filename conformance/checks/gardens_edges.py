@@ -5,13 +5,15 @@ Written after blind round 7, whose survivors these are: a garden fact paired wit
 garden when the outside fact came first, a default query ranking a triple across the garden boundary, and a batch
 refusal that names the wrong item for a garden write (STG-SCOPE-025, STG-BATCH-002); a garden fact outside the
 reader's scopes answered 403 instead of 404 (STG-SCOPE-004); a deleted garden's fact read by CID
-(STG-SCOPE-027); a garden conflict resolved by a reader, or its existence told to a non-member (STG-SCOPE-025).
+(STG-SCOPE-027); a garden conflict resolved by a reader, or its existence told to a non-member (STG-SCOPE-025);
+a first batch item refused otherwise than a later one; a garden walk's total carried by its cursor to a query
+without the garden filter (STG-HTTP-013); a member route's {entity_uri} taken as sent (STG-SCOPE-017).
 """
 
 from __future__ import annotations
 
 from conformance.checks.contradictions import _conflicts_about
-from conformance.checks.gardens import add_member, cast, member_uri, mint, path
+from conformance.checks.gardens import add_member, cast, member_uri, mint, path, roster
 from conformance.checks.registry import Context, check, expect, expect_status, ids
 
 
@@ -45,6 +47,7 @@ def garden_batch_item_index(ctx: Context) -> None:
     """A batch whose garden write a reader may not make fails at that item's index, first item or last, and writes
     nothing."""
     c = cast(ctx, "local")
+    statuses: list[int] = []
     for position in (0, 1):
         entity = ctx.unique("garden-batch")
         refused = ctx.fact(entity, "no", garden_id=c.uri, relation="memory:refused")
@@ -52,11 +55,15 @@ def garden_batch_item_index(ctx: Context) -> None:
         items = [refused, fine] if position == 0 else [fine, refused]
         ex = ctx.request("POST", "/v1/facts:batch", key="g_reader", json_body={"facts": items})
         expect_status(ex, (403, 422))
+        statuses.append(ex.status)
         body = ex.json if isinstance(ex.json, dict) else {}
         if ex.status == 422:
             expect(body.get("failed_at_index") == position,
                    f"the reader's garden write at index {position} failed at {body.get('failed_at_index')!r}")
         expect(not ids(ctx.query(key="g_admin", entity=entity)), "a refused batch wrote some of its facts")
+    # Either reading (403 for the whole request, 422 naming the item) is the same wherever the item stands.
+    expect(statuses[0] == statuses[1],
+           f"the same refused garden write answered {statuses[0]} as the first item and {statuses[1]} as the second")
 
 
 @check("http:garden_scope_before_garden", requirements=("STG-SCOPE-004", "STG-SCOPE-015", "STG-SCOPE-024"),
@@ -109,3 +116,38 @@ def garden_conflict_resolution_roles(ctx: Context) -> None:
                 if f.get("id") not in (a, b)]
     expect(bool(resolved) and all(f.get("garden_id") == c.uri for f in resolved),
            f"the resolution of a garden conflict is not a fact of the garden: {resolved}")
+
+
+@check("http:garden_cursor_total_follows_filter", requirements=("STG-HTTP-013", "STG-SCOPE-024"), profile="gardens")
+def garden_cursor_total_follows_filter(ctx: Context) -> None:
+    """A cursor from a garden_id= walk, sent without the garden filter, is counted afresh: total is every fact of
+    the entity the caller sees (3 in the garden, 2 outside), not the garden walk's 3 (or the cursor is refused)."""
+    c = cast(ctx, "local")
+    entity = ctx.unique("garden-total")
+    for i in range(3):
+        c.fact(ctx, entity, f"in{i}", relation=f"memory:g{i}")
+    for i in range(2):
+        ctx.assert_fact(ctx.fact(entity, f"out{i}", relation=f"memory:o{i}", scope=c.scope), key="g_admin")
+    first = ctx.query(key="g_admin", entity=entity, garden_id=c.uri, limit="1").json or {}
+    expect(first.get("total") == 3 and isinstance(first.get("cursor"), str), f"a garden walk's first page: {first}")
+    wider = ctx.query(key="g_admin", entity=entity, limit="1", cursor=first["cursor"])
+    if wider.status in (400, 422):
+        return  # refusing a cursor issued for other filters is as good
+    expect_status(wider, (200,))
+    total = (wider.json or {}).get("total")
+    expect(total == 5, f"a garden walk's cursor sent without garden_id answered total {total!r}, not 5")
+
+
+@check("http:garden_member_path_normalized", requirements=("STG-SCOPE-017",), profile="gardens")
+def garden_member_path_normalized(ctx: Context) -> None:
+    """The {entity_uri} of a member route is an entity URI like any other: a member added as
+    stigmem://conformance.test/... is changed and removed through the same URI with its authority in upper case."""
+    c = cast(ctx, "local")
+    extra = f"stigmem://conformance.test/agent/extra-{ctx.run_id}"
+    add_member(ctx, c.garden, extra, "reader")
+    shouted = extra.replace("conformance.test", "CONFORMANCE.Test")
+    changed = ctx.request("PATCH", path(c.garden, shouted), key="g_admin", json_body={"role": "writer"})
+    expect_status(changed, (200,))
+    removed = ctx.request("DELETE", path(c.garden, shouted), key="g_admin")
+    expect_status(removed, (200, 204))
+    expect(extra not in roster(ctx, c.garden), f"{extra} is still a member after its removal as {shouted}")
