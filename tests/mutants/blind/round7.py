@@ -1213,6 +1213,11 @@ MUTANTS: list[dict[str, str]] = [
             "GET /v1/facts/stigmem:fact:<id> is not read as the bare id, so it answers 404 fact_not_found (the "
             "architecture seed's fact-as-entity form stigmem:fact:<uuid> names the fact; STG-QRY-011)."
         ),
+        "equivalent": (
+            "Only drops a node convenience: reading GET /v1/facts/stigmem:fact:<id> as the bare id is no contract"
+            " (the seed uses stigmem:fact:<uuid> as the entity of meta-facts, not as a route form; docs/http-"
+            "api.md names {id} or a CID)."
+        ),
         "file": "api/facts.py",
         "find": "    return raw.removeprefix(_FACT_ENTITY_PREFIX)",
         "replace": "    return raw",
@@ -1321,6 +1326,11 @@ MUTANTS: list[dict[str, str]] = [
         "description": (
             "Discovery no longer lists the gardens profile although the garden routes are served (docs/http-api.md "
             "Routes: profiles lists the conformance profiles the node claims)."
+        ),
+        "equivalent": (
+            "Only narrows what the node claims: a node that serves garden routes but leaves gardens out of "
+            "discovery's profiles claims less, which no source forbids (as b4's profile-claim mutants); the "
+            "gardens checks still run with --profile gardens and pass."
         ),
         "file": "settings.py",
         "find": 'PROFILES = ("core-local", "batch", "gardens")',
