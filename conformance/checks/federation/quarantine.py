@@ -120,16 +120,16 @@ def quarantine_pending_hidden(ctx: Context) -> None:
 
 
 def _no_side_door(ctx: Context, fact: dict[str, Any]) -> None:
-    """Writing beside a pending fact reveals nothing of it: the same body asserted locally is a new fact (not a
-    dedup answer naming the held one), and another value on its triple contradicts nothing."""
+    """Writing beside a pending fact reveals nothing of it: another value on its triple contradicts nothing, and the
+    same body asserted locally is a new fact (not a dedup answer naming the held one)."""
+    other = ctx.assert_fact(ctx.fact(fact["entity"], "another value", relation=fact["relation"], scope=fact["scope"]),
+                            key="g_writer")
     body = ctx.fact(fact["entity"], fact["value"]["v"], relation=fact["relation"], scope=fact["scope"],
                     confidence=fact["confidence"], source=fact["source"])
     ex = ctx.request("POST", "/v1/facts", key="g_writer", json_body=body)
     expect_status(ex, (201,))
     same = ex.json if isinstance(ex.json, dict) else {}
     expect(same.get("id") != fact["id"], "asserting the body of a pending fact answered the held fact itself")
-    other = ctx.assert_fact(ctx.fact(fact["entity"], "another value", relation=fact["relation"], scope=fact["scope"]),
-                            key="g_writer")
     conflicts = _conflicts_about(ctx, {fact["id"], other["id"], str(same.get("id"))})
     leaked = [c for c in conflicts if fact["id"] in {(c.get("fact_a") or {}).get("id"),
                                                      (c.get("fact_b") or {}).get("id")}]
