@@ -37,7 +37,8 @@ HOUR_MS = 3_600_000
 
 def strict(ctx: Context) -> None:
     if ctx.discovery.get("trust_mode") != "strict":
-        raise Skip(f"the node does not run trust_mode strict (discovery: {ctx.discovery.get('trust_mode')!r})")
+        raise Skip(f"the node does not run trust_mode strict (discovery: {ctx.discovery.get('trust_mode')!r}; the "
+                   "embedded node: --embedded-arg=--trust-mode=strict)")
 
 
 def held(ctx: Context, peer: ScriptedPeer, fed: Federator, garden: dict[str, Any], specs: Sequence[dict[str, Any]]
