@@ -24,6 +24,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     gardens_listing,
     gardens_soundness,
     pagination,
+    quarantine,
     query_edges,
     resolution,
     robustness,

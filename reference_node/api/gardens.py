@@ -95,7 +95,7 @@ async def create_garden(request: Request) -> Response:
     quarantine = body.get("quarantine", False)
     if not isinstance(quarantine, bool):
         raise ApiError("invalid_body", "quarantine must be a boolean")
-    # Spec-08: the quarantine garden governs what federation brings in: node admins create it.
+    # STG-QUAR-008 (Spec-08): the quarantine garden governs what federation brings in: node admins create it.
     if quarantine and "admin" not in identity.permissions:
         raise ApiError("forbidden", "creating a quarantine garden needs the admin permission")
     garden = store.create_garden(slug, name, str(scope), description, identity.entity_uri, quarantine)

@@ -177,6 +177,7 @@ def quarantine_reason(trust_mode: TrustMode, manifest_valid: bool) -> str | None
     and ``off`` computes no trust. This node verifies no organization manifest yet, so in strict mode every
     federated fact is held (the lower-score rules join when manifests and trust scores do).
     """
+    # STG-QUAR-007: strict holds a fact without a valid manifest.
     if trust_mode == "strict" and not manifest_valid:
         return "no_valid_manifest"
     return None

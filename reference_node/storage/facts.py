@@ -56,14 +56,18 @@ _BY_CID = (
     f"SELECT {COLUMNS}, {_CONTRADICTED} FROM fact_cid_aliases a JOIN facts f ON f.id = a.fact_id "
     "WHERE a.cid = ? ORDER BY f.seq LIMIT 1"
 )
+# STG-QUAR-001: a fact held in quarantine is in no read, so no assertion dedups onto it nor contradicts it.
+_RELEASED = garden_acl.RELEASED.format(column="f.id")
 _DUPLICATE = (
     f"SELECT {COLUMNS} FROM facts f WHERE f.cid = ? AND f.valid_until IS ? AND f.garden_id IS ? "
+    f"AND {_RELEASED} "
     "AND f.interpret_as IS ? ORDER BY f.seq LIMIT 1"
 )
 # STG-SCOPE-025 (interpretation garden_contradictions = within-garden): siblings share the fact's garden, or none.
 _SIBLINGS = (
     "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
     "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.garden_id IS ? AND f.confidence > 0 "
+    f"AND {_RELEASED} "
     "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.seq"
 )
 # The top of a triple by (confidence, hlc), walked down the facts_triple_rank index: a bounded read however many
@@ -71,6 +75,7 @@ _SIBLINGS = (
 _PREFERRED = (
     "SELECT f.id, f.value_type, f.value_v, f.confidence, f.hlc FROM facts f "
     "WHERE f.entity = ? AND f.relation = ? AND f.scope = ? AND f.garden_id IS ? AND f.confidence > 0 AND f.id != ? "
+    f"AND {_RELEASED} "
     "AND (f.valid_until_us IS NULL OR f.valid_until_us > ?) ORDER BY f.confidence DESC, f.hlc DESC LIMIT ?"
 )
 

@@ -43,8 +43,9 @@ def visible_clause(column: str, reader: str, node_admin: bool) -> tuple[str, tup
     return clause + ")", (reader,)
 
 
-# Spec-08: pending and rejected quarantined facts never appear in a normal read, nor does one promoted into a
-# garden (the garden holds its copy, written at promotion); one promoted into the main fabric reads as it came.
+# STG-QUAR-001/005 (Spec-08): pending and rejected quarantined facts never appear in a normal read, nor does one
+# promoted into a garden (the garden holds its copy, written at promotion); one promoted into the main fabric reads
+# as it came.
 RELEASED = (
     "NOT EXISTS (SELECT 1 FROM fact_quarantine q WHERE q.fact_id = {column} "
     "AND (q.status != 'promoted' OR q.target_garden_id IS NOT NULL))"

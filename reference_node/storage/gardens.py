@@ -120,7 +120,7 @@ def listing(conn: sqlite3.Connection, reader: str | None, after_seq: int | None,
 
 def delete(conn: sqlite3.Connection, garden: GardenRow, deleted_at: str) -> None:
     """STG-SCOPE-020: mark the garden deleted and drop its roster; its facts stay. Spec-08: a quarantine garden
-    holding pending facts is not deleted (409)."""
+    holding pending facts is not deleted (409, STG-QUAR-006)."""
     pending = conn.execute("SELECT 1 FROM fact_quarantine WHERE garden = ? AND status = 'pending' LIMIT 1",
                            (garden.id,)).fetchone()
     if pending is not None:
@@ -159,7 +159,7 @@ def _membership_facts(conn: sqlite3.Connection, stamp: Stamper, garden: GardenRo
 
 
 def _role_fits(garden: GardenRow, role: str) -> None:
-    # STG-SCOPE-032: quarantine:moderator exists only in quarantine gardens (Spec-08).
+    # STG-SCOPE-032, STG-QUAR-008: quarantine:moderator exists only in quarantine gardens (Spec-08).
     if rules.parse_role(role, garden.quarantine) is None:
         raise StoreError("invalid_role", f"role {role} is not a role of this garden")
 
@@ -241,7 +241,7 @@ def writable(conn: sqlite3.Connection, garden_id: str, scope: str, reader: Reade
     # STG-SCOPE-011: a garden that does not exist (here) is 404.
     if garden is None:
         raise StoreError("garden_not_found", f"no garden {garden_id} on this node")
-    # Spec-08 (A20 §19.5): facts enter a quarantine garden only from federation, never by assertion.
+    # Spec-08, STG-QUAR-008 (A20 §19.5): facts enter a quarantine garden only from federation, never by assertion.
     if garden.quarantine:
         raise StoreError("garden_forbidden", "facts are not asserted into a quarantine garden")
     role = role_of(conn, garden, reader.entity_uri)

@@ -71,7 +71,7 @@ class HeldRow:
     action_reason: str | None
 
     def fields(self, quarantine_garden_id: str) -> dict[str, Any]:
-        """Spec-08 fact state: quarantine_garden_id, quarantine_status, quarantine_reason (and the decision)."""
+        """STG-QUAR-002: quarantine_garden_id, quarantine_status, quarantine_reason (and the decision)."""
         return {"quarantine_garden_id": quarantine_garden_id, "quarantine_status": self.status,
                 "quarantine_reason": self.reason, "quarantined_at": self.admitted_at,
                 "acted_by": self.acted_by, "acted_at": self.acted_at, "action_reason": self.action_reason,
@@ -92,7 +92,7 @@ def moderated(conn: sqlite3.Connection, ref: str, reader: Reader) -> garden_rows
         raise StoreError("garden_not_found", f"no garden {ref}")
     if not garden.quarantine:
         raise StoreError("not_quarantine_garden", f"{garden.slug} is not a quarantine garden")
-    # Spec-08: promote or reject (and the quarantine surface) need admin or quarantine:moderator.
+    # STG-QUAR-003 (Spec-08): promote or reject (and the quarantine surface) need admin or quarantine:moderator.
     if not rules.may_moderate(garden_rows.role_of(conn, garden, reader.entity_uri)):
         raise StoreError("garden_forbidden", "admin or quarantine:moderator role required")
     return garden
@@ -138,7 +138,7 @@ def decide(conn: sqlite3.Connection, stamp: Stamper, garden: garden_rows.GardenR
            cardinality: Cardinality) -> None:
     """Promote (``action`` "promoted") or reject ("rejected") one pending fact of ``garden``."""
     held, fact = _held(conn, garden, fact_id)
-    # Spec-08: re-deciding a promoted or rejected fact is a conflict (409).
+    # STG-QUAR-003 (Spec-08): re-deciding a promoted or rejected fact is a conflict (409).
     if held.status != "pending":
         raise StoreError("fact_not_quarantine_pending", f"{fact_id} is already {held.status}")
     target_uri = None
@@ -146,7 +146,7 @@ def decide(conn: sqlite3.Connection, stamp: Stamper, garden: garden_rows.GardenR
         target = garden_rows.by_ref(conn, target_ref)
         if target is None or target.quarantine:
             raise StoreError("garden_not_found", f"no target garden {target_ref}")
-        # Spec-08: the target garden's write permission and scope are re-checked.
+        # STG-QUAR-004 (Spec-08): the target garden's write permission and scope are re-checked.
         target_uri = garden_rows.writable(conn, target.garden_id, fact[SCOPE], actor, garden.garden_id.split("/")[2])
     conn.execute("UPDATE fact_quarantine SET status = ?, target_garden_id = ?, acted_by = ?, acted_at = ?, "
                  "action_reason = ? WHERE fact_id = ? AND status = 'pending'",

@@ -152,7 +152,7 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
     if reason is not None:
         garden = garden_rows.quarantine_garden(conn)
         if garden is None:
-            # A20 §19.4: strict with no quarantine garden designated is a refusal (audited), never a silent drop.
+            # STG-QUAR-007 (A20 §19.4): strict with no quarantine garden is a refusal (audited), never a silent drop.
             rejection = rules.Rejection("rejected_fact", "trust_below_threshold",
                                         f"{reason}, and this node has no quarantine garden", inbound.id)
         else:

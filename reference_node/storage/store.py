@@ -266,7 +266,7 @@ class Store:
     def create_garden(self, slug: str, name: str, scope: str, description: str | None,
                       creator: str, quarantine: bool = False) -> dict[str, Any]:
         """STG-SCOPE-009/017: a new garden whose creator is its admin; 409 ``garden_exists`` for a taken slug.
-        Spec-08: one quarantine garden per node, the designated one (409 ``quarantine_garden_exists``)."""
+        STG-QUAR-008: one quarantine garden per node, the designated one (409 ``quarantine_garden_exists``)."""
         now = format_timestamp(self.clock.now_us())
         garden = garden_rows.GardenRow(0, str(uuid.uuid4()), garden_rules.garden_uri(self.authority, slug), slug,
                                        name, scope, description, creator, now, quarantine)

@@ -36,13 +36,21 @@ class Mutant:
     @property
     def profile(self) -> str | None:
         """The profile the ``run`` runner checks: federation mutants need core-federation, garden mutants gardens,
-        the rest core-local; a blind mutant runs every profile the node claims (its author did not know which check
-        should catch it)."""
+        quarantine mutants quarantine, the rest core-local; a blind mutant runs every profile the node claims (its
+        author did not know which check should catch it)."""
         if self.round:
             return None
         if self.id.startswith("gardens-"):
             return "gardens"
+        if self.id.startswith("quarantine-"):
+            return "quarantine"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
+
+    @property
+    def config(self) -> str | None:
+        """The node configuration (``tests/mutants/run.py`` CONFIGS) the mutant runs under whatever --config says:
+        quarantine mutants need strict trust mode, where pulled facts are held; None: the chosen one."""
+        return "trust-strict" if self.id.startswith("quarantine-") and not self.round else None
 
 
 def _m(id: str, description: str, requirements: str, file: str, find: str, replace: str, runners: str,
@@ -913,6 +921,66 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-SCOPE-009", "protocol/gardens.py", '{0,62}\\Z")', '{0,62}$")', "vectors run"),
     _m("gardens-slug-64", "slugs of 64 characters are accepted", "STG-SCOPE-009", "protocol/gardens.py",
        '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}', '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}', "vectors run"),
+    # --- Spec-08: the quarantine garden (the quarantine profile, run under --config trust-strict) ---------------
+    _m("quarantine-pending-by-cid", "GET /v1/facts/{cid} finds a pending quarantined fact (the CID lookup skips "
+       "the quarantine filter)", "STG-QUAR-001", "storage/store.py",
+       'row = fact_rows.by_cid(conn, ref, (f"{garden} AND {released[0]}", params))',
+       "row = fact_rows.by_cid(conn, ref, (garden, params))", "run"),
+    _m("quarantine-pending-by-id", "GET /v1/facts/{id} serves a pending quarantined fact", "STG-QUAR-001",
+       "storage/store.py", "            if row is not None and not conn.execute(f\"SELECT {RELEASED",
+       "            if False and not conn.execute(f\"SELECT {RELEASED", "run"),
+    _m("quarantine-pending-in-queries", "queries (and their totals) include pending quarantined facts",
+       "STG-QUAR-001", "storage/facts.py", 'clause = f"{clause} AND {released}"', "clause = clause", "run"),
+    _m("quarantine-dedup-onto-held", "asserting the body of a pending fact answers the held fact (dedup by CID "
+       "looks past the quarantine)", "STG-QUAR-001", "storage/facts.py",
+       '    f"AND {_RELEASED} "\n    "AND f.interpret_as IS ?', '    "AND f.interpret_as IS ?', "run"),
+    _m("quarantine-held-contradicts", "a local fact is paired with a pending fact of its triple (contradiction "
+       "detection looks past the quarantine)", "STG-QUAR-001", "storage/facts.py",
+       'AND f.id != ? "\n    f"AND {_RELEASED} "', 'AND f.id != ? "', "run"),
+    _m("quarantine-surface-no-garden-id", "the quarantine surface leaves out quarantine_garden_id",
+       "STG-QUAR-002", "storage/quarantine.py", '{"quarantine_garden_id": quarantine_garden_id, ', "{", "run"),
+    _m("quarantine-writer-moderates", "a writer of the quarantine garden may promote, reject and list it",
+       "STG-QUAR-003", "protocol/gardens.py", 'return role in ("admin", MODERATOR)',
+       'return role in ("admin", "writer", MODERATOR)', "run"),
+    _m("quarantine-redecide", "promoting or rejecting a fact already decided answers 200 again, not 409",
+       "STG-QUAR-003", "storage/quarantine.py", 'if held.status != "pending":', "if False:", "run"),
+    _m("quarantine-promotion-restamps", "promotion into the main fabric writes a re-stamped copy (new id, timestamp "
+       "and hlc) instead of releasing the fact as it came", "STG-QUAR-004", "storage/quarantine.py",
+       "    if target_uri is None:\n", "    if False:\n", "run"),
+    _m("quarantine-promotion-no-recheck", "promotion into a garden skips the target's write role and scope",
+       "STG-QUAR-004", "storage/quarantine.py",
+       "target_uri = garden_rows.writable(conn, target.garden_id, fact[SCOPE], actor, ",
+       "target_uri = target.garden_id or garden_rows.writable(conn, target.garden_id, fact[SCOPE], actor, ", "run"),
+    _m("quarantine-rejected-readable", "a rejected fact is released into normal reads like a promoted one",
+       "STG-QUAR-005", "storage/garden_acl.py", "\"AND (q.status != 'promoted' OR q.target_garden_id IS NOT NULL))\"",
+       "\"AND q.status = 'pending')\"", "run"),
+    _m("quarantine-delete-guard-off", "a quarantine garden holding pending facts is deleted", "STG-QUAR-006",
+       "storage/gardens.py", "    if pending is not None:\n", "    if False:\n", "run"),
+    _m("quarantine-delete-guard-counts-decided", "the delete guard counts decided facts too: the garden is never "
+       "deleted once it held a fact", "STG-QUAR-006", "storage/gardens.py",
+       "WHERE garden = ? AND status = 'pending' LIMIT 1", "WHERE garden = ? LIMIT 1", "run"),
+    _m("quarantine-strict-ingests", "strict trust mode ingests pulled facts straight into the main fabric",
+       "STG-QUAR-007", "protocol/replication.py", 'if trust_mode == "strict" and not manifest_valid:',
+       'if trust_mode == "strict" and manifest_valid:', "run"),
+    _m("quarantine-no-garden-silent-drop", "strict mode with no quarantine garden drops the fact unaudited",
+       "STG-QUAR-007", "storage/replication.py",
+       "            rejection = rules.Rejection(\"rejected_fact\", \"trust_below_threshold\",\n",
+       "            return \"held\"\n"
+       "            rejection = rules.Rejection(\"rejected_fact\", \"trust_below_threshold\",\n", "run"),
+    _m("quarantine-no-garden-ingests", "strict mode with no quarantine garden ingests the fact into the main fabric",
+       "STG-QUAR-007", "storage/replication.py",
+       "            rejection = rules.Rejection(\"rejected_fact\", \"trust_below_threshold\",\n",
+       "            rejection = None and rules.Rejection(\"rejected_fact\", \"trust_below_threshold\",\n", "run"),
+    _m("quarantine-garden-by-writer", "a key without the admin permission creates the quarantine garden",
+       "STG-QUAR-008", "api/gardens.py", 'if quarantine and "admin" not in identity.permissions:', "if False:",
+       "run"),
+    _m("quarantine-second-garden", "a second quarantine garden is created", "STG-QUAR-008", "storage/store.py",
+       "if quarantine and garden_rows.quarantine_garden(conn) is not None:", "if False:", "run"),
+    _m("quarantine-assert-into", "a garden admin asserts facts into the quarantine garden", "STG-QUAR-008",
+       "storage/gardens.py", "    if garden.quarantine:\n", "    if False:\n", "run"),
+    _m("quarantine-moderator-anywhere", "quarantine:moderator is accepted as a role of an ordinary garden",
+       "STG-QUAR-008", "storage/gardens.py", "if rules.parse_role(role, garden.quarantine) is None:",
+       "if rules.parse_role(role, True) is None:", "run"),
 )
 
 

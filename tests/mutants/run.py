@@ -123,13 +123,17 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "hlc-strict": {"vectors": ["--interpretation", "hlc_input=strict"], "run": []},
     "peer-approval": {"vectors": [], "run": ["--interpretation", "peer_lifecycle=verify-then-active",
                                              "--embedded-arg=--peer-approval"]},
+    # The quarantine profile: pulled facts are held only in strict trust mode (A20 §19.4).
+    "trust-strict": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 
 
-def runner_command(runner: str, report_dir: Path, profile: str | None = None, exitfirst: bool = False) -> list[str]:
+def runner_command(runner: str, report_dir: Path, profile: str | None = None, exitfirst: bool = False,
+                   config: str | None = None) -> list[str]:
     """The suite command for ``runner``; ``profile`` narrows the HTTP run (None: every profile the node claims);
-    ``exitfirst`` stops it at the first failing case (enough for a verdict, not for the kill matrix)."""
+    ``exitfirst`` stops it at the first failing case (enough for a verdict, not for the kill matrix); ``config``
+    names the node configuration a mutant needs (else the one --config chose)."""
     adapter = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
     cmd = [sys.executable, "-m", "conformance", runner, "--report-dir", str(report_dir), "--quiet"]
     if exitfirst:
@@ -138,7 +142,7 @@ def runner_command(runner: str, report_dir: Path, profile: str | None = None, ex
         cmd += ["--adapter", adapter]
     elif profile:
         cmd += ["--profile", profile]
-    return cmd + CONFIG[runner]
+    return cmd + (CONFIGS[config] if config else CONFIG)[runner]
 
 
 def stop_group(proc: subprocess.Popen[bytes]) -> None:
@@ -159,11 +163,11 @@ def reap_group(pgid: int) -> None:
 
 
 def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile: str | None = None,
-               exitfirst: bool = False) -> RunnerResult:
+               exitfirst: bool = False, config: str | None = None) -> RunnerResult:
     report_dir = workdir / f"report-{runner}"
     started = time.monotonic()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(runner_command(runner, report_dir, profile, exitfirst), cwd=workdir,
+        proc = subprocess.Popen(runner_command(runner, report_dir, profile, exitfirst, config), cwd=workdir,
                                 env=child_env(workdir),
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
@@ -221,7 +225,8 @@ def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool 
             result.note = why
             return result
         for runner in chosen:
-            result.runs[runner] = run_runner(runner, workdir, profile=mutant.profile, exitfirst=first_kill)
+            result.runs[runner] = run_runner(runner, workdir, profile=mutant.profile, exitfirst=first_kill,
+                                            config=mutant.config)
             if first_kill and result.runs[runner].verdict == "killed":
                 break
         result.status = _verdict(mutant, result.runs)

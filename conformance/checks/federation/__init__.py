@@ -12,6 +12,7 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     hostile_ingest,
     ingest,
     privilege,
+    quarantine,
     registration,
     serving,
     tokens,
