@@ -23,6 +23,7 @@ from reference_node.protocol import contradictions
 from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.facts import FactBody
 from reference_node.protocol.hlc import parse as parse_hlc
+from reference_node.protocol.namespaces import RECEIVED_FROM
 from reference_node.storage import conflicts as conflict_rows
 from reference_node.storage import facts as fact_rows
 from reference_node.storage.errors import StoreError
@@ -50,6 +51,13 @@ Stamper = Callable[[], Stamp]
 def new_fact(body: FactBody, origin: str = "client", **beside: Any) -> NewFact:
     """A NewFact with its CID computed from ``body`` (interpretation cid_preimage = jcs-6)."""
     return NewFact(body, cid_rules.of_body(body), origin=origin, **beside)
+
+
+def received_from(fact_id: str, peer_node_id: str) -> NewFact:
+    """STG-PROV-004: the ``stigmem:received_from`` meta-fact of a federated fact (system-sourced, local scope)."""
+    body = FactBody(f"stigmem:fact:{fact_id}", RECEIVED_FROM, {"type": "ref", "v": peer_node_id}, SYSTEM_SOURCE,
+                    1.0, "local")
+    return new_fact(body, "system")
 
 
 def _core_fact(fact_id: str, body: FactBody, hlc: str) -> contradictions.Fact:

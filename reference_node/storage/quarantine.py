@@ -154,6 +154,8 @@ def decide(conn: sqlite3.Connection, stamp: Stamper, garden: garden_rows.GardenR
     if action != "promoted":
         return
     received_from = conn.execute("SELECT received_from FROM facts WHERE id = ?", (fact_id,)).fetchone()[0]
+    if received_from is not None:  # STG-PROV-004, STG-QUAR-004: the provenance held back at admission
+        fact_rows.insert(conn, ledger.received_from(fact_id, received_from), stamp())
     if target_uri is None:
         new = _as_new(fact, None)
         ledger.detect(conn, stamp, new, Stamp(fact[ID], fact[TIMESTAMP], 0, fact[HLC]), now_us, cardinality)

@@ -24,7 +24,7 @@ from reference_node.clock import Clock, format_timestamp, instant_us
 from reference_node.protocol import replication as rules
 from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast
-from reference_node.protocol.facts import FactBody, FactOptions
+from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
 from reference_node.storage import audit, ledger, quarantine
 from reference_node.storage import facts as fact_rows
@@ -113,12 +113,11 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
     new = NewFact(fact.body, fact.cid, fact.valid_until, valid_until_us, None, "client")
     stamp = Stamp(fact.id, format_timestamp(timestamp_us), timestamp_us, format_hlc(fact.hlc))
     fact_rows.insert(conn, new, stamp, local_hlc=local_hlc, received_from=peer.node_id)
-    provenance = FactBody(f"stigmem:fact:{fact.id}", rules.RECEIVED_FROM, {"type": "ref", "v": peer.node_id},
-                          ledger.SYSTEM_SOURCE, 1.0, "local")
-    fact_rows.insert(conn, ledger.new_fact(provenance, "system"), ctx.stamp())
     if held is not None:
+        # STG-QUAR-001: a held fact's received_from meta-fact would name it and its peer; it is written on promotion.
         quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, format_timestamp(ctx.clock.now_us()))
         return
+    fact_rows.insert(conn, ledger.received_from(fact.id, peer.node_id), ctx.stamp())
     ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)
 
 

@@ -937,6 +937,13 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("quarantine-held-contradicts", "a local fact is paired with a pending fact of its triple (contradiction "
        "detection looks past the quarantine)", "STG-QUAR-001", "storage/facts.py",
        'AND f.id != ? "\n    f"AND {_RELEASED} "', 'AND f.id != ? "', "run"),
+    _m("quarantine-meta-fact-at-admission", "a held fact's stigmem:received_from meta-fact is written when it is "
+       "admitted, so any local-scope reader learns the pending fact's id and peer", "STG-QUAR-001",
+       "storage/replication.py",
+       "    if held is not None:\n        # STG-QUAR-001: a held fact's received_from meta-fact would name it and its "
+       "peer; it is written on promotion.\n",
+       "    fact_rows.insert(conn, ledger.received_from(fact.id, peer.node_id), ctx.stamp())\n"
+       "    if held is not None:\n", "run"),
     _m("quarantine-surface-no-garden-id", "the quarantine surface leaves out quarantine_garden_id",
        "STG-QUAR-002", "storage/quarantine.py", '{"quarantine_garden_id": quarantine_garden_id, ', "{", "run"),
     _m("quarantine-writer-moderates", "a writer of the quarantine garden may promote, reject and list it",

@@ -121,8 +121,9 @@ def quarantine_pending_hidden(ctx: Context) -> None:
 
 
 def _no_side_door(ctx: Context, fact: dict[str, Any]) -> None:
-    """Writing beside a pending fact reveals nothing of it: another value on its triple contradicts nothing, and the
-    same body asserted locally is a new fact (not a dedup answer naming the held one)."""
+    """Writing beside a pending fact reveals nothing of it: another value on its triple contradicts nothing, the
+    same body asserted locally is a new fact (not a dedup answer naming the held one), and no meta-fact about it
+    (its stigmem:received_from) is readable."""
     other = ctx.assert_fact(ctx.fact(fact["entity"], "another value", relation=fact["relation"], scope=fact["scope"]),
                             key="g_writer")
     body = ctx.fact(fact["entity"], fact["value"]["v"], relation=fact["relation"], scope=fact["scope"],
@@ -138,6 +139,9 @@ def _no_side_door(ctx: Context, fact: dict[str, Any]) -> None:
     shown = ctx.query(key="g_reader", entity=fact["entity"], include_contradicted=True, limit=500)
     expect(set(ids(shown)) == {same.get("id"), other["id"]}, f"a query by the pending fact's entity shows "
                                                             f"{ids(shown)}, expected the two local facts only")
+    for key in CALLERS:  # nor does its stigmem:received_from meta-fact, which would name it and its peer
+        meta = ids(ctx.query(key=key, entity=f"stigmem:fact:{fact['id']}", limit=500))
+        expect(not meta, f"{key} reads a meta-fact of the pending fact {fact['id']}: {meta}")
 
 
 @check("federation:quarantine_moderation", requirements=("STG-QUAR-003", "STG-QUAR-005"), profile="quarantine")

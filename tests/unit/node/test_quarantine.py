@@ -127,3 +127,24 @@ def test_quarantine_garden_rules(strict):
                                  json={"entity_uri": MOD, "role": "quarantine:moderator"})
     assert (moderator_elsewhere.status_code, moderator_elsewhere.json()["error"]) == (422, "invalid_role")
     assert c.post("/v1/gardens/plain/promote", headers=admin, json={"fact_id": "x"}).status_code == 422
+
+
+def test_a_pending_fact_leaks_through_no_local_write_or_meta_fact(strict, peer):
+    """A held fact is invisible to local writes too: asserting its content makes a new fact (not the pending one's
+    record), contradicting it records no conflict, and its stigmem:received_from meta-fact is not readable."""
+    _quarantine(strict)
+    c, admin = strict.client, strict.admin
+    held = peer.fact("one", at_ms=T0_MS)
+    assert _pull(strict, peer, held)["accepted"] == 1
+    same = {k: held[k] for k in ("entity", "relation", "value", "source", "confidence", "scope")}
+    dup = c.post("/v1/facts", headers=admin, json=same)
+    assert dup.status_code == 201 and dup.json()["id"] != held["id"], dup.text
+    other = {**same, "value": {"type": "string", "v": "two"}, "source": "agent:local"}
+    assert c.post("/v1/facts", headers=admin, json=other).status_code == 201
+    conflicts = c.get("/v1/conflicts", headers=admin).json()["conflicts"]
+    assert not [x for x in conflicts if held["id"] in (x.get("fact_a"), x.get("fact_b"))], conflicts
+    meta = {"entity": f"stigmem:fact:{held['id']}"}
+    assert c.get("/v1/facts", headers=admin, params=meta).json()["facts"] == []
+    c.post("/v1/gardens/held/promote", headers=admin, json={"fact_id": held["id"]})
+    shown = c.get("/v1/facts", headers=admin, params=meta).json()["facts"]  # written on promotion
+    assert [(f["relation"], f["value"]["v"]) for f in shown] == [("stigmem:received_from", peer.node_id)]
