@@ -125,6 +125,11 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
                                              "--embedded-arg=--peer-approval"]},
     # The quarantine profile: pulled facts are held only in strict trust mode (A20 §19.4).
     "trust-strict": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict"]},
+    # A blind round on the quarantine profile: strict mode and every profile but core-federation, whose replication
+    # checks expect pulled facts to be ingested, which strict mode holds instead (without manifests).
+    "trust-strict-all": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict", "--profile", "core-local",
+                                                "--profile", "batch", "--profile", "gardens", "--profile",
+                                                "quarantine"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 
