@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "docs" / "report-data"
 COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-upstream-readings", "reference-node",
            "upstream-auth-required-default", "upstream-auth-required-upstream", "upstream-auth-none-default",
-           "upstream-auth-none-upstream", "upstream-federation"]
+           "upstream-auth-none-upstream", "upstream-federation", "upstream-gardens-default",
+           "upstream-gardens-upstream"]
 
 
 def test_report_md_is_rendered_from_valid_report_files():
