@@ -70,3 +70,22 @@ def started(keys: KeySpecs) -> Iterator[Live]:
         admin_entity = next(k["entity_uri"] for k in found if "admin" in k["permissions"])
         entity["admin"] = admin_entity
         yield Live(client, raw, admin_entity, entity)
+
+
+class Slot:
+    """One module's live node, for state machines (Hypothesis builds them without arguments): ``fixture()`` is the
+    module-scoped fixture that starts it, ``live`` the node while it runs."""
+
+    def __init__(self, keys: KeySpecs) -> None:
+        self.keys = keys
+        self.live: Live | None = None
+
+    def fixture(self) -> Any:
+        def node() -> Iterator[Live]:
+            with started(self.keys) as self.live:
+                try:
+                    yield self.live
+                finally:
+                    self.live = None
+
+        return pytest.fixture(scope="module")(node)

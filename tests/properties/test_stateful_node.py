@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conformance.oracle import cid as cid_oracle
-from tests.properties.live import SCOPES, Live, started
+from tests.properties.live import SCOPES, Slot
 
 SOURCE = "stigmem://prop.test/agent/writer"
 VALID_UNTIL = {"none": None, "past": "2001-01-01T00:00:00Z", "future": "2999-01-01T00:00:00Z", "soon": "soon"}
@@ -55,17 +54,8 @@ KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 WRITERS = tuple(name for name, (perms, _) in KEYS.items() if "write" in perms)
 
 
-LIVE: Live | None = None
-
-
-@pytest.fixture(scope="module")
-def live_node() -> Iterator[Live]:
-    global LIVE
-    with started(KEYS) as LIVE:
-        try:
-            yield LIVE
-        finally:
-            LIVE = None
+NODE = Slot(KEYS)
+live_node = NODE.fixture()
 
 
 @dataclass
@@ -110,8 +100,8 @@ class NodeModel(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        assert LIVE is not None, "the live_node fixture must run first"
-        self.node = LIVE
+        assert NODE.live is not None, "the live_node fixture must run first"
+        self.node = NODE.live
         token = secrets.token_hex(4)
         self.entities = [f"stigmem://prop.test/user/e{i}-{token}" for i in range(2)]
         self.facts: dict[str, Fact] = {}
@@ -396,7 +386,7 @@ LONG = settings(max_examples=60, stateful_step_count=40, deadline=None, print_bl
 
 
 @pytest.mark.usefixtures("live_node")
-class TestNodeModelShort(NodeModel.TestCase):
+class TestNodeModelShort(NodeModel.TestCase):  # type: ignore[misc,valid-type]
     """The fast lane: a short run on every test invocation."""
 
     settings = SHORT
@@ -404,7 +394,7 @@ class TestNodeModelShort(NodeModel.TestCase):
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("live_node")
-class TestNodeModelLong(NodeModel.TestCase):
+class TestNodeModelLong(NodeModel.TestCase):  # type: ignore[misc,valid-type]
     """The slow lane: more and longer examples."""
 
     settings = LONG
