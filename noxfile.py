@@ -39,12 +39,14 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def stateful(session: nox.Session) -> None:
-    """The long lane of the differential state machine (60 examples x 40 steps; the short lane runs in tests).
+    """The long lanes of the differential state machines, core and gardens (60 examples x 40 steps each; the short
+    lanes run in tests).
 
     ``nox -s stateful -- --hypothesis-seed=N`` replays one run; STIGMEM_TARGET / STIGMEM_ADMIN_KEY name any node.
     """
     session.install("-e", ".[test]")
-    session.run("python", "-m", "pytest", "tests/properties/test_stateful_node.py", "-m", "slow",
+    session.run("python", "-m", "pytest", "tests/properties/test_stateful_node.py",
+                "tests/properties/test_stateful_gardens.py", "-m", "slow",
                 "--hypothesis-show-statistics", *session.posargs)
 
 

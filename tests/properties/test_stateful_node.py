@@ -17,25 +17,20 @@ reproducing sequence of steps (Hypothesis shrinks it). ``nox -s stateful`` runs 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from conformance.harness.embedded_node import EmbeddedNode
 from conformance.oracle import cid as cid_oracle
+from tests.properties.live import SCOPES, Slot
 
-SCOPES = ("local", "team", "company", "public")
 SOURCE = "stigmem://prop.test/agent/writer"
 VALID_UNTIL = {"none": None, "past": "2001-01-01T00:00:00Z", "future": "2999-01-01T00:00:00Z", "soon": "soon"}
 SOON_S = 0.6  # "soon": valid_until this far ahead of the write, so the fact expires while the example runs
@@ -59,56 +54,8 @@ KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 WRITERS = tuple(name for name, (perms, _) in KEYS.items() if "write" in perms)
 
 
-@dataclass
-class Live:
-    client: httpx.Client
-    raw: dict[str, str]  # key name -> raw bearer key
-    admin_entity: str
-
-    def call(self, method: str, path: str, key: str, **kw: Any) -> httpx.Response:
-        return self.client.request(method, path, headers={"Authorization": f"Bearer {self.raw[key]}"}, **kw)
-
-
-LIVE: Live | None = None
-
-
-@contextlib.contextmanager
-def _node() -> Iterator[tuple[str, str]]:
-    """(base URL, admin key): STIGMEM_TARGET and STIGMEM_ADMIN_KEY name any node, else the embedded one starts."""
-    url, admin = os.environ.get("STIGMEM_TARGET"), os.environ.get("STIGMEM_ADMIN_KEY")
-    if url:
-        if not admin:
-            pytest.fail("STIGMEM_TARGET needs STIGMEM_ADMIN_KEY: the machine creates scoped keys")
-        yield url, admin
-        return
-    with EmbeddedNode() as node:
-        yield node.url, node.admin_key
-
-
-@pytest.fixture(scope="module")
-def live_node() -> Iterator[Live]:
-    global LIVE
-    with _node() as (url, admin), httpx.Client(base_url=url, timeout=30) as client:
-        raw = {"admin": admin}
-        for name, (perms, scopes) in KEYS.items():
-            if name == "admin":
-                continue
-            body = {"entity_uri": f"stigmem://prop.test/agent/{name}", "permissions": list(perms),
-                    "allowed_scopes": list(scopes)}
-            made = client.post("/v1/auth/keys", headers={"Authorization": f"Bearer {admin}"}, json=body)
-            if made.status_code == 422 and "raw_key" in made.text:  # nodes that take a client-chosen key (upstream)
-                body["raw_key"] = secrets.token_hex(24)
-                made = client.post("/v1/auth/keys", headers={"Authorization": f"Bearer {admin}"}, json=body)
-            assert made.status_code == 201, made.text
-            raw[name] = body.get("raw_key") or made.json()["key"]
-        listing = client.get("/v1/auth/keys", headers={"Authorization": f"Bearer {admin}"}).json()
-        keys = listing["keys"] if isinstance(listing, dict) else listing  # upstream answers a bare list
-        admin_entity = next(k["entity_uri"] for k in keys if "admin" in k["permissions"])
-        LIVE = Live(client, raw, admin_entity)
-        try:
-            yield LIVE
-        finally:
-            LIVE = None
+NODE = Slot(KEYS)
+live_node = NODE.fixture()
 
 
 @dataclass
@@ -153,8 +100,8 @@ class NodeModel(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        assert LIVE is not None, "the live_node fixture must run first"
-        self.node = LIVE
+        assert NODE.live is not None, "the live_node fixture must run first"
+        self.node = NODE.live
         token = secrets.token_hex(4)
         self.entities = [f"stigmem://prop.test/user/e{i}-{token}" for i in range(2)]
         self.facts: dict[str, Fact] = {}
@@ -439,7 +386,7 @@ LONG = settings(max_examples=60, stateful_step_count=40, deadline=None, print_bl
 
 
 @pytest.mark.usefixtures("live_node")
-class TestNodeModelShort(NodeModel.TestCase):
+class TestNodeModelShort(NodeModel.TestCase):  # type: ignore[misc,valid-type]
     """The fast lane: a short run on every test invocation."""
 
     settings = SHORT
@@ -447,7 +394,7 @@ class TestNodeModelShort(NodeModel.TestCase):
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("live_node")
-class TestNodeModelLong(NodeModel.TestCase):
+class TestNodeModelLong(NodeModel.TestCase):  # type: ignore[misc,valid-type]
     """The slow lane: more and longer examples."""
 
     settings = LONG
