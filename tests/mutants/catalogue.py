@@ -944,6 +944,16 @@ AUTHORED: tuple[Mutant, ...] = (
        "peer; it is written on promotion.\n",
        "    fact_rows.insert(conn, ledger.received_from(fact.id, peer.node_id), ctx.stamp())\n"
        "    if held is not None:\n", "run"),
+    _m("quarantine-surface-cursor-inclusive", "the quarantine surface's cursor is inclusive, so each page repeats the "
+       "last fact of the one before", "STG-QUAR-002", "storage/quarantine.py", '        clauses.append("q.seq > ?")',
+       '        clauses.append("q.seq >= ?")', "run"),
+    _m("quarantine-surface-status-unchecked", "an unknown status on the quarantine surface is read as no filter",
+       "STG-QUAR-002", "api/gardens.py", 'status not in ("pending", "promoted", "rejected")', "False", "run"),
+    _m("quarantine-node-admin-moderates", "a key with the node's admin permission moderates a quarantine garden it "
+       "holds no role in", "STG-QUAR-003", "storage/quarantine.py",
+       "if not rules.may_moderate(garden_rows.role_of(conn, garden, reader.entity_uri)):",
+       "if not (reader.node_admin or rules.may_moderate(garden_rows.role_of(conn, garden, reader.entity_uri))):",
+       "run"),
     _m("quarantine-surface-no-garden-id", "the quarantine surface leaves out quarantine_garden_id",
        "STG-QUAR-002", "storage/quarantine.py", '{"quarantine_garden_id": quarantine_garden_id, ', "{", "run"),
     _m("quarantine-writer-moderates", "a writer of the quarantine garden may promote, reject and list it",

@@ -13,6 +13,7 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     ingest,
     privilege,
     quarantine,
+    quarantine_surface,
     registration,
     serving,
     tokens,

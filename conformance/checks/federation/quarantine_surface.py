@@ -1,0 +1,82 @@
+"""The quarantine surface as a walk, and who is not a moderator (Spec-08; docs/http-api.md "The quarantine garden").
+
+Written after blind round 8, whose survivors these are: a surface cursor that skips or repeats a held fact or hands
+out a cursor on the exact last page, the surface listed newest first, an unknown ``status`` answered as no filter
+(STG-QUAR-002); a node admin with no role in the quarantine garden moderating it (STG-QUAR-003 with interpretation
+garden_node_admin), and a moderator deciding with a read-only key.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from conformance.checks.federation.quarantine import held, strict
+from conformance.checks.federation.support import registered_peer
+from conformance.checks.gardens import add_member, member_uri, mint, path
+from conformance.checks.quarantine import MAX_PAGES, MODERATOR, decide, moderated_garden, surface_by_id
+from conformance.checks.registry import Context, check, expect, expect_error
+
+HELD = ("a", "b", "c", "d")
+
+
+def _walk(ctx: Context, garden: dict[str, Any], limit: int) -> tuple[list[str], list[str], int]:
+    """Ids and quarantined_at of the pending facts over the surface's cursor at page size ``limit``; pages read."""
+    seen: list[str] = []
+    stamps: list[str] = []
+    cursor = None
+    for pages in range(1, MAX_PAGES + 1):
+        params = {"status": "pending", "limit": str(limit), **({"cursor": cursor} if cursor else {})}
+        ex = ctx.request("GET", f"{path(garden)}/quarantine", params=params)
+        expect(ex.status == 200 and isinstance(ex.json, dict), f"a surface page at limit {limit}: {ex.brief()}")
+        facts = [f for f in ex.json.get("facts", []) if isinstance(f, dict)]
+        expect(len(facts) <= limit, f"a surface page at limit {limit} holds {len(facts)} facts")
+        seen += [str(f.get("id")) for f in facts]
+        stamps += [str(f.get("quarantined_at")) for f in facts]
+        cursor = ex.json.get("cursor")
+        if not cursor:
+            return seen, stamps, pages
+    return seen, stamps, MAX_PAGES
+
+
+@check("federation:quarantine_surface_walk", requirements=("STG-QUAR-002",), profile="quarantine")
+def quarantine_surface_walk(ctx: Context) -> None:
+    """Four held facts walked at page sizes 1 to 4 (dividing the count exactly and not): each once, oldest first in
+    the order they were held, with the cursor ending on the last page (no cursor to an empty page); an unknown
+    status is refused, never read as no filter."""
+    strict(ctx)
+    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+        facts = held(ctx, peer, fed, garden, [{"as": name} for name in HELD])
+        order = [facts[name]["id"] for name in HELD]
+        for limit in (1, 2, 3, 4):
+            seen, stamps, pages = _walk(ctx, garden, limit)
+            expect(seen == order, f"the surface walked at limit {limit} gives {seen}, not the held order {order}")
+            expect(stamps == sorted(stamps), f"quarantined_at goes backwards along the walk at limit {limit}: "
+                                             f"{stamps}")
+            expect(pages == math.ceil(len(order) / limit),
+                   f"{len(order)} held facts at limit {limit} took {pages} pages (a cursor led to an empty page)")
+        for bad in ("held", "PENDING", ""):
+            ex = ctx.request("GET", f"{path(garden)}/quarantine", params={"status": bad})
+            expect_error(ex, (400, 422), None)
+
+
+@check("federation:quarantine_moderation_bounds", requirements=("STG-QUAR-003",), profile="quarantine",
+       interpretations={"garden_node_admin": "metadata-only"})
+def quarantine_moderation_bounds(ctx: Context) -> None:
+    """A key with the node's admin permission but no role in the quarantine garden neither lists its surface nor
+    promotes or rejects (403 garden_forbidden); a moderator whose key lacks the write permission may not decide
+    either (403 forbidden: mutations need write); the fact stays pending."""
+    strict(ctx)
+    other_admin = mint(ctx, "q_node_admin", ("read", "write", "admin"))
+    read_only = mint(ctx, "q_read_mod", ("read",))
+    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+        add_member(ctx, garden, member_uri(ctx, read_only), MODERATOR, key="admin")
+        fact = held(ctx, peer, fed, garden, [{"as": "x"}])["x"]
+        for verb in ("promote", "reject"):
+            expect_error(decide(ctx, garden, verb, fact["id"], key=read_only), (403,), "forbidden")
+        ex = ctx.request("GET", f"{path(garden)}/quarantine", key=other_admin)
+        expect_error(ex, (403,), "garden_forbidden")
+        for verb in ("promote", "reject"):
+            expect_error(decide(ctx, garden, verb, fact["id"], key=other_admin), (403,), "garden_forbidden")
+        expect(fact["id"] in surface_by_id(ctx, garden, status="pending"),
+               "the fact left pending after a node admin outside the garden tried to decide it")
