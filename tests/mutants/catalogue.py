@@ -954,6 +954,10 @@ AUTHORED: tuple[Mutant, ...] = (
        "if not rules.may_moderate(garden_rows.role_of(conn, garden, reader.entity_uri)):",
        "if not (reader.node_admin or rules.may_moderate(garden_rows.role_of(conn, garden, reader.entity_uri))):",
        "run"),
+    _m("quarantine-promotion-undetected", "a fact promoted into the main fabric is never compared with the facts of "
+       "its triple", "STG-QUAR-004", "storage/quarantine.py",
+       "        ledger.detect(conn, stamp, new, Stamp(fact[ID], fact[TIMESTAMP], 0, fact[HLC]), now_us, cardinality)\n",
+       "", "run"),
     _m("quarantine-surface-no-garden-id", "the quarantine surface leaves out quarantine_garden_id",
        "STG-QUAR-002", "storage/quarantine.py", '{"quarantine_garden_id": quarantine_garden_id, ', "{", "run"),
     _m("quarantine-writer-moderates", "a writer of the quarantine garden may promote, reject and list it",

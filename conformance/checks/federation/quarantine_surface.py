@@ -3,7 +3,8 @@
 Written after blind round 8, whose survivors these are: a surface cursor that skips or repeats a held fact or hands
 out a cursor on the exact last page, the surface listed newest first, an unknown ``status`` answered as no filter
 (STG-QUAR-002); a node admin with no role in the quarantine garden moderating it (STG-QUAR-003 with interpretation
-garden_node_admin), and a moderator deciding with a read-only key.
+garden_node_admin), a moderator deciding with a read-only key, and a promotion into the main fabric that detects no
+contradiction (STG-QUAR-004).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from conformance.checks.contradictions import _conflicts_about
 from conformance.checks.federation.quarantine import held, strict
 from conformance.checks.federation.support import registered_peer
 from conformance.checks.gardens import add_member, member_uri, mint, path
@@ -80,3 +82,19 @@ def quarantine_moderation_bounds(ctx: Context) -> None:
             expect_error(decide(ctx, garden, verb, fact["id"], key=other_admin), (403,), "garden_forbidden")
         expect(fact["id"] in surface_by_id(ctx, garden, status="pending"),
                "the fact left pending after a node admin outside the garden tried to decide it")
+
+
+@check("federation:quarantine_promotion_detects", requirements=("STG-QUAR-004", "STG-CONF-001"), profile="quarantine")
+def quarantine_promotion_detects(ctx: Context) -> None:
+    """A held fact is detected when promoted into the main fabric: promoted onto the triple of a local fact with
+    another value, the two are in conflict (and not before, while it is pending)."""
+    strict(ctx)
+    entity = ctx.unique("promoted-conflict")
+    local = ctx.assert_fact(ctx.fact(entity, "local value", relation="test:value", scope="public"))
+    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+        fact = held(ctx, peer, fed, garden, [{"as": "x", "entity": entity, "relation": "test:value"}])["x"]
+        expect(not _conflicts_about(ctx, {local["id"], fact["id"]}), "a pending fact is already in conflict")
+        expect(decide(ctx, garden, "promote", fact["id"]).status == 200, "the admin's promotion was refused")
+        expect(len(_conflicts_about(ctx, {local["id"], fact["id"]})) == 1,
+               f"the promoted fact {fact['id']} and the local fact {local['id']} of its triple, with other values, "
+               "are in no conflict")

@@ -515,6 +515,11 @@ MUTANTS: list[dict[str, str]] = [
             "reaches the write check and answers 403 garden_forbidden instead of 404 garden_not_found "
             "(docs/http-api.md \"The quarantine garden\": no fact is asserted into it; 404 garden_not_found)."
         ),
+        "equivalent": (
+            "Only swaps one refusal for another: a promotion into the quarantine garden itself is refused either "
+            "way (403 garden_forbidden instead of 404 garden_not_found) and nothing is written; docs/http-api.md "
+            "names both codes on promote and says no more about this target."
+        ),
         "file": "storage/quarantine.py",
         "find": "        if target is None or target.quarantine:",
         "replace": "        if target is None:",
