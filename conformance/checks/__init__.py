@@ -25,6 +25,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     gardens_soundness,
     pagination,
     query_edges,
+    quotas,
     resolution,
     robustness,
     scopes,
