@@ -163,7 +163,7 @@ OPS: dict[str, Op] = {
     "cid.verify": Op(_cid_verify, "fact_invalid", ("cid_preimage", *FACT_KEYS)),
     "entity_uri.normalize": Op(lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri", URI_KEYS),
     "gardens.slug": Op(_gardens_slug, "invalid_slug", ()),
-    "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ()),
+    "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ("quota_arithmetic",)),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

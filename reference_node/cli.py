@@ -122,6 +122,8 @@ def _quota(text: str) -> tuple[str, int, float]:
         value = (dimension.strip(), int(capacity), float(rate))
     except ValueError:
         raise argparse.ArgumentTypeError("must be DIMENSION=CAPACITY@RATE, e.g. fact_write=100@1.5") from None
+    if value[1] < 1 or not 0 < value[2] < float("inf"):
+        raise argparse.ArgumentTypeError("CAPACITY must be an integer >= 1 and RATE a number > 0")
     if value[0] != "all" and value[0] not in DIMENSIONS:
         raise argparse.ArgumentTypeError(f"unknown dimension {value[0]!r}; known: all, {', '.join(DIMENSIONS)}")
     return value

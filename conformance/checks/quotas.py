@@ -18,6 +18,8 @@ from conformance.checks.registry import Context, NotImplementedByNode, Skip, che
 from conformance.harness.http_target import Exchange, HttpTarget
 
 POLICY = "/v1/admin/quota-policy"
+# Every check sets its limits through the admin route and charges fact_write / fact_read by the map of quota_routes.
+READINGS = {"quota_policy_route": "admin-route", "quota_routes": "ref-map"}
 EPS = 1e-6  # seconds: the node's microsecond clock and the double in the body
 
 
@@ -63,8 +65,9 @@ def _refusal(ex: Exchange, dimension: str, principal: str) -> float:
     return float(wait)
 
 
-@check("http:quota_exceeded_response", requirements=("STG-QUOTA-003", "STG-QUOTA-008", "STG-QUOTA-009",
-                                                     "STG-QUOTA-010", "STG-QUOTA-013"), profile="hardening")
+@check("http:quota_exceeded_response",
+       requirements=("STG-QUOTA-003", "STG-QUOTA-008", "STG-QUOTA-009", "STG-QUOTA-010", "STG-QUOTA-013"),
+       profile="hardening", interpretations=READINGS)
 def quota_exceeded_response(ctx: Context) -> None:
     """Capacity 2 at 0.25 token/s: two writes pass, the third (1 s later) is 429 with exactly the A20 body,
     retry_after = (1 - current) / rate for the refill the suite's own clock allows, and Retry-After its ceiling."""
@@ -90,7 +93,7 @@ def quota_exceeded_response(ctx: Context) -> None:
 
 
 @check("http:quota_bound_concurrent", requirements=("STG-QUOTA-002", "STG-QUOTA-003", "STG-QUOTA-012"),
-       profile="hardening")
+       profile="hardening", interpretations=READINGS)
 def quota_bound_concurrent(ctx: Context) -> None:
     """After 2 s idle, 8 clients racing (at most 12 reads each, 5 s) get at most capacity + rate x elapsed reads
     through a 5 @ 2/s bucket, and at least its capacity: the idle refill stops at capacity, no token is spent twice."""
@@ -140,7 +143,7 @@ def quota_bound_concurrent(ctx: Context) -> None:
     expect(statuses.count(429) > 0, f"none of {len(statuses)} reads was refused by a {capacity} @ {rate}/s bucket")
 
 
-@check("http:quota_principal_isolation", requirements=("STG-QUOTA-001",), profile="hardening")
+@check("http:quota_principal_isolation", requirements=("STG-QUOTA-001",), profile="hardening", interpretations=READINGS)
 def quota_principal_isolation(ctx: Context) -> None:
     """One principal's empty fact_write bucket refuses only its own writes: another principal still writes, and
     the same principal still reads (its fact_read bucket is separate)."""
@@ -152,7 +155,7 @@ def quota_principal_isolation(ctx: Context) -> None:
     expect_status(ctx.request("GET", "/v1/facts", key=a_key, params={"limit": "1"}), (200,))
 
 
-@check("http:quota_policy_roundtrip", requirements=("STG-QUOTA-005",), profile="hardening")
+@check("http:quota_policy_roundtrip", requirements=("STG-QUOTA-005",), profile="hardening", interpretations=READINGS)
 def quota_policy_roundtrip(ctx: Context) -> None:
     """A principal's QuotaPolicy reads back as stored and is the limit in force; the node-wide policy is not
     changed by it (persistence across a restart is covered by the node's own tests: a run cannot restart it)."""
@@ -172,7 +175,7 @@ def quota_policy_roundtrip(ctx: Context) -> None:
            "a principal's override changed the node-wide limit")
 
 
-@check("http:quota_policy_validation", requirements=("STG-QUOTA-007",), profile="hardening")
+@check("http:quota_policy_validation", requirements=("STG-QUOTA-007",), profile="hardening", interpretations=READINGS)
 def quota_policy_validation(ctx: Context) -> None:
     """capacity 0 or 2.5, rate 0, -1 or "1", an unknown dimension: 422 and nothing stored, not even the valid
     limit sent beside an invalid one."""
@@ -188,7 +191,7 @@ def quota_policy_validation(ctx: Context) -> None:
            f"a refused policy changed what is stored: {got.brief()}")
 
 
-@check("http:quota_policy_admin_only", requirements=("STG-QUOTA-006",), profile="hardening")
+@check("http:quota_policy_admin_only", requirements=("STG-QUOTA-006",), profile="hardening", interpretations=READINGS)
 def quota_policy_admin_only(ctx: Context) -> None:
     """A key without admin cannot change (or read) the QuotaPolicy, not even its own: 403, and nothing changes."""
     key, principal = _limited(ctx, "q_nonadmin", ["read", "write"], fact_write=(1, 0.01))
@@ -203,7 +206,7 @@ def quota_policy_admin_only(ctx: Context) -> None:
 # NOTE for the lead: the audit-log export route (GET /v1/admin/audit-log) is built on another branch; this check is
 # written against its contract ({events in ascending seq, next_cursor, has_more}; events carry event_type,
 # timestamp, actor_entity, outcome, metadata) and skips while the route answers 404.
-@check("http:quota_breach_audited", requirements=("STG-QUOTA-011",), profile="hardening")
+@check("http:quota_breach_audited", requirements=("STG-QUOTA-011",), profile="hardening", interpretations=READINGS)
 def quota_breach_audited(ctx: Context) -> None:
     """Each of three 429s leaves one quota_breach event in the audit-log export naming the principal, dimension
     and the retry_after it was told."""

@@ -3,11 +3,14 @@
 Each case is a fresh bucket (capacity, rate) and the instants of its requests; its expected results are written by
 hand (``A`` accepted, else the exact ``retry_after`` as a fraction string) and the generator refuses to write a file
 where ``conformance.oracle.quotas`` (a cell-rate model, not a token counter) disagrees, so neither decides alone.
-The ``FloatDrift`` cases are where IEEE-double bucket arithmetic answers differently from the exact one.
+The ``FloatDrift`` cases are where IEEE-double bucket arithmetic accepts or answers Retry-After differently from the
+exact one; those and every case whose ``retry_after`` a double pipeline gets only to the last bit carry
+interpretation ``quota_arithmetic=exact`` (checked here against a double model of the bucket, ``_doubles``).
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from conformance.generate.writer import Case, VectorFile, valid
@@ -75,6 +78,22 @@ CASES: list[tuple[str, int, int | float, list[int], list[str], tuple[str, ...]]]
 ]
 
 
+def _doubles(capacity: int, rate: float, times: list[int]) -> list[dict[str, object]]:
+    """What a bucket kept in IEEE doubles answers (interpretation quota_arithmetic=float), to tag exact-only cases."""
+    tokens, last = float(capacity), times[0] / S
+    out: list[dict[str, object]] = []
+    for t_us in times:
+        tokens = min(float(capacity), tokens + (t_us / S - last) * rate)
+        last = t_us / S
+        if tokens >= 1:
+            tokens -= 1
+            out.append({"accepted": True, "retry_after": None, "retry_after_header": None})
+        else:
+            wait = (1 - tokens) / rate
+            out.append({"accepted": False, "retry_after": wait, "retry_after_header": math.ceil(wait)})
+    return out
+
+
 def files() -> list[VectorFile]:
     vf = VectorFile("quotas", "schedule", "Accepted or refused (with retry_after and Retry-After) for each request "
                     "of one fresh per-principal token bucket.", NOTES,
@@ -88,6 +107,11 @@ def files() -> list[VectorFile]:
         if model != table:
             raise ValueError(f"quotas/schedule {description!r}: the table says {table}, the oracle {model}")
         results = [outcome.public() for outcome in table]
+        exact_only = _doubles(capacity, float(rate), times) != results
+        if ("FloatDrift" in flags) != (exact_only and any(
+                a["retry_after_header"] != b["retry_after_header"]
+                for a, b in zip(_doubles(capacity, float(rate), times), results, strict=True))):
+            raise ValueError(f"quotas/schedule {description!r}: FloatDrift flag does not match the double model")
         vf.add(Case(description, REQ, {"capacity": capacity, "rate": rate, "requests_us": times},
-                    valid(results=results), flags))
+                    valid(results=results), flags, {"quota_arithmetic": "exact"} if exact_only else None))
     return [vf]

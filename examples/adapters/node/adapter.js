@@ -58,6 +58,7 @@ const DEFAULTS = {
   peer_declaration_fields: 'a08-jcs',
   peer_token_format: 'jwt-ms',
   nonce_retention: 'until-expiry',
+  quota_arithmetic: 'exact',
 };
 
 // Non-default options that are small and unambiguous enough to implement as well.
@@ -77,7 +78,7 @@ const OP_INTERPRETATIONS = {
   'cid.verify': ['cid_preimage', 'value_typing', ...ENTITY],
   'entity_uri.normalize': ENTITY,
   'gardens.slug': [],
-  'quotas.schedule': [],
+  'quotas.schedule': ['quota_arithmetic'],
   'values.validate': ['value_typing', 'text_limit'],
   'hlc.parse': HLC,
   'hlc.compare': HLC,
