@@ -24,10 +24,21 @@ from reference_node.adapter_calls import (
     Refused,
     Unsupported,
     hex_bytes,
+    integer,
     seed,
     text,
 )
-from reference_node.protocol import cid, contradictions, ed25519_policy, hlc, jcs, peer_tokens, signatures, values
+from reference_node.protocol import (
+    cid,
+    contradictions,
+    ed25519_policy,
+    hlc,
+    jcs,
+    peer_tokens,
+    quotas,
+    signatures,
+    values,
+)
 from reference_node.protocol.entity_uri import normalize
 from reference_node.protocol.errors import HlcMalformed, ProtocolError
 from reference_node.protocol.gardens import garden_uri, normalize_slug
@@ -45,6 +56,17 @@ def _hlc_parse(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
 
 def _gardens_slug(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     return {"slug": normalize_slug(inp["slug"]), "garden_id": garden_uri(text(inp["node_authority"]), inp["slug"])}
+
+
+def _quotas_schedule(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    limit = quotas.parse_limit("fact_write", {"capacity": inp["capacity"], "rate": inp["rate"]})
+    bucket, results = None, []
+    for at_us in inp["requests_us"]:
+        decision = quotas.take(bucket, "adapter:principal", "fact_write", limit, integer(at_us, 0))
+        bucket, wait = decision.bucket, decision.retry_after
+        results.append({"accepted": decision.accepted, "retry_after": None if wait is None else float(wait),
+                        "retry_after_header": None if wait is None else quotas.retry_after_header(wait)})
+    return {"results": results}
 
 
 def _event(raw: Mapping[str, Any]) -> hlc.Tick | hlc.Receive:
@@ -141,6 +163,7 @@ OPS: dict[str, Op] = {
     "cid.verify": Op(_cid_verify, "fact_invalid", ("cid_preimage", *FACT_KEYS)),
     "entity_uri.normalize": Op(lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri", URI_KEYS),
     "gardens.slug": Op(_gardens_slug, "invalid_slug", ()),
+    "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ("quota_arithmetic",)),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

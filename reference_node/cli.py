@@ -38,6 +38,8 @@ from reference_node.api.errors import ApiError
 from reference_node.api.keys import key_row
 from reference_node.clock import SystemClock, format_timestamp
 from reference_node.protocol.facts import SCOPES
+from reference_node.protocol.quotas import DIMENSIONS
+from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
 from reference_node.settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_DECLARATION_MAX_AGE_S,
@@ -112,6 +114,31 @@ def _window(text: str) -> float:
     return value
 
 
+def _quota(text: str) -> tuple[str, int, float]:
+    """``DIMENSION=CAPACITY@RATE`` (``all`` for every dimension), e.g. ``fact_write=100@1.5``."""
+    dimension, _, shape = text.partition("=")
+    capacity, _, rate = shape.partition("@")
+    try:
+        value = (dimension.strip(), int(capacity), float(rate))
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be DIMENSION=CAPACITY@RATE, e.g. fact_write=100@1.5") from None
+    if value[1] < 1 or not 0 < value[2] < float("inf"):
+        raise argparse.ArgumentTypeError("CAPACITY must be an integer >= 1 and RATE a number > 0")
+    if value[0] != "all" and value[0] not in DIMENSIONS:
+        raise argparse.ArgumentTypeError(f"unknown dimension {value[0]!r}; known: all, {', '.join(DIMENSIONS)}")
+    return value
+
+
+def _add_quota_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("quotas (docs/http-api.md \"Quotas\")")
+    group.add_argument("--quota-defaults", choices=QUOTA_OPTIONS, default=QUOTA_OPTIONS[0],
+                       help="default ceilings (interpretation quota_defaults; default %(default)s)")
+    group.add_argument("--quota", type=_quota, action="append", default=[], metavar="DIM=CAPACITY@RATE",
+                       help="replace one default ceiling (repeatable; DIM 'all' for every dimension); the admin "
+                            "QuotaPolicy still overrides it")
+    group.add_argument("--no-quotas", action="store_true", help="charge no quotas (development only)")
+
+
 def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stigmem-reference-node", description="Serve the stigmem reference node.",
@@ -169,6 +196,7 @@ def _serve_parser() -> argparse.ArgumentParser:
                              "(architecture seed, default) or leave every contradicted fact out")
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     _add_connection_flags(parser)
+    _add_quota_flags(parser)
     return parser
 
 
@@ -290,6 +318,9 @@ def _serve(argv: Sequence[str]) -> int:
             max_header_bytes=args.max_header_bytes,
             audit=AuditBounds(args.audit_max_rows, args.audit_max_age and args.audit_max_age * 86_400,
                               args.audit_repeat_window),
+            quotas=not args.no_quotas,
+            quota_defaults=args.quota_defaults,
+            quota_limits=tuple(args.quota),
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reference_node.protocol.peering import DEFAULT_MAX_AGE_S as DEFAULT_DECLARATION_MAX_AGE_S
+from reference_node.protocol.quotas import DEFAULT_OPTION as DEFAULT_QUOTA_OPTION
+from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
+from reference_node.protocol.quotas import QuotaDefaults
 from reference_node.protocol.replication import TRUST_MODES, TrustMode
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
@@ -104,6 +107,11 @@ class Settings:
     audit: AuditBounds = DEFAULT_BOUNDS
     # A20 §19.4 trust_mode: strict routes federated facts without a valid manifest to the quarantine garden.
     trust_mode: TrustMode = "relaxed"
+    # A20 §22.4 (STG-QUOTA-004/005): per-principal quotas apply unless turned off; quota_defaults picks the default
+    # ceilings (interpretation quota_defaults), quota_limits replaces some: (dimension or "all", capacity, rate).
+    quotas: bool = True
+    quota_defaults: QuotaDefaults = DEFAULT_QUOTA_OPTION
+    quota_limits: tuple[tuple[str, int, float], ...] = ()
 
     def __post_init__(self) -> None:
         if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):
@@ -121,6 +129,8 @@ class Settings:
             raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
         if self.trust_mode not in TRUST_MODES:
             raise ValueError(f"trust mode is one of {', '.join(TRUST_MODES)}, not {self.trust_mode!r}")
+        if self.quota_defaults not in QUOTA_OPTIONS:
+            raise ValueError(f"quota defaults are one of {', '.join(QUOTA_OPTIONS)}, not {self.quota_defaults!r}")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 

@@ -26,6 +26,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     pagination,
     quarantine,
     query_edges,
+    quotas,
     resolution,
     robustness,
     scopes,

@@ -30,6 +30,9 @@ class EmbeddedNode:
     # Short connection bounds for suite runs: the slow-client checks then pass in about 2 s, and a cap of 256
     # connections below the 1,000-socket crowd makes the node show that idle sockets cannot lock a client out.
     FAST_TIMEOUTS = ("--header-timeout", "2", "--body-timeout", "2", "--max-connections", "256")
+    # A run sends thousands of requests from one key within a minute: every default quota ceiling is raised out of
+    # its way (the quota checks set tight limits on keys of their own through PUT /v1/admin/quota-policy).
+    SUITE_QUOTAS = ("--quota", "all=1000000@100000")
 
     def __init__(self, auth: str = "required", extra_args: tuple[str, ...] = (), start_timeout: float = 20.0) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="stigmem-node-")
@@ -47,7 +50,7 @@ class EmbeddedNode:
 
     def start(self) -> EmbeddedNode:
         cmd = self._cli("--host", "127.0.0.1", "--port", "0", "--db", str(self.db), "--auth", self.auth,
-                        *self.extra_args)
+                        *self.SUITE_QUOTAS, *self.extra_args)
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         lines: queue.Queue[str | None] = queue.Queue()
 

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, keys
+from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, keys, quotas
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock
 from reference_node.federation import Federation
@@ -66,6 +66,8 @@ ROUTES = [
     Route("/v1/admin/status", admin.node_status, methods=["GET"]),
     Route("/v1/admin/cid-backfill/status", admin.backfill_status, methods=["GET"]),
     Route("/v1/admin/federation/pull", federation.pull_now, methods=["POST"]),
+    Route("/v1/admin/quota-policy", _by_method(GET=quotas.get_policy, HEAD=quotas.get_policy, PUT=quotas.put_policy),
+          methods=["GET", "PUT"]),
     Route("/v1/federation/declaration", federation.declaration, methods=["GET"]),
     Route("/v1/federation/peers", _by_method(GET=federation.list_peers, HEAD=federation.list_peers,
                                              POST=federation.register_peer), methods=["GET", "POST"]),
@@ -103,6 +105,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.state.settings = settings
     app.state.store = node_store
     app.state.federation = node_federation
+    app.state.quotas = quotas.Quotas(settings, node_store)
     app.state.openapi = discovery.load_openapi()
     app.state.discovery_cache = {}
     return app

@@ -95,6 +95,10 @@ def caller(request: Request, permission: str) -> Identity:
     # STG-AUTH-008, STG-AUTH-010: a key without the route's permission is 403.
     if permission not in identity.permissions:
         raise ApiError("forbidden", f"this key lacks the {permission} permission")
+    # STG-QUOTA-001: the request is charged to the caller's own bucket (principal: its entity URI).
+    quotas = getattr(request.app.state, "quotas", None)
+    if quotas is not None:
+        quotas.charge(request, identity.entity_uri)
     return identity
 
 

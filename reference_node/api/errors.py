@@ -73,6 +73,8 @@ STATUS: dict[str, int] = {
     "idempotency_key_reused": 409,
     "invalid_resolution": 422,
     "batch_failed": 422,
+    "quota_exceeded": 429,
+    "invalid_quota_policy": 422,
     "time_travel_plugin_not_loaded": 501,
     "not_found": 404,
     "method_not_allowed": 405,

@@ -44,6 +44,8 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
+        if self.id.startswith("quota-"):
+            return "hardening"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
     @property
@@ -1002,6 +1004,42 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("quarantine-moderator-anywhere", "quarantine:moderator is accepted as a role of an ordinary garden",
        "STG-QUAR-008", "storage/gardens.py", "if rules.parse_role(role, garden.quarantine) is None:",
        "if rules.parse_role(role, True) is None:", "run"),
+    # --- Quotas (A20 §22.4) ------------------------------------------------------------------------------------
+    _m("quota-429-detail", "the 429 body carries the usual detail member beside the A20 fields",
+       "STG-QUOTA-008 STG-QUOTA-013", "api/quotas.py",
+       "return JSONResponse(self.body, 429, self.headers)",
+       "return JSONResponse({**self.body, \"detail\": \"quota exceeded\"}, 429, self.headers)", "run"),
+    _m("quota-retry-ignores-current", "retry_after is 1 / rate whatever the bucket holds", "STG-QUOTA-009",
+       "protocol/quotas.py", "return Decision(False, refused, (1 - current) / limit.rate)",
+       "return Decision(False, refused, 1 / limit.rate)", "run vectors"),
+    _m("quota-header-rounded", "Retry-After is retry_after rounded to the nearest second, not its ceiling",
+       "STG-QUOTA-010", "protocol/quotas.py", "return math.ceil(retry_after)", "return max(1, round(retry_after))",
+       "run vectors"),
+    _m("quota-refill-uncapped", "an idle bucket refills past its capacity", "STG-QUOTA-002 STG-QUOTA-012",
+       "protocol/quotas.py", "current = min(Fraction(limit.capacity), current + elapsed * limit.rate)",
+       "current = current + elapsed * limit.rate", "run vectors"),
+    _m("quota-refusal-spends", "a refused request spends a token it does not have", "STG-QUOTA-003",
+       "protocol/quotas.py", "refused = TokenBucket(principal, dimension, limit.capacity, limit.rate, current, last)",
+       "refused = TokenBucket(principal, dimension, limit.capacity, limit.rate, current - 1, last)", "run vectors"),
+    _m("quota-float-rate", "the rate is the nearest double of its decimal, not the decimal",
+       "STG-QUOTA-002", "protocol/quotas.py",
+       "return Limit(capacity, Fraction(repr(rate)) if isinstance(rate, float) else Fraction(rate))",
+       "return Limit(capacity, Fraction(rate))", "vectors"),
+    _m("quota-one-bucket-per-node", "every caller spends the same bucket", "STG-QUOTA-001", "api/auth.py",
+       "quotas.charge(request, identity.entity_uri)", "quotas.charge(request, \"node\")", "run"),
+    _m("quota-reads-charged-as-writes", "reads of /v1/facts spend the fact_write bucket", "STG-QUOTA-001 STG-QUOTA-014",
+       "protocol/quotas.py", "return \"fact_read\" if method in (\"GET\", \"HEAD\") else \"fact_write\"",
+       "return \"fact_write\"", "run"),
+    _m("quota-policy-node-wide-only", "a principal's QuotaPolicy is stored as the node-wide one", "STG-QUOTA-005",
+       "api/quotas.py", "rows.replace_overrides(conn, principal or rows.NODE_WIDE, limits,",
+       "rows.replace_overrides(conn, rows.NODE_WIDE, limits,", "run"),
+    _m("quota-policy-capacity-zero", "a QuotaPolicy capacity of 0 is accepted", "STG-QUOTA-007",
+       "protocol/quotas.py", "or capacity < 1:", "or capacity < 0:", "run"),
+    _m("quota-policy-write-key", "a write key may change the QuotaPolicy", "STG-QUOTA-006", "api/quotas.py",
+       "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"admin\")",
+       "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"write\")", "run"),
+    _m("quota-breach-not-audited", "a refusal writes no quota_breach event", "STG-QUOTA-011", "storage/quotas.py",
+       "                breach(conn, decision)", "                pass", "run"),
 )
 
 

@@ -66,7 +66,8 @@ class ThreadNode:
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         settings = Settings(db_path=str(db), auth=auth, node_url=self.url,  # type: ignore[arg-type]
                             node_authority=MAIN_AUTHORITY if federation else "localhost",
-                            federation=federation, pull_interval_s=3600.0)
+                            federation=federation, pull_interval_s=3600.0,
+                            quota_limits=(("all", 1_000_000, 100_000.0),))  # as the embedded node (SUITE_QUOTAS)
         app = create_app(settings)
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="critical", access_log=False, lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)

@@ -61,7 +61,7 @@ def node(tmp_path: Path, *args: str, fd_limit: tuple[int, int] | None = None) ->
             resource.setrlimit(resource.RLIMIT_NOFILE, fd_limit)
 
     proc = subprocess.Popen([sys.executable, "-m", "reference_node.cli", "--host", "127.0.0.1", "--port", "0",
-                             "--db", str(tmp_path / "node.db"), "--auth", "none", *args],
+                             "--db", str(tmp_path / "node.db"), "--auth", "none", "--no-quotas", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, preexec_fn=limit)
     try:
         assert proc.stdout is not None

@@ -157,7 +157,7 @@ class ReferenceNode(Node):
 
     def start(self, timeout: float | None = None) -> None:
         cmd = [sys.executable, "-m", "reference_node.cli", "--host", "127.0.0.1", "--port", str(self.port),
-               "--db", str(self.db), "--auth", "required"]
+               "--db", str(self.db), "--auth", "required", "--quota", "all=1000000@100000"]  # load, not quotas
         deadline = time.monotonic() + (timeout or self.start_timeout)
         while True:  # the port of a killed node may need a moment to be free again: bounded retries
             self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)

@@ -58,6 +58,7 @@ const DEFAULTS = {
   peer_declaration_fields: 'a08-jcs',
   peer_token_format: 'jwt-ms',
   nonce_retention: 'until-expiry',
+  quota_arithmetic: 'exact',
 };
 
 // Non-default options that are small and unambiguous enough to implement as well.
@@ -77,6 +78,7 @@ const OP_INTERPRETATIONS = {
   'cid.verify': ['cid_preimage', 'value_typing', ...ENTITY],
   'entity_uri.normalize': ENTITY,
   'gardens.slug': [],
+  'quotas.schedule': ['quota_arithmetic'],
   'values.validate': ['value_typing', 'text_limit'],
   'hlc.parse': HLC,
   'hlc.compare': HLC,
@@ -437,6 +439,63 @@ function opGardensSlug(input) {
   const slug = raw.toLowerCase();
   if (!SLUG.test(slug)) fail('invalid_slug', 'slug must match ^[a-z0-9][a-z0-9-]{0,62}$');
   return { slug, garden_id: `stigmem://${authority.toLowerCase()}/garden/${slug}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// quotas.schedule (STG-QUOTA-002/003/009/010; A20 22.4.1, 22.4.3)
+
+// Exact arithmetic in BigInt fractions [numerator, denominator]: the rate is the decimal its JSON number is written
+// as (0.33 is 33/100), instants are whole microseconds, so retry_after is the double nearest the exact quotient and
+// Retry-After its exact ceiling (doubles would drift: ten refills of 0.1 are not 1).
+function gcd(a, b) { while (b) { [a, b] = [b, a % b]; } return a < 0n ? -a : a; }
+function frac(n, d) { const g = gcd(n, d) || 1n; return d < 0n ? [-n / g, -d / g] : [n / g, d / g]; }
+function fadd(a, b) { return frac(a[0] * b[1] + b[0] * a[1], a[1] * b[1]); }
+function fsub(a, b) { return fadd(a, [-b[0], b[1]]); }
+function fmul(a, b) { return frac(a[0] * b[0], a[1] * b[1]); }
+function fdiv(a, b) { return frac(a[0] * b[1], a[1] * b[0]); }
+function fcmp(a, b) { const x = a[0] * b[1], y = b[0] * a[1]; return x < y ? -1 : x > y ? 1 : 0; }
+function fceil(a) { const q = a[0] / a[1]; return a[0] % a[1] === 0n || a[0] < 0n ? q : q + 1n; }
+function fnum(a) {
+  // Nearest double of n/d: scale to 60 significant bits of integer quotient, then one rounding by Number().
+  const [n, d] = a;
+  const shift = BigInt(Math.max(0, 64 - (n.toString(2).length - d.toString(2).length)));
+  const q = (n << shift) / d;
+  const r = (n << shift) % d;
+  const sticky = r === 0n ? 0n : 1n;  // keep inexactness for round-half-even in the final conversion
+  return Number((q << 1n) | sticky) / 2 ** (Number(shift) + 1);
+}
+function decimalFraction(x) {
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(x));
+  if (!m) fail('invalid_quota_policy', `rate ${x} is not a positive decimal`);
+  const digits = BigInt(m[1] + (m[2] || '')), exp = Number(m[3] || 0) - (m[2] || '').length;
+  return exp >= 0 ? frac(digits * 10n ** BigInt(exp), 1n) : frac(digits, 10n ** BigInt(-exp));
+}
+
+function opQuotasSchedule(input) {
+  const { capacity, rate, requests_us: times } = input;
+  if (!Number.isInteger(capacity) || capacity < 1) fail('invalid_quota_policy', 'capacity must be an integer >= 1');
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) fail('invalid_quota_policy', 'rate must be > 0');
+  if (!Array.isArray(times)) fail(INPUT_INVALID, 'requests_us must be an array');
+  const r = decimalFraction(rate), cap = [BigInt(capacity), 1n];
+  let current = null, last = 0n;
+  const results = [];
+  for (const t of times) {
+    if (!Number.isInteger(t) || t < 0) fail(INPUT_INVALID, 'each request instant is an integer of microseconds');
+    const now = BigInt(t);
+    if (current === null) { current = cap; last = now; }
+    const elapsed = now > last ? now - last : 0n;
+    current = fadd(current, fmul([elapsed, 1000000n], r));
+    if (fcmp(current, cap) > 0) current = cap;
+    if (now > last) last = now;
+    if (fcmp(current, [1n, 1n]) >= 0) {
+      current = fsub(current, [1n, 1n]);
+      results.push({ accepted: true, retry_after: null, retry_after_header: null });
+    } else {
+      const wait = fdiv(fsub([1n, 1n], current), r);
+      results.push({ accepted: false, retry_after: fnum(wait), retry_after_header: Number(fceil(wait)) });
+    }
+  }
+  return { results };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1024,6 +1083,7 @@ const HANDLERS = {
   'cid.verify': opCidVerify,
   'entity_uri.normalize': opEntityUriNormalize,
   'gardens.slug': opGardensSlug,
+  'quotas.schedule': opQuotasSchedule,
   'values.validate': opValuesValidate,
   'hlc.parse': opHlcParse,
   'hlc.compare': opHlcCompare,
