@@ -651,8 +651,8 @@ AUTHORED: tuple[Mutant, ...] = (
        "stamp = Stamp(fact.id, format_timestamp(ctx.clock.now_us()), ctx.clock.now_us(), format_hlc(fact.hlc))",
        "run"),
     _m("fed-received-from-peer-id", "the stigmem:received_from meta-fact names the local peer_id, not the peer's "
-       "node_id", "STG-PROV-004", "storage/replication.py", '{"type": "ref", "v": peer.node_id},',
-       '{"type": "ref", "v": peer.peer_id},', "run"),
+       "node_id", "STG-PROV-004", "storage/replication.py", "ledger.received_from(fact.id, peer.node_id), ctx.stamp()",
+       "ledger.received_from(fact.id, peer.peer_id), ctx.stamp()", "run"),
     _m("fed-received-facts-reserved", "facts received from a peer are served on to other peers (relaying on)",
        "STG-PROV-005", "storage/replication.py",
        '"f.received_from IS NULL AND f.garden_id IS NULL AND', '"f.garden_id IS NULL AND', "run"),

@@ -934,9 +934,9 @@ MUTANTS: list[dict[str, str]] = [
     {"id": "b1-fed-received-from-string",
      "description": "The stigmem:received_from meta-fact carries the origin node as a string value instead of a "
                     "ref (architecture seed: value {\"type\": \"ref\", \"v\": \"<originating-node-id>\"}).",
-     "file": "storage/replication.py",
-     "find": "{\"type\": \"ref\", \"v\": peer.node_id}",
-     "replace": "{\"type\": \"string\", \"v\": peer.node_id}"},
+     "file": "storage/ledger.py",
+     "find": "{\"type\": \"ref\", \"v\": peer_node_id}",
+     "replace": "{\"type\": \"string\", \"v\": peer_node_id}"},
     {"id": "b1-fed-ingest-no-cid-dedup",
      "description": "Ingest dedups only by fact id, so the same content under a new id is stored again (CIDF: the "
                     "node returns the existing record for an existing CID; architecture seed: re-asserting a fact "
