@@ -42,6 +42,8 @@ class Mutant:
             return None
         if self.id.startswith("gardens-"):
             return "gardens"
+        if self.id.startswith("work-"):
+            return "hardening"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
 
@@ -913,8 +915,17 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-SCOPE-009", "protocol/gardens.py", '{0,62}\\Z")', '{0,62}$")', "vectors run"),
     _m("gardens-slug-64", "slugs of 64 characters are accepted", "STG-SCOPE-009", "protocol/gardens.py",
        '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}', '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}', "vectors run"),
+    # --- workers: trust state shared across processes (docs/workers.md) ----------------------------------
+    _m("work-nonce-check-then-insert", "the nonce cache's insert decides nothing: a token is accepted when the "
+       "earlier read did not see its nonce (check-then-insert)", "STG-WORK-001", "storage/nonces.py",
+       "    return changed == 1\n", "    return True\n", "run",
+       equivalent="one process runs a request's read and insert with no await between, so no other request slips "
+                  "in; killed under --config workers (two processes race)"),
+    _m("work-hlc-per-process", "each worker ticks its own HLC, never raised to the stored high-water mark",
+       "STG-WORK-003 STG-WORK-004", "storage/store.py", "        db.on_begin.append(self._catch_up)\n", "", "run",
+       equivalent="with one process the in-memory clock is the only writer, so catching up never changes it; "
+                  "killed under --config workers"),
 )
-
 
 def blind_rounds() -> tuple[Mutant, ...]:
     """The blind rounds: mutants written from the seeds, the specs and the node's code by an author who had

@@ -123,6 +123,7 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "hlc-strict": {"vectors": ["--interpretation", "hlc_input=strict"], "run": []},
     "peer-approval": {"vectors": [], "run": ["--interpretation", "peer_lifecycle=verify-then-active",
                                              "--embedded-arg=--peer-approval"]},
+    "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 
