@@ -25,7 +25,7 @@ from conformance.checks.federation.support import page, pull, registered_peer
 from conformance.checks.registry import Context, check, expect
 
 CONNECTIONS = 24  # parallel connections of one burst of asserts
-REPLAY_ROUNDS = 10  # fresh tokens, each presented on 32 connections at once
+REPLAY_ROUNDS = 20  # fresh tokens, each presented on 32 connections at once
 ASSERTS_EACH = 6  # asserts per connection in the HLC and walk checks
 WALK_LIMIT = 5  # pull page size of the walk: many pages, so commits land between them
 MAX_WALK_PAGES = 400
@@ -101,7 +101,7 @@ def _written(answers: Sequence[Answer]) -> list[dict[str, Any]]:
 @check("http:workers_replay_accepted_once", requirements=("STG-WORK-001",),
        profile="hardening")
 def replay_parallel_accepted_once(ctx: Context) -> None:
-    """One peer token presented on 32 connections at once is accepted at most once, the rest 401 (10 rounds)."""
+    """One peer token presented on 32 connections at once is accepted at most once, the rest 401 (20 rounds)."""
     with registered_peer(ctx) as (peer, fed):
         for _ in range(REPLAY_ROUNDS):
             token = peer.token("fresh", fed.node_id).token
