@@ -4,7 +4,7 @@
                            [--max-body-bytes N] [--max-text-bytes N] [--node-url URL] [--node-authority NAME]
                            [--access-log] [--default-query seed-resolution|s15-history]
                            [--header-timeout S] [--body-timeout S] [--keep-alive-timeout S] [--max-header-bytes N]
-                           [--max-connections N]
+                           [--max-connections N] [--workers N] [--trust-cache sqlite|redis://HOST:PORT]
                            [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import socket
 import sqlite3
@@ -60,6 +61,19 @@ __all__ = ["main"]
 
 DEFAULT_PORT = 8787
 DEFAULT_ADMIN_ENTITY = "stigmem://localhost/user/admin"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _trust_cache(flag: str | None) -> str | None:
+    """--trust-cache, else the seed's STIGMEM_TRUST_CACHE_BACKEND (sqlite or redis, STG-WORK-007)."""
+    if flag is not None:
+        return None if flag == "sqlite" else flag
+    backend = os.environ.get("STIGMEM_TRUST_CACHE_BACKEND", "sqlite").strip().lower()
+    if backend == "redis":
+        return os.environ.get("STIGMEM_TRUST_CACHE_URL", DEFAULT_REDIS_URL)
+    if backend != "sqlite":
+        raise ValueError(f"STIGMEM_TRUST_CACHE_BACKEND is sqlite or redis, not {backend!r}")
+    return None
 
 
 def _max_age(text: str) -> float | None:
@@ -197,6 +211,13 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     _add_connection_flags(parser)
     _add_quota_flags(parser)
+    workers = parser.add_argument_group("workers (docs/workers.md)")
+    workers.add_argument("--workers", type=int, default=1, metavar="N",
+                         help="worker processes serving one socket and one database (default 1)")
+    workers.add_argument("--trust-cache", metavar="sqlite|redis://HOST:PORT", default=None,
+                         help="where peer-token nonces are kept: the database (default) or Redis; default from "
+                              "STIGMEM_TRUST_CACHE_BACKEND=redis with STIGMEM_TRUST_CACHE_URL "
+                              f"(default {DEFAULT_REDIS_URL})")
     return parser
 
 
@@ -321,7 +342,16 @@ def _serve(argv: Sequence[str]) -> int:
             quotas=not args.no_quotas,
             quota_defaults=args.quota_defaults,
             quota_limits=tuple(args.quota),
+            workers=args.workers,
+            trust_cache=_trust_cache(args.trust_cache),
         )
+        if settings.workers > 1:
+            from reference_node.workers import check_start, serve_workers
+
+            check_start(settings)
+            return serve_workers(settings, sock, {"log_level": args.log_level, "access_log": args.access_log,
+                                                  "backlog": connection_plan.backlog},
+                                 f"http://{shown_host}:{port}")
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:
         sock.close()

@@ -112,8 +112,16 @@ class Settings:
     quotas: bool = True
     quota_defaults: QuotaDefaults = DEFAULT_QUOTA_OPTION
     quota_limits: tuple[tuple[str, int, float], ...] = ()
+    # docs/workers.md: worker processes sharing the database (STG-WORK-002); the nonce cache backend, None (the
+    # database, default) or a redis:// URL (STG-WORK-005..007); whether this process runs the pull loop (one
+    # worker does, STG-WORK-009).
+    workers: int = 1
+    trust_cache: str | None = None
+    pull_loop: bool = True
 
     def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError("--workers must be 1 or more")
         if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):
             raise ValueError("--header-timeout, --body-timeout and --keep-alive-timeout must be positive")
         if self.max_connections is not None and self.max_connections < 1:

@@ -82,6 +82,7 @@ STATUS: dict[str, int] = {
     "cid_mismatch": 500,
     "internal_error": 500,
     "storage_full": 507,
+    "trust_cache_unavailable": 503,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
 }
 
 

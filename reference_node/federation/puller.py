@@ -169,7 +169,9 @@ class Puller:
             current = store.peer(peer.peer_id)
             if current is None or current.status != "active":
                 raise PullError(f"peer {peer.peer_id} is no longer active", backoff=False)
-            result = store.ingest(current, facts, next_cursor or cursor)
+            result = store.ingest(current, facts, next_cursor or cursor, pulled_from=cursor)
+            if result is None:
+                return  # STG-WORK-009: another worker moved this peer's cursor meanwhile; its pull goes on
             outcome.pulled += result.pulled
             outcome.accepted += result.accepted
             outcome.rejected += result.rejected

@@ -29,6 +29,7 @@ from reference_node.storage import Store
 from reference_node.storage.errors import StoreError
 from reference_node.storage.federation import FederationStore
 from reference_node.storage.peers import PeerRow
+from reference_node.storage.trust_cache import open_cache
 
 __all__ = ["Federation"]
 
@@ -51,7 +52,8 @@ class Federation:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.node_id = store.node_id
-        self.store = FederationStore(store, settings.max_text_bytes, settings.audit)
+        self.store = FederationStore(store, settings.max_text_bytes, settings.audit,
+                                     open_cache(settings.trust_cache, store.db, store.node_id))
         self.store.trust_mode = settings.trust_mode
         self.seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
         if self.seed is None:
@@ -66,7 +68,8 @@ class Federation:
     async def start(self) -> None:
         """Create the HTTP client and start the pull loop (inside the serving event loop)."""
         self._client = new_client()
-        self._task = asyncio.create_task(self.puller.run(), name="stigmem-federation-puller")
+        if self.settings.pull_loop:  # STG-WORK-009: with --workers N only the first worker runs the loop
+            self._task = asyncio.create_task(self.puller.run(), name="stigmem-federation-puller")
 
     async def stop(self) -> None:
         """Cancel the pull loop and close the client; a page being ingested commits or rolls back first."""
@@ -78,6 +81,7 @@ class Federation:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        self.store.nonces.close()
 
     @asynccontextmanager
     async def http(self) -> AsyncIterator[httpx.AsyncClient]:

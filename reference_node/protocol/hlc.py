@@ -191,6 +191,12 @@ class HybridLogicalClock:
             self._last = tick(self._last, self._now_ms(), overflow=self._rules.overflow)
             return self._last
 
+    def observe(self, stored: Hlc) -> None:
+        """Raise the clock to ``stored`` if it is behind (another process's write, STG-WORK-003); no tick."""
+        with self._lock:
+            if self._last is None or stored > self._last:
+                self._last = stored
+
     def receive(self, remote: Hlc) -> Hlc:
         """Merge a remote HLC; a skew rejection raises and leaves the clock unchanged."""
         with self._lock:

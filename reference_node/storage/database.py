@@ -12,7 +12,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
@@ -52,6 +52,8 @@ class Database:
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.RLock()
+        # Called with the connection right after BEGIN IMMEDIATE, holding the write lock of every process.
+        self.on_begin: list[Callable[[sqlite3.Connection], None]] = []
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=512,
                                     timeout=10.0)
         self.conn.execute("PRAGMA busy_timeout=10000")
@@ -87,6 +89,8 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
+                    for hook in self.on_begin:
+                        hook(self.conn)
                     yield self.conn
                 except BaseException:
                     if self.conn.in_transaction:

@@ -17,25 +17,30 @@ from reference_node.clock import format_timestamp
 from reference_node.protocol import base64url, peering, replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
-from reference_node.storage import audit, nonces, replication
+from reference_node.storage import audit, replication
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.peers import PeerRow
 from reference_node.storage.store import Store
+from reference_node.storage.trust_cache import NonceCache, SqliteNonceCache
 
-__all__ = ["FederationStore"]
+__all__ = ["ANY_CURSOR", "FederationStore"]
+
+ANY_CURSOR = object()  # ``ingest(..., pulled_from=ANY_CURSOR)``: ingest whatever the stored cursor
 
 
 class FederationStore:
     """Federation tables of one node's database."""
 
     def __init__(
-        self, store: Store, max_text_bytes: int, audit_bounds: audit.AuditBounds = audit.DEFAULT_BOUNDS
+        self, store: Store, max_text_bytes: int, audit_bounds: audit.AuditBounds = audit.DEFAULT_BOUNDS,
+        nonce_cache: NonceCache | None = None,
     ) -> None:
         self.store = store
         self.db = store.db
         self._options = FactOptions(max_text_bytes=max_text_bytes)
-        self._last_prune_ms = 0
+        # STG-WORK-005: the nonce cache behind one interface (storage/trust_cache.py), SQLite by default.
+        self.nonces: NonceCache = nonce_cache or SqliteNonceCache(store.db)
         self.trust_mode: TrustMode = "relaxed"  # set from Settings by the federation service (A20 §19.4)
         with self.db.transaction() as conn:
             audit.set_bounds(conn, audit_bounds)
@@ -126,16 +131,11 @@ class FederationStore:
     # Peer tokens.
 
     def nonce_seen(self, nonce: str, now_ms: int) -> bool:
-        with self.db.reading() as conn:
-            return nonces.seen(conn, nonce, now_ms)
+        return self.nonces.seen(nonce, now_ms)
 
     def accept_nonce(self, nonce: str, issuer: str, exp_ms: int, now_ms: int) -> bool:
-        """Remember an accepted token's nonce (STG-TOK-007); False if it was taken meanwhile. Prunes lazily."""
-        with self.db.transaction() as conn:
-            if now_ms - self._last_prune_ms >= nonces.PRUNE_EVERY_MS:
-                nonces.prune(conn, now_ms)
-                self._last_prune_ms = now_ms
-            return nonces.accept(conn, nonce, issuer, exp_ms, now_ms, replay.retain_until(exp_ms, now_ms))
+        """Remember an accepted token's nonce (STG-TOK-007); False if it was taken meanwhile (STG-WORK-001)."""
+        return self.nonces.accept(nonce, issuer, exp_ms, now_ms, replay.retain_until(exp_ms, now_ms))
 
     # Audit.
 
@@ -176,9 +176,15 @@ class FederationStore:
         with self.db.reading() as conn:
             return peer_rows.cursor(conn, peer_id)
 
-    def ingest(self, peer: PeerRow, facts: Sequence[object], cursor: str | None) -> replication.IngestResult:
-        """One pulled page and its cursor, in one transaction (docs/federation-api.md "Ingest")."""
+    def ingest(self, peer: PeerRow, facts: Sequence[object], cursor: str | None,
+               pulled_from: object = ANY_CURSOR) -> replication.IngestResult | None:
+        """One pulled page and its cursor, in one transaction (docs/federation-api.md "Ingest").
+
+        With ``pulled_from`` (the cursor the page was fetched with) the page is ingested only if the stored cursor
+        is still that one, else None: another worker pulled the same peer meanwhile (STG-WORK-009)."""
         ctx = replication.IngestContext(self.store.clock, self.store.hlc, self.store.stamp, self._options,
                                         self.store.cardinality, self.trust_mode)
         with self.db.transaction() as conn:
+            if pulled_from is not ANY_CURSOR and peer_rows.cursor(conn, peer.peer_id) != pulled_from:
+                return None
             return replication.ingest_page(conn, ctx, peer, facts, cursor)

@@ -59,8 +59,21 @@ class Store:
         self.cardinality: Cardinality = "winner"
         with db.reading() as conn:
             high_water = fact_rows.max_hlc(conn)
+            self._data_version = _data_version(conn)
         start = parse_hlc(high_water) if high_water else None
         self.hlc = HybridLogicalClock(lambda: self.clock.now_us() // 1000, start=start)
+        db.on_begin.append(self._catch_up)
+
+    def _catch_up(self, conn: sqlite3.Connection) -> None:
+        """STG-WORK-003: inside the write lock, before any tick, raise the HLC to the stored high-water mark when
+        another connection (another worker) committed since this one last looked; one PRAGMA when none did."""
+        version = _data_version(conn)
+        if version == self._data_version:
+            return
+        self._data_version = version
+        high_water = fact_rows.max_hlc(conn)
+        if high_water:
+            self.hlc.observe(parse_hlc(high_water))
 
     @classmethod
     def open(cls, path: str, clock: Clock, node_authority: str = "localhost") -> Store:
@@ -369,7 +382,10 @@ class Store:
             facts = int(conn.execute(f"SELECT COUNT(*) FROM facts{where}", params).fetchone()[0])
             conflicts = conflict_rows.counts(conn, scopes)
             keys = key_rows.active_count(conn)
+            stored = fact_rows.max_hlc(conn)
         last = self.hlc.last
+        if stored is not None and (last is None or parse_hlc(stored) > last):
+            last = parse_hlc(stored)  # another worker's write (STG-WORK-003)
         return {
             "node_id": self.node_id,
             "migrations": self.db.migrations(),
@@ -445,6 +461,11 @@ def _in_scopes(scopes: tuple[str, ...] | None) -> tuple[str, tuple[str, ...]]:
     if scopes is None:
         return "", ()
     return f" WHERE scope IN ({', '.join('?' * len(scopes))})", scopes
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's PRAGMA data_version: changes when another connection commits (never for this one's commits)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _json(value: Any) -> str:

@@ -44,7 +44,7 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
-        if self.id.startswith("quota-"):
+        if self.id.startswith(("quota-", "work-")):
             return "hardening"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
@@ -1040,8 +1040,17 @@ AUTHORED: tuple[Mutant, ...] = (
        "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"write\")", "run"),
     _m("quota-breach-not-audited", "a refusal writes no quota_breach event", "STG-QUOTA-011", "storage/quotas.py",
        "                breach(conn, decision)", "                pass", "run"),
+    # --- workers: trust state shared across processes (docs/workers.md) ----------------------------------
+    _m("work-nonce-check-then-insert", "the nonce cache's insert decides nothing: a token is accepted when the "
+       "earlier read did not see its nonce (check-then-insert)", "STG-WORK-001", "storage/nonces.py",
+       "    return changed == 1\n", "    return True\n", "run",
+       equivalent="one process runs a request's read and insert with no await between, so no other request slips "
+                  "in; killed under --config workers (two processes race)"),
+    _m("work-hlc-per-process", "each worker ticks its own HLC, never raised to the stored high-water mark",
+       "STG-WORK-003 STG-WORK-004", "storage/store.py", "        db.on_begin.append(self._catch_up)\n", "", "run",
+       equivalent="with one process the in-memory clock is the only writer, so catching up never changes it; "
+                  "killed under --config workers"),
 )
-
 
 def blind_rounds() -> tuple[Mutant, ...]:
     """The blind rounds: mutants written from the seeds, the specs and the node's code by an author who had

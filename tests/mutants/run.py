@@ -130,6 +130,7 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "trust-strict-all": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict", "--profile", "core-local",
                                                 "--profile", "batch", "--profile", "gardens", "--profile",
                                                 "quarantine"]},
+    "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 
