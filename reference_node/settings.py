@@ -104,6 +104,10 @@ class Settings:
     audit: AuditBounds = DEFAULT_BOUNDS
     # A20 §19.4 trust_mode: strict routes federated facts without a valid manifest to the quarantine garden.
     trust_mode: TrustMode = "relaxed"
+    # docs/federation-api.md "mTLS" (STG-TLS-001..011): the node's certificate and key, the CA peers chain to.
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_ca: str | None = None
 
     def __post_init__(self) -> None:
         if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):
@@ -121,12 +125,19 @@ class Settings:
             raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
         if self.trust_mode not in TRUST_MODES:
             raise ValueError(f"trust mode is one of {', '.join(TRUST_MODES)}, not {self.trust_mode!r}")
+        if len({self.tls_cert is None, self.tls_key is None, self.tls_ca is None}) != 1:
+            raise ValueError("--tls-cert, --tls-key and --tls-ca go together (mTLS needs all three)")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 
     @property
     def auth_required(self) -> bool:
         return self.auth == "required"
+
+    @property
+    def mtls(self) -> bool:
+        """Whether the node serves TLS and holds federation peers to client certificates."""
+        return self.tls_cert is not None
 
     @property
     def profiles(self) -> tuple[str, ...]:

@@ -28,4 +28,5 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     resolution,
     robustness,
     scopes,
+    tls,
 )

@@ -42,6 +42,8 @@ class Mutant:
             return None
         if self.id.startswith("gardens-"):
             return "gardens"
+        if self.id.startswith("tls-"):
+            return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
 
@@ -913,6 +915,52 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-SCOPE-009", "protocol/gardens.py", '{0,62}\\Z")', '{0,62}$")', "vectors run"),
     _m("gardens-slug-64", "slugs of 64 characters are accepted", "STG-SCOPE-009", "protocol/gardens.py",
        '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}', '_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}', "vectors run"),
+    # --- mTLS for federation (conformance/checks/tls.py; the hardening profile runs the node over mTLS) ------------
+    _m("tls-san-check-off", "any CA-signed certificate is taken for any peer: the URI SAN is not compared",
+       "STG-TLS-005", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return True", "run"),
+    _m("tls-san-prefix", "a URI SAN that starts with the peer's node_id is taken for the peer",
+       "STG-TLS-006", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return any(uri.startswith(node_id) for uri in uris)", "run"),
+    _m("tls-san-prefix-of-node", "a URI SAN that the peer's node_id starts with is taken for the peer",
+       "STG-TLS-006", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return any(node_id.startswith(uri) for uri in uris)", "run"),
+    _m("tls-san-first-uri-only", "only the certificate's first URI SAN is compared with the peer's node_id",
+       "STG-TLS-005", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return next(iter(uris), None) == node_id", "run"),
+    _m("tls-tls12-allowed", "the node's contexts accept TLS 1.2", "STG-TLS-001", "tls_contexts.py",
+       "context.minimum_version = ssl.TLSVersion.TLSv1_3", "context.minimum_version = ssl.TLSVersion.TLSv1_2",
+       "run"),
+    _m("tls-client-cert-optional", "the peer routes serve a caller without a client certificate",
+       "STG-TLS-003", "api/tls.py",
+       'if not info.get("client_cert_chain"):\n        raise ApiError("client_certificate_required"',
+       'if False:\n        raise ApiError("client_certificate_required"', "run"),
+    _m("tls-flags-ignored", "the --tls-* flags are read but the node serves plain HTTP with no mTLS at all",
+       "STG-TLS-008", "settings.py",
+       "return self.tls_cert is not None", "return False", "run"),
+    _m("tls-plain-guard-off", "the peer routes' own refusal of plain HTTP is dropped", "STG-TLS-008", "api/tls.py",
+       'if info is None or request.url.scheme != "https":', "if False:", "run",
+       equivalent="the reference listener serves TLS only once --tls-* are given, so a plain request never reaches "
+                  "the route; the guard covers a node deployed behind a plain listener or a proxy"),
+    _m("tls-outbound-no-cert", "the node calls peers without presenting its client certificate", "STG-TLS-010",
+       "tls_contexts.py",
+       "    context.load_cert_chain(settings.tls_cert, settings.tls_key)\n    return _floor_enforced(context)",
+       "    return _floor_enforced(context)", "run"),
+    _m("tls-outbound-unverified", "the node accepts any server certificate from a peer", "STG-TLS-011",
+       "tls_contexts.py",
+       "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)",
+       "context = ssl._create_unverified_context(ssl.PROTOCOL_TLS_CLIENT, cafile=settings.tls_ca)", "run"),
+    _m("tls-declarer-san-unchecked", "a declarer's certificate need not name the node_id it declares",
+       "STG-TLS-012", "federation/service.py",
+       "if fetched.peer_uris is not None and not tls_rules.san_names(node_id, fetched.peer_uris):", "if False:",
+       "run"),
+    _m("tls-plain-peer-allowed", "with mTLS the node still registers a declarer served over plain HTTP",
+       "STG-TLS-009", "federation/service.py",
+       'if self.tls is not None and not url.lower().startswith("https://"):', "if False:", "run"),
+    _m("tls-san-mismatch-not-audited", "a SAN mismatch is refused but leaves no audit event", "STG-TLS-007",
+       "api/tls.py",
+       'audit_log.append(conn, "san_mismatch", "denied",', 'None and audit_log.append(conn, "san_mismatch", "denied",',
+       "run"),
 )
 
 
