@@ -28,7 +28,7 @@ from conformance.harness.http_target import HttpTarget, TargetUnreachable
 from conformance.outcomes import CaseResult
 from conformance.session import RunSession
 
-FEDERATION_AREAS = {"federation": "federation", "scenario": "failure_modes", "crash": "failure_modes", "tls": "tls"}
+FEDERATION_AREAS = {"federation": "federation", "scenario": "failure_modes", "crash": "failure_modes"}
 
 
 def area_of(c: Check) -> str:

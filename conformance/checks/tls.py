@@ -83,7 +83,7 @@ def _handshake(ctx: Context, context: ssl.SSLContext) -> tuple[str | None, str |
         return tls.version(), cipher[0] if cipher else None, first
 
 
-@check("tls:peer_certificate_accepted", requirements=("STG-TLS-005", "STG-TLS-001", "STG-TLS-002"),
+@check("http:tls_peer_certificate_accepted", requirements=("STG-TLS-005", "STG-TLS-001", "STG-TLS-002"),
        profile="hardening")
 def peer_certificate_accepted(ctx: Context) -> None:
     """A registered peer's pull with a CA-signed certificate naming its node_id is served (also when the SAN lists
@@ -102,7 +102,7 @@ def peer_certificate_accepted(ctx: Context) -> None:
         expect(suite in FLOOR, f"the node negotiated {suite}, outside the floor {', '.join(FLOOR)}")
 
 
-@check("tls:no_client_certificate_refused", requirements=("STG-TLS-003",), profile="hardening")
+@check("http:tls_no_client_certificate_refused", requirements=("STG-TLS-003",), profile="hardening")
 def no_client_certificate_refused(ctx: Context) -> None:
     """The same pull (valid token of an active peer) without a client certificate is refused: 401/403 or no TLS."""
     with registered_peer(ctx) as (peer, fed):
@@ -111,7 +111,7 @@ def no_client_certificate_refused(ctx: Context) -> None:
             _refused(_pull_via(via, peer, fed), "a pull without a client certificate")
 
 
-@check("tls:foreign_ca_refused", requirements=("STG-TLS-004",), profile="hardening")
+@check("http:tls_foreign_ca_refused", requirements=("STG-TLS-004",), profile="hardening")
 def foreign_ca_refused(ctx: Context) -> None:
     """A certificate naming the peer's node_id but signed by another CA is refused."""
     tls = _mtls(ctx)
@@ -122,7 +122,7 @@ def foreign_ca_refused(ctx: Context) -> None:
             _refused(_pull_via(via, peer, fed), "a pull with a certificate of another CA")
 
 
-@check("tls:san_mismatch_refused", requirements=("STG-TLS-005",), profile="hardening")
+@check("http:tls_san_mismatch_refused", requirements=("STG-TLS-005",), profile="hardening")
 def san_mismatch_refused(ctx: Context) -> None:
     """A CA-signed certificate whose URI SAN names another node, with the peer's valid token: 401."""
     tls = _mtls(ctx)
@@ -134,7 +134,7 @@ def san_mismatch_refused(ctx: Context) -> None:
                f"a certificate naming another node answered {ex.brief() if ex else 'no TLS'}, not 401")
 
 
-@check("tls:san_prefix_refused", requirements=("STG-TLS-006",), profile="hardening")
+@check("http:tls_san_prefix_refused", requirements=("STG-TLS-006",), profile="hardening")
 def san_prefix_refused(ctx: Context) -> None:
     """URI SANs that extend the peer's node_id, or cut its last character, are not the peer: 401."""
     tls = _mtls(ctx)
@@ -168,7 +168,7 @@ def _audit_events(ctx: Context, event_type: str) -> list[dict[str, object]]:
 
 # LEAD: this check reads the audit export GET /v1/admin/audit-log (another branch of issue 14); until that route
 # is merged it skips. Its mutant is tls-san-mismatch-not-audited.
-@check("tls:san_mismatch_audited", requirements=("STG-TLS-007",), profile="hardening")
+@check("http:tls_san_mismatch_audited", requirements=("STG-TLS-007",), profile="hardening")
 def san_mismatch_audited(ctx: Context) -> None:
     """A refused SAN mismatch is in the node's audit log: a ``san_mismatch`` event naming the peer."""
     tls = _mtls(ctx)
@@ -185,7 +185,7 @@ def san_mismatch_audited(ctx: Context) -> None:
                and event.get("outcome") in ("denied", "failure"), f"the san_mismatch event is {event}")
 
 
-@check("tls:tls12_refused", requirements=("STG-TLS-001",), profile="hardening")
+@check("http:tls_tls12_refused", requirements=("STG-TLS-001",), profile="hardening")
 def tls12_refused(ctx: Context) -> None:
     """A client offering at most TLS 1.2, with the peer's good certificate, gets no answer from the peer route."""
     tls = _mtls(ctx)
@@ -197,7 +197,7 @@ def tls12_refused(ctx: Context) -> None:
         expect(ex is None, f"a TLS 1.2 client was served: {ex.brief() if ex else ''}")
 
 
-@check("tls:plain_http_refused", requirements=("STG-TLS-008",), profile="hardening")
+@check("http:tls_plain_http_refused", requirements=("STG-TLS-008",), profile="hardening")
 def plain_http_refused(ctx: Context) -> None:
     """Plain HTTP to the peer route (same host and port, valid token of an active peer) is never served."""
     _mtls(ctx)
@@ -251,13 +251,13 @@ def _outbound_refused(ctx: Context, leaf_for: LeafFor | None, plain: bool, what:
         expect(status in ("rejected", "refused"), f"a declarer {what} ends {status!r}, not rejected")
 
 
-@check("tls:plain_peer_refused", requirements=("STG-TLS-009",), profile="hardening")
+@check("http:tls_plain_peer_refused", requirements=("STG-TLS-009",), profile="hardening")
 def plain_peer_refused(ctx: Context) -> None:
     """A declaration whose node_url is plain http is rejected: the node reaches peers over mTLS only."""
     _outbound_refused(ctx, None, True, "served over plain HTTP")
 
 
-@check("tls:peer_server_certificate_verified", requirements=("STG-TLS-011",), profile="hardening")
+@check("http:tls_peer_server_certificate_verified", requirements=("STG-TLS-011",), profile="hardening")
 def peer_server_certificate_verified(ctx: Context) -> None:
     """A declarer whose listener's certificate (naming its node_id) comes from another CA is rejected."""
     def rogue(tls: TlsMaterial, peer: ScriptedPeer) -> Leaf:
@@ -267,7 +267,7 @@ def peer_server_certificate_verified(ctx: Context) -> None:
     _outbound_refused(ctx, rogue, False, "with another CA's certificate")
 
 
-@check("tls:declarer_san_checked", requirements=("STG-TLS-012",), profile="hardening")
+@check("http:tls_declarer_san_checked", requirements=("STG-TLS-012",), profile="hardening")
 def declarer_san_checked(ctx: Context) -> None:
     """A declarer whose CA-signed listener certificate names another node than the declared node_id is rejected."""
     def other(tls: TlsMaterial, peer: ScriptedPeer) -> Leaf:
@@ -277,7 +277,7 @@ def declarer_san_checked(ctx: Context) -> None:
     _outbound_refused(ctx, other, False, "whose certificate names another node")
 
 
-@check("tls:node_presents_certificate", requirements=("STG-TLS-010",), profile="hardening")
+@check("http:tls_node_presents_certificate", requirements=("STG-TLS-010",), profile="hardening")
 def node_presents_certificate(ctx: Context) -> None:
     """When the node pulls a peer it presents a client certificate the CA signed."""
     _mtls(ctx)

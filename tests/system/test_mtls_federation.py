@@ -39,10 +39,10 @@ def test_core_federation_passes_over_mtls(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_tls_checks_pass_against_the_embedded_node(tmp_path: Path) -> None:
-    report = _run(tmp_path / "tls", "--profile", "hardening", "--only", "tls:*")
+    report = _run(tmp_path / "tls", "--profile", "hardening", "--only", "http:tls_*")
     results = report["results"]
     assert isinstance(results, list)
     outcomes = {r["id"]: r["outcome"] for r in results}
     assert len(outcomes) >= 12
     # the audit check skips until the node serves GET /v1/admin/audit-log; every other one passes
-    assert {k: v for k, v in outcomes.items() if v != "pass"} in ({}, {"tls:san_mismatch_audited": "skip"}), outcomes
+    assert {k: v for k, v in outcomes.items() if v != "pass"} in ({}, {"http:tls_san_mismatch_audited": "skip"}), outcomes
