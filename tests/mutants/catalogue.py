@@ -946,10 +946,11 @@ AUTHORED: tuple[Mutant, ...] = (
        "tls_contexts.py",
        "    context.load_cert_chain(settings.tls_cert, settings.tls_key)\n    return _floor_enforced(context)",
        "    return _floor_enforced(context)", "run"),
-    _m("tls-outbound-unverified", "the node accepts any server certificate from a peer", "STG-TLS-011",
-       "tls_contexts.py",
+    _m("tls-outbound-unverified", "the node does not verify peers' server certificates (CERT_NONE; Python then "
+       "also hides their SANs, so every declarer fails the SAN match)", "STG-TLS-011", "tls_contexts.py",
        "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)",
-       "context = ssl._create_unverified_context(ssl.PROTOCOL_TLS_CLIENT, cafile=settings.tls_ca)", "run"),
+       "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)\n"
+       "    context.check_hostname = False\n    context.verify_mode = ssl.CERT_NONE", "run"),
     _m("tls-declarer-san-unchecked", "a declarer's certificate need not name the node_id it declares",
        "STG-TLS-012", "federation/service.py",
        "if fetched.peer_uris is not None and not tls_rules.san_names(node_id, fetched.peer_uris):", "if False:",
