@@ -76,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--idle-connections", type=int, default=1000, metavar="N",
                        help="idle or slowloris connections held open while a normal client is served (default "
                             "1000; 0 skips that check)")
+    tls = run_p.add_argument_group("mTLS (docs/federation-api.md \"mTLS\")")
+    tls.add_argument("--mtls", action="store_true",
+                     help="run the embedded node over TLS 1.3 with mTLS for federation, certificates from a throwaway "
+                          "CA (implied by --profile hardening)")
+    tls.add_argument("--tls-ca", metavar="PEM", help="--target over https: the CA of the node and of its peers")
+    tls.add_argument("--tls-ca-key", metavar="PEM",
+                     help="the key of --tls-ca, so scripted peers get certificates the node trusts (else the checks "
+                          "that need one skip)")
+    tls.add_argument("--client-cert", metavar="PEM", help="a client certificate for every operator request")
+    tls.add_argument("--client-key", metavar="PEM", help="the key of --client-cert (default: in the same file)")
     run_p.add_argument("--jobs", "-j", type=int, default=3, metavar="N",
                        help="checks that start nodes of their own (failure-mode scenarios) run on N-1 threads beside "
                             "the others, which run one at a time (default 3; 1 runs everything in order)")
@@ -210,7 +220,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     active = interpretations.resolve(args.preset, args.interpretation)
     options = SessionOptions(target=args.target, admin_key=args.admin_key, api_key=args.api_key,
                              profiles=args.profile, recipe=args.recipe, timeout=args.timeout,
-                             node_args=tuple(args.embedded_arg))
+                             node_args=tuple(args.embedded_arg), mtls=args.mtls, tls_ca=args.tls_ca,
+                             tls_ca_key=args.tls_ca_key, client_cert=args.client_cert, client_key=args.client_key)
+    if args.target and args.mtls:
+        raise UsageError("--mtls starts the embedded node with TLS; for --target give --tls-ca (and client certs)")
+    if args.tls_ca and not args.target:
+        raise UsageError("--tls-ca applies to --target; the embedded node uses --mtls")
     if args.target and args.embedded_arg:
         raise UsageError("--embedded-arg configures the embedded reference node; it cannot apply to --target")
     validate(options)

@@ -121,7 +121,7 @@ def context_for(session: RunSession, active: Mapping[str, str], connection_bound
     assert session.target is not None, "open the session first"
     return Context(session.target, active, session.discovery, auth_required=session.auth_required,
                    open_target=session.open_target, recipe=session.recipe, has_admin=session.has_admin,
-                   connection_bound_s=connection_bound_s, idle_connections=idle_connections)
+                   connection_bound_s=connection_bound_s, idle_connections=idle_connections, tls=session.tls)
 
 
 def profile_index() -> dict[str, str]:

@@ -5,6 +5,11 @@ companion for the checks that need one), checks before the first case that a sti
 key given works, and provisions the scoped keys the checks use. Both front ends open it the same way, so a
 setup error is one clear exception (``Unreachable``: exit 3; ``UsageError``: exit 2) in both.
 
+mTLS (docs/federation-api.md "mTLS"): with ``mtls`` (or the hardening profile) the embedded node serves TLS with
+certificates from a throwaway CA (harness/certs.py) and scripted peers get their own; for ``--target`` the user's
+``tls_ca`` verifies the node, ``client_cert``/``client_key`` go with every operator request and ``tls_ca_key`` lets
+the suite mint peer certificates the node trusts.
+
 Keys: ``admin`` names the key every request carries by default. Given ``--api-key`` only, that key is held
 under the same name but ``has_admin`` is false, and checks that need admin rights skip instead of failing.
 """
@@ -18,6 +23,7 @@ from typing import Any
 
 from conformance.catalog import profiles
 from conformance.errors import Unreachable, UsageError
+from conformance.harness.certs import TlsMaterial, client_context
 from conformance.harness.embedded_node import EmbeddedNode
 from conformance.harness.http_target import HttpTarget
 
@@ -45,6 +51,15 @@ class SessionOptions:
     recipe: str | None = None  # launch recipe for multi-node checks (a path or a shipped name)
     timeout: float = 10.0
     node_args: Sequence[str] = field(default_factory=tuple)  # extra flags for the embedded node
+    mtls: bool = False  # the embedded node serves TLS 1.3 with mTLS for federation (implied by hardening)
+    tls_ca: str | None = None  # --target over https: the CA that signed the node's (and its peers') certificates
+    tls_ca_key: str | None = None  # ... and its key, to mint scripted peers' certificates
+    client_cert: str | None = None  # the operator's client certificate (PEM; the key may be in the same file)
+    client_key: str | None = None
+
+    @property
+    def wants_mtls(self) -> bool:
+        return bool(self.tls_ca) if self.target else bool(self.mtls or "hardening" in self.profiles)
 
 
 def validate(options: SessionOptions) -> None:
@@ -118,6 +133,7 @@ class RunSession:
         self.discovery: dict[str, Any] = {}
         self.chosen: list[str] = []
         self.key_problems: dict[str, str] = {}
+        self.tls: TlsMaterial | None = None
 
     @property
     def url(self) -> str:
@@ -146,13 +162,21 @@ class RunSession:
         try:
             if o.target:
                 key = o.admin_key or o.api_key
-                self.target = HttpTarget(o.target, {"admin": key} if key else {}, timeout=o.timeout)
+                context = None
+                if o.tls_ca:
+                    self.tls = TlsMaterial.external(o.tls_ca, o.tls_ca_key, o.client_cert, o.client_key)
+                    context = client_context(self.tls.ca_file, self.tls.operator)
+                self.target = HttpTarget(o.target, {"admin": key} if key else {}, timeout=o.timeout, tls=context)
             else:
                 federating = not o.profiles or bool({"core-federation", "gardens", "quarantine", "hardening"}
                                                     & set(o.profiles))
-                args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
+                self.tls = TlsMaterial.generate() if o.wants_mtls else None
+                args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args,
+                        *(self.tls.node_args() if self.tls else ()))
                 self.node = EmbeddedNode(extra_args=args).start()
-                self.target = HttpTarget(self.node.url, {"admin": self.node.admin_key}, timeout=o.timeout)
+                context = client_context(self.tls.ca_file) if self.tls else None
+                self.target = HttpTarget(self.node.url, {"admin": self.node.admin_key}, timeout=o.timeout,
+                                         tls=context)
                 self.open_node = EmbeddedNode(auth="none", extra_args=(*EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
                                               ).start()
                 self.open_target = HttpTarget(self.open_node.url, timeout=o.timeout)
@@ -171,6 +195,9 @@ class RunSession:
             if stop:
                 stop()
         self.target = self.open_target = self.open_node = self.node = None
+        if self.tls is not None:
+            self.tls.close()
+            self.tls = None
 
     def __enter__(self) -> RunSession:
         return self.open()

@@ -10,6 +10,7 @@
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
                            [--audit-max-rows N|none]
                            [--audit-max-age DAYS|none] [--audit-repeat-window SECONDS]]
+                           [--tls-cert PEM --tls-key PEM --tls-ca PEM]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
     stigmem-reference-node backfill-cids --db PATH
@@ -20,6 +21,8 @@ printed (and flushed) once the socket accepts connections. SIGTERM or SIGINT shu
 digests (STG-AUTH-002). The soft descriptor limit is raised to the hard one and the connections capped below it
 (api/connections.py). ``--federation`` turns on docs/federation-api.md: the node's Ed25519 key (generated into
 the database on first start unless ``--federation-key-file`` names one), the federation routes and the pull loop.
+``--tls-cert/--tls-key/--tls-ca`` serve TLS 1.3 only and turn on mTLS for federation (api/tls.py); the listening
+line then says ``https://``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import sys
 from collections.abc import Sequence
 
@@ -205,6 +209,10 @@ def _serve_parser() -> argparse.ArgumentParser:
     federation.add_argument("--audit-repeat-window", type=_window, default=DEFAULT_BOUNDS.repeat_window_s,
                             metavar="SECONDS", help="identical audit events within this many seconds of the first "
                                                     "share one row and its count (default 60; 0: a row each)")
+    tls = parser.add_argument_group("mTLS (docs/federation-api.md \"mTLS\")")
+    tls.add_argument("--tls-cert", metavar="PEM", help="the node's certificate chain (its URI SAN: the node_id)")
+    tls.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    tls.add_argument("--tls-ca", metavar="PEM", help="the CA(s) peer certificates must chain to")
     parser.add_argument("--default-query", choices=("seed-resolution", "s15-history"), default="seed-resolution",
                         help="interpretation default_query: return each contradicted triple's resolution winner "
                              "(architecture seed, default) or leave every contradicted fact out")
@@ -295,6 +303,7 @@ def _bind(host: str, port: int, backlog: int) -> socket.socket:
 def _serve(argv: Sequence[str]) -> int:
     import uvicorn
 
+    from reference_node import tls_contexts
     from reference_node.api import create_app
 
     args = _serve_parser().parse_args(argv)
@@ -313,6 +322,7 @@ def _serve(argv: Sequence[str]) -> int:
     port = sock.getsockname()[1]
     shown_host = f"[{args.host.strip('[]')}]" if ":" in args.host else args.host
     wildcard = args.host.strip("[]") in ("0.0.0.0", "::")
+    scheme = "https" if args.tls_cert else "http"
     try:
         settings = Settings(
             db_path=args.db,
@@ -320,7 +330,7 @@ def _serve(argv: Sequence[str]) -> int:
             max_body_bytes=args.max_body_bytes,
             max_text_bytes=args.max_text_bytes,
             max_response_bytes=args.max_response_bytes,
-            node_url=args.node_url or (None if wildcard else f"http://{shown_host}:{port}"),
+            node_url=args.node_url or (None if wildcard else f"{scheme}://{shown_host}:{port}"),
             node_authority=args.node_authority,
             access_log=args.access_log,
             conflict_cardinality=args.conflict_cardinality,
@@ -344,6 +354,7 @@ def _serve(argv: Sequence[str]) -> int:
             quota_limits=tuple(args.quota),
             workers=args.workers,
             trust_cache=_trust_cache(args.trust_cache),
+            tls_cert=args.tls_cert, tls_key=args.tls_key, tls_ca=args.tls_ca,
         )
         if settings.workers > 1:
             from reference_node.workers import check_start, serve_workers
@@ -353,6 +364,11 @@ def _serve(argv: Sequence[str]) -> int:
                                                   "backlog": connection_plan.backlog},
                                  f"http://{shown_host}:{port}")
         app = create_app(settings)
+        tls_context = tls_contexts.server_context(settings) if settings.mtls else None
+    except ssl.SSLError as exc:
+        sock.close()
+        print(f"error: TLS: {exc}", file=sys.stderr)
+        return 1
     except (ValueError, MigrationError, OSError) as exc:
         sock.close()
         print(f"error: {exc}", file=sys.stderr)
@@ -368,7 +384,8 @@ def _serve(argv: Sequence[str]) -> int:
     # newcomer, so idle sockets would lock clients out; the protocol's cap evicts them instead.
     config = uvicorn.Config(app, log_level=args.log_level, access_log=args.access_log, lifespan="on",
                             http=JsonErrorProtocol.limited(limits), backlog=connection_plan.backlog,
-                            timeout_keep_alive=settings.keep_alive_timeout_s)
+                            timeout_keep_alive=settings.keep_alive_timeout_s,
+                            ssl_context_factory=(lambda *_: tls_context) if tls_context else None)
     server = uvicorn.Server(config)
 
     def stop(*_: object) -> None:
@@ -378,7 +395,7 @@ def _serve(argv: Sequence[str]) -> int:
         server.should_exit = True
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    print(f"listening on http://{shown_host}:{port}", flush=True)
+    print(f"listening on {'https' if tls_context else 'http'}://{shown_host}:{port}", flush=True)
     try:
         server.run(sockets=[sock])
     finally:

@@ -118,6 +118,10 @@ class Settings:
     workers: int = 1
     trust_cache: str | None = None
     pull_loop: bool = True
+    # docs/federation-api.md "mTLS" (STG-TLS-001..011): the node's certificate and key, the CA peers chain to.
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_ca: str | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -139,12 +143,19 @@ class Settings:
             raise ValueError(f"trust mode is one of {', '.join(TRUST_MODES)}, not {self.trust_mode!r}")
         if self.quota_defaults not in QUOTA_OPTIONS:
             raise ValueError(f"quota defaults are one of {', '.join(QUOTA_OPTIONS)}, not {self.quota_defaults!r}")
+        if len({self.tls_cert is None, self.tls_key is None, self.tls_ca is None}) != 1:
+            raise ValueError("--tls-cert, --tls-key and --tls-ca go together (mTLS needs all three)")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 
     @property
     def auth_required(self) -> bool:
         return self.auth == "required"
+
+    @property
+    def mtls(self) -> bool:
+        """Whether the node serves TLS and holds federation peers to client certificates."""
+        return self.tls_cert is not None
 
     @property
     def profiles(self) -> tuple[str, ...]:

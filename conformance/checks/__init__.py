@@ -30,5 +30,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     resolution,
     robustness,
     scopes,
+    tls,
     workers,
 )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.harness.certs import TlsMaterial
 from conformance.harness.http_target import Exchange, HttpTarget
 from conformance.outcomes import CheckFailed, NotImplementedByNode, Skip
 
@@ -72,6 +73,7 @@ class Context:
     has_admin: bool = True  # False when the run holds only --api-key under the name "admin"
     connection_bound_s: float = 30.0  # longest a node may hold a connection that sends nothing or sends slowly
     idle_connections: int = 1000  # idle or slowloris connections open while a normal client is served
+    tls: TlsMaterial | None = None  # an mTLS run's certificates (docs/federation-api.md "mTLS"); None: plain HTTP
 
     def unique(self, name: str) -> str:
         """A run-unique formal entity URI, so repeated runs against one node never collide."""

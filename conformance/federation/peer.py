@@ -8,6 +8,8 @@ crafted tokens to the node (``present``). Facts are crafted by ``craft`` from sm
 forged sources, skewed or malformed HLCs, CID mismatches, duplicate ids, malformed bodies (A08 §6.4, §6.6,
 Spec-05, Spec-12, Spec-18 malicious peer). Requirements exercised through it: STG-FED-018..036, STG-TOK-001..008,
 STG-RPL-001..007, STG-HLC-005..010, STG-PROV-002..007, STG-CID-013, STG-AUDIT-001/002. It judges nothing itself.
+Over mTLS (``create(..., tls=material)``, STG-TLS-001..012) it serves https with a certificate naming its node_id,
+records whether the node presented a client certificate, and presents its own when calling the node.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import base64
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -35,6 +38,7 @@ from conformance.federation.identity import (
     now_ms,
     verify_token,
 )
+from conformance.harness.certs import TlsMaterial, client_context, server_context
 from conformance.harness.http_target import Exchange, HttpTarget
 from conformance.oracle import cid as cid_oracle
 from conformance.oracle import jcs
@@ -65,6 +69,7 @@ class Seen:
     status: int
     claims: dict[str, Any] | None = None
     error: str | None = None
+    client_cert: bool | None = None  # over TLS: whether the caller presented a certificate the CA signed
 
 
 @dataclass
@@ -83,16 +88,23 @@ class ScriptedPeer:
     seen_nonces: set[str] = field(default_factory=set)
     fail_next: list[int] = field(default_factory=list)  # statuses to answer on the next facts requests
     crafted_facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> fact as served
+    tls_server: ssl.SSLContext | None = None  # mTLS: the peer's listener and the client it calls the node with
+    tls_client: ssl.SSLContext | None = None
+    _via: dict[str, HttpTarget] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, authority: str, scopes: Sequence[str], *, declaration_fields: str = "a08-jcs",
-               cid_option: str = "jcs-6", envelope: str = "flat") -> ScriptedPeer:
+               cid_option: str = "jcs-6", envelope: str = "flat", tls: TlsMaterial | None = None) -> ScriptedPeer:
         if envelope not in ENVELOPES:
             raise ValueError(f"unknown page envelope {envelope!r}; known: {', '.join(ENVELOPES)}")
-        return cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option, envelope)
+        peer = cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option, envelope)
+        if tls is not None and tls.mint is not None:
+            leaf = tls.mint.issue(authority, [peer.node_id])
+            peer.tls_server, peer.tls_client = server_context(tls.ca_file, leaf), client_context(tls.ca_file, leaf)
+        return peer
 
     # --- identity ------------------------------------------------------------------------------------------
 
@@ -103,7 +115,8 @@ class ScriptedPeer:
     @property
     def url(self) -> str:
         assert self._server is not None, "peer not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "https" if self.tls_server is not None else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     def discovery(self) -> dict[str, Any]:
         return {"version": "0.9.0a", "node_id": self.node_id, "node_url": self.url, "auth": "required",
@@ -132,6 +145,10 @@ class ScriptedPeer:
                 method: str = "GET", path: str = "/v1/federation/facts", json_body: Any = None) -> Exchange:
         """Call the node under test with ``Authorization: Bearer <token>`` (no header for None)."""
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        if self.tls_client is not None:  # over mTLS the peer calls with its own certificate
+            if target.base_url not in self._via:
+                self._via[target.base_url] = target.with_tls(self.tls_client)
+            target = self._via[target.base_url]
         return target.request(method, path, key=None, params=dict(params or {"limit": "1"}), headers=headers,
                               json_body=json_body)
 
@@ -211,7 +228,9 @@ class ScriptedPeer:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
-                status, body = peer._get(self.path, self.headers.get("Authorization", ""))
+                cert = (bool(self.connection.getpeercert(binary_form=True))
+                        if isinstance(self.connection, ssl.SSLSocket) else None)
+                status, body = peer._get(self.path, self.headers.get("Authorization", ""), cert)
                 self._send(status, body)
 
             def do_POST(self) -> None:
@@ -227,7 +246,18 @@ class ScriptedPeer:
             def get_request(self) -> tuple[socket.socket, Any]:
                 sock, addr = super().get_request()
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if peer.tls_server is not None:  # the handshake runs in the request's thread (finish_request)
+                    sock.settimeout(10)
+                    return peer.tls_server.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
                 return sock, addr
+
+            def finish_request(self, request: Any, client_address: Any) -> None:
+                if isinstance(request, ssl.SSLSocket):
+                    try:
+                        request.do_handshake()
+                    except (ssl.SSLError, OSError):
+                        return
+                super().finish_request(request, client_address)
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -242,6 +272,9 @@ class ScriptedPeer:
         if self._thread is not None:
             self._thread.join(5.0)
         self._server = None
+        for target in self._via.values():
+            target.close()
+        self._via.clear()
 
     def __enter__(self) -> ScriptedPeer:
         return self.start()
@@ -254,7 +287,7 @@ class ScriptedPeer:
             if len(self.seen) < MAX_RECORDED:
                 self.seen.append(seen)
 
-    def _get(self, raw_path: str, authorization: str) -> tuple[int, Any]:
+    def _get(self, raw_path: str, authorization: str, client_cert: bool | None = None) -> tuple[int, Any]:
         parts = urlsplit(raw_path)
         params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         static = {"/.well-known/stigmem": self.discovery,
@@ -262,9 +295,9 @@ class ScriptedPeer:
                   "/healthz": lambda: {"status": "ok"}}
         if parts.path != "/v1/federation/facts":
             status, answer = (200, static[parts.path]()) if parts.path in static else (404, {"error": "not_found"})
-            self._record(Seen("GET", parts.path, params, status))
+            self._record(Seen("GET", parts.path, params, status, client_cert=client_cert))
             return status, answer
-        seen = Seen("GET", parts.path, params, 200)
+        seen = Seen("GET", parts.path, params, 200, client_cert=client_cert)
         status, body = self._facts(params, authorization, seen)
         seen.status = status
         self._record(seen)

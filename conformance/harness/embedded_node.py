@@ -19,7 +19,7 @@ from pathlib import Path
 
 from conformance.errors import Unreachable
 
-LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+LISTENING = re.compile(r"listening on (https?://127\.0\.0\.1:\d+)")
 
 
 class NodeStartFailed(Unreachable):

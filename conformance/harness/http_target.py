@@ -1,13 +1,16 @@
 """A node reached by URL: one httpx client, named API keys, bounded retries, a request log.
 
 Retries happen only for connection-level failures (a node that closes the connection after a 500 is
-re-dialled once); an HTTP status is never retried. Every exchange is kept for failure messages.
+re-dialled once); an HTTP status is never retried. Every exchange is kept for failure messages. Over https the
+target verifies the node with ``tls`` (an ``ssl.SSLContext``, which may carry a client certificate);
+``with_tls`` gives a second client to the same node under another certificate (a scripted peer's).
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,17 +53,24 @@ class Exchange:
 
 
 class HttpTarget:
-    def __init__(self, base_url: str, keys: Mapping[str, str] | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, keys: Mapping[str, str] | None = None, timeout: float = 10.0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.keys: dict[str, str] = dict(keys or {})
         self.log: list[Exchange] = []
         self._timeout = timeout
+        self.tls = tls
         self._client = self._new_client()
+
+    def with_tls(self, tls: ssl.SSLContext) -> HttpTarget:
+        """The same node through a client with another TLS context (close it when done)."""
+        return HttpTarget(self.base_url, {}, self._timeout, tls)
 
     def _new_client(self) -> httpx.Client:
         # TCP_NODELAY: httpx writes headers and body separately; with Nagle on, a small body can wait for the
         # peer's delayed ACK (40 ms on Linux), which would make every check look slow.
-        transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                                        verify=self.tls if self.tls is not None else True)
         return httpx.Client(base_url=self.base_url, timeout=self._timeout, transport=transport)
 
     def request(self, method: str, path: str, *, key: str | None = "admin", json_body: Any = None,

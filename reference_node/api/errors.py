@@ -35,6 +35,10 @@ STATUS: dict[str, int] = {
     "token_not_yet_valid": 401,
     "token_expired": 401,
     "nonce_already_seen": 401,
+    # docs/federation-api.md "mTLS": the peer routes' certificate refusals (STG-TLS-003, STG-TLS-005, STG-TLS-008).
+    "client_certificate_required": 401,
+    "san_mismatch": 401,
+    "tls_required": 403,
     "forbidden": 403,
     "scope_forbidden": 403,
     "reserved_namespace": 403,

@@ -14,6 +14,7 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reference_node.api import tls
 from reference_node.api.auth import caller, federator
 from reference_node.api.bodies import read_json
 from reference_node.api.errors import ApiError
@@ -124,7 +125,9 @@ def _pull_cursor(raw: str | None) -> tuple[str, str] | None:
 async def federation_facts(request: Request) -> Response:
     """GET /v1/federation/facts?scope=&cursor=&limit= (peer token): one page in local storage order."""
     federation = _federation(request)
+    tls.require_client_certificate(request)  # STG-TLS-002/003/008
     peer, claims = authenticate_peer(request, federation)
+    tls.require_san(request, peer)  # STG-TLS-005..007
     params = request.query_params
     scope, raw_cursor = one(params, "scope"), one(params, "cursor")
     page_size = limit(params, _DEFAULT_LIMIT)
@@ -149,6 +152,7 @@ async def federation_facts(request: Request) -> Response:
 async def push_facts(request: Request) -> Response:
     """POST /v1/federation/facts/push: not supported (interpretation push_support = absent)."""
     _federation(request)
+    tls.require_client_certificate(request)  # STG-TLS-003/008
     # STG-FED-040: no push, so 405 (and discovery advertises push null, STG-HTTP-009).
     raise ApiError("method_not_allowed", "push replication is not supported; pull GET /v1/federation/facts",
                    {"Allow": ""})

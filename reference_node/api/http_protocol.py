@@ -21,11 +21,12 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from reference_node.api.connections import DEFAULT_MAX_CONNECTIONS
+from reference_node.api.tls import connection_info
 from reference_node.settings import DEFAULT_BODY_TIMEOUT_S, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_HEADER_BYTES
 
 __all__ = ["ConnectionLimits", "JsonErrorProtocol"]
@@ -58,6 +59,7 @@ class JsonErrorProtocol(HttpToolsProtocol):
         self._partial = False  # bytes of a request whose headers are not complete yet have arrived
         self._messages = 0  # requests begun on this connection
         self._header_bytes = 0  # bytes of the current request's headers counted so far
+        self._tls: dict[str, Any] | None = None  # the ASGI tls extension of a TLS connection (api/tls.py)
 
     # --- answers written by the protocol itself --------------------------------------------------------------
 
@@ -78,6 +80,7 @@ class JsonErrorProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._tls = connection_info(transport)  # STG-TLS-003..005: the peer routes read the client certificate
         # STG-ROB-003: never more than max_connections; the longest-waiting idle or partial one makes room.
         if len(self.connections) > self.limits.max_connections:
             oldest = next(iter(self.waiting), None)
@@ -142,6 +145,8 @@ class JsonErrorProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        if self._tls is not None:
+            self.scope["extensions"] = {"tls": cast("dict[object, object]", self._tls)}
         self._partial = True
         self._messages += 1
         self._header_bytes = 0

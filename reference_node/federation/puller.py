@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 import httpx
 
 from reference_node.federation.outbound import BodyTooLarge, get_json
+from reference_node.protocol.tls import san_names
 from reference_node.storage.federation import FederationStore
 from reference_node.storage.peers import PeerRow
 
@@ -29,6 +31,7 @@ class PullSide(Protocol):
     """What the puller needs of its node's federation: the store, a peer token, an HTTP client."""
 
     store: FederationStore
+    tls: ssl.SSLContext | None  # mTLS: peers are pulled over https only (STG-TLS-009)
 
     def token_for(self, peer: PeerRow) -> str: ...
 
@@ -147,12 +150,17 @@ class Puller:
             params["cursor"] = cursor
         headers = {"Authorization": f"Bearer {self.federation.token_for(peer)}"}
         url = peer.node_url.rstrip("/") + "/v1/federation/facts"
+        if self.federation.tls is not None and not url.lower().startswith("https://"):  # STG-TLS-009
+            raise PullError("tls_required: mTLS is configured and the peer's node_url is not https", backoff=True)
         try:
             fetched = await get_json(client, url, params=params, headers=headers, max_bytes=_MAX_PAGE_BYTES)
         except (httpx.HTTPError, TimeoutError, OSError) as exc:
             raise PullError(f"network: {type(exc).__name__}: {exc}".strip(), backoff=True) from exc
         except BodyTooLarge as exc:
             raise PullError(str(exc), backoff=False) from exc
+        # STG-TLS-012: over mTLS the peer's certificate names the node_id it registered with.
+        if fetched.peer_uris is not None and not san_names(peer.node_id, fetched.peer_uris):
+            raise PullError("san_mismatch: the peer's certificate does not name its node_id", backoff=True)
         if fetched.status == 429 or fetched.status >= 500:
             raise PullError(f"http {fetched.status}{_error_code(fetched.body)}", backoff=True,
                             retry_after=fetched.retry_after)

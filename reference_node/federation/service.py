@@ -4,7 +4,8 @@ docs/federation-api.md. The node signs its own declarations (STG-SIG-001) and pe
 nonce per request, STG-RPL-002) with its Ed25519 federation key; registration fetches the declarer's discovery
 document (STG-FED-003, bounded to 5 s) and judges it with ``protocol.peering`` (STG-FED-005..007), re-fetching it
 once when the node id or key differs (STG-FED-016). ``start``/``stop`` run the pull loop as an asyncio task for
-the app's lifespan; the HTTP client is created there, in the serving event loop.
+the app's lifespan; the HTTP client is created there, in the serving event loop. With mTLS (docs/federation-api.md
+"mTLS") a declarer is reached over https only and its certificate must name the node_id it declares.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from reference_node.federation.key_file import load_seed
 from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
 from reference_node.federation.puller import Puller, PullOutcome
 from reference_node.protocol import peer_tokens, peering, replay
+from reference_node.protocol import tls as tls_rules
 from reference_node.protocol.replication import NEVER_FEDERATED
 from reference_node.settings import Settings
 from reference_node.storage import Store
@@ -30,6 +32,7 @@ from reference_node.storage.errors import StoreError
 from reference_node.storage.federation import FederationStore
 from reference_node.storage.peers import PeerRow
 from reference_node.storage.trust_cache import open_cache
+from reference_node.tls_contexts import client_context
 
 __all__ = ["Federation"]
 
@@ -60,6 +63,8 @@ class Federation:
             self.seed = self.store.signing_seed()
         self.public_key = peering.public_key(self.seed)
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
+        # STG-TLS-010/011: with mTLS every outbound request presents our certificate and verifies the peer's.
+        self.tls = client_context(settings) if settings.mtls else None
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -67,7 +72,7 @@ class Federation:
 
     async def start(self) -> None:
         """Create the HTTP client and start the pull loop (inside the serving event loop)."""
-        self._client = new_client()
+        self._client = new_client(self.tls)
         if self.settings.pull_loop:  # STG-WORK-009: with --workers N only the first worker runs the loop
             self._task = asyncio.create_task(self.puller.run(), name="stigmem-federation-puller")
 
@@ -89,7 +94,7 @@ class Federation:
         if self._client is not None:
             yield self._client
             return
-        async with new_client() as client:
+        async with new_client(self.tls) as client:
             yield client
 
     # What this node signs.
@@ -112,8 +117,11 @@ class Federation:
 
     # Registration.
 
-    async def _discover(self, node_url: str) -> dict[str, Any] | str:
+    async def _discover(self, node_url: str, node_id: str) -> dict[str, Any] | str:
         url = node_url.rstrip("/") + "/.well-known/stigmem"
+        # STG-TLS-009: with mTLS a peer is reached over https only.
+        if self.tls is not None and not url.lower().startswith("https://"):
+            return "tls_required"
         try:
             async with self.http() as client:
                 fetched = await get_json(client, url)
@@ -122,6 +130,9 @@ class Federation:
             return "discovery_unreachable"
         if fetched.status != 200 or not isinstance(fetched.body, dict):
             return "discovery_invalid"
+        # STG-TLS-012: the declarer's certificate names the node_id it declares (plain HTTP was refused above).
+        if fetched.peer_uris is not None and not tls_rules.san_names(node_id, fetched.peer_uris):
+            return "san_mismatch"
         return fetched.body
 
     async def verify(self, declaration: dict[str, Any]) -> str | None:
@@ -130,7 +141,7 @@ class Federation:
             return "own_node_id"
         reason: str | None = None
         for _ in range(2):
-            discovered = await self._discover(declaration["node_url"])
+            discovered = await self._discover(declaration["node_url"], declaration["node_id"])
             if isinstance(discovered, str):
                 return discovered
             reason = peering.verification_failure(declaration, discovered)

@@ -44,8 +44,8 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
-        if self.id.startswith(("quota-", "work-")):
-            return "hardening"
+        if self.id.startswith(("quota-", "work-", "tls-")):
+            return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
     @property
@@ -1050,6 +1050,53 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-WORK-003 STG-WORK-004", "storage/store.py", "        db.on_begin.append(self._catch_up)\n", "", "run",
        equivalent="with one process the in-memory clock is the only writer, so catching up never changes it; "
                   "killed under --config workers"),
+    # --- mTLS for federation (conformance/checks/tls.py; the hardening profile runs the node over mTLS) ------------
+    _m("tls-san-check-off", "any CA-signed certificate is taken for any peer: the URI SAN is not compared",
+       "STG-TLS-005", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return True", "run"),
+    _m("tls-san-prefix", "a URI SAN that starts with the peer's node_id is taken for the peer",
+       "STG-TLS-006", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return any(uri.startswith(node_id) for uri in uris)", "run"),
+    _m("tls-san-prefix-of-node", "a URI SAN that the peer's node_id starts with is taken for the peer",
+       "STG-TLS-006", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return any(node_id.startswith(uri) for uri in uris)", "run"),
+    _m("tls-san-first-uri-only", "only the certificate's first URI SAN is compared with the peer's node_id",
+       "STG-TLS-005", "protocol/tls.py",
+       "return any(uri == node_id for uri in uris)", "return next(iter(uris), None) == node_id", "run"),
+    _m("tls-tls12-allowed", "the node's contexts accept TLS 1.2", "STG-TLS-001", "tls_contexts.py",
+       "context.minimum_version = ssl.TLSVersion.TLSv1_3", "context.minimum_version = ssl.TLSVersion.TLSv1_2",
+       "run"),
+    _m("tls-client-cert-optional", "the peer routes serve a caller without a client certificate",
+       "STG-TLS-003", "api/tls.py",
+       'if not info.get("client_cert_chain"):\n        raise ApiError("client_certificate_required"',
+       'if False:\n        raise ApiError("client_certificate_required"', "run"),
+    _m("tls-flags-ignored", "the --tls-* flags are read but the node serves plain HTTP with no mTLS at all",
+       "STG-TLS-008", "settings.py",
+       "return self.tls_cert is not None", "return False", "run"),
+    _m("tls-plain-guard-off", "the peer routes' own refusal of plain HTTP is dropped", "STG-TLS-008", "api/tls.py",
+       'if info is None or request.url.scheme != "https":', "if False:", "run",
+       equivalent="the reference listener serves TLS only once --tls-* are given, so a plain request never reaches "
+                  "the route; the guard covers a node deployed behind a plain listener or a proxy"),
+    _m("tls-outbound-no-cert", "the node calls peers without presenting its client certificate", "STG-TLS-010",
+       "tls_contexts.py",
+       "    context.load_cert_chain(settings.tls_cert, settings.tls_key)\n    return _floor_enforced(context)",
+       "    return _floor_enforced(context)", "run"),
+    _m("tls-outbound-unverified", "the node does not verify peers' server certificates (CERT_NONE; Python then "
+       "also hides their SANs, so every declarer fails the SAN match)", "STG-TLS-011", "tls_contexts.py",
+       "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)",
+       "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)\n"
+       "    context.check_hostname = False\n    context.verify_mode = ssl.CERT_NONE", "run"),
+    _m("tls-declarer-san-unchecked", "a declarer's certificate need not name the node_id it declares",
+       "STG-TLS-012", "federation/service.py",
+       "if fetched.peer_uris is not None and not tls_rules.san_names(node_id, fetched.peer_uris):", "if False:",
+       "run"),
+    _m("tls-plain-peer-allowed", "with mTLS the node still registers a declarer served over plain HTTP",
+       "STG-TLS-009", "federation/service.py",
+       'if self.tls is not None and not url.lower().startswith("https://"):', "if False:", "run"),
+    _m("tls-san-mismatch-not-audited", "a SAN mismatch is refused but leaves no audit event", "STG-TLS-007",
+       "api/tls.py",
+       'audit_log.append(conn, "san_mismatch", "denied",', 'None and audit_log.append(conn, "san_mismatch", "denied",',
+       "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

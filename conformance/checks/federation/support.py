@@ -20,7 +20,8 @@ from conformance.federation.identity import Crafted
 from conformance.federation.operator import Federator, poll
 from conformance.federation.peer import ScriptedPeer
 from conformance.federation.recipes import RecipeError, load
-from conformance.harness.http_target import Exchange
+from conformance.harness.certs import client_context
+from conformance.harness.http_target import Exchange, HttpTarget
 
 T = TypeVar("T")
 MAX_DRAIN_PAGES = 60
@@ -50,7 +51,8 @@ def envelope(ctx: Context) -> str:
 def new_peer(ctx: Context, scopes: Sequence[str], name: str = "x") -> ScriptedPeer:
     return ScriptedPeer.create(f"peer-{name}-{ctx.run_id}{secrets.token_hex(2)}.test", scopes,
                                declaration_fields=ctx.interpretations.get("peer_declaration_fields", "a08-jcs"),
-                               cid_option=ctx.interpretations.get("cid_preimage", "jcs-6"), envelope=envelope(ctx))
+                               cid_option=ctx.interpretations.get("cid_preimage", "jcs-6"), envelope=envelope(ctx),
+                               tls=ctx.tls)
 
 
 @contextmanager
@@ -66,6 +68,22 @@ def registered_peer(ctx: Context, scopes: Sequence[str] = ("public",), name: str
         yield peer, fed
     finally:
         peer.stop()
+
+
+@contextmanager
+def stranger(ctx: Context, uri: str) -> Iterator[HttpTarget]:
+    """The node as a caller that is no registered peer sees it: over mTLS with a certificate the CA signed for
+    ``uri`` (so token checks, not the handshake, refuse it), else the run's own client."""
+    if ctx.tls is None:
+        yield ctx.target
+        return
+    if ctx.tls.mint is None:
+        raise Skip("an mTLS run without --tls-ca-key cannot mint a certificate for an unregistered caller")
+    via = ctx.target.with_tls(client_context(ctx.tls.ca_file, ctx.tls.mint.issue("stranger", [uri])))
+    try:
+        yield via
+    finally:
+        via.close()
 
 
 def pull(ctx: Context, peer: ScriptedPeer, fed: Federator, *, cursor: str | None = None, limit: int = 500,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from conformance.checks.federation.support import federator, present, registered_peer
+from conformance.checks.federation.support import stranger as stranger_via
 from conformance.checks.registry import Context, check, expect, expect_error, expect_status
 from conformance.federation.identity import Crafted, Identity, claims_for, encode, now_ms
 from conformance.federation.operator import new_events, poll
@@ -111,14 +112,16 @@ def junk_token_audit_bounded(ctx: Context) -> None:
     marker = f"stigmem://junk-{ctx.run_id}.test/node/"
     stranger = Identity.generate("junk.test")
     before = fed.audit()
-    for _ in range(12):
-        token = encode(claims_for(marker + "a" * 12_000, fed.node_id, ["public"]), stranger)
-        ex = ctx.request("GET", "/v1/federation/facts", key=None, headers={"Authorization": f"Bearer {token}"})
-        expect(ex.status in (400, 401, 431), f"junk-token pull answered {ex.brief()}")
+    with stranger_via(ctx, marker + "a") as via:
+        for _ in range(12):
+            token = encode(claims_for(marker + "a" * 12_000, fed.node_id, ["public"]), stranger)
+            ex = via.request("GET", "/v1/federation/facts", key=None, headers={"Authorization": f"Bearer {token}"})
+            expect(ex.status in (400, 401, 431), f"junk-token pull answered {ex.brief()}")
     rows = [e for e in new_events(before, fed.audit(raw=True)) if marker in json.dumps(e)]
     sizes = sorted(len(json.dumps(e)) for e in rows)
     expect(not sizes or sizes[-1] <= 4096,
-           f"an audit row of a junk-token pull is {sizes[-1]} bytes: the claimed 12,000-character iss is kept whole")
+           f"an audit row of a junk-token pull is {sizes[-1] if sizes else 0} bytes: the claimed 12,000-character "
+           "iss is kept whole")
 
 
 @check("federation:junk_token_audit_aggregated", requirements=("STG-ROB-006",), profile="core-federation")
@@ -129,10 +132,11 @@ def junk_token_audit_aggregated(ctx: Context) -> None:
     marker = f"stigmem://junk-repeat-{ctx.run_id}.test/node/1"
     stranger = Identity.generate("junk.test")
     before = fed.audit(raw=True)
-    for _ in range(50):
-        token = encode(claims_for(marker, fed.node_id, ["public"]), stranger)
-        ex = ctx.request("GET", "/v1/federation/facts", key=None, headers={"Authorization": f"Bearer {token}"})
-        expect(ex.status in (400, 401), f"junk-token pull answered {ex.brief()}")
+    with stranger_via(ctx, marker) as via:
+        for _ in range(50):
+            token = encode(claims_for(marker, fed.node_id, ["public"]), stranger)
+            ex = via.request("GET", "/v1/federation/facts", key=None, headers={"Authorization": f"Bearer {token}"})
+            expect(ex.status in (400, 401), f"junk-token pull answered {ex.brief()}")
     rows = [e for e in new_events(before, fed.audit(raw=True)) if marker in json.dumps(e)]
     expect(len(rows) <= 5, f"50 identical junk-token pulls added {len(rows)} audit rows: one per request, not bounded")
     counts = [e["count"] for e in rows if isinstance(e.get("count"), int)]
