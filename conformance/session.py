@@ -30,7 +30,8 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
     "noscope": (["read", "write"], []),
 }
 
-# The embedded node federates when core-federation or gardens (two federation checks) may run; its pull loop is
+# The embedded node federates when core-federation, gardens (two federation checks) or hardening (federation audit
+# events, the signing key's age) may run; its pull loop is
 # left idle (the checks pull).
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
 
@@ -147,7 +148,7 @@ class RunSession:
                 key = o.admin_key or o.api_key
                 self.target = HttpTarget(o.target, {"admin": key} if key else {}, timeout=o.timeout)
             else:
-                federating = not o.profiles or bool({"core-federation", "gardens"} & set(o.profiles))
+                federating = not o.profiles or bool({"core-federation", "gardens", "hardening"} & set(o.profiles))
                 args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
                 self.node = EmbeddedNode(extra_args=args).start()
                 self.target = HttpTarget(self.node.url, {"admin": self.node.admin_key}, timeout=o.timeout)

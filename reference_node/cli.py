@@ -6,6 +6,7 @@
                            [--header-timeout S] [--body-timeout S] [--keep-alive-timeout S] [--max-header-bytes N]
                            [--max-connections N]
                            [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
+                           [--audit-retention-days DAYS]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
                            [--audit-max-rows N|none]
@@ -39,6 +40,7 @@ from reference_node.api.keys import key_row
 from reference_node.clock import SystemClock, format_timestamp
 from reference_node.protocol.facts import SCOPES
 from reference_node.settings import (
+    DEFAULT_AUDIT_RETENTION_DAYS,
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_DECLARATION_MAX_AGE_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -139,6 +141,8 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--conflict-cardinality", choices=("winner", "pairwise"), default="winner",
                         help="interpretation conflict_cardinality: pair a new fact with its triple's preferred fact "
                              "only (default) or with every differing sibling")
+    parser.add_argument("--audit-retention-days", type=int, default=DEFAULT_AUDIT_RETENTION_DAYS, metavar="DAYS",
+                        help="days the node-wide audit log keeps an event (default 365; at least 90, A20 22.3)")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
     federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
                             help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
@@ -290,6 +294,7 @@ def _serve(argv: Sequence[str]) -> int:
             max_header_bytes=args.max_header_bytes,
             audit=AuditBounds(args.audit_max_rows, args.audit_max_age and args.audit_max_age * 86_400,
                               args.audit_repeat_window),
+            audit_retention_days=args.audit_retention_days,
         )
         app = create_app(settings)
     except (ValueError, MigrationError, OSError) as exc:
