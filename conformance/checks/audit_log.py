@@ -1,11 +1,11 @@
 """The node-wide audit log and its export, ``GET /v1/admin/audit-log`` (Spec-09; A20 §22.3; docs/http-api.md).
 
-Core (Spec-09): admin-only export (STG-AUDIT-011), the event shape with a wall-clock timestamp (STG-AUDIT-004/007),
-ascending ``seq`` (STG-AUDIT-008), write-ahead (STG-AUDIT-009), pagination complete across cursors
-(STG-AUDIT-012), the event families (STG-AUDIT-006). Hardening (A20 §22.3): the ``event_type`` filter
-(STG-AUDIT-016), exclusive time bounds at the edge (STG-AUDIT-017), ``limit`` 1..5000 with default 500
+Core (Spec-09): admin-only export (STG-AUDIT-011), append-only (STG-AUDIT-005), the event shape with a wall-clock
+timestamp (STG-AUDIT-004/007), ascending ``seq`` (STG-AUDIT-008), write-ahead (STG-AUDIT-009), pagination complete
+across cursors (STG-AUDIT-012), the event families (STG-AUDIT-006). Hardening (A20 §22.3): the ``event_type``
+filter (STG-AUDIT-016), exclusive time bounds at the edge (STG-AUDIT-017), ``limit`` 1..5000 with default 500
 (STG-AUDIT-018), the per-type fields of schemas/audit-event.schema.json (STG-AUDIT-019..022, 024), a scope-bounded
-admin key's export (STG-AUDIT-025), the retention shown in the status (STG-AUDIT-026), the export audited
+admin key's export (STG-AUDIT-025), the retention shown in the status (STG-AUDIT-010, 026), the export audited
 (STG-AUDIT-028), ``seq`` across a restart (STG-AUDIT-008). Each check bounds its window with the timestamps of
 events it caused, so events of checks running beside it never change its verdict.
 """
@@ -137,6 +137,31 @@ def audit_seq_monotonic(ctx: Context) -> None:
     expect(not seqs or later["seq"] > max(seqs), f"a later event got seq {later['seq']}, not above {max(seqs or [0])}")
 
 
+@check("http:audit_append_only", requirements=("STG-AUDIT-005",))
+def audit_append_only(ctx: Context) -> None:
+    """Events already exported read the same after later writes, key changes and exports: nothing alters them."""
+    ctx.need_admin()
+    events, bounds = window(ctx, 2)
+    before = walk(ctx, 5000, **bounds)
+    expect(before == events, "the same window exported twice in a row differs")
+    entity = ctx.unique("audit-later")
+
+    def unchanged(after_what: str) -> None:
+        after = walk(ctx, 5000, **bounds)
+        changed = [b.get("seq") for b, a in zip(before, after, strict=False) if a != b]
+        expect(len(after) == len(before) and not changed, f"after {after_what} the window holds {len(after)} events "
+               f"(was {len(before)}); changed seq {changed}")
+
+    ctx.assert_fact(ctx.fact(entity, "x", confidence=0.0))
+    unchanged("a retraction")
+    if ctx.auth_required:
+        made = ctx.request("POST", "/v1/auth/keys", json_body={"entity_uri": entity, "permissions": ["read"]})
+        expect_status(made, (201,))
+        unchanged("a key creation")
+        expect_status(ctx.request("DELETE", f"/v1/auth/keys/{made.json['id']}"), (204,))
+        unchanged("a key revocation")
+
+
 @check("http:audit_export_paginated", requirements=("STG-AUDIT-012",))
 def audit_export_paginated(ctx: Context) -> None:
     """Walking an export by next_cursor with page sizes that divide the count and that do not returns every event
@@ -251,7 +276,7 @@ def export_scope_bounded(ctx: Context) -> None:
     expect(team["id"] not in seen, "the local admin's export showed the event of a team fact")
 
 
-@check("http:audit_retention_reported", requirements=("STG-AUDIT-026",), profile=HARDENING)
+@check("http:audit_retention_reported", requirements=("STG-AUDIT-010", "STG-AUDIT-026"), profile=HARDENING)
 def retention_reported(ctx: Context) -> None:
     """The admin status reports the audit retention, at least 90 days (365 by default)."""
     ctx.need_admin()

@@ -951,6 +951,10 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("audit-cursor-skips-one", "next_cursor points one event past the page, so each page boundary drops one",
        "STG-AUDIT-012", "api/audit_log.py", 'encode_cursor("a1", str(rows[-1].seq))',
        'encode_cursor("a1", str(rows[-1].seq + 1))', "run"),
+    _m("audit-export-live-state", "the export decorates each event with live state (the active key count), so an "
+       "event already exported reads differently later", "STG-AUDIT-005", "api/audit_log.py",
+       '"events": [row.public() for row in rows]',
+       '"events": [{**row.public(), "keys_now": len(store.api_keys())} for row in rows]', "run"),
     _m("audit-retraction-as-assert", "a retraction is logged as an ordinary assert", "STG-AUDIT-006 STG-AUDIT-019",
        "api/facts.py", 'if written.get("confidence") == 0:', "if False:", "run"),
     _m("hard-audit-seq-reset", "the audit log starts empty at every start, its seq from 1 again", "STG-AUDIT-008",
