@@ -48,7 +48,8 @@ def walk(ctx: Context, limit: int, **params: Any) -> list[dict[str, Any]]:
         if not page["has_more"]:
             expect(page["next_cursor"] is None, "the last page (has_more false) still has a next_cursor")
             return found
-        expect(isinstance(page["next_cursor"], str) and page["next_cursor"], "has_more true without a next_cursor")
+        expect(isinstance(page["next_cursor"], str) and bool(page["next_cursor"]),
+               "has_more true without a next_cursor")
         cursor = page["next_cursor"]
     raise CheckFailed(f"the export did not end within {MAX_PAGES} pages of {limit}")
 
