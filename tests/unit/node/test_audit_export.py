@@ -162,3 +162,43 @@ def test_event_shapes_refuse_missing_fields():
     assert problems("quota_breach", "denied", {}, {}) == []  # a type this node does not emit yet
     assert problems("Fact-Write", "ok", {}, {}) != []
     assert set(SHAPES) >= {"fact_write", "fact_read", "admin_action", "federation_connect", "replay_rejected"}
+
+
+def test_federation_and_quarantine_events(make_node):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fakes"))
+    from fake_peer import FakePeer
+
+    from tests.unit.node.conftest import T0_US
+
+    node = make_node(federation=True, node_authority="node-a.test", trust_mode="strict")
+    admin = node.key(ADMIN, entity="stigmem://example.org/agent/root")
+    peer = FakePeer("peer-p.test").start()
+    try:
+        refused = peer.fact("refused", at_ms=T0_US // 1000)  # no quarantine garden yet: rejected, audited
+        assert node.client.post("/v1/federation/peers", json=peer.declaration(["public"]),
+                                headers=admin).status_code == 201
+        peer.serve(refused)
+        node.client.post("/v1/admin/federation/pull", json={}, headers=admin)
+        node.client.post("/v1/gardens", headers=admin,
+                         json={"slug": "held", "name": "Held", "scope": "public", "quarantine": True})
+        held, dropped = peer.fact("one", at_ms=T0_US // 1000), peer.fact("two", at_ms=T0_US // 1000)
+        peer.serve(held, dropped)
+        node.client.post("/v1/admin/federation/pull", json={}, headers=admin)
+        node.client.post("/v1/gardens/held/promote", headers=admin, json={"fact_id": held["id"]})
+        node.client.post("/v1/gardens/held/reject", headers=admin, json={"fact_id": dropped["id"], "reason": "no"})
+    finally:
+        peer.stop()
+    events = _events(node, admin)
+    connect = [e["metadata"]["decision"] for e in events if e["event_type"] == "federation_connect"]
+    assert connect == ["active"]
+    mirrored = [e for e in events if e["event_type"] == "rejected_fact"]
+    assert [(e["fact_id"], e["metadata"]["reason"]) for e in mirrored] == [(refused["id"], "trust_below_threshold")]
+    quarantine = [(e["event_type"], e["fact_id"]) for e in events if e["event_type"].startswith("quarantine_")]
+    assert quarantine == [("quarantine_admit", held["id"]), ("quarantine_admit", dropped["id"]),
+                          ("quarantine_promote", held["id"]), ("quarantine_reject", dropped["id"])]
+    for event in events:
+        columns = {name: event[name] for name in ("actor_entity", "scope", "fact_id")}
+        assert problems(event["event_type"], event["outcome"], columns, event["metadata"]) == []
