@@ -6,6 +6,7 @@
                            [--header-timeout S] [--body-timeout S] [--keep-alive-timeout S] [--max-header-bytes N]
                            [--max-connections N] [--workers N] [--trust-cache sqlite|redis://HOST:PORT]
                            [--conflict-cardinality winner|pairwise] [--declaration-max-age SECONDS|none]
+                           [--audit-retention-days DAYS]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
                            [--audit-max-rows N|none]
@@ -46,6 +47,7 @@ from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.quotas import DIMENSIONS
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
 from reference_node.settings import (
+    DEFAULT_AUDIT_RETENTION_DAYS,
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_DECLARATION_MAX_AGE_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -184,6 +186,8 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--conflict-cardinality", choices=("winner", "pairwise"), default="winner",
                         help="interpretation conflict_cardinality: pair a new fact with its triple's preferred fact "
                              "only (default) or with every differing sibling")
+    parser.add_argument("--audit-retention-days", type=int, default=DEFAULT_AUDIT_RETENTION_DAYS, metavar="DAYS",
+                        help="days the node-wide audit log keeps an event (default 365; at least 90, A20 22.3)")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
     federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
                             help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
@@ -355,6 +359,7 @@ def _serve(argv: Sequence[str]) -> int:
             workers=args.workers,
             trust_cache=_trust_cache(args.trust_cache),
             tls_cert=args.tls_cert, tls_key=args.tls_key, tls_ca=args.tls_ca,
+            audit_retention_days=args.audit_retention_days,
         )
         if settings.workers > 1:
             from reference_node.workers import check_start, serve_workers

@@ -25,6 +25,7 @@ from reference_node.storage.facts import DEFAULT_QUERY, DefaultQuery
 from reference_node.storage.rows import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = [
+    "DEFAULT_AUDIT_RETENTION_DAYS",
     "DEFAULT_BODY_TIMEOUT_S",
     "DEFAULT_DECLARATION_MAX_AGE_S",
     "DEFAULT_HEADER_TIMEOUT_S",
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_HEADER_BYTES",
     "FEDERATION_PROFILE",
+    "MIN_AUDIT_RETENTION_DAYS",
     "NAMESPACES",
     "PROFILES",
     "PROTOCOL_VERSION",
@@ -50,6 +52,9 @@ DEFAULT_BODY_TIMEOUT_S = 20.0  # under the suite's default --connection-bound (3
 DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5
 # ... and the bytes of a request line with its headers (the HTTP parser buffers them until each is complete).
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+# STG-AUDIT-026/027 (A20 §22.3.3): the node-wide audit log keeps events a year by default, never under 90 days.
+DEFAULT_AUDIT_RETENTION_DAYS = 365
+MIN_AUDIT_RETENTION_DAYS = 90
 # docs/http-api.md: "request body above the node's limit (1 MiB)".
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # The protocol line the node speaks, advertised in discovery (STG-HTTP-006).
@@ -122,10 +127,16 @@ class Settings:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_ca: str | None = None
+    # STG-AUDIT-026: days the node-wide audit log keeps an event (--audit-retention-days).
+    audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
 
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError("--workers must be 1 or more")
+        # STG-AUDIT-026: retention under 90 days is refused (A20 §22.3.3: at least 90 days).
+        if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:
+            raise ValueError(f"--audit-retention-days must be at least {MIN_AUDIT_RETENTION_DAYS} "
+                             f"(A20 22.3 keeps audit events 90 days or more), not {self.audit_retention_days}")
         if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.keep_alive_timeout_s > 0):
             raise ValueError("--header-timeout, --body-timeout and --keep-alive-timeout must be positive")
         if self.max_connections is not None and self.max_connections < 1:

@@ -5,6 +5,8 @@ returns has passed. Importing this package registers every check.
 """
 
 from conformance.checks import (  # noqa: F401  (imported for registration)
+    admin_keys,
+    audit_log,
     auth,
     authority,
     batch,

@@ -18,6 +18,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, keys, quotas
+from reference_node.api import audit_log as audit_export
+from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock
 from reference_node.federation import Federation
@@ -65,6 +67,7 @@ ROUTES = [
     Route("/v1/auth/keys/{key_id}", keys.revoke_key, methods=["DELETE"]),
     Route("/v1/admin/status", admin.node_status, methods=["GET"]),
     Route("/v1/admin/cid-backfill/status", admin.backfill_status, methods=["GET"]),
+    Route("/v1/admin/audit-log", audit_export.export, methods=["GET"]),
     Route("/v1/admin/federation/pull", federation.pull_now, methods=["POST"]),
     Route("/v1/admin/quota-policy", _by_method(GET=quotas.get_policy, HEAD=quotas.get_policy, PUT=quotas.put_policy),
           methods=["GET", "PUT"]),
@@ -83,6 +86,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     node_store = store or Store.open(settings.db_path, clock or SystemClock(), settings.node_authority)
     node_store.cardinality = settings.conflict_cardinality
     try:
+        apply_retention(node_store, settings.audit_retention_days)
         node_federation = Federation(settings, node_store) if settings.federation else None
     except BaseException:
         if store is None:

@@ -6,7 +6,9 @@ STG-HTTP-011/013 (``{facts, total, cursor}``), STG-QRY-011 and STG-CID-006/008 (
 ``cid_malformed``, 404 ``fact_not_found``), STG-SCOPE-004 (another scope's fact is 404), STG-CID-009
 (verify-cid ignores any body), STG-BATCH-001/002/004/010/011 (interpretation batch_assert = adr-006),
 STG-SCOPE-008/010/011/015/024 (garden facts: the garden's writers, its scope; a non-member's read by id or CID is
-403).
+403). STG-AUDIT-019/020: every fact written (action assert, batch or retract, a confidence-0 assert) is a
+``fact_write`` event in the write's own transaction; a read that returns facts is a ``fact_read`` event, written
+before the response (interpretation audit_fact_read: only reads that return data).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from reference_node.api.auth import caller
+from reference_node.api import audit_log
+from reference_node.api.auth import Identity, caller
 from reference_node.api.bodies import assertion, members, read_json, text
 from reference_node.api.errors import ApiError
 from reference_node.api.params import encode_cursor, fact_params, query_tag
@@ -60,7 +63,9 @@ async def assert_fact(request: Request) -> Response:
     settings, store = _state(request)
     fact = assertion(await read_json(request, settings.max_body_bytes), identity, settings.max_text_bytes)
     try:
-        [(written, created)] = store.assert_facts([fact], identity.reader)
+        with store.db.transaction() as conn:
+            [(written, created)] = store.assert_facts([fact], identity.reader)
+            _written(conn, store, identity, written, created, "assert")
     except StoreError as exc:
         raise ApiError(exc.code, exc.detail) from exc  # without the batch's item index
     # STG-SCOPE-023: a key without read learns nothing of the existing fact (interpretation dedup_answer_without_read).
@@ -81,6 +86,8 @@ async def query_facts(request: Request) -> Response:
     found, total, following = store.query(params.query, params.after, params.limit, params.total,
                                              settings.max_response_bytes)
     cursor = None if following is None else encode_cursor("f1", *following, str(total), query_tag(params.query))
+    if found:
+        _read(store, identity, "query", found)
     return JSONResponse({"facts": found, "total": total, "cursor": cursor})
 
 
@@ -93,6 +100,7 @@ async def get_fact(request: Request) -> Response:
     found = store.fact(ref, identity.scope_filter if identity.scopes else (), identity.reader)
     if found is None:
         raise ApiError("fact_not_found", f"no readable fact {ref}")
+    _read(store, identity, "get", [found])
     return JSONResponse(found)
 
 
@@ -135,8 +143,12 @@ async def batch_assert(request: Request) -> Response:
             raise _failed(index, exc.code, exc.detail) from exc
     digest = _request_digest({"facts": items, "atomic": atomic})
     try:
-        answer = store.assert_batch(identity.owner, key, digest, facts, identity.reader,
-                                    reveal_existing="read" in identity.permissions)
+        with store.db.transaction() as conn:
+            answer = store.assert_batch(identity.owner, key, digest, facts, identity.reader,
+                                        reveal_existing="read" in identity.permissions)
+            for written in answer["facts"]:
+                if "id" in written:  # a content-only item is an existing fact, not a write
+                    _written(conn, store, identity, written, None, "batch")
     except StoreError as exc:
         failed = exc.extra.get("index")
         if isinstance(failed, int):  # a garden refusal of one item (STG-SCOPE-008/010/011)
@@ -157,3 +169,20 @@ def _idempotency_key(in_body: Any, in_header: str | None) -> str | None:
 def _request_digest(body: dict[str, Any]) -> str:
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _written(conn: Any, store: Store, identity: Identity, written: dict[str, Any], created: bool | None,
+             action: str) -> None:
+    """STG-AUDIT-019: one fact_write event per fact, in the write's transaction (a retraction: confidence 0)."""
+    if written.get("confidence") == 0:
+        action = "retract"
+    audit_log.record(conn, store, "fact_write", identity, scope=written.get("scope"), fact_id=written.get("id"),
+                     hlc=written.get("hlc"), action=action, created=created)
+
+
+def _read(store: Store, identity: Identity, route: str, found: list[dict[str, Any]]) -> None:
+    """STG-AUDIT-020: a read that returns facts is recorded before the response (its own transaction)."""
+    scopes = {fact.get("scope") for fact in found}
+    with store.db.transaction() as conn:
+        audit_log.record(conn, store, "fact_read", identity, scope=scopes.pop() if len(scopes) == 1 else None,
+                         fact_id=found[0].get("id") if route == "get" else None, route=route, returned=len(found))

@@ -8,6 +8,8 @@ garden_scopes: a garden lies within its creator's scopes; a key with no scope re
 STG-SCOPE-032 (roles, normalized member URIs). Mutations need the write permission, reads the read permission.
 Spec-08 (A20 §19.5, §5.25): a quarantine garden (``quarantine: true``, node admins only, one per node), its
 surface ``GET /v1/gardens/{garden}/quarantine`` and ``promote`` / ``reject`` for its admins and moderators.
+STG-AUDIT-021/023: garden administration is an ``admin_action`` event, promotion and rejection a
+``quarantine_promote`` / ``quarantine_reject`` event, each in the action's own transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reference_node.api import audit_log
 from reference_node.api.auth import Identity, caller
 from reference_node.api.bodies import members, read_json, text
 from reference_node.api.errors import ApiError, from_protocol
@@ -98,7 +101,10 @@ async def create_garden(request: Request) -> Response:
     # STG-QUAR-008 (Spec-08): the quarantine garden governs what federation brings in: node admins create it.
     if quarantine and "admin" not in identity.permissions:
         raise ApiError("forbidden", "creating a quarantine garden needs the admin permission")
-    garden = store.create_garden(slug, name, str(scope), description, identity.entity_uri, quarantine)
+    with store.db.transaction() as conn:
+        garden = store.create_garden(slug, name, str(scope), description, identity.entity_uri, quarantine)
+        audit_log.record(conn, store, "admin_action", identity, scope=str(scope), action="garden_create",
+                         target=garden.get("garden_id", slug), quarantine=quarantine)
     return JSONResponse(garden, 201)
 
 
@@ -120,7 +126,11 @@ async def get_garden(request: Request) -> Response:
 async def delete_garden(request: Request) -> Response:
     """DELETE /v1/gardens/{garden}."""
     identity = _caller(request, "write")
-    _state(request)[1].delete_garden(request.path_params["garden"], identity.reader)
+    store = _state(request)[1]
+    with store.db.transaction() as conn:
+        store.delete_garden(request.path_params["garden"], identity.reader)
+        audit_log.record(conn, store, "admin_action", identity, action="garden_delete",
+                         target=request.path_params["garden"])
     return Response(status_code=204)
 
 
@@ -137,7 +147,10 @@ async def add_member(request: Request) -> Response:
     settings, store = _state(request)
     body = members(await read_json(request, settings.max_body_bytes), _MEMBER_MEMBERS, "the member body")
     entity_uri, role = _member_uri(body.get("entity_uri")), _role(body.get("role"))
-    added = store.add_garden_member(request.path_params["garden"], identity.reader, entity_uri, role)
+    with store.db.transaction() as conn:
+        added = store.add_garden_member(request.path_params["garden"], identity.reader, entity_uri, role)
+        audit_log.record(conn, store, "admin_action", identity, action="member_add",
+                         target=request.path_params["garden"], member=entity_uri, role=role)
     return JSONResponse(added, 201)
 
 
@@ -148,7 +161,10 @@ async def change_member(request: Request) -> Response:
     body = members(await read_json(request, settings.max_body_bytes), _ROLE_MEMBERS, "the role body")
     role = _role(body.get("role"))
     entity_uri = _member_uri(request.path_params["entity_uri"])
-    changed = store.change_garden_member(request.path_params["garden"], identity.reader, entity_uri, role)
+    with store.db.transaction() as conn:
+        changed = store.change_garden_member(request.path_params["garden"], identity.reader, entity_uri, role)
+        audit_log.record(conn, store, "admin_action", identity, action="member_change",
+                         target=request.path_params["garden"], member=entity_uri, role=role)
     return JSONResponse(changed)
 
 
@@ -156,7 +172,11 @@ async def remove_member(request: Request) -> Response:
     """DELETE /v1/gardens/{garden}/members/{entity_uri}."""
     identity = _caller(request, "write")
     entity_uri = _member_uri(request.path_params["entity_uri"])
-    _state(request)[1].change_garden_member(request.path_params["garden"], identity.reader, entity_uri, None)
+    store = _state(request)[1]
+    with store.db.transaction() as conn:
+        store.change_garden_member(request.path_params["garden"], identity.reader, entity_uri, None)
+        audit_log.record(conn, store, "admin_action", identity, action="member_remove",
+                         target=request.path_params["garden"], member=entity_uri)
     return Response(status_code=204)
 
 
@@ -184,8 +204,12 @@ async def _moderate(request: Request, action: str, allowed: frozenset[str]) -> R
     target = body.get("target_garden_id")
     if target is not None:
         target = text(target, "target_garden_id")
-    return JSONResponse(store.moderate(request.path_params["garden"], identity.reader, fact_id, action, reason,
-                                       target))
+    garden = request.path_params["garden"]
+    with store.db.transaction() as conn:
+        answer = store.moderate(garden, identity.reader, fact_id, action, reason, target)
+        audit_log.record(conn, store, "quarantine_promote" if action == "promoted" else "quarantine_reject",
+                         identity, fact_id=fact_id, garden_id=garden, reason=reason, target_garden_id=target)
+    return JSONResponse(answer)
 
 
 async def promote(request: Request) -> Response:

@@ -4,7 +4,8 @@ STG-AUTH-002: the raw key is returned once, at creation, and only its SHA-256 di
 key maps to an ``entity_uri`` (normalized), ``permissions`` (read, write, admin) and ``allowed_scopes`` (all four
 when left out; an empty list means no access, STG-SCOPE-006). STG-SCOPE-022: an admin key grants, lists and
 revokes only keys within its own permissions and scopes; a key above its authority is 403 to create and, to list
-or revoke, does not exist (404 ``key_not_found``).
+or revoke, does not exist (404 ``key_not_found``). STG-AUDIT-021, STG-KEY-003: creating and revoking a key are
+``admin_action`` events (the key's id and permissions, never the key) in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reference_node.api import audit_log
 from reference_node.api.auth import PERMISSIONS, Identity, caller
 from reference_node.api.bodies import members, read_json
 from reference_node.api.errors import ApiError
@@ -68,7 +70,11 @@ async def create_key(request: Request) -> Response:
     if not identity.covers(key.permissions, key.allowed_scopes):
         raise ApiError("forbidden", "a key can grant only permissions and scopes it holds itself")
     raw = new_raw_key()
-    store.create_key(key, raw)
+    with store.db.transaction() as conn:
+        store.create_key(key, raw)
+        audit_log.record(conn, store, "admin_action", identity, action="key_create", target=key.id,
+                         entity_uri=key.entity_uri, permissions=list(key.permissions),
+                         allowed_scopes=list(key.allowed_scopes))
     return JSONResponse({**key.public(), "key": raw}, 201)
 
 
@@ -90,6 +96,8 @@ async def revoke_key(request: Request) -> Response:
     store: Store = request.app.state.store
     key_id = request.path_params["key_id"]
     # STG-SCOPE-022: a key above the caller's authority is not found, as an unknown one.
-    if not any(key.id == key_id for key in visible_keys(identity, store)) or not store.revoke_key(key_id):
-        raise ApiError("key_not_found", f"no active key {key_id}")
+    with store.db.transaction() as conn:
+        if not any(key.id == key_id for key in visible_keys(identity, store)) or not store.revoke_key(key_id):
+            raise ApiError("key_not_found", f"no active key {key_id}")
+        audit_log.record(conn, store, "admin_action", identity, action="key_revoke", target=key_id)
     return Response(status_code=204)

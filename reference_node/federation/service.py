@@ -172,7 +172,8 @@ class Federation:
     def reject_declaration(self, declaration: Any, reason: str, detail: str) -> None:
         """Audit a declaration refused before verification (Spec-05 §Audit: peer rejected)."""
         node_id = declaration.get("node_id") if isinstance(declaration, dict) else None
-        self.store.audit("rejected_declaration", reason, peer_node_id=_storable(node_id), detail=_storable(detail))
+        self.store.audit("rejected_declaration", reason, peer_node_id=_storable(node_id), detail=_storable(detail),
+                         refused_connect=True)
 
     def approve(self, peer_id: str) -> PeerRow:
         peer = self.store.approve(peer_id)

@@ -6,7 +6,9 @@ retention bound, by number or age, are deleted oldest first), STG-AUDIT-001 (eve
 peer_id, fact_id, reason and time: an aggregated row keeps them, with the first and last time), STG-AUDIT-002
 (event types rejected_fact, rejected_token, scope_violation, replay_attempt), STG-RPL-006 and STG-HLC-010 (replay,
 expiry and skew refusals are audited). Rows are append-only but for ``count``, ``last_at`` and the deletion of rows
-beyond retention (triggers in 0004_audit_bounds.sql); they are listed newest first.
+beyond retention (triggers in 0004_audit_bounds.sql); they are listed newest first. STG-AUDIT-024: each new row is
+mirrored into the node-wide audit log (a replay attempt as ``replay_rejected``) in the same transaction; a repeat
+counted on an existing row is not mirrored again (interpretation audit_federation_mirror).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reference_node.clock import format_timestamp, instant_us
+from reference_node.protocol.audit_events import FEDERATION_MIRROR
+from reference_node.storage import audit_log
 
 __all__ = ["DEFAULT_BOUNDS", "EVENT_TYPES", "AuditBounds", "AuditEvent", "page", "set_bounds", "write"]
 
@@ -119,11 +123,16 @@ def write(
     bounds = _bounds(conn)
     if _repeat(conn, fields, fingerprint, at, bounds.repeat_window_s):
         return
+    row_id = str(uuid.uuid4())
     cursor = conn.execute(
         "INSERT INTO federation_audit (id, peer_id, peer_node_id, event_type, fact_id, reason, detail, at, last_at, "
         "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), *fields, at, at, fingerprint),
+        (row_id, *fields, at, at, fingerprint),
     )
+    # STG-AUDIT-024: the federation audit is part of the node-wide audit log.
+    audit_log.append(conn, FEDERATION_MIRROR.get(event_type, event_type), "denied", at, fact_id=fields[3],
+                     metadata={"reason": fields[4], "federation_audit_id": row_id, "federation_event_type": event_type,
+                               "peer_id": peer_id, "peer_node_id": fields[1], "detail": fields[5]})
     _prune(conn, int(cursor.lastrowid or 0), at, bounds)
 
 

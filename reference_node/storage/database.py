@@ -54,6 +54,7 @@ class Database:
         self._lock = threading.RLock()
         # Called with the connection right after BEGIN IMMEDIATE, holding the write lock of every process.
         self.on_begin: list[Callable[[sqlite3.Connection], None]] = []
+        self._depth = 0  # transactions open on this connection (a nested one joins the outer one)
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=512,
                                     timeout=10.0)
         self.conn.execute("PRAGMA busy_timeout=10000")
@@ -84,8 +85,18 @@ class Database:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: a request never half-writes.
 
-        A full disk or database (SQLITE_FULL, on a statement or at COMMIT) is the StoreError ``storage_full``."""
+        A full disk or database (SQLITE_FULL, on a statement or at COMMIT) is the StoreError ``storage_full``. A
+        transaction opened inside another joins it: the outer one commits both, or rolls both back (an action and its
+        audit event, STG-AUDIT-009)."""
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -103,6 +114,8 @@ class Database:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise StoreError("storage_full", "the node's storage is full; nothing was written") from exc
+            finally:
+                self._depth = 0
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -17,7 +17,7 @@ from reference_node.clock import format_timestamp
 from reference_node.protocol import base64url, peering, replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
-from reference_node.storage import audit, replication
+from reference_node.storage import audit, audit_log, replication
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.peers import PeerRow
@@ -111,6 +111,10 @@ class FederationStore:
                 declaration,
             )
             saved = peer_rows.by_node_id(conn, declaration["node_id"])
+            # STG-AUDIT-022: the registration's outcome is a federation_connect event in its transaction.
+            audit_log.append(conn, "federation_connect", "success" if passed else "denied", now,
+                             metadata={"peer_node_id": declaration["node_id"], "decision": status,
+                                       "peer_id": None if saved is None else saved.peer_id, "reason": reason})
         if saved is None:
             raise StoreError("internal_error", "the peer row vanished")
         return saved
@@ -124,6 +128,8 @@ class FederationStore:
             if not peer_rows.approve(conn, peer_id, self.now()):
                 raise StoreError("peer_not_pending", f"peer {peer_id} is {peer.status}, not pending_approval")
             approved = peer_rows.by_id(conn, peer_id)
+            audit_log.append(conn, "federation_connect", "success", self.now(),
+                             metadata={"peer_node_id": peer.node_id, "decision": "approved", "peer_id": peer_id})
         if approved is None:
             raise StoreError("internal_error", "the peer row vanished")
         return approved
@@ -148,12 +154,20 @@ class FederationStore:
         peer_node_id: str | None = None,
         fact_id: str | None = None,
         detail: str | None = None,
+        refused_connect: bool = False,
     ) -> None:
+        """One federation audit event (mirrored into the audit log); ``refused_connect``: also a federation_connect
+        event with decision rejected, for a declaration refused before verification (STG-AUDIT-022)."""
+        at = self.now()
         with self.db.transaction() as conn:
             audit.write(
-                conn, event_type, reason, self.now(), peer_id=peer.peer_id if peer else None,
+                conn, event_type, reason, at, peer_id=peer.peer_id if peer else None,
                 peer_node_id=peer.node_id if peer else peer_node_id, fact_id=fact_id, detail=detail,
             )
+            if refused_connect:
+                audit_log.append(conn, "federation_connect", "denied", at,
+                                 metadata={"peer_node_id": audit.bounded(peer_node_id), "decision": "rejected",
+                                           "reason": reason})
 
     def audit_page(
         self, peer_id: str | None, event_type: str | None, before_seq: int | None, limit: int

@@ -26,7 +26,7 @@ from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
-from reference_node.storage import audit, ledger, quarantine
+from reference_node.storage import audit, audit_log, ledger, quarantine
 from reference_node.storage import facts as fact_rows
 from reference_node.storage import gardens as garden_rows
 from reference_node.storage import peers as peer_rows
@@ -115,7 +115,12 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
     fact_rows.insert(conn, new, stamp, local_hlc=local_hlc, received_from=peer.node_id)
     if held is not None:
         # STG-QUAR-001: a held fact's received_from meta-fact would name it and its peer; it is written on promotion.
-        quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, format_timestamp(ctx.clock.now_us()))
+        at = format_timestamp(ctx.clock.now_us())
+        quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, at)
+        # STG-AUDIT-023: admission to the quarantine garden is audited in the ingest's transaction.
+        audit_log.append(conn, "quarantine_admit", "success", at, fact_id=fact.id, scope=fact.body.scope,
+                         metadata={"garden_id": held[0].garden_id, "reason": held[1], "peer_id": peer.peer_id,
+                                   "peer_node_id": peer.node_id})
         return
     fact_rows.insert(conn, ledger.received_from(fact.id, peer.node_id), ctx.stamp())
     ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)

@@ -20,6 +20,7 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 OWN_SCHEMAS = [
     "requirements.schema.json",
     "interpretations.schema.json",
+    "audit-event.schema.json",
     *(f"wire/{p.name}" for p in sorted((SCHEMAS / "wire").glob("*.json"))),
 ]
 WIRE_FILES = [

@@ -44,7 +44,7 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
-        if self.id.startswith(("quota-", "work-", "tls-")):
+        if self.id.startswith(("quota-", "work-", "tls-", "hard-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
@@ -59,6 +59,26 @@ def _m(id: str, description: str, requirements: str, file: str, find: str, repla
        equivalent: str | None = None) -> Mutant:
     return Mutant(id, description, tuple(requirements.split()), file, find, replace, tuple(runners.split()),
                   equivalent)
+
+
+# audit-after-response: the assert answers first and writes its audit event half a second later, in a task.
+_LATE_AUDIT_FIND = """    try:
+        with store.db.transaction() as conn:
+            [(written, created)] = store.assert_facts([fact], identity.reader)
+            _written(conn, store, identity, written, created, "assert")
+"""
+_LATE_AUDIT_REPLACE = """    try:
+        [(written, created)] = store.assert_facts([fact], identity.reader)
+
+        async def later() -> None:
+            import asyncio
+            await asyncio.sleep(0.5)
+            with store.db.transaction() as conn:
+                _written(conn, store, identity, written, created, "assert")
+
+        import asyncio
+        request.app.state.late_audit = asyncio.get_running_loop().create_task(later())
+"""
 
 
 AUTHORED: tuple[Mutant, ...] = (
@@ -518,12 +538,14 @@ AUTHORED: tuple[Mutant, ...] = (
        ('    fact = assertion(await read_json(request, settings.max_body_bytes),'
         ' identity, settings.max_text_bytes)\n'
         '    try:\n'
-        '        [(written, created)] = store.assert_facts([fact], identity.reader)\n'),
+        '        with store.db.transaction() as conn:\n'
+        '            [(written, created)] = store.assert_facts([fact], identity.reader)\n'),
        ('    raw = await read_json(request, settings.max_body_bytes)\n'
         '    fact = assertion(raw, identity, settings.max_text_bytes)\n'
         '    try:\n'
-        '        [(written, created)] = store.assert_facts([fact], identity.reader)\n'
-        '        written.update({k: raw[k] for k in ("id", "timestamp", "hlc") if k in raw})\n'), "run"),
+        '        with store.db.transaction() as conn:\n'
+        '            [(written, created)] = store.assert_facts([fact], identity.reader)\n'
+        '            written.update({k: raw[k] for k in ("id", "timestamp", "hlc") if k in raw})\n'), "run"),
     _m("http-assert-response-no-hlc", "the assert response leaves out hlc (only reads carry it)", "STG-HLC-006",
        "api/facts.py", "return JSONResponse(written, 201 if created else 200)",
        'return JSONResponse({k: v for k, v in written.items() if k != "hlc"}, 201 if created else 200)', "run"),
@@ -604,7 +626,7 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("http-get-missing-200-null", "GET of an unknown fact id answers 200 null instead of 404", "STG-QRY-011",
        "api/facts.py",
        '    if found is None:\n        raise ApiError("fact_not_found", f"no readable fact {ref}")\n'
-       "    return JSONResponse(found)",
+       '    _read(store, identity, "get", [found])\n    return JSONResponse(found)',
        "    return JSONResponse(found)", "run"),
     _m("http-get-hides-expired", "GET by id hides an expired fact (expiry applied to single reads as well)",
        "STG-EXP-003", "storage/store.py",
@@ -1096,6 +1118,70 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("tls-san-mismatch-not-audited", "a SAN mismatch is refused but leaves no audit event", "STG-TLS-007",
        "api/tls.py",
        'audit_log.append(conn, "san_mismatch", "denied",', 'None and audit_log.append(conn, "san_mismatch", "denied",',
+       "run"),
+    # --- Audit log (Spec-09; A20 22.3) and admin keys ---------------------------------------------------------
+    _m("audit-export-read-key", "the audit export needs only read, not admin", "STG-AUDIT-011", "api/audit_log.py",
+       'identity = caller(request, "admin")', 'identity = caller(request, "read")', "run"),
+    _m("audit-timestamp-epoch-us", "audit events carry the clock's microseconds, not an RFC 3339 timestamp",
+       "STG-AUDIT-004 STG-AUDIT-007", "api/audit_log.py",
+       "conn, event_type, outcome, format_timestamp(store.now_us()),",
+       "conn, event_type, outcome, str(store.now_us()),", "run"),
+    _m("audit-after-response", "an assert's fact_write event is written half a second after the response",
+       "STG-AUDIT-009", "api/facts.py", _LATE_AUDIT_FIND, _LATE_AUDIT_REPLACE, "run"),
+    _m("audit-descending-seq", "the export lists events newest first", "STG-AUDIT-008", "storage/audit_log.py",
+       'FROM audit_log{where} ORDER BY seq LIMIT ?', 'FROM audit_log{where} ORDER BY seq DESC LIMIT ?', "run"),
+    _m("audit-cursor-skips-one", "next_cursor points one event past the page, so each page boundary drops one",
+       "STG-AUDIT-012", "api/audit_log.py", 'encode_cursor("a1", str(rows[-1].seq))',
+       'encode_cursor("a1", str(rows[-1].seq + 1))', "run"),
+    _m("audit-export-live-state", "the export decorates each event with live state (the active key count), so an "
+       "event already exported reads differently later", "STG-AUDIT-005", "api/audit_log.py",
+       '"events": [row.public() for row in rows]',
+       '"events": [{**row.public(), "keys_now": len(store.api_keys())} for row in rows]', "run"),
+    _m("audit-retraction-as-assert", "a retraction is logged as an ordinary assert", "STG-AUDIT-006 STG-AUDIT-019",
+       "api/facts.py", 'if written.get("confidence") == 0:', "if False:", "run"),
+    _m("hard-audit-seq-reset", "the audit log starts empty at every start, its seq from 1 again", "STG-AUDIT-008",
+       "api/audit_retention.py", "        audit_log.prune(conn, now)",
+       "        conn.execute(\"DROP TRIGGER IF EXISTS audit_log_append_only_delete\")\n"
+       "        conn.execute(\"DELETE FROM audit_log\")\n"
+       "        conn.execute(\"DELETE FROM sqlite_sequence WHERE name = 'audit_log'\")", "run"),
+    _m("hard-audit-type-filter-first-only", "a repeated event_type keeps only the first type named",
+       "STG-AUDIT-016", "api/audit_log.py", 'types = tuple(dict.fromkeys(params.getlist("event_type")))',
+       'types = tuple(dict.fromkeys(params.getlist("event_type")))[:1]', "run"),
+    _m("hard-audit-after-inclusive", "after includes an event at exactly its instant", "STG-AUDIT-017",
+       "storage/audit_log.py", 'clauses.append("timestamp > ?")', 'clauses.append("timestamp >= ?")', "run"),
+    _m("hard-audit-limit-zero", "limit=0 is served (an empty page) instead of refused", "STG-AUDIT-018",
+       "api/audit_log.py", "not 1 <= int(raw_limit) <= MAX_LIMIT", "not 0 <= int(raw_limit) <= MAX_LIMIT", "run"),
+    _m("hard-audit-default-limit", "the default page holds 5000 events, not 500", "STG-AUDIT-018",
+       "api/audit_log.py", "DEFAULT_LIMIT = 500", "DEFAULT_LIMIT = 5000", "run"),
+    _m("hard-audit-export-unscoped", "an admin key bounded to local exports the events of every scope",
+       "STG-AUDIT-025 STG-KEY-008", "api/audit_log.py", "params.before, identity.scope_filter)",
+       "params.before, None)", "run"),
+    _m("hard-audit-retention-unset", "the node never records its retention bound", "STG-AUDIT-026",
+       "api/audit_retention.py", "previous = audit_log.set_retention(conn, days * _DAY_S)",
+       "previous = audit_log.retention(conn)", "run"),
+    _m("hard-audit-export-unaudited", "an export leaves no admin_action event", "STG-AUDIT-028", "api/audit_log.py",
+       'record(conn, store, "admin_action", identity, action="audit_export", target="audit_log",',
+       'None and record(conn, store, "admin_action", identity, action="audit_export", target="audit_log",', "run"),
+    _m("hard-audit-federation-unmirrored", "federation audit rows stay out of the audit log", "STG-AUDIT-024",
+       "storage/audit.py", "    audit_log.append(conn, FEDERATION_MIRROR.get(event_type, event_type),",
+       "    None and audit_log.append(conn, FEDERATION_MIRROR.get(event_type, event_type),", "run"),
+    _m("hard-audit-refused-connect-silent", "a declaration refused before verification leaves no federation_connect "
+       "event", "STG-AUDIT-022", "federation/service.py", "                         refused_connect=True)",
+       "                         refused_connect=False)", "run"),
+    _m("hard-key-status-for-readers", "the admin status answers any key with read", "STG-KEY-001", "api/admin.py",
+       '    identity = caller(request, "admin")\n    store: Store = request.app.state.store\n    settings',
+       '    identity = caller(request, "read")\n    store: Store = request.app.state.store\n    settings', "run"),
+    _m("hard-key-admin-implies-all", "admin implies every permission, so an operator key reads and writes facts",
+       "STG-KEY-002", "api/auth.py", "    if permission not in identity.permissions:\n",
+       '    if permission not in identity.permissions and "admin" not in identity.permissions:\n', "run"),
+    _m("hard-key-raw-in-audit", "the key_create event carries the raw key", "STG-KEY-003", "api/keys.py",
+       'audit_log.record(conn, store, "admin_action", identity, action="key_create", target=key.id,',
+       'audit_log.record(conn, store, "admin_action", identity, action="key_create", target=key.id, raw=raw,',
+       "run"),
+    _m("hard-key-kind-always-agent", "every key is listed as an agent key", "STG-KEY-004", "api/admin_keys.py",
+       '"kind": "admin" if "admin" in key.permissions else "agent"', '"kind": "agent"', "run"),
+    _m("hard-key-node-rotation-90", "the node signing key is due after 90 days, not 365", "STG-KEY-005",
+       "protocol/key_ages.py", 'ROTATION_DAYS = {"node_signing": 365,', 'ROTATION_DAYS = {"node_signing": 90,',
        "run"),
 )
 

@@ -1147,11 +1147,15 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/gardens.py",
         "find": (
             '    entity_uri = _member_uri(request.path_params["entity_uri"])\n'
-            "    _state(request)[1].change_garden_member"
+            "    store = _state(request)[1]\n"
+            "    with store.db.transaction() as conn:\n"
+            "        store.change_garden_member"
         ),
         "replace": (
             '    entity_uri = request.path_params["entity_uri"]\n'
-            "    _state(request)[1].change_garden_member"
+            "    store = _state(request)[1]\n"
+            "    with store.db.transaction() as conn:\n"
+            "        store.change_garden_member"
         ),
     },
     {

@@ -15,7 +15,7 @@ T0_US = 1_777_593_600_000_000
 def _append(store: Store, event_type: str, timestamp: str = "2026-05-01T00:00:00.000000Z") -> int:
     with store.db.transaction() as conn:
         return audit_log.append(conn, event_type, "success", timestamp, actor_entity="stigmem://a.test/user/x",
-                                metadata={"k": 1})
+                                fact_id="f", scope="local", metadata={"k": 1, "action": "assert", "created": True})
 
 
 def test_seq_increases_and_survives_a_restart_after_deletes(tmp_path):
@@ -28,11 +28,11 @@ def test_seq_increases_and_survives_a_restart_after_deletes(tmp_path):
         conn.execute("DELETE FROM audit_log WHERE seq = ?", (first[-1],))
     store.close()
     store = Store.open(path, ManualClock(T0_US))
-    assert _append(store, "fact_read") > first[-1]
+    assert _append(store, "fact_write") > first[-1]
     with store.db.reading() as conn:
         listed = audit_log.page(conn, None, 10)
     assert [e.seq for e in listed] == [*first, first[-1] + 1]
-    assert listed[0].public()["metadata"] == {"k": 1}
+    assert listed[0].public()["metadata"] == {"k": 1, "action": "assert", "created": True}
     store.close()
 
 
@@ -61,10 +61,11 @@ def test_retention_below_90_days_is_refused_and_old_rows_may_go(tmp_path):
 def test_page_filters_by_type_time_and_cursor(tmp_path):
     store = Store.open(str(tmp_path / "node.db"), ManualClock(T0_US))
     seqs = [_append(store, kind, f"2026-05-01T00:00:0{i}.000000Z")
-            for i, kind in enumerate(("fact_write", "fact_read", "fact_write", "quota_breach"))]
+            for i, kind in enumerate(("fact_write", "test_read", "fact_write", "quota_breach"))]
     with store.db.reading() as conn:
         assert [e.seq for e in audit_log.page(conn, seqs[0], 10, ("fact_write",))] == [seqs[2]]
-        assert [e.seq for e in audit_log.page(conn, None, 10, (), "2026-05-01T00:00:01.000000Z",
+        # Both time bounds are exclusive (interpretation audit_time_bounds).
+        assert [e.seq for e in audit_log.page(conn, None, 10, (), "2026-05-01T00:00:00.000000Z",
                                               "2026-05-01T00:00:03.000000Z")] == seqs[1:3]
         assert [e.seq for e in audit_log.page(conn, None, 2)] == seqs[:2]
     with pytest.raises(ValueError), store.db.transaction() as conn:
