@@ -142,14 +142,8 @@ MUTANTS: list[dict[str, str]] = [
             "docs/http-api.md \"The quarantine garden\": contradiction detection runs when it is promoted)."
         ),
         "file": "storage/replication.py",
-        "find": (
-            "        quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, "
-            "format_timestamp(ctx.clock.now_us()))\n        return\n"
-        ),
-        "replace": (
-            "        quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, "
-            "format_timestamp(ctx.clock.now_us()))\n"
-        ),
+        "find": '"peer_node_id": peer.node_id})\n        return\n',
+        "replace": '"peer_node_id": peer.node_id})\n',
     },
     # The quarantine surface: fields, status filter, paging.
     {
