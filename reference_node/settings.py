@@ -170,7 +170,11 @@ class Settings:
 
     @property
     def profiles(self) -> tuple[str, ...]:
-        """The conformance profiles the node claims in discovery (quarantine: federation in strict trust mode)."""
+        """The conformance profiles the node claims in discovery (quarantine: federation in strict trust mode;
+        hardening: federation over mTLS with quotas)."""
         if not self.federation:
             return PROFILES
-        return (*PROFILES, FEDERATION_PROFILE, *(("quarantine",) if self.trust_mode == "strict" else ()))
+        # hardening: mTLS between nodes (STG-TLS) and the quotas on (STG-QUOTA), besides the audit log every node keeps.
+        hardened = self.tls_cert is not None and self.quotas
+        return (*PROFILES, FEDERATION_PROFILE, *(("quarantine",) if self.trust_mode == "strict" else ()),
+                *(("hardening",) if hardened else ()))

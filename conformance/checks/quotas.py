@@ -104,7 +104,8 @@ def quota_bound_concurrent(ctx: Context) -> None:
     results: list[tuple[int, float]] = []
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
-    targets = [HttpTarget(ctx.target.base_url, {"q": ctx.target.keys[key]}, timeout=10.0) for _ in range(clients)]
+    targets = [HttpTarget(ctx.target.base_url, {"q": ctx.target.keys[key]}, timeout=10.0, tls=ctx.target.tls)
+               for _ in range(clients)]
     first_send: list[float] = []
     named: list[object] = []
 
@@ -132,6 +133,7 @@ def quota_bound_concurrent(ctx: Context) -> None:
         for target in targets:
             target.close()
     statuses = [status for status, _ in results]
+    expect(bool(results) and bool(first_send), "none of the concurrent clients got an answer")
     expect(set(named) <= {principal}, f"429s named other principals: {sorted(map(str, set(named)))}")
     expect(set(statuses) <= {200, 429}, f"reads answered other statuses: {sorted(set(statuses))}")
     accepted = statuses.count(200)

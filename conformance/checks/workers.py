@@ -15,6 +15,7 @@ import contextlib
 import functools
 import http.client
 import json
+import ssl
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,11 +40,14 @@ class Answer:
 
 
 def _send(base_url: str, timeout: float, method: str, path: str, headers: dict[str, str],
-          body: bytes | None = None) -> Answer:
-    """One request on a connection of its own."""
+          body: bytes | None = None, tls: ssl.SSLContext | None = None) -> Answer:
+    """One request on a connection of its own (over https verified with ``tls`` when given)."""
     parts = urlsplit(base_url)
-    conn_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = conn_type(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout, context=tls)
+    else:
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers={**headers, "Connection": "close"})
         response = conn.getresponse()
@@ -59,8 +63,8 @@ def _send(base_url: str, timeout: float, method: str, path: str, headers: dict[s
         conn.close()
 
 
-def _present(base_url: str, path: str, headers: dict[str, str]) -> list[Answer]:
-    return [_send(base_url, TIMEOUT_S, "GET", path, headers)]
+def _present(base_url: str, path: str, headers: dict[str, str], tls: ssl.SSLContext | None = None) -> list[Answer]:
+    return [_send(base_url, TIMEOUT_S, "GET", path, headers, tls=tls)]
 
 
 def fan_out(jobs: Sequence[Callable[[], list[Answer]]], timeout: float) -> list[Answer]:
@@ -87,7 +91,8 @@ def _assert_job(ctx: Context, count: int) -> Callable[[], list[Answer]]:
     bodies = [json.dumps(ctx.fact(ctx.unique("workers"), f"v{i}", scope="public")).encode() for i in range(count)]
 
     def job() -> list[Answer]:
-        return [_send(ctx.target.base_url, TIMEOUT_S, "POST", "/v1/facts", headers, body) for body in bodies]
+        return [_send(ctx.target.base_url, TIMEOUT_S, "POST", "/v1/facts", headers, body, ctx.target.tls)
+                for body in bodies]
 
     return job
 
@@ -107,7 +112,7 @@ def replay_parallel_accepted_once(ctx: Context) -> None:
             token = peer.token("fresh", fed.node_id).token
             path = "/v1/federation/facts?" + urlencode({"limit": "1"})
             headers = {"Authorization": f"Bearer {token}"}
-            job = functools.partial(_present, ctx.target.base_url, path, headers)
+            job = functools.partial(_present, ctx.target.base_url, path, headers, peer.tls_client or ctx.target.tls)
             answers = fan_out([job] * 32, TIMEOUT_S)
             statuses = [a.status for a in answers]
             accepted = statuses.count(200)
@@ -154,7 +159,7 @@ def pull_walk_during_parallel_writes(ctx: Context) -> None:
                 query = urlencode({"limit": str(WALK_LIMIT), **({"cursor": cursor} if cursor else {})})
                 token = peer.token("fresh", fed.node_id).token
                 answer = _send(ctx.target.base_url, TIMEOUT_S, "GET", f"/v1/federation/facts?{query}",
-                               {"Authorization": f"Bearer {token}"})
+                               {"Authorization": f"Bearer {token}"}, tls=peer.tls_client or ctx.target.tls)
                 if answer.status != 200 or not isinstance(answer.body, dict):
                     faults.append(f"a pull page answered {answer.status}: {str(answer.body)[:200]}")
                     return
