@@ -33,6 +33,8 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
 # The embedded node federates when core-federation, gardens (two federation checks) or quarantine (pulled facts
 # held in the quarantine garden; the trust mode is the caller's --embedded-arg) may run; its pull loop is left idle
 # (the checks pull).
+# hardening: the key-rotation checks rotate the federation key and watch the node's tokens.
+FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening"})
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
 
 
@@ -148,7 +150,7 @@ class RunSession:
                 key = o.admin_key or o.api_key
                 self.target = HttpTarget(o.target, {"admin": key} if key else {}, timeout=o.timeout)
             else:
-                federating = not o.profiles or bool({"core-federation", "gardens", "quarantine"} & set(o.profiles))
+                federating = not o.profiles or bool(FEDERATING_PROFILES & set(o.profiles))
                 args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
                 self.node = EmbeddedNode(extra_args=args).start()
                 self.target = HttpTarget(self.node.url, {"admin": self.node.admin_key}, timeout=o.timeout)

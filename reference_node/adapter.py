@@ -27,7 +27,17 @@ from reference_node.adapter_calls import (
     seed,
     text,
 )
-from reference_node.protocol import cid, contradictions, ed25519_policy, hlc, jcs, peer_tokens, signatures, values
+from reference_node.protocol import (
+    cid,
+    contradictions,
+    ed25519_policy,
+    hlc,
+    jcs,
+    key_rotation,
+    peer_tokens,
+    signatures,
+    values,
+)
 from reference_node.protocol.entity_uri import normalize
 from reference_node.protocol.errors import HlcMalformed, ProtocolError
 from reference_node.protocol.gardens import garden_uri, normalize_slug
@@ -45,6 +55,17 @@ def _hlc_parse(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
 
 def _gardens_slug(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     return {"slug": normalize_slug(inp["slug"]), "garden_id": garden_uri(text(inp["node_authority"]), inp["slug"])}
+
+
+def _key_rotation_verify_chain(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    entries = inp["entries"]
+    if not isinstance(entries, list):
+        raise TypeError("entries must be a list")
+    known = inp.get("known_length", 0)
+    if isinstance(known, bool) or not isinstance(known, int) or known < 0:
+        raise TypeError("known_length must be a non-negative integer")
+    chain = key_rotation.verify_chain(text(inp["entity_uri"]), text(inp["first_public_key"]), entries, known)
+    return {"current_key_id": chain.current_key_id, "trusted_key_ids": list(key_rotation.trusted(chain, inp["now"]))}
 
 
 def _event(raw: Mapping[str, Any]) -> hlc.Tick | hlc.Receive:
@@ -141,6 +162,7 @@ OPS: dict[str, Op] = {
     "cid.verify": Op(_cid_verify, "fact_invalid", ("cid_preimage", *FACT_KEYS)),
     "entity_uri.normalize": Op(lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri", URI_KEYS),
     "gardens.slug": Op(_gardens_slug, "invalid_slug", ()),
+    "key_rotation.verify_chain": Op(_key_rotation_verify_chain, "rotation_entry_invalid", ("key_rotation_entry",)),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

@@ -59,6 +59,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "reserved_namespace": ("reject",),
     "source_ownership": ("authority",),
     "relaying": ("none",),
+    "key_rotation_entry": ("a20-bound-key",),
 }
 
 

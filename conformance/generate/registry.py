@@ -14,6 +14,7 @@ MODULES = [
     "conformance.generate.hlc_vectors",
     "conformance.generate.contradiction_vectors",
     "conformance.generate.garden_vectors",
+    "conformance.generate.key_rotation_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
     "conformance.generate.signature_verify_vectors",

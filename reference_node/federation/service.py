@@ -53,10 +53,10 @@ class Federation:
         self.node_id = store.node_id
         self.store = FederationStore(store, settings.max_text_bytes, settings.audit)
         self.store.trust_mode = settings.trust_mode
-        self.seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
-        if self.seed is None:
-            self.seed = self.store.signing_seed()
-        self.public_key = peering.public_key(self.seed)
+        # An operator's key file is used as given; otherwise the database's active key, read at each signature, so
+        # a rotation (``key rotate``, or the admin route) takes effect without a restart (STG-KEY-021).
+        self.key_file_seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
+        self._seed()
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
@@ -102,9 +102,18 @@ class Federation:
         return peer_tokens.sign(claims, self._seed())
 
     def _seed(self) -> bytes:
-        if self.seed is None:  # set in __init__; keeps the type checker honest
-            raise RuntimeError("federation key not loaded")
-        return self.seed
+        return self.key_file_seed if self.key_file_seed is not None else self.store.signing_seed()
+
+    @property
+    def public_key(self) -> str:
+        """The current federation key, base64url (discovery's ``federation_pubkey``)."""
+        return peering.public_key(self._seed())
+
+    def rotate_key(self, actor_entity: str | None = None) -> dict[str, Any]:
+        """Rotate the database key to a fresh one; refused when the node signs with a key file."""
+        if self.key_file_seed is not None:
+            raise StoreError("key_file_in_use", "this node signs with --federation-key-file; replace the file")
+        return self.store.rotate_key(self.node_id, actor_entity)
 
     # Registration.
 

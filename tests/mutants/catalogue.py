@@ -44,6 +44,8 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
+        if self.id.startswith("rotate-"):
+            return "hardening"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
     @property
@@ -988,6 +990,53 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("quarantine-moderator-anywhere", "quarantine:moderator is accepted as a role of an ordinary garden",
        "STG-QUAR-008", "storage/gardens.py", "if rules.parse_role(role, garden.quarantine) is None:",
        "if rules.parse_role(role, True) is None:", "run"),
+    # Signing-key rotation (vectors/key_rotation/verify_chain.json; conformance/checks/key_rotation.py).
+    _m("rotate-verify-new-key", "a rotation entry is verified under its new key instead of the old", "STG-KEY-011",
+       "protocol/key_rotation.py", "ed25519_policy.verify(base64url.decode(current_public, length=32),",
+       'ed25519_policy.verify(base64url.decode(entry["new_public_key"], length=32),', "vectors"),
+    _m("rotate-preimage-skips-dual-trust", "dual_trust_expires_at is left out of the signed bytes", "STG-KEY-011",
+       "protocol/key_rotation.py", 'if name != "rotation_sig"})',
+       'if name not in ("rotation_sig", "dual_trust_expires_at")})', "vectors"),
+    _m("rotate-gap-unchecked", "an entry's old_key_id is not compared with the key in force", "STG-KEY-012",
+       "protocol/key_rotation.py", 'if entry["old_key_id"] != current_id:', "if False:", "vectors"),
+    _m("rotate-same-second", "two rotations in the same second pass as increasing", "STG-KEY-013",
+       "protocol/key_rotation.py", "rotated_at <= previous_at:", "rotated_at < previous_at:", "vectors"),
+    _m("rotate-chain-may-shrink", "a chain shorter than one already seen is accepted", "STG-KEY-013",
+       "protocol/key_rotation.py", "if len(entries) < known_length:", "if False:", "vectors"),
+    _m("rotate-key-id-unbound", "new_key_id need not be the SHA-256 of new_public_key", "STG-KEY-010",
+       "protocol/key_rotation.py", 'if new_id != entry["new_key_id"]:', "if False:", "vectors"),
+    _m("rotate-no-dual-trust-floor", "an entry with less than 24 h of dual trust is accepted", "STG-KEY-014",
+       "protocol/key_rotation.py", "if expires_at - rotated_at < MIN_ACCEPTED_DUAL_TRUST:",
+       "if expires_at < rotated_at:", "vectors"),
+    _m("rotate-stale-at-boundary", "an old key is still trusted at the second its dual trust ends", "STG-KEY-015",
+       "protocol/key_rotation.py", 'if moment < parse_time(until, "dual_trust_expires_at")]',
+       'if moment <= parse_time(until, "dual_trust_expires_at")]', "vectors"),
+    _m("rotate-stale-never", "old keys stay trusted after their dual trust ends", "STG-KEY-015",
+       "protocol/key_rotation.py", 'if moment < parse_time(until, "dual_trust_expires_at")]', "if moment]",
+       "vectors"),
+    _m("rotate-signed-by-new", "the node signs its rotation entry with the new key", "STG-KEY-011",
+       "protocol/key_rotation.py", "signing_key(old_seed).sign(preimage(entry))",
+       "signing_key(new_seed).sign(preimage(entry))", "run"),
+    _m("rotate-dual-trust-30-days", "the node keeps its old key trusted for 30 days, not 90", "STG-KEY-014",
+       "protocol/key_rotation.py", "NODE_DUAL_TRUST = timedelta(days=90)", "NODE_DUAL_TRUST = timedelta(days=30)",
+       "run"),
+    _m("rotate-discovery-cached", "discovery keeps serving the key cached before a rotation", "STG-KEY-017",
+       "api/discovery.py",
+       'key = node_url if state.federation is None else f"{node_url} {state.federation.public_key}"',
+       "key = node_url", "run"),
+    _m("rotate-seed-loaded-once", "the running node keeps signing with the key it started with",
+       "STG-KEY-018 STG-KEY-021",
+       "federation/service.py", "        self._seed()\n",
+       "        self.key_file_seed = self.key_file_seed or self.store.signing_seed()\n", "run"),
+    _m("rotate-tokens-old-key", "after a rotation the node's peer tokens are signed with its first key",
+       "STG-KEY-018", "federation/service.py", "return peer_tokens.sign(claims, self._seed())",
+       "with self.store.db.reading() as c: return peer_tokens.sign(claims, __import__("
+       "'reference_node.protocol.base64url', fromlist=['decode']).decode(c.execute("
+       "'SELECT seed FROM federation_keys ORDER BY created_at LIMIT 1').fetchone()[0]))", "run"),
+    _m("rotate-log-rewritten", "a rotation replaces the served log instead of appending to it",
+       "STG-KEY-013 STG-KEY-017",
+       "storage/key_rotations.py", "return (rows[0][0] if rows else None), [json.loads(entry) for _, entry in rows]",
+       "return (rows[-1][0] if rows else None), [json.loads(entry) for _, entry in rows[-1:]]", "run"),
 )
 
 

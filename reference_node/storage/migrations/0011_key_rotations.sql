@@ -1,0 +1,24 @@
+-- 0011: the node's signing-key rotation log (Spec-10 Key rotation; A20 22.2; docs/federation-api.md "Key rotation").
+-- One row per rotation of the federation key, oldest first; entry is the signed KeyRotationLogEntry as JSON
+-- (interpretation key_rotation_entry). first_public_key of the first row is the key the node started with, so the
+-- log verifies from it alone. Rows are never updated or deleted: a peer that saw a chain must never see it shrink
+-- (STG-KEY-013).
+CREATE TABLE federation_key_rotations (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    old_key_id       TEXT NOT NULL UNIQUE,  -- SHA-256 hex of the old raw key: a key is rotated away from once
+    new_key_id       TEXT NOT NULL UNIQUE,
+    first_public_key TEXT NOT NULL,         -- the public key the chain starts from (the same on every row)
+    entry            TEXT NOT NULL
+);
+
+CREATE TRIGGER federation_key_rotations_append_only_update
+BEFORE UPDATE ON federation_key_rotations
+BEGIN
+    SELECT RAISE(ABORT, 'the key rotation log is append-only');
+END;
+
+CREATE TRIGGER federation_key_rotations_append_only_delete
+BEFORE DELETE ON federation_key_rotations
+BEGIN
+    SELECT RAISE(ABORT, 'the key rotation log is append-only');
+END;
