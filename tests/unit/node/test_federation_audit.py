@@ -118,7 +118,8 @@ def test_a_database_of_migrations_0001_to_0003_upgrades(tmp_path):
     _database_of_migrations_0001_to_0003(db)
     store = Store.open(str(db), ManualClock(T0_MS * 1000))
     try:
-        assert [m["version"] for m in store.db.migrations()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
+        assert [m["version"] for m in store.db.migrations()] == [
+            "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0011"]
         with store.db.reading() as conn:
             assert conn.execute("SELECT id, count, last_at = at FROM federation_audit ORDER BY seq").fetchall() == [
                 ("old-0", 1, 1), ("old-1", 1, 1), ("old-2", 1, 1)]

@@ -26,9 +26,11 @@ def test_pragmas_and_migrations_run_once(node):
     assert sql(node, "SELECT version, name FROM schema_migrations") == [
         ("0001", "0001_initial.sql"), ("0002", "0002_federation.sql"), ("0003", "0003_declaration_audit.sql"),
         ("0004", "0004_audit_bounds.sql"), ("0005", "0005_facts_triple_rank.sql"),
-        ("0006", "0006_gardens.sql"), ("0007", "0007_audit_log.sql")]
+        ("0006", "0006_gardens.sql"), ("0007", "0007_audit_log.sql"),
+        ("0011", "0011_key_rotations.sql")]
     status = node.client.get("/v1/admin/status").json()
-    assert [m["version"] for m in status["migrations"]] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
+    assert [m["version"] for m in status["migrations"]] == [
+        "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0011"]
     assert status["facts"] == 0
 
 
