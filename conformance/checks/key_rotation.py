@@ -3,19 +3,23 @@
 The node serves its rotation log at ``GET /v1/federation/key-rotations`` ``{entity_uri, first_public_key,
 current_key_id, entries}`` and rotates on ``POST /v1/admin/federation/key-rotation`` (admin). Every chain is judged
 by ``conformance.oracle.key_rotation``; signatures by ``cryptography``. A node without the routes answers 404 and the
-checks report not implemented. Requirements STG-KEY-010..018, STG-KEY-021.
+checks report not implemented. A scripted peer that rotates serves its own log at the same route. Requirements
+STG-KEY-010..019, STG-KEY-021.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
-from conformance.checks.federation.support import federator, node_pulls, registered_peer
+from conformance.checks.federation.support import federator, node_pulls, present, registered_peer
 from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
+from conformance.federation.identity import Identity
 from conformance.federation.operator import Federator
+from conformance.federation.peer import ScriptedPeer
 from conformance.harness.http_target import Exchange
 from conformance.oracle import key_rotation as oracle
 from conformance.oracle.ed25519 import b64u_decode, preimage, verify
@@ -121,3 +125,48 @@ def key_rotation_tokens_use_new_key(ctx: Context) -> None:
         expect(bool(fresh), "the node did not pull again")
         expect(fresh[-1].claims is not None, f"the node's token does not verify under its new key: "
                f"{fresh[-1].error}")
+
+
+def _ago(delta: timedelta) -> str:
+    return (datetime.now(UTC) - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _peer_rotates(peer: ScriptedPeer, rotated_at: str, dual_trust_days: float = 90, forged: bool = False
+                  ) -> tuple[Identity, Identity]:
+    """The peer rotates to a fresh key and serves the log; returns (old, new) identities, the new one in use."""
+    old = peer.identity
+    new = Identity(secrets.token_bytes(32), old.node_id, old.authority)
+    entry = oracle.entry(old.node_id, old.seed, new.seed, rotated_at, dual_trust_days,
+                         signer=new.seed if forged else None)
+    peer.rotation_log = {"entity_uri": old.node_id, "first_public_key": old.pubkey_b64,
+                         "current_key_id": oracle.key_id_of(new.pubkey_b64), "entries": [entry]}
+    peer.identity = new
+    return old, new
+
+
+def _status(ctx: Context, peer: ScriptedPeer, fed: Federator, key: Identity) -> int:
+    peer.identity = key
+    return present(ctx, peer, fed, "fresh")[0].status
+
+
+@check("http:key_rotation_peer_followed", requirements=("STG-KEY-019", "STG-KEY-015", "STG-KEY-011"),
+       profile="hardening")
+def key_rotation_peer_followed(ctx: Context) -> None:
+    """A peer that rotated is followed through its verified log: its new key, and its old key during dual trust,
+    are accepted; after dual trust the old key is refused; a log signed by the new key is not followed."""
+    with registered_peer(ctx, name="kr") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)))
+        got = _status(ctx, peer, fed, new)
+        expect(got == 200, f"a token under the peer's rotated key, with a valid log, answered {got}")
+        got = _status(ctx, peer, fed, old)
+        expect(got == 200, f"a token under the peer's old key during dual trust answered {got}")
+    with registered_peer(ctx, name="ks") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(days=30)), dual_trust_days=1)
+        got = _status(ctx, peer, fed, new)
+        expect(got == 200, f"a token under the peer's rotated key answered {got}")
+        got = _status(ctx, peer, fed, old)
+        expect(got == 401, f"a token under the peer's old key, 29 days past its dual trust, answered {got}")
+    with registered_peer(ctx, name="kf") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), forged=True)
+        got = _status(ctx, peer, fed, new)
+        expect(got == 401, f"a token under a key announced by a log the new key signed answered {got}")

@@ -83,6 +83,7 @@ class ScriptedPeer:
     seen_nonces: set[str] = field(default_factory=set)
     fail_next: list[int] = field(default_factory=list)  # statuses to answer on the next facts requests
     crafted_facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> fact as served
+    rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -260,6 +261,9 @@ class ScriptedPeer:
         static = {"/.well-known/stigmem": self.discovery,
                   "/.well-known/stigmem-manifest.json": lambda: manifest(self.identity, self.url),
                   "/healthz": lambda: {"status": "ok"}}
+        rotation_log = self.rotation_log
+        if rotation_log is not None:
+            static["/v1/federation/key-rotations"] = lambda: rotation_log
         if parts.path != "/v1/federation/facts":
             status, answer = (200, static[parts.path]()) if parts.path in static else (404, {"error": "not_found"})
             self._record(Seen("GET", parts.path, params, status))

@@ -124,7 +124,7 @@ def _pull_cursor(raw: str | None) -> tuple[str, str] | None:
 async def federation_facts(request: Request) -> Response:
     """GET /v1/federation/facts?scope=&cursor=&limit= (peer token): one page in local storage order."""
     federation = _federation(request)
-    peer, claims = authenticate_peer(request, federation)
+    peer, claims = await authenticate_peer(request, federation)
     params = request.query_params
     scope, raw_cursor = one(params, "scope"), one(params, "cursor")
     page_size = limit(params, _DEFAULT_LIMIT)

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from reference_node.clock import format_timestamp
+from reference_node.federation import peer_keys
 from reference_node.federation.key_file import load_seed
 from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
 from reference_node.federation.puller import Puller, PullOutcome
@@ -58,6 +59,7 @@ class Federation:
         self.key_file_seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
         self._seed()
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
+        self._rotation_fetches: dict[str, int] = {}  # peer_id -> when its rotation log was last fetched (ms)
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -114,6 +116,17 @@ class Federation:
         if self.key_file_seed is not None:
             raise StoreError("key_file_in_use", "this node signs with --federation-key-file; replace the file")
         return self.store.rotate_key(self.node_id, actor_entity)
+
+    # Peers' keys (STG-KEY-019).
+
+    def peer_keys(self, peer: PeerRow) -> tuple[str, ...]:
+        """The keys a token of ``peer`` may be signed with now: its registered key or its followed chain's."""
+        return peer_keys.trusted_keys(self.store, peer)
+
+    async def follow_rotation(self, peer: PeerRow) -> bool:
+        """Fetch and verify the peer's rotation log; True when a longer chain is now followed."""
+        async with self.http() as client:
+            return await peer_keys.follow(self.store, client, peer, self._rotation_fetches)
 
     # Registration.
 

@@ -67,6 +67,14 @@ class FederationStore:
         with self.db.reading() as conn:
             return key_rotations.log(conn)
 
+    def peer_rotations(self, peer_id: str) -> list[dict[str, Any]]:
+        with self.db.reading() as conn:
+            return key_rotations.peer_chain(conn, peer_id)
+
+    def save_peer_rotations(self, peer_id: str, entries: list[dict[str, Any]]) -> bool:
+        with self.db.transaction() as conn:
+            return key_rotations.save_peer_chain(conn, peer_id, entries, self.now())
+
     # Peers.
 
     def peer(self, peer_id: str) -> PeerRow | None:

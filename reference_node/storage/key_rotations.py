@@ -17,7 +17,7 @@ from typing import Any
 from reference_node.protocol import base64url, key_rotation, peering
 from reference_node.storage import audit_log
 
-__all__ = ["active_seed", "log", "rotate", "store_key"]
+__all__ = ["active_seed", "log", "peer_chain", "rotate", "save_peer_chain", "store_key"]
 
 
 def active_seed(conn: sqlite3.Connection) -> bytes | None:
@@ -68,3 +68,19 @@ def rotate(conn: sqlite3.Connection, entity_uri: str, now_s: str, created_at: st
                                "new_key_id": entry["new_key_id"], "rotated_at": entry["rotated_at"],
                                "dual_trust_expires_at": entry["dual_trust_expires_at"]})
     return entry
+
+
+def peer_chain(conn: sqlite3.Connection, peer_id: str) -> list[dict[str, Any]]:
+    """The verified rotation chain followed for a peer, from its registered key (empty: none)."""
+    row = conn.execute("SELECT entries FROM federation_peer_rotations WHERE peer_id = ?", (peer_id,)).fetchone()
+    return [] if row is None else list(json.loads(row[0]))
+
+
+def save_peer_chain(conn: sqlite3.Connection, peer_id: str, entries: list[dict[str, Any]], at: str) -> bool:
+    """Keep ``entries`` (verified by the caller) unless a chain at least as long is kept; True when stored."""
+    if len(entries) <= len(peer_chain(conn, peer_id)):
+        return False
+    conn.execute("INSERT INTO federation_peer_rotations (peer_id, entries, fetched_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT (peer_id) DO UPDATE SET entries = excluded.entries, fetched_at = excluded.fetched_at",
+                 (peer_id, json.dumps(entries, sort_keys=True), at))
+    return True

@@ -681,9 +681,9 @@ AUTHORED: tuple[Mutant, ...] = (
        "served", "STG-FED-008 STG-FED-001", "api/peer_auth.py",
        'if peer is None or peer.status != "active":', 'if peer is None or peer.status == "revoked":', "run"),
     _m("fed-pull-accepts-api-key", "the pull route also accepts an operator API key in place of a peer token",
-       "STG-FED-018", "api/federation.py", "    peer, claims = authenticate_peer(request, federation)\n",
+       "STG-FED-018", "api/federation.py", "    peer, claims = await authenticate_peer(request, federation)\n",
        "    try:\n"
-       "        peer, claims = authenticate_peer(request, federation)\n"
+       "        peer, claims = await authenticate_peer(request, federation)\n"
        "    except ApiError:\n"
        "        from ..storage.peers import PeerRow\n"
        '        caller(request, "read")\n'
@@ -1033,6 +1033,12 @@ AUTHORED: tuple[Mutant, ...] = (
        "with self.store.db.reading() as c: return peer_tokens.sign(claims, __import__("
        "'reference_node.protocol.base64url', fromlist=['decode']).decode(c.execute("
        "'SELECT seed FROM federation_keys ORDER BY created_at LIMIT 1').fetchone()[0]))", "run"),
+    _m("rotate-peer-not-followed", "a peer token under a rotated key is refused without fetching the peer's log",
+       "STG-KEY-019", "api/peer_auth.py", "if not await federation.follow_rotation(peer):", "if True:", "run"),
+    _m("rotate-peer-old-key-forever", "a followed peer's registered key stays trusted after its dual trust",
+       "STG-KEY-015 STG-KEY-019", "federation/peer_keys.py",
+       'return key_rotation.trusted_public_keys(chain, store.now()[:19] + "Z")',
+       'return (*key_rotation.trusted_public_keys(chain, store.now()[:19] + "Z"), peer.federation_pubkey)', "run"),
     _m("rotate-log-rewritten", "a rotation replaces the served log instead of appending to it",
        "STG-KEY-013 STG-KEY-017",
        "storage/key_rotations.py", "return (rows[0][0] if rows else None), [json.loads(entry) for _, entry in rows]",

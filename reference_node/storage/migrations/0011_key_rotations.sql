@@ -22,3 +22,11 @@ BEFORE DELETE ON federation_key_rotations
 BEGIN
     SELECT RAISE(ABORT, 'the key rotation log is append-only');
 END;
+
+-- Rotation chains of peers this node follows (STG-KEY-019): the part of a peer's served log that starts at the key
+-- registered for it, verified, as a JSON array. Replaced only by a longer verified chain (STG-KEY-013).
+CREATE TABLE federation_peer_rotations (
+    peer_id    TEXT NOT NULL PRIMARY KEY REFERENCES federation_peers (peer_id),
+    entries    TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+) WITHOUT ROWID;

@@ -69,3 +69,40 @@ def test_cli_rotates_the_database_key(tmp_path, capsys):
     first = conn.execute("SELECT first_public_key FROM federation_key_rotations").fetchone()[0]
     assert _signed_by(first, entry) and entry["entity_uri"] == conn.execute(
         "SELECT value FROM node_state WHERE key = 'node_id'").fetchone()[0]
+
+
+def test_a_rotated_peer_is_followed_through_its_log(make_node, clock):
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fakes"))
+    from fake_peer import FakePeer
+
+    from reference_node.protocol import key_rotation
+
+    node = make_node(federation=True, node_authority="node-a.test")
+    admin = node.key(("read", "write", "admin"))
+    peer = FakePeer("peer-r.test").start()
+    try:
+        answer = node.client.post("/v1/federation/peers", json=peer.declaration(["public"]), headers=admin)
+        assert answer.json()["status"] == "active"
+        me = node.client.get("/.well-known/stigmem").json()["node_id"]
+        t0_ms = clock.now_us() // 1000
+
+        def pull(seed: bytes) -> int:
+            token = peer.token(me, ["public"], iat=clock.now_us() // 1000, seed=seed)
+            return node.client.get("/v1/federation/facts", headers={"Authorization": f"Bearer {token}"}).status_code
+
+        new_seed = os.urandom(32)
+        assert pull(new_seed) == 401  # no log served: the unknown key is refused
+        clock.advance(61_000_000)  # past the once-a-minute fetch bound
+        entry = key_rotation.sign_entry(peer.node_id, peer.seed, new_seed, "2026-04-30T00:00:00Z")
+        peer.rotation_log = {"entity_uri": peer.node_id, "first_public_key": peer.pubkey, "entries": [entry]}
+        assert pull(new_seed) == 200
+        assert pull(peer.seed) == 200  # dual trust: 90 days from 2026-04-30
+        clock.set((t0_ms + 90 * 86_400_000) * 1000)
+        assert pull(new_seed) == 200
+        assert pull(peer.seed) == 401  # past dual_trust_expires_at
+    finally:
+        peer.stop()
