@@ -39,6 +39,8 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
 # The embedded node federates when core-federation, gardens (two federation checks), quarantine (pulled facts
 # held in the quarantine garden; the trust mode is the caller's --embedded-arg) or hardening may run; its pull loop
 # is left idle (the checks pull).
+# hardening: the key-rotation checks rotate the federation key and watch the node's tokens.
+FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening"})
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
 
 
@@ -168,8 +170,7 @@ class RunSession:
                     context = client_context(self.tls.ca_file, self.tls.operator)
                 self.target = HttpTarget(o.target, {"admin": key} if key else {}, timeout=o.timeout, tls=context)
             else:
-                federating = not o.profiles or bool({"core-federation", "gardens", "quarantine", "hardening"}
-                                                    & set(o.profiles))
+                federating = not o.profiles or bool(FEDERATING_PROFILES & set(o.profiles))
                 self.tls = TlsMaterial.generate() if o.wants_mtls else None
                 args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args,
                         *(self.tls.node_args() if self.tls else ()))

@@ -34,6 +34,7 @@ from reference_node.protocol import (
     ed25519_policy,
     hlc,
     jcs,
+    key_rotation,
     peer_tokens,
     quotas,
     signatures,
@@ -67,6 +68,15 @@ def _quotas_schedule(inp: Mapping[str, Any], i: Interpretations) -> dict[str, An
         results.append({"accepted": decision.accepted, "retry_after": None if wait is None else float(wait),
                         "retry_after_header": None if wait is None else quotas.retry_after_header(wait)})
     return {"results": results}
+def _key_rotation_verify_chain(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    entries = inp["entries"]
+    if not isinstance(entries, list):
+        raise TypeError("entries must be a list")
+    known = inp.get("known_length", 0)
+    if isinstance(known, bool) or not isinstance(known, int) or known < 0:
+        raise TypeError("known_length must be a non-negative integer")
+    chain = key_rotation.verify_chain(text(inp["entity_uri"]), text(inp["first_public_key"]), entries, known)
+    return {"current_key_id": chain.current_key_id, "trusted_key_ids": list(key_rotation.trusted(chain, inp["now"]))}
 
 
 def _event(raw: Mapping[str, Any]) -> hlc.Tick | hlc.Receive:
@@ -164,6 +174,7 @@ OPS: dict[str, Op] = {
     "entity_uri.normalize": Op(lambda inp, i: {"uri": normalize(inp["uri"], i.uri())}, "invalid_entity_uri", URI_KEYS),
     "gardens.slug": Op(_gardens_slug, "invalid_slug", ()),
     "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ("quota_arithmetic",)),
+    "key_rotation.verify_chain": Op(_key_rotation_verify_chain, "rotation_entry_invalid", ("key_rotation_entry",)),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

@@ -60,6 +60,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "source_ownership": ("authority",),
     "relaying": ("none",),
     "quota_arithmetic": ("exact",),
+    "key_rotation_entry": ("a20-bound-key",),
 }
 
 

@@ -15,6 +15,7 @@
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
     stigmem-reference-node backfill-cids --db PATH
+    stigmem-reference-node key rotate --db PATH [--entity-uri URI]
 
 Serving binds the socket itself, so ``--port 0`` picks a free port; the line ``listening on http://HOST:PORT`` is
 printed (and flushed) once the socket accepts connections. SIGTERM or SIGINT shut it down gracefully, exit 0.
@@ -46,6 +47,7 @@ from reference_node.clock import SystemClock, format_timestamp
 from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.quotas import DIMENSIONS
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
+from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.settings import (
     DEFAULT_AUDIT_RETENTION_DAYS,
     DEFAULT_BODY_TIMEOUT_S,
@@ -60,6 +62,7 @@ from reference_node.settings import (
 from reference_node.storage import Store, StoreError
 from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
 from reference_node.storage.database import MigrationError
+from reference_node.storage.federation import FederationStore
 from reference_node.storage.keys import new_raw_key
 from reference_node.version import __version__
 
@@ -289,6 +292,32 @@ def _backfill(argv: Sequence[str]) -> int:
     return 0
 
 
+def _key(argv: Sequence[str]) -> int:
+    """``key rotate --db PATH [--entity-uri URI]``: rotate the federation key kept in the database (STG-KEY-009)."""
+    parser = argparse.ArgumentParser(prog="stigmem-reference-node key", description="Rotate the federation key.")
+    commands = parser.add_subparsers(dest="action", required=True)
+    rotate = commands.add_parser("rotate", help="rotate the federation signing key and print the log entry")
+    rotate.add_argument("--db", required=True)
+    rotate.add_argument("--entity-uri", default=None, help="the node's node_id (the default); no other entity")
+    args = parser.parse_args(argv)
+    try:
+        store = Store.open(args.db, SystemClock())
+    except (sqlite3.Error, MigrationError, OSError) as exc:
+        print(f"error: cannot open database {args.db}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        # The federation key speaks for the node: its log names the node_id, which peers follow.
+        if args.entity_uri not in (None, store.node_id):
+            print(f"error: this node's federation key speaks for {store.node_id}, not {args.entity_uri}",
+                  file=sys.stderr)
+            return 1
+        entry = FederationStore(store, DEFAULT_MAX_TEXT_BYTES).rotate_key(store.node_id, "cli")
+    finally:
+        store.close()
+    print(json.dumps(entry), flush=True)
+    return 0
+
+
 def _bind(host: str, port: int, backlog: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto=IPPROTO_TCP lets asyncio set TCP_NODELAY on accepted connections (else keep-alive waits on Nagle).
@@ -415,6 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "keys":
         return _keys(args[1:])
+    if args and args[0] == "key":
+        return _key(args[1:])
     if args and args[0] == "backfill-cids":
         return _backfill(args[1:])
     if args and args[0] == "serve":

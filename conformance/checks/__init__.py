@@ -25,6 +25,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     gardens_edges,
     gardens_listing,
     gardens_soundness,
+    key_rotation,
     pagination,
     quarantine,
     query_edges,

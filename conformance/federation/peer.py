@@ -91,6 +91,7 @@ class ScriptedPeer:
     tls_server: ssl.SSLContext | None = None  # mTLS: the peer's listener and the client it calls the node with
     tls_client: ssl.SSLContext | None = None
     _via: dict[str, HttpTarget] = field(default_factory=dict)
+    rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -293,6 +294,9 @@ class ScriptedPeer:
         static = {"/.well-known/stigmem": self.discovery,
                   "/.well-known/stigmem-manifest.json": lambda: manifest(self.identity, self.url),
                   "/healthz": lambda: {"status": "ok"}}
+        rotation_log = self.rotation_log
+        if rotation_log is not None:
+            static["/v1/federation/key-rotations"] = lambda: rotation_log
         if parts.path != "/v1/federation/facts":
             status, answer = (200, static[parts.path]()) if parts.path in static else (404, {"error": "not_found"})
             self._record(Seen("GET", parts.path, params, status, client_cert=client_cert))

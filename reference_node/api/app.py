@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, keys, quotas
+from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, key_rotation, keys, quotas
 from reference_node.api import audit_log as audit_export
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
@@ -78,6 +78,8 @@ ROUTES = [
     Route("/v1/federation/facts", federation.federation_facts, methods=["GET"]),
     Route("/v1/federation/facts/push", federation.push_facts, methods=["POST"]),
     Route("/v1/federation/audit", federation.audit_events, methods=["GET"]),
+    Route("/v1/federation/key-rotations", key_rotation.rotation_log, methods=["GET"]),
+    Route("/v1/admin/federation/key-rotation", key_rotation.rotate_key, methods=["POST"]),
 ]
 
 

@@ -62,12 +62,14 @@ async def discovery(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     node_url = settings.node_url or f"{request.url.scheme}://{request.url.netloc}"
     cache: dict[str, bytes] = request.app.state.discovery_cache
-    body = cache.get(node_url)
+    state = request.app.state
+    # STG-KEY-016: the cache is keyed on the current federation key too, so a rotation shows at once.
+    key = node_url if state.federation is None else f"{node_url} {state.federation.public_key}"
+    body = cache.get(key)
     if body is None:
-        state = request.app.state
         body = json.dumps(document(settings, state.store, node_url, state.federation)).encode("utf-8")
         if len(cache) < 16:
-            cache[node_url] = body
+            cache[key] = body
     return Response(body, media_type="application/json")
 
 

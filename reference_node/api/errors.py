@@ -72,6 +72,7 @@ STATUS: dict[str, int] = {
     "peer_not_found": 404,
     "peer_already_registered": 409,
     "peer_not_pending": 409,
+    "key_file_in_use": 409,
     "invalid_declaration": 422,
     "conflict_already_resolved": 409,
     "idempotency_key_reused": 409,

@@ -126,7 +126,7 @@ async def federation_facts(request: Request) -> Response:
     """GET /v1/federation/facts?scope=&cursor=&limit= (peer token): one page in local storage order."""
     federation = _federation(request)
     tls.require_client_certificate(request)  # STG-TLS-002/003/008
-    peer, claims = authenticate_peer(request, federation)
+    peer, claims = await authenticate_peer(request, federation)
     tls.require_san(request, peer)  # STG-TLS-005..007
     params = request.query_params
     scope, raw_cursor = one(params, "scope"), one(params, "cursor")

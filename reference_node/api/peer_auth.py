@@ -19,7 +19,7 @@ from starlette.requests import Request
 from reference_node.api.errors import STATUS, ApiError
 from reference_node.federation import Federation
 from reference_node.protocol import peer_tokens, replay
-from reference_node.protocol.errors import ProtocolError, TokenMalformed
+from reference_node.protocol.errors import ProtocolError, SignatureInvalid, TokenMalformed
 from reference_node.storage.peers import PeerRow
 
 __all__ = ["authenticate_peer"]
@@ -43,7 +43,18 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow, dict[str, Any]]:
+def _verify(token: str, keys: tuple[str, ...], federation: Federation, now_ms: int, seen: tuple[str, ...]) -> None:
+    """Verify under the first key the signature holds for; SignatureInvalid when none does."""
+    for key in keys:
+        try:
+            peer_tokens.verify(token, key, audience=federation.node_id, now_ms=now_ms, seen_nonces=seen)
+            return
+        except SignatureInvalid:
+            continue
+    raise SignatureInvalid("token signature does not verify under the peer's keys", "STG-TOK-003")
+
+
+async def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow, dict[str, Any]]:
     """The active peer a valid, fresh token comes from, and the token's claims; else a 401 ApiError."""
     try:
         token = _bearer(request)
@@ -59,7 +70,13 @@ def authenticate_peer(request: Request, federation: Federation) -> tuple[PeerRow
     now_ms = federation.store.now_ms()
     seen = (claims["nonce"],) if federation.store.nonce_seen(claims["nonce"], now_ms) else ()
     try:
-        peer_tokens.verify(token, peer.federation_pubkey, audience=federation.node_id, now_ms=now_ms, seen_nonces=seen)
+        try:
+            # STG-KEY-018: the registered key, or the keys of the peer's followed rotation chain (STG-KEY-014).
+            _verify(token, federation.peer_keys(peer), federation, now_ms, seen)
+        except SignatureInvalid:
+            if not await federation.follow_rotation(peer):
+                raise
+            _verify(token, federation.peer_keys(peer), federation, now_ms, seen)
     except ProtocolError as exc:
         raise _refuse(federation, exc.code, str(exc), peer) from exc
     # STG-TOK-006, STG-TOK-008: a nonce already seen is 401, whichever token carries it.

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from reference_node.clock import format_timestamp
+from reference_node.federation import peer_keys
 from reference_node.federation.key_file import load_seed
 from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
 from reference_node.federation.puller import Puller, PullOutcome
@@ -58,13 +59,14 @@ class Federation:
         self.store = FederationStore(store, settings.max_text_bytes, settings.audit,
                                      open_cache(settings.trust_cache, store.db, store.node_id))
         self.store.trust_mode = settings.trust_mode
-        self.seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
-        if self.seed is None:
-            self.seed = self.store.signing_seed()
-        self.public_key = peering.public_key(self.seed)
+        # An operator's key file is used as given; otherwise the database's active key, read at each signature, so
+        # a rotation (``key rotate``, or the admin route) takes effect without a restart (STG-KEY-020).
+        self.key_file_seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
+        self._seed()
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
         # STG-TLS-010/011: with mTLS every outbound request presents our certificate and verifies the peer's.
         self.tls = client_context(settings) if settings.mtls else None
+        self._rotation_fetches: dict[str, int] = {}  # peer_id -> when its rotation log was last fetched (ms)
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -111,9 +113,29 @@ class Federation:
         return peer_tokens.sign(claims, self._seed())
 
     def _seed(self) -> bytes:
-        if self.seed is None:  # set in __init__; keeps the type checker honest
-            raise RuntimeError("federation key not loaded")
-        return self.seed
+        return self.key_file_seed if self.key_file_seed is not None else self.store.signing_seed()
+
+    @property
+    def public_key(self) -> str:
+        """The current federation key, base64url (discovery's ``federation_pubkey``)."""
+        return peering.public_key(self._seed())
+
+    def rotate_key(self, actor_entity: str | None = None) -> dict[str, Any]:
+        """Rotate the database key to a fresh one; refused when the node signs with a key file."""
+        if self.key_file_seed is not None:
+            raise StoreError("key_file_in_use", "this node signs with --federation-key-file; replace the file")
+        return self.store.rotate_key(self.node_id, actor_entity)
+
+    # Peers' keys (STG-KEY-018).
+
+    def peer_keys(self, peer: PeerRow) -> tuple[str, ...]:
+        """The keys a token of ``peer`` may be signed with now: its registered key or its followed chain's."""
+        return peer_keys.trusted_keys(self.store, peer)
+
+    async def follow_rotation(self, peer: PeerRow) -> bool:
+        """Fetch and verify the peer's rotation log; True when a longer chain is now followed."""
+        async with self.http() as client:
+            return await peer_keys.follow(self.store, client, peer, self._rotation_fetches)
 
     # Registration.
 

@@ -12,6 +12,7 @@ requirement passes it explicitly. The node never uses ``assert`` for a protocol 
      ├── HlcMalformed, HlcSkewFuture, HlcSkewPast
      ├── SignatureDocumentInvalid, KeyMalformed, SignatureMalformed, SignatureInvalid
      ├── GardenSlugInvalid
+     ├── RotationEntryInvalid, RotationChainGap, RotationChainRegression, RotationSignatureInvalid
      └── TokenMalformed, TokenWrongAudience, TokenLifetimeExceeded, TokenNotYetValid, TokenExpired,
          NonceAlreadySeen
 """
@@ -38,6 +39,10 @@ __all__ = [
     "KeyMalformed",
     "NonceAlreadySeen",
     "ProtocolError",
+    "RotationChainGap",
+    "RotationChainRegression",
+    "RotationEntryInvalid",
+    "RotationSignatureInvalid",
     "SignatureDocumentInvalid",
     "SignatureInvalid",
     "SignatureMalformed",
@@ -193,3 +198,23 @@ class TokenExpired(ProtocolError):
 class NonceAlreadySeen(ProtocolError):
     code = "nonce_already_seen"
     requirement = "STG-TOK-006"
+
+
+class RotationEntryInvalid(ProtocolError):
+    code = "rotation_entry_invalid"
+    requirement = "STG-KEY-009"
+
+
+class RotationSignatureInvalid(ProtocolError):
+    code = "rotation_signature_invalid"
+    requirement = "STG-KEY-010"
+
+
+class RotationChainGap(ProtocolError):
+    code = "rotation_chain_gap"
+    requirement = "STG-KEY-011"
+
+
+class RotationChainRegression(ProtocolError):
+    code = "rotation_chain_regression"
+    requirement = "STG-KEY-012"

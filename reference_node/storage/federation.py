@@ -7,17 +7,16 @@ HLC, STG-HLC-012: one clock shared by requests and the puller). Every method is 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from reference_node.clock import format_timestamp
-from reference_node.protocol import base64url, peering, replay
+from reference_node.protocol import replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
-from reference_node.storage import audit, audit_log, replication
+from reference_node.storage import audit, audit_log, key_rotations, replication
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.peers import PeerRow
@@ -56,19 +55,30 @@ class FederationStore:
     def signing_seed(self) -> bytes:
         """The active federation key's seed; generated (and kept) on first use."""
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT seed FROM federation_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1"
-            ).fetchone()
-            if row is not None:
-                return base64url.decode(row[0], length=32)
-            seed = secrets.token_bytes(32)
-            public = peering.public_key(seed)
-            key_id = hashlib.sha256(base64url.decode(public)).hexdigest()[:16]
-            conn.execute(
-                "INSERT INTO federation_keys (key_id, public_key, seed, created_at) VALUES (?, ?, ?, ?)",
-                (key_id, public, base64url.encode(seed), self.now()),
-            )
+            seed = key_rotations.active_seed(conn)
+            if seed is None:
+                seed = secrets.token_bytes(32)
+                key_rotations.store_key(conn, seed, self.now())
             return seed
+
+    def rotate_key(self, entity_uri: str, actor_entity: str | None = None) -> dict[str, Any]:
+        """Rotate the federation key (docs/federation-api.md "Key rotation"); the signed log entry."""
+        self.signing_seed()
+        now = self.now()
+        with self.db.transaction() as conn:
+            return key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity)
+
+    def rotation_log(self) -> tuple[str | None, list[dict[str, Any]]]:
+        with self.db.reading() as conn:
+            return key_rotations.log(conn)
+
+    def peer_rotations(self, peer_id: str) -> list[dict[str, Any]]:
+        with self.db.reading() as conn:
+            return key_rotations.peer_chain(conn, peer_id)
+
+    def save_peer_rotations(self, peer_id: str, entries: list[dict[str, Any]]) -> bool:
+        with self.db.transaction() as conn:
+            return key_rotations.save_peer_chain(conn, peer_id, entries, self.now())
 
     # Peers.
 

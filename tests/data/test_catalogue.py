@@ -41,6 +41,7 @@ WIRE_FILES = [
     "federation_facts_page.json",
     "peer.json",
     "peer_list.json",
+    "key_rotation_log.json",
 ]
 
 

@@ -36,6 +36,7 @@ class FakePeer:
         self.facts: list[dict[str, Any]] = []
         self.authorizations: list[str] = []
         self.fail_with: list[int] = []
+        self.rotation_log: dict[str, Any] | None = None  # served at /v1/federation/key-rotations when set
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
 
@@ -116,6 +117,8 @@ class FakePeer:
                 parts = urlsplit(self.path)
                 if parts.path == "/.well-known/stigmem":
                     status, answer = 200, peer.discovery()
+                elif parts.path == "/v1/federation/key-rotations" and peer.rotation_log is not None:
+                    status, answer = 200, peer.rotation_log
                 elif parts.path == "/v1/federation/facts":
                     with peer._lock:
                         peer.authorizations.append(self.headers.get("Authorization", ""))

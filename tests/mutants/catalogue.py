@@ -44,7 +44,7 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
-        if self.id.startswith(("quota-", "work-", "tls-", "hard-")):
+        if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
@@ -703,9 +703,9 @@ AUTHORED: tuple[Mutant, ...] = (
        "served", "STG-FED-008 STG-FED-001", "api/peer_auth.py",
        'if peer is None or peer.status != "active":', 'if peer is None or peer.status == "revoked":', "run"),
     _m("fed-pull-accepts-api-key", "the pull route also accepts an operator API key in place of a peer token",
-       "STG-FED-018", "api/federation.py", "    peer, claims = authenticate_peer(request, federation)\n",
+       "STG-FED-018", "api/federation.py", "    peer, claims = await authenticate_peer(request, federation)\n",
        "    try:\n"
-       "        peer, claims = authenticate_peer(request, federation)\n"
+       "        peer, claims = await authenticate_peer(request, federation)\n"
        "    except ApiError:\n"
        "        from ..storage.peers import PeerRow\n"
        '        caller(request, "read")\n'
@@ -1183,6 +1183,59 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("hard-key-node-rotation-90", "the node signing key is due after 90 days, not 365", "STG-KEY-005",
        "protocol/key_ages.py", 'ROTATION_DAYS = {"node_signing": 365,', 'ROTATION_DAYS = {"node_signing": 90,',
        "run"),
+    # Signing-key rotation (vectors/key_rotation/verify_chain.json; conformance/checks/key_rotation.py).
+    _m("rotate-verify-new-key", "a rotation entry is verified under its new key instead of the old", "STG-KEY-010",
+       "protocol/key_rotation.py", "ed25519_policy.verify(base64url.decode(current_public, length=32),",
+       'ed25519_policy.verify(base64url.decode(entry["new_public_key"], length=32),', "vectors"),
+    _m("rotate-preimage-skips-dual-trust", "dual_trust_expires_at is left out of the signed bytes", "STG-KEY-010",
+       "protocol/key_rotation.py", 'if name != "rotation_sig"})',
+       'if name not in ("rotation_sig", "dual_trust_expires_at")})', "vectors"),
+    _m("rotate-gap-unchecked", "an entry's old_key_id is not compared with the key in force", "STG-KEY-011",
+       "protocol/key_rotation.py", 'if entry["old_key_id"] != current_id:', "if False:", "vectors"),
+    _m("rotate-same-second", "two rotations in the same second pass as increasing", "STG-KEY-012",
+       "protocol/key_rotation.py", "rotated_at <= previous_at:", "rotated_at < previous_at:", "vectors"),
+    _m("rotate-chain-may-shrink", "a chain shorter than one already seen is accepted", "STG-KEY-012",
+       "protocol/key_rotation.py", "if len(entries) < known_length:", "if False:", "vectors"),
+    _m("rotate-key-id-unbound", "new_key_id need not be the SHA-256 of new_public_key", "STG-KEY-009",
+       "protocol/key_rotation.py", 'if new_id != entry["new_key_id"]:', "if False:", "vectors"),
+    _m("rotate-no-dual-trust-floor", "an entry with less than 24 h of dual trust is accepted", "STG-KEY-013",
+       "protocol/key_rotation.py", "if expires_at - rotated_at < MIN_ACCEPTED_DUAL_TRUST:",
+       "if expires_at < rotated_at:", "vectors"),
+    _m("rotate-stale-at-boundary", "an old key is still trusted at the second its dual trust ends", "STG-KEY-014",
+       "protocol/key_rotation.py", 'if moment < parse_time(until, "dual_trust_expires_at")]',
+       'if moment <= parse_time(until, "dual_trust_expires_at")]', "vectors"),
+    _m("rotate-stale-never", "old keys stay trusted after their dual trust ends", "STG-KEY-014",
+       "protocol/key_rotation.py", 'if moment < parse_time(until, "dual_trust_expires_at")]', "if moment]",
+       "vectors"),
+    _m("rotate-signed-by-new", "the node signs its rotation entry with the new key", "STG-KEY-010",
+       "protocol/key_rotation.py", "signing_key(old_seed).sign(preimage(entry))",
+       "signing_key(new_seed).sign(preimage(entry))", "run"),
+    _m("rotate-dual-trust-30-days", "the node keeps its old key trusted for 30 days, not 90", "STG-KEY-013",
+       "protocol/key_rotation.py", "NODE_DUAL_TRUST = timedelta(days=90)", "NODE_DUAL_TRUST = timedelta(days=30)",
+       "run"),
+    _m("rotate-discovery-cached", "discovery keeps serving the key cached before a rotation", "STG-KEY-016",
+       "api/discovery.py",
+       'key = node_url if state.federation is None else f"{node_url} {state.federation.public_key}"',
+       "key = node_url", "run"),
+    _m("rotate-seed-loaded-once", "the running node keeps signing with the key it started with",
+       "STG-KEY-017 STG-KEY-020",
+       "federation/service.py", "        self._seed()\n",
+       "        self.key_file_seed = self.key_file_seed or self.store.signing_seed()\n", "run"),
+    _m("rotate-tokens-old-key", "after a rotation the node's peer tokens are signed with its first key",
+       "STG-KEY-017", "federation/service.py", "return peer_tokens.sign(claims, self._seed())",
+       "with self.store.db.reading() as c: return peer_tokens.sign(claims, __import__("
+       "'reference_node.protocol.base64url', fromlist=['decode']).decode(c.execute("
+       "'SELECT seed FROM federation_keys ORDER BY created_at LIMIT 1').fetchone()[0]))", "run"),
+    _m("rotate-peer-not-followed", "a peer token under a rotated key is refused without fetching the peer's log",
+       "STG-KEY-018", "api/peer_auth.py", "if not await federation.follow_rotation(peer):", "if True:", "run"),
+    _m("rotate-peer-old-key-forever", "a followed peer's registered key stays trusted after its dual trust",
+       "STG-KEY-014 STG-KEY-018", "federation/peer_keys.py",
+       'return key_rotation.trusted_public_keys(chain, store.now()[:19] + "Z")',
+       'return (*key_rotation.trusted_public_keys(chain, store.now()[:19] + "Z"), peer.federation_pubkey)', "run"),
+    _m("rotate-log-rewritten", "a rotation replaces the served log instead of appending to it",
+       "STG-KEY-012 STG-KEY-016",
+       "storage/key_rotations.py", "return (rows[0][0] if rows else None), [json.loads(entry) for _, entry in rows]",
+       "return (rows[-1][0] if rows else None), [json.loads(entry) for _, entry in rows[-1:]]", "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

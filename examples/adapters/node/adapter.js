@@ -59,6 +59,7 @@ const DEFAULTS = {
   peer_token_format: 'jwt-ms',
   nonce_retention: 'until-expiry',
   quota_arithmetic: 'exact',
+  key_rotation_entry: 'a20-bound-key',
 };
 
 // Non-default options that are small and unambiguous enough to implement as well.
@@ -79,6 +80,7 @@ const OP_INTERPRETATIONS = {
   'entity_uri.normalize': ENTITY,
   'gardens.slug': [],
   'quotas.schedule': ['quota_arithmetic'],
+  'key_rotation.verify_chain': ['key_rotation_entry'],
   'values.validate': ['value_typing', 'text_limit'],
   'hlc.parse': HLC,
   'hlc.compare': HLC,
@@ -496,6 +498,84 @@ function opQuotasSchedule(input) {
     }
   }
   return { results };
+}
+
+// key_rotation.verify_chain (STG-KEY-009..015; key_rotation_entry=a20-bound-key; Spec-10, A20 22.2)
+//
+// Entry by entry, the first fault wins: shape, link to the key in force, strictly later rotated_at,
+// at least 24 h of dual trust, then the old key's signature over RFC 8785 of every other member.
+
+const ROTATION_FIELDS = ['event_type', 'entity_uri', 'old_key_id', 'new_key_id', 'new_public_key', 'rotated_at',
+  'dual_trust_expires_at', 'manifest_log_index', 'rotation_sig'];
+const KEY_ID = /^[0-9a-f]{64}$/;
+const UTC_SECOND = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+
+const badEntry = (message) => fail('rotation_entry_invalid', message);
+const keyIdOf = (raw) => crypto.createHash('sha256').update(raw).digest('hex');
+
+function utcSeconds(text, name) {
+  const m = typeof text === 'string' ? UTC_SECOND.exec(text) : null;
+  if (!m) return badEntry(`${name} is not YYYY-MM-DDTHH:MM:SSZ`);
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return badEntry(`${name} is not a calendar time`);
+  }
+  return ms / 1000;
+}
+
+function checkRotationEntry(entry, entityUri) {
+  if (!isPlainObject(entry)) badEntry('an entry is a JSON object');
+  const names = Object.keys(entry);
+  if (names.length !== ROTATION_FIELDS.length || !ROTATION_FIELDS.every((n) => Object.hasOwn(entry, n))) {
+    badEntry('an entry has exactly the KeyRotationLogEntry members');
+  }
+  if (entry.event_type !== 'key_rotation' || entry.entity_uri !== entityUri) badEntry('event_type or entity_uri');
+  for (const n of ['old_key_id', 'new_key_id']) {
+    if (typeof entry[n] !== 'string' || !KEY_ID.test(entry[n])) badEntry(`${n} is not SHA-256 hex`);
+  }
+  const index = entry.manifest_log_index;
+  if (!(index === null || (Number.isInteger(index) && index >= 0))) badEntry('manifest_log_index');
+  if (typeof entry.rotation_sig !== 'string') badEntry('rotation_sig is not a string');
+  const raw = decodeB64u(entry.new_public_key);
+  if (!raw || raw.length !== 32 || keyIdOf(raw) !== entry.new_key_id) badEntry('new_key_id does not name new_public_key');
+  if (hasLoneSurrogate(entry)) badEntry('the entry holds an unpaired surrogate');
+}
+
+function opKeyRotationVerifyChain(input) {
+  const { entity_uri: entityUri, entries } = input;
+  const known = input.known_length ?? 0;
+  if (typeof entityUri !== 'string' || !Array.isArray(entries) || !Number.isInteger(known) || known < 0) {
+    fail('rotation_entry_invalid', 'entity_uri, entries or known_length');
+  }
+  const first = decodeB64u(input.first_public_key);
+  if (!first || first.length !== 32) fail('rotation_entry_invalid', 'first_public_key is not 32 bytes of base64url');
+  if (entries.length < known) fail('rotation_chain_regression', 'fewer entries than already seen');
+  const keys = [{ id: keyIdOf(first), raw: first }];
+  const expiries = [];
+  let last = null;
+  for (const entry of entries) {
+    checkRotationEntry(entry, entityUri);
+    const at = utcSeconds(entry.rotated_at, 'rotated_at');
+    const until = utcSeconds(entry.dual_trust_expires_at, 'dual_trust_expires_at');
+    const current = keys[keys.length - 1];
+    if (entry.old_key_id !== current.id) fail('rotation_chain_gap', 'old_key_id is not the key in force');
+    if (last !== null && !(at > last)) fail('rotation_chain_regression', 'rotated_at does not increase');
+    if (until - at < 86400) badEntry('dual trust under 24 h');
+    const body = Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'rotation_sig'));
+    const signature = decodeB64u(entry.rotation_sig);
+    if (!signature || signature.length !== 64 || !ed25519Verify(current.raw, jcsBytes(body), signature, 'strict')) {
+      fail('rotation_signature_invalid', 'rotation_sig does not verify under the old key');
+    }
+    keys.push({ id: entry.new_key_id, raw: decodeB64u(entry.new_public_key) });
+    expiries.push(until);
+    last = at;
+  }
+  const now = utcSeconds(input.now, 'now');
+  const trusted = [keys[keys.length - 1].id];
+  for (let i = expiries.length - 1; i >= 0; i -= 1) if (now < expiries[i]) trusted.push(keys[i].id);
+  return { current_key_id: keys[keys.length - 1].id, trusted_key_ids: trusted };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1084,6 +1164,7 @@ const HANDLERS = {
   'entity_uri.normalize': opEntityUriNormalize,
   'gardens.slug': opGardensSlug,
   'quotas.schedule': opQuotasSchedule,
+  'key_rotation.verify_chain': opKeyRotationVerifyChain,
   'values.validate': opValuesValidate,
   'hlc.parse': opHlcParse,
   'hlc.compare': opHlcCompare,

@@ -1,0 +1,172 @@
+"""Signing-key rotation over HTTP (Spec-10 §Key rotation; A20 §22.2; docs/federation-api.md "Key rotation").
+
+The node serves its rotation log at ``GET /v1/federation/key-rotations`` ``{entity_uri, first_public_key,
+current_key_id, entries}`` and rotates on ``POST /v1/admin/federation/key-rotation`` (admin). Every chain is judged
+by ``conformance.oracle.key_rotation``; signatures by ``cryptography``. A node without the routes answers 404 and the
+checks report not implemented. A scripted peer that rotates serves its own log at the same route. Requirements
+STG-KEY-009..019, STG-KEY-020.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from conformance.catalog.paths import schemas_dir
+from conformance.catalog.schemas import validator
+from conformance.checks.federation.support import federator, node_pulls, present, registered_peer
+from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
+from conformance.federation.identity import Identity
+from conformance.federation.operator import Federator
+from conformance.federation.peer import ScriptedPeer
+from conformance.harness.http_target import Exchange
+from conformance.oracle import key_rotation as oracle
+from conformance.oracle.ed25519 import b64u_decode, preimage, verify
+from conformance.outcomes import NotImplementedByNode
+
+LOG = "/v1/federation/key-rotations"
+ROTATE = "/v1/admin/federation/key-rotation"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _answered(ex: Exchange, route: str) -> Any:
+    if ex.status in (404, 501):
+        raise NotImplementedByNode(f"{route} answered {ex.status}")
+    expect_status(ex, (200, 201))
+    expect(isinstance(ex.json, dict), f"{route} answered no JSON object: {ex.brief()}")
+    return ex.json
+
+
+def _log(ctx: Context, fed: Federator) -> dict[str, Any]:
+    """The served log, verified as a chain that ends at the discovery key."""
+    body = _answered(ctx.request("GET", LOG, key=None), LOG)
+    errors = [e.message for e in validator(schemas_dir() / "wire" / "key_rotation_log.json").iter_errors(body)]
+    expect(not errors, f"{LOG} does not match schemas/wire/key_rotation_log.json: {errors[:3]}")
+    expect(body["entity_uri"] == fed.node_id, f"the log speaks for {body['entity_uri']!r}, not {fed.node_id!r}")
+    try:
+        verdict = oracle.chain_result(fed.node_id, body["first_public_key"], body["entries"], _now())
+    except oracle.RotationRefused as exc:
+        raise CheckFailed(f"the node's rotation log does not verify: {exc.code}: {exc}") from None
+    current = oracle.key_id_of(fed.pubkey_b64)
+    expect(verdict["current_key_id"] == current, f"the chain ends at {verdict['current_key_id'][:16]}..., "
+           f"discovery's federation_pubkey is {current[:16]}...")
+    expect(body["current_key_id"] == current, "current_key_id is not the discovery key's SHA-256")
+    return dict(body)
+
+
+@check("http:key_rotation_log_verifies", requirements=("STG-KEY-009", "STG-KEY-010", "STG-KEY-011",
+       "STG-KEY-012", "STG-KEY-016"), profile="hardening")
+def key_rotation_log_verifies(ctx: Context) -> None:
+    """The served rotation log verifies as a chain from its first key to the discovery key (an empty log is
+    rotated once first, so there is a chain to verify)."""
+    fed = federator(ctx)
+    if not _log(ctx, fed)["entries"]:
+        _answered(ctx.request("POST", ROTATE, json_body={}), ROTATE)
+        fed.refresh()
+        expect(bool(_log(ctx, fed)["entries"]), "the log stayed empty after a rotation")
+
+
+def _rotate(ctx: Context, fed: Federator) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Rotate once: the old key, the answered entry and the log after it."""
+    before_key = fed.pubkey_b64
+    before = _log(ctx, fed)
+    entry = _answered(ctx.request("POST", ROTATE, json_body={}), ROTATE)
+    fed.refresh()
+    expect(fed.pubkey_b64 != before_key, "discovery still shows the old federation_pubkey after a rotation")
+    after = _log(ctx, fed)
+    expect(len(after["entries"]) == len(before["entries"]) + 1 and after["entries"][-1] == entry,
+           "the log did not gain exactly the answered entry")
+    expect(after["entries"][: len(before["entries"])] == before["entries"], "earlier log entries changed")
+    return before_key, entry, after
+
+
+@check("http:key_rotation_publishes_new_key", requirements=("STG-KEY-010", "STG-KEY-013", "STG-KEY-016",
+       "STG-KEY-017", "STG-KEY-020"), profile="hardening")
+def key_rotation_publishes_new_key(ctx: Context) -> None:
+    """After a rotation, the log ends at the new key, signed by the old, with 90 days of dual trust; discovery and the
+    declaration carry the new key at once."""
+    fed = federator(ctx)
+    old_key, entry, _ = _rotate(ctx, fed)
+    expect(entry["old_key_id"] == oracle.key_id_of(old_key), "old_key_id is not the previous discovery key")
+    at = datetime.fromisoformat(entry["rotated_at"].replace("Z", "+00:00"))
+    until = datetime.fromisoformat(entry["dual_trust_expires_at"].replace("Z", "+00:00"))
+    expect(until - at >= timedelta(days=90), f"dual trust is {until - at}, under A20's 90 days")
+    ex = ctx.request("GET", "/v1/federation/declaration")
+    expect_status(ex, (200,))
+    decl = ex.json if isinstance(ex.json, dict) else {}
+    expect(decl.get("federation_pubkey") == fed.pubkey_b64, "the declaration does not carry the new key")
+    fields = ctx.interpretations.get("peer_declaration_fields", "a08-jcs")
+    signed = verify(b64u_decode(fed.pubkey_b64), preimage("peer_declaration", decl, fields),
+                    b64u_decode(str(decl.get("declaration_sig", ""))))
+    expect(signed, "the declaration after a rotation does not verify under the new key")
+
+
+@check("http:key_rotation_tokens_use_new_key", requirements=("STG-KEY-017", "STG-KEY-020"),
+       profile="hardening")
+def key_rotation_tokens_use_new_key(ctx: Context) -> None:
+    """After a rotation, the peer tokens the node sends verify under the new key, not the old one."""
+    fed = federator(ctx)
+    old_key, _, _ = _rotate(ctx, fed)
+    with registered_peer(ctx) as (peer, fed):
+        expect(fed.pubkey_b64 != old_key, "registration saw the old key")
+        peer.trust(fed.node_id, old_key)
+        node_pulls(fed, lambda: bool(peer.facts_requests()) or None)
+        stale = peer.facts_requests()
+        expect(bool(stale), "the node never pulled from its new peer")
+        expect(stale[-1].claims is None, "a token the node sent after rotating verified under its old key")
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        count = len(stale)
+        node_pulls(fed, lambda: len(peer.facts_requests()) > count or None)
+        fresh = peer.facts_requests()[count:]
+        expect(bool(fresh), "the node did not pull again")
+        expect(fresh[-1].claims is not None, f"the node's token does not verify under its new key: "
+               f"{fresh[-1].error}")
+
+
+def _ago(delta: timedelta) -> str:
+    return (datetime.now(UTC) - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _peer_rotates(peer: ScriptedPeer, rotated_at: str, dual_trust_days: float = 90, forged: bool = False
+                  ) -> tuple[Identity, Identity]:
+    """The peer rotates to a fresh key and serves the log; returns (old, new) identities, the new one in use."""
+    old = peer.identity
+    new = Identity(secrets.token_bytes(32), old.node_id, old.authority)
+    entry = oracle.entry(old.node_id, old.seed, new.seed, rotated_at, dual_trust_days,
+                         signer=new.seed if forged else None)
+    peer.rotation_log = {"entity_uri": old.node_id, "first_public_key": old.pubkey_b64,
+                         "current_key_id": oracle.key_id_of(new.pubkey_b64), "entries": [entry]}
+    peer.identity = new
+    return old, new
+
+
+def _status(ctx: Context, peer: ScriptedPeer, fed: Federator, key: Identity) -> int:
+    peer.identity = key
+    return present(ctx, peer, fed, "fresh")[0].status
+
+
+@check("http:key_rotation_peer_followed", requirements=("STG-KEY-018", "STG-KEY-014", "STG-KEY-010"),
+       profile="hardening")
+def key_rotation_peer_followed(ctx: Context) -> None:
+    """A peer that rotated is followed through its verified log: its new key, and its old key during dual trust,
+    are accepted; after dual trust the old key is refused; a log signed by the new key is not followed."""
+    with registered_peer(ctx, name="kr") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)))
+        got = _status(ctx, peer, fed, new)
+        expect(got == 200, f"a token under the peer's rotated key, with a valid log, answered {got}")
+        got = _status(ctx, peer, fed, old)
+        expect(got == 200, f"a token under the peer's old key during dual trust answered {got}")
+    with registered_peer(ctx, name="ks") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(days=30)), dual_trust_days=1)
+        got = _status(ctx, peer, fed, new)
+        expect(got == 200, f"a token under the peer's rotated key answered {got}")
+        got = _status(ctx, peer, fed, old)
+        expect(got == 401, f"a token under the peer's old key, 29 days past its dual trust, answered {got}")
+    with registered_peer(ctx, name="kf") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), forged=True)
+        got = _status(ctx, peer, fed, new)
+        expect(got == 401, f"a token under a key announced by a log the new key signed answered {got}")

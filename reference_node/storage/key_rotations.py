@@ -1,0 +1,86 @@
+"""SQL over the federation key and its rotation log (0009_key_rotations.sql; docs/federation-api.md "Key rotation").
+
+``rotate`` runs in the caller's transaction: it retires the active key, stores a fresh one, appends the entry
+signed by the old key (STG-KEY-010) and the ``key_rotation`` audit event (STG-KEY-015), all or nothing. ``log``
+reads the chain back for ``GET /v1/federation/key-rotations`` (STG-KEY-016).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+from datetime import timedelta
+from typing import Any
+
+from reference_node.protocol import base64url, key_rotation, peering
+from reference_node.storage import audit_log
+
+__all__ = ["active_seed", "log", "peer_chain", "rotate", "save_peer_chain", "store_key"]
+
+
+def active_seed(conn: sqlite3.Connection) -> bytes | None:
+    """The seed of the newest key not retired, or None before the first one is made."""
+    row = conn.execute(
+        "SELECT seed FROM federation_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else base64url.decode(row[0], length=32)
+
+
+def store_key(conn: sqlite3.Connection, seed: bytes, created_at: str) -> None:
+    public = peering.public_key(seed)
+    short_id = hashlib.sha256(base64url.decode(public)).hexdigest()[:16]  # the table's 16-hex key_id
+    conn.execute("INSERT INTO federation_keys (key_id, public_key, seed, created_at) VALUES (?, ?, ?, ?)",
+                 (short_id, public, base64url.encode(seed), created_at))
+
+
+def log(conn: sqlite3.Connection) -> tuple[str | None, list[dict[str, Any]]]:
+    """The first public key (None before any rotation) and every entry, oldest first."""
+    rows = conn.execute("SELECT first_public_key, entry FROM federation_key_rotations ORDER BY seq").fetchall()
+    return (rows[0][0] if rows else None), [json.loads(entry) for _, entry in rows]
+
+
+def rotate(conn: sqlite3.Connection, entity_uri: str, now_s: str, created_at: str,
+           actor_entity: str | None = None) -> dict[str, Any]:
+    """Rotate to a fresh key now; returns the log entry. ``now_s`` is second-precision RFC 3339 UTC."""
+    old_seed = active_seed(conn)
+    if old_seed is None:
+        raise ValueError("the node has no federation key yet")
+    first, entries = log(conn)
+    rotated_at = key_rotation.parse_time(now_s, "now")
+    if entries:
+        # STG-KEY-012: rotated_at increases strictly; a second rotation within one second takes the next second.
+        rotated_at = max(rotated_at, key_rotation.parse_time(entries[-1]["rotated_at"], "rotated_at")
+                         + timedelta(seconds=1))
+    new_seed = secrets.token_bytes(32)
+    entry = key_rotation.sign_entry(entity_uri, old_seed, new_seed, key_rotation.format_time(rotated_at))
+    conn.execute("UPDATE federation_keys SET retired_at = ? WHERE retired_at IS NULL", (created_at,))
+    store_key(conn, new_seed, created_at)
+    conn.execute(
+        "INSERT INTO federation_key_rotations (old_key_id, new_key_id, first_public_key, entry) VALUES (?, ?, ?, ?)",
+        (entry["old_key_id"], entry["new_key_id"], first or peering.public_key(old_seed),
+         json.dumps(entry, sort_keys=True)),
+    )
+    # STG-KEY-015: the rotation is audited in its own transaction, before anyone sees the new key.
+    audit_log.append(conn, "key_rotation", "success", created_at, actor_entity=actor_entity,
+                     metadata={"entity_uri": entity_uri, "old_key_id": entry["old_key_id"],
+                               "new_key_id": entry["new_key_id"], "rotated_at": entry["rotated_at"],
+                               "dual_trust_expires_at": entry["dual_trust_expires_at"]})
+    return entry
+
+
+def peer_chain(conn: sqlite3.Connection, peer_id: str) -> list[dict[str, Any]]:
+    """The verified rotation chain followed for a peer, from its registered key (empty: none)."""
+    row = conn.execute("SELECT entries FROM federation_peer_rotations WHERE peer_id = ?", (peer_id,)).fetchone()
+    return [] if row is None else list(json.loads(row[0]))
+
+
+def save_peer_chain(conn: sqlite3.Connection, peer_id: str, entries: list[dict[str, Any]], at: str) -> bool:
+    """Keep ``entries`` (verified by the caller) unless a chain at least as long is kept; True when stored."""
+    if len(entries) <= len(peer_chain(conn, peer_id)):
+        return False
+    conn.execute("INSERT INTO federation_peer_rotations (peer_id, entries, fetched_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT (peer_id) DO UPDATE SET entries = excluded.entries, fetched_at = excluded.fetched_at",
+                 (peer_id, json.dumps(entries, sort_keys=True), at))
+    return True
