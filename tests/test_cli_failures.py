@@ -42,7 +42,8 @@ def html_url():
 def node(tmp_path_factory):
     """A reference node (auth required, no federation), its admin key and a read/write key."""
     db = str(tmp_path_factory.mktemp("node") / "n.db")
-    proc, line = _serve([PY, "-m", "reference_node.cli", "--port", "0", "--db", db])
+    # every default quota ceiling raised, as the embedded node does: a run sends thousands of requests from one key
+    proc, line = _serve([PY, "-m", "reference_node.cli", "--port", "0", "--db", db, "--quota", "all=1000000@100000"])
     url = re.search(r"http://\S+", line)
     assert url, line
     admin = node_cli("keys", "bootstrap", "--db", db).stdout.strip()

@@ -49,7 +49,10 @@ ROWS: tuple[tuple[str, str], ...] = (
 
 
 class TrivialEndpoint(EmbeddedNode):
-    """The trivial ASGI app, launched exactly like the embedded node (same server, port 0, same flags)."""
+    """The trivial ASGI app, launched exactly like the embedded node (same server, port 0, same flags; it has no
+    quotas to raise)."""
+
+    SUITE_QUOTAS = ()
 
     def __init__(self) -> None:
         super().__init__(auth="none")
