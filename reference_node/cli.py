@@ -64,6 +64,7 @@ from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
 from reference_node.storage.database import MigrationError
 from reference_node.storage.federation import FederationStore
 from reference_node.storage.keys import new_raw_key
+from reference_node.storage.trust_cache import checked_url
 from reference_node.version import __version__
 
 __all__ = ["main"]
@@ -75,8 +76,8 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 def _trust_cache(flag: str | None) -> str | None:
     """--trust-cache, else the seed's STIGMEM_TRUST_CACHE_BACKEND (sqlite or redis, STG-WORK-007)."""
-    if flag is not None:
-        return None if flag == "sqlite" else flag
+    if flag is not None:  # checked here, so a bad value is refused even when federation (its user) is off
+        return None if checked_url(flag) == "sqlite" else flag
     backend = os.environ.get("STIGMEM_TRUST_CACHE_BACKEND", "sqlite").strip().lower()
     if backend == "redis":
         return os.environ.get("STIGMEM_TRUST_CACHE_URL", DEFAULT_REDIS_URL)
@@ -254,12 +255,19 @@ def _split(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+def _open_store(db: str) -> Store | None:
+    """The database for a one-shot command, or None after saying why it cannot be opened."""
+    try:
+        return Store.open(db, SystemClock())
+    except (sqlite3.Error, MigrationError, OSError) as exc:
+        print(f"error: cannot open database {db}: {exc}", file=sys.stderr)
+        return None
+
+
 def _keys(argv: Sequence[str]) -> int:
     args = _keys_parser().parse_args(argv)
-    try:
-        store = Store.open(args.db, SystemClock())
-    except (sqlite3.Error, MigrationError, OSError) as exc:
-        print(f"error: cannot open database {args.db}: {exc}", file=sys.stderr)
+    store = _open_store(args.db)
+    if store is None:
         return 1
     try:
         created_at = format_timestamp(store.now_us())
@@ -300,10 +308,8 @@ def _key(argv: Sequence[str]) -> int:
     rotate.add_argument("--db", required=True)
     rotate.add_argument("--entity-uri", default=None, help="the node's node_id (the default); no other entity")
     args = parser.parse_args(argv)
-    try:
-        store = Store.open(args.db, SystemClock())
-    except (sqlite3.Error, MigrationError, OSError) as exc:
-        print(f"error: cannot open database {args.db}: {exc}", file=sys.stderr)
+    store = _open_store(args.db)
+    if store is None:
         return 1
     try:
         # The federation key speaks for the node: its log names the node_id, which peers follow.

@@ -26,12 +26,22 @@ def _floor_enforced(context: ssl.SSLContext) -> ssl.SSLContext:
     return context
 
 
+def _load(context: ssl.SSLContext, settings: Settings, ca: bool) -> None:
+    """The node's certificate and key (and the CA when ``ca``); a file that cannot be read is named."""
+    try:
+        context.load_cert_chain(settings.tls_cert or "", settings.tls_key)
+        if ca:
+            context.load_verify_locations(cafile=settings.tls_ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"cannot load the TLS files (--tls-cert {settings.tls_cert}, --tls-key {settings.tls_key}, "
+                         f"--tls-ca {settings.tls_ca}): {exc}") from exc
+
+
 def server_context(settings: Settings) -> ssl.SSLContext:
     """The listener's context: the node's certificate; client certificates asked for and verified."""
     assert settings.tls_cert and settings.tls_key and settings.tls_ca
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(settings.tls_cert, settings.tls_key)
-    context.load_verify_locations(cafile=settings.tls_ca)
+    _load(context, settings, ca=True)
     # STG-TLS-003/004: asked of every client, verified when presented; the peer routes require one.
     context.verify_mode = ssl.CERT_OPTIONAL
     return _floor_enforced(context)
@@ -40,6 +50,9 @@ def server_context(settings: Settings) -> ssl.SSLContext:
 def client_context(settings: Settings) -> ssl.SSLContext:
     """The outbound context (STG-TLS-010/011): presents the node's certificate, verifies the peer's against the CA."""
     assert settings.tls_cert and settings.tls_key and settings.tls_ca
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)
-    context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    try:  # only this CA: with cafile, no system certificate is loaded
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"cannot load the TLS CA --tls-ca {settings.tls_ca}: {exc}") from exc
+    _load(context, settings, ca=False)
     return _floor_enforced(context)

@@ -104,10 +104,16 @@ class RedisNonceCache:
         self._client.close()
 
 
+def checked_url(url: str | None) -> str | None:
+    """``url`` when it names a backend (None or ``sqlite``: the database; a redis:// URL), else ValueError."""
+    if url is None or url == "sqlite" or url.startswith(("redis://", "rediss://", "unix://")):
+        return url
+    raise ValueError(f"--trust-cache is 'sqlite' or a redis:// URL, not {url!r}")
+
+
 def open_cache(url: str | None, db: Database, node_id: str) -> NonceCache:
     """``None`` or ``sqlite``: the database's table (default, STG-WORK-007); ``redis://...``: Redis."""
-    if url is None or url == "sqlite":
+    if checked_url(url) in (None, "sqlite"):
         return SqliteNonceCache(db)
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisNonceCache(url, node_id)
-    raise ValueError(f"--trust-cache is 'sqlite' or a redis:// URL, not {url!r}")
+    assert url is not None
+    return RedisNonceCache(url, node_id)

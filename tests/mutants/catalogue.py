@@ -1101,13 +1101,12 @@ AUTHORED: tuple[Mutant, ...] = (
                   "the route; the guard covers a node deployed behind a plain listener or a proxy"),
     _m("tls-outbound-no-cert", "the node calls peers without presenting its client certificate", "STG-TLS-010",
        "tls_contexts.py",
-       "    context.load_cert_chain(settings.tls_cert, settings.tls_key)\n    return _floor_enforced(context)",
-       "    return _floor_enforced(context)", "run"),
+       "    _load(context, settings, ca=False)\n", "", "run"),
     _m("tls-outbound-unverified", "the node does not verify peers' server certificates (CERT_NONE; Python then "
        "also hides their SANs, so every declarer fails the SAN match)", "STG-TLS-011", "tls_contexts.py",
-       "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)",
-       "context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)\n"
-       "    context.check_hostname = False\n    context.verify_mode = ssl.CERT_NONE", "run"),
+       "    _load(context, settings, ca=False)\n",
+       "    _load(context, settings, ca=False)\n    context.check_hostname = False\n"
+       "    context.verify_mode = ssl.CERT_NONE\n", "run"),
     _m("tls-declarer-san-unchecked", "a declarer's certificate need not name the node_id it declares",
        "STG-TLS-012", "federation/service.py",
        "if fetched.peer_uris is not None and not tls_rules.san_names(node_id, fetched.peer_uris):", "if False:",
