@@ -39,8 +39,9 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
 # The embedded node federates when core-federation, gardens (two federation checks), quarantine (pulled facts
 # held in the quarantine garden; the trust mode is the caller's --embedded-arg) or hardening may run; its pull loop
 # is left idle (the checks pull).
-# hardening: the key-rotation checks rotate the federation key and watch the node's tokens.
-FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening"})
+# hardening: the key-rotation checks rotate the federation key and watch the node's tokens; federation-trust: the
+# scripted peer presents manifests and capability tokens.
+FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening", "federation-trust"})
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
 
 

@@ -65,6 +65,8 @@ NAMESPACES = ("stigmem:", "rel:", "memory:", "intent:", "garden:")
 PROFILES = ("core-local", "batch", "gardens")
 # Claimed in addition when the node runs with --federation (docs/federation-api.md).
 FEDERATION_PROFILE = "core-federation"
+# Seed §19: manifests, capability tokens and the transparency log, claimed by every federating node.
+TRUST_PROFILE = "federation-trust"
 SPEC_POINTER = "https://github.com/eidetic-labs/stigmem/blob/main/spec/stigmem-spec-v0.9.0a1.md"
 
 
@@ -176,5 +178,5 @@ class Settings:
             return PROFILES
         # hardening: mTLS between nodes (STG-TLS) and the quotas on (STG-QUOTA), besides the audit log every node keeps.
         hardened = self.tls_cert is not None and self.quotas
-        return (*PROFILES, FEDERATION_PROFILE, *(("quarantine",) if self.trust_mode == "strict" else ()),
+        return (*PROFILES, FEDERATION_PROFILE, TRUST_PROFILE, *(("quarantine",) if self.trust_mode == "strict" else ()),
                 *(("hardening",) if hardened else ()))
