@@ -11,7 +11,7 @@ DATA = ROOT / "docs" / "report-data"
 COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-upstream-readings", "reference-node",
            "upstream-auth-required-default", "upstream-auth-required-upstream", "upstream-auth-none-default",
            "upstream-auth-none-upstream", "upstream-federation", "upstream-gardens-default",
-           "upstream-gardens-upstream"]
+           "upstream-gardens-upstream", "upstream-hardening-default", "upstream-hardening-upstream"]
 
 
 def test_report_md_is_rendered_from_valid_report_files():

@@ -32,6 +32,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -167,10 +168,16 @@ def free_port() -> int:
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+# Set by --tls-ca: the readiness probe and key check verify the node and present the client certificate.
+_TLS: ssl.SSLContext | None = None
+
+
 def http_status(url: str, token: str | None = None, timeout: float = 2.0) -> int | None:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    opener = _OPENER if _TLS is None else urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=_TLS))
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
@@ -178,13 +185,14 @@ def http_status(url: str, token: str | None = None, timeout: float = 2.0) -> int
         return None
 
 
-def node_env(port: int, workdir: Path, auth: str, federation: bool) -> dict[str, str]:
+def node_env(port: int, workdir: Path, auth: str, federation: bool,
+             tls: tuple[Path, Path, Path] | None = None) -> dict[str, str]:
     # Inherited STIGMEM_* settings would silently change the node under test: drop them all.
     env = {k: v for k, v in os.environ.items() if not k.startswith("STIGMEM_")}
     env.update({
         "STIGMEM_HOST": "127.0.0.1",
         "STIGMEM_PORT": str(port),
-        "STIGMEM_NODE_URL": f"http://127.0.0.1:{port}",
+        "STIGMEM_NODE_URL": f"{'https' if tls else 'http'}://127.0.0.1:{port}",
         "STIGMEM_DB_PATH": str(workdir / "node.db"),
         "STIGMEM_TL_LOCAL_PATH": str(workdir / "tl.jsonl"),
         "STIGMEM_AUTH_REQUIRED": "true" if auth == "required" else "false",
@@ -194,7 +202,12 @@ def node_env(port: int, workdir: Path, auth: str, federation: bool) -> dict[str,
     })
     if federation:
         env["STIGMEM_FEDERATION_ENABLED"] = "true"
-        env["STIGMEM_FEDERATION_INSECURE"] = "1"  # plain http; the node accepts it for a loopback NODE_URL only
+        # Plain http is accepted for a loopback NODE_URL only; under mTLS the flag still lifts its SSRF guard for
+        # loopback peers (it refuses private addresses otherwise), which every peer of a loopback run is.
+        env["STIGMEM_FEDERATION_INSECURE"] = "1"
+    if tls is not None:  # its mTLS transport (A20 22.1): every connection needs a client certificate
+        env.update({"STIGMEM_TLS_CERT_PATH": str(tls[0]), "STIGMEM_TLS_KEY_PATH": str(tls[1]),
+                    "STIGMEM_TLS_CA_BUNDLE": str(tls[2])})
     return env
 
 
@@ -238,6 +251,20 @@ def bootstrap_key(venv: Path, workdir: Path, env: dict[str, str], url: str) -> s
     return key
 
 
+def tls_files(args: argparse.Namespace) -> tuple[Path, Path, Path] | None:
+    """--tls-cert/--tls-key/--tls-ca (all or none); the node's own leaf doubles as the probe's client certificate."""
+    given = (args.tls_cert, args.tls_key, args.tls_ca)
+    if not any(given):
+        return None
+    if not all(given):
+        raise ToolError("--tls-cert, --tls-key and --tls-ca go together")
+    cert, key, ca = (Path(p).resolve() for p in given)
+    global _TLS
+    _TLS = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(ca))
+    _TLS.load_cert_chain(str(cert), str(key))
+    return cert, key, ca
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     venv: Path = args.venv.resolve()
     workdir: Path = args.workdir.resolve()
@@ -248,11 +275,13 @@ def cmd_start(args: argparse.Namespace) -> int:
     leftovers = [name for name in (".env", "node.db") if (workdir / name).exists()]
     if leftovers:
         raise ToolError(f"{workdir} is not clean (has {', '.join(leftovers)}); use an empty directory")
+    tls = tls_files(args)
+    scheme = "https" if tls else "http"
     clock = time.monotonic()
     for attempt in range(1, START_ATTEMPTS + 1):
         port = args.port or free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = node_env(port, workdir, args.auth, args.federation)
+        url = f"{scheme}://127.0.0.1:{port}"
+        env = node_env(port, workdir, args.auth, args.federation, tls)
         proc = spawn(venv, workdir, port, env)
         try:
             ready = wait_ready(proc, url, READY_TIMEOUT_S)
@@ -364,6 +393,9 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: pick a free one)")
     start.add_argument("--auth", choices=("required", "none"), default="required")
     start.add_argument("--federation", action="store_true", help="enable federation (plain http, loopback only)")
+    start.add_argument("--tls-cert", help="serve mTLS with this certificate (PEM; with --tls-key and --tls-ca)")
+    start.add_argument("--tls-key", help="the key of --tls-cert (PEM)")
+    start.add_argument("--tls-ca", help="the CA bundle client certificates must chain to (PEM)")
     start.set_defaults(func=cmd_start)
     stop = sub.add_parser("stop", help="stop a node by PID: SIGTERM, then SIGKILL after 10 s")
     stop.add_argument("--pid", type=int, required=True)
