@@ -402,7 +402,7 @@ def _serve(argv: Sequence[str]) -> int:
             check_start(settings)
             return serve_workers(settings, sock, {"log_level": args.log_level, "access_log": args.access_log,
                                                   "backlog": connection_plan.backlog},
-                                 f"http://{shown_host}:{port}")
+                                 f"{'https' if settings.mtls else 'http'}://{shown_host}:{port}")
         app = create_app(settings)
         tls_context = tls_contexts.server_context(settings) if settings.mtls else None
     except ssl.SSLError as exc:
@@ -417,6 +417,7 @@ def _serve(argv: Sequence[str]) -> int:
     node_log.addHandler(logging.StreamHandler(sys.stderr))
     node_log.setLevel(getattr(logging, args.log_level.upper()))
     from reference_node.api.http_protocol import ConnectionLimits, JsonErrorProtocol
+    from reference_node.api.server import BoundedServer
 
     limits = ConnectionLimits(settings.header_timeout_s, settings.body_timeout_s, connection_plan.max_connections,
                               settings.max_header_bytes)
@@ -426,7 +427,7 @@ def _serve(argv: Sequence[str]) -> int:
                             http=JsonErrorProtocol.limited(limits), backlog=connection_plan.backlog,
                             timeout_keep_alive=settings.keep_alive_timeout_s,
                             ssl_context_factory=(lambda *_: tls_context) if tls_context else None)
-    server = uvicorn.Server(config)
+    server = BoundedServer(config, settings.header_timeout_s)  # STG-ROB-002: the TLS handshake inside the bound
 
     def stop(*_: object) -> None:
         # A signal before uvicorn installs its own handlers (right after the listening line) must not be lost:

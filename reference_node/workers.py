@@ -68,8 +68,10 @@ def _worker(index: int, settings: Settings, server_options: dict[str, Any], sock
     """One worker: its own app (and database connection), serving the inherited socket."""
     import uvicorn
 
+    from reference_node import tls_contexts
     from reference_node.api import create_app
     from reference_node.api.http_protocol import ConnectionLimits, JsonErrorProtocol
+    from reference_node.api.server import BoundedServer
 
     node_log = logging.getLogger("reference_node")
     node_log.addHandler(logging.StreamHandler(sys.stderr))
@@ -77,17 +79,19 @@ def _worker(index: int, settings: Settings, server_options: dict[str, Any], sock
     mine = dataclasses.replace(settings, pull_loop=index == 0)
     limits = ConnectionLimits(mine.header_timeout_s, mine.body_timeout_s, mine.max_connections or 4096,
                               mine.max_header_bytes)
+    # STG-TLS-001: each worker serves the node's TLS context (an SSLContext does not cross processes: built here).
+    tls_context = tls_contexts.server_context(mine) if mine.mtls else None
     config = uvicorn.Config(_with_worker_header(create_app(mine), index), lifespan="on",
                             http=JsonErrorProtocol.limited(limits), timeout_keep_alive=mine.keep_alive_timeout_s,
-                            **server_options)
+                            ssl_context_factory=(lambda *_: tls_context) if tls_context else None, **server_options)
 
-    class Server(uvicorn.Server):
+    class Server(BoundedServer):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if not self.should_exit:
                 ready.put(index)
 
-    server = Server(config)
+    server = Server(config, mine.header_timeout_s)
 
     def orphaned() -> None:
         while os.getppid() == parent:

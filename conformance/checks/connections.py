@@ -14,11 +14,12 @@ import resource
 import select
 import selectors
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 
 from conformance.checks.registry import Context, Skip, check, expect
-from conformance.checks.robustness import Dropped, Wire
+from conformance.checks.robustness import Dropped, Wire, open_socket
 
 __all__ = ["Probe", "hold"]
 
@@ -66,7 +67,10 @@ def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
     start = time.monotonic()
     try:
         for probe in probes:
-            probe.sock = socket.create_connection((host, port), timeout=10)
+            # Over TLS a probe that sends nothing stays bare TCP (a client stalled before its handshake); the others
+            # drip inside a completed TLS session.
+            tls = ctx.target.tls if probe.first else None
+            probe.sock = open_socket(host, port, tls, 10)
             if probe.first:
                 probe.sock.sendall(probe.first)
             probe.sock.setblocking(False)
@@ -78,7 +82,7 @@ def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
                 assert probe.sock is not None
                 try:
                     chunk = probe.sock.recv(65536)
-                except BlockingIOError:
+                except (BlockingIOError, ssl.SSLWantReadError):  # no bytes yet, or a TLS record not complete
                     continue
                 except OSError:
                     chunk = b""
@@ -118,7 +122,7 @@ def _flood_headers(ctx: Context) -> tuple[int, bytes, str]:
     host, port = _host(ctx)
     piece = b"a" * 65536
     sent, answer = 0, b""
-    with socket.create_connection((host, port), timeout=5) as sock:
+    with open_socket(host, port, ctx.target.tls, 5) as sock:
         try:
             sock.sendall(f"GET /.well-known/stigmem HTTP/1.1\r\nHost: {host}:{port}\r\nX-Big: ".encode())
             while sent < HEADER_FLOOD_BYTES and not select.select([sock], [], [], 0)[0]:
@@ -168,7 +172,7 @@ def _descriptors(wanted: int) -> int:
 
 def _served(ctx: Context, label: str, method: str, path: str, body: bytes | None) -> str | None:
     """One request on a fresh connection; a problem, or None when it was answered within the bound."""
-    wire = Wire(ctx.target.base_url, ctx.target.keys.get("admin") if ctx.auth_required else None)
+    wire = Wire(ctx.target.base_url, ctx.target.keys.get("admin") if ctx.auth_required else None, ctx.target.tls)
     start = time.monotonic()
     try:
         wire.connect()
@@ -213,7 +217,9 @@ def served_among_idle_connections(ctx: Context) -> None:
                 note = f" (the node let only {i} of {count} in: {exc})"
                 break
             crowd.append(sock)
-            if i % 2:
+            # Over TLS the crowd stays silent before its handshakes: plaintext slowloris bytes would only be a
+            # failed handshake, which a node rightly drops at once.
+            if i % 2 and ctx.target.tls is None:
                 with contextlib.suppress(OSError):  # closed already (the node evicts): that is its choice
                     sock.sendall(slow)
         fact = ctx.fact(ctx.unique("user/crowd"), "v")

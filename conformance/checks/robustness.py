@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -48,19 +49,34 @@ class Answer:
             isinstance(detail, dict) and isinstance(detail.get("code"), str)) or isinstance(detail, list)
 
 
-class Wire:
-    """One keep-alive connection to the node, written and read by hand."""
+def open_socket(host: str, port: int, tls: ssl.SSLContext | None, timeout: float) -> socket.socket:
+    """A connection to the node, TLS-wrapped (handshake done) when the run is over TLS: the raw-socket checks
+    write their bytes inside the session, as any client of an https node must."""
+    sock = socket.create_connection((host, port), timeout=timeout)
+    if tls is None:
+        return sock
+    try:
+        return tls.wrap_socket(sock, server_hostname=host)
+    except (OSError, ssl.SSLError):
+        sock.close()
+        raise
 
-    def __init__(self, base_url: str, auth: str | None) -> None:
+
+class Wire:
+    """One keep-alive connection to the node, written and read by hand (over TLS when ``tls`` is given)."""
+
+    def __init__(self, base_url: str, auth: str | None, tls: ssl.SSLContext | None = None) -> None:
         parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        default_port = 443 if parts.scheme == "https" else 80
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or default_port
         self.auth = auth
+        self.tls = tls
         self.sock: socket.socket | None = None
         self.buffer = b""
 
     def connect(self) -> None:
         self.close()
-        self.sock = socket.create_connection((self.host, self.port), timeout=READ_TIMEOUT_S)
+        self.sock = open_socket(self.host, self.port, self.tls, READ_TIMEOUT_S)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
 
@@ -156,7 +172,7 @@ class Wire:
 def send_table(ctx: Context, table: list[Probe]) -> tuple[list[str], int]:
     """Send every probe on one keep-alive connection; the problems found, and how many answers were 5xx."""
     auth = ctx.target.keys.get("admin") if ctx.auth_required else None
-    wire = Wire(ctx.target.base_url, auth)
+    wire = Wire(ctx.target.base_url, auth, ctx.target.tls)
     problems: list[str] = []
     server_errors = 0
     deadline = time.monotonic() + TABLE_BUDGET_S
@@ -231,7 +247,7 @@ def connection_survives_errors(ctx: Context) -> None:
     """A refused request and a good one pipelined on one keep-alive connection both get their answer."""
     ctx.need_key("admin")
     auth = ctx.target.keys.get("admin") if ctx.auth_required else None
-    wire = Wire(ctx.target.base_url, auth)
+    wire = Wire(ctx.target.base_url, auth, ctx.target.tls)
     good = wire.raw("GET", "/healthz")
     problems = []
     try:
@@ -258,7 +274,7 @@ def http_level_errors_answered(ctx: Context) -> None:
     """NUL or CR in a header, a 100 KB URL, a bad Content-Length: each gets a 4xx JSON error envelope (not a 5xx,
     not silence, not the server library's plain text)."""
     auth = ctx.target.keys.get("admin") if ctx.auth_required else None
-    wire = Wire(ctx.target.base_url, auth)
+    wire = Wire(ctx.target.base_url, auth, ctx.target.tls)
     host = f"Host: {wire.host}:{wire.port}\r\n"
     cases = {
         "NUL in a header": f"GET /healthz HTTP/1.1\r\n{host}X-Junk: a\x00b\r\n\r\n".encode("latin-1"),

@@ -131,6 +131,10 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
                                                 "--profile", "batch", "--profile", "gardens", "--profile",
                                                 "quarantine"]},
     "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
+    # A blind round on the hardening profile: the embedded node over mTLS (it then claims hardening), every profile.
+    "hardening-all": {"vectors": [], "run": ["--mtls"]},
+    # ... and with two workers, for the faults only a second worker shows.
+    "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 

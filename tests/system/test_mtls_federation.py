@@ -47,3 +47,27 @@ def test_tls_checks_pass_against_the_embedded_node(tmp_path: Path) -> None:
     # the audit check skips until the node serves GET /v1/admin/audit-log; every other one passes
     others = {k: v for k, v in outcomes.items() if v != "pass"}
     assert others in ({}, {"http:tls_san_mismatch_audited": "skip"}), outcomes
+
+
+@pytest.mark.slow
+def test_raw_socket_checks_pass_over_tls(tmp_path: Path) -> None:
+    """The connection and hostile-input checks write raw bytes; over --mtls they do it inside TLS sessions, and a
+    client that never starts its handshake is dropped within the connection bound (the handshake timeout)."""
+    ids = ("http:slow_connections_closed", "http:served_among_idle_connections", "http:connection_survives_errors",
+           "http:hostile_input_never_5xx", "http:http_level_errors_answered")
+    report = _run(tmp_path / "raw", "--mtls", "--profile", "core-local", *(a for i in ids for a in ("--only", i)))
+    results = report["results"]
+    assert isinstance(results, list)
+    assert {r["id"]: r["outcome"] for r in results} == dict.fromkeys(ids, "pass")
+
+
+@pytest.mark.slow
+def test_two_workers_serve_tls(tmp_path: Path) -> None:
+    """--workers 2 with the TLS flags serves TLS from every worker (it once served plain HTTP there)."""
+    report = _run(tmp_path / "w2", "--mtls", "--embedded-arg=--workers=2", "--profile", "hardening",
+                  "--only", "http:tls_*", "--only", "http:workers_*")
+    target = report["target"]
+    assert isinstance(target, dict) and str(target["url"]).startswith("https://")
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert summary["fail"] == 0 and summary["error"] == 0 and summary["pass"] >= 14, summary
