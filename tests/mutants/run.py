@@ -133,6 +133,8 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
     # A blind round on the hardening profile: the embedded node over mTLS (it then claims hardening), every profile.
     "hardening-all": {"vectors": [], "run": ["--mtls"]},
+    # ... its first pass: the hardening profile alone (survivors then run under hardening-all).
+    "hardening": {"vectors": [], "run": ["--profile", "hardening"]},
     # ... and with two workers, for the faults only a second worker shows.
     "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2"]},
 }
