@@ -36,8 +36,8 @@ NOTES = {
                "requirements": "STG-TRUST-001"},
     "Boundary": {"description": "100 vs 99 facts, 10 vs 9, a failure rate of exactly 5 %.",
                  "effect": "Off-by-one counts move a peer between rows.", "requirements": "STG-TRUST-001"},
-    "Threshold": {"description": "strict mode holds t < 0.2; a t of exactly 0.2 (which doubles sum to "
-                  "0.19999999999999998) is not held.", "effect": "Facts at the threshold are held or released "
+    "Threshold": {"description": "strict mode holds t < 0.2; a t of exactly 0.2 is not held, also where "
+                  "doubles sum it to 0.19999999999999998.", "effect": "Facts at the threshold are held or released "
                   "depending on float rounding.", "requirements": "STG-TRUST-009"},
     "Blocklist": {"description": "A blocklisted source scores 0.0 whatever its other inputs.",
                   "effect": "A blocked peer's facts still rank.", "requirements": "STG-TRUST-003"},
@@ -75,6 +75,8 @@ def _in(identity: str | None = "manifest", scope: str | None = "none", attestati
 
 _EVEN = {"identity_strength": "0.5", "peer_history": "0.5", "scope_authority": "0.5",
          "attestation_mode_factor": "0.5"}
+_SCOPE_ATTESTATION = {"identity_strength": "0", "peer_history": "0", "scope_authority": "0.2",
+                      "attestation_mode_factor": "0.1"}
 _IDENTITY_ONLY = {"identity_strength": "1", "peer_history": "0", "scope_authority": "0",
                   "attestation_mode_factor": "0"}
 
@@ -171,6 +173,10 @@ def _cases() -> list[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
         ("At exactly 0.2 the multiplier is exactly 0.6", "STG-TRUST-006", "Derived Threshold",
          _in("absent", "none", "warn", _h((NOW, 19, 1)), confidence="0.5"),
          {"recall_multiplier": "0.6", "effective_confidence": "0.1"}),
+        ("Weights 0, 0, 0.2, 0.1, authority prefix, warn: exactly 0.2 (not doubles' 0.19999...8), "
+         "not held", "STG-TRUST-001 STG-TRUST-009", "Threshold Clamp",
+         _in("manifest", "authority_prefix", "warn", weights=_SCOPE_ATTESTATION),
+         {"exact": "0.2", "source_trust": 0.2, "strict_holds": False}),
     ]
 
 

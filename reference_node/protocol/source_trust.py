@@ -6,9 +6,10 @@ passes what it knows of the source (which credential named it, its facts and fai
 wrote under, the attestation mode) and the current instant in milliseconds.
 
 Numbers are exact: weights and table values are ``Fraction``s of the printed decimals, so a score sits exactly on a
-boundary when the spec's arithmetic puts it there (0.35·0 + 0.30·0.3 + 0.25·0.2 + 0.10·0.6 is exactly 0.2, which
-IEEE doubles add up to 0.19999999999999998, below the strict-mode quarantine threshold ``t < 0.2``). Every rule
-compares the exact value; only the wire member ``source_trust`` is the double nearest it (``wire``).
+boundary when the spec's arithmetic puts it there (with weights 0, 0, 0.2, 0.1, scope 0.7 and warn 0.6 give exactly
+0.2, which IEEE doubles add up to 0.19999999999999998, below the strict-mode quarantine threshold ``t < 0.2``;
+A20's own 0.545 comes out of doubles as 0.5449999999999999). Every rule compares the exact value; only the wire
+member ``source_trust`` is the double nearest it (``wire``).
 
 Readings (vectors/interpretations.json): source_trust_history (a fact counts in the 30-day window while its age is
 at most 30 days; the failure rate is failures over every fact received, accepted or refused, and the table is read

@@ -124,8 +124,9 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
         quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, at)
         # STG-AUDIT-023: admission to the quarantine garden is audited in the ingest's transaction.
         audit_log.append(conn, "quarantine_admit", "success", at, fact_id=fact.id, scope=fact.body.scope,
-                         metadata={"garden_id": held[0].garden_id, "reason": held[1], "peer_id": peer.peer_id,
-                                   "peer_node_id": peer.node_id, "source_trust": source_trust_rules.wire(trust)})
+                         metadata={"garden_id": held[0].garden_id, "reason": held[1],
+                                   "source_trust": source_trust_rules.wire(trust), "peer_id": peer.peer_id,
+                                   "peer_node_id": peer.node_id})
         return
     fact_rows.insert(conn, ledger.received_from(fact.id, peer.node_id), ctx.stamp())
     ledger.detect(conn, ctx.stamp, new, stamp, ctx.clock.now_us(), ctx.cardinality)
@@ -155,12 +156,11 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
         return "rejected"
     if conn.execute("SELECT 1 FROM facts WHERE cid = ? LIMIT 1", (inbound.cid,)).fetchone():
         return "held"  # step 1 by (verified) CID: the same content is already here
-    now_ms = ctx.clock.now_us() // 1000
-    rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, now_ms)
+    rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, ctx.clock.now_us() // 1000)
     held = None
     # STG-TRUST-007 (A20 §2.8): a low score never refuses a fact; it only routes one in strict mode.
     trust = None if rejection is not None or ctx.scorer is None else ctx.scorer.score(conn, peer, inbound.body.scope,
-                                                                                        now_ms)
+                                                                                        ctx.clock.now_us() // 1000)
     reason = rules.quarantine_reason(ctx.trust_mode, False, trust) if rejection is None else None
     if reason is not None:
         garden = garden_rows.quarantine_garden(conn)

@@ -131,6 +131,9 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
                                                 "--profile", "batch", "--profile", "gardens", "--profile",
                                                 "quarantine"]},
     "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
+    # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
+    "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
+    "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 
