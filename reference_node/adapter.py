@@ -13,6 +13,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import IO, Any, NamedTuple
 
 from reference_node import adapter_federation
@@ -38,6 +39,7 @@ from reference_node.protocol import (
     peer_tokens,
     quotas,
     signatures,
+    source_trust,
     values,
 )
 from reference_node.protocol.entity_uri import normalize
@@ -68,6 +70,25 @@ def _quotas_schedule(inp: Mapping[str, Any], i: Interpretations) -> dict[str, An
         results.append({"accepted": decision.accepted, "retry_after": None if wait is None else float(wait),
                         "retry_after_header": None if wait is None else quotas.retry_after_header(wait)})
     return {"results": results}
+def _source_trust_score(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    raw = inp.get("history")
+    seen = None
+    if raw is not None:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("batches"), list):
+            raise TypeError("history is {now_ms, batches, blocklisted?}")
+        events = [(integer(b["at_ms"]), integer(b["accepted"], 0), integer(b["refused"], 0)) for b in raw["batches"]]
+        seen = source_trust.history(events, integer(raw["now_ms"]), raw.get("blocklisted") is True)
+    weights = source_trust.DEFAULT_WEIGHTS if inp.get("weights") is None else source_trust.parse_weights(
+        inp["weights"])
+    inputs = source_trust.Inputs(inp.get("identity"), inp.get("scope"), inp.get("attestation_mode"), seen)
+    t = source_trust.source_trust(inp.get("trust_mode", "relaxed"), inputs, weights)
+    confidence = Fraction(text(inp.get("confidence", "1")))
+    return {"source_trust": source_trust.wire(t), "exact": None if t is None else source_trust.decimal(t),
+            "strict_holds": source_trust.below_threshold(t),
+            "recall_multiplier": source_trust.decimal(source_trust.recall_multiplier(t)),
+            "effective_confidence": source_trust.decimal(source_trust.effective_confidence(confidence, t))}
+
+
 def _key_rotation_verify_chain(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     entries = inp["entries"]
     if not isinstance(entries, list):
@@ -176,6 +197,7 @@ OPS: dict[str, Op] = {
     # Exact arithmetic only: every vector a double pipeline answers differently is tagged quota_arithmetic=exact (not
     # applicable under float), so on the others the answer does not depend on the reading.
     "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ()),
+    "source_trust.score": Op(_source_trust_score, "invalid_trust_weights", ()),
     "key_rotation.verify_chain": Op(_key_rotation_verify_chain, "rotation_entry_invalid", ("key_rotation_entry",)),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),

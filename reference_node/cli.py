@@ -9,6 +9,7 @@
                            [--audit-retention-days DAYS]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
+                           [--trust-weights I,H,S,A]
                            [--audit-max-rows N|none]
                            [--audit-max-age DAYS|none] [--audit-repeat-window SECONDS]]
                            [--tls-cert PEM --tls-key PEM --tls-ca PEM]
@@ -44,9 +45,11 @@ from reference_node.api.connections import plan, raise_fd_limit
 from reference_node.api.errors import ApiError
 from reference_node.api.keys import key_row
 from reference_node.clock import SystemClock, format_timestamp
+from reference_node.protocol.errors import ProtocolError
 from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.quotas import DIMENSIONS
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
+from reference_node.protocol.source_trust import DEFAULT_WEIGHTS, Weights, parse_weights
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.settings import (
     DEFAULT_AUDIT_RETENTION_DAYS,
@@ -72,6 +75,18 @@ __all__ = ["main"]
 DEFAULT_PORT = 8787
 DEFAULT_ADMIN_ENTITY = "stigmem://localhost/user/admin"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _trust_weights(flag: str) -> Weights:
+    """--trust-weights I,H,S,A (STG-TRUST-004), checked at parse time."""
+    parts = flag.split(",")
+    names = ("identity_strength", "peer_history", "scope_authority", "attestation_mode_factor")
+    if len(parts) != len(names):
+        raise argparse.ArgumentTypeError("four comma-separated weights: identity, history, scope, attestation")
+    try:
+        return parse_weights(dict(zip(names, (part.strip() for part in parts), strict=True)))
+    except ProtocolError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _trust_cache(flag: str | None) -> str | None:
@@ -196,6 +211,10 @@ def _serve_parser() -> argparse.ArgumentParser:
     federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
                             help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
                                  "them, until manifests are verified) in the quarantine garden (default relaxed)")
+    federation.add_argument("--trust-weights", type=_trust_weights, default=DEFAULT_WEIGHTS, metavar="I,H,S,A",
+                            help="A20 source-trust weights of identity_strength, peer_history, scope_authority and "
+                                 "attestation_mode_factor, each in [0, 1] (default 0.35,0.30,0.25,0.10; others are "
+                                 "published as trust_weights in discovery)")
     federation.add_argument("--federation", action="store_true", help="enable federation (pull replication)")
     federation.add_argument("--federation-key-file", metavar="PATH",
                             help="Ed25519 key: PEM PKCS#8, or the 32-byte seed as base64url or hex (default: "
@@ -374,6 +393,7 @@ def _serve(argv: Sequence[str]) -> int:
             access_log=args.access_log,
             conflict_cardinality=args.conflict_cardinality,
             trust_mode=args.trust_mode,
+            trust_weights=args.trust_weights,
             federation=args.federation,
             federation_key_file=args.federation_key_file,
             pull_interval_s=args.pull_interval,

@@ -19,6 +19,7 @@ from reference_node.protocol.quotas import DEFAULT_OPTION as DEFAULT_QUOTA_OPTIO
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
 from reference_node.protocol.quotas import QuotaDefaults
 from reference_node.protocol.replication import TRUST_MODES, TrustMode
+from reference_node.protocol.source_trust import DEFAULT_WEIGHTS, Weights
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
 from reference_node.storage.facts import DEFAULT_QUERY, DefaultQuery
@@ -114,6 +115,8 @@ class Settings:
     audit: AuditBounds = DEFAULT_BOUNDS
     # A20 §19.4 trust_mode: strict routes federated facts without a valid manifest to the quarantine garden.
     trust_mode: TrustMode = "relaxed"
+    # A20 §19.4 (STG-TRUST-004): the source-trust weights; non-default ones are published as trust_weights.
+    trust_weights: Weights = DEFAULT_WEIGHTS
     # A20 §22.4 (STG-QUOTA-004/005): per-principal quotas apply unless turned off; quota_defaults picks the default
     # ceilings (interpretation quota_defaults), quota_limits replaces some: (dimension or "all", capacity, rate).
     quotas: bool = True

@@ -18,8 +18,10 @@ from starlette.responses import JSONResponse, Response
 
 from reference_node.federation import Federation
 from reference_node.protocol.peering import FEDERATION_VERSION
+from reference_node.protocol.source_trust import DEFAULT_WEIGHTS
 from reference_node.settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
 from reference_node.storage import Store
+from reference_node.storage.source_trust import ATTESTATION_MODE
 
 __all__ = ["discovery", "healthz", "load_openapi", "openapi"]
 
@@ -47,6 +49,8 @@ def document(
         "namespaces": list(settings.namespaces),
         "spec": SPEC_POINTER,
         "profiles": list(settings.profiles),
+        # STG-TRUST-011 (Spec-X6; interpretation source_attestation = off): this node attests no source.
+        "source_attestation": ATTESTATION_MODE,
     }
     if federation is not None:
         found["federation_pubkey"] = federation.public_key
@@ -54,6 +58,11 @@ def document(
         found["federation_endpoints"] = {"peers": "/v1/federation/peers", "facts": "/v1/federation/facts",
                                          "push": None}
         found["trust_mode"] = settings.trust_mode  # A20 §19.4
+        # A20 §19.10 federation_trust; STG-TRUST-004: non-default weights are published as trust_weights.
+        trust: dict[str, object] = {"trust_mode": settings.trust_mode}
+        if settings.trust_weights != DEFAULT_WEIGHTS:
+            trust["trust_weights"] = settings.trust_weights.public()
+        found["federation_trust"] = trust
     return found
 
 

@@ -32,6 +32,7 @@ from reference_node.storage import Store
 from reference_node.storage.errors import StoreError
 from reference_node.storage.federation import FederationStore
 from reference_node.storage.peers import PeerRow
+from reference_node.storage.source_trust import TrustScorer
 from reference_node.storage.trust_cache import open_cache
 from reference_node.tls_contexts import client_context
 
@@ -59,6 +60,7 @@ class Federation:
         self.store = FederationStore(store, settings.max_text_bytes, settings.audit,
                                      open_cache(settings.trust_cache, store.db, store.node_id))
         self.store.trust_mode = settings.trust_mode
+        self.store.trust = TrustScorer(settings.trust_mode, settings.trust_weights)  # A20 §19.4 (STG-TRUST-001)
         # An operator's key file is used as given; otherwise the database's active key, read at each signature, so
         # a rotation (``key rotate``, or the admin route) takes effect without a restart (STG-KEY-020).
         self.key_file_seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None

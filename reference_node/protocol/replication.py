@@ -21,11 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from reference_node.protocol import cid as cid_rules
 from reference_node.protocol import hlc as hlc_rules
 from reference_node.protocol import namespaces
+from reference_node.protocol import source_trust as source_trust_rules
 from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast, ProtocolError
 from reference_node.protocol.facts import SCOPES, FactBody, FactOptions, body
 from reference_node.protocol.namespaces import RECEIVED_FROM
@@ -169,14 +171,20 @@ def admit(
 
 
 
-def quarantine_reason(trust_mode: TrustMode, manifest_valid: bool) -> str | None:
+def quarantine_reason(trust_mode: TrustMode, manifest_valid: bool, source_trust: Fraction | None = None) -> str | None:
     """Why an admitted federated fact goes to the quarantine garden instead of the main fabric, or None.
 
-    A20 §19.4: in ``strict`` mode a federated fact without a valid manifest is routed to the designated quarantine
-    garden (Spec-08 lets a node quarantine on missing attestation); ``relaxed`` MUST NOT quarantine on score alone
-    and ``off`` computes no trust. This node verifies no organization manifest yet, so in strict mode every
-    federated fact is held (the lower-score rules join when manifests and trust scores do).
+    A20 §19.5: in ``strict`` mode a federated fact is routed to the designated quarantine garden when its source
+    trust is below 0.2 or it has no valid manifest (Spec-08 lets a node quarantine on either); ``relaxed`` MUST NOT
+    quarantine on score alone and ``off`` computes no trust. This node verifies no organization manifest yet, so in
+    strict mode every federated fact is held; the score's reason comes first, being the more specific.
     """
+    if trust_mode != "strict":
+        # STG-TRUST-008: relaxed (and off) never hold a fact for its score.
+        return None
+    # STG-TRUST-009: strict holds a fact whose exact source_trust is below 0.2.
+    if source_trust_rules.below_threshold(source_trust):
+        return "source_trust_below_threshold"
     # STG-QUAR-007: strict holds a fact without a valid manifest.
     if trust_mode == "strict" and not manifest_valid:
         return "no_valid_manifest"

@@ -48,7 +48,7 @@ _LIVE_SIBLING = " AND (g.valid_until_us IS NULL OR g.valid_until_us > ?)"
 _INSERT = (
     "INSERT INTO facts (id, entity, relation, value_type, value_v, interpret_as, source, timestamp, timestamp_us, "
     "hlc, confidence, scope, valid_until, valid_until_us, garden_id, cid, origin, local_hlc, received_from, "
-    "origin_node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "origin_node_id, source_trust) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_ALIAS = "INSERT INTO fact_cid_aliases (fact_id, cid, created_at) VALUES (?, ?, ?)"
 _BY_ID = f"SELECT {COLUMNS}, {_CONTRADICTED} FROM facts f WHERE f.id = ?"
@@ -114,6 +114,7 @@ def insert(
     *,
     local_hlc: str | None = None,
     received_from: str | None = None,
+    source_trust: float | None = None,
 ) -> FactRow:
     """Insert the fact and its CID alias (STG-CID-010); returns the row as a SELECT would.
 
@@ -148,6 +149,7 @@ def insert(
             local_hlc or stamp.hlc,
             received_from,
             received_from,
+            source_trust,
         ),
     )
     conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))
@@ -166,6 +168,8 @@ def insert(
         fact.valid_until,
         fact.cid,
         fact.garden_id,
+        received_from,
+        source_trust,
     )
 
 

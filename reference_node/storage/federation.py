@@ -20,6 +20,7 @@ from reference_node.storage import audit, audit_log, key_rotations, replication
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.peers import PeerRow
+from reference_node.storage.source_trust import TrustScorer
 from reference_node.storage.store import Store
 from reference_node.storage.trust_cache import NonceCache, SqliteNonceCache
 
@@ -41,6 +42,7 @@ class FederationStore:
         # STG-WORK-005: the nonce cache behind one interface (storage/trust_cache.py), SQLite by default.
         self.nonces: NonceCache = nonce_cache or SqliteNonceCache(store.db)
         self.trust_mode: TrustMode = "relaxed"  # set from Settings by the federation service (A20 §19.4)
+        self.trust = TrustScorer()  # its trust_mode and weights set likewise (storage/source_trust.py)
         with self.db.transaction() as conn:
             audit.set_bounds(conn, audit_bounds)
 
@@ -207,7 +209,7 @@ class FederationStore:
         With ``pulled_from`` (the cursor the page was fetched with) the page is ingested only if the stored cursor
         is still that one, else None: another worker pulled the same peer meanwhile (STG-WORK-009)."""
         ctx = replication.IngestContext(self.store.clock, self.store.hlc, self.store.stamp, self._options,
-                                        self.store.cardinality, self.trust_mode)
+                                        self.store.cardinality, self.trust_mode, self.trust)
         with self.db.transaction() as conn:
             if pulled_from is not ANY_CURSOR and peer_rows.cursor(conn, peer.peer_id) != pulled_from:
                 return None

@@ -37,6 +37,7 @@ from reference_node.storage.rows import (
     RELATION,
     SCOPE,
     SOURCE,
+    SOURCE_TRUST,
     TIMESTAMP,
     VALID_UNTIL,
     VALUE_TYPE,
@@ -162,5 +163,5 @@ def decide(conn: sqlite3.Connection, stamp: Stamper, garden: garden_rows.GardenR
         return
     copy = _as_new(fact, target_uri)
     copy_stamp = stamp()
-    fact_rows.insert(conn, copy, copy_stamp, received_from=received_from)
+    fact_rows.insert(conn, copy, copy_stamp, received_from=received_from, source_trust=fact[SOURCE_TRUST])
     ledger.detect(conn, stamp, copy, copy_stamp, now_us, cardinality)

@@ -18,10 +18,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from reference_node.clock import Clock, format_timestamp, instant_us
 from reference_node.protocol import replication as rules
+from reference_node.protocol import source_trust as source_trust_rules
 from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast
 from reference_node.protocol.facts import FactOptions
@@ -32,6 +34,7 @@ from reference_node.storage import gardens as garden_rows
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.peers import PeerRow
 from reference_node.storage.rows import COLUMNS, DEFAULT_MAX_RESPONSE_BYTES, FactRow, NewFact, Stamp, fitting, record
+from reference_node.storage.source_trust import TrustScorer
 
 __all__ = ["IngestContext", "IngestResult", "ingest_page", "served_page"]
 
@@ -86,6 +89,7 @@ class IngestContext:
     options: FactOptions
     cardinality: Cardinality = "winner"
     trust_mode: rules.TrustMode = "relaxed"  # A20 §19.4: strict routes facts to the quarantine garden (Spec-08)
+    scorer: TrustScorer | None = None  # A20 §19.4: each received fact's source_trust (None: trust off)
 
 
 def _audit(conn: sqlite3.Connection, peer: PeerRow, rejection: rules.Rejection, at: str) -> None:
@@ -102,7 +106,7 @@ def _held(conn: sqlite3.Connection, raw: object) -> bool:
 
 
 def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: rules.Inbound, local_hlc: str,
-           held: tuple[garden_rows.GardenRow, str] | None = None) -> None:
+           held: tuple[garden_rows.GardenRow, str] | None = None, trust: Fraction | None = None) -> None:
     """Step 7: the fact as the origin stamped it, its received_from meta-fact, contradiction detection; a fact
     ``held`` in quarantine (garden, reason) is stored, held there, and detected only when promoted (Spec-08)."""
     timestamp_us = instant_us(fact.timestamp)
@@ -112,14 +116,16 @@ def _store(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, fact: ru
     # The garden_id of an inbound fact is dropped (STG-FED-029): NewFact's garden_id stays None.
     new = NewFact(fact.body, fact.cid, fact.valid_until, valid_until_us, None, "client")
     stamp = Stamp(fact.id, format_timestamp(timestamp_us), timestamp_us, format_hlc(fact.hlc))
-    fact_rows.insert(conn, new, stamp, local_hlc=local_hlc, received_from=peer.node_id)
+    fact_rows.insert(conn, new, stamp, local_hlc=local_hlc, received_from=peer.node_id,
+                     source_trust=source_trust_rules.wire(trust))
     if held is not None:
         # STG-QUAR-001: a held fact's received_from meta-fact would name it and its peer; it is written on promotion.
         at = format_timestamp(ctx.clock.now_us())
         quarantine.admit(conn, fact.id, held[0], held[1], peer.peer_id, at)
         # STG-AUDIT-023: admission to the quarantine garden is audited in the ingest's transaction.
         audit_log.append(conn, "quarantine_admit", "success", at, fact_id=fact.id, scope=fact.body.scope,
-                         metadata={"garden_id": held[0].garden_id, "reason": held[1], "peer_id": peer.peer_id,
+                         metadata={"garden_id": held[0].garden_id, "reason": held[1],
+                                   "source_trust": source_trust_rules.wire(trust), "peer_id": peer.peer_id,
                                    "peer_node_id": peer.node_id})
         return
     fact_rows.insert(conn, ledger.received_from(fact.id, peer.node_id), ctx.stamp())
@@ -152,7 +158,10 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
         return "held"  # step 1 by (verified) CID: the same content is already here
     rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, ctx.clock.now_us() // 1000)
     held = None
-    reason = rules.quarantine_reason(ctx.trust_mode, manifest_valid=False) if rejection is None else None
+    # STG-TRUST-007 (A20 §2.8): a low score never refuses a fact; it only routes one in strict mode.
+    trust = None if rejection is not None or ctx.scorer is None else ctx.scorer.score(conn, peer, inbound.body.scope,
+                                                                                        ctx.clock.now_us() // 1000)
+    reason = rules.quarantine_reason(ctx.trust_mode, False, trust) if rejection is None else None
     if reason is not None:
         garden = garden_rows.quarantine_garden(conn)
         if garden is None:
@@ -170,7 +179,7 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
     if rejection is not None:
         _audit(conn, peer, rejection, at)
         return "rejected"
-    _store(conn, ctx, peer, inbound, local_hlc, held)
+    _store(conn, ctx, peer, inbound, local_hlc, held, trust)
     return "accepted"
 
 

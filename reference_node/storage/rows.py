@@ -2,7 +2,8 @@
 
 The record shape is docs/http-api.md "Fact records" (STG-QRY-002): entity and source normalized, ``value`` the
 stored ``{"type", "v"}`` (plus ``interpret_as`` when sent), ``valid_until`` echoed as sent (STG-EXP-009), and
-``contradicted`` on reads; ``garden_id`` only on garden facts (docs/http-api.md "Memory Gardens").
+``contradicted`` on reads; ``garden_id`` only on garden facts (docs/http-api.md "Memory Gardens"); ``attested``
+null on every fact (source attestation off) and ``source_trust`` on received facts (docs/federation-api.md).
 ``computed_cid`` recomputes a stored row's CID with the protocol core (STG-CID-009).
 """
 
@@ -23,11 +24,11 @@ __all__ = ["COLUMNS", "DEFAULT_MAX_RESPONSE_BYTES", "FactRow", "NewFact", "Stamp
 # The column list every fact SELECT uses, in FactRow order.
 COLUMNS = (
     "f.id, f.entity, f.relation, f.value_type, f.value_v, f.interpret_as, f.source, f.timestamp, f.hlc, "
-    "f.confidence, f.scope, f.valid_until, f.cid, f.garden_id"
+    "f.confidence, f.scope, f.valid_until, f.cid, f.garden_id, f.received_from, f.source_trust"
 )
 # FactRow positions.
 ID, ENTITY, RELATION, VALUE_TYPE, VALUE_V, INTERPRET_AS, SOURCE, TIMESTAMP, HLC, CONFIDENCE, SCOPE = range(11)
-VALID_UNTIL, CID, GARDEN = 11, 12, 13
+VALID_UNTIL, CID, GARDEN, RECEIVED, SOURCE_TRUST = 11, 12, 13, 14, 15
 
 FactRow = tuple[Any, ...]
 
@@ -79,6 +80,11 @@ def record(row: FactRow, contradicted: object = None) -> dict[str, Any]:
     }
     if row[GARDEN] is not None:
         out["garden_id"] = row[GARDEN]
+    # STG-TRUST-011 (Spec-X6, interpretation source_attestation = off): this node attests no source.
+    out["attested"] = None
+    # STG-TRUST-005: a received fact carries the source_trust scored at ingest (A20 §2.8), null in trust_mode off.
+    if len(row) > RECEIVED and row[RECEIVED] is not None:
+        out["source_trust"] = row[SOURCE_TRUST]
     if contradicted is not None:
         out["contradicted"] = bool(contradicted)
     return out

@@ -44,6 +44,8 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
+        if self.id.startswith("trust-"):
+            return "federation-trust"
         if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
@@ -52,7 +54,11 @@ class Mutant:
     def config(self) -> str | None:
         """The node configuration (``tests/mutants/run.py`` CONFIGS) the mutant runs under whatever --config says:
         quarantine mutants need strict trust mode, where pulled facts are held; None: the chosen one."""
-        return "trust-strict" if self.id.startswith("quarantine-") and not self.round else None
+        if self.round:
+            return None
+        if self.id.startswith(("trust-off-", "trust-weights-", "trust-strict-")):
+            return self.id.split("-")[0] + "-" + self.id.split("-")[1]
+        return "trust-strict" if self.id.startswith("quarantine-") else None
 
 
 def _m(id: str, description: str, requirements: str, file: str, find: str, replace: str, runners: str,
@@ -1235,6 +1241,56 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-KEY-012 STG-KEY-016",
        "storage/key_rotations.py", "return (rows[0][0] if rows else None), [json.loads(entry) for _, entry in rows]",
        "return (rows[-1][0] if rows else None), [json.loads(entry) for _, entry in rows[-1:]]", "run"),
+    # --- Source trust (A20 19.4; profile federation-trust; trust-off-/trust-strict-/trust-weights- need a config) ---
+    _m("trust-float-arithmetic", "the score is summed in doubles, so an exact 0.2 becomes 0.19999999999999998",
+       "STG-TRUST-001 STG-TRUST-009", "protocol/source_trust.py", "    return min(max(total, F(0)), F(1))",
+       "    total = F(float(weights.identity) * float(identity) + float(weights.history) * "
+       "float(peer_history(inputs.history)) + float(weights.scope) * float(scope) + float(weights.attestation) * "
+       "float(attestation))\n    return min(max(total, F(0)), F(1))", "vectors"),
+    _m("trust-proven-at-99", "99 facts without failure already earn the 1.0 history row", "STG-TRUST-001",
+       "protocol/source_trust.py", "PROVEN_FACTS, GOOD_FACTS = 100, 10", "PROVEN_FACTS, GOOD_FACTS = 99, 10",
+       "vectors"),
+    _m("trust-good-at-9", "9 facts earn the 0.7 history row", "STG-TRUST-001",
+       "protocol/source_trust.py", "PROVEN_FACTS, GOOD_FACTS = 100, 10", "PROVEN_FACTS, GOOD_FACTS = 100, 9",
+       "vectors"),
+    _m("trust-five-percent-passes", "a failure rate of exactly 5 % is not failing", "STG-TRUST-001",
+       "protocol/source_trust.py", "if rate >= FAILING_RATE:", "if rate > FAILING_RATE:", "vectors"),
+    _m("trust-window-exclusive", "an event exactly 30 days old falls out of the window", "STG-TRUST-001",
+       "protocol/source_trust.py", "if 0 <= now_ms - at_ms <= WINDOW_MS:", "if 0 <= now_ms - at_ms < WINDOW_MS:",
+       "vectors"),
+    _m("trust-blocklist-scores", "a blocklisted source keeps its other components' score", "STG-TRUST-003",
+       "protocol/source_trust.py",
+       "    if inputs.history is not None and inputs.history.blocklisted:\n        return F(0)",
+       "    if False:\n        return F(0)", "vectors"),
+    _m("trust-no-score-zero", "no computable score gives 0 instead of 0.5", "STG-TRUST-002",
+       "protocol/source_trust.py", "        return NO_SCORE", "        return F(0)", "vectors"),
+    _m("trust-multiplier-bare", "the recall multiplier is t instead of 0.5 + 0.5 t", "STG-TRUST-006",
+       "protocol/source_trust.py", "F(1) if t is None else F(1, 2) + F(1, 2) * t", "F(1) if t is None else t",
+       "vectors"),
+    _m("trust-peer-supplied", "a pulled fact keeps the source_trust its peer sent", "STG-TRUST-010",
+       "storage/replication.py", "    _store(conn, ctx, peer, inbound, local_hlc, held, trust)",
+       "    claimed = raw.get(\"source_trust\") if isinstance(raw, dict) else None\n"
+       "    _store(conn, ctx, peer, inbound, local_hlc, held, trust if claimed is None else Fraction(str(claimed)))",
+       "run"),
+    _m("trust-relaxed-holds-low", "relaxed mode holds (or, without a quarantine garden, refuses) facts under 0.5",
+       "STG-TRUST-007 STG-TRUST-008", "protocol/replication.py",
+       "        # STG-TRUST-008: relaxed (and off) never hold a fact for its score.\n        return None",
+       "        return \"source_trust_below_threshold\" if source_trust is not None and source_trust < "
+       "Fraction(1, 2) else None", "run"),
+    _m("trust-attested-false", "records say attested false instead of null", "STG-TRUST-011", "storage/rows.py",
+       'out["attested"] = None', 'out["attested"] = False', "run"),
+    _m("trust-no-attestation-member", "discovery leaves out source_attestation", "STG-TRUST-011",
+       "api/discovery.py", '"source_attestation": ATTESTATION_MODE,', '"source_attestation_mode": ATTESTATION_MODE,',
+       "run"),
+    _m("trust-off-scores", "trust_mode off still scores pulled facts", "STG-TRUST-005", "storage/source_trust.py",
+       "        if self.trust_mode == \"off\":\n            return None\n",
+       "        if self.trust_mode == \"off\":\n            return rules.score(rules.Inputs(identity_kind(peer), "
+       "scope_kind(peer, scope), self.attestation_mode, self.history(conn, peer, now_ms)), self.weights)\n", "run"),
+    _m("trust-weights-unpublished", "non-default trust weights are used but not published", "STG-TRUST-004",
+       "api/discovery.py", "if settings.trust_weights != DEFAULT_WEIGHTS:", "if False:", "run"),
+    _m("trust-strict-held-unscored", "a fact held in strict mode loses its source_trust", "STG-TRUST-009",
+       "storage/replication.py", "                     source_trust=source_trust_rules.wire(trust))",
+       "                     source_trust=None if held is not None else source_trust_rules.wire(trust))", "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

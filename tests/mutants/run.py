@@ -137,6 +137,9 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "hardening": {"vectors": [], "run": ["--profile", "hardening"]},
     # ... and with two workers, for the faults only a second worker shows.
     "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2"]},
+    # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
+    "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
+    "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 

@@ -16,5 +16,6 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     quarantine_surface,
     registration,
     serving,
+    source_trust,
     tokens,
 )
