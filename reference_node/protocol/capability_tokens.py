@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from reference_node.protocol import base64url, ed25519_policy, jcs
+from reference_node.protocol import base64url, ed25519_policy, jcs, manifests
 from reference_node.protocol.errors import JcsError, ProtocolError, SignatureInvalid
 from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.signatures import signing_key
@@ -227,16 +227,11 @@ def _manifest(manifest: Mapping[str, Any] | None, issuer: str, now: datetime) ->
     # STG-CAP-009: the manifest must not have expired (step 1b).
     if expires_at <= now:
         raise IssuerManifestExpired(f"the issuer manifest expired at {manifest.get('expires_at')}")
-    # STG-CAP-009: the manifest verifies under its own key, which its key_id names (step 2).
+    # STG-CAP-009: the manifest is well formed and verifies under its own key (step 2, Spec-04 rules).
     try:
-        public = base64url.decode(manifest.get("public_key"), length=32)
-        signature = base64url.decode(manifest.get("signature"), length=64)
-        if manifest.get("key_id") != hashlib.sha256(public).hexdigest():
-            raise IssuerManifestInvalid("the issuer manifest's key_id is not the SHA-256 of its public_key")
-        body = {name: value for name, value in manifest.items() if name != "signature"}
-        ed25519_policy.verify(public, jcs.canonical(body), signature)
-    except (base64url.Base64UrlError, SignatureInvalid, JcsError) as exc:
-        raise IssuerManifestInvalid("the issuer manifest's signature does not verify under its public_key") from exc
+        manifests.verify_manifest(manifest, now)
+    except manifests.ManifestError as exc:
+        raise IssuerManifestInvalid(f"the issuer manifest does not verify: {exc.code}") from exc
     return manifest
 
 
