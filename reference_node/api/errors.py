@@ -87,6 +87,13 @@ STATUS: dict[str, int] = {
     "cid_mismatch": 500,
     "internal_error": 500,
     "storage_full": 507,
+    # docs/federation-api.md "Manifests" (A20 §19.9; interpretation manifest_error_codes).
+    "manifest_signature_invalid": 400,
+    "manifest_rotation_chain_invalid": 400,
+    "manifest_invalid": 400,
+    "manifest_expired": 400,
+    "manifest_entity_conflict": 409,
+    "manifest_not_found": 404,
     "trust_cache_unavailable": 503,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
 }
 
