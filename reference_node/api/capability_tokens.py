@@ -23,7 +23,6 @@ from starlette.responses import JSONResponse, Response
 from reference_node.api.auth import caller
 from reference_node.api.bodies import read_json
 from reference_node.api.errors import ApiError
-from reference_node.api.federation import _federation
 from reference_node.federation import Federation
 from reference_node.protocol import capability_tokens as rules
 from reference_node.protocol import manifests
@@ -44,11 +43,17 @@ def _bad(detail: str) -> ApiError:
     return ApiError("invalid_capability_request", detail)
 
 
-def _node_manifest(federation: Federation, now: str) -> dict[str, Any]:
+def _federation(request: Request) -> Federation:
+    found: Federation | None = request.app.state.federation
+    if found is None:
+        raise ApiError("not_found", "federation is not enabled on this node (start it with --federation)")
+    return found
+
+
+def _node_manifest(federation: Federation) -> dict[str, Any]:
     """The node's own manifest, signed with its current federation key (made or refreshed on demand)."""
-    seed = federation.store.signing_seed()
-    with federation.store.db.transaction() as conn:
-        found = manifest_rows.own(conn, federation.node_id, seed, manifests.parse_time(now), now)
+    seed = federation.signing_seed()
+    found = federation.manifests.own(seed)
     if found is None or found["key_id"] != rules.sign({}, seed)["key_id"]:
         raise ApiError("manifest_required", "this node has no valid manifest signed with its federation key")
     return found
@@ -63,7 +68,7 @@ async def issue(request: Request) -> Response:
             body):
         raise _bad("the body is {subject, verb, object, expiry} with optional nonce and issuer")
     now = federation.store.now()
-    manifest = _node_manifest(federation, now)
+    manifest = _node_manifest(federation)
     issuer = manifest["entity_uri"]
     if body.get("issuer", issuer) != issuer:
         raise _bad(f"this node issues as {issuer} (its manifest's entity), not {body['issuer']}")
@@ -77,7 +82,7 @@ async def issue(request: Request) -> Response:
     # STG-CAP-010: the subject must be one of the issuer's entities, or no verifier would accept the token.
     if not manifests.covers(manifest, token["subject"]):
         raise _bad(f"entity_not_in_manifest: {token['subject']} is not in this node's manifest entities")
-    signed = rules.sign(token, federation.store.signing_seed())
+    signed = rules.sign(token, federation.signing_seed())
     with federation.store.db.transaction() as conn:
         if not rows.issue(conn, signed, identity.entity_uri, now):
             raise ApiError("capability_nonce_exists", "a token this node issued already carries this nonce")
@@ -93,7 +98,7 @@ async def revoke(request: Request) -> Response:
     if reason is not None and (not isinstance(reason, str) or len(reason) > 512):
         raise _bad("reason is a string of at most 512 characters")
     now = federation.store.now()
-    seed = federation.store.signing_seed()
+    seed = federation.signing_seed()
     with federation.store.db.transaction() as conn:
         done = rows.revoke(conn, request.path_params["token_id"], reason, seed, now[:19] + "Z", identity.entity_uri,
                            now)
