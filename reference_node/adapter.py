@@ -30,6 +30,7 @@ from reference_node.adapter_calls import (
     text,
 )
 from reference_node.protocol import (
+    capability_tokens,
     cid,
     contradictions,
     ed25519_policy,
@@ -98,6 +99,20 @@ def _key_rotation_verify_chain(inp: Mapping[str, Any], i: Interpretations) -> di
         raise TypeError("known_length must be a non-negative integer")
     chain = key_rotation.verify_chain(text(inp["entity_uri"]), text(inp["first_public_key"]), entries, known)
     return {"current_key_id": chain.current_key_id, "trusted_key_ids": list(key_rotation.trusted(chain, inp["now"]))}
+
+
+def _capability_tokens_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    seen, operation = inp["seen_nonces"], inp["operation"]
+    if not isinstance(seen, Mapping) or not isinstance(operation, Mapping) or not isinstance(inp["manifest"],
+                                                                                           Mapping | None):
+        raise TypeError("seen_nonces and operation are objects, manifest an object or null")
+    token = capability_tokens.decode(text(inp["presented"]))
+    nonce = token.get("nonce") if isinstance(token, Mapping) else None
+    verified = capability_tokens.verify(
+        token, inp["manifest"], text(inp["now"]), revoked=isinstance(token, Mapping) and token.get("token_id") in
+        inp["revoked_token_ids"], nonce_holder=seen.get(nonce) if isinstance(nonce, str) else None,
+        verb=text(operation["verb"]), objects=(text(operation["object"]),))
+    return {"token_id": verified.token_id, "fingerprint": verified.fingerprint}
 
 
 def _event(raw: Mapping[str, Any]) -> hlc.Tick | hlc.Receive:
@@ -198,6 +213,9 @@ OPS: dict[str, Op] = {
     # applicable under float), so on the others the answer does not depend on the reading.
     "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ()),
     "source_trust.score": Op(_source_trust_score, "invalid_trust_weights", ()),
+    "capability_tokens.verify": Op(_capability_tokens_verify, "token_malformed", (
+        "capability_token_fields", "capability_token_order", "capability_token_replay", "capability_token_window",
+        "capability_token_presentation")),
     "key_rotation.verify_chain": Op(_key_rotation_verify_chain, "rotation_entry_invalid", ("key_rotation_entry",)),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),

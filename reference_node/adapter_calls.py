@@ -61,6 +61,11 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "relaying": ("none",),
     "quota_arithmetic": ("exact",),
     "key_rotation_entry": ("a20-bound-key",),
+    "capability_token_fields": ("union",),
+    "capability_token_order": ("a20-merged-s06",),
+    "capability_token_replay": ("bound-to-first-token",),
+    "capability_token_window": ("future-only",),
+    "capability_token_presentation": ("header-base64url-jcs",),
 }
 
 

@@ -17,6 +17,9 @@
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
     stigmem-reference-node backfill-cids --db PATH
     stigmem-reference-node key rotate --db PATH [--entity-uri URI]
+    stigmem-reference-node keygen --out FILE
+    stigmem-reference-node manifest publish --entity-uri URI --key FILE [--entities URI ...] [--validity-days N]
+                           [--rotate-from OLD_KEY_FILE] (--db PATH | --node URL --admin-key KEY)
 
 Serving binds the socket itself, so ``--port 0`` picks a free port; the line ``listening on http://HOST:PORT`` is
 printed (and flushed) once the socket accepts connections. SIGTERM or SIGINT shut it down gracefully, exit 0.
@@ -473,6 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _keys(args[1:])
     if args and args[0] == "key":
         return _key(args[1:])
+    if args and args[0] in ("keygen", "manifest"):
+        from reference_node import manifest_cli
+
+        return (manifest_cli.keygen if args[0] == "keygen" else manifest_cli.manifest)(args[1:])
     if args and args[0] == "backfill-cids":
         return _backfill(args[1:])
     if args and args[0] == "serve":

@@ -143,9 +143,10 @@ class ScriptedPeer:
         return crafted(variant, self.identity, sub, list(scopes or self.scopes), previous=previous)
 
     def present(self, target: HttpTarget, token: str | None, *, params: Mapping[str, str] | None = None,
-                method: str = "GET", path: str = "/v1/federation/facts", json_body: Any = None) -> Exchange:
-        """Call the node under test with ``Authorization: Bearer <token>`` (no header for None)."""
-        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+                method: str = "GET", path: str = "/v1/federation/facts", json_body: Any = None,
+                headers: Mapping[str, str] | None = None) -> Exchange:
+        """Call the node under test with ``Authorization: Bearer <token>`` (no header for None) and ``headers``."""
+        headers = {**({"Authorization": f"Bearer {token}"} if token is not None else {}), **(headers or {})}
         if self.tls_client is not None:  # over mTLS the peer calls with its own certificate
             if target.base_url not in self._via:
                 self._via[target.base_url] = target.with_tls(self.tls_client)

@@ -19,6 +19,8 @@ from starlette.routing import Route
 
 from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, key_rotation, keys, quotas
 from reference_node.api import audit_log as audit_export
+from reference_node.api import capability_tokens as capability_routes
+from reference_node.api import manifests as manifest_routes
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock
@@ -80,6 +82,16 @@ ROUTES = [
     Route("/v1/federation/audit", federation.audit_events, methods=["GET"]),
     Route("/v1/federation/key-rotations", key_rotation.rotation_log, methods=["GET"]),
     Route("/v1/admin/federation/key-rotation", key_rotation.rotate_key, methods=["POST"]),
+    Route("/.well-known/stigmem-manifest.json", manifest_routes.well_known_manifest, methods=["GET"]),
+    Route("/v1/federation/manifest", manifest_routes.put_manifest, methods=["PUT"]),
+    Route("/v1/federation/manifest/{entity_uri:path}", manifest_routes.get_manifest, methods=["GET"]),
+    # Interpretation capability_token_route: the seed's /tokens and A20's /capability-tokens, the same routes.
+    *[Route(f"/v1/federation/{family}", capability_routes.issue, methods=["POST"])
+      for family in ("tokens", "capability-tokens")],
+    *[Route(f"/v1/federation/{family}/revocations", capability_routes.revocation_list, methods=["GET"])
+      for family in ("tokens", "capability-tokens")],
+    *[Route(f"/v1/federation/{family}/{{token_id}}/revoke", capability_routes.revoke, methods=["POST"])
+      for family in ("tokens", "capability-tokens")],
 ]
 
 

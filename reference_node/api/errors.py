@@ -87,7 +87,32 @@ STATUS: dict[str, int] = {
     "cid_mismatch": 500,
     "internal_error": 500,
     "storage_full": 507,
-    "trust_cache_unavailable": 503,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
+    # docs/federation-api.md "Manifests" (A20 §19.9; interpretation manifest_error_codes).
+    "manifest_signature_invalid": 400,
+    "manifest_rotation_chain_invalid": 400,
+    "manifest_invalid": 400,
+    "manifest_expired": 400,
+    "manifest_entity_conflict": 409,
+    "manifest_not_found": 404,
+    "trust_cache_unavailable": 503,
+    # docs/federation-api.md "Capability tokens" (interpretation capability_token_status): 401 authentication-class,
+    # 403 authorization-class, 400 a malformed nonce; token_malformed, token_expired and token_lifetime_exceeded
+    # are the peer tokens' 401 codes above.
+    "issuer_manifest_unknown": 401,
+    "issuer_manifest_expired": 401,
+    "issuer_manifest_invalid": 401,
+    "token_key_unknown": 401,
+    "token_signature_invalid": 401,
+    "entity_not_in_manifest": 403,
+    "timestamp_future_dated": 401,
+    "token_nonce_invalid": 400,
+    "token_revoked": 403,
+    "token_replay": 401,
+    "insufficient_capability": 403,
+    "invalid_capability_request": 422,
+    "capability_nonce_exists": 409,
+    "manifest_required": 409,
+    "token_not_found": 404,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
 }
 
 

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from reference_node.api import tls
 from reference_node.api.auth import caller, federator
 from reference_node.api.bodies import read_json
+from reference_node.api.capability_tokens import authorize_pull
 from reference_node.api.errors import ApiError
 from reference_node.api.params import decode_cursor, encode_cursor, limit, one, sequence_cursor
 from reference_node.api.peer_auth import authenticate_peer
@@ -143,6 +144,8 @@ async def federation_facts(request: Request) -> Response:
                                    detail=f"pull of scope {scope}; this peer may pull {list(servable)}")
             raise ApiError("scope_forbidden", f"this peer may not pull scope {scope}")
         servable = (scope,)
+    # STG-CAP-021: a capability token, when presented, narrows the pull to what its federate grant covers.
+    servable = authorize_pull(request, federation, peer, servable)
     facts, last, more = federation.store.serve(servable, after, page_size,
                                                request.app.state.settings.max_response_bytes)
     cursor = encode_cursor("p1", *last) if last is not None else (raw_cursor or None)

@@ -22,6 +22,7 @@ import httpx
 from reference_node.clock import format_timestamp
 from reference_node.federation import peer_keys
 from reference_node.federation.key_file import load_seed
+from reference_node.federation.manifests import NodeManifests
 from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
 from reference_node.federation.puller import Puller, PullOutcome
 from reference_node.protocol import peer_tokens, peering, replay
@@ -65,6 +66,9 @@ class Federation:
         # a rotation (``key rotate``, or the admin route) takes effect without a restart (STG-KEY-020).
         self.key_file_seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
         self._seed()
+        # STG-MAN-011: the node's own manifest exists from start (and is re-signed before expiry when served).
+        self.manifests = NodeManifests(self.store, self.node_id)
+        self.manifests.own(self._seed())
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
         # STG-TLS-010/011: with mTLS every outbound request presents our certificate and verifies the peer's.
         self.tls = client_context(settings) if settings.mtls else None
@@ -113,6 +117,10 @@ class Federation:
         scopes = [scope for scope in peer.allowed_scopes if scope not in NEVER_FEDERATED]
         claims = replay.claims(self.node_id, peer.node_id, self.store.now_ms(), str(uuid.uuid4()), scopes)
         return peer_tokens.sign(claims, self._seed())
+
+    def signing_seed(self) -> bytes:
+        """The seed the node signs with now (the key file's, else the database's active key)."""
+        return self._seed()
 
     def _seed(self) -> bytes:
         return self.key_file_seed if self.key_file_seed is not None else self.store.signing_seed()
@@ -189,9 +197,16 @@ class Federation:
         peer = self.store.register(declaration, status, reason)
         if reason is not None:
             self.store.audit("rejected_declaration", reason, peer=peer, detail=f"declaration of {peer.node_id}")
+        if peer.status in ("active", "pending_approval"):
+            await self.fetch_manifest(peer)
         if peer.status == "active":
             self.puller.wake()
         return peer
+
+    async def fetch_manifest(self, peer: PeerRow) -> dict[str, Any] | None:
+        """Fetch, verify and keep ``peer``'s well-known manifest (docs/federation-api.md "Manifests")."""
+        async with self.http() as client:
+            return await self.manifests.fetch_peer(client, peer)
 
     def reject_declaration(self, declaration: Any, reason: str, detail: str) -> None:
         """Audit a declaration refused before verification (Spec-05 §Audit: peer rejected)."""

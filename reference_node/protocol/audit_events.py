@@ -6,7 +6,7 @@ metadata keys that must be present: the minimum fields of A20 §22.3.1 as this n
 written out independently in schemas/audit-event.schema.json, which the suite validates exports against.
 
 Types emitted by features this node does not have yet (``capability_token_issue``, ``capability_token_revoke``,
-``manifest_publish``, ``key_rotation``, ``quota_breach``, ``instruction_audit``) are not in the table: their owners
+``key_rotation``, ``quota_breach``, ``instruction_audit``) are not in the table: their owners
 add them with the feature. ``problems`` accepts any type it does not know.
 """
 
@@ -52,6 +52,8 @@ SHAPES: Mapping[str, EventShape] = {
     "rejected_token": _REJECTION,
     "scope_violation": _REJECTION,
     "rejected_declaration": _REJECTION,
+    # STG-MAN-012: a stored manifest names its authority, id, key, rotation count and where it came from.
+    "manifest_publish": EventShape((), ("entity_uri", "manifest_id", "key_id", "rotation_count", "source")),
 }
 
 # The federation audit's event types (A08 §10) and the audit-log type each row is mirrored as.

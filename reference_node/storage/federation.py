@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from reference_node.clock import format_timestamp
@@ -17,6 +18,7 @@ from reference_node.protocol import replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
 from reference_node.storage import audit, audit_log, key_rotations, replication
+from reference_node.storage import manifests as manifest_rows
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.peers import PeerRow
@@ -49,6 +51,9 @@ class FederationStore:
     def now(self) -> str:
         return format_timestamp(self.store.now_us())
 
+    def now_dt(self) -> datetime:
+        return datetime.fromtimestamp(self.store.now_us() / 1_000_000, UTC)
+
     def now_ms(self) -> int:
         return self.store.now_us() // 1000
 
@@ -68,7 +73,14 @@ class FederationStore:
         self.signing_seed()
         now = self.now()
         with self.db.transaction() as conn:
-            return key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity)
+            old_seed = key_rotations.active_seed(conn)
+            entry = key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity)
+            new_seed = key_rotations.active_seed(conn)
+            # STG-MAN-010: the node's manifest is re-submitted under the new key, with the event the old key signs.
+            if old_seed is not None and new_seed is not None:
+                manifest_rows.record_rotation(conn, entity_uri, old_seed, new_seed, entry["rotated_at"],
+                                              self.now_dt(), now)
+            return entry
 
     def rotation_log(self) -> tuple[str | None, list[dict[str, Any]]]:
         with self.db.reading() as conn:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-__all__ = ["accept", "prune", "seen"]
+__all__ = ["accept", "holder", "prune", "seen"]
 
 # Lazy pruning runs at most this often (milliseconds of the node's clock).
 PRUNE_EVERY_MS = 60_000
@@ -21,6 +21,14 @@ def seen(conn: sqlite3.Connection, nonce: str, now_ms: int) -> bool:
         "SELECT 1 FROM federation_nonces WHERE nonce = ? AND retain_until_ms >= ?", (nonce, now_ms)
     ).fetchone()
     return row is not None
+
+
+def holder(conn: sqlite3.Connection, nonce: str, now_ms: int) -> str | None:
+    """Who a remembered nonce was accepted for (its ``issuer`` column), or None when it is not remembered."""
+    row = conn.execute(
+        "SELECT issuer FROM federation_nonces WHERE nonce = ? AND retain_until_ms >= ?", (nonce, now_ms)
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def accept(conn: sqlite3.Connection, nonce: str, issuer: str, exp_ms: int, now_ms: int, retain_until_ms: int) -> bool:

@@ -33,6 +33,9 @@ class NonceCache(Protocol):
     def accept(self, nonce: str, issuer: str, exp_ms: int, now_ms: int, retain_until_ms: int) -> bool:
         """Remember ``nonce`` until ``retain_until_ms``; False when it is remembered already (a replay)."""
 
+    def holder(self, nonce: str, now_ms: int) -> str | None:
+        """The ``issuer`` a remembered nonce was accepted for (capability tokens: their fingerprint), else None."""
+
     def close(self) -> None:
         """Release connections."""
 
@@ -57,6 +60,10 @@ class SqliteNonceCache:
                 self._last_prune_ms = now_ms
             # STG-WORK-001: one statement under the write lock of every process decides.
             return nonces.accept(conn, nonce, issuer, exp_ms, now_ms, retain_until_ms)
+
+    def holder(self, nonce: str, now_ms: int) -> str | None:
+        with self.db.reading() as conn:
+            return nonces.holder(conn, nonce, now_ms)
 
     def close(self) -> None:
         """The database belongs to the store."""
@@ -99,6 +106,13 @@ class RedisNonceCache:
             return bool(self._client.set(self._prefix + nonce, issuer, nx=True, px=ttl_ms))
         except self._errors as exc:
             raise self._fail(exc) from exc
+
+    def holder(self, nonce: str, now_ms: int) -> str | None:
+        try:
+            found = self._client.get(self._prefix + nonce)
+        except self._errors as exc:
+            raise self._fail(exc) from exc
+        return None if found is None else bytes(found).decode("utf-8", "replace")
 
     def close(self) -> None:
         self._client.close()

@@ -46,6 +46,8 @@ class Mutant:
             return "quarantine"
         if self.id.startswith("trust-"):
             return "federation-trust"
+        if self.id.startswith("cap-"):
+            return "federation-trust"  # capability tokens (issue 15)
         if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
@@ -1291,6 +1293,36 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("trust-strict-held-unscored", "a fact held in strict mode loses its source_trust", "STG-TRUST-009",
        "storage/replication.py", "                     source_trust=source_trust_rules.wire(trust))",
        "                     source_trust=None if held is not None else source_trust_rules.wire(trust))", "run"),
+    # Capability tokens (vectors/capability_tokens/verify.json; conformance/checks/federation/capability_tokens.py).
+    _m("cap-expiry-before-signature", "token times are checked before the signature (a forged, expired token reports "
+       "token_expired)", "STG-CAP-014", "protocol/capability_tokens.py",
+       '    issuer_manifest = _manifest(manifest, body["issuer"], moment)\n',
+       '    issuer_manifest = _manifest(manifest, body["issuer"], moment)\n    _times(body, moment)\n', "vectors run"),
+    _m("cap-nonce-any-string", "any non-empty nonce passes (\"ABC\", uppercase hex)", "STG-CAP-006",
+       "protocol/capability_tokens.py", 'if not _NONCE.match(token["nonce"]):', 'if not token["nonce"]:',
+       "vectors run"),
+    _m("cap-replay-inverted", "a nonce already bound to this very token is the replay, another token's is not",
+       "STG-CAP-012", "protocol/capability_tokens.py", "nonce_holder != seal:", "nonce_holder == seal:",
+       "vectors run"),
+    _m("cap-grant-any-object", "a grant covers every object of its verb", "STG-CAP-013",
+       "protocol/capability_tokens.py", 'token["object"] == "*" or token["object"] == obj',
+       'token["object"] == "*" or bool(obj)', "vectors run"),
+    _m("cap-subject-unchecked", "a subject outside the issuer manifest's entities is accepted", "STG-CAP-010",
+       "protocol/capability_tokens.py", 'if body["subject"] not in issuer_manifest["entities"]:', "if False:",
+       "vectors run"),
+    _m("cap-lifetime-off-by-one", "a lifetime of 90 days and 1 s passes", "STG-CAP-005",
+       "protocol/capability_tokens.py", "if expiry - issued_at > MAX_LIFETIME:",
+       "if expiry - issued_at > MAX_LIFETIME + timedelta(seconds=1):", "vectors run"),
+    _m("cap-signature-skipped", "the token signature is never checked", "STG-CAP-002",
+       "protocol/capability_tokens.py", "ed25519_policy.verify(public, preimage(body), signature)", "pass",
+       "vectors run"),
+    _m("cap-revocation-ignored", "the pull gate never consults the revocation table", "STG-CAP-011",
+       "api/capability_tokens.py", "revoked = isinstance(token_id, str) and rows.revoked(conn, token_id)",
+       "revoked = False", "run"),
+    _m("cap-nonce-status-401", "token_nonce_invalid answers 401 instead of 400", "STG-CAP-015", "api/errors.py",
+       '"token_nonce_invalid": 400,', '"token_nonce_invalid": 401,', "run"),
+    _m("cap-revoke-unknown-204", "revoking an unknown token id answers 204", "STG-CAP-017",
+       "api/capability_tokens.py", "    if done is None:\n", "    if done is None and False:\n", "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

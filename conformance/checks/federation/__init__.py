@@ -7,6 +7,7 @@ registers every check.
 """
 
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
+    capability_tokens,
     failure_modes,
     gardens,
     hostile_ingest,

@@ -118,7 +118,7 @@ def test_a_database_of_migrations_0001_to_0003_upgrades(tmp_path):
     _database_of_migrations_0001_to_0003(db)
     store = Store.open(str(db), ManualClock(T0_MS * 1000))
     try:
-        assert [m["version"] for m in store.db.migrations()] == [f"{n:04d}" for n in range(1, 10)]
+        assert [m["version"] for m in store.db.migrations()] == [f"{n:04d}" for n in range(1, 11)]
         with store.db.reading() as conn:
             assert conn.execute("SELECT id, count, last_at = at FROM federation_audit ORDER BY seq").fetchall() == [
                 ("old-0", 1, 1), ("old-1", 1, 1), ("old-2", 1, 1)]

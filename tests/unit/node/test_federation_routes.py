@@ -485,7 +485,7 @@ def test_migration_stamps_existing_rows_and_keeps_facts_append_only(tmp_path, ma
                      "NULL)")
     store = Store.open(str(db), ManualClock(T0_MS * 1000))
     try:
-        assert [m["version"] for m in store.db.migrations()] == [f"{n:04d}" for n in range(1, 10)]
+        assert [m["version"] for m in store.db.migrations()] == [f"{n:04d}" for n in range(1, 11)]
         with store.db.reading() as conn:
             assert conn.execute("SELECT local_hlc, received_from FROM facts").fetchall() == [
                 ("1777593600000.000", None)]

@@ -27,9 +27,9 @@ def test_pragmas_and_migrations_run_once(node):
         ("0001", "0001_initial.sql"), ("0002", "0002_federation.sql"), ("0003", "0003_declaration_audit.sql"),
         ("0004", "0004_audit_bounds.sql"), ("0005", "0005_facts_triple_rank.sql"),
         ("0006", "0006_gardens.sql"), ("0007", "0007_audit_log.sql"), ("0008", "0008_quotas.sql"),
-        ("0009", "0009_key_rotations.sql")]
+        ("0009", "0009_key_rotations.sql"), ("0010", "0010_manifests.sql")]
     status = node.client.get("/v1/admin/status").json()
-    assert [m["version"] for m in status["migrations"]] == [f"{n:04d}" for n in range(1, 10)]
+    assert [m["version"] for m in status["migrations"]] == [f"{n:04d}" for n in range(1, 11)]
     assert status["facts"] == 0
 
 

@@ -1,0 +1,52 @@
+"""Manifest routes (docs/federation-api.md "Manifests"; Spec-04; A20 §5.21-§5.22, §19.1.6).
+
+``PUT /v1/federation/manifest`` (admin, STG-MAN-013) verifies the manifest before anything is stored
+(STG-MAN-002..009) and answers 200 ``{manifest_id, log_entry_url}``; ``log_entry_url`` is null while the node keeps
+no transparency log. ``GET /v1/federation/manifest/{entity_uri_encoded}`` answers the valid manifest listing that
+entity, or 404 ``manifest_not_found`` (STG-MAN-014). ``GET /.well-known/stigmem-manifest.json`` is the node's own
+manifest (STG-MAN-011). All answer 404 ``not_found`` without ``--federation``.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from reference_node.api.auth import caller
+from reference_node.api.bodies import read_json
+from reference_node.api.errors import ApiError
+from reference_node.api.federation import _federation
+from reference_node.settings import Settings
+
+__all__ = ["get_manifest", "put_manifest", "well_known_manifest"]
+
+
+async def put_manifest(request: Request) -> Response:
+    """PUT /v1/federation/manifest (admin): verify, then store; 200 {manifest_id, log_entry_url}."""
+    federation = _federation(request)
+    # STG-MAN-013: non-admin callers are refused before the body is looked at.
+    identity = caller(request, "admin")
+    settings: Settings = request.app.state.settings
+    body = await read_json(request, settings.max_body_bytes)
+    ident, _ = federation.manifests.publish(body, "published", identity.entity_uri)
+    return JSONResponse({"manifest_id": ident, "log_entry_url": None})
+
+
+async def get_manifest(request: Request) -> Response:
+    """GET /v1/federation/manifest/{entity_uri_encoded}: 200 the valid manifest listing the entity, else 404."""
+    federation = _federation(request)
+    entity_uri = request.path_params["entity_uri"]
+    found = federation.manifests.valid(entity_uri)
+    # STG-MAN-014: only an entity listed exactly in a valid manifest is found.
+    if found is None:
+        raise ApiError("manifest_not_found", f"no valid manifest lists {entity_uri}")
+    return JSONResponse(found)
+
+
+async def well_known_manifest(request: Request) -> Response:
+    """GET /.well-known/stigmem-manifest.json: the node's own manifest, re-signed first when half expired."""
+    federation = _federation(request)
+    found = federation.manifests.own(federation.signing_seed())
+    if found is None:
+        raise ApiError("manifest_not_found", "the node has no valid manifest")
+    return JSONResponse(found)
