@@ -17,7 +17,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, key_rotation, keys, quotas
+from reference_node.api import (
+    admin,
+    conflicts,
+    discovery,
+    facts,
+    federation,
+    gardens,
+    key_rotation,
+    keys,
+    quotas,
+    tombstones,
+)
 from reference_node.api import audit_log as audit_export
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
@@ -80,6 +91,11 @@ ROUTES = [
     Route("/v1/federation/audit", federation.audit_events, methods=["GET"]),
     Route("/v1/federation/key-rotations", key_rotation.rotation_log, methods=["GET"]),
     Route("/v1/admin/federation/key-rotation", key_rotation.rotate_key, methods=["POST"]),
+    # Spec-X2 (docs/http-api.md "Tombstones", docs/federation-api.md "Tombstones").
+    Route("/v1/tombstones", tombstones.issue, methods=["POST"]),
+    Route("/v1/tombstones/{tombstone_id}/revoke", tombstones.revoke, methods=["POST"]),
+    Route("/v1/tombstones/{entity_uri:path}", tombstones.lookup, methods=["GET"]),
+    Route("/v1/federation/tombstones", federation.federation_tombstones, methods=["GET"]),
 ]
 
 

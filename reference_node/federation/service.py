@@ -112,6 +112,10 @@ class Federation:
         claims = replay.claims(self.node_id, peer.node_id, self.store.now_ms(), str(uuid.uuid4()), scopes)
         return peer_tokens.sign(claims, self._seed())
 
+    def signing_seed(self) -> bytes:
+        """The node's active signing key: also what signs its tombstones (Spec-X2; api/tombstones.py)."""
+        return self._seed()
+
     def _seed(self) -> bytes:
         return self.key_file_seed if self.key_file_seed is not None else self.store.signing_seed()
 
