@@ -8,7 +8,6 @@ first; its ``expected.facts`` names the records they wrote, in the order the fin
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 import secrets
 from typing import Any
