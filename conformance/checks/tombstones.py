@@ -33,7 +33,7 @@ def revoke(ctx: Context, tombstone_id: str) -> Any:
     return ctx.request("POST", f"/v1/tombstones/{tombstone_id}/revoke", json_body={"reason": "conformance appeal"})
 
 
-def _walk(ctx: Context, **params: Any) -> list[tuple[int, int, bool]]:
+def _walk(ctx: Context, **params: Any) -> list[tuple[Any, int, bool]]:
     """A page walk at limit 1: (total, facts on the page, cursor present) per page, bounded to 20 pages."""
     shape, cursor = [], None
     for _ in range(20):

@@ -25,6 +25,7 @@ MODULES = [
     "conformance.generate.federation.serving",
     "conformance.generate.federation.tokens",
     "conformance.generate.http_vectors",
+    "conformance.generate.lifecycle_vectors",
 ]
 
 
