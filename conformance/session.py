@@ -41,7 +41,7 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
 # is left idle (the checks pull).
 # hardening: the key-rotation checks rotate the federation key and watch the node's tokens; federation-trust: the
 # scripted peer presents manifests and capability tokens.
-FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening", "federation-trust"})
+FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening", "federation-trust", "tombstones"})
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
 # The embedded target answers as_of (profile time-travel); its auth-none companion stays a default install, which
 # fails closed (STG-TT-001).
