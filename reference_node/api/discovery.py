@@ -16,6 +16,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reference_node.clock import format_timestamp
 from reference_node.federation import Federation
 from reference_node.protocol.peering import FEDERATION_VERSION
 from reference_node.settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
@@ -48,6 +49,9 @@ def document(
         "spec": SPEC_POINTER,
         "profiles": list(settings.profiles),
     }
+    if settings.time_travel == "enabled" and settings.as_of_floor_us is not None:
+        # Spec-X3: the retention floor of as_of (earlier instants are 400 as_of_before_retention_floor).
+        found["as_of_retention_floor"] = format_timestamp(settings.as_of_floor_us)
     if federation is not None:
         found["federation_pubkey"] = federation.public_key
         found["federation_version"] = FEDERATION_VERSION
