@@ -41,8 +41,12 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
 # is left idle (the checks pull).
 # hardening: the key-rotation checks rotate the federation key and watch the node's tokens; federation-trust: the
 # scripted peer presents manifests and capability tokens.
-FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening", "federation-trust"})
+FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening", "federation-trust",
+                                 "tombstones"})
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
+# The embedded target answers as_of (profile time-travel); its auth-none companion stays a default install, which
+# fails closed (STG-TT-001).
+TIME_TRAVEL_NODE = ("--time-travel", "enabled")
 
 
 @dataclass
@@ -173,7 +177,8 @@ class RunSession:
             else:
                 federating = not o.profiles or bool(FEDERATING_PROFILES & set(o.profiles))
                 self.tls = TlsMaterial.generate() if o.wants_mtls else None
-                args = (*(FEDERATING_NODE if federating else ()), *EmbeddedNode.FAST_TIMEOUTS, *o.node_args,
+                args = (*(FEDERATING_NODE if federating else ()), *TIME_TRAVEL_NODE, *EmbeddedNode.FAST_TIMEOUTS,
+                        *o.node_args,
                         *(self.tls.node_args() if self.tls else ()))
                 self.node = EmbeddedNode(extra_args=args).start()
                 context = client_context(self.tls.ca_file) if self.tls else None

@@ -41,6 +41,7 @@ from reference_node.protocol import (
     quotas,
     signatures,
     source_trust,
+    time_travel,
     values,
 )
 from reference_node.protocol.entity_uri import normalize
@@ -184,6 +185,30 @@ def _ed25519_verify(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any
     return {}
 
 
+def _tombstones_sign(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    """vectors/tombstones/sign.json: the preimage and signature of a tombstone or revocation (STG-TOMB-004)."""
+    document = json.loads(text(inp["document_text"])) if "document_text" in inp else inp["document"]
+    signed = signatures.sign(inp["kind"], document, bytes.fromhex(text(inp["seed_hex"])))
+    return {"preimage_hex": signatures.preimage(inp["kind"], document).hex(), "signature": signed["signature"]}
+
+
+def _time_travel_visibility(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    """vectors/time_travel/visibility.json: the facts visible at as_of for an admin or an agent (A20 §24.2.1)."""
+    at = time_travel.parse(inp["as_of"], 2**62, None)
+    names = []
+    for fact in inp["facts"]:
+        moment = time_travel.Moment(_instant(fact["created"]), _instant(fact.get("valid_until")),
+                                    _instant(fact.get("retracted")))
+        covers = [time_travel.Cover(bool(t["legal_hold"])) for t in fact["tombstones"] if not t["revoked"]]
+        if time_travel.visible(moment, at, covers, inp["caller"] == "admin"):
+            names.append(text(fact["name"]))
+    return {"visible": sorted(names)}
+
+
+def _instant(raw: Any) -> Any:
+    return None if raw is None else time_travel.parse(raw, 2**62, None)
+
+
 def _peer_tokens_sign(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     return {"token": peer_tokens.sign(inp["claims"], seed(inp))}
 
@@ -254,6 +279,8 @@ OPS: dict[str, Op] = {
         "token_malformed",
         ("peer_token_format", "nonce_retention", "replay_error_code", "ed25519_policy"),
     ),
+    "tombstones.sign": Op(_tombstones_sign, "signature_document_invalid", ()),
+    "time_travel.visibility": Op(_time_travel_visibility, "as_of_invalid_timestamp", ()),
     "federation.declare": Op(adapter_federation.declare, "invalid_declaration", ("peer_declaration_fields",)),
     "federation.verify_declaration": Op(
         adapter_federation.verify_declaration,

@@ -90,6 +90,14 @@ def _trust_weights(flag: str) -> Weights:
         return parse_weights(dict(zip(names, (part.strip() for part in parts), strict=True)))
     except ProtocolError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+def _instant(text: str) -> int:
+    """An RFC 3339 instant on the command line, in microseconds since the epoch."""
+    from reference_node.clock import instant_us
+
+    found = instant_us(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an RFC 3339 date-time")
+    return found
 
 
 def _trust_cache(flag: str | None) -> str | None:
@@ -210,6 +218,11 @@ def _serve_parser() -> argparse.ArgumentParser:
                              "only (default) or with every differing sibling")
     parser.add_argument("--audit-retention-days", type=int, default=DEFAULT_AUDIT_RETENTION_DAYS, metavar="DAYS",
                         help="days the node-wide audit log keeps an event (default 365; at least 90, A20 22.3)")
+    parser.add_argument("--time-travel", choices=("not-loaded", "disabled", "enabled"), default="not-loaded",
+                        help="as_of on GET /v1/facts (Spec-X3): 501 not-loaded (default, a default install fails "
+                             "closed), 403 disabled, or enabled (docs/http-api.md \"Time travel\")")
+    parser.add_argument("--as-of-floor", type=_instant, default=0, metavar="RFC3339",
+                        help="retention floor of as_of: earlier instants answer 400 (default the Unix epoch)")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
     federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
                             help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
@@ -418,6 +431,8 @@ def _serve(argv: Sequence[str]) -> int:
             trust_cache=_trust_cache(args.trust_cache),
             tls_cert=args.tls_cert, tls_key=args.tls_key, tls_ca=args.tls_ca,
             audit_retention_days=args.audit_retention_days,
+            time_travel=args.time_travel,
+            as_of_floor_us=args.as_of_floor,
         )
         if settings.workers > 1:
             from reference_node.workers import check_start, serve_workers

@@ -134,6 +134,10 @@ class Settings:
     tls_ca: str | None = None
     # STG-AUDIT-026: days the node-wide audit log keeps an event (--audit-retention-days).
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
+    # Spec-X3 (interpretation time_travel_default): as_of is 501 not-loaded by default, 403 disabled, or enabled;
+    # the retention floor of as_of (microseconds since the epoch; None: none), the Unix epoch by default.
+    time_travel: Literal["not-loaded", "disabled", "enabled"] = "not-loaded"
+    as_of_floor_us: int | None = 0
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -161,6 +165,8 @@ class Settings:
             raise ValueError(f"quota defaults are one of {', '.join(QUOTA_OPTIONS)}, not {self.quota_defaults!r}")
         if len({self.tls_cert is None, self.tls_key is None, self.tls_ca is None}) != 1:
             raise ValueError("--tls-cert, --tls-key and --tls-ca go together (mTLS needs all three)")
+        if self.time_travel not in ("not-loaded", "disabled", "enabled"):
+            raise ValueError(f"--time-travel is not-loaded, disabled or enabled, not {self.time_travel!r}")
         if self.auth not in ("required", "none"):
             raise ValueError(f"auth is 'required' or 'none', not {self.auth!r}")
 
@@ -177,9 +183,11 @@ class Settings:
     def profiles(self) -> tuple[str, ...]:
         """The conformance profiles the node claims in discovery (quarantine: federation in strict trust mode;
         hardening: federation over mTLS with quotas)."""
+        # Spec-X2 / Spec-X3: tombstones on every node, time travel when enabled (the routes work only then).
+        lifecycle = ("tombstones", *(("time-travel",) if self.time_travel == "enabled" else ()))
         if not self.federation:
-            return PROFILES
+            return (*PROFILES, *lifecycle)
         # hardening: mTLS between nodes (STG-TLS) and the quotas on (STG-QUOTA), besides the audit log every node keeps.
         hardened = self.tls_cert is not None and self.quotas
         return (*PROFILES, FEDERATION_PROFILE, TRUST_PROFILE, *(("quarantine",) if self.trust_mode == "strict" else ()),
-                *(("hardening",) if hardened else ()))
+                *(("hardening",) if hardened else ()), *lifecycle)

@@ -33,6 +33,8 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     resolution,
     robustness,
     scopes,
+    time_travel,
     tls,
+    tombstones,
     workers,
 )

@@ -7,12 +7,13 @@ first; its ``expected.facts`` names the records they wrote, in the order the fin
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from typing import Any
 
 from conformance.catalog.vectors import Vector, load_vectors
-from conformance.checks.registry import Check, CheckFailed, Context, add, expect, expect_error, expect_status
+from conformance.checks.registry import Check, CheckFailed, Context, Skip, add, expect, expect_error, expect_status
 from conformance.oracle import cid as cid_oracle
 from conformance.oracle import jcs
 
@@ -70,8 +71,20 @@ def _rows(ex: Any, expected: dict[str, Any], written: list[str]) -> None:
     expect(body.get("total") == expected["total"], f"total {body.get('total')}, expected {expected['total']}")
 
 
+def default_install(ctx: Context) -> Context:
+    """STG-TT-001 is a rule of a default install: a target that claims time-travel is not one, so the rule is
+    checked on the run's auth-none companion when it has one (a default install of the same node)."""
+    if "time-travel" not in (ctx.discovery.get("profiles") or []):
+        return ctx
+    if ctx.open_target is None:
+        raise Skip("the node claims time-travel, so it is no default install; the run has no default install")
+    return dataclasses.replace(ctx, target=ctx.open_target, auth_required=False, discovery={})
+
+
 def _run(vector: Vector) -> Any:
     def run(ctx: Context) -> None:
+        if "STG-TT-001" in vector.requirements:
+            ctx = default_install(ctx)
         if vector.input.get("key") == "admin":
             ctx.need_key("admin")
         token = "u" + ctx.run_id + secrets.token_hex(3)

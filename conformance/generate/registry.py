@@ -27,6 +27,7 @@ MODULES = [
     "conformance.generate.federation.serving",
     "conformance.generate.federation.tokens",
     "conformance.generate.http_vectors",
+    "conformance.generate.lifecycle_vectors",
 ]
 
 

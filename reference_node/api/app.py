@@ -17,7 +17,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, key_rotation, keys, quotas
+from reference_node.api import (
+    admin,
+    conflicts,
+    discovery,
+    facts,
+    federation,
+    gardens,
+    key_rotation,
+    keys,
+    quotas,
+    tombstones,
+)
 from reference_node.api import audit_log as audit_export
 from reference_node.api import capability_tokens as capability_routes
 from reference_node.api import manifests as manifest_routes
@@ -92,6 +103,11 @@ ROUTES = [
       for family in ("tokens", "capability-tokens")],
     *[Route(f"/v1/federation/{family}/{{token_id}}/revoke", capability_routes.revoke, methods=["POST"])
       for family in ("tokens", "capability-tokens")],
+    # Spec-X2 (docs/http-api.md "Tombstones", docs/federation-api.md "Tombstones").
+    Route("/v1/tombstones", tombstones.issue, methods=["POST"]),
+    Route("/v1/tombstones/{tombstone_id}/revoke", tombstones.revoke, methods=["POST"]),
+    Route("/v1/tombstones/{entity_uri:path}", tombstones.lookup, methods=["GET"]),
+    Route("/v1/federation/tombstones", federation.federation_tombstones, methods=["GET"]),
 ]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reference_node.clock import format_timestamp
 from reference_node.federation import Federation
 from reference_node.protocol.peering import FEDERATION_VERSION
 from reference_node.protocol.source_trust import DEFAULT_WEIGHTS
@@ -52,6 +53,9 @@ def document(
         # STG-TRUST-011 (Spec-X6; interpretation source_attestation = off): this node attests no source.
         "source_attestation": ATTESTATION_MODE,
     }
+    if settings.time_travel == "enabled" and settings.as_of_floor_us is not None:
+        # Spec-X3: the retention floor of as_of (earlier instants are 400 as_of_before_retention_floor).
+        found["as_of_retention_floor"] = format_timestamp(settings.as_of_floor_us)
     if federation is not None:
         found["federation_pubkey"] = federation.public_key
         found["federation_version"] = FEDERATION_VERSION

@@ -21,7 +21,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from reference_node.api import audit_log
+from reference_node.api import audit_log, time_travel
 from reference_node.api.auth import Identity, caller
 from reference_node.api.bodies import assertion, members, read_json, text
 from reference_node.api.errors import ApiError
@@ -78,7 +78,9 @@ async def query_facts(request: Request) -> Response:
     """GET /v1/facts."""
     identity = caller(request, "read")
     settings, store = _state(request)
-    params = fact_params(request.query_params, identity, store.now_us(), settings.default_query)
+    now = store.now_us()
+    at = time_travel.as_of(request.query_params, settings, now)
+    params = fact_params(request.query_params, identity, now, settings.default_query, at)
     if params.query.garden_id is not None:
         # STG-SCOPE-013: a garden_id= query by a non-member is 403 (unknown garden 404), never an empty page.
         stored = store.queried_garden(params.query.garden_id, identity.reader)
@@ -88,7 +90,13 @@ async def query_facts(request: Request) -> Response:
     cursor = None if following is None else encode_cursor("f1", *following, str(total), query_tag(params.query))
     if found:
         _read(store, identity, "query", found)
-    return JSONResponse({"facts": found, "total": total, "cursor": cursor})
+    answer: dict[str, Any] = {"facts": found, "total": total, "cursor": cursor}
+    if params.query.legal_hold_visible and found:
+        # STG-TT-013 (interpretation K-4 = omit-when-empty): notices only when legal-hold facts are returned.
+        notices = store.legal_hold_notices(found)
+        if notices:
+            answer["tombstone_notices"] = notices
+    return JSONResponse(answer)
 
 
 async def get_fact(request: Request) -> Response:

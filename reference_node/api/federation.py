@@ -152,6 +152,21 @@ async def federation_facts(request: Request) -> Response:
     return JSONResponse({"facts": facts, "cursor": cursor, "has_more": more})
 
 
+async def federation_tombstones(request: Request) -> Response:
+    """GET /v1/federation/tombstones?since=&limit= (peer): tombstones and revocations as signed (Spec-X2)."""
+    from reference_node.api import tombstones
+
+    federation = _federation(request)
+    tls.require_client_certificate(request)
+    peer, claims = await authenticate_peer(request, federation)
+    tls.require_san(request, peer)
+    # STG-TOMB-021: tombstone_read_claims is the hook where a capability token's tombstone:read verb is required
+    # once capability tokens exist on this node (A20 §23.4.3); today an active peer's token is the authority.
+    tombstones.tombstone_read_claims(peer, claims)
+    after, size = tombstones.page_params(request)
+    return JSONResponse(tombstones.page(request.app.state.store, after, size))
+
+
 async def push_facts(request: Request) -> Response:
     """POST /v1/federation/facts/push: not supported (interpretation push_support = absent)."""
     _federation(request)

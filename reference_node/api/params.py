@@ -214,11 +214,13 @@ def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
 
 
 def fact_params(
-    params: QueryParams, identity: Identity, now_us: int, default_query: DefaultQuery = DEFAULT_QUERY
+    params: QueryParams, identity: Identity, now_us: int, default_query: DefaultQuery = DEFAULT_QUERY,
+    as_of_us: int | None = None,
 ) -> FactParams:
-    """The validated filters of GET /v1/facts; 400s first, then the 403 for a forbidden scope."""
-    # STG-TT-001: as_of fails closed without the time-travel plugin.
-    if "as_of" in params:
+    """The validated filters of GET /v1/facts; 400s first, then the 403 for a forbidden scope. ``as_of_us`` is the
+    instant api.time_travel read from ``as_of`` (STG-TT-003)."""
+    # STG-TT-001: as_of fails closed unless the time-travel layer read it.
+    if "as_of" in params and as_of_us is None:
         raise ApiError("time_travel_plugin_not_loaded", "as_of needs the time-travel plugin, which is not loaded")
     entity, source = _uri(params, "entity"), _uri(params, "source")
     relation = _one(params, "relation")
@@ -240,6 +242,9 @@ def fact_params(
         reader=identity.entity_uri,
         node_admin=identity.reader.node_admin,
         garden_id=_one(params, "garden_id"),
+        as_of_us=as_of_us,
+        # STG-TT-013/014: legal-hold facts only in an admin caller's as_of answer; an agent's is filtered.
+        legal_hold_visible=as_of_us is not None and identity.reader.node_admin,
     )
     if cursor is None:
         return FactParams(query, None, limit)

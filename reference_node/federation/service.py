@@ -119,7 +119,8 @@ class Federation:
         return peer_tokens.sign(claims, self._seed())
 
     def signing_seed(self) -> bytes:
-        """The seed the node signs with now (the key file's, else the database's active key)."""
+        """The seed the node signs with now (the key file's, else the database's active key): also what signs its
+        manifests, capability tokens and tombstones (Spec-X2; api/tombstones.py)."""
         return self._seed()
 
     def _seed(self) -> bytes:

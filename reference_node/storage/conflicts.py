@@ -10,8 +10,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from reference_node.storage.tombstones import suppressed
+
 __all__ = ["ConflictRow", "counts", "get", "insert", "mark_resolved", "page"]
 
+_NO_SUPPRESSED_SIDE = (
+    f"NOT EXISTS (SELECT 1 FROM facts f WHERE f.id IN (conflicts.fact_a, conflicts.fact_b) AND {suppressed('f')})"
+)
 _COLUMNS = "seq, conflict_id, fact_a, fact_b, scope, detected_at, status, resolved_by, garden_id"
 
 
@@ -68,7 +73,8 @@ def page(
 ) -> list[ConflictRow]:
     """Up to ``limit`` conflicts, newest first, strictly before ``before_seq``, of the gardens the ``gardens`` SQL
     clause admits (default: conflicts outside gardens only)."""
-    clauses: list[str] = [gardens[0]]
+    # STG-TOMB-011/012: a conflict over a suppressed fact is left out, as if the fact never existed.
+    clauses: list[str] = [gardens[0], _NO_SUPPRESSED_SIDE]
     params: list[object] = list(gardens[1])
     if status is not None:
         clauses.append("status = ?")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reference_node.storage import garden_acl
+from reference_node.storage import garden_acl, time_travel, tombstones
 from reference_node.storage.rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
 __all__ = [
@@ -105,6 +105,10 @@ class FactQuery:
     reader: str | None = None
     node_admin: bool = False
     garden_id: str | None = None
+    # Time travel (STG-TT-004..006): the as_of instant (None: a live query), and whether legal-hold facts show
+    # (an admin caller's as_of only, STG-TT-013).
+    as_of_us: int | None = None
+    legal_hold_visible: bool = False
 
 
 def insert(
@@ -153,6 +157,9 @@ def insert(
         ),
     )
     conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))
+    if confidence == 0:
+        # STG-TT-005 (A20 §24.4): a retraction is recorded in fact_retractions, never inferred from confidence.
+        time_travel.record_retraction(conn, stamp, body.entity, body.relation, body.scope, fact.garden_id)
     return (
         stamp.id,
         body.entity,
@@ -236,8 +243,14 @@ def garden_filter(query: FactQuery) -> tuple[str, tuple[Any, ...]]:
 
 def _where(query: FactQuery) -> tuple[list[str], list[Any]]:
     clause, garden_params = garden_filter(query)
-    clauses: list[str] = [clause]
+    # STG-TOMB-011/012/013: no fact an active tombstone covers, in the page and in its total alike.
+    clauses: list[str] = [clause, f"NOT {tombstones.suppressed('f', legal_hold_visible=query.legal_hold_visible)}"]
     params: list[Any] = list(garden_params)
+    if query.as_of_us is not None:
+        # STG-TT-004/005, STG-TT-015: visibility at T, pushed into the statement (no contradiction resolution).
+        as_of_clauses, as_of_params = time_travel.visible_at(query.as_of_us)
+        clauses += as_of_clauses
+        params += as_of_params
     for column, wanted in (("entity", query.entity), ("relation", query.relation), ("source", query.source)):
         if wanted is not None:
             clauses.append(f"f.{column} = ?")
@@ -255,6 +268,8 @@ def _where(query: FactQuery) -> tuple[list[str], list[Any]]:
     if query.after_us is not None:
         clauses.append("f.timestamp_us > ?")
         params.append(query.after_us)
+    if query.as_of_us is not None:
+        return clauses, params
     if not query.include_expired:
         # STG-EXP-004: visible iff valid_until > now (interpretation expiry_boundary = exclusive).
         clauses.append("(f.valid_until_us IS NULL OR f.valid_until_us > ?)")

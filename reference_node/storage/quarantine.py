@@ -23,7 +23,7 @@ from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.facts import FactBody
 from reference_node.storage import facts as fact_rows
 from reference_node.storage import gardens as garden_rows
-from reference_node.storage import ledger
+from reference_node.storage import ledger, tombstones
 from reference_node.storage.errors import StoreError
 from reference_node.storage.garden_acl import Reader
 from reference_node.storage.rows import (
@@ -102,7 +102,8 @@ def moderated(conn: sqlite3.Connection, ref: str, reader: Reader) -> garden_rows
 def listing(conn: sqlite3.Connection, garden: garden_rows.GardenRow, status: str | None, after_seq: int | None,
             limit: int) -> tuple[list[dict[str, Any]], int | None]:
     """The garden's held facts oldest first (of ``status``), with their quarantine state; the seq to go on after."""
-    clauses, params = ["q.garden = ?"], [garden.id]
+    # STG-TOMB-011/012: the quarantine surface leaves out what a tombstone suppresses, like every read.
+    clauses, params = ["q.garden = ?", f"NOT {tombstones.suppressed('f')}"], [garden.id]
     if status is not None:
         clauses.append("q.status = ?")
         params.append(status)

@@ -28,7 +28,7 @@ from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.errors import HlcSkewFuture, HlcSkewPast
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
-from reference_node.storage import audit, audit_log, ledger, quarantine
+from reference_node.storage import audit, audit_log, ledger, quarantine, tombstones
 from reference_node.storage import facts as fact_rows
 from reference_node.storage import gardens as garden_rows
 from reference_node.storage import peers as peer_rows
@@ -52,7 +52,8 @@ def served_page(
     """Up to ``limit`` servable facts in ``scopes`` after ``after``; the key of the last one; whether more wait."""
     if not scopes:
         return [], None, False
-    clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]
+    # STG-TOMB-011/012: a suppressed fact is never served to a peer.
+    clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})", f"NOT {tombstones.suppressed('f')}"]
     params: list[Any] = list(scopes)
     if after is not None:
         clauses.append("(f.local_hlc, f.id) > (?, ?)")

@@ -26,6 +26,7 @@ from reference_node.storage import gardens as garden_rows
 from reference_node.storage import keys as key_rows
 from reference_node.storage import ledger
 from reference_node.storage import quarantine as quarantine_rows
+from reference_node.storage import tombstones as tombstone_rows
 from reference_node.storage.database import Database
 from reference_node.storage.errors import StoreError
 from reference_node.storage.garden_acl import RELEASED, Reader, visible_clause
@@ -180,6 +181,7 @@ class Store:
             return scopes is None or found[SCOPE] in scopes
 
         released = (RELEASED.format(column="f.id"), ())
+        hidden: FactRow | None = None
         if ref.startswith("sha256:"):
             garden, params = visible_clause("f.garden_id", reader.entity_uri, reader.node_admin)
             row = fact_rows.by_cid(conn, ref, (f"{garden} AND {released[0]}", params))
@@ -191,6 +193,10 @@ class Store:
                 row = None
             forbidden = (row is not None and in_scope(row) and row[GARDEN] is not None
                          and not garden_rows.readable(conn, row[GARDEN], reader))
+        # STG-TOMB-013: a suppressed fact reads as a missing one (404), before any garden verdict could leak it.
+        for found in (row, hidden):
+            if found is not None and tombstone_rows.hides(conn, found[ID]):
+                return None
         if forbidden:
             raise StoreError("garden_forbidden", "this fact belongs to a garden the caller is not a member of")
         return row if row is not None and in_scope(row) else None
@@ -243,6 +249,11 @@ class Store:
         more, rows = more or kept < len(records), rows[:kept]
         following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None
         return records[:kept], total, following
+
+    def legal_hold_notices(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """STG-TT-013: the legal-hold tombstones covering returned facts."""
+        with self.db.reading() as conn:
+            return tombstone_rows.legal_hold_notices(conn, facts)
 
     def conflicts(
         self, status: str | None, scopes: tuple[str, ...] | None, before_seq: int | None, limit: int,

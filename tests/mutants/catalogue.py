@@ -48,6 +48,10 @@ class Mutant:
             return "federation-trust"
         if self.id.startswith("cap-"):
             return "federation-trust"  # capability tokens (issue 15)
+        if self.id.startswith("tomb-"):
+            return "tombstones"
+        if self.id.startswith("tt-"):
+            return "time-travel"
         if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
@@ -391,7 +395,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "storage/store.py", '            return scopes is None or found[SCOPE] in scopes\n',
        '            return True\n', "run"),
     _m("http-as-of-ignored", "as_of is ignored instead of failing closed with 501", "STG-TT-001",
-       "api/params.py", 'if "as_of" in params:', "if False:", "run"),
+       "api/params.py", 'if "as_of" in params and as_of_us is None:', "if False:", "run"),
     _m("http-limit-501-accepted", "limit=501 is accepted", "STG-HTTP-012", "api/params.py",
        "not 1 <= int(raw) <= MAX_LIMIT", "not 1 <= int(raw) <= MAX_LIMIT + 1", "run"),
     _m("http-min-confidence-exclusive", "min_confidence=c returns only confidence > c", "STG-QRY-005",
@@ -525,8 +529,8 @@ AUTHORED: tuple[Mutant, ...] = (
        "if scope == \"local\" or scope not in declared_scopes:", "run"),
     _m("fed-local-facts-served", "the serving query ignores scope, so local (and team) facts leak to peers",
        "STG-FED-024 STG-FED-025", "storage/replication.py",
-       """clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})"]""",
-       """clauses = [_SERVABLE, f"(f.scope IN ({', '.join('?' * len(scopes))}) OR 1)"]""", "run"),
+       """clauses = [_SERVABLE, f"f.scope IN ({', '.join('?' * len(scopes))})", f"NOT""",
+       """clauses = [_SERVABLE, f"(f.scope IN ({', '.join('?' * len(scopes))}) OR 1)", f"NOT""", "run"),
     # --- HTTP: one named fault per MUST requirement whose check had never been seen failing ----------------------
     _m("http-verify-cid-field-named-computed", "verify-cid names its recomputed CID computed, not computed_cid",
        "STG-CID-009", "storage/store.py", '"computed_cid": computed,', '"computed": computed,', "run"),
@@ -616,8 +620,8 @@ AUTHORED: tuple[Mutant, ...] = (
        '    cursor = None if following is None else encode_cursor("f1", *following, str(total), '
        'query_tag(params.query))\n', "run"),
     _m("http-query-cursor-omitted", "the query envelope leaves cursor out on the last page instead of null",
-       "STG-QRY-003", "api/facts.py", 'return JSONResponse({"facts": found, "total": total, "cursor": cursor})',
-       'return JSONResponse({"facts": found, "total": total, **({"cursor": cursor} if cursor else {})})', "run"),
+       "STG-QRY-003", "api/facts.py", 'answer: dict[str, Any] = {"facts": found, "total": total, "cursor": cursor}',
+       'answer: dict[str, Any] = {"facts": found, "total": total, **({"cursor": cursor} if cursor else {})}', "run"),
     _m("http-source-filter-ignored", "the source filter is dropped from the query (entity and relation only)",
        "STG-QRY-004", "storage/facts.py",
        '(("entity", query.entity), ("relation", query.relation), ("source", query.source))',
@@ -711,7 +715,10 @@ AUTHORED: tuple[Mutant, ...] = (
        "served", "STG-FED-008 STG-FED-001", "api/peer_auth.py",
        'if peer is None or peer.status != "active":', 'if peer is None or peer.status == "revoked":', "run"),
     _m("fed-pull-accepts-api-key", "the pull route also accepts an operator API key in place of a peer token",
-       "STG-FED-018", "api/federation.py", "    peer, claims = await authenticate_peer(request, federation)\n",
+       "STG-FED-018", "api/federation.py",
+       "    tls.require_client_certificate(request)  # STG-TLS-002/003/008\n"
+       "    peer, claims = await authenticate_peer(request, federation)\n",
+       "    tls.require_client_certificate(request)  # STG-TLS-002/003/008\n"
        "    try:\n"
        "        peer, claims = await authenticate_peer(request, federation)\n"
        "    except ApiError:\n"
@@ -1323,6 +1330,74 @@ AUTHORED: tuple[Mutant, ...] = (
        '"token_nonce_invalid": 400,', '"token_nonce_invalid": 401,', "run"),
     _m("cap-revoke-unknown-204", "revoking an unknown token id answers 204", "STG-CAP-017",
        "api/capability_tokens.py", "    if done is None:\n", "    if done is None and False:\n", "run"),
+    # --- RTBF tombstones (Spec-X2) and time travel (Spec-X3) ------------------------------------------------
+    _m("tomb-uuid4-id", "tombstone ids are tomb_ + a version-4 UUID", "STG-TOMB-001", "api/tombstones.py",
+       'f"tomb_{rows.uuid7(now // 1000)}"', 'f"tomb_{rows.uuid7(now // 1000).replace(\'-7\', \'-4\', 1)}"', "run"),
+    _m("tomb-wildcard-entity", "a wildcard entity_uri is accepted", "STG-TOMB-002", "protocol/tombstones.py",
+       'if isinstance(raw, str) and ("*" in raw or "?" in raw):', "if False:", "run"),
+    _m("tomb-duplicate-array-scope", "an array scope may list a scope twice", "STG-TOMB-005",
+       "protocol/tombstones.py", "if len(set(raw)) != len(raw):", "if False:", "run"),
+    _m("tomb-write-key-issues", "a write key may issue, revoke and look up tombstones", "STG-TOMB-003 STG-TOMB-009",
+       "api/tombstones.py", 'return caller(request, "admin")', 'return caller(request, "write")', "run"),
+    _m("tomb-duplicate-allowed", "a second active tombstone for the same entity and scope is issued",
+       "STG-TOMB-006", "api/tombstones.py", "if rows.exists_active(conn, entity, scope) is not None:", "if False:",
+       "run"),
+    _m("tomb-star-covers-local", "the * pattern covers only the local scope", "STG-TOMB-011",
+       "protocol/tombstones.py", "if pattern == _WILDCARD:\n        return SCOPES",
+       'if pattern == _WILDCARD:\n        return ("local",)', "run"),
+    _m("tomb-refs-kept", "facts whose ref value points at a tombstoned entity stay visible", "STG-TOMB-012",
+       "storage/tombstones.py", "OR ({f}.value_type = 'ref'", "OR ({f}.value_type = 'no-ref'", "run"),
+    _m("tomb-single-read-served", "a suppressed fact is served by id and CID", "STG-TOMB-013", "storage/store.py",
+       "if found is not None and tombstone_rows.hides(conn, found[ID]):", "if False:", "run"),
+    _m("tomb-total-prefilter", "the query total counts suppressed facts", "STG-TOMB-013", "storage/facts.py",
+       "    clauses, params = _where(query)\n    where = f\" WHERE {' AND '.join(clauses)}\" if clauses else \"\"\n"
+       "    return int(",
+       "    clauses, params = _where(query)\n    clauses = clauses[:1] + clauses[2:]\n"
+       "    where = f\" WHERE {' AND '.join(clauses)}\" if clauses else \"\"\n    return int(", "run"),
+    _m("tomb-revocation-keeps-cover", "a revocation leaves the facts suppressed", "STG-TOMB-008",
+       "storage/tombstones.py", 'conn.execute("DELETE FROM tombstone_cover WHERE tombstone_id = ?", '
+       '(record["tombstone_id"],))', "pass", "run"),
+    _m("tomb-revoke-twice", "a tombstone can be revoked twice", "STG-TOMB-010", "api/tombstones.py",
+       "if found[1]:", "if False:", "run"),
+    _m("tomb-legal-hold-unaudited", "a legal-hold tombstone emits no rtbf_legal_hold_issued event", "STG-TOMB-023",
+       "api/tombstones.py", "if legal_hold:\n            # STG-TOMB-023", "if False:\n            # STG-TOMB-023",
+       "run"),
+    _m("tomb-raw-entity", "a tombstone's entity_uri is stored as sent", "STG-TOMB-015", "protocol/tombstones.py",
+       "        return normalize(raw)\n    except InvalidEntityUri", "        return str(normalize(raw) and raw)\n"
+       "    except InvalidEntityUri", "run"),
+    _m("tomb-reason-signed", "the tombstone signature covers reason", "STG-TOMB-004 STG-TOMB-017",
+       "protocol/signatures.py", 'frozenset({"signature", "reason"}),\n            ("id", "entity_uri"',
+       'frozenset({"signature"}),\n            ("id", "entity_uri"', "vectors run"),
+    _m("tt-created-exclusive", "as_of T leaves out facts created exactly at T", "STG-TT-004 STG-TT-007",
+       "storage/time_travel.py", '["f.timestamp_us <= ?",', '["f.timestamp_us < ?",', "run"),
+    _m("tt-expiry-inclusive", "as_of T shows facts whose valid_until is exactly T", "STG-TT-004",
+       "storage/time_travel.py", '"(f.valid_until_us IS NULL OR f.valid_until_us > ?)"',
+       '"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)"', "run"),
+    _m("tt-retraction-exclusive", "as_of T shows facts retracted exactly at T", "STG-TT-005",
+       "storage/time_travel.py", "r.retracted_at_us <= ?", "r.retracted_at_us < ?", "run"),
+    _m("tt-retraction-unrecorded", "retractions write no fact_retractions row", "STG-TT-005", "storage/facts.py",
+       "    if confidence == 0:\n", "    if False:\n", "run"),
+    _m("tt-future-unbounded", "as_of in the future is answered", "STG-TT-009", "protocol/time_travel.py",
+       "if at > now_us + FUTURE_TOLERANCE_US:", "if False:", "run"),
+    _m("tt-floor-ignored", "as_of before the retention floor is answered", "STG-TT-010", "protocol/time_travel.py",
+       "if floor_us is not None and at < floor_us:", "if False:", "run"),
+    _m("tt-invalid-as-epoch", "an unreadable as_of is read as the epoch", "STG-TT-008", "protocol/time_travel.py",
+       "    if at is None:\n        raise AsOfInvalid", "    if at is None:\n        at = 0\n    if at is None:\n"
+       "        raise AsOfInvalid", "run"),
+    _m("tt-legal-hold-for-agents", "agents' as_of shows legal-hold facts", "STG-TT-014", "api/params.py",
+       "legal_hold_visible=as_of_us is not None and identity.reader.node_admin",
+       "legal_hold_visible=as_of_us is not None", "run"),
+    _m("tt-notices-always", "tombstone_notices is present (empty) when no legal hold applies", "STG-TT-013",
+       "api/facts.py", "        if notices:\n", "        if True:\n", "run"),
+    _m("tt-admin-sees-erased", "an admin's as_of shows facts under a tombstone without legal hold",
+       "STG-TT-006 STG-TT-011", "storage/tombstones.py", "\" AND tc.legal_hold = 0\" if legal_hold_visible",
+       "\" AND tc.legal_hold = 2\" if legal_hold_visible", "run"),
+    _m("tt-visible-expiry-inclusive", "the visibility rule keeps a fact whose valid_until is exactly T",
+       "STG-TT-004", "protocol/time_travel.py", "fact.valid_until_us <= at_us", "fact.valid_until_us < at_us",
+       "vectors"),
+    _m("tt-visible-hold-for-all", "the visibility rule shows legal-hold facts to agents", "STG-TT-014",
+       "protocol/time_travel.py", "return all(cover.legal_hold and admin for cover in covers)",
+       "return all(cover.legal_hold for cover in covers)", "vectors"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

@@ -565,8 +565,8 @@ MUTANTS: list[dict[str, str]] = [
      "description": "total is the number of facts on the page instead of every fact matching the filters "
                     "(S03 query response {facts, total, cursor}; total is computed over the whole result).",
      "file": "api/facts.py",
-     "find": "return JSONResponse({\"facts\": found, \"total\": total, \"cursor\": cursor})",
-     "replace": "return JSONResponse({\"facts\": found, \"total\": len(found), \"cursor\": cursor})"},
+     "find": "answer: dict[str, Any] = {\"facts\": found, \"total\": total, \"cursor\": cursor}",
+     "replace": "answer: dict[str, Any] = {\"facts\": found, \"total\": len(found), \"cursor\": cursor}"},
     {"id": "b1-http-contradicted-flag-presence",
      "description": "include_contradicted is read as present-means-true, so include_contradicted=false returns "
                     "contradicted facts (A08 §5.2: contradicted facts are excluded unless include_contradicted "

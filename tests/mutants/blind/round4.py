@@ -909,9 +909,9 @@ MUTANTS: list[dict[str, str]] = [
         "(STG-HTTP-008: with --federation the profile list includes core-federation).",
         "file": "settings.py",
         "find": ('        if not self.federation:\n'
-                 '            return PROFILES\n'),
+                 '            return (*PROFILES, *lifecycle)\n'),
         "replace": ('        if True:\n'
-                    '            return PROFILES\n'),
+                    '            return (*PROFILES, *lifecycle)\n'),
         "requirements": ["STG-HTTP-008"],
         "equivalent": (
             "The discovery profiles are the node's own claims; a node may federate without claiming the profile, "

@@ -1,0 +1,250 @@
+"""RTBF tombstones over HTTP (Spec-X2; A20 §23; seed "RTBF / tombstones"): profile ``tombstones``.
+
+Indistinguishability is judged against the suite's own twin: the same facts asserted on fresh entities without the
+tombstoned ones, so bodies, totals and page walks of "after tombstoning E" must match "E's facts never existed".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status, ids
+from conformance.oracle import ed25519
+
+P = "tombstones"
+_TOMB_ID = re.compile(r"tomb_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+_RECORD = ("id", "entity_uri", "scope", "reason", "signed_by", "key_id", "signature", "created_at", "legal_hold")
+
+
+def issue(ctx: Context, entity: str, scope: Any = "*", reason: str | None = "conformance erasure",
+          legal_hold: bool | None = None, status: tuple[int, ...] = (201,)) -> dict[str, Any]:
+    ctx.need_admin()
+    body: dict[str, Any] = {"entity_uri": entity, "scope": scope, "reason": reason}
+    if legal_hold is not None:
+        body["legal_hold"] = legal_hold
+    ex = ctx.request("POST", "/v1/tombstones", json_body=body)
+    expect_status(ex, status)
+    return ex.json if isinstance(ex.json, dict) else {}
+
+
+def revoke(ctx: Context, tombstone_id: str) -> Any:
+    return ctx.request("POST", f"/v1/tombstones/{tombstone_id}/revoke", json_body={"reason": "conformance appeal"})
+
+
+def _walk(ctx: Context, **params: Any) -> list[tuple[Any, int, bool]]:
+    """A page walk at limit 1: (total, facts on the page, cursor present) per page, bounded to 20 pages."""
+    shape, cursor = [], None
+    for _ in range(20):
+        ex = ctx.query(limit=1, **params, **({"cursor": cursor} if cursor else {}))
+        expect_status(ex, (200,))
+        body = ex.json or {}
+        cursor = body.get("cursor")
+        shape.append((body.get("total"), len(body.get("facts") or []), cursor is not None))
+        if not cursor:
+            break
+    return shape
+
+
+@check("http:tombstone_create", requirements=("STG-TOMB-001", "STG-TOMB-004"), profile=P)
+def tombstone_create(ctx: Context) -> None:
+    """POST /v1/tombstones answers 201 with a tomb_+UUIDv7 record signed over JCS without signature and reason."""
+    entity = ctx.unique("forgotten")
+    record = issue(ctx, entity, "company")
+    missing = [name for name in _RECORD if name not in record]
+    expect(not missing, f"the record lacks {missing}: {record}")
+    expect(bool(_TOMB_ID.fullmatch(str(record["id"]))), f"id {record['id']!r} is not tomb_ + a UUIDv7")
+    expect(record["entity_uri"] == entity and record["scope"] == "company" and record["legal_hold"] is False,
+           f"the record does not carry what was issued: {record}")
+    expect(bool(re.fullmatch(r"[0-9a-f]{64}", str(record["key_id"]))), f"key_id {record['key_id']!r} is not 64 hex")
+    public_b64 = ctx.discovery.get("federation_pubkey")
+    if not isinstance(public_b64, str):
+        raise Skip("the node publishes no federation_pubkey to verify the signature with (shape checked)")
+    public = ed25519.b64u_decode(public_b64)
+    if ed25519.key_id(public) != record["key_id"]:
+        raise Skip("key_id names a key other than the published federation_pubkey (shape checked)")
+    message = ed25519.preimage("tombstone", record)
+    expect(ed25519.verify(public, message, ed25519.b64u_decode(str(record["signature"]))),
+           "the signature does not verify over JCS of the record without signature and reason")
+
+
+@check("http:tombstone_entity_uri_invalid", requirements=("STG-TOMB-002",), profile=P)
+def tombstone_entity_uri_invalid(ctx: Context) -> None:
+    """A wildcard or empty entity_uri answers 400 tombstone_entity_uri_invalid."""
+    for bad in ("stigmem://conformance.test/user/*", "", "   "):
+        ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": bad, "scope": "*", "reason": "x"})
+        expect_error(ex, (400,), "tombstone_entity_uri_invalid")
+
+
+@check("http:tombstone_invalid_scope", requirements=("STG-TOMB-005",), profile=P)
+def tombstone_invalid_scope(ctx: Context) -> None:
+    """A scope that is not *, a scope or an array of distinct scopes answers 400 tombstone_invalid_scope."""
+    for bad in ("everything", "", [], ["team", "team"], ["team", "galaxy"], 3):
+        ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": ctx.unique("scope"), "scope": bad,
+                                                              "reason": "x"})
+        expect_error(ex, (400,), "tombstone_invalid_scope")
+
+
+@check("http:tombstone_admin_only", requirements=("STG-TOMB-003",), profile=P)
+def tombstone_admin_only(ctx: Context) -> None:
+    """A key without admin cannot issue or revoke a tombstone (403)."""
+    key = ctx.mint_key("tomb-agent", ["read", "write"], ["local", "team", "company", "public"])
+    ex = ctx.request("POST", "/v1/tombstones", key=key, json_body={"entity_uri": ctx.unique("x"), "scope": "*",
+                                                                     "reason": "x"})
+    expect(ex.status in (401, 403), f"a non-admin key issued a tombstone: {ex.brief()}")
+    record = issue(ctx, ctx.unique("x"))
+    ex = ctx.request("POST", f"/v1/tombstones/{record['id']}/revoke", key=key, json_body={"reason": "x"})
+    expect(ex.status in (401, 403), f"a non-admin key revoked a tombstone: {ex.brief()}")
+
+
+@check("http:tombstone_lookup", requirements=("STG-TOMB-009",), profile=P)
+def tombstone_lookup(ctx: Context) -> None:
+    """GET /v1/tombstones/{entity} is admin-only and answers {tombstoned, tombstones, revocations}."""
+    entity = ctx.unique("lookup")
+    path = f"/v1/tombstones/{quote(entity, safe='')}"
+    expect((ctx.request("GET", path).json or {}).get("tombstoned") is False, "an untouched entity reads tombstoned")
+    record = issue(ctx, entity)
+    body = ctx.request("GET", path).json or {}
+    expect(body.get("tombstoned") is True and [t.get("id") for t in body.get("tombstones") or []] == [record["id"]]
+           and "revocations" in body, f"lookup answered {body}")
+    key = ctx.mint_key("tomb-agent", ["read", "write"], ["local", "team", "company", "public"])
+    ex = ctx.request("GET", path, key=key)
+    expect(ex.status in (401, 403), f"a non-admin key read tombstone status: {ex.brief()}")
+
+
+@check("http:tombstone_duplicate_conflict", requirements=("STG-TOMB-006",), profile=P,
+       interpretations={"tombstone_duplicate": "conflict-409"})
+def tombstone_duplicate_conflict(ctx: Context) -> None:
+    """A second active tombstone for the same entity and scope answers 409 tombstone_already_exists."""
+    entity = ctx.unique("twice")
+    issue(ctx, entity, "team")
+    ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": entity, "scope": "team", "reason": "again"})
+    expect_error(ex, (409,), "tombstone_already_exists")
+
+
+@check("http:tombstone_not_a_fact", requirements=("STG-TOMB-007",), profile=P)
+def tombstone_not_a_fact(ctx: Context) -> None:
+    """Issuing a tombstone writes no fact: no query finds one about the entity or by the node."""
+    entity = ctx.unique("apart")
+    record = issue(ctx, entity)
+    for params in ({"entity": entity}, {"source": record.get("signed_by")}):
+        body = ctx.query(**params).json or {}
+        expect(body.get("total") == 0 and not body.get("facts"), f"a query {params} found {body}")
+
+
+@check("http:tombstone_hides_facts", requirements=("STG-TOMB-011",), profile=P)
+def tombstone_hides_facts(ctx: Context) -> None:
+    """A tombstone hides the entity's facts in the scopes its pattern covers, and only those."""
+    entity = ctx.unique("scoped")
+    made = {scope: ctx.assert_fact(ctx.fact(entity, scope, scope=scope))["id"]
+            for scope in ("local", "team", "company", "public")}
+    issue(ctx, entity, ["team", "company"])
+    got = set(ids(ctx.query(entity=entity)))
+    expect(got == {made["local"], made["public"]}, f"after tombstoning team and company the query returned {got}")
+    issue(ctx, entity, "*")
+    expect(ids(ctx.query(entity=entity)) == [], "a * tombstone left facts visible")
+
+
+@check("http:tombstone_hides_refs", requirements=("STG-TOMB-012",), profile=P)
+def tombstone_hides_refs(ctx: Context) -> None:
+    """A fact whose ref value points at a tombstoned entity is left out too."""
+    entity, other = ctx.unique("target"), ctx.unique("pointer")
+    ref = ctx.assert_fact(ctx.fact(other, entity, relation="rel:knows", vtype="ref"))
+    plain = ctx.assert_fact(ctx.fact(other, "kept"))
+    issue(ctx, entity)
+    got = ids(ctx.query(entity=other))
+    expect(ref["id"] not in got and plain["id"] in got, f"after tombstoning the ref target the query returned {got}")
+
+
+@check("http:tombstone_single_fact_404", requirements=("STG-TOMB-013",), profile=P)
+def tombstone_single_fact_404(ctx: Context) -> None:
+    """A suppressed fact reads as a missing one by id, by CID and through verify-cid."""
+    entity = ctx.unique("single")
+    fact = ctx.assert_fact(ctx.fact(entity))
+    issue(ctx, entity)
+    missing = ctx.request("GET", "/v1/facts/00000000-0000-4000-8000-000000000000")
+    for path, method in ((f"/v1/facts/{fact['id']}", "GET"), (f"/v1/facts/{fact.get('cid')}", "GET"),
+                         (f"/v1/facts/{fact['id']}/verify-cid", "POST")):
+        ex = ctx.request(method, path)
+        expect(ex.status == missing.status == 404 and ex.code() == missing.code(),
+               f"{method} {path} of a suppressed fact answered {ex.brief()}, a missing fact {missing.brief()}")
+
+
+@check("http:tombstone_total_post_filter", requirements=("STG-TOMB-013",), profile=P)
+def tombstone_total_post_filter(ctx: Context) -> None:
+    """After tombstoning E, a query's totals and page walk equal those of a twin where E's facts never existed."""
+    source, twin_source = ctx.unique("src"), ctx.unique("twin")
+    gone, kept = ctx.unique("gone"), ctx.unique("kept")
+    for value in ("a", "b", "c"):
+        ctx.assert_fact({**ctx.fact(gone, value, relation=f"memory:{value}"), "source": source})
+    for value in ("a", "b"):
+        ctx.assert_fact({**ctx.fact(kept, value, relation=f"memory:{value}"), "source": source})
+        ctx.assert_fact({**ctx.fact(ctx.unique("t"), value, relation=f"memory:{value}"), "source": twin_source})
+    issue(ctx, gone)
+    after, twin = _walk(ctx, source=source), _walk(ctx, source=twin_source)
+    expect(after == twin, f"page walk after tombstoning {after}, never-existed twin {twin}")
+    expect(after[0][0] == 2, f"total after tombstoning is {after[0][0]!r}, not 2")
+
+
+@check("http:tombstone_effective_within_60s", requirements=("STG-TOMB-014",), profile=P)
+def tombstone_effective_within_60s(ctx: Context) -> None:
+    """A local tombstone takes effect within 60 s (here: by the next request)."""
+    entity = ctx.unique("prompt")
+    ctx.assert_fact(ctx.fact(entity))
+    issue(ctx, entity)
+    expect(ids(ctx.query(entity=entity)) == [], "the entity's facts were still served right after the tombstone")
+
+
+@check("http:tombstone_normalized_entity", requirements=("STG-TOMB-015",), profile=P,
+       interpretations={"tombstone_entity_uri": "normalize"})
+def tombstone_normalized_entity(ctx: Context) -> None:
+    """A tombstone issued with another spelling of an entity covers its facts."""
+    entity = ctx.unique("spelling")
+    ctx.assert_fact(ctx.fact(entity))
+    record = issue(ctx, "  " + entity.replace("conformance.test", "Conformance.TEST") + " ")
+    expect(record.get("entity_uri") == entity, f"entity_uri stored as {record.get('entity_uri')!r}")
+    expect(ids(ctx.query(entity=entity)) == [], "a differently spelled tombstone did not cover the entity")
+
+
+@check("http:tombstone_revoke", requirements=("STG-TOMB-008", "STG-TOMB-010"), profile=P)
+def tombstone_revoke(ctx: Context) -> None:
+    """Revocation answers 200 with its record; unknown ids 404, a second revocation 409; the tombstone stays."""
+    entity = ctx.unique("revoke")
+    record = issue(ctx, entity)
+    ex = revoke(ctx, record["id"])
+    expect_status(ex, (200,))
+    body = ex.json or {}
+    expect(body.get("tombstone_id") == record["id"] and str(body.get("id", "")).startswith("tombrevoke_"),
+           f"revocation record {body}")
+    expect_error(revoke(ctx, record["id"]), (409,), "tombstone_already_revoked")
+    expect_error(revoke(ctx, "tomb_00000000-0000-7000-8000-000000000000"), (404,), "tombstone_not_found")
+    kept = ctx.request("GET", f"/v1/tombstones/{quote(entity, safe='')}").json or {}
+    expect([t.get("signature") for t in kept.get("tombstones") or []] == [record["signature"]],
+           f"the revoked tombstone's record changed or went: {kept}")
+
+
+@check("http:tombstone_revocation_restores", requirements=("STG-TOMB-008",), profile=P)
+def tombstone_revocation_restores(ctx: Context) -> None:
+    """Revoking restores exactly what was suppressed: the same body as before the tombstone."""
+    entity = ctx.unique("restore")
+    for value in ("a", "b"):
+        ctx.assert_fact(ctx.fact(entity, value, relation=f"memory:{value}"))
+    before = ctx.query(entity=entity).json
+    record = issue(ctx, entity)
+    expect(ids(ctx.query(entity=entity)) == [], "the tombstone hid nothing")
+    expect_status(revoke(ctx, record["id"]), (200,))
+    after = ctx.query(entity=entity).json
+    expect(after == before, f"after revocation {after}, before the tombstone {before}")
+
+
+@check("http:legal_hold_audited", requirements=("STG-TOMB-023",), profile=P)
+def legal_hold_audited(ctx: Context) -> None:
+    """Issuing a legal-hold tombstone is audited as rtbf_legal_hold_issued."""
+    record = issue(ctx, ctx.unique("hold"), legal_hold=True)
+    ex = ctx.request("GET", "/v1/admin/audit-log", params={"event_type": "rtbf_legal_hold_issued", "limit": "5000"})
+    expect_status(ex, (200,))
+    events = (ex.json or {}).get("events") or []
+    text = repr(events)
+    expect(record["id"] in text, f"no rtbf_legal_hold_issued event names {record['id']}")
+
