@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, key_rotation, keys, quotas
+from reference_node.api import transparency as transparency_log
 from reference_node.api import audit_log as audit_export
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
@@ -80,6 +81,14 @@ ROUTES = [
     Route("/v1/federation/audit", federation.audit_events, methods=["GET"]),
     Route("/v1/federation/key-rotations", key_rotation.rotation_log, methods=["GET"]),
     Route("/v1/admin/federation/key-rotation", key_rotation.rotate_key, methods=["POST"]),
+    Route("/v1/federation/transparency-log", transparency_log.log_info, methods=["GET"]),
+    Route("/v1/federation/transparency-log/checkpoint", transparency_log.checkpoint, methods=["GET"]),
+    Route("/v1/federation/transparency-log/entries", transparency_log.entries, methods=["GET"]),
+    Route("/v1/federation/transparency-log/entries/{log_index}", transparency_log.entry, methods=["GET"]),
+    Route("/v1/federation/transparency-log/proof/inclusion", transparency_log.inclusion_proof, methods=["GET"]),
+    Route("/v1/federation/transparency-log/proof/consistency", transparency_log.consistency_proof,
+          methods=["GET"]),
+    Route("/.well-known/stigmem-manifest-proof.json", transparency_log.manifest_proof, methods=["GET"]),
 ]
 
 

@@ -16,7 +16,7 @@ from reference_node.clock import format_timestamp
 from reference_node.protocol import replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
-from reference_node.storage import audit, audit_log, key_rotations, replication
+from reference_node.storage import audit, audit_log, key_rotations, replication, transparency_log
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
 from reference_node.storage.peers import PeerRow
@@ -67,6 +67,11 @@ class FederationStore:
         now = self.now()
         with self.db.transaction() as conn:
             return key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity)
+
+    def log_origin(self) -> str:
+        """The transparency log's origin line, stored the first time (``<authority>/transparency-log``)."""
+        with self.db.transaction() as conn:
+            return transparency_log.configure(conn, self.store.authority)
 
     def rotation_log(self) -> tuple[str | None, list[dict[str, Any]]]:
         with self.db.reading() as conn:
