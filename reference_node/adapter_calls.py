@@ -61,6 +61,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "relaying": ("none",),
     "quota_arithmetic": ("exact",),
     "key_rotation_entry": ("a20-bound-key",),
+    "transparency_log_format": ("rfc9162-signed-note",),
 }
 
 

@@ -9,6 +9,7 @@
                            [--audit-retention-days DAYS]
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
+                           [--transparency-log URL]
                            [--audit-max-rows N|none]
                            [--audit-max-age DAYS|none] [--audit-repeat-window SECONDS]]
                            [--tls-cert PEM --tls-key PEM --tls-ca PEM]
@@ -39,6 +40,7 @@ import sqlite3
 import ssl
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from reference_node.api.connections import plan, raise_fd_limit
 from reference_node.api.errors import ApiError
@@ -47,6 +49,7 @@ from reference_node.clock import SystemClock, format_timestamp
 from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.quotas import DIMENSIONS
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
+from reference_node.protocol.replication import TRUST_MODES, TrustMode
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.settings import (
     DEFAULT_AUDIT_RETENTION_DAYS,
@@ -72,6 +75,14 @@ __all__ = ["main"]
 DEFAULT_PORT = 8787
 DEFAULT_ADMIN_ENTITY = "stigmem://localhost/user/admin"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _trust_mode(flag: str | None) -> TrustMode:
+    """--trust-mode, else the seed's STIGMEM_FEDERATION_TRUST_MODE, else relaxed (interpretation trust_mode_source)."""
+    mode = flag if flag is not None else os.environ.get("STIGMEM_FEDERATION_TRUST_MODE", "relaxed").strip().lower()
+    if mode in TRUST_MODES:
+        return cast(TrustMode, mode)
+    raise ValueError(f"STIGMEM_FEDERATION_TRUST_MODE is strict, relaxed or off, not {mode!r}")
 
 
 def _trust_cache(flag: str | None) -> str | None:
@@ -193,9 +204,13 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--audit-retention-days", type=int, default=DEFAULT_AUDIT_RETENTION_DAYS, metavar="DAYS",
                         help="days the node-wide audit log keeps an event (default 365; at least 90, A20 22.3)")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
-    federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
+    federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default=None,
                             help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
-                                 "them, until manifests are verified) in the quarantine garden (default relaxed)")
+                                 "them, until manifests are verified) in the quarantine garden (default: "
+                                 "STIGMEM_FEDERATION_TRUST_MODE, else relaxed)")
+    federation.add_argument("--transparency-log", metavar="URL", default=None,
+                            help="the transparency log peers' manifest proofs are checked against (its "
+                                 "/v1/federation/transparency-log URL; default: each peer's own log)")
     federation.add_argument("--federation", action="store_true", help="enable federation (pull replication)")
     federation.add_argument("--federation-key-file", metavar="PATH",
                             help="Ed25519 key: PEM PKCS#8, or the 32-byte seed as base64url or hex (default: "
@@ -373,7 +388,8 @@ def _serve(argv: Sequence[str]) -> int:
             node_authority=args.node_authority,
             access_log=args.access_log,
             conflict_cardinality=args.conflict_cardinality,
-            trust_mode=args.trust_mode,
+            trust_mode=_trust_mode(args.trust_mode),
+            transparency_log_url=args.transparency_log,
             federation=args.federation,
             federation_key_file=args.federation_key_file,
             pull_interval_s=args.pull_interval,

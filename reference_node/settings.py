@@ -131,6 +131,9 @@ class Settings:
     tls_ca: str | None = None
     # STG-AUDIT-026: days the node-wide audit log keeps an event (--audit-retention-days).
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
+    # A20 19.2 (STG-TLOG-008): the log peers' manifest proofs are checked against (--transparency-log URL); None:
+    # each peer's own log (docs/federation-api.md "Transparency log").
+    transparency_log_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -154,6 +157,9 @@ class Settings:
             raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
         if self.trust_mode not in TRUST_MODES:
             raise ValueError(f"trust mode is one of {', '.join(TRUST_MODES)}, not {self.trust_mode!r}")
+        if self.transparency_log_url is not None and not self.transparency_log_url.startswith(("http://",
+                                                                                             "https://")):
+            raise ValueError(f"--transparency-log is an http(s) URL, not {self.transparency_log_url!r}")
         if self.quota_defaults not in QUOTA_OPTIONS:
             raise ValueError(f"quota defaults are one of {', '.join(QUOTA_OPTIONS)}, not {self.quota_defaults!r}")
         if len({self.tls_cert is None, self.tls_key is None, self.tls_ca is None}) != 1:

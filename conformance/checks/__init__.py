@@ -34,5 +34,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     robustness,
     scopes,
     tls,
+    transparency,
     workers,
 )

@@ -22,9 +22,22 @@ from dataclasses import dataclass
 
 from conformance.oracle.ed25519 import public_key, sign, verify
 
-__all__ = ["CheckpointRefused", "Checkpoint", "checkpoint_body", "consistency_proof", "inclusion_path", "key_hash",
-           "leaf_hash", "node_hash", "open_checkpoint", "root", "sign_checkpoint", "verify_consistency",
-           "verify_inclusion", "verifier_key"]
+__all__ = [
+    "Checkpoint",
+    "CheckpointRefused",
+    "checkpoint_body",
+    "consistency_proof",
+    "inclusion_path",
+    "key_hash",
+    "leaf_hash",
+    "node_hash",
+    "open_checkpoint",
+    "root",
+    "sign_checkpoint",
+    "verifier_key",
+    "verify_consistency",
+    "verify_inclusion",
+]
 
 EM_DASH = "\u2014"
 ED25519 = b"\x01"  # the signed-note signature type of Ed25519

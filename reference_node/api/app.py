@@ -18,8 +18,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from reference_node.api import admin, conflicts, discovery, facts, federation, gardens, key_rotation, keys, quotas
-from reference_node.api import transparency as transparency_log
 from reference_node.api import audit_log as audit_export
+from reference_node.api import transparency as transparency_log
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock

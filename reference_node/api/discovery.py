@@ -54,6 +54,8 @@ def document(
         found["federation_endpoints"] = {"peers": "/v1/federation/peers", "facts": "/v1/federation/facts",
                                          "push": None}
         found["trust_mode"] = settings.trust_mode  # A20 §19.4
+        # docs/federation-api.md "Transparency log" (A20 §19.2): where the node's own log is served.
+        found["transparency_log"] = "/v1/federation/transparency-log"
     return found
 
 

@@ -87,6 +87,10 @@ STATUS: dict[str, int] = {
     "cid_mismatch": 500,
     "internal_error": 500,
     "storage_full": 507,
+    # A20 §19.9 (docs/federation-api.md "Transparency log"): a peer manifest without valid log evidence in strict
+    # trust mode (STG-TLOG-008).
+    "inclusion_proof_invalid": 400,
+    "transparency_log_unavailable": 503,
     "trust_cache_unavailable": 503,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
 }
 

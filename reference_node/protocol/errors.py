@@ -13,7 +13,8 @@ requirement passes it explicitly. The node never uses ``assert`` for a protocol 
      ├── SignatureDocumentInvalid, KeyMalformed, SignatureMalformed, SignatureInvalid
      ├── GardenSlugInvalid
      ├── RotationEntryInvalid, RotationChainGap, RotationChainRegression, RotationSignatureInvalid
-     ├── InclusionProofInvalid, ConsistencyProofInvalid, CheckpointMalformed, CheckpointSignatureInvalid
+     ├── InclusionProofInvalid, ConsistencyProofInvalid, CheckpointMalformed, CheckpointSignatureInvalid,
+     │   TransparencyLogUnavailable
      └── TokenMalformed, TokenWrongAudience, TokenLifetimeExceeded, TokenNotYetValid, TokenExpired,
          NonceAlreadySeen
 """
@@ -26,8 +27,8 @@ __all__ = [
     "CheckpointMalformed",
     "CheckpointSignatureInvalid",
     "CidMalformed",
-    "ConsistencyProofInvalid",
     "CidMismatch",
+    "ConsistencyProofInvalid",
     "FactInvalid",
     "GardenSlugInvalid",
     "HlcMalformed",
@@ -56,6 +57,7 @@ __all__ = [
     "TokenMalformed",
     "TokenNotYetValid",
     "TokenWrongAudience",
+    "TransparencyLogUnavailable",
     "ValueInvalid",
     "ValueTooLarge",
 ]
@@ -243,3 +245,8 @@ class CheckpointMalformed(ProtocolError):
 class CheckpointSignatureInvalid(ProtocolError):
     code = "checkpoint_signature_invalid"
     requirement = "STG-TLOG-005"
+
+
+class TransparencyLogUnavailable(ProtocolError):
+    code = "transparency_log_unavailable"  # A20 §19.9: 503
+    requirement = "STG-TLOG-008"

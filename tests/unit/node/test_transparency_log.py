@@ -104,15 +104,12 @@ def test_log_survives_restart_and_refuses_rewrites(make_node):
     node.restart()
     after = node.client.get(f"{LOG}/checkpoint").text.split("\n")[:3]
     assert before == after and after[1] == "3"
-    with node.store.db.transaction() as conn:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("UPDATE transparency_log SET body = '{}' WHERE log_index = 0")
-    with node.store.db.transaction() as conn:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("DELETE FROM transparency_log WHERE log_index = 2")
-    with node.store.db.transaction() as conn:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("INSERT INTO transparency_log VALUES (7, 'manifest', '{}', 1, ?)", ("0" * 64,))
+    with node.store.db.transaction() as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE transparency_log SET body = '{}' WHERE log_index = 0")
+    with node.store.db.transaction() as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("DELETE FROM transparency_log WHERE log_index = 2")
+    with node.store.db.transaction() as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO transparency_log VALUES (7, 'manifest', '{}', 1, ?)", ("0" * 64,))
 
 
 def test_manifest_proof_route(make_node):
