@@ -138,3 +138,15 @@ def test_checkpoint_is_a_signed_note(make_node):
     body, _, sig = note.partition("\n\n")
     assert body.split("\n")[0] == "node-a.test/transparency-log"
     assert sig.startswith("\u2014 node-a.test/transparency-log ") and len(base64.b64decode(sig.split(" ")[2])) == 68
+
+
+def test_trust_mode_flag_wins_over_env(monkeypatch):
+    from reference_node.cli import _trust_mode
+
+    monkeypatch.delenv("STIGMEM_FEDERATION_TRUST_MODE", raising=False)
+    assert _trust_mode(None) == "relaxed"
+    monkeypatch.setenv("STIGMEM_FEDERATION_TRUST_MODE", "strict")
+    assert _trust_mode(None) == "strict" and _trust_mode("off") == "off"
+    monkeypatch.setenv("STIGMEM_FEDERATION_TRUST_MODE", "paranoid")
+    with pytest.raises(ValueError):
+        _trust_mode(None)
