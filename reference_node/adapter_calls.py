@@ -66,6 +66,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "capability_token_replay": ("bound-to-first-token",),
     "capability_token_window": ("future-only",),
     "capability_token_presentation": ("header-base64url-jcs",),
+    "transparency_log_format": ("rfc9162-signed-note",),
 }
 
 

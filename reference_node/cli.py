@@ -10,6 +10,7 @@
                            [--federation [--federation-key-file PATH] [--pull-interval SECONDS]
                            [--pull-backoff-max SECONDS] [--peer-approval] [--trust-mode strict|relaxed|off]
                            [--trust-weights I,H,S,A]
+                           [--transparency-log URL]
                            [--audit-max-rows N|none]
                            [--audit-max-age DAYS|none] [--audit-repeat-window SECONDS]]
                            [--tls-cert PEM --tls-key PEM --tls-ca PEM]
@@ -43,6 +44,7 @@ import sqlite3
 import ssl
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from reference_node.api.connections import plan, raise_fd_limit
 from reference_node.api.errors import ApiError
@@ -52,6 +54,7 @@ from reference_node.protocol.errors import ProtocolError
 from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.quotas import DIMENSIONS
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
+from reference_node.protocol.replication import TRUST_MODES, TrustMode
 from reference_node.protocol.source_trust import DEFAULT_WEIGHTS, Weights, parse_weights
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
 from reference_node.settings import (
@@ -90,6 +93,8 @@ def _trust_weights(flag: str) -> Weights:
         return parse_weights(dict(zip(names, (part.strip() for part in parts), strict=True)))
     except ProtocolError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _instant(text: str) -> int:
     """An RFC 3339 instant on the command line, in microseconds since the epoch."""
     from reference_node.clock import instant_us
@@ -98,6 +103,14 @@ def _instant(text: str) -> int:
     if found is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not an RFC 3339 date-time")
     return found
+
+
+def _trust_mode(flag: str | None) -> TrustMode:
+    """--trust-mode, else the seed's STIGMEM_FEDERATION_TRUST_MODE, else relaxed (interpretation trust_mode_source)."""
+    mode = flag if flag is not None else os.environ.get("STIGMEM_FEDERATION_TRUST_MODE", "relaxed").strip().lower()
+    if mode in TRUST_MODES:
+        return cast(TrustMode, mode)
+    raise ValueError(f"STIGMEM_FEDERATION_TRUST_MODE is strict, relaxed or off, not {mode!r}")
 
 
 def _trust_cache(flag: str | None) -> str | None:
@@ -224,13 +237,17 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as-of-floor", type=_instant, default=0, metavar="RFC3339",
                         help="retention floor of as_of: earlier instants answer 400 (default the Unix epoch)")
     federation = parser.add_argument_group("federation (docs/federation-api.md)")
-    federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default="relaxed",
+    federation.add_argument("--trust-mode", choices=("strict", "relaxed", "off"), default=None,
                             help="A20 trust_mode: strict holds every pulled fact without a valid manifest (all of "
-                                 "them, until manifests are verified) in the quarantine garden (default relaxed)")
+                                 "them, until manifests are verified) in the quarantine garden (default: "
+                                 "STIGMEM_FEDERATION_TRUST_MODE, else relaxed)")
     federation.add_argument("--trust-weights", type=_trust_weights, default=DEFAULT_WEIGHTS, metavar="I,H,S,A",
                             help="A20 source-trust weights of identity_strength, peer_history, scope_authority and "
                                  "attestation_mode_factor, each in [0, 1] (default 0.35,0.30,0.25,0.10; others are "
                                  "published as trust_weights in discovery)")
+    federation.add_argument("--transparency-log", metavar="URL", default=None,
+                            help="the transparency log peers' manifest proofs are checked against (its "
+                                 "/v1/federation/transparency-log URL; default: each peer's own log)")
     federation.add_argument("--federation", action="store_true", help="enable federation (pull replication)")
     federation.add_argument("--federation-key-file", metavar="PATH",
                             help="Ed25519 key: PEM PKCS#8, or the 32-byte seed as base64url or hex (default: "
@@ -408,8 +425,9 @@ def _serve(argv: Sequence[str]) -> int:
             node_authority=args.node_authority,
             access_log=args.access_log,
             conflict_cardinality=args.conflict_cardinality,
-            trust_mode=args.trust_mode,
+            trust_mode=_trust_mode(args.trust_mode),
             trust_weights=args.trust_weights,
+            transparency_log_url=args.transparency_log,
             federation=args.federation,
             federation_key_file=args.federation_key_file,
             pull_interval_s=args.pull_interval,

@@ -138,6 +138,9 @@ class Settings:
     # the retention floor of as_of (microseconds since the epoch; None: none), the Unix epoch by default.
     time_travel: Literal["not-loaded", "disabled", "enabled"] = "not-loaded"
     as_of_floor_us: int | None = 0
+    # A20 19.2 (STG-TLOG-008): the log peers' manifest proofs are checked against (--transparency-log URL); None:
+    # each peer's own log (docs/federation-api.md "Transparency log").
+    transparency_log_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -161,6 +164,9 @@ class Settings:
             raise ValueError(f"conflict cardinality is 'winner' or 'pairwise', not {self.conflict_cardinality!r}")
         if self.trust_mode not in TRUST_MODES:
             raise ValueError(f"trust mode is one of {', '.join(TRUST_MODES)}, not {self.trust_mode!r}")
+        if self.transparency_log_url is not None and not self.transparency_log_url.startswith(("http://",
+                                                                                             "https://")):
+            raise ValueError(f"--transparency-log is an http(s) URL, not {self.transparency_log_url!r}")
         if self.quota_defaults not in QUOTA_OPTIONS:
             raise ValueError(f"quota defaults are one of {', '.join(QUOTA_OPTIONS)}, not {self.quota_defaults!r}")
         if len({self.tls_cert is None, self.tls_key is None, self.tls_ca is None}) != 1:

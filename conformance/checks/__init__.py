@@ -36,5 +36,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     time_travel,
     tls,
     tombstones,
+    transparency,
     workers,
 )

@@ -92,6 +92,7 @@ class ScriptedPeer:
     tls_client: ssl.SSLContext | None = None
     _via: dict[str, HttpTarget] = field(default_factory=dict)
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
+    manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -298,6 +299,9 @@ class ScriptedPeer:
         rotation_log = self.rotation_log
         if rotation_log is not None:
             static["/v1/federation/key-rotations"] = lambda: rotation_log
+        manifest_proof = self.manifest_proof
+        if manifest_proof is not None:
+            static["/.well-known/stigmem-manifest-proof.json"] = lambda: manifest_proof
         if parts.path != "/v1/federation/facts":
             status, answer = (200, static[parts.path]()) if parts.path in static else (404, {"error": "not_found"})
             self._record(Seen("GET", parts.path, params, status, client_cert=client_cert))

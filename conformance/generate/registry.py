@@ -18,6 +18,7 @@ MODULES = [
     "conformance.generate.key_rotation_vectors",
     "conformance.generate.source_trust_vectors",
     "conformance.generate.capability_token_vectors",
+    "conformance.generate.transparency_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
     "conformance.generate.signature_verify_vectors",

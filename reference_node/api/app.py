@@ -32,6 +32,7 @@ from reference_node.api import (
 from reference_node.api import audit_log as audit_export
 from reference_node.api import capability_tokens as capability_routes
 from reference_node.api import manifests as manifest_routes
+from reference_node.api import transparency as transparency_log
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock
@@ -108,6 +109,14 @@ ROUTES = [
     Route("/v1/tombstones/{tombstone_id}/revoke", tombstones.revoke, methods=["POST"]),
     Route("/v1/tombstones/{entity_uri:path}", tombstones.lookup, methods=["GET"]),
     Route("/v1/federation/tombstones", federation.federation_tombstones, methods=["GET"]),
+    Route("/v1/federation/transparency-log", transparency_log.log_info, methods=["GET"]),
+    Route("/v1/federation/transparency-log/checkpoint", transparency_log.checkpoint, methods=["GET"]),
+    Route("/v1/federation/transparency-log/entries", transparency_log.entries, methods=["GET"]),
+    Route("/v1/federation/transparency-log/entries/{log_index}", transparency_log.entry, methods=["GET"]),
+    Route("/v1/federation/transparency-log/proof/inclusion", transparency_log.inclusion_proof, methods=["GET"]),
+    Route("/v1/federation/transparency-log/proof/consistency", transparency_log.consistency_proof,
+          methods=["GET"]),
+    Route("/.well-known/stigmem-manifest-proof.json", transparency_log.manifest_proof, methods=["GET"]),
 ]
 
 

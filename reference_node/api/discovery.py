@@ -67,6 +67,8 @@ def document(
         if settings.trust_weights != DEFAULT_WEIGHTS:
             trust["trust_weights"] = settings.trust_weights.public()
         found["federation_trust"] = trust
+        # docs/federation-api.md "Transparency log" (A20 §19.2): where the node's own log is served.
+        found["transparency_log"] = "/v1/federation/transparency-log"
     return found
 
 

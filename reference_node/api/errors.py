@@ -106,7 +106,6 @@ STATUS: dict[str, int] = {
     "manifest_expired": 400,
     "manifest_entity_conflict": 409,
     "manifest_not_found": 404,
-    "trust_cache_unavailable": 503,
     # docs/federation-api.md "Capability tokens" (interpretation capability_token_status): 401 authentication-class,
     # 403 authorization-class, 400 a malformed nonce; token_malformed, token_expired and token_lifetime_exceeded
     # are the peer tokens' 401 codes above.
@@ -124,7 +123,12 @@ STATUS: dict[str, int] = {
     "invalid_capability_request": 422,
     "capability_nonce_exists": 409,
     "manifest_required": 409,
-    "token_not_found": 404,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
+    "token_not_found": 404,
+    # A20 §19.9 (docs/federation-api.md "Transparency log"): a peer manifest without valid log evidence in strict
+    # trust mode (STG-TLOG-008).
+    "inclusion_proof_invalid": 400,
+    "transparency_log_unavailable": 503,
+    "trust_cache_unavailable": 503,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
 }
 
 

@@ -34,6 +34,7 @@ from reference_node.storage.errors import StoreError
 from reference_node.storage.federation import FederationStore
 from reference_node.storage.peers import PeerRow
 from reference_node.storage.source_trust import TrustScorer
+from reference_node.storage.transparency_log import LogSigner
 from reference_node.storage.trust_cache import open_cache
 from reference_node.tls_contexts import client_context
 
@@ -69,6 +70,7 @@ class Federation:
         # STG-MAN-011: the node's own manifest exists from start (and is re-signed before expiry when served).
         self.manifests = NodeManifests(self.store, self.node_id)
         self.manifests.own(self._seed())
+        self.log_origin = self.store.log_origin()  # the transparency log's name, fixed on first start
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
         # STG-TLS-010/011: with mTLS every outbound request presents our certificate and verifies the peer's.
         self.tls = client_context(settings) if settings.mtls else None
@@ -125,6 +127,10 @@ class Federation:
 
     def _seed(self) -> bytes:
         return self.key_file_seed if self.key_file_seed is not None else self.store.signing_seed()
+
+    def log_signer(self) -> LogSigner:
+        """The transparency log's signer: its origin and the current federation key (docs/federation-api.md)."""
+        return LogSigner(self.log_origin, self._seed())
 
     @property
     def public_key(self) -> str:

@@ -13,6 +13,8 @@ requirement passes it explicitly. The node never uses ``assert`` for a protocol 
      ├── SignatureDocumentInvalid, KeyMalformed, SignatureMalformed, SignatureInvalid
      ├── GardenSlugInvalid
      ├── RotationEntryInvalid, RotationChainGap, RotationChainRegression, RotationSignatureInvalid
+     ├── InclusionProofInvalid, ConsistencyProofInvalid, CheckpointMalformed, CheckpointSignatureInvalid,
+     │   TransparencyLogUnavailable
      └── TokenMalformed, TokenWrongAudience, TokenLifetimeExceeded, TokenNotYetValid, TokenExpired,
          NonceAlreadySeen
 """
@@ -22,13 +24,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "CheckpointMalformed",
+    "CheckpointSignatureInvalid",
     "CidMalformed",
     "CidMismatch",
+    "ConsistencyProofInvalid",
     "FactInvalid",
     "GardenSlugInvalid",
     "HlcMalformed",
     "HlcSkewFuture",
     "HlcSkewPast",
+    "InclusionProofInvalid",
     "InvalidEntityUri",
     "JcsDuplicateKey",
     "JcsError",
@@ -51,6 +57,7 @@ __all__ = [
     "TokenMalformed",
     "TokenNotYetValid",
     "TokenWrongAudience",
+    "TransparencyLogUnavailable",
     "ValueInvalid",
     "ValueTooLarge",
 ]
@@ -218,3 +225,28 @@ class RotationChainGap(ProtocolError):
 class RotationChainRegression(ProtocolError):
     code = "rotation_chain_regression"
     requirement = "STG-KEY-012"
+
+
+class InclusionProofInvalid(ProtocolError):
+    code = "inclusion_proof_invalid"  # A20 §19.9
+    requirement = "STG-TLOG-003"
+
+
+class ConsistencyProofInvalid(ProtocolError):
+    code = "consistency_proof_invalid"
+    requirement = "STG-TLOG-004"
+
+
+class CheckpointMalformed(ProtocolError):
+    code = "checkpoint_malformed"
+    requirement = "STG-TLOG-005"
+
+
+class CheckpointSignatureInvalid(ProtocolError):
+    code = "checkpoint_signature_invalid"
+    requirement = "STG-TLOG-005"
+
+
+class TransparencyLogUnavailable(ProtocolError):
+    code = "transparency_log_unavailable"  # A20 §19.9: 503
+    requirement = "STG-TLOG-008"

@@ -17,7 +17,7 @@ from reference_node.clock import format_timestamp
 from reference_node.protocol import replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
-from reference_node.storage import audit, audit_log, key_rotations, replication
+from reference_node.storage import audit, audit_log, key_rotations, replication, transparency_log
 from reference_node.storage import manifests as manifest_rows
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
@@ -81,6 +81,11 @@ class FederationStore:
                 manifest_rows.record_rotation(conn, entity_uri, old_seed, new_seed, entry["rotated_at"],
                                               self.now_dt(), now)
             return entry
+
+    def log_origin(self) -> str:
+        """The transparency log's origin line, stored the first time (``<authority>/transparency-log``)."""
+        with self.db.transaction() as conn:
+            return transparency_log.configure(conn, self.store.authority)
 
     def rotation_log(self) -> tuple[str | None, list[dict[str, Any]]]:
         with self.db.reading() as conn:

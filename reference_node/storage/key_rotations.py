@@ -1,7 +1,8 @@
 """SQL over the federation key and its rotation log (0009_key_rotations.sql; docs/federation-api.md "Key rotation").
 
 ``rotate`` runs in the caller's transaction: it retires the active key, stores a fresh one, appends the entry
-signed by the old key (STG-KEY-010) and the ``key_rotation`` audit event (STG-KEY-015), all or nothing. ``log``
+signed by the old key (STG-KEY-010) to the rotation log and to the transparency log (STG-TLOG-011) and the
+``key_rotation`` audit event (STG-KEY-015), all or nothing. ``log``
 reads the chain back for ``GET /v1/federation/key-rotations`` (STG-KEY-016).
 """
 
@@ -15,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from reference_node.protocol import base64url, key_rotation, peering
-from reference_node.storage import audit_log
+from reference_node.storage import audit_log, transparency_log
 
 __all__ = ["active_seed", "log", "peer_chain", "rotate", "save_peer_chain", "store_key"]
 
@@ -62,6 +63,9 @@ def rotate(conn: sqlite3.Connection, entity_uri: str, now_s: str, created_at: st
         (entry["old_key_id"], entry["new_key_id"], first or peering.public_key(old_seed),
          json.dumps(entry, sort_keys=True)),
     )
+    # STG-TLOG-011: the rotation is logged in the transparency log, in the same transaction.
+    transparency_log.configure(conn, entity_uri.split("/")[2])
+    transparency_log.append(conn, "rotation", entry)
     # STG-KEY-015: the rotation is audited in its own transaction, before anyone sees the new key.
     audit_log.append(conn, "key_rotation", "success", created_at, actor_entity=actor_entity,
                      metadata={"entity_uri": entity_uri, "old_key_id": entry["old_key_id"],

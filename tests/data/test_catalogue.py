@@ -42,6 +42,7 @@ WIRE_FILES = [
     "peer.json",
     "peer_list.json",
     "key_rotation_log.json",
+    "transparency_log_entry.json",
 ]
 
 

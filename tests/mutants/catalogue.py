@@ -54,6 +54,8 @@ class Mutant:
             return "time-travel"
         if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
+        if self.id.startswith("tlog-"):
+            return "federation-trust"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
     @property
@@ -1398,6 +1400,50 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("tt-visible-hold-for-all", "the visibility rule shows legal-hold facts to agents", "STG-TT-014",
        "protocol/time_travel.py", "return all(cover.legal_hold and admin for cover in covers)",
        "return all(cover.legal_hold for cover in covers)", "vectors"),
+    # Transparency log (STG-TLOG-*): the node's routes and storage (run), its pure proof code (vectors).
+    _m("tlog-checkpoint-signs-short-body", "checkpoints are signed over the body without its final newline",
+       "STG-TLOG-005", "protocol/transparency.py",
+       'key.sign(body.encode("utf-8"))', 'key.sign(body.rstrip("\\n").encode("utf-8"))', "run"),
+    _m("tlog-leaf-unprefixed", "the log hashes its leaves without RFC 9162's 0x00 prefix", "STG-TLOG-002",
+       "storage/transparency_log.py", "leaf = merkle.leaf_hash(transparency.entry_leaf(kind, body, at)).hex()",
+       "leaf = __import__('hashlib').sha256(transparency.entry_leaf(kind, body, at)).hexdigest()", "run"),
+    _m("tlog-inclusion-top-down", "the served audit path lists its hashes top down", "STG-TLOG-003",
+       "protocol/merkle.py", "return [bytes(h) for h in proof.path[1:]]",
+       "return [bytes(h) for h in reversed(proof.path[1:])]", "run"),
+    _m("tlog-entry-ts-wrong-index", "signed_entry_ts signs the next log index", "STG-TLOG-006",
+       "storage/transparency_log.py", "sct = signer.log_id, index, integrated_time, entry_hash",
+       "sct = signer.log_id, index + 1, integrated_time, entry_hash", "run"),
+    _m("tlog-consistency-drops-hash", "the served consistency proof lacks its last hash", "STG-TLOG-004",
+       "storage/transparency_log.py", "hashes = log_tree.consistency(first, second)",
+       "hashes = log_tree.consistency(first, second)[:-1]", "run"),
+    _m("tlog-rotation-not-logged", "a key rotation is not written to the transparency log", "STG-TLOG-011",
+       "storage/key_rotations.py", '    transparency_log.append(conn, "rotation", entry)\n', "", "run"),
+    _m("tlog-bad-sizes-500", "a consistency proof from size 0 or past the tree is a 500", "STG-TLOG-007",
+       "api/transparency.py", "if not 0 < first <= second <= size:", "if first > second:", "run"),
+    _m("tlog-verify-leaf-zero-layout", "inclusion proofs are checked with the layout of leaf 0", "STG-TLOG-003",
+       "protocol/transparency.py", "rule, _ = _inclusion_path_layout(index + 1, size)",
+       "rule, _ = _inclusion_path_layout(1, size)", "vectors"),
+    _m("tlog-verify-equal-sizes-any-root", "equal sizes are consistent whatever their roots", "STG-TLOG-004",
+       "protocol/transparency.py", "if hashes or first_hash != second_hash:", "if hashes:", "vectors"),
+    _m("tlog-verify-no-power-of-two-seed", "the old root is not prepended when m is a power of two",
+       "STG-TLOG-004", "protocol/transparency.py",
+       "path = [first_hash, *hashes] if first & (first - 1) == 0 else list(hashes)", "path = list(hashes)",
+       "vectors"),
+    _m("tlog-checkpoint-any-key-name", "a checkpoint signature is accepted under any key name and key hash",
+       "STG-TLOG-005", "protocol/transparency.py",
+       "if parts[1] != key.name or raw[:4] != wanted or len(raw) != 68:", "if len(raw) != 68:", "vectors"),
+    _m("tlog-checkpoint-leading-zero", "a tree size with leading zeros is read as a number", "STG-TLOG-005",
+       "protocol/transparency.py", '(size_text != "0"\n                                                       '
+       '                     and size_text.startswith("0"))', "False", "vectors"),
+    _m("tlog-leaf-hash-raw", "the tree hashes leaf data without the 0x00 prefix", "STG-TLOG-002",
+       "protocol/merkle.py", "return bytes(LeafTree().hash_buff(data))", "return bytes(LeafTree().hash_raw(data))",
+       "vectors"),
+    _m("tlog-relaxed-fails-closed", "relaxed trust mode refuses a manifest without valid evidence", "STG-TLOG-009",
+       "protocol/transparency.py", 'if trust_mode == "strict":\n        return Verdict(False',
+       'if trust_mode != "off":\n        return Verdict(False', "vectors"),
+    _m("tlog-unreachable-is-invalid", "an unreachable log is reported as an invalid proof, not 503", "STG-TLOG-008",
+       "protocol/transparency.py", 'failure = ("transparency_log_unavailable", "no log evidence could be fetched")',
+       'failure = ("inclusion_proof_invalid", "no log evidence could be fetched")', "vectors"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

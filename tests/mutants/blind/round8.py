@@ -721,8 +721,8 @@ MUTANTS: list[dict[str, str]] = [
             "trust_mode default relaxed; A20 §19.4: relaxed is the default)."
         ),
         "file": "cli.py",
-        "find": 'choices=("strict", "relaxed", "off"), default="relaxed",',
-        "replace": 'choices=("strict", "relaxed", "off"), default="strict",',
+        "find": 'os.environ.get("STIGMEM_FEDERATION_TRUST_MODE", "relaxed")',
+        "replace": 'os.environ.get("STIGMEM_FEDERATION_TRUST_MODE", "strict")',
     },
     # Discovery.
     {
