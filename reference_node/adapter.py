@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import IO, Any, NamedTuple
 
-from reference_node import adapter_federation
+from reference_node import adapter_federation, adapter_manifests
 from reference_node.adapter_calls import (
     FACT_KEYS,
     HLC_KEYS,
@@ -177,6 +177,9 @@ OPS: dict[str, Op] = {
     # applicable under float), so on the others the answer does not depend on the reading.
     "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ()),
     "key_rotation.verify_chain": Op(_key_rotation_verify_chain, "rotation_entry_invalid", ("key_rotation_entry",)),
+    "manifests.verify": Op(adapter_manifests.verify, "manifest_invalid",
+                           ("manifest_rotation_event", "manifest_max_validity", "manifest_error_codes",
+                            "manifest_rotation_anchor")),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

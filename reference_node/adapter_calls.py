@@ -61,6 +61,10 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "relaying": ("none",),
     "quota_arithmetic": ("exact",),
     "key_rotation_entry": ("a20-bound-key",),
+    "manifest_rotation_event": ("s04-old-key",),
+    "manifest_max_validity": ("365-days",),
+    "manifest_error_codes": ("named",),
+    "manifest_rotation_anchor": ("accepted-manifest",),
 }
 
 

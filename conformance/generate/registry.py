@@ -16,6 +16,7 @@ MODULES = [
     "conformance.generate.garden_vectors",
     "conformance.generate.quota_vectors",
     "conformance.generate.key_rotation_vectors",
+    "conformance.generate.manifest_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
     "conformance.generate.signature_verify_vectors",
