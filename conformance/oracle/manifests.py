@@ -108,9 +108,8 @@ def _chain(uri: str, events: Sequence[Any], end: str, anchor: bytes | None, kept
             raise ManifestRefused(bad, f"event {n} is not later than the one before")
         if n == kept and anchor is not None:
             signer, at_key = anchor, hashlib.sha256(anchor).hexdigest()
-        if n > 0 or anchor is not None:
-            if at_key is not None and item["old_key_id"] != at_key:
-                raise ManifestRefused(bad, f"event {n} leaves a key that is not current")
+        if at_key is not None and item["old_key_id"] != at_key:
+            raise ManifestRefused(bad, f"event {n} leaves a key that is not current")
         if signer is not None:
             body = {k: v for k, v in item.items() if k != "signature"} | {"entity_uri": uri}
             if not _signature_ok(signer, jcs(body), item["signature"]):
