@@ -15,7 +15,7 @@ from typing import Any
 
 from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import manifests as oracle
-from conformance.oracle.ed25519 import b64u_encode, public_key
+from conformance.oracle.ed25519 import b64u_encode, jcs, public_key, sign
 
 URI = "stigmem://org-a.example/node/1"
 AGENT = "stigmem://org-a.example/agent/planner"
@@ -173,6 +173,8 @@ def _chain_cases() -> list[Row]:
          ("Chain",)),
         ("Two events at the same second", "STG-MAN-007", {"manifest": _m(2, events=[_e(0, 1, T1), _e(1, 2, T1)])},
          chained, ("Chain",)),
+        ("The second event names a key nobody installed, though the right key signed it", "STG-MAN-007",
+         {"manifest": _m(2, events=[e01, _relabelled(_e(1, 2, T2), KID[3], 1)])}, chained, ("Chain",)),
         ("The chain ends at another key than key_id", "STG-MAN-007", {"manifest": _m(2, events=[e01])}, chained,
          ("Chain",)),
         ("A new key with no rotation event", "STG-MAN-007", {"manifest": _m(1), "previous": first}, chained,
@@ -190,9 +192,12 @@ def _chain_cases() -> list[Row]:
     ]
 
 
-def _no_uri(item: dict[str, Any]) -> dict[str, Any]:
-    from conformance.oracle.ed25519 import jcs, sign
+def _relabelled(item: dict[str, Any], old_key_id: str, signer: int) -> dict[str, Any]:
+    body = {k: v for k, v in item.items() if k != "signature"} | {"old_key_id": old_key_id}
+    return body | {"signature": b64u_encode(sign(SEEDS[signer], jcs(body | {"entity_uri": URI})))}
 
+
+def _no_uri(item: dict[str, Any]) -> dict[str, Any]:
     body = {k: v for k, v in item.items() if k != "signature"}
     return body | {"signature": b64u_encode(sign(SEEDS[0], jcs(body)))}
 
