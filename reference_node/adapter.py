@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import IO, Any, NamedTuple
 
-from reference_node import adapter_federation, adapter_transparency
+from reference_node import adapter_federation, adapter_manifests, adapter_transparency
 from reference_node.adapter_calls import (
     FACT_KEYS,
     HLC_KEYS,
@@ -243,6 +243,9 @@ OPS: dict[str, Op] = {
         "capability_token_presentation")),
     "key_rotation.verify_chain": Op(_key_rotation_verify_chain, "rotation_entry_invalid", ("key_rotation_entry",)),
     "transparency.proofs": Op(adapter_transparency.proofs, "inclusion_proof_invalid", ("transparency_log_format",)),
+    "manifests.verify": Op(adapter_manifests.verify, "manifest_invalid",
+                           ("manifest_rotation_event", "manifest_max_validity", "manifest_error_codes",
+                            "manifest_rotation_anchor")),
     "values.validate": Op(_values_validate, "value_invalid", ("value_typing", "text_limit")),
     "hlc.parse": Op(_hlc_parse, "hlc_malformed", HLC_KEYS),
     "hlc.compare": Op(

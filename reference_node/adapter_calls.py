@@ -67,6 +67,10 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "capability_token_window": ("future-only",),
     "capability_token_presentation": ("header-base64url-jcs",),
     "transparency_log_format": ("rfc9162-signed-note",),
+    "manifest_rotation_event": ("s04-old-key",),
+    "manifest_max_validity": ("365-days",),
+    "manifest_error_codes": ("named",),
+    "manifest_rotation_anchor": ("accepted-manifest",),
 }
 
 

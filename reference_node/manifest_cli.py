@@ -113,7 +113,10 @@ def _publish_node(args: argparse.Namespace) -> dict[str, Any]:
         manifest = _build(args, previous if previous and previous.get("entity_uri") == args.entity_uri else None)
         answer = client.put(f"{base}/v1/federation/manifest", json=manifest, headers=headers)
     if answer.status_code != 200:
-        raise ManifestError("manifest_invalid", f"the node answered {answer.status_code}: {answer.text[:300]}")
+        refusal = answer.json() if answer.headers.get("content-type", "").startswith("application/json") else {}
+        code = refusal.get("error") if isinstance(refusal, dict) else None
+        raise ManifestError(str(code or "manifest_invalid"),
+                            f"the node answered {answer.status_code}: {answer.text[:300]}")
     return {**answer.json(), "entity_uri": args.entity_uri, "key_id": manifest["key_id"],
             "expires_at": manifest["expires_at"]}
 
@@ -123,7 +126,9 @@ def manifest(argv: Sequence[str]) -> int:
     try:
         result = _publish_db(args) if args.db else _publish_node(args)
     except ManifestError as exc:
-        print(f"error: {exc.code}: {exc.detail}", file=sys.stderr)
+        chain = exc.code == "manifest_rotation_chain_invalid"
+        hint = " (a new --key needs --rotate-from OLD_KEY_FILE)" if chain else ""
+        print(f"error: {exc.code}: {exc.detail}{hint}", file=sys.stderr)
         return 1
     except (OSError, ValueError, httpx.HTTPError) as exc:
         print(f"error: {exc}", file=sys.stderr)

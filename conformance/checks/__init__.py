@@ -26,6 +26,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     gardens_listing,
     gardens_soundness,
     key_rotation,
+    manifests,
     pagination,
     quarantine,
     query_edges,

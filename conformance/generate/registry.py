@@ -19,6 +19,7 @@ MODULES = [
     "conformance.generate.source_trust_vectors",
     "conformance.generate.capability_token_vectors",
     "conformance.generate.transparency_vectors",
+    "conformance.generate.manifest_vectors",
     "conformance.generate.ed25519_vectors",
     "conformance.generate.signature_vectors",
     "conformance.generate.signature_verify_vectors",

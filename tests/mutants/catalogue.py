@@ -44,18 +44,14 @@ class Mutant:
             return "gardens"
         if self.id.startswith("quarantine-"):
             return "quarantine"
-        if self.id.startswith("trust-"):
-            return "federation-trust"
-        if self.id.startswith("cap-"):
-            return "federation-trust"  # capability tokens (issue 15)
+        if self.id.startswith(("trust-", "cap-", "tlog-", "man-")):
+            return "federation-trust"  # source trust, capability tokens, the transparency log, manifests (issue 15)
         if self.id.startswith("tomb-"):
             return "tombstones"
         if self.id.startswith("tt-"):
             return "time-travel"
         if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
-        if self.id.startswith("tlog-"):
-            return "federation-trust"
         return "core-federation" if self.id.startswith("fed-") else "core-local"
 
     @property
@@ -1444,6 +1440,67 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("tlog-unreachable-is-invalid", "an unreachable log is reported as an invalid proof, not 503", "STG-TLOG-008",
        "protocol/transparency.py", 'failure = ("transparency_log_unavailable", "no log evidence could be fetched")',
        'failure = ("inclusion_proof_invalid", "no log evidence could be fetched")', "vectors"),
+    # Org manifests (STG-MAN-001..014): one mutant per federation-trust check, plus the pure rules' edges.
+    _m("man-signature-unchecked", "a manifest's signature is decoded but never verified", "STG-MAN-002",
+       "protocol/manifests.py", "ed25519_policy.verify(raw, signing_body(doc), signature)", "signature.hex()",
+       "vectors run"),
+    _m("man-signing-body-drops-version", "manifest_version is left out of the signed bytes", "STG-MAN-002",
+       "protocol/manifests.py", 'if name != "signature"})\n\n\ndef event_signing_body',
+       'if name not in ("signature", "manifest_version")})\n\n\ndef event_signing_body', "vectors"),
+    _m("man-key-id-prefix", "a key_id that is a 16-hex prefix of the key's SHA-256 is accepted", "STG-MAN-003",
+       "protocol/manifests.py", 'if doc["key_id"] != key_id(raw):',
+       'if not key_id(raw).startswith(doc["key_id"][:16]):', "vectors run"),
+    _m("man-put-write-key", "PUT /v1/federation/manifest takes a write key instead of admin", "STG-MAN-013",
+       "api/manifests.py", 'identity = caller(request, "admin")', 'identity = caller(request, "write")', "run"),
+    _m("man-covers-prefix", "coverage is by prefix: a child of a listed entity is covered", "STG-MAN-004",
+       "protocol/manifests.py", "isinstance(uri, str) and uri == entity_uri",
+       "isinstance(uri, str) and entity_uri.startswith(uri)", "vectors"),
+    _m("man-lookup-prefix", "GET finds a manifest for any entity under a listed one", "STG-MAN-004 STG-MAN-014",
+       "storage/manifests.py", '"WHERE e.entity_uri = ? AND', '"WHERE ? LIKE e.entity_uri || \'%\' AND', "run"),
+    _m("man-authority-not-listed", "entities need not include entity_uri", "STG-MAN-004", "protocol/manifests.py",
+       "if uri not in entities:", "if not entities:", "vectors run"),
+    _m("man-window-23h", "a manifest valid for 23 h is accepted", "STG-MAN-005", "protocol/manifests.py",
+       "if expires - issued < MIN_VALIDITY:", "if expires - issued < MIN_VALIDITY - timedelta(hours=1):",
+       "vectors run"),
+    _m("man-window-24h-refused", "a manifest valid for exactly 24 h is refused", "STG-MAN-005",
+       "protocol/manifests.py", "if expires - issued < MIN_VALIDITY:", "if expires - issued <= MIN_VALIDITY:",
+       "vectors run"),
+    _m("man-window-unbounded", "no ceiling on the validity window", "STG-MAN-005", "protocol/manifests.py",
+       "if expires - issued > MAX_VALIDITY:", "if False:", "vectors run"),
+    _m("man-expiry-boundary", "a manifest is still valid at the second of its expires_at", "STG-MAN-006",
+       "protocol/manifests.py", "if now >= expires:", "if now > expires:", "vectors"),
+    _m("man-expired-accepted", "PUT judges expiry a minute in the past", "STG-MAN-006", "storage/manifests.py",
+       "manifests.verify_manifest(manifest, now, previous)",
+       "manifests.verify_manifest(manifest, now - timedelta(minutes=1), previous)", "run"),
+    _m("man-event-signature-unchecked", "rotation events are never signature-checked", "STG-MAN-007",
+       "protocol/manifests.py", "        if signer is not None:\n            try:",
+       "        if False:\n            try:", "vectors run"),
+    _m("man-event-body-without-uri", "a rotation event is signed without the manifest's entity_uri", "STG-MAN-007",
+       "protocol/manifests.py", 'return _canonical({**body, "entity_uri": entity_uri})', "return _canonical(body)",
+       "vectors run"),
+    _m("man-chain-gap-unchecked", "an event's old_key_id is not compared with the key in force", "STG-MAN-007",
+       "protocol/manifests.py", 'if current is not None and event["old_key_id"] != current:', "if False:",
+       "vectors"),
+    _m("man-chain-same-second", "two rotations in the same second pass as ascending", "STG-MAN-007",
+       "protocol/manifests.py", "rotated_at <= previous_at:", "rotated_at < previous_at:", "vectors"),
+    _m("man-chain-order-unchecked", "rotation events may go back in time", "STG-MAN-007", "protocol/manifests.py",
+       "if previous_at is not None and rotated_at <= previous_at:", "if False:", "vectors run"),
+    _m("man-chain-end-unchecked", "the chain need not end at the manifest's key_id", "STG-MAN-007",
+       "protocol/manifests.py", "if current is not None and current != current_key_id:", "if False:",
+       "vectors run"),
+    _m("man-accepted-events-rewritable", "accepted rotation events may be rewritten", "STG-MAN-008",
+       "protocol/manifests.py", 'or doc["rotation_events"][: len(before)] != before:', ":", "vectors run"),
+    _m("man-entity-conflict-ignored", "a second authority may list an entity another valid manifest lists",
+       "STG-MAN-009", "storage/manifests.py", "if clash is not None:", "if False:", "run"),
+    _m("man-rotation-not-resubmitted", "a key rotation leaves the manifest under the old key", "STG-MAN-010",
+       "storage/federation.py", "if old_seed is not None and new_seed is not None:", "if False:", "run"),
+    _m("man-well-known-drops-events", "the well-known manifest is served without its rotation_events",
+       "STG-MAN-001 STG-MAN-011", "api/manifests.py",
+       'the node has no valid manifest")\n    return JSONResponse(found)',
+       'the node has no valid manifest")\n    return JSONResponse({k: v for k, v in found.items() '
+       'if k != "rotation_events"})', "run"),
+    _m("man-publish-not-audited", "a stored manifest is audited under another event type", "STG-MAN-012",
+       "storage/manifests.py", '"manifest_publish", "success"', '"manifest_stored", "success"', "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

@@ -60,6 +60,10 @@ const DEFAULTS = {
   nonce_retention: 'until-expiry',
   quota_arithmetic: 'exact',
   key_rotation_entry: 'a20-bound-key',
+  manifest_rotation_event: 's04-old-key',
+  manifest_max_validity: '365-days',
+  manifest_error_codes: 'named',
+  manifest_rotation_anchor: 'accepted-manifest',
 };
 
 // Non-default options that are small and unambiguous enough to implement as well.
@@ -81,6 +85,8 @@ const OP_INTERPRETATIONS = {
   'gardens.slug': [],
   'quotas.schedule': [], // exact only; the vectors where doubles differ are tagged quota_arithmetic=exact
   'key_rotation.verify_chain': ['key_rotation_entry'],
+  'manifests.verify': ['manifest_rotation_event', 'manifest_max_validity', 'manifest_error_codes',
+    'manifest_rotation_anchor'],
   'values.validate': ['value_typing', 'text_limit'],
   'hlc.parse': HLC,
   'hlc.compare': HLC,
@@ -576,6 +582,113 @@ function opKeyRotationVerifyChain(input) {
   const trusted = [keys[keys.length - 1].id];
   for (let i = expiries.length - 1; i >= 0; i -= 1) if (now < expiries[i]) trusted.push(keys[i].id);
   return { current_key_id: keys[keys.length - 1].id, trusted_key_ids: trusted };
+}
+
+// ---------------------------------------------------------------------------------------------
+// manifests.verify (STG-MAN-001..008; manifest_rotation_event=s04-old-key, manifest_max_validity=365-days,
+// manifest_error_codes=named, manifest_rotation_anchor=accepted-manifest; Spec-04, A20 19.1)
+//
+// First fault wins: shape, key id and signature, validity window, expiry, then the rotation chain.
+
+const MANIFEST_FIELDS = ['manifest_version', 'entity_uri', 'public_key', 'key_id', 'entities', 'rotation_events',
+  'issued_at', 'expires_at', 'signature'];
+const EVENT_FIELDS = ['old_key_id', 'new_key_id', 'public_key', 'rotated_at', 'signature'];
+const UTC_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
+const DAY_S = 86400;
+
+const exactMembers = (obj, names) =>
+  isPlainObject(obj) && Object.keys(obj).length === names.length && names.every((n) => Object.hasOwn(obj, n));
+
+function manifestTime(text, name) {
+  const m = typeof text === 'string' ? UTC_TIME.exec(text) : null;
+  if (!m) return fail('manifest_invalid', `${name} is not an RFC 3339 UTC time`);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  const back = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    fail('manifest_invalid', `${name} is not a calendar time`);
+  }
+  return back.getTime() / 1000 + (m[7] ? Number(`0${m[7].slice(0, 7)}`) : 0);
+}
+
+function signedBy(raw, message, text) {
+  const signature = decodeB64u(text);
+  return Boolean(signature && signature.length === 64 && ed25519Verify(raw, message, signature, 'strict'));
+}
+
+function checkManifestShape(m) {
+  if (!exactMembers(m, MANIFEST_FIELDS)) fail('manifest_invalid', 'not exactly the manifest members');
+  const { entity_uri: uri, entities } = m;
+  if (m.manifest_version !== 1) fail('manifest_invalid', 'manifest_version must be 1');
+  if (typeof uri !== 'string' || !uri.startsWith('stigmem://') || uri.length <= 10) fail('manifest_invalid', 'entity_uri');
+  if (!Array.isArray(entities) || !entities.every((e) => typeof e === 'string' && e.length > 0)) {
+    fail('manifest_invalid', 'entities must be strings');
+  }
+  if (new Set(entities).size !== entities.length) fail('manifest_invalid', 'an entity is listed twice');
+  if (!entities.includes(uri)) fail('manifest_invalid', 'entities must include entity_uri');
+  if (!Array.isArray(m.rotation_events) || typeof m.key_id !== 'string' || typeof m.signature !== 'string') {
+    fail('manifest_invalid', 'rotation_events, key_id or signature');
+  }
+}
+
+function checkRotationEvents(uri, events, endKeyId, anchor, kept) {
+  const bad = (message) => fail('manifest_rotation_chain_invalid', message);
+  let signer = kept === 0 ? anchor : null;
+  let current = anchor && kept === 0 ? keyIdOf(anchor) : null;
+  let last = null;
+  events.forEach((event, n) => {
+    if (!exactMembers(event, EVENT_FIELDS)) bad(`event ${n} is not a rotation event`);
+    if (![event.old_key_id, event.new_key_id].every((k) => typeof k === 'string' && KEY_ID.test(k))) bad('key ids');
+    const next = decodeB64u(event.public_key);
+    if (!next || next.length !== 32 || keyIdOf(next) !== event.new_key_id) bad('new_key_id does not name public_key');
+    let at;
+    try {
+      at = manifestTime(event.rotated_at, 'rotated_at');
+    } catch {
+      bad('rotated_at');
+    }
+    if (last !== null && !(at > last)) bad('events are not in ascending order');
+    if (n === kept && anchor) {
+      signer = anchor;
+      current = keyIdOf(anchor);
+    }
+    if (current !== null && event.old_key_id !== current) bad(`event ${n} does not leave the key in force`);
+    if (signer) {
+      const body = Object.fromEntries(Object.entries(event).filter(([k]) => k !== 'signature'));
+      if (!signedBy(signer, jcsBytes({ ...body, entity_uri: uri }), event.signature)) bad(`event ${n} signature`);
+    }
+    signer = next;
+    current = event.new_key_id;
+    last = at;
+  });
+  if (current !== null && current !== endKeyId) bad('the chain does not end at key_id');
+}
+
+function opManifestsVerify(input) {
+  const m = typeof input.manifest_text === 'string' ? JSON.parse(input.manifest_text) : input.manifest;
+  checkManifestShape(m);
+  const raw = decodeB64u(m.public_key);
+  if (!raw || raw.length !== 32) fail('manifest_signature_invalid', 'public_key is not 32 bytes of base64url');
+  if (keyIdOf(raw) !== m.key_id) fail('manifest_signature_invalid', 'key_id is not the SHA-256 of public_key');
+  const body = Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'signature'));
+  if (!signedBy(raw, jcsBytes(body), m.signature)) fail('manifest_signature_invalid', 'signature');
+  const issued = manifestTime(m.issued_at, 'issued_at');
+  const expires = manifestTime(m.expires_at, 'expires_at');
+  if (expires - issued < DAY_S || expires - issued > 365 * DAY_S) fail('manifest_invalid', 'validity window');
+  if (manifestTime(input.now, 'now') >= expires) fail('manifest_expired', 'expired');
+  let anchor = null;
+  let kept = 0;
+  if (isPlainObject(input.previous)) {
+    const before = Array.isArray(input.previous.rotation_events) ? input.previous.rotation_events : [];
+    const prefix = m.rotation_events.slice(0, before.length);
+    if (m.rotation_events.length < before.length || canonicalize(prefix) !== canonicalize(before)) {
+      fail('manifest_rotation_chain_invalid', 'the accepted events are not kept');
+    }
+    anchor = decodeB64u(input.previous.public_key);
+    kept = before.length;
+  }
+  checkRotationEvents(m.entity_uri, m.rotation_events, m.key_id, anchor, kept);
+  const probes = Array.isArray(input.probes) ? input.probes : [];
+  return { key_id: m.key_id, rotation_count: m.rotation_events.length, covered: probes.filter((p) => m.entities.includes(p)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1165,6 +1278,7 @@ const HANDLERS = {
   'gardens.slug': opGardensSlug,
   'quotas.schedule': opQuotasSchedule,
   'key_rotation.verify_chain': opKeyRotationVerifyChain,
+  'manifests.verify': opManifestsVerify,
   'values.validate': opValuesValidate,
   'hlc.parse': opHlcParse,
   'hlc.compare': opHlcCompare,
