@@ -48,6 +48,7 @@ from reference_node.protocol.facts import SCOPES
 from reference_node.protocol.quotas import DIMENSIONS
 from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
+from reference_node.recall import config as recall_config
 from reference_node.settings import (
     DEFAULT_AUDIT_RETENTION_DAYS,
     DEFAULT_BODY_TIMEOUT_S,
@@ -395,6 +396,7 @@ def _serve(argv: Sequence[str]) -> int:
             trust_cache=_trust_cache(args.trust_cache),
             tls_cert=args.tls_cert, tls_key=args.tls_key, tls_ca=args.tls_ca,
             audit_retention_days=args.audit_retention_days,
+            recall=recall_config.from_environ(os.environ),
         )
         if settings.workers > 1:
             from reference_node.workers import check_start, serve_workers

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from reference_node.federation import Federation
 from reference_node.protocol.peering import FEDERATION_VERSION
+from reference_node.recall import RecallService
 from reference_node.settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
 from reference_node.storage import Store
 
@@ -36,7 +37,8 @@ def load_openapi() -> bytes:
 
 
 def document(
-    settings: Settings, store: Store, node_url: str, federation: Federation | None = None
+    settings: Settings, store: Store, node_url: str, federation: Federation | None = None,
+    recall: RecallService | None = None,
 ) -> dict[str, object]:
     found: dict[str, object] = {
         "version": PROTOCOL_VERSION,
@@ -48,6 +50,10 @@ def document(
         "spec": SPEC_POINTER,
         "profiles": list(settings.profiles),
     }
+    if recall is not None:
+        found["embedding"] = recall.describe()  # A20 §20.2: the embedding object MUST be advertised
+        if recall.index.available:  # recall is claimed only with all three stages working
+            found["profiles"] = [*settings.profiles, "recall"]
     if federation is not None:
         found["federation_pubkey"] = federation.public_key
         found["federation_version"] = FEDERATION_VERSION
@@ -67,7 +73,8 @@ async def discovery(request: Request) -> Response:
     key = node_url if state.federation is None else f"{node_url} {state.federation.public_key}"
     body = cache.get(key)
     if body is None:
-        body = json.dumps(document(settings, state.store, node_url, state.federation)).encode("utf-8")
+        body = json.dumps(document(settings, state.store, node_url, state.federation,
+                                   getattr(state, "recall", None))).encode("utf-8")
         if len(cache) < 16:
             cache[key] = body
     return Response(body, media_type="application/json")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reference_node.storage import garden_acl
+from reference_node.storage import entity_edges, garden_acl
 from reference_node.storage.rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
 __all__ = [
@@ -151,6 +151,9 @@ def insert(
         ),
     )
     conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))
+    # seed Architecture "Graph adjacency index": the edge of a ref fact, or a retraction's, in this transaction.
+    entity_edges.record(conn, stamp.id, body.entity, body.relation, body.value["type"], value_v, body.scope, confidence,
+                        fact.garden_id, stamp.timestamp_us)
     return (
         stamp.id,
         body.entity,
