@@ -19,7 +19,7 @@ from conformance.oracle import recall as oracle
 MAX_PAGES = 50
 
 
-def neighbors(ctx: Context, key: str = "admin", **params: Any) -> Exchange:
+def neighbors(ctx: Context, key: str = "admin", /, **params: Any) -> Exchange:
     return ctx.request("GET", "/v1/graph/neighbors", key=key, params={k: str(v) for k, v in params.items()})
 
 
@@ -27,7 +27,7 @@ def _hops(ex: Exchange) -> dict[str, int]:
     expect_status(ex, (200,))
     found = (ex.json or {}).get("neighbors")
     expect(isinstance(found, list), f"no neighbors list: {ex.brief()}")
-    return {str(n.get("entity")): n.get("hops") for n in found}
+    return {str(n.get("entity")): n.get("hops") for n in found or []}
 
 
 def _edge(ctx: Context, a: str, b: str, relation: str, key: str, scope: str = "public",

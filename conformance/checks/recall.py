@@ -23,7 +23,7 @@ from conformance.oracle import recall as oracle
 SCORE_TOLERANCE = 1e-5  # relative: recency moves by ~1e-7 between two recalls a second apart
 
 
-def recall(ctx: Context, key: str = "admin", **body: Any) -> Exchange:
+def recall(ctx: Context, key: str = "admin", /, **body: Any) -> Exchange:
     ex = ctx.request("POST", "/v1/recall", key=key, json_body=body)
     return ex
 
@@ -34,7 +34,7 @@ def results(ex: Exchange) -> list[dict[str, Any]]:
     found = body.get("results")
     expect(isinstance(found, list) and all(isinstance(r, dict) for r in found),
            f"recall answered no results list: {ex.brief()}")
-    return list(found)
+    return [dict(r) for r in found or []]
 
 
 def _relation(ctx: Context, tag: str) -> str:
@@ -72,7 +72,7 @@ def recall_token_budget_respected(ctx: Context) -> None:
     relation = _relation(ctx, "budget")
     entity = ctx.unique("budget")
     ctx.assert_fact(ctx.fact(entity, "CEO", relation=relation))  # cost 41
-    solo = {"query": "CEO", "relation": relation, "entity": entity, "depth": 0}
+    solo: dict[str, Any] = {"query": "CEO", "relation": relation, "entity": entity, "depth": 0}
     for budget, count in ((40, 0), (41, 1), (1, 0)):
         ex = recall(ctx, **solo, token_budget=budget)
         found = results(ex)
@@ -176,7 +176,7 @@ def recall_no_hidden_influence(ctx: Context) -> None:
     ctx.assert_fact(ctx.fact(hub, near, relation=relation, scope="public", vtype="ref"), key=writer)
     ctx.assert_fact(ctx.fact(near, "harbour keeper", relation=relation, scope="public"), key=writer)
     ctx.assert_fact(ctx.fact(far, "distant pier", relation=relation, scope="public"), key=writer)
-    asks = [dict(query=q, relation=relation, token_budget=5000, depth=d)
+    asks: list[dict[str, Any]] = [dict(query=q, relation=relation, token_budget=5000, depth=d)
             for q, d in (("amber lantern", 2), ("harbour", 1), ("pier keeper", 2))]
     before = [_digest(recall(ctx, caller, **ask)) for ask in asks]
     for body in (ctx.fact(hub, "amber lantern", relation=relation, scope="team"),
