@@ -57,6 +57,7 @@ from reference_node.protocol.quotas import OPTIONS as QUOTA_OPTIONS
 from reference_node.protocol.replication import TRUST_MODES, TrustMode
 from reference_node.protocol.source_trust import DEFAULT_WEIGHTS, Weights, parse_weights
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
+from reference_node.recall import config as recall_config
 from reference_node.settings import (
     DEFAULT_AUDIT_RETENTION_DAYS,
     DEFAULT_BODY_TIMEOUT_S,
@@ -451,6 +452,7 @@ def _serve(argv: Sequence[str]) -> int:
             audit_retention_days=args.audit_retention_days,
             time_travel=args.time_travel,
             as_of_floor_us=args.as_of_floor,
+            recall=recall_config.from_environ(os.environ),
         )
         if settings.workers > 1:
             from reference_node.workers import check_start, serve_workers

@@ -21,6 +21,7 @@ from reference_node.protocol.quotas import QuotaDefaults
 from reference_node.protocol.replication import TRUST_MODES, TrustMode
 from reference_node.protocol.source_trust import DEFAULT_WEIGHTS, Weights
 from reference_node.protocol.values import DEFAULT_MAX_TEXT_BYTES
+from reference_node.recall.config import DEFAULT_RECALL, RecallConfig
 from reference_node.storage.audit import DEFAULT_BOUNDS, AuditBounds
 from reference_node.storage.facts import DEFAULT_QUERY, DefaultQuery
 from reference_node.storage.rows import DEFAULT_MAX_RESPONSE_BYTES
@@ -120,6 +121,8 @@ class Settings:
     # A20 §22.4 (STG-QUOTA-004/005): per-principal quotas apply unless turned off; quota_defaults picks the default
     # ceilings (interpretation quota_defaults), quota_limits replaces some: (dimension or "all", capacity, rate).
     quotas: bool = True
+    # Seed "Graph index and recall pipeline": the embedder (STIGMEM_EMBED_*) and STIGMEM_CARD_MAX_AGE_S.
+    recall: RecallConfig = DEFAULT_RECALL
     quota_defaults: QuotaDefaults = DEFAULT_QUOTA_OPTION
     quota_limits: tuple[tuple[str, int, float], ...] = ()
     # docs/workers.md: worker processes sharing the database (STG-WORK-002); the nonce cache backend, None (the

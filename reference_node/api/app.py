@@ -31,12 +31,15 @@ from reference_node.api import (
 )
 from reference_node.api import audit_log as audit_export
 from reference_node.api import capability_tokens as capability_routes
+from reference_node.api import graph as graph_routes
 from reference_node.api import manifests as manifest_routes
+from reference_node.api import recall as recall_routes
 from reference_node.api import transparency as transparency_log
 from reference_node.api.audit_retention import apply_retention
 from reference_node.api.errors import LastResort, handlers
 from reference_node.clock import Clock, SystemClock
 from reference_node.federation import Federation
+from reference_node.recall import RecallService
 from reference_node.settings import Settings
 from reference_node.storage import Store
 
@@ -117,6 +120,8 @@ ROUTES = [
     Route("/v1/federation/transparency-log/proof/consistency", transparency_log.consistency_proof,
           methods=["GET"]),
     Route("/.well-known/stigmem-manifest-proof.json", transparency_log.manifest_proof, methods=["GET"]),
+    Route("/v1/recall", recall_routes.recall, methods=["GET", "POST"]),
+    Route("/v1/graph/neighbors", graph_routes.neighbors, methods=["GET"]),
 ]
 
 
@@ -127,6 +132,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     try:
         apply_retention(node_store, settings.audit_retention_days)
         node_federation = Federation(settings, node_store) if settings.federation else None
+        node_recall = RecallService(node_store, settings.recall)  # seed "Graph index and recall pipeline"
     except BaseException:
         if store is None:
             node_store.close()
@@ -141,6 +147,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         finally:
             if node_federation is not None:
                 await node_federation.stop()
+            node_recall.close()
             node_store.close()
 
     app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan,
@@ -148,6 +155,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.state.settings = settings
     app.state.store = node_store
     app.state.federation = node_federation
+    app.state.recall = node_recall
     app.state.quotas = quotas.Quotas(settings, node_store)
     app.state.openapi = discovery.load_openapi()
     app.state.discovery_cache = {}

@@ -20,6 +20,7 @@ from reference_node.clock import format_timestamp
 from reference_node.federation import Federation
 from reference_node.protocol.peering import FEDERATION_VERSION
 from reference_node.protocol.source_trust import DEFAULT_WEIGHTS
+from reference_node.recall import RecallService
 from reference_node.settings import PROTOCOL_VERSION, SPEC_POINTER, Settings
 from reference_node.storage import Store
 from reference_node.storage.source_trust import ATTESTATION_MODE
@@ -39,7 +40,8 @@ def load_openapi() -> bytes:
 
 
 def document(
-    settings: Settings, store: Store, node_url: str, federation: Federation | None = None
+    settings: Settings, store: Store, node_url: str, federation: Federation | None = None,
+    recall: RecallService | None = None,
 ) -> dict[str, object]:
     found: dict[str, object] = {
         "version": PROTOCOL_VERSION,
@@ -56,6 +58,10 @@ def document(
     if settings.time_travel == "enabled" and settings.as_of_floor_us is not None:
         # Spec-X3: the retention floor of as_of (earlier instants are 400 as_of_before_retention_floor).
         found["as_of_retention_floor"] = format_timestamp(settings.as_of_floor_us)
+    if recall is not None:
+        found["embedding"] = recall.describe()  # A20 §20.2: the embedding object MUST be advertised
+        if recall.index.available:  # recall is claimed only with all three stages working
+            found["profiles"] = [*settings.profiles, "recall"]
     if federation is not None:
         found["federation_pubkey"] = federation.public_key
         found["federation_version"] = FEDERATION_VERSION
@@ -82,7 +88,8 @@ async def discovery(request: Request) -> Response:
     key = node_url if state.federation is None else f"{node_url} {state.federation.public_key}"
     body = cache.get(key)
     if body is None:
-        body = json.dumps(document(settings, state.store, node_url, state.federation)).encode("utf-8")
+        body = json.dumps(document(settings, state.store, node_url, state.federation,
+                                   getattr(state, "recall", None))).encode("utf-8")
         if len(cache) < 16:
             cache[key] = body
     return Response(body, media_type="application/json")

@@ -128,6 +128,13 @@ STATUS: dict[str, int] = {
     # trust mode (STG-TLOG-008).
     "inclusion_proof_invalid": 400,
     "transparency_log_unavailable": 503,
+    # A20 §20.8: recall and graph refusals (STG-REC-010, STG-REC-012, STG-REC-013).
+    "invalid_token_budget": 400,
+    "recall_depth_exceeded": 400,
+    "invalid_weights": 400,
+    "graph_depth_exceeded": 400,
+    "invalid_relation_filter": 400,
+    "cursor_expired": 400,
     "trust_cache_unavailable": 503,  # STG-WORK-006: the Redis nonce cache did not answer; the token is refused
 }
 

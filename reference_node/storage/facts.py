@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reference_node.storage import garden_acl, time_travel, tombstones
+from reference_node.storage import entity_edges, garden_acl, time_travel, tombstones
 from reference_node.storage.rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
 __all__ = [
@@ -160,6 +160,9 @@ def insert(
     if confidence == 0:
         # STG-TT-005 (A20 §24.4): a retraction is recorded in fact_retractions, never inferred from confidence.
         time_travel.record_retraction(conn, stamp, body.entity, body.relation, body.scope, fact.garden_id)
+    # seed Architecture "Graph adjacency index": the edge of a ref fact, or a retraction's, in this transaction.
+    entity_edges.record(conn, stamp.id, body.entity, body.relation, body.value["type"], value_v, body.scope, confidence,
+                        fact.garden_id, stamp.timestamp_us)
     return (
         stamp.id,
         body.entity,

@@ -50,6 +50,8 @@ class Mutant:
             return "tombstones"
         if self.id.startswith("tt-"):
             return "time-travel"
+        if self.id.startswith("rec-"):
+            return "recall"
         if self.id.startswith(("quota-", "work-", "tls-", "hard-", "rotate-")):
             return "hardening"  # the suite runs the embedded node over mTLS for this profile
         return "core-federation" if self.id.startswith("fed-") else "core-local"
@@ -1501,6 +1503,34 @@ AUTHORED: tuple[Mutant, ...] = (
        'if k != "rotation_events"})', "run"),
     _m("man-publish-not-audited", "a stored manifest is audited under another event type", "STG-MAN-012",
        "storage/manifests.py", '"manifest_publish", "success"', '"manifest_stored", "success"', "run"),
+    # --- issue 17: recall, the graph index and vec_facts (the recall profile) --------------------------------------
+    _m("rec-r1-filter-removed", "ANN candidates are used without the R1 join: hidden facts enter fusion",
+       "STG-REC-005 STG-REC-002", "recall/pipeline.py",
+       "kept = [(seq, sim) for seq, sim in hits if seq in allowed]", "kept = list(hits)", "run"),
+    _m("rec-budget-overrun", "packing allows one row's worth of tokens over the budget", "STG-REC-011",
+       "protocol/recall.py", "if used + pick.cost > budget:", "if used + pick.cost > budget + 40:", "run"),
+    _m("rec-graph-hidden-hop", "graph edges skip the garden ACL: a hidden entity is reached through the graph",
+       "STG-REC-012 STG-REC-004", "storage/entity_edges.py",
+       'tail = (f" AND e.scope = ? AND e.confidence > 0 AND {garden} AND',
+       'tail = (f" AND e.scope = ? AND e.confidence > 0 AND ({garden} OR 1) AND', "run"),
+    _m("rec-retraction-keeps-edge", "a retraction leaves the edge of its triple live", "STG-REC-020",
+       "storage/entity_edges.py", "    if confidence == 0:\n        conn.execute(_RETRACT",
+       "    if confidence < 0:\n        conn.execute(_RETRACT", "run"),
+    _m("rec-cursor-repeats", "a neighbours cursor resumes at the last neighbour served, repeating it", "STG-REC-019",
+       "api/graph.py", "(n.hops, n.entity) > key", "(n.hops, n.entity) >= key", "run"),
+    _m("rec-weights-unchecked", "weights that do not sum to 1 are accepted", "STG-REC-010", "protocol/recall.py",
+       "if abs(sum(weights.values()) - 1.0) > WEIGHT_TOLERANCE:", "if False:", "run"),
+    _m("rec-entity-not-normalized", "the recall entity filter is used as sent", "STG-REC-001", "api/recall.py",
+       "entity = normalize(entity)  #", "entity = str(entity)  #", "run"),
+    _m("rec-bm25-global-statistics", "lexical scores use document statistics of every fact, hidden ones included",
+       "STG-REC-004", "recall/pipeline.py",
+       "    return _bm25(req.query, {seq: body for seq, body in rows})",
+       "    every = dict(conn.execute(\"SELECT rowid, body FROM facts_fts\").fetchall())\n"
+       "    return {seq: s for seq, s in _bm25(req.query, every).items() if seq in {r[0] for r in rows}}", "run"),
+    _m("rec-graph-crosses-scopes", "the neighbours walk uses edges of every scope", "STG-REC-012",
+       "api/graph.py", "edges = entity_edges.readable(conn, node, scope, identity.reader, now, upto_seq=upto)",
+       "edges = [e for s in ('local', 'team', 'company', 'public') "
+       "for e in entity_edges.readable(conn, node, s, identity.reader, now, upto_seq=upto)]", "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:
