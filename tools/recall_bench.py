@@ -56,7 +56,11 @@ QUESTIONS = [  # (question, index of the expected fact)
 WEIGHTS = {"lexical": {"lexical": 1.0, "vector": 0.0, "graph": 0.0},
            "vector": {"lexical": 0.0, "vector": 1.0, "graph": 0.0},
            "hybrid": None}
-WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray", "yankee", "zulu", "lantern", "harbour", "amber", "quartz", "cobalt"]
+WORDS = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo",
+    "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor",
+    "whiskey", "xray", "yankee", "zulu", "lantern", "harbour", "amber", "quartz", "cobalt",
+]
 
 
 def _store(directory: str, name: str) -> Store:
