@@ -34,6 +34,7 @@ GRAPH_SEEDS = 10
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _BM25_K1, _BM25_B = 1.2, 0.75
 _US_PER_DAY = 86_400_000_000
+_FACT_COLUMNS = COLUMNS.count(",") + 1  # the FactRow part of a recall row; _EXTRA follows it
 _EXTRA = ("f.seq, f.timestamp_us, f.confidence, "
           "(SELECT g.quarantine FROM gardens g WHERE g.garden_id = f.garden_id AND g.deleted_at IS NULL), "
           "COALESCE((SELECT a.n FROM fact_access a WHERE a.fact_id = f.id), 0)")
@@ -140,7 +141,7 @@ def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us:
                      ) -> list[graph_rules.Edge]:
             if entity not in cache:
                 edges = entity_edges.readable(conn, entity, scope, reader, now_us)
-                hidden = suppression.tombstoned_entities(conn, {e.other for e in edges})  # TOMBSTONE HOOK
+                hidden = suppression.tombstoned_entities(conn, {e.other for e in edges}, scope)  # STG-TOMB-011
                 cache[entity] = [e for e in edges if e.other not in hidden]
             return cache[entity]
 
@@ -189,13 +190,13 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
     keys = set(lexical) | set(vector) | set(graph)
     rows = _rows(conn, sorted(keys))
     # TOMBSTONE HOOK: after scope and garden filtering, before scoring and packing (A20 §23.3).
-    hidden = suppression.tombstoned_entities(conn, {r[1] for r in rows.values()} | _refs(rows))
-    trust = suppression.source_trust(conn, [r[ID] for r in rows.values()])  # SOURCE-TRUST HOOK
+    hidden = suppression.suppressed_facts(conn, [r[ID] for r in rows.values()])  # STG-TOMB-011/012
+    trust = suppression.source_trust(conn, [r[ID] for r in rows.values()])  # A20 19.4
     contradicted = {seq: _contradicted(conn, r[ID], reader) for seq, r in rows.items()}
     for seq, r in list(rows.items()):
         t = trust.get(r[ID])
         low = t is not None and not req.include_low_trust and r[-3] * t < 0.2
-        if r[1] in hidden or _ref_target(r) in hidden or low or (contradicted[seq] and not req.include_contradicted):
+        if r[ID] in hidden or low or (contradicted[seq] and not req.include_contradicted):
             del rows[seq]
     stages = {"lexical": _only(lexical, rows), "vector": _only(vector, rows), "graph": _only(graph, rows)}
     raw = rules.fuse(stages, weights)
@@ -223,7 +224,7 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
         seq = int(c.key)
         r = rows[seq]
         why = [stage for stage in rules.STAGES if seq in stages[stage]]
-        results.append({**record(r[:14], contradicted[seq]), "score": c.score, "hops": hops.get(seq, 0),
+        results.append({**record(r[:_FACT_COLUMNS], contradicted[seq]), "score": c.score, "hops": hops.get(seq, 0),
                         "source_trust": trust.get(r[ID]), "card_stale": None, "why": why, "token_cost": c.cost})
     debug = None
     if req.debug:
@@ -255,17 +256,6 @@ def _rows(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, Any]:
         chunk = seqs[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT {COLUMNS}, {_EXTRA} FROM facts f WHERE f.seq IN ({marks})", tuple(chunk)):
-            out[int(row[14])] = row
+            out[int(row[_FACT_COLUMNS])] = row
     return out
-
-
-def _ref_target(row: Any) -> str | None:
-    if row[VALUE_TYPE] != "ref":
-        return None
-    text = value_text(row[VALUE_TYPE], row[VALUE_V])
-    return text or None
-
-
-def _refs(rows: dict[int, Any]) -> set[str]:
-    return {t for r in rows.values() if (t := _ref_target(r)) is not None}
 

@@ -1,26 +1,59 @@
-"""The two hooks of the recall pipeline that other features fill in (seed Architecture "Graph index and recall
-pipeline"; A20 §23.3 recall-time tombstone filter; Spec-05 source trust).
+"""What recall and the graph take from other features (seed Architecture "Graph index and recall pipeline"; A20
+§23.3 recall-time tombstone filter; A20 §19.4 source trust).
 
-``tombstoned_entities`` is THE TOMBSTONE HOOK: the entities among ``entities`` under an active tombstone. Recall
-drops every candidate fact about (or ref-valued to) one of them after scope and garden filtering and before scoring
-and packing, and the graph walk neither reaches nor passes through them. It answers none until the tombstone feature
-is merged. ``source_trust`` is THE SOURCE-TRUST HOOK: the trust score t of each fact's source, None while trust
-scoring is off (the multiplier 0.5 + 0.5 x t is then 1.0).
+``suppressed_facts``: the candidate facts an active tombstone covers (their entity, or the entity a ref value names,
+in their scope; STG-TOMB-011/012), dropped after scope and garden filtering and before scoring and packing.
+``tombstoned_entities``: the entities a tombstone covers in one scope, which a graph walk in that scope neither
+reaches nor passes through. ``source_trust``: the t stored with each pulled fact (None for local facts and when
+trust is off; the multiplier 0.5 + 0.5 x t is then 1.0).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-__all__ = ["source_trust", "tombstoned_entities"]
+from reference_node.storage import tombstones
+
+__all__ = ["source_trust", "suppressed_facts", "tombstoned_entities"]
+
+_CHUNK = 500
 
 
-def tombstoned_entities(conn: sqlite3.Connection, entities: Iterable[str]) -> set[str]:
-    """TOMBSTONE HOOK (STG-REC-003 step 4): none until tombstones are stored."""
-    return set()
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+def _marks(chunk: list[Any]) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def suppressed_facts(conn: sqlite3.Connection, fact_ids: Iterable[str]) -> set[str]:
+    """STG-TOMB-011/012: the facts among ``fact_ids`` an active tombstone suppresses."""
+    found: set[str] = set()
+    for chunk in _chunks(fact_ids):
+        found.update(r[0] for r in conn.execute(
+            f"SELECT f.id FROM facts f WHERE f.id IN ({_marks(chunk)}) AND {tombstones.suppressed('f')}", chunk))
+    return found
+
+
+def tombstoned_entities(conn: sqlite3.Connection, entities: Iterable[str], scope: str) -> set[str]:
+    """The entities among ``entities`` an active tombstone covers in ``scope`` (a graph walk's scope)."""
+    found: set[str] = set()
+    for chunk in _chunks(entities):
+        found.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT entity_uri FROM tombstone_cover WHERE scope = ? AND entity_uri IN ({_marks(chunk)})",
+            (scope, *chunk)))
+    return found
 
 
 def source_trust(conn: sqlite3.Connection, fact_ids: Iterable[str]) -> dict[str, float | None]:
-    """SOURCE-TRUST HOOK: t per fact id; None (trust off) until source trust scoring is merged."""
-    return dict.fromkeys(fact_ids)
+    """t per fact id, as stored when the fact was pulled (A20 §2.8: cached per fact); None for local facts."""
+    found: dict[str, float | None] = {}
+    for chunk in _chunks(fact_ids):
+        found.update((r[0], None if r[1] is None else float(r[1])) for r in conn.execute(
+            f"SELECT id, source_trust FROM facts WHERE id IN ({_marks(chunk)})", chunk))
+    return found
