@@ -18,6 +18,7 @@ from conformance.checks.registry import Context, NotImplementedByNode, Skip, che
 from conformance.harness.http_target import Exchange, HttpTarget
 
 POLICY = "/v1/admin/quota-policy"
+AUDIT = "/v1/admin/audit-log"
 # Every check sets its limits through the admin route and charges fact_write / fact_read by the map of quota_routes.
 READINGS = {"quota_policy_route": "admin-route", "quota_routes": "ref-map"}
 EPS = 1e-6  # seconds: the node's microsecond clock and the double in the body
@@ -175,6 +176,35 @@ def quota_policy_roundtrip(ctx: Context) -> None:
     expect_status(node_wide, (200,))
     expect((node_wide.json or {}).get("limits", {}).get("fact_read") != want["fact_read"],
            "a principal's override changed the node-wide limit")
+
+
+@check("http:quota_policy_audited", requirements=("STG-AUDIT-029",), profile="hardening", interpretations=READINGS)
+def quota_policy_audited(ctx: Context) -> None:
+    """A QuotaPolicy change is an admin_action event in the audit export, naming the principal it changed (a
+    principal nothing else has named: no key, no facts, so no other event can carry it)."""
+    principal = ctx.unique("agent/q-audited")
+    since = time.time()
+    ex = ctx.request("PUT", POLICY, json_body={"principal": principal,
+                                               "limits": {"fact_read": {"capacity": 6, "rate": 1}}})
+    if ex.status in (404, 405, 501):
+        raise NotImplementedByNode(f"PUT {POLICY} answered {ex.status}: no admin QuotaPolicy route")
+    expect_status(ex, (200,))
+    after = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(since - 60)) + "Z"  # a minute of clock skew allowed
+    events: list[Any] = []
+    cursor = None
+    for _ in range(50):  # bounded walk over the admin_action events since the change
+        page_ex = ctx.request("GET", AUDIT, params={"event_type": "admin_action", "after": after, "limit": 500,
+                                                    **({"cursor": cursor} if cursor else {})})
+        if page_ex.status in (404, 501):
+            raise NotImplementedByNode(f"GET {AUDIT} answered {page_ex.status}")
+        expect_status(page_ex, (200,))
+        page: Any = page_ex.json or {}
+        events += page.get("events") or []
+        cursor = page.get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            break
+    expect(any(principal in str(e.get("metadata")) and e.get("outcome") == "success" for e in events),
+           f"the QuotaPolicy change for {principal} left no admin_action event naming it ({len(events)} seen)")
 
 
 @check("http:quota_policy_validation", requirements=("STG-QUOTA-007",), profile="hardening", interpretations=READINGS)

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reference_node.api.audit_log import record
 from reference_node.api.auth import caller
 from reference_node.api.bodies import members, read_json
 from reference_node.api.errors import ApiError
@@ -116,7 +117,7 @@ async def get_policy(request: Request) -> Response:
 async def put_policy(request: Request) -> Response:
     """PUT /v1/admin/quota-policy ``{"principal": URI | null, "limits": {dimension: {capacity, rate}}}``."""
     # STG-QUOTA-006: only an admin key changes the QuotaPolicy.
-    caller(request, "admin")
+    identity = caller(request, "admin")
     settings: Settings = request.app.state.settings
     quotas: Quotas = request.app.state.quotas
     body = members(await read_json(request, settings.max_body_bytes), _POLICY_MEMBERS, "the quota policy")
@@ -129,4 +130,7 @@ async def put_policy(request: Request) -> Response:
     # STG-QUOTA-005: overrides are stored in the database and survive a restart.
     with quotas.store.db.transaction() as conn:
         rows.replace_overrides(conn, principal or rows.NODE_WIDE, limits, format_timestamp(quotas.store.now_us()))
+        # STG-AUDIT-029: a QuotaPolicy change is an admin_action event, in the change's transaction.
+        record(conn, quotas.store, "admin_action", identity, action="quota_policy_set", target=principal or "node",
+               dimensions=sorted(limits))
     return JSONResponse(_document(quotas, principal))

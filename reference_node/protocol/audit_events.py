@@ -5,9 +5,8 @@ Every event is ``{seq, event_id, event_type, timestamp, hlc, actor_entity, scope
 metadata keys that must be present: the minimum fields of A20 §22.3.1 as this node reads them. The same table is
 written out independently in schemas/audit-event.schema.json, which the suite validates exports against.
 
-Types emitted by features this node does not have yet (``capability_token_issue``, ``capability_token_revoke``,
-``key_rotation``, ``quota_breach``, ``instruction_audit``) are not in the table: their owners
-add them with the feature. ``problems`` accepts any type it does not know.
+Types emitted without an entry here (``capability_token_issue``, ``capability_token_revoke``, ``instruction_audit``)
+are held to the common shape only. ``problems`` accepts any type it does not know.
 """
 
 from __future__ import annotations
@@ -54,6 +53,13 @@ SHAPES: Mapping[str, EventShape] = {
     "rejected_declaration": _REJECTION,
     # STG-MAN-012: a stored manifest names its authority, id, key, rotation count and where it came from.
     "manifest_publish": EventShape((), ("entity_uri", "manifest_id", "key_id", "rotation_count", "source")),
+    # STG-KEY-015: a signing-key rotation names the entity, both key ids, when, and the end of dual trust.
+    "key_rotation": EventShape(_ACTOR, ("entity_uri", "old_key_id", "new_key_id", "rotated_at",
+                                        "dual_trust_expires_at")),
+    # STG-QUOTA-011: a breach names the dimension, the principal and the retry_after it was answered.
+    "quota_breach": EventShape(_ACTOR, ("dimension", "principal", "retry_after")),
+    # STG-TLS-007: a SAN mismatch names the peer, the certificate's URIs and the route.
+    "san_mismatch": EventShape(_ACTOR, ("peer_id", "certificate_uris", "path")),
 }
 
 # The federation audit's event types (A08 §10) and the audit-log type each row is mirrored as.

@@ -159,7 +159,8 @@ def test_key_age_rule():
 def test_event_shapes_refuse_missing_fields():
     assert problems("fact_write", "success", {"actor_entity": "a", "scope": "local"}, {"action": "assert"}) == [
         "fact_write needs fact_id", "fact_write needs metadata.created"]
-    assert problems("quota_breach", "denied", {}, {}) == []  # a type this node does not emit yet
+    assert problems("instruction_audit", "denied", {}, {}) == []  # a type without an entry: the common shape only
+    assert problems("quota_breach", "denied", {}, {}) != []  # the breach names its principal, dimension, retry_after
     assert problems("Fact-Write", "ok", {}, {}) != []
     assert set(SHAPES) >= {"fact_write", "fact_read", "admin_action", "federation_connect", "replay_rejected"}
 
