@@ -133,10 +133,14 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
     # A blind round on the hardening profile: the embedded node over mTLS (it then claims hardening), every profile.
     "hardening-all": {"vectors": [], "run": ["--mtls"]},
+    # ... its second pass, bounded: the profiles a hardening fault can reach, without the 1,000-connection crowd.
+    "hardening-core": {"vectors": [], "run": ["--mtls", "--profile", "core-local", "--profile", "core-federation",
+                                              "--profile", "hardening", "--idle-connections", "100"]},
     # ... its first pass: the hardening profile alone (survivors then run under hardening-all).
     "hardening": {"vectors": [], "run": ["--profile", "hardening"]},
     # ... and with two workers, for the faults only a second worker shows.
-    "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2"]},
+    "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2", "--profile", "core-local",
+                                                 "--profile", "hardening", "--idle-connections", "100"]},
     # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
     "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
     "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
