@@ -553,10 +553,8 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("http-verify-cid-confidence-one", "verify-cid recomputes every fact as if its confidence were 1.0",
        "STG-CID-009 STG-CID-021", "storage/store.py", "computed, stored = computed_cid(row), row[CID]",
        "computed, stored = computed_cid(tuple(1.0 if isinstance(x, float) else x for x in row)), row[CID]", "run"),
-    _m("http-backfill-status-read-permission", "the CID backfill status answers any key with read permission "
-       "(upstream D14)", "STG-CID-020", "api/admin.py",
-       '# STG-AUTH-010, STG-CID-014: backfill status is an admin route.\n    identity = caller(request, "admin")',
-       '# STG-AUTH-010, STG-CID-014: backfill status is an admin route.\n    identity = caller(request, "read")',
+    _m("http-backfill-state-stuck-running", "the backfill status says backfill_running whatever the counts",
+       "STG-CID-014", "storage/cid_backfill.py", '"state": rules.state(', '"state": "backfill_running" or rules.state(',
        "run"),
     _m("http-system-facts-without-cid", "node-written (conflict) facts are stored without a CID or alias, so the "
        "backfill's pending count grows with every contradiction (upstream D12)", "STG-CID-007", "storage/facts.py",

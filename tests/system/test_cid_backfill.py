@@ -142,7 +142,7 @@ def test_backfill_survives_sigkill_mid_run(tmp_path: Path) -> None:
             started = time.monotonic()
             first = _backfill(db, "--batch-size", str(BATCH), "--rate-limit", str(RATE))
             writer.start()
-            seen, lines = 0, []
+            seen, seen_total, lines = 0, 0, []
             assert first.stderr is not None
             while time.monotonic() - started < BOUND_S:
                 line = first.stderr.readline()
@@ -151,7 +151,7 @@ def test_backfill_survives_sigkill_mid_run(tmp_path: Path) -> None:
                 lines.append(line.strip())
                 progress = _PROGRESS.search(line)
                 if progress and int(progress.group(1)) >= KILL_AFTER:
-                    seen = int(progress.group(1))
+                    seen, seen_total = int(progress.group(1)), int(progress.group(2))
                     first.send_signal(signal.SIGKILL)
                     break
             first.wait(timeout=BOUND_S)
@@ -166,7 +166,7 @@ def test_backfill_survives_sigkill_mid_run(tmp_path: Path) -> None:
             orphan_cids = _sql(db, "SELECT COUNT(*) FROM facts f LEFT JOIN fact_cid_aliases a ON a.fact_id = f.id "
                                    "WHERE f.cid IS NOT NULL AND (a.cid IS NULL OR a.cid != f.cid)")[0][0]
             print(f"\nbackfill: {ROWS} legacy rows, batches of {BATCH} at {RATE:.0f}/s; SIGKILL after the line "
-                  f"{seen}/{ROWS} at {killed_s:.2f} s; committed then: {done_at_kill} legacy rows; "
+                  f"{seen}/{seen_total} at {killed_s:.2f} s; committed then: {done_at_kill} legacy rows; "
                   f"{len(live)} live writes")
             assert 0 < done_at_kill < ROWS, "the kill did not land mid-run"
             assert done_at_kill % BATCH == 0, f"{done_at_kill} rows backfilled: a batch was half committed"
