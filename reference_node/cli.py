@@ -16,7 +16,7 @@
                            [--tls-cert PEM --tls-key PEM --tls-ca PEM]
     stigmem-reference-node keys bootstrap --db PATH [--entity-uri URI]
     stigmem-reference-node keys create --db PATH --permissions read,write,federate --scopes local,team --entity-uri URI
-    stigmem-reference-node backfill-cids --db PATH
+    stigmem-reference-node backfill-cids --db PATH [--batch-size N] [--rate-limit FACTS_PER_S] [--quiet]
     stigmem-reference-node key rotate --db PATH [--entity-uri URI]
     stigmem-reference-node keygen --out FILE
     stigmem-reference-node manifest publish --entity-uri URI --key FILE [--entities URI ...] [--validity-days N]
@@ -211,6 +211,7 @@ def _serve_parser() -> argparse.ArgumentParser:
                "  keys bootstrap --db PATH       create the first admin key and print it\n"
                "  keys create --db PATH ...      create a scoped key (see 'keys create --help')\n"
                "  backfill-cids --db PATH        compute missing CIDs of stored facts\n"
+               "                                 [--batch-size N] [--rate-limit FACTS_PER_S]\n"
                "  serve ...                      the same as no command: serve the node\n"
                f"defaults: port {DEFAULT_PORT}, host 127.0.0.1, auth required")
     parser.add_argument("--version", action="version", version=f"stigmem-reference-node {__version__}")
@@ -340,17 +341,9 @@ def _keys(argv: Sequence[str]) -> int:
 
 
 def _backfill(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="stigmem-reference-node backfill-cids")
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--batch-size", type=int, default=1000)
-    args = parser.parse_args(argv)
-    store = Store.open(args.db, SystemClock())
-    try:
-        written = store.backfill(max(1, args.batch_size))
-        print(json.dumps({"backfilled_now": written, **store.backfill_status()}), flush=True)
-    finally:
-        store.close()
-    return 0
+    from reference_node import backfill_cli
+
+    return backfill_cli.main(argv)
 
 
 def _key(argv: Sequence[str]) -> int:

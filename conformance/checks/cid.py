@@ -13,6 +13,7 @@ VALUES: list[dict[str, Any]] = [
     {"type": "datetime", "v": "2026-05-02T00:00:00Z"}, {"type": "ref", "v": "stigmem://example.org/user/bob"},
     {"type": "null"},
 ]
+SAMPLE = 25  # stored facts verify-cid is asked about
 
 
 def expected_cid(ctx: Context, body: dict[str, Any], record: dict[str, Any]) -> str:
@@ -62,16 +63,40 @@ def cid_dual_addressing(ctx: Context) -> None:
         expect_error(ctx.request("GET", f"/v1/facts/{bad}"), (400,), "cid_malformed")
 
 
-@check("http:verify_cid", requirements=("STG-CID-009",))
+@check("http:verify_cid", requirements=("STG-CID-009", "STG-CID-021"))
 def verify_cid(ctx: Context) -> None:
-    """verify-cid recomputes the CID: cid_valid true, computed_cid == stored_cid == the fact's cid."""
-    record = ctx.assert_fact(ctx.fact(ctx.unique("verify")))
-    ex = ctx.request("POST", f"/v1/facts/{record['id']}/verify-cid")
-    expect_status(ex, (200,))
-    body = ex.json or {}
-    expect(body.get("cid_valid") is True, f"cid_valid is {body.get('cid_valid')!r}")
-    expect(body.get("computed_cid") == body.get("stored_cid") == record["cid"], f"verify-cid said {body}")
+    """verify-cid recomputes the CID: for new facts of every value type cid_valid true and computed_cid ==
+    stored_cid == the fact's cid == the suite's CID; for a sample of stored facts (legacy rows included)
+    computed_cid is the suite's CID of the record, and a null stored_cid is cid_valid false with a reason."""
+    entity = ctx.unique("verify")
+    for n, value in enumerate(VALUES):
+        body = ctx.fact(entity, relation=f"memory:v{n}", confidence=0.5 if n % 2 else 1.0)
+        body["value"] = value
+        record = ctx.assert_fact(body)
+        ex = ctx.request("POST", f"/v1/facts/{record['id']}/verify-cid")
+        expect_status(ex, (200,))
+        answer = ex.json or {}
+        expect(answer.get("cid_valid") is True, f"{value['type']} fact: cid_valid is {answer.get('cid_valid')!r}")
+        want = expected_cid(ctx, body, record)
+        expect(answer.get("computed_cid") == answer.get("stored_cid") == record.get("cid") == want,
+               f"{value['type']} fact: verify-cid said {answer}, the fact's cid {record.get('cid')}, "
+               f"the suite's {want}")
     expect_status(ctx.request("POST", "/v1/facts/00000000-0000-4000-8000-000000000000/verify-cid"), (404,))
+    sample = ctx.query(limit=SAMPLE)
+    expect_status(sample, (200,))
+    for record in (sample.json or {}).get("facts", [])[:SAMPLE]:
+        ex = ctx.request("POST", f"/v1/facts/{record['id']}/verify-cid")
+        expect_status(ex, (200,))
+        answer = ex.json or {}
+        want = expected_cid(ctx, record, record)
+        expect(answer.get("computed_cid") == want, f"stored fact {record['id']}: computed_cid "
+               f"{answer.get('computed_cid')}, the suite's CID of the record {want}")
+        stored = answer.get("stored_cid")
+        expect(stored == record.get("cid"), f"stored fact {record['id']}: stored_cid {stored}, the record's cid "
+               f"{record.get('cid')}")
+        expect(answer.get("cid_valid") is (stored == want), f"stored fact {record['id']}: {answer}")
+        if stored is None:
+            expect(bool(answer.get("mismatch_reason")), f"legacy fact {record['id']} without a mismatch_reason")
 
 
 @check("http:cid_dedup", requirements=("STG-CID-011",))
@@ -117,21 +142,52 @@ def cid_dedup_stored_fields(ctx: Context) -> None:
            f"{second.get('id')} reads as {(by_cid.json or {}).get('id')}, not the first fact written")
 
 
-@check("http:cid_backfill_status", requirements=("STG-CID-007", "STG-CID-014"))
+BACKFILL_STATUS = "/v1/admin/cid-backfill/status"
+BACKFILL_STATES = ("backfill_complete", "backfill_running", "backfill_pending")
+
+
+def backfill_status_shape(body: dict[str, Any]) -> None:
+    """The CIDF fields with consistent counts; last_updated_at and state, when present, well-formed."""
+    for key in ("total_facts", "backfilled_facts", "pending_facts"):
+        expect(isinstance(body.get(key), int) and not isinstance(body.get(key), bool) and body[key] >= 0,
+               f"backfill status {key} is {body.get(key)!r}: {body}")
+    expect(isinstance(body.get("backfill_complete"), bool), f"backfill status lacks backfill_complete: {body}")
+    expect(body["total_facts"] == body["backfilled_facts"] + body["pending_facts"], f"inconsistent counts {body}")
+    expect(body["backfill_complete"] == (body["pending_facts"] == 0), f"backfill_complete disagrees {body}")
+    if "state" in body:
+        expect(body["state"] in BACKFILL_STATES, f"unknown backfill state {body['state']!r}")
+        expect((body["state"] == "backfill_complete") == body["backfill_complete"], f"state disagrees {body}")
+    if "last_updated_at" in body:
+        expect(body["last_updated_at"] is None or isinstance(body["last_updated_at"], str),
+               f"last_updated_at is {body['last_updated_at']!r}")
+
+
+@check("http:cid_backfill_status", requirements=("STG-CID-007", "STG-CID-014", "STG-CID-020"))
 def cid_backfill_status(ctx: Context) -> None:
-    """Backfill status is admin-only, counts consistently, and stays complete after node-written conflict facts."""
+    """Backfill status answers admins shape-correctly, refuses agents (interpretation cid_backfill_status), and new
+    facts (node-written conflict facts too) never add to the pending count."""
     ctx.need_key("admin")
     ctx.need_admin()
+    before = ctx.request("GET", BACKFILL_STATUS)
+    expect_status(before, (200,))
+    backfill_status_shape(before.json or {})
     body = ctx.fact(ctx.unique("backfill"), "CEO", scope="company")
     ctx.assert_fact(body)
     ctx.assert_fact({**body, "value": {"type": "string", "v": "CTO"}})  # the node writes conflict facts too
-    if "reader_all" in ctx.target.keys:
-        expect_status(ctx.request("GET", "/v1/admin/cid-backfill/status", key="reader_all"), (403,))
-    ex = ctx.request("GET", "/v1/admin/cid-backfill/status")
+    ex = ctx.request("GET", BACKFILL_STATUS)
     expect_status(ex, (200,))
-    body = ex.json or {}
-    for key in ("total_facts", "backfilled_facts", "pending_facts", "backfill_complete"):
-        expect(key in body, f"backfill status lacks {key}: {body}")
-    expect(body["total_facts"] == body["backfilled_facts"] + body["pending_facts"], f"inconsistent counts {body}")
-    expect(body["backfill_complete"] == (body["pending_facts"] == 0), f"backfill_complete disagrees {body}")
-    expect(body["pending_facts"] == 0, f"facts written without a CID (every new fact needs one): {body}")
+    after = ex.json or {}
+    backfill_status_shape(after)
+    first = before.json or {}
+    expect(after["total_facts"] >= first["total_facts"] + 2, f"two new facts, totals {first} then {after}")
+    expect(after["pending_facts"] <= first["pending_facts"], f"facts written without a CID (every new fact needs "
+           f"one): pending {first['pending_facts']} before two asserts, {after['pending_facts']} after")
+    if ctx.interpretations.get("cid_backfill_status", "admin-only") != "admin-only":
+        return
+    if ctx.auth_required:
+        expect_status(ctx.request("GET", BACKFILL_STATUS, key=None), (401,))
+    agents: list[str] = [name for name in ("reader_all", "writer_local") if name in ctx.target.keys]
+    if ctx.auth_required and not agents:
+        agents = [ctx.mint_key("backfill_agent", ["read", "write"], ["local", "team", "company", "public"])]
+    for agent in agents:
+        expect_status(ctx.request("GET", BACKFILL_STATUS, key=agent), (403,))

@@ -32,7 +32,8 @@ async def node_status(request: Request) -> Response:
 
 
 async def backfill_status(request: Request) -> Response:
-    """GET /v1/admin/cid-backfill/status."""
+    """GET /v1/admin/cid-backfill/status: the CIDF counts, ``state``, ``last_updated_at`` (storage/cid_backfill.py)."""
+    # STG-CID-020 (interpretation cid_backfill_status): admin keys only, as the seed's monitoring call uses.
     # STG-AUTH-010, STG-CID-014: backfill status is an admin route.
     identity = caller(request, "admin")
     store: Store = request.app.state.store

@@ -20,11 +20,11 @@ from reference_node.protocol import gardens as garden_rules
 from reference_node.protocol.contradictions import Cardinality
 from reference_node.protocol.hlc import HybridLogicalClock, format_hlc
 from reference_node.protocol.hlc import parse as parse_hlc
+from reference_node.storage import cid_backfill, ledger
 from reference_node.storage import conflicts as conflict_rows
 from reference_node.storage import facts as fact_rows
 from reference_node.storage import gardens as garden_rows
 from reference_node.storage import keys as key_rows
-from reference_node.storage import ledger
 from reference_node.storage import quarantine as quarantine_rows
 from reference_node.storage import tombstones as tombstone_rows
 from reference_node.storage.database import Database
@@ -32,7 +32,6 @@ from reference_node.storage.errors import StoreError
 from reference_node.storage.garden_acl import RELEASED, Reader, visible_clause
 from reference_node.storage.rows import (
     CID,
-    COLUMNS,
     DEFAULT_MAX_RESPONSE_BYTES,
     GARDEN,
     HLC,
@@ -409,39 +408,11 @@ class Store:
 
     def backfill_status(self, scopes: tuple[str, ...] | None = None) -> dict[str, Any]:
         """STG-CID-014: total, backfilled and pending facts (of ``scopes``); complete iff nothing is pending."""
-        where, params = _in_scopes(scopes)
-        with self.db.reading() as conn:
-            total, done = conn.execute(f"SELECT COUNT(*), COUNT(cid) FROM facts{where}", params).fetchone()
-        return {
-            "total_facts": total,
-            "backfilled_facts": done,
-            "pending_facts": total - done,
-            "backfill_complete": total == done,
-        }
+        return cid_backfill.status(self.db, scopes, self.clock.now_us())
 
-    def backfill(self, batch_size: int = 1000) -> int:
-        """STG-CID-017: give CID-less legacy rows their CID and alias, batch by batch; idempotent."""
-        written, last_seq = 0, 0
-        while True:
-            with self.db.transaction() as conn:
-                rows = conn.execute(
-                    f"SELECT {COLUMNS}, f.seq FROM facts f WHERE f.cid IS NULL AND f.seq > ? "
-                    "ORDER BY f.seq LIMIT ?",
-                    (last_seq, batch_size),
-                ).fetchall()
-                for row in rows:
-                    last_seq = row[-1]
-                    cid = computed_cid(row)
-                    if cid is None:
-                        continue
-                    conn.execute("UPDATE facts SET cid = ? WHERE id = ?", (cid, row[ID]))
-                    conn.execute(
-                        "INSERT OR IGNORE INTO fact_cid_aliases (fact_id, cid, created_at) VALUES (?, ?, ?)",
-                        (row[ID], cid, format_timestamp(self.clock.now_us())),
-                    )
-                    written += 1
-            if len(rows) < batch_size:
-                return written
+    def backfill(self, batch_size: int = 1000, rate_limit: float | None = None) -> int:
+        """STG-CID-017/018: give CID-less legacy rows their CID and alias, one transaction per batch; idempotent."""
+        return cid_backfill.run(self.db, self.clock, batch_size, rate_limit)
 
 
 # Idempotency records live 24 hours (ADR-006).

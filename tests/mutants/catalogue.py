@@ -73,6 +73,20 @@ def _m(id: str, description: str, requirements: str, file: str, find: str, repla
                   equivalent)
 
 
+# http-system-facts-without-cid: the fact insert's CID column and its alias row, from storage/facts.py.
+_SYSTEM_CID_FIND = """            fact.cid,
+            fact.origin,
+            local_hlc or stamp.hlc,
+            received_from,
+            received_from,
+            source_trust,
+        ),
+    )
+    conn.execute(_INSERT_ALIAS, (stamp.id, fact.cid, stamp.timestamp))
+"""
+_SYSTEM_CID_REPLACE = _SYSTEM_CID_FIND.replace(
+    "            fact.cid,", '            None if fact.origin == "system" else fact.cid,').replace(
+    "    conn.execute(_INSERT_ALIAS", '    if fact.origin != "system":\n        conn.execute(_INSERT_ALIAS')
 # audit-after-response: the assert answers first and writes its audit event half a second later, in a task.
 _LATE_AUDIT_FIND = """    try:
         with store.db.transaction() as conn:
@@ -535,7 +549,16 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("http-verify-cid-field-named-computed", "verify-cid names its recomputed CID computed, not computed_cid",
        "STG-CID-009", "storage/store.py", '"computed_cid": computed,', '"computed": computed,', "run"),
     _m("http-backfill-pending-is-done", "backfill status reports the backfilled count as pending_facts",
-       "STG-CID-014", "storage/store.py", '"pending_facts": total - done,', '"pending_facts": done,', "run"),
+       "STG-CID-014", "storage/cid_backfill.py", '"pending_facts": total - done,', '"pending_facts": done,', "run"),
+    _m("http-verify-cid-confidence-one", "verify-cid recomputes every fact as if its confidence were 1.0",
+       "STG-CID-009 STG-CID-021", "storage/store.py", "computed, stored = computed_cid(row), row[CID]",
+       "computed, stored = computed_cid(tuple(1.0 if isinstance(x, float) else x for x in row)), row[CID]", "run"),
+    _m("http-backfill-state-stuck-running", "the backfill status says backfill_running whatever the counts",
+       "STG-CID-014", "storage/cid_backfill.py", '"state": rules.state(', '"state": "backfill_running" or rules.state(',
+       "run"),
+    _m("http-system-facts-without-cid", "node-written (conflict) facts are stored without a CID or alias, so the "
+       "backfill's pending count grows with every contradiction (upstream D12)", "STG-CID-007", "storage/facts.py",
+       _SYSTEM_CID_FIND, _SYSTEM_CID_REPLACE, "run"),
     _m("http-query-entity-raw", "the entity query parameter is matched as sent, not normalized",
        "STG-URI-007 STG-QRY-004", "api/params.py", "        return normalize(raw)\n", "        return raw\n", "run"),
     _m("http-query-source-raw", "the source query parameter skips normalization (entity is normalized)",

@@ -76,7 +76,8 @@ def test_backfill_of_legacy_rows(node, body):
     )
     assert node.client.post("/v1/facts/legacy/verify-cid").json()["stored_cid"] is None
     status = node.client.get("/v1/admin/cid-backfill/status").json()
-    assert status == {"total_facts": 2, "backfilled_facts": 1, "pending_facts": 1, "backfill_complete": False}
+    assert status == {"total_facts": 2, "backfilled_facts": 1, "pending_facts": 1, "backfill_complete": False,
+                      "state": "backfill_pending", "last_updated_at": None}
     assert node.store.backfill() == 1
     assert node.store.backfill() == 0
     status = node.client.get("/v1/admin/cid-backfill/status").json()
