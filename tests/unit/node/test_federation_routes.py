@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import reference_node.storage
 from reference_node.protocol import base64url, signatures
 from reference_node.protocol.replication import servable
 
@@ -485,7 +486,7 @@ def test_migration_stamps_existing_rows_and_keeps_facts_append_only(tmp_path, ma
                      "NULL)")
     store = Store.open(str(db), ManualClock(T0_MS * 1000))
     try:
-        assert [m["version"] for m in store.db.migrations()] == [f"{n:04d}" for n in range(1, 11)]
+        assert [m["version"] for m in store.db.migrations()] == SHIPPED
         with store.db.reading() as conn:
             assert conn.execute("SELECT local_hlc, received_from FROM facts").fetchall() == [
                 ("1777593600000.000", None)]
@@ -496,3 +497,7 @@ def test_migration_stamps_existing_rows_and_keeps_facts_append_only(tmp_path, ma
     for column in ("local_hlc", "received_from", "origin_node_id"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             sql(node, f"UPDATE facts SET {column} = 'x'")
+
+
+# Every migration the node ships, by version (an upgraded database ends with all of them applied).
+SHIPPED = sorted(p.name[:4] for p in (Path(reference_node.storage.__file__).parent / "migrations").glob("*.sql"))
