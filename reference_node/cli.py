@@ -402,7 +402,7 @@ def _serve(argv: Sequence[str]) -> int:
             check_start(settings)
             return serve_workers(settings, sock, {"log_level": args.log_level, "access_log": args.access_log,
                                                   "backlog": connection_plan.backlog},
-                                 f"http://{shown_host}:{port}")
+                                 f"{'https' if settings.mtls else 'http'}://{shown_host}:{port}")
         app = create_app(settings)
         tls_context = tls_contexts.server_context(settings) if settings.mtls else None
     except ssl.SSLError as exc:

@@ -42,6 +42,7 @@ def check_start(settings: Settings) -> None:
     app = create_app(settings)
     if app.state.federation is not None:
         app.state.federation.store.nonces.close()
+    app.state.quotas.buckets.close()
     app.state.store.close()
 
 
@@ -68,6 +69,7 @@ def _worker(index: int, settings: Settings, server_options: dict[str, Any], sock
     """One worker: its own app (and database connection), serving the inherited socket."""
     import uvicorn
 
+    from reference_node import tls_contexts
     from reference_node.api import create_app
     from reference_node.api.http_protocol import ConnectionLimits, JsonErrorProtocol
 
@@ -77,8 +79,11 @@ def _worker(index: int, settings: Settings, server_options: dict[str, Any], sock
     mine = dataclasses.replace(settings, pull_loop=index == 0)
     limits = ConnectionLimits(mine.header_timeout_s, mine.body_timeout_s, mine.max_connections or 4096,
                               mine.max_header_bytes)
+    # Each worker builds its own TLS context (an SSLContext does not cross processes); STG-TLS-001 holds per worker.
+    tls_context = tls_contexts.server_context(mine) if mine.mtls else None
     config = uvicorn.Config(_with_worker_header(create_app(mine), index), lifespan="on",
                             http=JsonErrorProtocol.limited(limits), timeout_keep_alive=mine.keep_alive_timeout_s,
+                            ssl_context_factory=(lambda *_: tls_context) if tls_context else None,
                             **server_options)
 
     class Server(uvicorn.Server):

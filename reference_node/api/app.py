@@ -104,6 +104,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         finally:
             if node_federation is not None:
                 await node_federation.stop()
+            app.state.quotas.buckets.close()
             node_store.close()
 
     app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan,

@@ -55,7 +55,8 @@ class Quotas:
             for name in rules.DIMENSIONS if dimension == "all" else (dimension,):
                 base[name] = rules.parse_limit(name, {"capacity": capacity, "rate": rate})
         self.base = base
-        self.buckets: rows.Buckets = rows.SqliteBuckets(store.db)
+        # STG-WORK-010, STG-WORK-013: the buckets follow --trust-cache (the database, or Redis); the policy stays here.
+        self.buckets: rows.Buckets = rows.open_buckets(settings.trust_cache, store.db, store.node_id)
 
     def limits(self, principal: str | None) -> tuple[dict[str, rules.Limit], dict[str, rules.Limit]]:
         """The limits in force for ``principal`` (None: node-wide) and the overrides stored for it."""
@@ -79,9 +80,8 @@ class Quotas:
         if not self.enabled or dimension is None:
             return
         now = self.store.clock.now_us()
-        timestamp = format_timestamp(now)
         decision = self.buckets.charge(principal, dimension, self.limit(principal, dimension), now,
-                                       lambda conn, d: rows.record_breach(conn, d, timestamp))
+                                       lambda conn, d: rows.record_breach(conn, d, format_timestamp(now)))
         if decision.accepted or decision.retry_after is None:
             return
         raise QuotaExceeded(dimension, principal, float(decision.retry_after),

@@ -1,10 +1,12 @@
 """Where quota state lives (0008_quotas.sql): the token buckets and the admin QuotaPolicy overrides.
 
-``Buckets`` is the small interface the node charges through; ``SqliteBuckets`` keeps the buckets in the node's
-database, so every process serving one database file shares them (a Redis backend would implement ``charge`` as one
-script doing the same read-refill-spend). A charge reads, refills and writes the bucket in one ``BEGIN IMMEDIATE``
-transaction, so concurrent requests never spend one token twice (STG-QUOTA-012), and a refusal writes its
-``quota_breach`` audit event in that same transaction, before the response (STG-QUOTA-011, STG-AUDIT-009).
+``Buckets`` is the small interface the node charges through, chosen by ``--trust-cache`` like the nonce cache
+(``open_buckets``; STG-WORK-010, STG-WORK-013). ``SqliteBuckets`` (default) keeps the buckets in the node's database,
+so every process serving one database file shares them: a charge reads, refills and writes the bucket in one
+``BEGIN IMMEDIATE`` transaction, so concurrent requests never spend one token twice (STG-QUOTA-012), and a refusal
+writes its ``quota_breach`` audit event in that same transaction, before the response (STG-QUOTA-011,
+STG-AUDIT-009). ``RedisBuckets`` (storage/redis_buckets.py) keeps them in Redis. Both let ``protocol.quotas.take``
+decide; neither computes anything itself. The policy (QuotaPolicy overrides) always stays in the database.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Protocol
 from reference_node.protocol.quotas import Decision, Limit, TokenBucket, take
 from reference_node.storage import audit_log
 from reference_node.storage.database import Database
+from reference_node.storage.trust_cache import checked_url
 
-__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "overrides", "record_breach", "replace_overrides"]
+__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "open_buckets", "overrides", "parse_bucket",
+           "record_breach", "replace_overrides"]
 
 NODE_WIDE = ""  # the principal column of the node-wide override
 
@@ -26,15 +30,41 @@ NODE_WIDE = ""  # the principal column of the node-wide override
 class Buckets(Protocol):
     """Charge one request of ``principal`` to ``dimension`` at ``now_us``; ``breach`` records a refusal."""
 
+    backend: str
+
     def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision: ...
+
+    def close(self) -> None: ...
+
+
+def fraction(text: str) -> Fraction:
+    """The exact token count stored as ``str(Fraction)`` ("n/d" or "n")."""
+    numerator, _, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator or 1))
+
+
+def bucket_text(bucket: TokenBucket) -> str:
+    """A bucket's stored state: ``"{current} {last_refill_us}"`` (current as exact fraction text)."""
+    return f"{bucket.current} {bucket.last_refill}"
+
+
+def parse_bucket(text: str, principal: str, dimension: str, limit: Limit) -> TokenBucket:
+    """The bucket ``bucket_text`` wrote, under the limit in force now."""
+    current, _, last = text.partition(" ")
+    return TokenBucket(principal, dimension, limit.capacity, limit.rate, fraction(current), int(last))
 
 
 class SqliteBuckets:
     """Buckets in the node's SQLite database (shared by every process that opens it)."""
 
+    backend = "sqlite"
+
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def close(self) -> None:
+        """The database belongs to the store."""
 
     def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
@@ -42,7 +72,7 @@ class SqliteBuckets:
             row = conn.execute("SELECT current, last_refill_us FROM quota_buckets WHERE principal = ? AND "
                                "dimension = ?", (principal, dimension)).fetchone()
             stored = None if row is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
-                                                          Fraction(row[0]), int(row[1]))
+                                                          fraction(row[0]), int(row[1]))
             decision = take(stored, principal, dimension, limit, now_us)
             bucket = decision.bucket
             conn.execute("INSERT INTO quota_buckets (principal, dimension, current, last_refill_us) VALUES "
@@ -52,6 +82,16 @@ class SqliteBuckets:
             if not decision.accepted:
                 breach(conn, decision)
             return decision
+
+
+def open_buckets(url: str | None, db: Database, node_id: str) -> Buckets:
+    """``None`` or ``sqlite``: the database (default); ``redis://...``: Redis (the ``--trust-cache`` URL)."""
+    if checked_url(url) in (None, "sqlite"):
+        return SqliteBuckets(db)
+    from reference_node.storage.redis_buckets import RedisBuckets
+
+    assert url is not None
+    return RedisBuckets(url, node_id, db)
 
 
 def overrides(conn: sqlite3.Connection, principal: str) -> dict[str, Limit]:

@@ -52,6 +52,8 @@ class Mutant:
     def config(self) -> str | None:
         """The node configuration (``tests/mutants/run.py`` CONFIGS) the mutant runs under whatever --config says:
         quarantine mutants need strict trust mode, where pulled facts are held; None: the chosen one."""
+        if self.id.startswith("work-redis-") and not self.round:
+            return "workers-redis"  # two workers, the trust cache in a Redis the runner starts
         return "trust-strict" if self.id.startswith("quarantine-") and not self.round else None
 
 
@@ -1072,6 +1074,9 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-WORK-003 STG-WORK-004", "storage/store.py", "        db.on_begin.append(self._catch_up)\n", "", "run",
        equivalent="with one process the in-memory clock is the only writer, so catching up never changes it; "
                   "killed under --config workers"),
+    _m("work-redis-bucket-blind-set", "the Redis quota bucket is written whatever it holds now (read, compute, "
+       "blind write): two workers can both spend the last token", "STG-WORK-013 STG-QUOTA-012",
+       "storage/redis_buckets.py", "if (held or '') == ARGV[1] then", "if true then", "run"),
     # --- mTLS for federation (conformance/checks/tls.py; the hardening profile runs the node over mTLS) ------------
     _m("tls-san-check-off", "any CA-signed certificate is taken for any peer: the URI SAN is not compared",
        "STG-TLS-005", "protocol/tls.py",
