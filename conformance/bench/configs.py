@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BASELINE", "COMPARISONS", "Comparison", "Config", "children", "comparisons", "configs", "redis_server"]
+__all__ = ["BASELINE", "COMPARISONS", "Comparison", "Config", "children", "comparisons", "configs", "markdown_table",
+           "redis_server", "verdict_lines"]
 
 BASELINE = "reference"
 

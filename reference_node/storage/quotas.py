@@ -68,7 +68,8 @@ class SqliteBuckets:
 
     def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
-        with self.db.transaction() as conn:
+        # No HLC catch-up: a charge stamps no HLC (and with several workers the other's charges would trigger it).
+        with self.db.transaction(hooks=False) as conn:
             row = conn.execute("SELECT current, last_refill_us FROM quota_buckets WHERE principal = ? AND "
                                "dimension = ?", (principal, dimension)).fetchone()
             stored = None if row is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
