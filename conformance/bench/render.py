@@ -141,6 +141,10 @@ def render_markdown(report: dict[str, Any]) -> str:
     out.append(f"- N (preloaded facts): {', '.join(str(n) for n in cfg['levels'])}; {cfg['requests_per_row']} requests "
                f"per row and target; concurrent rows use {cfg['concurrency']} worker threads; load generator "
                f"{_CLIENT_TEXT.get(cfg.get('client', 'httpx'), cfg.get('client'))}")
+    if cfg.get("rounds", 1) > 1:
+        out.append(f"- Rounds: every row ran {cfg['rounds']} times on every target, interleaved (round by round, "
+                   "target by target); each cell is the fastest round, since noise on a shared machine only slows a "
+                   "row down (all rates are in bench.json, `round_rates`)")
     if cfg.get("reference_auth"):
         out.append(f"- Reference node auth: {cfg['reference_auth']}")
     for name, info in report["preload"].items():
