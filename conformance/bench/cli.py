@@ -26,6 +26,7 @@ import json
 import platform
 import random
 import secrets
+import signal
 import sys
 import time
 import zlib
@@ -178,6 +179,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    # SIGTERM unwinds like an exception, so the finally below stops every node and the Redis server by PID.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started: list[EmbeddedNode] = []
     notes: list[str] = []
     extra: list[hardening.Config] = []

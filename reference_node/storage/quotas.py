@@ -21,21 +21,42 @@ from reference_node.storage import audit_log
 from reference_node.storage.database import Database
 from reference_node.storage.trust_cache import checked_url
 
-__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "open_buckets", "overrides", "parse_bucket",
-           "record_breach", "replace_overrides"]
+__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "limit_in_force", "open_buckets", "overrides",
+           "parse_bucket", "record_breach", "replace_overrides"]
 
 NODE_WIDE = ""  # the principal column of the node-wide override
 
 
 class Buckets(Protocol):
-    """Charge one request of ``principal`` to ``dimension`` at ``now_us``; ``breach`` records a refusal."""
+    """Charge one request of ``principal`` to ``dimension`` at ``now_us`` under the limit in force (the stored
+    QuotaPolicy override, else ``base``: the operator's or the default ceiling); ``breach`` records a refusal."""
 
     backend: str
 
-    def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision: ...
 
     def close(self) -> None: ...
+
+
+# STG-QUOTA-005: the principal's own override first, then the node-wide one ('' sorts after any principal's).
+_OVERRIDE = ("SELECT capacity, rate FROM quota_policy WHERE dimension = ?2 AND principal IN (?1, '') "
+             "ORDER BY principal = '' LIMIT 1")
+# The bucket and the override in one statement (a charge runs on every request).
+_BUCKET_AND_OVERRIDE = ("SELECT b.current, b.last_refill_us, p.capacity, p.rate FROM (SELECT ?1 AS principal, "
+                        "?2 AS dimension) AS k LEFT JOIN quota_buckets AS b ON b.principal = k.principal AND "
+                        "b.dimension = k.dimension LEFT JOIN quota_policy AS p ON p.dimension = k.dimension AND "
+                        "p.principal IN (k.principal, '') ORDER BY p.principal = '' LIMIT 1")
+
+
+def _limit(capacity: int | None, rate: str | None, base: Limit) -> Limit:
+    return base if capacity is None or rate is None else Limit(int(capacity), fraction(rate))
+
+
+def limit_in_force(conn: sqlite3.Connection, principal: str, dimension: str, base: Limit) -> Limit:
+    """The stored override of ``principal`` (else the node-wide one) for ``dimension``, else ``base``."""
+    row = conn.execute(_OVERRIDE, (principal, dimension)).fetchone()
+    return base if row is None else _limit(row[0], row[1], base)
 
 
 def fraction(text: str) -> Fraction:
@@ -66,13 +87,13 @@ class SqliteBuckets:
     def close(self) -> None:
         """The database belongs to the store."""
 
-    def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
         # No HLC catch-up: a charge stamps no HLC (and with several workers the other's charges would trigger it).
         with self.db.transaction(hooks=False) as conn:
-            row = conn.execute("SELECT current, last_refill_us FROM quota_buckets WHERE principal = ? AND "
-                               "dimension = ?", (principal, dimension)).fetchone()
-            stored = None if row is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
+            row = conn.execute(_BUCKET_AND_OVERRIDE, (principal, dimension)).fetchone()
+            limit = _limit(row[2], row[3], base)
+            stored = None if row[0] is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
                                                           fraction(row[0]), int(row[1]))
             decision = take(stored, principal, dimension, limit, now_us)
             bucket = decision.bucket

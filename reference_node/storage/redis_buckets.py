@@ -19,7 +19,7 @@ from typing import Any
 from reference_node.protocol.quotas import Decision, Limit, take
 from reference_node.storage.database import Database
 from reference_node.storage.errors import StoreError
-from reference_node.storage.quotas import bucket_text, parse_bucket
+from reference_node.storage.quotas import bucket_text, limit_in_force, parse_bucket
 from reference_node.storage.trust_cache import REDIS_TIMEOUT_S
 
 __all__ = ["MAX_ATTEMPTS", "RedisBuckets"]
@@ -60,9 +60,11 @@ class RedisBuckets:
             self._client.close()
             raise ValueError(f"cannot reach the trust cache at {url}: {exc}") from exc
 
-    def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
         key = f"{self._prefix}{dimension}:{principal}"
+        with self.db.reading() as conn:  # the QuotaPolicy stays in the database
+            limit = limit_in_force(conn, principal, dimension, base)
         try:
             for _ in range(MAX_ATTEMPTS):
                 held: bytes | None = self._client.get(key)
