@@ -104,7 +104,9 @@ def bench(session: nox.Session) -> None:
     preload stops after 300 s per node and N, a row after 2000 requests or 60 s per target; a run takes about 6
     minutes on 2 cores, most of it upstream's preload and rows. Writes ``reports/bench/bench.md`` and
     ``reports/bench/bench.json``; extra arguments go to the bench command (e.g. ``-- --client httpx``). The
-    upstream node is stopped by its PID, the embedded nodes by the bench command.
+    upstream node is stopped by its PID, the embedded nodes by the bench command. ``--configs`` adds the reference node
+    with auth on, quotas on and 2 workers (SQLite, and Redis when redis-server is installed) at N=10000 beside a
+    baseline with both off (then the baseline has quotas off); ``-- --rounds 3`` repeats every row, interleaved.
     """
     import json
     import shutil
@@ -126,6 +128,7 @@ def bench(session: nox.Session) -> None:
         session.run("python", "-m", "conformance.bench", "--embedded", "--auth", "none",
                     "--target", node["url"], "--target-name", "upstream", "--target-pid", str(node["pid"]),
                     "--n", "10000,100000", "--requests", "2000", "--concurrency", "8", "--preload-budget", "300",
+                    "--configs",
                     "--json", "reports/bench/bench.json", "--markdown", "reports/bench/bench.md", *session.posargs)
     finally:
         session.run(*tool, "stop", "--pid", str(node["pid"]))

@@ -42,6 +42,7 @@ def check_start(settings: Settings) -> None:
     app = create_app(settings)
     if app.state.federation is not None:
         app.state.federation.store.nonces.close()
+    app.state.quotas.buckets.close()
     app.state.store.close()
 
 

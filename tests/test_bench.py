@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from conformance.bench.cli import TrivialEndpoint, _levels
+from conformance.bench.configs import comparisons, verdict_lines
 from conformance.bench.load import Call, entity_calls, id_calls, percentile, post_calls, run_calls
 from conformance.bench.memory import peak_rss_bytes, process_cpu_seconds
 from conformance.bench.render import render_markdown, render_table, verdicts
@@ -105,6 +106,51 @@ def test_render_markdown_has_date_machine_and_n():
     header = next(line for line in text.splitlines() if line.startswith("| N | row"))
     rule = text.splitlines()[text.splitlines().index(header) + 1]
     assert header.count("|") == rule.count("|")
+
+
+def _configs_report() -> dict:
+    """Baseline 1000 req/s; auth 850 and 700 (one row under 0.8x); quotas 950 on both rows; 2 workers 1500."""
+    rows = []
+    for row, auth, quota in (("GET /v1/facts/{id}", 850.0, 950.0), ("POST /v1/facts", 700.0, 950.0)):
+        rows += [_row("reference", row, "seq", 1000.0), _row("ref-auth", row, "seq", auth),
+                 _row("ref-quota", row, "seq", quota), _row("ref-2w", row, "seq", 1500.0),
+                 _row("trivial", row, "seq", 5000.0)]
+    rows[1]["server_cpu_ms_per_req"] = 0.625  # the auth row by CPU: 0.5 / 0.625 = 0.80x
+    report = _report()
+    report.update({"targets": ["reference", "ref-auth", "ref-quota", "ref-2w", "trivial"],
+                   "configs": [{"name": n, "text": f"{n} text", "auth": "none", "flags": []}
+                               for n in ("ref-auth", "ref-quota", "ref-2w")],
+                   "notes": ["no Redis row: redis-server is not installed"],
+                   "levels": [{"n": 10000, "decisions": [], "rows": rows}]})
+    report["comparisons"] = comparisons(report)
+    return report
+
+
+def test_comparisons_ratios_and_targets():
+    by_label = {c["label"]: c for c in _configs_report()["comparisons"]}
+    assert set(by_label) == {"auth on / auth off", "quotas on / quotas off", "2 workers / 1 worker"}
+    auth = by_label["auth on / auth off"]
+    assert [r["ratio"] for r in auth["rows"]] == [0.85, 0.7] and auth["met"] is False and auth["lowest"] == 0.7
+    assert auth["rows"][0]["cpu_ratio"] == 0.8
+    assert by_label["quotas on / quotas off"]["met"] is True
+    assert by_label["2 workers / 1 worker"]["met"] is None  # no target, reported only
+    lines = verdict_lines(_configs_report()["comparisons"])
+    assert "NOT met on 1 of 2 rows" in lines[0] and "POST /v1/facts seq (0.70x)" in lines[0]
+    assert "at most 10% loss" in lines[1] and "met on every row" in lines[1]
+    assert "target" not in lines[2]
+
+
+def test_configs_have_their_own_table():
+    report = _configs_report()
+    console = render_table(report)
+    assert "ref-auth" not in console.splitlines()[0]  # the main table: reference and trivial only
+    text = render_markdown(report)
+    header = next(ln for ln in text.splitlines() if ln.startswith("| N | row | mode | reference req/s | ref-auth"))
+    assert "ref-auth/reference" in header and "ref-2w/reference" in header
+    rule = text.splitlines()[text.splitlines().index(header) + 1]
+    assert header.count("|") == rule.count("|")
+    assert "| 10000 | `GET /v1/facts/{id}` | seq | 1000 | 850 | 950 | 1500 | 0.85x | 0.95x | 1.50x |" in text
+    assert "- `ref-auth`: ref-auth text" in text and "no Redis row" in text
 
 
 # --- the load generator ----------------------------------------------------------------------------------------

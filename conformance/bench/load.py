@@ -295,14 +295,22 @@ class RawSender:
 CLIENTS = {"httpx": HttpxSender, "raw": RawSender}
 
 
+def _cpu(pids: Sequence[int]) -> float | None:
+    """The CPU seconds of every process in ``pids`` together; None when there are none or one is gone."""
+    times = [process_cpu_seconds(pid) for pid in pids]
+    return None if not times or any(t is None for t in times) else sum(t for t in times if t is not None)
+
+
 def run_calls(base_url: str, calls: Sequence[Call], *, row: str, mode: str, target: str, concurrency: int = 1,
               headers: Mapping[str, str] | None = None, time_budget: float = 60.0, timeout: float = 10.0,
-              warmup_path: str = "/healthz", server_pid: int | None = None, client: str = "raw") -> RowResult:
+              warmup_path: str = "/healthz", server_pid: int | Sequence[int] | None = None,
+              client: str = "raw") -> RowResult:
     """Send every call (or as many as fit in ``time_budget`` seconds) with ``concurrency`` workers.
 
     ``client`` is ``raw`` (``RawSender``) or ``httpx`` (one keep-alive ``httpx.Client`` per worker). A status
     outside 2xx, or a transport failure (recorded as status 0), is an error; a few are kept verbatim with the
-    request that caused them. Bounded: at most ``len(calls)`` requests plus two warm-up requests per worker, and
+    request that caused them. ``server_pid`` may be several PIDs (a multi-worker node): their CPU times add up.
+    Bounded: at most ``len(calls)`` requests plus two warm-up requests per worker, and
     the row ends ``time_budget`` seconds after it started (plus at most one request ``timeout``).
     """
     concurrency = max(1, concurrency)
@@ -354,7 +362,8 @@ def run_calls(base_url: str, calls: Sequence[Call], *, row: str, mode: str, targ
         threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(concurrency)]
         for thread in threads:
             thread.start()
-        cpu_server = process_cpu_seconds(server_pid) if server_pid else None
+        pids = [server_pid] if isinstance(server_pid, int) else list(server_pid or ())
+        cpu_server = _cpu(pids)
         cpu_client = time.process_time()
         try:
             start.wait(timeout=timeout * 3 + 5)
@@ -377,8 +386,8 @@ def run_calls(base_url: str, calls: Sequence[Call], *, row: str, mode: str, targ
         result.requests = len(result.latencies_ms)
         result.errors = sum(n for status, n in result.statuses.items() if not 200 <= status < 300)
         result.timed_out = result.requests < result.planned
-        if cpu_server is not None and server_pid and result.requests:
-            after = process_cpu_seconds(server_pid)
+        if cpu_server is not None and result.requests:
+            after = _cpu(pids)
             if after is not None:
                 result.server_cpu_ms_per_req = (after - cpu_server) * 1000.0 / result.requests
         return result

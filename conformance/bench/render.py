@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformance.bench import configs as hardening
+
 __all__ = ["TARGET_TRIVIAL_RATIO", "TARGET_UPSTREAM_RATIO", "TRIVIAL", "render_markdown", "render_table", "verdicts"]
 
 TRIVIAL = "trivial"
@@ -28,8 +30,14 @@ def _lines(report: dict[str, Any]) -> list[tuple[int, str, str, dict[str, dict[s
     return lines
 
 
+def _main(report: dict[str, Any]) -> list[str]:
+    """The targets of the main table: every one but the hardening configurations (they have their own table)."""
+    extra = {c["name"] for c in report.get("configs", [])}
+    return [name for name in report["targets"] if name not in extra]
+
+
 def _ratio_pairs(report: dict[str, Any]) -> list[tuple[str, str]]:
-    names: list[str] = report["targets"]
+    names = _main(report)
     return [(names[0], other) for other in names[1:]] if names else []
 
 
@@ -45,7 +53,7 @@ def _short(name: str) -> str:
 
 def render_table(report: dict[str, Any]) -> str:
     """The side-by-side console table: per target req/s, p50, p99, errors; then the ratios."""
-    names: list[str] = report["targets"]
+    names = _main(report)
     pairs = _ratio_pairs(report)
     head = f"{'N':>7} {'row':<22} {'mode':<4}"
     for name in names:
@@ -68,12 +76,17 @@ def render_table(report: dict[str, Any]) -> str:
         out.append(line)
     out.append("req/s per target; p50/p99 latency in ms; err = non-2xx answers (must be 0)")
     out.extend(verdicts(report))
+    results = report.get("comparisons", [])
+    if results:
+        out.append("")
+        out.extend(hardening.markdown_table(report, results))
+        out.extend(hardening.verdict_lines(results))
     return "\n".join(out)
 
 
 def verdicts(report: dict[str, Any]) -> list[str]:
     """Whether the targets were met: the first node >= 10x every other node, >= 0.5x trivial, no errors."""
-    names: list[str] = report["targets"]
+    names = _main(report)
     if not names:
         return []
     lines = _lines(report)
@@ -114,7 +127,7 @@ def _mib(value: int | None) -> str:
 
 def render_markdown(report: dict[str, Any]) -> str:
     """``reports/bench/bench.md``: the run's conditions, the side-by-side table, ratios, memory, CPU per request."""
-    names: list[str] = report["targets"]
+    names = _main(report)
     pairs = _ratio_pairs(report)
     m = report["machine"]
     mem = m.get("mem_total_bytes")
@@ -128,6 +141,10 @@ def render_markdown(report: dict[str, Any]) -> str:
     out.append(f"- N (preloaded facts): {', '.join(str(n) for n in cfg['levels'])}; {cfg['requests_per_row']} requests "
                f"per row and target; concurrent rows use {cfg['concurrency']} worker threads; load generator "
                f"{_CLIENT_TEXT.get(cfg.get('client', 'httpx'), cfg.get('client'))}")
+    if cfg.get("rounds", 1) > 1:
+        out.append(f"- Rounds: every row ran {cfg['rounds']} times on every target, interleaved (round by round, "
+                   "target by target); each cell is the fastest round, since noise on a shared machine only slows a "
+                   "row down (all rates are in bench.json, `round_rates`)")
     if cfg.get("reference_auth"):
         out.append(f"- Reference node auth: {cfg['reference_auth']}")
     for name, info in report["preload"].items():
@@ -154,6 +171,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out.append(line)
     out.append("")
     out.extend(f"- {line}" for line in verdicts(report))
+    out.extend(_configs_markdown(report))
     if report["peak_rss_bytes"]:
         out.append("")
         out.append("Peak resident memory (VmHWM) of the processes the suite started, after the rows of each N:")
@@ -166,11 +184,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     out.append("CPU per request (noise-resistant on a shared machine): server CPU ms per request where the PID is "
                "known, and the load generator's CPU use in cores (all its threads):")
     out.append("")
-    out.append("| N | row | mode |" + "".join(f" {name} srv ms/req | gen cores |" for name in names))
-    out.append("|" + "---|" * (3 + 2 * len(names)))
+    every: list[str] = report["targets"]
+    out.append("| N | row | mode |" + "".join(f" {name} srv ms/req | gen cores |" for name in every))
+    out.append("|" + "---|" * (3 + 2 * len(every)))
     for n, row, mode, cells in _lines(report):
         line = f"| {n} | `{row}` | {mode} |"
-        for name in names:
+        for name in every:
             cell = cells.get(name)
             srv = None if cell is None else cell.get("server_cpu_ms_per_req")
             gen = None if cell is None else cell.get("client_cpu")
@@ -178,3 +197,19 @@ def render_markdown(report: dict[str, Any]) -> str:
         out.append(line)
     out.append("")
     return "\n".join(out)
+
+
+def _configs_markdown(report: dict[str, Any]) -> list[str]:
+    """The hardening configurations: what each runs, the req/s side by side, the ratios and the targets."""
+    results = report.get("comparisons", [])
+    if not report.get("configs"):
+        return []
+    out = ["", "Configurations of the reference node, measured in the same run with the same requests, each row "
+           "sent to every configuration in turn (the baseline `reference`: auth none, quotas off, one worker):", ""]
+    out.extend(f"- `{c['name']}`: {c['text']}" for c in report["configs"])
+    out.extend(f"- {note}" for note in report.get("notes", []))
+    out.append("")
+    out.extend(hardening.markdown_table(report, results))
+    out.append("")
+    out.extend(f"- {line}" for line in hardening.verdict_lines(results))
+    return out

@@ -93,7 +93,8 @@ def quota_exceeded_response(ctx: Context) -> None:
            "a second refusal was told to wait longer than the first: the refusal spent a token")
 
 
-@check("http:quota_bound_concurrent", requirements=("STG-QUOTA-002", "STG-QUOTA-003", "STG-QUOTA-012"),
+@check("http:quota_bound_concurrent",
+       requirements=("STG-QUOTA-002", "STG-QUOTA-003", "STG-QUOTA-012", "STG-WORK-013"),
        profile="hardening", interpretations=READINGS)
 def quota_bound_concurrent(ctx: Context) -> None:
     """After 2 s idle, 8 clients racing (at most 12 reads each, 5 s) get at most capacity + rate x elapsed reads

@@ -148,6 +148,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             if node_federation is not None:
                 await node_federation.stop()
             node_recall.close()
+            app.state.quotas.buckets.close()
             node_store.close()
 
     app = Starlette(routes=ROUTES, exception_handlers=handlers(), lifespan=lifespan,

@@ -10,7 +10,6 @@ the defaults of interpretation quota_defaults (STG-QUOTA-004, STG-QUOTA-005).
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from starlette.requests import Request
@@ -56,7 +55,8 @@ class Quotas:
             for name in rules.DIMENSIONS if dimension == "all" else (dimension,):
                 base[name] = rules.parse_limit(name, {"capacity": capacity, "rate": rate})
         self.base = base
-        self.buckets: rows.Buckets = rows.SqliteBuckets(store.db)
+        # STG-WORK-010, STG-WORK-013: the buckets follow --trust-cache (the database, or Redis); the policy stays here.
+        self.buckets: rows.Buckets = rows.open_buckets(settings.trust_cache, store.db, store.node_id)
 
     def limits(self, principal: str | None) -> tuple[dict[str, rules.Limit], dict[str, rules.Limit]]:
         """The limits in force for ``principal`` (None: node-wide) and the overrides stored for it."""
@@ -65,24 +65,15 @@ class Quotas:
             own = rows.overrides(conn, principal) if principal else {}
         return {**self.base, **node_wide, **own}, own if principal else node_wide
 
-    def limit(self, principal: str, dimension: str) -> rules.Limit:
-        with self.store.db.reading() as conn:
-            found = conn.execute("SELECT capacity, rate FROM quota_policy WHERE dimension = ? AND principal IN "
-                                 "(?, ?) ORDER BY principal = ? LIMIT 1",
-                                 (dimension, principal, rows.NODE_WIDE, rows.NODE_WIDE)).fetchone()
-        if found is None:
-            return self.base[dimension]
-        return rules.Limit(int(found[0]), Fraction(found[1]))
-
     def charge(self, request: Request, principal: str) -> None:
         """Spend one token of ``principal``'s bucket for this request's dimension, or raise the 429."""
         dimension = rules.dimension_for(request.method, request.url.path)
         if not self.enabled or dimension is None:
             return
         now = self.store.clock.now_us()
-        timestamp = format_timestamp(now)
-        decision = self.buckets.charge(principal, dimension, self.limit(principal, dimension), now,
-                                       lambda conn, d: rows.record_breach(conn, d, timestamp))
+        # The store looks the principal's override up itself (with the bucket, in one statement for SQLite).
+        decision = self.buckets.charge(principal, dimension, self.base[dimension], now,
+                                       lambda conn, d: rows.record_breach(conn, d, format_timestamp(now)))
         if decision.accepted or decision.retry_after is None:
             return
         raise QuotaExceeded(dimension, principal, float(decision.retry_after),

@@ -82,12 +82,13 @@ class Database:
             self.conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, hooks: bool = True) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: a request never half-writes.
 
         A full disk or database (SQLITE_FULL, on a statement or at COMMIT) is the StoreError ``storage_full``. A
         transaction opened inside another joins it: the outer one commits both, or rolls both back (an action and its
-        audit event, STG-AUDIT-009)."""
+        audit event, STG-AUDIT-009). ``hooks=False`` skips ``on_begin`` (the HLC catch-up) for a transaction that
+        stamps no HLC, such as a quota charge: the next transaction that stamps one still catches up."""
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -100,7 +101,7 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for hook in self.on_begin:
+                    for hook in self.on_begin if hooks else ():
                         hook(self.conn)
                     yield self.conn
                 except BaseException:

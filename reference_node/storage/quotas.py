@@ -1,10 +1,12 @@
 """Where quota state lives (0008_quotas.sql): the token buckets and the admin QuotaPolicy overrides.
 
-``Buckets`` is the small interface the node charges through; ``SqliteBuckets`` keeps the buckets in the node's
-database, so every process serving one database file shares them (a Redis backend would implement ``charge`` as one
-script doing the same read-refill-spend). A charge reads, refills and writes the bucket in one ``BEGIN IMMEDIATE``
-transaction, so concurrent requests never spend one token twice (STG-QUOTA-012), and a refusal writes its
-``quota_breach`` audit event in that same transaction, before the response (STG-QUOTA-011, STG-AUDIT-009).
+``Buckets`` is the small interface the node charges through, chosen by ``--trust-cache`` like the nonce cache
+(``open_buckets``; STG-WORK-010, STG-WORK-013). ``SqliteBuckets`` (default) keeps the buckets in the node's database,
+so every process serving one database file shares them: a charge reads, refills and writes the bucket in one
+``BEGIN IMMEDIATE`` transaction, so concurrent requests never spend one token twice (STG-QUOTA-012), and a refusal
+writes its ``quota_breach`` audit event in that same transaction, before the response (STG-QUOTA-011,
+STG-AUDIT-009). ``RedisBuckets`` (storage/redis_buckets.py) keeps them in Redis. Both let ``protocol.quotas.take``
+decide; neither computes anything itself. The policy (QuotaPolicy overrides) always stays in the database.
 """
 
 from __future__ import annotations
@@ -17,32 +19,82 @@ from typing import Protocol
 from reference_node.protocol.quotas import Decision, Limit, TokenBucket, take
 from reference_node.storage import audit_log
 from reference_node.storage.database import Database
+from reference_node.storage.trust_cache import checked_url
 
-__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "overrides", "record_breach", "replace_overrides"]
+__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "limit_in_force", "open_buckets", "overrides",
+           "parse_bucket", "record_breach", "replace_overrides"]
 
 NODE_WIDE = ""  # the principal column of the node-wide override
 
 
 class Buckets(Protocol):
-    """Charge one request of ``principal`` to ``dimension`` at ``now_us``; ``breach`` records a refusal."""
+    """Charge one request of ``principal`` to ``dimension`` at ``now_us`` under the limit in force (the stored
+    QuotaPolicy override, else ``base``: the operator's or the default ceiling); ``breach`` records a refusal."""
 
-    def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
+    backend: str
+
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision: ...
+
+    def close(self) -> None: ...
+
+
+# STG-QUOTA-005: the principal's own override first, then the node-wide one ('' sorts after any principal's).
+_OVERRIDE = ("SELECT capacity, rate FROM quota_policy WHERE dimension = ?2 AND principal IN (?1, '') "
+             "ORDER BY principal = '' LIMIT 1")
+# The bucket and the override in one statement (a charge runs on every request).
+_BUCKET_AND_OVERRIDE = ("SELECT b.current, b.last_refill_us, p.capacity, p.rate FROM (SELECT ?1 AS principal, "
+                        "?2 AS dimension) AS k LEFT JOIN quota_buckets AS b ON b.principal = k.principal AND "
+                        "b.dimension = k.dimension LEFT JOIN quota_policy AS p ON p.dimension = k.dimension AND "
+                        "p.principal IN (k.principal, '') ORDER BY p.principal = '' LIMIT 1")
+
+
+def _limit(capacity: int | None, rate: str | None, base: Limit) -> Limit:
+    return base if capacity is None or rate is None else Limit(int(capacity), fraction(rate))
+
+
+def limit_in_force(conn: sqlite3.Connection, principal: str, dimension: str, base: Limit) -> Limit:
+    """The stored override of ``principal`` (else the node-wide one) for ``dimension``, else ``base``."""
+    row = conn.execute(_OVERRIDE, (principal, dimension)).fetchone()
+    return base if row is None else _limit(row[0], row[1], base)
+
+
+def fraction(text: str) -> Fraction:
+    """The exact token count stored as ``str(Fraction)`` ("n/d" or "n")."""
+    numerator, _, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator or 1))
+
+
+def bucket_text(bucket: TokenBucket) -> str:
+    """A bucket's stored state: ``"{current} {last_refill_us}"`` (current as exact fraction text)."""
+    return f"{bucket.current} {bucket.last_refill}"
+
+
+def parse_bucket(text: str, principal: str, dimension: str, limit: Limit) -> TokenBucket:
+    """The bucket ``bucket_text`` wrote, under the limit in force now."""
+    current, _, last = text.partition(" ")
+    return TokenBucket(principal, dimension, limit.capacity, limit.rate, fraction(current), int(last))
 
 
 class SqliteBuckets:
     """Buckets in the node's SQLite database (shared by every process that opens it)."""
 
+    backend = "sqlite"
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def charge(self, principal: str, dimension: str, limit: Limit, now_us: int,
+    def close(self) -> None:
+        """The database belongs to the store."""
+
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
                breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT current, last_refill_us FROM quota_buckets WHERE principal = ? AND "
-                               "dimension = ?", (principal, dimension)).fetchone()
-            stored = None if row is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
-                                                          Fraction(row[0]), int(row[1]))
+        # No HLC catch-up: a charge stamps no HLC (and with several workers the other's charges would trigger it).
+        with self.db.transaction(hooks=False) as conn:
+            row = conn.execute(_BUCKET_AND_OVERRIDE, (principal, dimension)).fetchone()
+            limit = _limit(row[2], row[3], base)
+            stored = None if row[0] is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
+                                                          fraction(row[0]), int(row[1]))
             decision = take(stored, principal, dimension, limit, now_us)
             bucket = decision.bucket
             conn.execute("INSERT INTO quota_buckets (principal, dimension, current, last_refill_us) VALUES "
@@ -52,6 +104,16 @@ class SqliteBuckets:
             if not decision.accepted:
                 breach(conn, decision)
             return decision
+
+
+def open_buckets(url: str | None, db: Database, node_id: str) -> Buckets:
+    """``None`` or ``sqlite``: the database (default); ``redis://...``: Redis (the ``--trust-cache`` URL)."""
+    if checked_url(url) in (None, "sqlite"):
+        return SqliteBuckets(db)
+    from reference_node.storage.redis_buckets import RedisBuckets
+
+    assert url is not None
+    return RedisBuckets(url, node_id, db)
 
 
 def overrides(conn: sqlite3.Connection, principal: str) -> dict[str, Limit]:

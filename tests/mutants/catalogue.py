@@ -64,6 +64,8 @@ class Mutant:
             return None
         if self.id.startswith(("trust-off-", "trust-weights-", "trust-strict-")):
             return self.id.split("-")[0] + "-" + self.id.split("-")[1]
+        if self.id.startswith("work-redis-"):
+            return "workers-redis"  # two workers, the trust cache in a Redis the runner starts
         return "trust-strict" if self.id.startswith("quarantine-") else None
 
 
@@ -1099,8 +1101,8 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("quota-policy-capacity-zero", "a QuotaPolicy capacity of 0 is accepted", "STG-QUOTA-007",
        "protocol/quotas.py", "or capacity < 1:", "or capacity < 0:", "run"),
     _m("quota-policy-write-key", "a write key may change the QuotaPolicy", "STG-QUOTA-006", "api/quotas.py",
-       "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"admin\")",
-       "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"write\")", "run"),
+       "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    identity = caller(request, \"admin\")",
+       "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    identity = caller(request, \"write\")", "run"),
     _m("quota-breach-not-audited", "a refusal writes no quota_breach event", "STG-QUOTA-011", "storage/quotas.py",
        "                breach(conn, decision)", "                pass", "run"),
     # --- workers: trust state shared across processes (docs/workers.md) ----------------------------------
@@ -1113,6 +1115,9 @@ AUTHORED: tuple[Mutant, ...] = (
        "STG-WORK-003 STG-WORK-004", "storage/store.py", "        db.on_begin.append(self._catch_up)\n", "", "run",
        equivalent="with one process the in-memory clock is the only writer, so catching up never changes it; "
                   "killed under --config workers"),
+    _m("work-redis-bucket-blind-set", "the Redis quota bucket is written whatever it holds now (read, compute, "
+       "blind write): two workers can both spend the last token", "STG-WORK-013 STG-QUOTA-012",
+       "storage/redis_buckets.py", "if (held or '') == ARGV[1] then", "if true then", "run"),
     # --- mTLS for federation (conformance/checks/tls.py; the hardening profile runs the node over mTLS) ------------
     _m("tls-san-check-off", "any CA-signed certificate is taken for any peer: the URI SAN is not compared",
        "STG-TLS-005", "protocol/tls.py",

@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance.bench.configs import redis_server
 from conformance.reports.markdown import coverage
 from tests.mutants.catalogue import CATALOGUE, RUNNERS, Mutant
 
@@ -144,6 +145,9 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
     "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
     "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
+    # Two workers with the trust cache (nonces, quota buckets) in a Redis that main() starts on a free loopback
+    # port; the --embedded-arg=--trust-cache=URL flag is appended then.
+    "workers-redis": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
 
@@ -447,6 +451,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not mutants:
         print("no mutant matches", file=sys.stderr)
         return 2
+    with contextlib.ExitStack() as stack:
+        if args.config == "workers-redis" or any(m.config == "workers-redis" for m in mutants):
+            url, note = stack.enter_context(redis_server())
+            if url is None:
+                print(f"the workers-redis configuration needs Redis: {note}", file=sys.stderr)
+                return 2
+            CONFIGS["workers-redis"]["run"].append(f"--embedded-arg=--trust-cache={url}")
+        return _run(args, mutants)
+
+
+def _run(args: argparse.Namespace, mutants: list[Mutant]) -> int:
     started = time.monotonic()
     runners = sorted({r for m in mutants for r in m.runners if args.runner is None or r in args.runner})
     base = None

@@ -417,9 +417,9 @@ MUTANTS: list[dict[str, str]] = [
             "QuotaPolicy is ignored whenever a node-wide one exists (docs/http-api.md \"Quotas\": the principal's "
             "override first, then the node-wide one; A20 §22.4 QuotaPolicy for the principal)."
         ),
-        "file": "api/quotas.py",
-        "find": "ORDER BY principal = ? LIMIT 1",
-        "replace": "ORDER BY principal != ? LIMIT 1",
+        "file": 'storage/quotas.py',
+        "find": '"p.principal IN (k.principal, \'\') ORDER BY p.principal = \'\' LIMIT 1")',
+        "replace": '"p.principal IN (k.principal, \'\') ORDER BY p.principal != \'\' LIMIT 1")',
     },
     {
         "id": "b9-quota-retry-after-milliseconds",
@@ -661,8 +661,10 @@ MUTANTS: list[dict[str, str]] = [
             "QuotaPolicy is an admin document; docs/http-api.md \"Quotas\": both need admin, else 403)."
         ),
         "file": "api/quotas.py",
-        "find": "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"admin\")",
-        "replace": "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    caller(request, \"write\")",
+        "find": ('# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n'
+                 '    identity = caller(request, "admin")'),
+        "replace": ('# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n'
+                    '    identity = caller(request, "write")'),
     },
     {
         "id": "b9-admin-quota-policy-get-agent-key",
@@ -1141,11 +1143,9 @@ MUTANTS: list[dict[str, str]] = [
             "\"Quotas\": concurrent requests never spend a token twice)."
         ),
         "file": "api/quotas.py",
-        "find": "self.buckets: rows.Buckets = rows.SqliteBuckets(store.db)",
-        "replace": (
-            "self.buckets: rows.Buckets = rows.SqliteBuckets((lambda d: (d.migrate(\"1970-01-01T00:00:00Z\"), d)[1])"
-            "(rows.Database(\":memory:\")))"
-        ),
+        "find": 'self.buckets: rows.Buckets = rows.open_buckets(settings.trust_cache, store.db, store.node_id)',
+        "replace": ('self.buckets: rows.Buckets = rows.SqliteBuckets((lambda d: (d.migrate("1970-01-01T00:00:00Z"), '
+                    'd)[1])(rows.Database(":memory:")))'),
     },
     {
         "id": "b9-work-deferred-transactions",

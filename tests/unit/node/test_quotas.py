@@ -131,3 +131,15 @@ def test_bucket_state_is_stored_exactly(make_node, clock):
                            (BOT,)).fetchone()
     assert row[0] == "3/100"  # 2 - 1 + 0.03 - 1
     assert json.loads(json.dumps(row[0])) == "3/100"
+
+
+def test_own_override_beats_the_node_wide_one_which_beats_the_default(make_node, body):
+    """The charge applies the principal's override first, then the node-wide one (one SELECT with the bucket)."""
+    node = make_node()
+    admin = node.key(("admin",), entity=ADMIN)
+    bot, other = node.key(("read", "write"), entity=BOT), node.key(("read", "write"), entity=OTHER)
+    assert _policy(node, admin, None, fact_write=(3, 0.01)).status_code == 200
+    assert _policy(node, admin, BOT, fact_write=(1, 0.01)).status_code == 200
+    bots = [node.client.post("/v1/facts", headers=bot, json=body(f"b{n}")).status_code for n in range(3)]
+    others = [node.client.post("/v1/facts", headers=other, json=body(f"o{n}")).status_code for n in range(5)]
+    assert bots == [201, 429, 429] and others == [201, 201, 201, 429, 429]
