@@ -122,15 +122,17 @@ def active_for(conn: sqlite3.Connection, entity: str) -> bool:
     return conn.execute("SELECT 1 FROM tombstone_cover WHERE entity_uri = ? LIMIT 1", (entity,)).fetchone() is not None
 
 
-def page_since(conn: sqlite3.Connection, after_seq: int, limit: int) -> tuple[list[dict[str, Any]],
-                                                                               list[dict[str, Any]], int]:
-    """Tombstones and revocations stored after ``after_seq`` (one sequence per table, the larger kept), and the
+def page_since(conn: sqlite3.Connection, after: tuple[int, int], limit: int) -> tuple[list[dict[str, Any]],
+                                                                                   list[dict[str, Any]],
+                                                                                   tuple[int, int]]:
+    """Tombstones and revocations stored after ``after`` (a position in each table's own sequence), and the
     position to continue from: served to peers as stored, signature untouched (STG-TOMB-016)."""
     tombs = conn.execute("SELECT seq, record FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?",
-                         (after_seq, limit)).fetchall()
+                         (after[0], limit)).fetchall()
     revs = conn.execute("SELECT seq, record FROM tombstone_revocations WHERE seq > ? ORDER BY seq LIMIT ?",
-                        (after_seq, limit)).fetchall()
-    last = max([after_seq, *(row[0] for row in tombs), *(row[0] for row in revs)])
+                        (after[1], limit)).fetchall()
+    # Each table keeps its own position: a revocation stored after many tombstones is still served.
+    last = (max([after[0], *(row[0] for row in tombs)]), max([after[1], *(row[0] for row in revs)]))
     return [json.loads(r[1]) for r in tombs], [json.loads(r[1]) for r in revs], last
 
 
