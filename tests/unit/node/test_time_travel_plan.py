@@ -1,4 +1,5 @@
-"""STG-TT-015 (the catalogue's ``whitebox:as_of_entity_query_plan``): an ``as_of`` entity query is pushed into SQL and walks an index of the facts, never a full scan.
+"""STG-TT-015 (the catalogue's ``whitebox:as_of_entity_query_plan``): an ``as_of`` entity query is pushed into SQL
+and walks an index of the facts, never a full scan.
 
 The statements ``storage.facts.page`` and ``count`` really run are captured and explained (EXPLAIN QUERY PLAN) on
 a database holding facts of many entities.
