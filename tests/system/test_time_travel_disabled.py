@@ -1,5 +1,6 @@
 """STG-TT-002 (Spec-X3 "Query Interface"; the catalogue's ``whitebox:time_travel_disabled_gate``): a node whose
-time-travel plugin is registered but gated off answers as_of with 403 ``time_travel_plugin_disabled``, never the not-loaded 501 and never an answer.
+time-travel plugin is registered but gated off answers as_of with 403 ``time_travel_plugin_disabled``, never the
+not-loaded 501 and never an answer.
 
 The suite cannot reach this state on an arbitrary node (the operator gate is a node's start-up choice), so this
 system test starts the reference node as a process with ``--time-travel disabled`` and talks to it over HTTP only.
