@@ -35,7 +35,7 @@ import httpx
 from conformance.bench.load import Call, RowResult, entity_calls, id_calls, post_calls, run_calls
 from conformance.bench.memory import machine, peak_rss_bytes
 from conformance.bench.preload import Preload, PreloadFailed
-from conformance.bench.render import TRIVIAL, render_markdown, render_table
+from conformance.bench.render import AS_OF_ROW, TRIVIAL, render_markdown, render_table
 from conformance.errors import ConformanceError
 from conformance.harness.embedded_node import EmbeddedNode
 
@@ -45,6 +45,9 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("POST /v1/facts", "post"),
     ("GET /v1/facts?entity=", "entity"),
     ("GET /v1/facts/{id}", "id"),
+    # Time travel (issue 16, STG-TT-015): the entity row again with as_of = the row's start, on targets that claim
+    # the time-travel profile (the embedded node runs with --time-travel enabled); printed beside the live row.
+    (AS_OF_ROW, "as_of"),
 )
 
 
@@ -68,6 +71,7 @@ class Target:
     headers: dict[str, str] = field(default_factory=dict)
     pid: int | None = None
     preload: Preload | None = None  # None for the trivial endpoint
+    time_travel: bool = True  # whether the as_of row runs on it (discovery claims the time-travel profile)
     peak_rss: dict[int, int | None] = field(default_factory=dict)  # N -> bytes
 
 
@@ -168,14 +172,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     try:
         targets: list[Target] = []
         if args.embedded or not args.target:
-            node = EmbeddedNode(auth=args.auth).start()
+            node = EmbeddedNode(auth=args.auth, extra_args=("--time-travel", "enabled")).start()
             started.append(node)
             headers = {"Authorization": f"Bearer {node.admin_key}"} if node.admin_key else {}
             targets.append(Target("reference", node.url, headers, node.pid, Preload(node.url, headers)))
         if args.target:
             headers = {"Authorization": f"Bearer {args.admin_key}"} if args.admin_key else {}
             targets.append(Target(args.target_name, args.target.rstrip("/"), headers, args.target_pid,
-                                  Preload(args.target.rstrip("/"), headers)))
+                                  Preload(args.target.rstrip("/"), headers),
+                                  time_travel=_claims_time_travel(args.target.rstrip("/"))))
         trivial_node = TrivialEndpoint().start()
         started.append(trivial_node)
         trivial = Target(TRIVIAL, trivial_node.url, {}, trivial_node.pid)
@@ -206,6 +211,9 @@ def _calls(kind: str, count: int, tag: str, entities: int, ids: Sequence[str], s
         return post_calls(count, tag)
     if kind == "entity":
         return entity_calls(entities, count, rng)
+    if kind == "as_of":
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return [Call(c.method, f"{c.path}&as_of={now}") for c in entity_calls(entities, count, rng)]
     return id_calls(ids, count, rng)
 
 
@@ -256,6 +264,8 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
                 # The same seed for every target: the same entities, and the ids at the same preload positions.
                 seed = zlib.crc32(f"{args.seed}:{n}:{row}:{mode}".encode())
                 for target in [*active, trivial]:
+                    if kind == "as_of" and not target.time_travel:
+                        continue
                     source = target if target.preload else active[0]  # the trivial endpoint gets the first's ids
                     assert source.preload is not None
                     ids = source.preload.ids[:loaded] if kind == "id" else []
@@ -286,6 +296,15 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
                    for level in done],
         "seconds": round(time.monotonic() - clock, 1),
     }
+
+
+def _claims_time_travel(url: str) -> bool:
+    """Whether a target's discovery lists the time-travel profile (else the as_of row skips it)."""
+    try:
+        body = httpx.get(url + "/.well-known/stigmem", timeout=10.0, trust_env=False).json()
+    except (httpx.HTTPError, ValueError):
+        return False
+    return isinstance(body, dict) and "time-travel" in (body.get("profiles") or [])
 
 
 def _server_stack() -> str:
