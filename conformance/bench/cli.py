@@ -12,6 +12,8 @@ seconds at the rate measured so far is skipped at that N, and the decision is pr
 sequentially and with ``--concurrency`` workers, every target in turn. Ratios compare the first node with every
 other target, measured in the same run. Peak memory (VmHWM) is reported for the processes the suite started or
 was given the PID of. Exit 1 when any request got a non-2xx answer, else 0; the rates never fail the command.
+The ``as_of`` row repeats the entity row with ``as_of`` = the row's start on every node that claims time-travel (the
+embedded node runs with ``--time-travel enabled``); the table ends with its ratio to the live row (goal: within 3x).
 """
 
 from __future__ import annotations
