@@ -238,8 +238,8 @@ def test_as_of_row_is_printed_beside_the_live_row():
     report = {**_report(), "levels": [{"n": 100000, "decisions": [], "rows": rows}]}
     lines = as_of_ratios(report)
     assert lines == [
-        "as_of vs live, reference N=100000 seq: 300 vs 900 req/s: as_of takes 3.00x the live time (within the 3x goal; p50 1.25 "
-        "vs 1.25 ms)",
-        "as_of vs live, reference N=100000 8x: 250 vs 1000 req/s: as_of takes 4.00x the live time (OVER the 3x goal; p50 1.25 "
-        "vs 1.25 ms)"]
+        "as_of vs live, reference N=100000 seq: 300 vs 900 req/s: as_of takes 3.00x the live time (within the 3x "
+        "goal; p50 1.25 vs 1.25 ms)",
+        "as_of vs live, reference N=100000 8x: 250 vs 1000 req/s: as_of takes 4.00x the live time (OVER the 3x "
+        "goal; p50 1.25 vs 1.25 ms)"]
     assert lines[0] in render_table(report)
