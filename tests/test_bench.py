@@ -273,3 +273,19 @@ def test_scaling_rows_run(tmp_path):
     assert [t["name"] for t in report["targets"]] == ["reference"]
     assert [r["row"] for r in report["targets"][0]["rows"]] == ["page 1", "page 2..20"]
     assert "| page 1 |" in proc.stdout
+
+
+def test_as_of_row_is_printed_beside_the_live_row():
+    from conformance.bench.render import AS_OF_ROW, LIVE_ROW, as_of_ratios
+
+    rows = [_row("reference", LIVE_ROW, "seq", 900.0), _row("reference", AS_OF_ROW, "seq", 300.0),
+            _row("trivial", LIVE_ROW, "seq", 5000.0), _row("trivial", AS_OF_ROW, "seq", 5000.0),
+            _row("reference", LIVE_ROW, "8x", 1000.0), _row("reference", AS_OF_ROW, "8x", 250.0)]
+    report = {**_report(), "levels": [{"n": 100000, "decisions": [], "rows": rows}]}
+    lines = as_of_ratios(report)
+    assert lines == [
+        "as_of vs live, reference N=100000 seq: 300 vs 900 req/s: as_of takes 3.00x the live time (within the 3x "
+        "goal; p50 1.25 vs 1.25 ms)",
+        "as_of vs live, reference N=100000 8x: 250 vs 1000 req/s: as_of takes 4.00x the live time (OVER the 3x "
+        "goal; p50 1.25 vs 1.25 ms)"]
+    assert lines[0] in render_table(report)

@@ -16,6 +16,8 @@ was given the PID of. ``--configs`` adds the reference node's hardening configur
 workers; ``conformance.bench.configs``) at the first N, beside a baseline with auth and quotas off; ``--rounds R``
 runs every row R times on every target, interleaved, and reports the fastest round of each. Exit 1 when any
 request got a non-2xx answer, else 0; the rates never fail the command.
+The ``as_of`` row repeats the entity row with ``as_of`` = the row's start on every node that claims time-travel (the
+embedded node runs with ``--time-travel enabled``); the table ends with its ratio to the live row (goal: within 3x).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from conformance.bench import configs as hardening
 from conformance.bench.load import Call, RowResult, entity_calls, id_calls, post_calls, run_calls
 from conformance.bench.memory import machine, peak_rss_bytes
 from conformance.bench.preload import Preload, PreloadFailed
-from conformance.bench.render import TRIVIAL, render_markdown, render_table
+from conformance.bench.render import AS_OF_ROW, TRIVIAL, render_markdown, render_table
 from conformance.errors import ConformanceError
 from conformance.harness.embedded_node import EmbeddedNode
 
@@ -52,6 +54,9 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("POST /v1/facts", "post"),
     ("GET /v1/facts?entity=", "entity"),
     ("GET /v1/facts/{id}", "id"),
+    # Time travel (issue 16, STG-TT-015): the entity row again with as_of = the row's start, on targets that claim
+    # the time-travel profile (the embedded node runs with --time-travel enabled); printed beside the live row.
+    (AS_OF_ROW, "as_of"),
 )
 
 
@@ -77,6 +82,7 @@ class Target:
     preload: Preload | None = None  # None for the trivial endpoint
     workers: list[int] = field(default_factory=list)  # worker PIDs of a multi-worker node (their CPU adds up)
     max_n: int | None = None  # not run above this N (the configuration targets run at the first N only)
+    time_travel: bool = True  # whether the as_of row runs on it (discovery claims the time-travel profile)
     peak_rss: dict[int, int | None] = field(default_factory=dict)  # N -> bytes
 
 
@@ -194,7 +200,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.embedded or not args.target:
             # --configs: the baseline has auth and quotas off, the configurations switch one thing each.
             node = EmbeddedNode(auth="none" if args.configs else args.auth,
-                                extra_args=("--no-quotas",) if args.configs else ()).start()
+                                extra_args=(*(("--no-quotas",) if args.configs else ()), "--time-travel",
+                                            "enabled")).start()
             started.append(node)
             headers = {"Authorization": f"Bearer {node.admin_key}"} if node.admin_key else {}
             targets.append(Target("reference", node.url, headers, node.pid, Preload(node.url, headers)))
@@ -208,7 +215,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.target:
             headers = {"Authorization": f"Bearer {args.admin_key}"} if args.admin_key else {}
             targets.append(Target(args.target_name, args.target.rstrip("/"), headers, args.target_pid,
-                                  Preload(args.target.rstrip("/"), headers)))
+                                  Preload(args.target.rstrip("/"), headers),
+                                  time_travel=_claims_time_travel(args.target.rstrip("/"))))
         trivial_node = TrivialEndpoint().start()
         started.append(trivial_node)
         trivial = Target(TRIVIAL, trivial_node.url, {}, trivial_node.pid)
@@ -243,6 +251,9 @@ def _calls(kind: str, count: int, tag: str, entities: int, ids: Sequence[str], s
         return post_calls(count, tag)
     if kind == "entity":
         return entity_calls(entities, count, rng)
+    if kind == "as_of":
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return [Call(c.method, f"{c.path}&as_of={now}") for c in entity_calls(entities, count, rng)]
     return id_calls(ids, count, rng)
 
 
@@ -300,6 +311,8 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
                 rounds: dict[str, list[RowResult]] = {}
                 for round_no in range(max(1, args.rounds)):
                     for target in [*active, trivial]:
+                        if kind == "as_of" and not target.time_travel:
+                            continue
                         source = target if target.preload else active[0]  # the trivial endpoint: the first's ids
                         assert source.preload is not None
                         ids = source.preload.ids[:loaded] if kind == "id" else []
@@ -343,6 +356,15 @@ def run_bench(targets: list[Target], trivial: Target, levels: list[int], args: a
 def _best(results: list[RowResult]) -> RowResult:
     """The round with the highest rate: on a shared machine noise only ever slows a row down (as timeit's minimum)."""
     return max(results, key=lambda r: r.rate)
+
+
+def _claims_time_travel(url: str) -> bool:
+    """Whether a target's discovery lists the time-travel profile (else the as_of row skips it)."""
+    try:
+        body = httpx.get(url + "/.well-known/stigmem", timeout=10.0, trust_env=False).json()
+    except (httpx.HTTPError, ValueError):
+        return False
+    return isinstance(body, dict) and "time-travel" in (body.get("profiles") or [])
 
 
 def _server_stack() -> str:

@@ -9,11 +9,16 @@ from typing import Any
 
 from conformance.bench import configs as hardening
 
-__all__ = ["TARGET_TRIVIAL_RATIO", "TARGET_UPSTREAM_RATIO", "TRIVIAL", "render_markdown", "render_table", "verdicts"]
+__all__ = ["AS_OF_LIMIT", "AS_OF_ROW", "TARGET_TRIVIAL_RATIO", "TARGET_UPSTREAM_RATIO", "TRIVIAL", "as_of_ratios",
+           "render_markdown", "render_table", "verdicts"]
 
 TRIVIAL = "trivial"
 TARGET_UPSTREAM_RATIO = 10.0
 TARGET_TRIVIAL_RATIO = 0.5
+# Issue 16 "Done when": as_of queries stay within 3x of live queries (the entity row, same run, same entities).
+LIVE_ROW = "GET /v1/facts?entity="
+AS_OF_ROW = "GET ?entity=&as_of=T"
+AS_OF_LIMIT = 3.0
 
 
 def _lines(report: dict[str, Any]) -> list[tuple[int, str, str, dict[str, dict[str, Any]]]]:
@@ -81,7 +86,27 @@ def render_table(report: dict[str, Any]) -> str:
         out.append("")
         out.extend(hardening.markdown_table(report, results))
         out.extend(hardening.verdict_lines(results))
+    out.extend(as_of_ratios(report))
     return "\n".join(out)
+
+
+def as_of_ratios(report: dict[str, Any]) -> list[str]:
+    """Per node, N and mode: how many times slower the as_of entity row ran than the live one (goal <= 3x)."""
+    out: list[str] = []
+    live = {(n, mode): cells for n, row, mode, cells in _lines(report) if row == LIVE_ROW}
+    for n, row, mode, cells in _lines(report):
+        if row != AS_OF_ROW:
+            continue
+        for name, cell in cells.items():
+            base = live.get((n, mode), {}).get(name)
+            if name == TRIVIAL or base is None or not cell["req_per_s"]:
+                continue
+            ratio = base["req_per_s"] / cell["req_per_s"]
+            verdict = "within" if ratio <= AS_OF_LIMIT else "OVER"
+            out.append(f"as_of vs live, {name} N={n} {mode}: {cell['req_per_s']:.0f} vs {base['req_per_s']:.0f} "
+                       f"req/s: as_of takes {ratio:.2f}x the live time ({verdict} the {AS_OF_LIMIT:.0f}x goal; p50 "
+                       f"{cell['p50_ms']:.2f} vs {base['p50_ms']:.2f} ms)")
+    return out
 
 
 def verdicts(report: dict[str, Any]) -> list[str]:

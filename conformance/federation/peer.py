@@ -38,6 +38,7 @@ from conformance.federation.identity import (
     now_ms,
     verify_token,
 )
+from conformance.federation.tombstone_feed import Feed
 from conformance.harness.certs import TlsMaterial, client_context, server_context
 from conformance.harness.http_target import Exchange, HttpTarget
 from conformance.oracle import cid as cid_oracle
@@ -93,6 +94,7 @@ class ScriptedPeer:
     _via: dict[str, HttpTarget] = field(default_factory=dict)
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
     manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
+    tombstones: Feed = field(default_factory=Feed)  # served at GET /v1/federation/tombstones (token verified)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -302,6 +304,15 @@ class ScriptedPeer:
         manifest_proof = self.manifest_proof
         if manifest_proof is not None:
             static["/.well-known/stigmem-manifest-proof.json"] = lambda: manifest_proof
+        if parts.path == "/v1/federation/tombstones":
+            seen = Seen("GET", parts.path, params, 200, client_cert=client_cert)
+            try:
+                seen.claims = self._verify(authorization.removeprefix("Bearer ").strip())
+                seen.status, answer = self.tombstones.page(params)
+            except TokenInvalid as exc:
+                seen.error, seen.status, answer = exc.code, 401, {"error": exc.code}
+            self._record(seen)
+            return seen.status, answer
         if parts.path != "/v1/federation/facts":
             status, answer = (200, static[parts.path]()) if parts.path in static else (404, {"error": "not_found"})
             self._record(Seen("GET", parts.path, params, status, client_cert=client_cert))

@@ -80,7 +80,7 @@ async def query_facts(request: Request) -> Response:
     settings, store = _state(request)
     now = store.now_us()
     at = time_travel.as_of(request.query_params, settings, now)
-    params = fact_params(request.query_params, identity, now, settings.default_query, at)
+    params = fact_params(request.query_params, identity, now, settings.default_query, at, store.tombstone_epoch())
     if params.query.garden_id is not None:
         # STG-SCOPE-013: a garden_id= query by a non-member is 403 (unknown garden 404), never an empty page.
         stored = store.queried_garden(params.query.garden_id, identity.reader)

@@ -215,7 +215,7 @@ def _scopes(params: QueryParams, identity: Identity) -> tuple[str, ...] | None:
 
 def fact_params(
     params: QueryParams, identity: Identity, now_us: int, default_query: DefaultQuery = DEFAULT_QUERY,
-    as_of_us: int | None = None,
+    as_of_us: int | None = None, tombstone_epoch: str = "",
 ) -> FactParams:
     """The validated filters of GET /v1/facts; 400s first, then the 403 for a forbidden scope. ``as_of_us`` is the
     instant api.time_travel read from ``as_of`` (STG-TT-003)."""
@@ -245,6 +245,8 @@ def fact_params(
         as_of_us=as_of_us,
         # STG-TT-013/014: legal-hold facts only in an admin caller's as_of answer; an agent's is filtered.
         legal_hold_visible=as_of_us is not None and identity.reader.node_admin,
+        # STG-TOMB-013: a total carried from before a tombstone or revocation is counted again.
+        tombstone_epoch=tombstone_epoch,
     )
     if cursor is None:
         return FactParams(query, None, limit)

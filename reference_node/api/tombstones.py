@@ -138,26 +138,23 @@ async def revoke(request: Request) -> Response:
     return JSONResponse(record)
 
 
-def page_params(request: Request) -> tuple[int, int]:
-    """``since`` (this node's opaque position, ``t1|<seq>``, or absent) and ``limit`` of the peer route."""
+def page_params(request: Request) -> tuple[tuple[int, int], int]:
+    """``since`` (this node's opaque position, ``t2|<tombstone seq>|<revocation seq>``, or absent) and ``limit`` of
+    the peer route."""
     raw = one(request.query_params, "since") or one(request.query_params, "cursor")
-    after = 0
-    if raw:
-        try:
-            after = int(raw.removeprefix("t1|")) if raw.startswith("t1|") else -1
-        except ValueError:
-            after = -1
-        if after < 0:
-            # An ISO 8601 since (A20 §23.4.3) is answered from the start: ids make ingest idempotent.
-            after = 0
+    after = (0, 0)
+    parts = (raw or "").split("|")
+    if len(parts) == 3 and parts[0] == "t2" and all(p.isascii() and p.isdigit() for p in parts[1:]):
+        after = (int(parts[1]), int(parts[2]))
+    # Anything else (an ISO 8601 since, A20 §23.4.3) is answered from the start: ids make ingest idempotent.
     return after, limit(request.query_params, 100)
 
 
-def page(store: Store, after: int, size: int) -> dict[str, Any]:
+def page(store: Store, after: tuple[int, int], size: int) -> dict[str, Any]:
     """One page of tombstones and revocations for a peer, records unchanged (STG-TOMB-016)."""
     with store.db.reading() as conn:
         tombs, revocations, last = rows.page_since(conn, after, size)
-    return {"tombstones": tombs, "revocations": revocations, "cursor": f"t1|{last}"}
+    return {"tombstones": tombs, "revocations": revocations, "cursor": f"t2|{last[0]}|{last[1]}"}
 
 
 def tombstone_read_claims(peer: object, claims: dict[str, Any]) -> None:

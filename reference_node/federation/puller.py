@@ -5,7 +5,8 @@ backoff with jitter, doubling from the interval up to ``--pull-backoff-max``), S
 in one transaction with its cursor, so a crash or restart resumes from the last committed page). One pull of one
 peer follows ``has_more`` for at most 20 pages; the admin trigger runs the same code for every active peer now,
 without touching the loop's schedule. Pulls of one peer never overlap (a lock per peer), so two pulls never ingest
-the same page twice.
+the same page twice. Every pull also pulls the peer's tombstones (federation/tombstones.py), and the loop pulls them
+on their own at least every 5 minutes (STG-TOMB-022), whatever the interval or the backoff of the facts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from reference_node.federation import tombstones
 from reference_node.federation.outbound import BodyTooLarge, get_json
 from reference_node.protocol.tls import san_names
 from reference_node.storage.federation import FederationStore
@@ -34,6 +36,8 @@ class PullSide(Protocol):
     tls: ssl.SSLContext | None  # mTLS: peers are pulled over https only (STG-TLS-009)
 
     def token_for(self, peer: PeerRow) -> str: ...
+
+    def signing_seed(self) -> bytes: ...
 
     def http(self) -> AbstractAsyncContextManager[httpx.AsyncClient]: ...
 
@@ -73,6 +77,7 @@ class PullOutcome:
     rejected: int = 0
     error: str | None = None
     more: bool = False
+    tomb_pull: tombstones.TombstonePull | None = None  # the tombstone pull that went with it
 
     def public(self) -> dict[str, Any]:
         return {"peer_id": self.peer_id, "node_id": self.node_id, "pulled": self.pulled, "accepted": self.accepted,
@@ -82,6 +87,7 @@ class PullOutcome:
 @dataclass
 class _Schedule:
     due: float
+    tombstones_due: float = 0.0  # STG-TOMB-022: the next tombstone poll, at most POLL_EVERY_S after the last
     failures: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -114,6 +120,8 @@ class Puller:
         self.interval_s = interval_s
         self.backoff_max_s = backoff_max_s
         self._schedule: dict[str, _Schedule] = {}
+        # STG-TOMB-022: tombstones are polled at least every 5 minutes (every pull when the interval is shorter).
+        self.tombstone_interval_s = min(interval_s, tombstones.POLL_EVERY_S)
         self._wake: asyncio.Event | None = None
 
     # Scheduling.
@@ -134,7 +142,8 @@ class Puller:
     def _entry(self, peer_id: str, now: float) -> _Schedule:
         entry = self._schedule.get(peer_id)
         if entry is None:
-            entry = self._schedule[peer_id] = _Schedule(due=now + self.interval_s)
+            entry = self._schedule[peer_id] = _Schedule(due=now + self.interval_s,
+                                                        tombstones_due=now + self.tombstone_interval_s)
         return entry
 
     def wake(self) -> None:
@@ -208,6 +217,7 @@ class Puller:
             except Exception as exc:  # a bug must not kill the loop; it is logged and reported
                 log.exception("pull from %s failed", peer.node_id)
                 outcome.error, backoff = f"internal: {type(exc).__name__}: {exc}", True
+            outcome.tomb_pull = await self._tombstones(client, peer, entry, loop.time())
         if outcome.error:
             log.warning("pull from %s: %s", peer.node_id, outcome.error)
         if scheduled:
@@ -219,6 +229,26 @@ class Puller:
                 entry.failures = 0
                 entry.due = now if outcome.more else now + self.interval_s
         return outcome
+
+    async def _tombstones(self, client: httpx.AsyncClient, peer: PeerRow, entry: _Schedule,
+                          now: float) -> tombstones.TombstonePull:
+        """One pull of the peer's tombstones (inside the peer's lock); the next poll is due one period on."""
+        entry.tombstones_due = now + self.tombstone_interval_s
+        try:
+            result = await tombstones.pull(self.federation, client, peer, self.federation.tls is not None)
+        except Exception as exc:  # a bug must not kill the loop
+            log.exception("tombstone pull from %s failed", peer.node_id)
+            return tombstones.TombstonePull(error=f"internal: {type(exc).__name__}: {exc}")
+        if result.error:
+            log.warning("tombstone pull from %s: %s", peer.node_id, result.error)
+        return result
+
+    async def pull_tombstones(self, peer: PeerRow) -> tombstones.TombstonePull:
+        """The loop's tombstone poll of a peer whose facts are not due (STG-TOMB-022)."""
+        loop = asyncio.get_running_loop()
+        entry = self._entry(peer.peer_id, loop.time())
+        async with entry.lock, self.federation.http() as client:
+            return await self._tombstones(client, peer, entry, loop.time())
 
     async def pull_all(self) -> list[PullOutcome]:
         """POST /v1/admin/federation/pull: one pull of every active peer, now, in registration order."""
@@ -235,9 +265,13 @@ class Puller:
                 for gone in set(self._schedule) - active:
                     del self._schedule[gone]
                 for peer in peers:
-                    if self._entry(peer.peer_id, loop.time()).due <= loop.time():
+                    entry = self._entry(peer.peer_id, loop.time())
+                    if entry.due <= loop.time():
                         await self.pull_peer(peer, scheduled=True)
-                next_due = min((entry.due for entry in self._schedule.values()), default=loop.time() + _IDLE_S)
+                    elif entry.tombstones_due <= loop.time():
+                        await self.pull_tombstones(peer)
+                next_due = min((min(entry.due, entry.tombstones_due) for entry in self._schedule.values()),
+                               default=loop.time() + _IDLE_S)
             except Exception:  # the database went away mid-shutdown, or a bug: log, wait, go on
                 log.exception("federation pull loop")
                 next_due = loop.time() + _IDLE_S

@@ -109,6 +109,10 @@ class FactQuery:
     # (an admin caller's as_of only, STG-TT-013).
     as_of_us: int | None = None
     legal_hold_visible: bool = False
+    # STG-TOMB-013: the tombstone state a cursor's carried total was counted under (storage.tombstones.epoch); no
+    # filter reads it, but a cursor from before a tombstone or revocation no longer matches, so its total is counted
+    # again after filtering instead of carried stale.
+    tombstone_epoch: str = ""
 
 
 def insert(

@@ -249,6 +249,11 @@ class Store:
         following = (rows[-1][HLC], rows[-1][ID]) if more and rows else None
         return records[:kept], total, following
 
+    def tombstone_epoch(self) -> str:
+        """The tombstone state a query's carried total belongs to (STG-TOMB-013)."""
+        with self.db.reading() as conn:
+            return tombstone_rows.epoch(conn)
+
     def legal_hold_notices(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """STG-TT-013: the legal-hold tombstones covering returned facts."""
         with self.db.reading() as conn:

@@ -18,16 +18,21 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from reference_node.protocol.entity_uri import normalize
+from reference_node.protocol.errors import InvalidEntityUri
 from reference_node.protocol.tombstones import covered_scopes
 
-__all__ = ["active_for", "by_id", "cover", "exists_active", "for_entity", "hides", "insert_revocation",
+__all__ = ["active_for", "by_id", "cover", "epoch", "exists_active", "for_entity", "hides", "insert_revocation",
            "insert_tombstone", "legal_hold_notices", "page_since", "suppressed", "uuid7"]
 
 # STG-TOMB-011 (entity) and STG-TOMB-012 (ref values): an active tombstone covers the fact in its scope;
-# {hold} narrows the covering tombstones (legal holds left out for an admin's as_of, STG-TT-013).
+# {hold} narrows the covering tombstones (legal holds left out for an admin's as_of, STG-TT-013). A ref value is
+# compared as written and as the normalized entity URI the graph index keeps for it (entity_edges.object), so a
+# differently spelled ref to the entity is covered too (STG-TOMB-015).
 _SUPPRESSED = (
     "EXISTS (SELECT 1 FROM tombstone_cover tc WHERE tc.scope = {f}.scope{hold} AND (tc.entity_uri = {f}.entity "
-    "OR ({f}.value_type = 'ref' AND tc.entity_uri = json_extract({f}.value_v, '$'))))"
+    "OR ({f}.value_type = 'ref' AND tc.entity_uri IN (json_extract({f}.value_v, '$'), "
+    "(SELECT e.object FROM entity_edges e WHERE e.id = {f}.id)))))"
 )
 
 
@@ -122,16 +127,25 @@ def active_for(conn: sqlite3.Connection, entity: str) -> bool:
     return conn.execute("SELECT 1 FROM tombstone_cover WHERE entity_uri = ? LIMIT 1", (entity,)).fetchone() is not None
 
 
-def page_since(conn: sqlite3.Connection, after_seq: int, limit: int) -> tuple[list[dict[str, Any]],
-                                                                               list[dict[str, Any]], int]:
-    """Tombstones and revocations stored after ``after_seq`` (one sequence per table, the larger kept), and the
+def page_since(conn: sqlite3.Connection, after: tuple[int, int], limit: int) -> tuple[list[dict[str, Any]],
+                                                                                   list[dict[str, Any]],
+                                                                                   tuple[int, int]]:
+    """Tombstones and revocations stored after ``after`` (a position in each table's own sequence), and the
     position to continue from: served to peers as stored, signature untouched (STG-TOMB-016)."""
     tombs = conn.execute("SELECT seq, record FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?",
-                         (after_seq, limit)).fetchall()
+                         (after[0], limit)).fetchall()
     revs = conn.execute("SELECT seq, record FROM tombstone_revocations WHERE seq > ? ORDER BY seq LIMIT ?",
-                        (after_seq, limit)).fetchall()
-    last = max([after_seq, *(row[0] for row in tombs), *(row[0] for row in revs)])
+                        (after[1], limit)).fetchall()
+    # Each table keeps its own position: a revocation stored after many tombstones is still served.
+    last = (max([after[0], *(row[0] for row in tombs)]), max([after[1], *(row[0] for row in revs)]))
     return [json.loads(r[1]) for r in tombs], [json.loads(r[1]) for r in revs], last
+
+
+def epoch(conn: sqlite3.Connection) -> str:
+    """Where the tombstone state stands: the last tombstone and revocation stored (changes with either)."""
+    row = conn.execute("SELECT (SELECT COALESCE(MAX(seq), 0) FROM tombstones), "
+                       "(SELECT COALESCE(MAX(seq), 0) FROM tombstone_revocations)").fetchone()
+    return f"{row[0]}.{row[1]}"
 
 
 def legal_hold_notices(conn: sqlite3.Connection, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -141,12 +155,22 @@ def legal_hold_notices(conn: sqlite3.Connection, facts: list[dict[str, Any]]) ->
         for tombstone_id, entity in conn.execute(
             "SELECT tc.tombstone_id, tc.entity_uri FROM tombstone_cover tc WHERE tc.legal_hold = 1 AND tc.scope = ? "
             "AND (tc.entity_uri = ? OR tc.entity_uri = ?)",
-            (fact["scope"], fact["entity"], fact["value"]["v"] if fact["value"]["type"] == "ref" else None),
+            (fact["scope"], fact["entity"], _ref_entity(fact["value"])),
         ):
             created = conn.execute("SELECT created_at FROM tombstones WHERE id = ?", (tombstone_id,)).fetchone()
             notices.setdefault(tombstone_id, {"entity_uri": entity, "tombstone_id": tombstone_id,
                                               "legal_hold": True, "tombstone_created_at": created[0]})
     return list(notices.values())
+
+
+def _ref_entity(value: Mapping[str, Any]) -> str | None:
+    """The normalized entity URI a ref value names (as the graph index keeps it), else None."""
+    if value.get("type") != "ref":
+        return None
+    try:
+        return normalize(value.get("v"))
+    except InvalidEntityUri:
+        return None
 
 
 def _json(value: Mapping[str, Any]) -> str:

@@ -19,4 +19,5 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     serving,
     source_trust,
     tokens,
+    tombstones,
 )
