@@ -11,9 +11,10 @@ by ``conformance.oracle.transparency``.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conformance.checks.federation.support import federator
+from conformance.checks.federation.capability_tokens import _route
 from conformance.checks.manifests import Org
 from conformance.checks.registry import CheckFailed, Context, check, expect
 from conformance.checks.transparency import LOG, ROTATE, _hashes, _key, _ok
@@ -47,6 +48,26 @@ def proves(ctx: Context, entry: Any, kind: str, body: Any, what: str) -> None:
            f"{what}: the inclusion proof does not verify against the signed checkpoint")
 
 
+def _revocation_logged(ctx: Context) -> None:
+    own = _ok(ctx.request("GET", MANIFEST, key=None), MANIFEST)
+    authority = str(own.get("entity_uri", "")).split("/")[2] if isinstance(own, dict) else ""
+    body = {"subject": own.get("entity_uri"), "verb": "federate", "object": f"stigmem://{authority}/scope/public",
+            "expiry": (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    issued = ctx.request("POST", _route(ctx), json_body=body)
+    if issued.status in (404, 501):
+        raise NotImplementedByNode(f"{_route(ctx)} answered {issued.status}")
+    expect(issued.status == 201 and isinstance(issued.json, dict), f"issuing a token answered {issued.brief()}")
+    token_id = (issued.json or {}).get("token_id")
+    revoked = ctx.request("POST", f"{_route(ctx)}/{token_id}/revoke")
+    expect(revoked.status == 204, f"revoking {token_id} answered {revoked.brief()}")
+    size = _ok(ctx.request("GET", LOG, key=None), LOG).get("tree_size")
+    expect(type(size) is int and size > 0, f"{LOG} gives tree_size {size!r}")
+    newest = _entry(ctx, size - 1)
+    logged = newest.get("body") if isinstance(newest.get("body"), dict) else None
+    expect(newest.get("kind") == "revocation" and isinstance(logged, dict) and logged.get("token_id") == token_id,
+           f"the newest log entry after revoking {token_id} is a {newest.get('kind')!r} entry, not its revocation")
+
+
 def _entry(ctx: Context, index: int) -> dict[str, Any]:
     got = _ok(ctx.request("GET", f"{LOG}/entries/{index}", key=None), f"{LOG}/entries/{index}")
     expect(isinstance(got, dict), f"{LOG}/entries/{index} is not an object")
@@ -56,8 +77,10 @@ def _entry(ctx: Context, index: int) -> dict[str, Any]:
 @check("http:manifest_proof_well_known", requirements=("STG-TLOG-010",), profile=PROFILE)
 def manifest_proof_well_known(ctx: Context) -> None:
     """The proof served at /.well-known/stigmem-manifest-proof.json logs exactly the manifest served at
-    /.well-known/stigmem-manifest.json, and verifies against a checkpoint the log key signs."""
-    federator(ctx)
+    /.well-known/stigmem-manifest.json (not the newest manifest logged: another authority's is PUT first), and
+    verifies against a checkpoint the log key signs."""
+    org = Org(ctx)
+    org.accepted(org.manifest())
     manifest = _ok(ctx.request("GET", MANIFEST, key=None), MANIFEST)
     entry = _ok(ctx.request("GET", PROOF, key=None), PROOF)
     proves(ctx, entry, "manifest", manifest, PROOF)
@@ -65,8 +88,9 @@ def manifest_proof_well_known(ctx: Context) -> None:
 
 @check("http:publications_logged", requirements=("STG-TLOG-011",), profile=PROFILE)
 def publications_logged(ctx: Context) -> None:
-    """A manifest PUT to the node answers the log_entry_url of its entry, which logs that manifest; a key rotation
-    names in manifest_log_index the entry of the manifest re-signed under the new key."""
+    """A manifest PUT to the node answers the log_entry_url of its entry, which logs that manifest; a token
+    revocation is the newest entry after it is answered; a key rotation names in manifest_log_index the entry of
+    the manifest re-signed under the new key."""
     org = Org(ctx)
     doc = org.manifest()
     url = org.accepted(doc).get("log_entry_url")
@@ -79,6 +103,7 @@ def publications_logged(ctx: Context) -> None:
     expect(entry.get("kind") == "manifest" and entry.get("body") == doc,
            f"the entry at log_entry_url is not the manifest PUT: kind {entry.get('kind')!r}")
     proves(ctx, entry, "manifest", doc, url)
+    _revocation_logged(ctx)
     ex = ctx.request("POST", ROTATE, json_body={})
     if ex.status in (404, 501):
         raise NotImplementedByNode(f"{ROTATE} answered {ex.status}")
