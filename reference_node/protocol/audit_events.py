@@ -5,9 +5,8 @@ Every event is ``{seq, event_id, event_type, timestamp, hlc, actor_entity, scope
 metadata keys that must be present: the minimum fields of A20 §22.3.1 as this node reads them. The same table is
 written out independently in schemas/audit-event.schema.json, which the suite validates exports against.
 
-Types emitted by features this node does not have yet (``capability_token_issue``, ``capability_token_revoke``,
-``key_rotation``, ``quota_breach``, ``instruction_audit``) are not in the table: their owners
-add them with the feature. ``problems`` accepts any type it does not know.
+Types emitted by features this node does not have yet (``key_rotation``, ``quota_breach``, ``instruction_audit``)
+are not in the table: their owners add them with the feature. ``problems`` accepts any type it does not know.
 """
 
 from __future__ import annotations
@@ -54,6 +53,11 @@ SHAPES: Mapping[str, EventShape] = {
     "rejected_declaration": _REJECTION,
     # STG-MAN-012: a stored manifest names its authority, id, key, rotation count and where it came from.
     "manifest_publish": EventShape((), ("entity_uri", "manifest_id", "key_id", "rotation_count", "source")),
+    # STG-CAP-019: issuance and revocation name the admin and the token (A20 §22.3).
+    "capability_token_issue": EventShape(_ACTOR, ("token_id", "issuer", "subject", "verb", "object", "expiry")),
+    "capability_token_revoke": EventShape(_ACTOR, ("token_id", "issuer", "reason")),
+    # STG-TLOG-009: a peer manifest judged without valid log evidence (relaxed: accepted; strict: refused).
+    "manifest_log_evidence": EventShape((), ("peer_node_id", "trust_mode", "reason")),
 }
 
 # The federation audit's event types (A08 §10) and the audit-log type each row is mirrored as.
