@@ -89,18 +89,24 @@ def _build(args: argparse.Namespace, previous: dict[str, Any] | None) -> dict[st
 
 def _publish_db(args: argparse.Namespace) -> dict[str, Any]:
     from reference_node.clock import SystemClock, format_timestamp
-    from reference_node.storage import Store
+    from reference_node.storage import Store, key_rotations, transparency_log
     from reference_node.storage import manifests as rows
 
     store = Store.open(args.db, SystemClock())
     try:
         with store.db.transaction() as conn:
             manifest = _build(args, rows.current(conn, args.entity_uri))
+            # STG-TLOG-011: logged like a PUT, once the node has a log key (its federation key).
+            logged = key_rotations.active_seed(conn) is not None
+            if logged:
+                transparency_log.configure(conn, store.authority)
             ident, _ = rows.publish(conn, manifest, "published", datetime.now(UTC), format_timestamp(store.now_us()),
-                                    "cli")
+                                    "cli", to_log=logged)
+            index = transparency_log.index_of_body(conn, "manifest", manifest) if logged else None
     finally:
         store.close()
-    return {"manifest_id": ident, "log_entry_url": None, "entity_uri": args.entity_uri,
+    url = None if index is None else f"/v1/federation/transparency-log/entries/{index}"
+    return {"manifest_id": ident, "log_entry_url": url, "entity_uri": args.entity_uri,
             "key_id": manifest["key_id"], "expires_at": manifest["expires_at"]}
 
 

@@ -27,6 +27,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     gardens_soundness,
     graph,
     key_rotation,
+    manifest_log,
     manifests,
     pagination,
     quarantine,

@@ -80,6 +80,10 @@ class LogServer:
 
     # --- serving ----------------------------------------------------------------------------------------------
 
+    def answer(self, raw_path: str) -> tuple[int, str, str]:
+        """(status, media type, text) of a GET of ``raw_path``, without serving it (a scripted peer's own log)."""
+        return self._answer(raw_path)
+
     def _answer(self, raw_path: str) -> tuple[int, str, str]:
         parts = urlsplit(raw_path)
         params = {k: v[-1] for k, v in parse_qs(parts.query).items()}

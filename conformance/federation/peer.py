@@ -10,6 +10,12 @@ Spec-05, Spec-12, Spec-18 malicious peer). Requirements exercised through it: ST
 STG-RPL-001..007, STG-HLC-005..010, STG-PROV-002..007, STG-CID-013, STG-AUDIT-001/002. It judges nothing itself.
 Over mTLS (``create(..., tls=material)``, STG-TLS-001..012) it serves https with a certificate naming its node_id,
 records whether the node presented a client certificate, and presents its own when calling the node.
+
+Its manifest (``manifest_mode``): "valid" (default) is a Spec-04/A20 §19.1 manifest for its node_id signed with its
+federation key, logged in a transparency log of its own (``tlog``, a ``LogServer`` answered from memory under
+``/v1/federation/transparency-log``), its LogEntry served at ``/.well-known/stigmem-manifest-proof.json`` (A20
+§19.1.6); ``log_state`` "vanished" refuses every log request (503), "forged" serves the proof with one hash flipped
+(STG-TLOG-008). "none" serves no manifest; "upstream" the self-signed http-entity manifest upstream binds.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import secrets
 import socket
 import ssl
 import threading
@@ -38,14 +45,19 @@ from conformance.federation.identity import (
     now_ms,
     verify_token,
 )
+from conformance.federation.log_server import LOG_PATH, LogServer
 from conformance.federation.tombstone_feed import Feed
 from conformance.harness.certs import TlsMaterial, client_context, server_context
 from conformance.harness.http_target import Exchange, HttpTarget
 from conformance.oracle import cid as cid_oracle
 from conformance.oracle import jcs
+from conformance.oracle import manifests as manifest_oracle
 from conformance.oracle.peer_tokens import TokenInvalid
 
 ENVELOPES = ("flat", "upstream-v2")
+MANIFEST_MODES = ("valid", "none", "upstream")
+LOG_STATES = ("ok", "vanished", "forged")
+MANIFEST_HOURS = 48
 MAX_LOG = 20_000
 MAX_RECORDED = 2_000
 FACT_FIELDS = ("id", "entity", "relation", "value", "source", "timestamp", "hlc", "confidence", "scope",
@@ -95,16 +107,28 @@ class ScriptedPeer:
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
     manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
     tombstones: Feed = field(default_factory=Feed)  # served at GET /v1/federation/tombstones (token verified)
+    manifest_mode: str = "valid"
+    log_state: str = "ok"
+    tlog: LogServer | None = None
+    _manifest: dict[str, Any] | None = None
+    _manifest_index: tuple[int, int] | None = None  # (log index, integrated_time) of the manifest's entry
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, authority: str, scopes: Sequence[str], *, declaration_fields: str = "a08-jcs",
-               cid_option: str = "jcs-6", envelope: str = "flat", tls: TlsMaterial | None = None) -> ScriptedPeer:
+               cid_option: str = "jcs-6", envelope: str = "flat", tls: TlsMaterial | None = None,
+               manifest: str | None = None) -> ScriptedPeer:
         if envelope not in ENVELOPES:
             raise ValueError(f"unknown page envelope {envelope!r}; known: {', '.join(ENVELOPES)}")
+        mode = manifest or ("upstream" if envelope == "upstream-v2" else "valid")
+        if mode not in MANIFEST_MODES:
+            raise ValueError(f"unknown manifest mode {mode!r}; known: {', '.join(MANIFEST_MODES)}")
         peer = cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option, envelope)
+        peer.manifest_mode = mode
+        if mode == "valid":
+            peer._publish_manifest()
         if tls is not None and tls.mint is not None:
             leaf = tls.mint.issue(authority, [peer.node_id])
             peer.tls_server, peer.tls_client = server_context(tls.ca_file, leaf), client_context(tls.ca_file, leaf)
@@ -134,6 +158,39 @@ class ScriptedPeer:
         """The peer's signed declaration (overrides: see ``identity.declaration``)."""
         scopes = overrides.pop("scopes", self.scopes)
         return declaration(self.identity, self.url, scopes, fields=self.declaration_fields, **overrides)
+
+    def _publish_manifest(self) -> None:
+        """Sign the peer's manifest (valid from five minutes ago for MANIFEST_HOURS) and log it, after a filler
+        entry, so its inclusion proof has a hash to forge."""
+        issued = datetime.fromtimestamp(now_ms() // 1000 - 300, UTC)
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        expires = datetime.fromtimestamp(issued.timestamp() + MANIFEST_HOURS * 3600, UTC)
+        self._manifest = manifest_oracle.manifest(self.identity.seed, self.node_id, [self.node_id],
+                                                  issued.strftime(stamp), expires.strftime(stamp))
+        self.tlog = LogServer(secrets.token_bytes(32), f"{self.identity.authority}/transparency-log")
+        at = now_ms() // 1000
+        self.tlog.append("revocation", {"filler": self.node_id}, at)
+        self.tlog.append("manifest", self._manifest, at)
+        self._manifest_index = (1, at)
+
+    @property
+    def served_manifest(self) -> dict[str, Any] | None:
+        """The manifest the peer serves at /.well-known/stigmem-manifest.json (None: it serves none)."""
+        if self.manifest_mode == "upstream":
+            return manifest(self.identity, self.url)
+        return self._manifest
+
+    def proof(self) -> dict[str, Any] | None:
+        """The LogEntry of the served manifest, forged when ``log_state`` is "forged" (or ``manifest_proof``)."""
+        if self.manifest_proof is not None:
+            return self.manifest_proof
+        if self.tlog is None or self._manifest_index is None:
+            return None
+        self.tlog.forge = self.log_state == "forged"
+        try:
+            return self.tlog.entry(*self._manifest_index)
+        finally:
+            self.tlog.forge = False
 
     def trust(self, node_id: str, pubkey_b64: str) -> None:
         """Serve this node: its tokens are verified against ``pubkey_b64``."""
@@ -295,15 +352,20 @@ class ScriptedPeer:
     def _get(self, raw_path: str, authorization: str, client_cert: bool | None = None) -> tuple[int, Any]:
         parts = urlsplit(raw_path)
         params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        static = {"/.well-known/stigmem": self.discovery,
-                  "/.well-known/stigmem-manifest.json": lambda: manifest(self.identity, self.url),
-                  "/healthz": lambda: {"status": "ok"}}
+        static: dict[str, Any] = {"/.well-known/stigmem": self.discovery, "/healthz": lambda: {"status": "ok"}}
+        served = self.served_manifest
+        if served is not None:
+            static["/.well-known/stigmem-manifest.json"] = lambda: served
         rotation_log = self.rotation_log
         if rotation_log is not None:
             static["/v1/federation/key-rotations"] = lambda: rotation_log
-        manifest_proof = self.manifest_proof
-        if manifest_proof is not None:
-            static["/.well-known/stigmem-manifest-proof.json"] = lambda: manifest_proof
+        entry = self.proof()
+        if entry is not None:
+            static["/.well-known/stigmem-manifest-proof.json"] = lambda: entry
+        if parts.path == LOG_PATH or parts.path.startswith(LOG_PATH + "/"):
+            status, answer = self._log(raw_path)
+            self._record(Seen("GET", parts.path, params, status, client_cert=client_cert))
+            return status, answer
         if parts.path == "/v1/federation/tombstones":
             seen = Seen("GET", parts.path, params, 200, client_cert=client_cert)
             try:
@@ -322,6 +384,15 @@ class ScriptedPeer:
         seen.status = status
         self._record(seen)
         return status, body
+
+    def _log(self, raw_path: str) -> tuple[int, Any]:
+        """The peer's own transparency log; 503 once it vanished (every request refused)."""
+        if self.tlog is None:
+            return 404, {"error": "not_found", "detail": "this peer keeps no transparency log"}
+        if self.log_state == "vanished":
+            return 503, {"error": "transparency_log_unavailable", "detail": "the scripted log vanished"}
+        status, media, text = self.tlog.answer(raw_path)
+        return status, json.loads(text) if media == "application/json" else {"note": text}
 
     def _facts(self, params: Mapping[str, str], authorization: str, seen: Seen) -> tuple[int, Any]:
         token = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else ""

@@ -101,7 +101,7 @@ async def revoke(request: Request) -> Response:
     seed = federation.signing_seed()
     with federation.store.db.transaction() as conn:
         done = rows.revoke(conn, request.path_params["token_id"], reason, seed, now[:19] + "Z", identity.entity_uri,
-                           now)
+                           now, federation.log_signer())
     # STG-CAP-017: 204 with an empty body; an unknown token id is 404.
     if done is None:
         raise ApiError("token_not_found", "this node issued no token with that id")

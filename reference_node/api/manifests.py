@@ -1,8 +1,9 @@
 """Manifest routes (docs/federation-api.md "Manifests"; Spec-04; A20 §5.21-§5.22, §19.1.6).
 
 ``PUT /v1/federation/manifest`` (admin, STG-MAN-013) verifies the manifest before anything is stored
-(STG-MAN-002..009) and answers 200 ``{manifest_id, log_entry_url}``; ``log_entry_url`` is null while the node keeps
-no transparency log. ``GET /v1/federation/manifest/{entity_uri_encoded}`` answers the valid manifest listing that
+(STG-MAN-002..009), logs it in the node's transparency log in the same transaction (STG-TLOG-011) and answers 200
+``{manifest_id, log_entry_url}``, the URL of its LogEntry (``/v1/federation/transparency-log/entries/{index}``).
+``GET /v1/federation/manifest/{entity_uri_encoded}`` answers the valid manifest listing that
 entity, or 404 ``manifest_not_found`` (STG-MAN-014). ``GET /.well-known/stigmem-manifest.json`` is the node's own
 manifest (STG-MAN-011). All answer 404 ``not_found`` without ``--federation``.
 """
@@ -17,6 +18,7 @@ from reference_node.api.bodies import read_json
 from reference_node.api.errors import ApiError
 from reference_node.api.federation import _federation
 from reference_node.settings import Settings
+from reference_node.storage import transparency_log
 
 __all__ = ["get_manifest", "put_manifest", "well_known_manifest"]
 
@@ -29,7 +31,11 @@ async def put_manifest(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     body = await read_json(request, settings.max_body_bytes)
     ident, _ = federation.manifests.publish(body, "published", identity.entity_uri)
-    return JSONResponse({"manifest_id": ident, "log_entry_url": None})
+    with federation.store.db.reading() as conn:
+        index = transparency_log.index_of_body(conn, "manifest", body)
+    base = settings.node_url or f"{request.url.scheme}://{request.url.netloc}"
+    url = None if index is None else f"{base.rstrip('/')}/v1/federation/transparency-log/entries/{index}"
+    return JSONResponse({"manifest_id": ident, "log_entry_url": url})
 
 
 async def get_manifest(request: Request) -> Response:

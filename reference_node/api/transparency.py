@@ -139,10 +139,12 @@ async def consistency_proof(request: Request) -> Response:
 
 
 async def manifest_proof(request: Request) -> Response:
-    """GET /.well-known/stigmem-manifest-proof.json: the LogEntry of the newest logged manifest (STG-TLOG-010)."""
+    """GET /.well-known/stigmem-manifest-proof.json: the LogEntry of the manifest /.well-known/stigmem-manifest.json
+    serves now (STG-TLOG-010)."""
     federation = _federation(request)
+    own = federation.manifests.own(federation.signing_seed())
     with federation.store.db.reading() as conn:
-        index = transparency_log.latest(conn, "manifest")
+        index = None if own is None else transparency_log.index_of_body(conn, "manifest", own)
     if index is None:
-        raise ApiError("not_found", "this node has logged no manifest")
+        raise ApiError("not_found", "this node has logged no manifest it serves")
     return _log_entry(request, index, None)

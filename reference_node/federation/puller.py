@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import httpx
 
 from reference_node.federation import tombstones
+from reference_node.federation.manifests import PeerTrust
 from reference_node.federation.outbound import BodyTooLarge, get_json
 from reference_node.protocol.tls import san_names
 from reference_node.storage.federation import FederationStore
@@ -38,6 +39,7 @@ class PullSide(Protocol):
     def token_for(self, peer: PeerRow) -> str: ...
 
     def signing_seed(self) -> bytes: ...
+    async def peer_trust(self, peer: PeerRow) -> PeerTrust: ...
 
     def http(self) -> AbstractAsyncContextManager[httpx.AsyncClient]: ...
 
@@ -180,13 +182,16 @@ class Puller:
     async def _pull(self, client: httpx.AsyncClient, peer: PeerRow, outcome: PullOutcome) -> None:
         store = self.federation.store
         cursor = store.cursor(peer.peer_id)
+        # A20 §19.4: the peer's manifest and log evidence, judged once per pull (strict: no trusted manifest, every
+        # fact held with no_valid_manifest; the identity_strength of its facts).
+        identity = (await self.federation.peer_trust(peer)).identity
         for _ in range(MAX_PAGES):
             facts, next_cursor, has_more = _page(await self._fetch(client, peer, cursor))
             # Ingest (one transaction with the cursor); the current peer row, in case it changed meanwhile.
             current = store.peer(peer.peer_id)
             if current is None or current.status != "active":
                 raise PullError(f"peer {peer.peer_id} is no longer active", backoff=False)
-            result = store.ingest(current, facts, next_cursor or cursor, pulled_from=cursor)
+            result = store.ingest(current, facts, next_cursor or cursor, pulled_from=cursor, identity=identity)
             if result is None:
                 return  # STG-WORK-009: another worker moved this peer's cursor meanwhile; its pull goes on
             outcome.pulled += result.pulled

@@ -22,9 +22,10 @@ import httpx
 from reference_node.clock import format_timestamp
 from reference_node.federation import peer_keys
 from reference_node.federation.key_file import load_seed
-from reference_node.federation.manifests import NodeManifests
+from reference_node.federation.manifests import NodeManifests, PeerTrust
 from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
 from reference_node.federation.puller import Puller, PullOutcome
+from reference_node.federation.transparency import audit_verdict
 from reference_node.protocol import peer_tokens, peering, replay
 from reference_node.protocol import tls as tls_rules
 from reference_node.protocol.replication import NEVER_FEDERATED
@@ -67,10 +68,12 @@ class Federation:
         # a rotation (``key rotate``, or the admin route) takes effect without a restart (STG-KEY-020).
         self.key_file_seed = load_seed(settings.federation_key_file) if settings.federation_key_file else None
         self._seed()
-        # STG-MAN-011: the node's own manifest exists from start (and is re-signed before expiry when served).
-        self.manifests = NodeManifests(self.store, self.node_id)
-        self.manifests.own(self._seed())
         self.log_origin = self.store.log_origin()  # the transparency log's name, fixed on first start
+        # STG-MAN-011: the node's own manifest exists from start (and is re-signed before expiry when served);
+        # STG-TLOG-011: it is logged with the log key (a key-file node's own key).
+        self.manifests = NodeManifests(self.store, self.node_id, self.log_signer)
+        self.manifests.own(self._seed())
+        self._verdicts: dict[str, tuple[str | None, str | None]] = {}  # node_id -> last audited log verdict
         self.puller = Puller(self, settings.pull_interval_s, settings.pull_backoff_max_s)
         # STG-TLS-010/011: with mTLS every outbound request presents our certificate and verifies the peer's.
         self.tls = client_context(settings) if settings.mtls else None
@@ -199,13 +202,18 @@ class Federation:
                                            self.settings.declaration_max_age_s)
         if reason is None:
             reason = await self.verify(declaration)
+        if reason is None:
+            trust = await self.vet(declaration["node_url"], declaration["node_id"])
+            if trust.refused and trust.verdict is not None and trust.verdict.code is not None:
+                # STG-TLOG-008: strict mode fails closed on the peer's manifest: 400 inclusion_proof_invalid, 503
+                # transparency_log_unavailable; nothing is stored, so a registration may be retried.
+                raise StoreError(trust.verdict.code, f"the manifest of {declaration['node_id']} is not trusted: "
+                                 f"{trust.verdict.detail}")
         passed = "pending_approval" if self.settings.peer_approval else "active"
         status = passed if reason is None else "rejected"
         peer = self.store.register(declaration, status, reason)
         if reason is not None:
             self.store.audit("rejected_declaration", reason, peer=peer, detail=f"declaration of {peer.node_id}")
-        if peer.status in ("active", "pending_approval"):
-            await self.fetch_manifest(peer)
         if peer.status == "active":
             self.puller.wake()
         return peer
@@ -214,6 +222,27 @@ class Federation:
         """Fetch, verify and keep ``peer``'s well-known manifest (docs/federation-api.md "Manifests")."""
         async with self.http() as client:
             return await self.manifests.fetch_peer(client, peer)
+
+    async def vet(self, node_url: str, node_id: str) -> PeerTrust:
+        """The peer's manifest and its log evidence in this node's trust mode (A20 §19.2, §19.4); a verdict
+        reached without valid evidence is audited when it differs from the last one audited for that peer."""
+        async with self.http() as client:
+            trust = await self.manifests.vet_peer(client, node_url, node_id, self.settings.transparency_log_url,
+                                                  self.settings.trust_mode)
+        verdict = trust.verdict
+        if verdict is not None:
+            seen = (verdict.code, verdict.warning)
+            if self._verdicts.get(node_id) != seen:
+                if len(self._verdicts) >= 10_000:
+                    self._verdicts.clear()
+                self._verdicts[node_id] = seen
+                # STG-TLOG-009: relaxed accepts with a warning, audited; strict's refusal is audited too.
+                audit_verdict(self.store.db, verdict, node_id, self.settings.trust_mode, self.store.now())
+        return trust
+
+    async def peer_trust(self, peer: PeerRow) -> PeerTrust:
+        """Before a pull: how ``peer`` is known now (its manifest re-fetched and judged, STG-TLOG-008)."""
+        return await self.vet(peer.node_url, peer.node_id)
 
     def reject_declaration(self, declaration: Any, reason: str, detail: str) -> None:
         """Audit a declaration refused before verification (Spec-05 §Audit: peer rejected)."""

@@ -5,8 +5,8 @@ Every event is ``{seq, event_id, event_type, timestamp, hlc, actor_entity, scope
 metadata keys that must be present: the minimum fields of A20 §22.3.1 as this node reads them. The same table is
 written out independently in schemas/audit-event.schema.json, which the suite validates exports against.
 
-Types emitted without an entry here (``capability_token_issue``, ``capability_token_revoke``, ``instruction_audit``)
-are held to the common shape only. ``problems`` accepts any type it does not know.
+Types emitted without an entry here (``instruction_audit``) are held to the common shape only. ``problems`` accepts
+any type it does not know.
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ SHAPES: Mapping[str, EventShape] = {
     "quota_breach": EventShape(_ACTOR, ("dimension", "principal", "retry_after")),
     # STG-TLS-007: a SAN mismatch names the peer, the certificate's URIs and the route.
     "san_mismatch": EventShape(_ACTOR, ("peer_id", "certificate_uris", "path")),
+    # STG-CAP-019: issuance and revocation name the admin and the token (A20 §22.3).
+    "capability_token_issue": EventShape(_ACTOR, ("token_id", "issuer", "subject", "verb", "object", "expiry")),
+    "capability_token_revoke": EventShape(_ACTOR, ("token_id", "issuer", "reason")),
+    # STG-TLOG-009: a peer manifest judged without valid log evidence (relaxed: accepted; strict: refused).
+    "manifest_log_evidence": EventShape((), ("peer_node_id", "trust_mode", "reason")),
 }
 
 # The federation audit's event types (A08 §10) and the audit-log type each row is mirrored as.

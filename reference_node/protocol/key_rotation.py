@@ -98,8 +98,9 @@ def preimage(entry: Mapping[str, Any]) -> bytes:
 
 
 def sign_entry(entity_uri: str, old_seed: bytes, new_seed: bytes, rotated_at: str,
-               dual_trust: timedelta = NODE_DUAL_TRUST) -> dict[str, Any]:
-    """The entry recording a rotation from ``old_seed`` to ``new_seed``, signed by the old key (STG-KEY-010)."""
+               dual_trust: timedelta = NODE_DUAL_TRUST, manifest_log_index: int | None = None) -> dict[str, Any]:
+    """The entry recording a rotation from ``old_seed`` to ``new_seed``, signed by the old key (STG-KEY-010);
+    ``manifest_log_index``: the transparency-log index of the manifest re-signed under the new key (None: none)."""
     new_public = public_key(new_seed)
     entry: dict[str, Any] = {
         "event_type": "key_rotation",
@@ -110,7 +111,7 @@ def sign_entry(entity_uri: str, old_seed: bytes, new_seed: bytes, rotated_at: st
         "rotated_at": rotated_at,
         # STG-KEY-013: the node keeps the old key trusted for 90 days.
         "dual_trust_expires_at": format_time(parse_time(rotated_at, "rotated_at") + dual_trust),
-        "manifest_log_index": None,  # interpretation key_rotation_entry: no transparency log yet
+        "manifest_log_index": manifest_log_index,  # interpretation key_rotation_entry
     }
     entry["rotation_sig"] = base64url.encode(signing_key(old_seed).sign(preimage(entry)))
     return entry

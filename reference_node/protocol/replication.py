@@ -176,8 +176,8 @@ def quarantine_reason(trust_mode: TrustMode, manifest_valid: bool, source_trust:
 
     A20 §19.5: in ``strict`` mode a federated fact is routed to the designated quarantine garden when its source
     trust is below 0.2 or it has no valid manifest (Spec-08 lets a node quarantine on either); ``relaxed`` MUST NOT
-    quarantine on score alone and ``off`` computes no trust. This node verifies no organization manifest yet, so in
-    strict mode every federated fact is held; the score's reason comes first, being the more specific.
+    quarantine on score alone and ``off`` computes no trust. ``manifest_valid``: the peer's manifest verified with
+    its log evidence (federation/manifests.py ``vet_peer``); the score's reason comes first, being the more specific.
     """
     if trust_mode != "strict":
         # STG-TRUST-008: relaxed (and off) never hold a fact for its score.

@@ -15,7 +15,8 @@ from typing import Any
 
 from reference_node.protocol import base64url, jcs
 from reference_node.protocol.signatures import signing_key
-from reference_node.storage import audit_log
+from reference_node.storage import audit_log, transparency_log
+from reference_node.storage.transparency_log import LogSigner
 
 __all__ = ["issue", "revocations", "revoke", "revoked"]
 
@@ -38,8 +39,9 @@ def issue(conn: sqlite3.Connection, token: Mapping[str, Any], issued_by: str | N
 
 
 def revoke(conn: sqlite3.Connection, token_id: str, reason: str | None, seed: bytes, revoked_at: str,
-           actor: str | None, now: str) -> bool | None:
-    """Revoke an issued token: True when revoked now, False when it already was, None when it is unknown."""
+           actor: str | None, now: str, signer: LogSigner | None = None) -> bool | None:
+    """Revoke an issued token: True when revoked now, False when it already was, None when it is unknown. The
+    RevocationEvent is logged in the transparency log in the same transaction, signed by ``signer``."""
     row = conn.execute("SELECT issuer FROM capability_tokens WHERE token_id = ?", (token_id,)).fetchone()
     if row is None:
         return None
@@ -51,6 +53,8 @@ def revoke(conn: sqlite3.Connection, token_id: str, reason: str | None, seed: by
     event["signature"] = base64url.encode(signing_key(seed).sign(jcs.canonical(event)))
     conn.execute("INSERT INTO capability_token_revocations (token_id, revoked_at, event) VALUES (?, ?, ?)",
                  (token_id, revoked_at, json.dumps(event, sort_keys=True)))
+    # STG-TLOG-011 (Spec-06 SHOULD publish revocation evidence; A20 §19.3.4): the revocation is logged with it.
+    transparency_log.append(conn, "revocation", event, signer)
     # STG-CAP-019: revocation is audited (A20 §22.3 capability_token_revoke).
     audit_log.append(conn, "capability_token_revoke", "success", now, actor_entity=actor,
                      metadata={"token_id": token_id, "issuer": row[0], "reason": reason})

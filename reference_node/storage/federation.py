@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reference_node.clock import format_timestamp
-from reference_node.protocol import replay
+from reference_node.protocol import base64url, manifests, peering, replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
 from reference_node.storage import audit, audit_log, key_rotations, replication, transparency_log
@@ -74,12 +74,21 @@ class FederationStore:
         now = self.now()
         with self.db.transaction() as conn:
             old_seed = key_rotations.active_seed(conn)
-            entry = key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity)
+            latest = manifest_rows.current(conn, entity_uri)
+            follows = old_seed is not None and latest is not None and latest["key_id"] == manifests.key_id(
+                base64url.decode(peering.public_key(old_seed), length=32))
+            entry = key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity, follows)
             new_seed = key_rotations.active_seed(conn)
             # STG-MAN-010: the node's manifest is re-submitted under the new key, with the event the old key signs.
             if old_seed is not None and new_seed is not None:
-                manifest_rows.record_rotation(conn, entity_uri, old_seed, new_seed, entry["rotated_at"],
-                                              self.now_dt(), now)
+                resigned = manifest_rows.record_rotation(conn, entity_uri, old_seed, new_seed, entry["rotated_at"],
+                                                         self.now_dt(), now)
+                index = entry["manifest_log_index"]
+                if index is not None and (resigned is None or transparency_log.index_of_body(
+                        conn, "manifest", resigned) != index):
+                    # The entry names a log index its manifest did not get: undo the whole rotation.
+                    raise StoreError("internal_error", "the re-signed manifest was not logged where the rotation "
+                                     "entry says")
             return entry
 
     def log_origin(self) -> str:
@@ -220,13 +229,14 @@ class FederationStore:
             return peer_rows.cursor(conn, peer_id)
 
     def ingest(self, peer: PeerRow, facts: Sequence[object], cursor: str | None,
-               pulled_from: object = ANY_CURSOR) -> replication.IngestResult | None:
+               pulled_from: object = ANY_CURSOR, identity: str | None = None) -> replication.IngestResult | None:
         """One pulled page and its cursor, in one transaction (docs/federation-api.md "Ingest").
 
         With ``pulled_from`` (the cursor the page was fetched with) the page is ingested only if the stored cursor
-        is still that one, else None: another worker pulled the same peer meanwhile (STG-WORK-009)."""
+        is still that one, else None: another worker pulled the same peer meanwhile (STG-WORK-009). ``identity`` is
+        how the peer's manifest vouches for it (``federation.manifests.PeerTrust.identity``; None: no manifest)."""
         ctx = replication.IngestContext(self.store.clock, self.store.hlc, self.store.stamp, self._options,
-                                        self.store.cardinality, self.trust_mode, self.trust)
+                                        self.store.cardinality, self.trust_mode, self.trust, identity)
         with self.db.transaction() as conn:
             if pulled_from is not ANY_CURSOR and peer_rows.cursor(conn, peer.peer_id) != pulled_from:
                 return None

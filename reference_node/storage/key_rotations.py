@@ -43,8 +43,10 @@ def log(conn: sqlite3.Connection) -> tuple[str | None, list[dict[str, Any]]]:
 
 
 def rotate(conn: sqlite3.Connection, entity_uri: str, now_s: str, created_at: str,
-           actor_entity: str | None = None) -> dict[str, Any]:
-    """Rotate to a fresh key now; returns the log entry. ``now_s`` is second-precision RFC 3339 UTC."""
+           actor_entity: str | None = None, manifest_follows: bool = False) -> dict[str, Any]:
+    """Rotate to a fresh key now; returns the log entry. ``now_s`` is second-precision RFC 3339 UTC.
+    ``manifest_follows``: the caller logs the re-signed manifest right after the rotation, so the entry's
+    ``manifest_log_index`` names the index after the rotation's own."""
     old_seed = active_seed(conn)
     if old_seed is None:
         raise ValueError("the node has no federation key yet")
@@ -55,7 +57,10 @@ def rotate(conn: sqlite3.Connection, entity_uri: str, now_s: str, created_at: st
         rotated_at = max(rotated_at, key_rotation.parse_time(entries[-1]["rotated_at"], "rotated_at")
                          + timedelta(seconds=1))
     new_seed = secrets.token_bytes(32)
-    entry = key_rotation.sign_entry(entity_uri, old_seed, new_seed, key_rotation.format_time(rotated_at))
+    transparency_log.configure(conn, entity_uri.split("/")[2])
+    manifest_index = transparency_log.size(conn) + 1 if manifest_follows else None
+    entry = key_rotation.sign_entry(entity_uri, old_seed, new_seed, key_rotation.format_time(rotated_at),
+                                    manifest_log_index=manifest_index)
     conn.execute("UPDATE federation_keys SET retired_at = ? WHERE retired_at IS NULL", (created_at,))
     store_key(conn, new_seed, created_at)
     conn.execute(
@@ -64,7 +69,6 @@ def rotate(conn: sqlite3.Connection, entity_uri: str, now_s: str, created_at: st
          json.dumps(entry, sort_keys=True)),
     )
     # STG-TLOG-011: the rotation is logged in the transparency log, in the same transaction.
-    transparency_log.configure(conn, entity_uri.split("/")[2])
     transparency_log.append(conn, "rotation", entry)
     # STG-KEY-015: the rotation is audited in its own transaction, before anyone sees the new key.
     audit_log.append(conn, "key_rotation", "success", created_at, actor_entity=actor_entity,

@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 from reference_node.protocol import base64url, jcs, manifests, peering
 from reference_node.protocol.manifests import ManifestError
-from reference_node.storage import audit_log
+from reference_node.storage import audit_log, transparency_log
+from reference_node.storage.transparency_log import LogSigner
 
 __all__ = ["OWN_VALIDITY", "current", "history", "manifest_id", "own", "publish", "record_rotation",
            "valid_manifest"]
@@ -81,8 +82,13 @@ def _conflict(conn: sqlite3.Connection, manifest: Mapping[str, Any], now: dateti
 
 
 def publish(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Source, now: datetime, stored_at: str,
-            actor_entity: str | None = None) -> tuple[str, bool]:
-    """Verify then store ``manifest``; returns (manifest_id, stored now). Raises ``ManifestError``."""
+            actor_entity: str | None = None, signer: LogSigner | None = None,
+            to_log: bool = True) -> tuple[str, bool]:
+    """Verify then store ``manifest``; returns (manifest_id, stored now). Raises ``ManifestError``.
+
+    A manifest this node publishes (its own, or one PUT to it) is logged in its transparency log in the same
+    transaction (A20 §19.2; STG-TLOG-011), signed by ``signer`` (default: the database's active key); a peer's
+    manifest is in the peer's log, not this one; ``to_log`` False: a database without a federation key yet."""
     previous = current(conn, str(manifest.get("entity_uri")))
     # STG-MAN-002: verified before anything is persisted (and STG-MAN-003..008 with it).
     manifests.verify_manifest(manifest, now, previous)
@@ -107,6 +113,9 @@ def publish(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Sourc
                      metadata={"entity_uri": manifest["entity_uri"], "manifest_id": ident,
                                "key_id": manifest["key_id"], "rotation_count": len(manifest["rotation_events"]),
                                "expires_at": manifest["expires_at"], "source": source})
+    if source != "peer" and to_log:
+        # STG-TLOG-011: what the node publishes is logged with it (all or nothing).
+        transparency_log.append(conn, "manifest", manifest, signer)
     return ident, True
 
 
@@ -114,7 +123,8 @@ def _raw_public(seed: bytes) -> bytes:
     return base64url.decode(peering.public_key(seed), length=32)
 
 
-def own(conn: sqlite3.Connection, node_id: str, seed: bytes, now: datetime, stored_at: str) -> dict[str, Any] | None:
+def own(conn: sqlite3.Connection, node_id: str, seed: bytes, now: datetime, stored_at: str,
+        signer: LogSigner | None = None) -> dict[str, Any] | None:
     """The manifest served at /.well-known/stigmem-manifest.json: the valid one listing ``node_id``, re-signed with
     ``seed`` once less than half of ``OWN_VALIDITY`` is left (S04: refresh before expires_at)."""
     listed = valid_manifest(conn, node_id, now)
@@ -130,15 +140,16 @@ def own(conn: sqlite3.Connection, node_id: str, seed: bytes, now: datetime, stor
     left = manifests.parse_time(latest["expires_at"]) - now if latest is not None else timedelta(0)
     if listed is not None and left > OWN_VALIDITY / 2:
         return listed
-    return _resign(conn, node_id, seed, now, stored_at, latest, latest["rotation_events"] if latest else [])
+    return _resign(conn, node_id, seed, now, stored_at, latest, latest["rotation_events"] if latest else [], signer)
 
 
 def _resign(conn: sqlite3.Connection, node_id: str, seed: bytes, now: datetime, stored_at: str,
-            latest: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> dict[str, Any] | None:
+            latest: Mapping[str, Any] | None, events: list[dict[str, Any]],
+            signer: LogSigner | None = None) -> dict[str, Any] | None:
     entities = list(latest["entities"]) if latest is not None else [node_id]
     fresh = manifests.new_manifest(node_id, seed, manifests.format_time(now), OWN_VALIDITY, entities, events)
     try:
-        publish(conn, fresh, "own", now, stored_at)
+        publish(conn, fresh, "own", now, stored_at, signer=signer)
     except ManifestError as exc:
         log.warning("the node's own manifest was refused: %s: %s", exc.code, exc.detail)
         return None

@@ -91,6 +91,7 @@ class IngestContext:
     cardinality: Cardinality = "winner"
     trust_mode: rules.TrustMode = "relaxed"  # A20 §19.4: strict routes facts to the quarantine garden (Spec-08)
     scorer: TrustScorer | None = None  # A20 §19.4: each received fact's source_trust (None: trust off)
+    identity: str | None = None  # how the peer's manifest vouches for it (PeerTrust.identity; None: no manifest)
 
 
 def _audit(conn: sqlite3.Connection, peer: PeerRow, rejection: rules.Rejection, at: str) -> None:
@@ -160,9 +161,11 @@ def _ingest_one(conn: sqlite3.Connection, ctx: IngestContext, peer: PeerRow, raw
     rejection = rules.admit(inbound, peer.node_id, peer.allowed_scopes, ctx.clock.now_us() // 1000)
     held = None
     # STG-TRUST-007 (A20 §2.8): a low score never refuses a fact; it only routes one in strict mode.
-    trust = None if rejection is not None or ctx.scorer is None else ctx.scorer.score(conn, peer, inbound.body.scope,
-                                                                                        ctx.clock.now_us() // 1000)
-    reason = rules.quarantine_reason(ctx.trust_mode, False, trust) if rejection is None else None
+    trust = None if rejection is not None or ctx.scorer is None else ctx.scorer.score(
+        conn, peer, inbound.body.scope, ctx.clock.now_us() // 1000, ctx.identity)
+    # STG-QUAR-007, STG-TLOG-008: strict holds a fact whose peer has no manifest trusted with its log evidence.
+    manifest_valid = ctx.identity in ("manifest_log_proof", "manifest")
+    reason = rules.quarantine_reason(ctx.trust_mode, manifest_valid, trust) if rejection is None else None
     if reason is not None:
         garden = garden_rows.quarantine_garden(conn)
         if garden is None:

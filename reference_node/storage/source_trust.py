@@ -7,15 +7,16 @@ write (``scope_kind``), attestation_mode_factor from this node's own source atte
 source_trust_attestation). A peer's history is cached per process for ``CACHE_TTL_MS`` (A20: "recomputed live with
 a cache TTL >= 60 s"), so one pull cycle scores every fact of a peer from the same history.
 
-For the lead, after the manifests and capability-token work merges: ``identity_kind`` is the one place that
-names the credential; return "manifest_log_proof" when the peer's manifest verified with an inclusion proof,
-"manifest" when it verified without one, "capability_token" when the peer holds a valid capability token.
+``identity_kind`` is the one place that names the credential: "manifest_log_proof" when the peer's manifest
+verified with an inclusion proof, "manifest" when it verified without one (the pull's ``PeerTrust``), else
+"capability_token" when this node issued the peer a capability token still valid (unexpired, unrevoked).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from fractions import Fraction
 
 from reference_node.clock import format_timestamp
@@ -33,15 +34,36 @@ ATTESTATION_MODE = "off"
 _BLOCKED = frozenset({"revoked", "rejected"})
 
 
-def identity_kind(peer: PeerRow) -> str:
-    """The identity_strength row of a peer's facts (interpretation source_trust_identity).
+def _holds_token(conn: sqlite3.Connection, peer: PeerRow, now_ms: int) -> bool:
+    """Whether this node issued ``peer`` a capability token that is unexpired and unrevoked now."""
+    now = datetime.fromtimestamp(now_ms / 1000, UTC)
+    rows = conn.execute("SELECT expiry FROM capability_tokens t WHERE subject = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM capability_token_revocations r WHERE r.token_id = t.token_id)",
+                        (peer.node_id,)).fetchall()
+    for (expiry,) in rows:
+        try:
+            if datetime.fromisoformat(str(expiry).replace("Z", "+00:00")) > now:
+                return True
+        except ValueError:
+            continue
+    return False
 
-    Today a peer is known by its PeerDeclaration alone, signed by a key it publishes itself: no organization
-    manifest and no capability token vouches for it, so an active peer is "unrecognized but syntactically valid"
-    (0.1) and any other "absent or invalid" (0.0). Extend here when manifests and capability tokens verify.
+
+def identity_kind(peer: PeerRow, manifest: str | None = None, conn: sqlite3.Connection | None = None,
+                  now_ms: int = 0) -> str:
+    """The identity_strength row of a peer's facts (A20 §19.4; interpretation source_trust_identity).
+
+    ``manifest`` is how the peer's manifest verified (``PeerTrust.identity``): "manifest_log_proof" (1.0) with an
+    inclusion proof, "manifest" (0.7) without; else a capability token this node issued the peer, valid now (0.5);
+    else an active peer, known by its self-signed PeerDeclaration alone, is "unrecognized but syntactically valid"
+    (0.1) and any other "absent or invalid" (0.0).
     """
     if peer.status != "active":
         return "absent"
+    if manifest in ("manifest_log_proof", "manifest"):
+        return manifest
+    if conn is not None and _holds_token(conn, peer, now_ms):
+        return "capability_token"
     return "unrecognized"
 
 
@@ -83,11 +105,14 @@ class TrustScorer:
         self._cache[peer.peer_id] = (now_ms, seen)
         return seen
 
-    def score(self, conn: sqlite3.Connection, peer: PeerRow, scope: str, now_ms: int) -> Fraction | None:
-        """The exact source_trust of a fact ``peer`` sent in ``scope``; None in trust_mode off (STG-TRUST-005)."""
+    def score(self, conn: sqlite3.Connection, peer: PeerRow, scope: str, now_ms: int,
+              manifest: str | None = None) -> Fraction | None:
+        """The exact source_trust of a fact ``peer`` sent in ``scope`` (``manifest``: how its manifest verified);
+        None in trust_mode off (STG-TRUST-005)."""
         if self.trust_mode == "off":
             return None
-        inputs = rules.Inputs(identity_kind(peer), scope_kind(peer, scope), self.attestation_mode,
+        inputs = rules.Inputs(identity_kind(peer, manifest, conn, now_ms), scope_kind(peer, scope),
+                              self.attestation_mode,
                               self.history(conn, peer, now_ms))
         # STG-TRUST-010: the score is computed here from local knowledge; nothing a peer sends enters it.
         return rules.source_trust(self.trust_mode, inputs, self.weights)

@@ -20,8 +20,8 @@ from typing import Any
 from reference_node.protocol import base64url, jcs, merkle, peering, signatures, transparency
 from reference_node.storage import key_rotations
 
-__all__ = ["LogSigner", "append", "checkpoint", "configure", "consistency", "entries", "index_of", "latest",
-           "log_entry", "size", "tree"]
+__all__ = ["LogSigner", "append", "checkpoint", "configure", "consistency", "entries", "index_of", "index_of_body",
+           "latest", "log_entry", "size", "tree"]
 
 ORIGIN_STATE = "transparency_log_origin"
 
@@ -133,6 +133,13 @@ def entries(conn: sqlite3.Connection, start: int, end: int) -> list[dict[str, An
 
 def index_of(conn: sqlite3.Connection, entry_hash: str) -> int | None:
     row = conn.execute("SELECT MIN(log_index) FROM transparency_log WHERE leaf_hash = ?", (entry_hash,)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def index_of_body(conn: sqlite3.Connection, kind: str, body: Mapping[str, Any]) -> int | None:
+    """The index of the newest ``kind`` entry logging exactly ``body`` (its RFC 8785 bytes), or None."""
+    row = conn.execute("SELECT MAX(log_index) FROM transparency_log WHERE kind = ? AND body = ?",
+                       (kind, jcs.canonical(dict(body)).decode("utf-8"))).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 

@@ -126,10 +126,12 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
                                              "--embedded-arg=--peer-approval"]},
     # The quarantine profile: pulled facts are held only in strict trust mode (A20 §19.4).
     "trust-strict": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict"]},
-    # A blind round on the quarantine profile: strict mode and every profile but core-federation, whose replication
-    # checks expect pulled facts to be ingested, which strict mode holds instead (without manifests).
+    # A blind round on the quarantine profile: strict mode and the profiles seen passing there, core-federation
+    # included (the scripted peers serve manifests proven in their logs, so strict mode ingests their facts; the
+    # checks of held facts use peers without a manifest).
     "trust-strict-all": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict", "--profile", "core-local",
                                                 "--profile", "batch", "--profile", "gardens", "--profile",
+                                                "core-federation", "--profile", "federation-trust", "--profile",
                                                 "quarantine"]},
     "workers": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},  # docs/workers.md: shared trust state
     # A blind round on the hardening profile: the embedded node over mTLS (it then claims hardening), every profile.

@@ -12,6 +12,7 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     gardens,
     hostile_ingest,
     ingest,
+    manifest_trust,
     privilege,
     quarantine,
     quarantine_surface,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from conformance.checks.federation.support import drain, fetch, ingest, registered_peer
 from conformance.checks.gardens import create
-from conformance.checks.registry import Context, Skip, check, expect
+from conformance.checks.registry import Context, check, expect
 
 
 @check("federation:garden_facts_not_served", requirements=("STG-FED-028",), profile="gardens")
@@ -35,9 +35,6 @@ def garden_facts_not_served(ctx: Context) -> None:
 @check("federation:inbound_garden_id_dropped", requirements=("STG-FED-029",), profile="gardens")
 def inbound_garden_id_dropped(ctx: Context) -> None:
     """A pulled fact carrying garden_id (a garden of the node itself, or of the peer) is stored without it."""
-    if ctx.discovery.get("trust_mode") == "strict":
-        raise Skip("trust_mode strict holds every pulled fact in quarantine (without manifests), so none is stored "
-                   "to look at; federation:quarantine_promotion reads a held fact after promotion")
     garden = create(ctx, scope="public")
     with registered_peer(ctx, ("public",)) as (peer, fed):
         foreign = f"stigmem://{peer.identity.authority}/garden/shared"

@@ -1,9 +1,9 @@
 """Pulled facts held in the quarantine garden: hidden while pending, moderated, promoted with their provenance
 (Spec-08 §Pending Facts, §Quarantine Metadata, §Promote And Reject, §Deletion Guard; A20 §19.4, §19.5).
 
-STG-QUAR-001..007, profile quarantine: the node runs ``trust_mode`` strict, so every fact a scripted peer serves
-that passes the ingest checks is held, pending, in the node's quarantine garden (``held``); with no quarantine
-garden it is refused and audited. The garden and its callers come from ``conformance.checks.quarantine``.
+STG-QUAR-001..007, profile quarantine: the node runs ``trust_mode`` strict, so every fact a scripted peer without a
+manifest serves that passes the ingest checks is held, pending, in the node's quarantine garden (``held``); with no
+quarantine garden it is refused and audited. The garden and its callers come from ``conformance.checks.quarantine``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from conformance.federation.operator import Federator
 from conformance.federation.peer import ScriptedPeer, timestamp_at
 from conformance.oracle import hlc as hlc_oracle
 
-REASON = "no_valid_manifest"  # docs/http-api.md: why strict mode holds a fact (no manifest is verified yet)
+REASON = "no_valid_manifest"  # docs/http-api.md: why strict mode holds a fact of a peer without a trusted manifest
 HOUR_MS = 3_600_000
 
 
@@ -96,7 +96,7 @@ def quarantine_pending_hidden(ctx: Context) -> None:
     admin and moderator, and answers 403 to its writer, its reader and a non-member."""
     strict(ctx)
     relation = f"test:q{ctx.run_id}{secrets.token_hex(2)}"
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         fact = held(ctx, peer, fed, garden, [{"as": "pending", "relation": relation}])["pending"]
         unreadable(ctx, fact, "a pending fact")
         local = ctx.assert_fact(ctx.fact(ctx.unique("beside"), "local", relation=relation, scope="public"))
@@ -154,7 +154,7 @@ def quarantine_moderation(ctx: Context) -> None:
     promotes and the admin rejects, each recorded with who, when and why; deciding either again answers 409; the
     rejected fact stays out of normal reads and on the surface as rejected."""
     strict(ctx)
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         facts = held(ctx, peer, fed, garden, [{"as": "a"}, {"as": "b"}, {"as": "c"}])
         a, b, c = facts["a"]["id"], facts["b"]["id"], facts["c"]["id"]
         for key in NOT_MODERATORS:
@@ -198,7 +198,7 @@ def quarantine_promotion(ctx: Context) -> None:
     every caller; into a garden, the promoter's write role there (403) and its scope (422) are re-checked, and a
     copy with the same body and CID is written in it."""
     strict(ctx)
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         earlier = timestamp_at(now_ms() - HOUR_MS)  # an hour back: a promotion that re-stamps the fact shows
         facts = held(ctx, peer, fed, garden, [
             {"as": "main", "hlc_offset_ms": -HOUR_MS, "set": {"timestamp": earlier},
@@ -263,7 +263,7 @@ def quarantine_delete_guard(ctx: Context) -> None:
     """Deleting the quarantine garden while a fact is pending answers 409 quarantine_has_pending_facts (after one
     of two is decided too); once none is pending it is deleted, its decided facts staying as decided."""
     strict(ctx)
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         facts = held(ctx, peer, fed, garden, [{"as": "a"}, {"as": "b"}])
         expect_error(ctx.request("DELETE", path(garden)), (409,), "quarantine_has_pending_facts")
         expect_status(decide(ctx, garden, "promote", facts["a"]["id"]), (200,))
@@ -283,7 +283,7 @@ def quarantine_strict_routing(ctx: Context) -> None:
     a fact failing the ingest checks is still rejected, not held."""
     strict(ctx)
     ctx.need_admin()
-    with registered_peer(ctx) as (peer, fed):
+    with registered_peer(ctx, manifest="none") as (peer, fed):
         token = secrets.token_hex(4)
         refused = peer.craft({"as": "refused", "hlc_offset_ms": 60_000}, token)
         peer.serve([refused])

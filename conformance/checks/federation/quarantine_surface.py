@@ -47,7 +47,7 @@ def quarantine_surface_walk(ctx: Context) -> None:
     the order they were held, with the cursor ending on the last page (no cursor to an empty page); an unknown
     status is refused, never read as no filter."""
     strict(ctx)
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         facts = held(ctx, peer, fed, garden, [{"as": name} for name in HELD])
         order = [facts[name]["id"] for name in HELD]
         for limit in (1, 2, 3, 4):
@@ -71,7 +71,7 @@ def quarantine_moderation_bounds(ctx: Context) -> None:
     strict(ctx)
     other_admin = mint(ctx, "q_node_admin", ("read", "write", "admin"))
     read_only = mint(ctx, "q_read_mod", ("read",))
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         add_member(ctx, garden, member_uri(ctx, read_only), MODERATOR, key="admin")
         fact = held(ctx, peer, fed, garden, [{"as": "x"}])["x"]
         for verb in ("promote", "reject"):
@@ -91,7 +91,7 @@ def quarantine_promotion_detects(ctx: Context) -> None:
     strict(ctx)
     entity = ctx.unique("promoted-conflict")
     local = ctx.assert_fact(ctx.fact(entity, "local value", relation="test:value", scope="public"))
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         fact = held(ctx, peer, fed, garden, [{"as": "x", "entity": entity, "relation": "test:value"}])["x"]
         expect(not _conflicts_about(ctx, {local["id"], fact["id"]}), "a pending fact is already in conflict")
         expect(decide(ctx, garden, "promote", fact["id"]).status == 200, "the admin's promotion was refused")

@@ -128,7 +128,7 @@ def source_trust_held(ctx: Context) -> None:
     if trust_mode(ctx.discovery) != "strict":
         raise Skip(f"the node runs trust_mode {trust_mode(ctx.discovery)!r}; strict holds facts (the embedded node: "
                    "--embedded-arg=--trust-mode=strict)")
-    with moderated_garden(ctx) as garden, registered_peer(ctx) as (peer, fed):
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
         fact = held(ctx, peer, fed, garden, [{"as": "pending"}])["pending"]
         record = surface_by_id(ctx, garden).get(fact["id"]) or {}
     reason = record.get("quarantine_reason")

@@ -48,19 +48,20 @@ def envelope(ctx: Context) -> str:
         return "flat"
 
 
-def new_peer(ctx: Context, scopes: Sequence[str], name: str = "x") -> ScriptedPeer:
+def new_peer(ctx: Context, scopes: Sequence[str], name: str = "x", manifest: str | None = None) -> ScriptedPeer:
+    """A scripted peer; ``manifest`` "valid" (the default: a logged Spec-04 manifest), "none" or "upstream"."""
     return ScriptedPeer.create(f"peer-{name}-{ctx.run_id}{secrets.token_hex(2)}.test", scopes,
                                declaration_fields=ctx.interpretations.get("peer_declaration_fields", "a08-jcs"),
                                cid_option=ctx.interpretations.get("cid_preimage", "jcs-6"), envelope=envelope(ctx),
-                               tls=ctx.tls)
+                               tls=ctx.tls, manifest=manifest)
 
 
 @contextmanager
-def registered_peer(ctx: Context, scopes: Sequence[str] = ("public",), name: str = "x"
+def registered_peer(ctx: Context, scopes: Sequence[str] = ("public",), name: str = "x", manifest: str | None = None
                     ) -> Iterator[tuple[ScriptedPeer, Federator]]:
-    """A started scripted peer, active at the node under test."""
+    """A started scripted peer, active at the node under test (``manifest``: see ``new_peer``)."""
     fed = federator(ctx)
-    peer = new_peer(ctx, scopes, name).start()
+    peer = new_peer(ctx, scopes, name, manifest).start()
     try:
         peer.trust(fed.node_id, fed.pubkey_b64)
         status = fed.admit(peer.declaration())

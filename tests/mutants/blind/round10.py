@@ -339,8 +339,8 @@ MUTANTS: list[dict[str, str]] = [
             "A stored manifest answers 201 instead of 200 (A20 §5.21: 200 {manifest_id, log_entry_url})."
         ),
         "file": "api/manifests.py",
-        "find": "    return JSONResponse({\"manifest_id\": ident, \"log_entry_url\": None})",
-        "replace": "    return JSONResponse({\"manifest_id\": ident, \"log_entry_url\": None}, 201)",
+        "find": "    return JSONResponse({\"manifest_id\": ident, \"log_entry_url\": url})",
+        "replace": "    return JSONResponse({\"manifest_id\": ident, \"log_entry_url\": url}, 201)",
     },
     {
         "id": "b10-man-get-missing-code",
@@ -361,7 +361,7 @@ MUTANTS: list[dict[str, str]] = [
             "docs/federation-api.md \"Manifests\": kept when it lists the peer's node_id)."
         ),
         "file": "federation/manifests.py",
-        "find": "        if not manifests.covers(body, peer.node_id):",
+        "find": "        if not manifests.covers(body, node_id):",
         "replace": "        if not body.get(\"entities\"):",
     },
     {

@@ -80,7 +80,10 @@ def test_put_get_and_refusals(make_node):
     short = signed(bytes([7]) * 32, hours=24 - 1 / 3600)
     assert node.client.put(PUT, json=short, headers=admin).status_code == 400 and stored(node) == 0
     answer = node.client.put(PUT, json=doc, headers=admin)
-    assert answer.status_code == 200 and answer.json()["log_entry_url"] is None
+    url = answer.json()["log_entry_url"]
+    assert answer.status_code == 200 and "/v1/federation/transparency-log/entries/" in url
+    logged = node.client.get(url.split("testserver", 1)[1]).json()
+    assert (logged["kind"], logged["body"]) == ("manifest", doc)
     assert answer.json()["manifest_id"] == hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
     got = node.client.get(f"{PUT}/{quote('stigmem://org.test/agent/a', safe='')}")
     assert got.status_code == 200 and got.json() == doc
