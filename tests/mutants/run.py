@@ -144,6 +144,11 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     # ... and with two workers, for the faults only a second worker shows.
     "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2", "--profile", "core-local",
                                                  "--profile", "hardening", "--idle-connections", "100"]},
+    # First passes of blind rounds 10-12: the profile of the part the round covers (survivors then run under every
+    # profile the node claims, config default).
+    "federation-trust": {"vectors": [], "run": ["--profile", "federation-trust"]},
+    "lifecycle": {"vectors": [], "run": ["--profile", "tombstones", "--profile", "time-travel"]},
+    "recall": {"vectors": [], "run": ["--profile", "recall"]},
     # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
     "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
     "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},

@@ -374,8 +374,8 @@ MUTANTS: list[dict[str, str]] = [
             'covers ref values; docs/http-api.md "Tombstones").'
         ),
         "file": "storage/tombstones.py",
-        "find": "tc.entity_uri = json_extract({f}.value_v, '$')",
-        "replace": "tc.entity_uri = {f}.value_v",
+        "find": "tc.entity_uri IN (json_extract({f}.value_v, '$'), ",
+        "replace": "tc.entity_uri IN ({f}.value_v, ",
     },
     {
         "id": "b11-ref-value-any-type",
@@ -544,14 +544,10 @@ MUTANTS: list[dict[str, str]] = [
             'The peer page returns limit + 1 tombstones (A20 §23.4.3: limit=<N>; docs/federation-api.md "Tombstones").'
         ),
         "file": "storage/tombstones.py",
-        "find": (
-            '"SELECT seq, record FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?",\n                         '
-            "(after_seq, limit)"
-        ),
-        "replace": (
-            '"SELECT seq, record FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?",\n                         '
-            "(after_seq, limit + 1)"
-        ),
+        "find": ("\"SELECT seq, record FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?\",\n"
+                 "                         (after[0], limit)"),
+        "replace": ("\"SELECT seq, record FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?\",\n"
+                    "                         (after[0], limit + 1)"),
     },
     {
         "id": "b11-fed-page-cursor-stuck",
@@ -560,8 +556,10 @@ MUTANTS: list[dict[str, str]] = [
             'peer walking it receives the first page forever (A20 §23.4.3; docs/federation-api.md "Tombstones").'
         ),
         "file": "api/tombstones.py",
-        "find": 'return {"tombstones": tombs, "revocations": revocations, "cursor": f"t1|{last}"}',
-        "replace": 'return {"tombstones": tombs, "revocations": revocations, "cursor": f"t1|{after}"}',
+        "find": ("return {\"tombstones\": tombs, \"revocations\": revocations, \"cursor\": f\"t2|{last[0]}|{last[1]"
+                 "}\"}"),
+        "replace": ("return {\"tombstones\": tombs, \"revocations\": revocations, \"cursor\": f\"t2|{after[0]}|{after["
+                    "1]}\"}"),
     },
     {
         "id": "b11-fed-page-unauthenticated",
