@@ -411,7 +411,7 @@ AUTHORED: tuple[Mutant, ...] = (
        "storage/store.py", '            return scopes is None or found[SCOPE] in scopes\n',
        '            return True\n', "run"),
     _m("http-as-of-ignored", "as_of is ignored instead of failing closed with 501", "STG-TT-001",
-       "api/params.py", 'if "as_of" in params and as_of_us is None:', "if False:", "run"),
+       "api/time_travel.py", 'if settings.time_travel == "not-loaded":', "if False:", "run"),
     _m("http-limit-501-accepted", "limit=501 is accepted", "STG-HTTP-012", "api/params.py",
        "not 1 <= int(raw) <= MAX_LIMIT", "not 1 <= int(raw) <= MAX_LIMIT + 1", "run"),
     _m("http-min-confidence-exclusive", "min_confidence=c returns only confidence > c", "STG-QRY-005",
