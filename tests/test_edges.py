@@ -55,6 +55,8 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # Numbered rules without an edge pair yet, and why.
 OPEN: dict[str, str] = {
+    "STG-CID-019": "backfill batch size and rate limit: a command-line bound, tested by "
+                   "tests/unit/node/test_cid_backfill.py (rate pacing with a fake clock), not over HTTP",
     "STG-ROB-005": "the response bound is the node's own (the suite allows 8 MiB); checked beyond it, not at its byte",
     "STG-ROB-006": "the repeat window (60 s in the reference node) is the node's choice: checked inside it only",
     "STG-QRY-007": "newest first: ties in the HLC millisecond need a batch or a controllable clock",

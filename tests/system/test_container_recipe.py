@@ -101,7 +101,8 @@ def test_node_runs_as_the_image_runs_it(tmp_path: Path) -> None:
         written = httpx.post(f"{base}/v1/facts", json=fact, headers={"Authorization": f"Bearer {key.group(1)}"},
                              timeout=10)
         assert written.status_code == 201, written.text
-        assert {p.name for p in data.iterdir()} <= {"node.db", "node.db-wal", "node.db-shm"}
+        assert {p.name for p in data.iterdir()} <= {"node.db", "node.db-wal", "node.db-shm",
+                                                 "node.db-vec", "node.db-vec-wal", "node.db-vec-shm"}
         assert not any(p.name == "__pycache__" for p in code.rglob("*")), "the node wrote into its code tree"
     finally:
         proc.terminate()

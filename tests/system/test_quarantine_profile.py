@@ -22,7 +22,10 @@ def quarantine_checks() -> set[str]:
 
 
 def run(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    proc = subprocess.run([sys.executable, "-m", "conformance", "run", "--profile", "quarantine", "--quiet",
+    # federation-trust too: two STG-QUAR checks (a peer proven by its manifest and log is not held; an unreachable
+    # log fails closed) are federation-trust checks
+    proc = subprocess.run([sys.executable, "-m", "conformance", "run", "--profile", "quarantine", "--profile",
+                           "federation-trust", "--quiet",
                            "--report-dir", str(tmp_path), *extra], capture_output=True, text=True, timeout=300,
                           check=False, cwd=ROOT)
     return proc, json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
@@ -32,7 +35,7 @@ def test_quarantine_profile_passes_in_strict_mode(tmp_path: Path) -> None:
     proc, report = run(tmp_path, "--embedded-arg=--trust-mode=strict")
     outcomes = {r["id"]: r["outcome"] for r in report["results"]}
     wanted = quarantine_checks()
-    assert len(wanted) == 9
+    assert len(wanted) == 11
     assert {k: outcomes.get(k) for k in wanted} == dict.fromkeys(wanted, "pass"), (proc.stdout[-2000:],
                                                                                     proc.stderr[-2000:])
     assert proc.returncode == 0
@@ -43,7 +46,7 @@ def test_quarantine_profile_passes_in_strict_mode(tmp_path: Path) -> None:
 def test_quarantine_checks_skip_on_a_relaxed_node(tmp_path: Path) -> None:
     proc, report = run(tmp_path)
     outcomes = {r["id"]: r["outcome"] for r in report["results"]}
-    federation = {k for k in quarantine_checks() if k.startswith("federation:")}
+    federation = {k for k in quarantine_checks() if k.startswith("federation:quarantine")}
     assert {k: outcomes.get(k) for k in federation} == dict.fromkeys(federation, "skip")
     assert "quarantine" not in report["target"]["discovery"].get("profiles", [])
     # The garden rules hold in any trust mode, so that check still runs.

@@ -61,7 +61,7 @@ def test_retention_below_90_days_is_refused_and_old_rows_may_go(tmp_path):
 def test_page_filters_by_type_time_and_cursor(tmp_path):
     store = Store.open(str(tmp_path / "node.db"), ManualClock(T0_US))
     seqs = [_append(store, kind, f"2026-05-01T00:00:0{i}.000000Z")
-            for i, kind in enumerate(("fact_write", "test_read", "fact_write", "quota_breach"))]
+            for i, kind in enumerate(("fact_write", "test_read", "fact_write", "test_breach"))]
     with store.db.reading() as conn:
         assert [e.seq for e in audit_log.page(conn, seqs[0], 10, ("fact_write",))] == [seqs[2]]
         # Both time bounds are exclusive (interpretation audit_time_bounds).

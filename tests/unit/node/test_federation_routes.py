@@ -293,7 +293,8 @@ def test_pull_page_serves_only_what_the_peer_may_see(fed, peers):
     assert ids == [written["public"]["id"], written["company"]["id"], conflict_pair["id"]]
     assert all(servable(f["entity"], f["relation"], None, None) for f in served["facts"])
     assert set(served["facts"][0]) == {"id", "entity", "relation", "value", "source", "timestamp", "hlc",
-                                       "confidence", "scope", "valid_until", "cid"}
+                                       "confidence", "scope", "valid_until", "cid", "attested"}
+    assert served["facts"][0]["attested"] is None  # interpretation source_attestation: the node does not attest
     assert served["has_more"] is False and served["cursor"]
     # Paging: limit 1 walks the same facts exactly once; the same cursor gives the same page.
     cursor, walked = None, []
@@ -442,14 +443,15 @@ def test_background_loop_pulls_and_stops_with_the_lifespan(make_node, peers):
                            headers=node.admin).json()["status"] == "active"
         deadline = time.monotonic() + 10
         held: list = []
-        for _ in range(200):  # bounded: 200 polls and 10 s
+        puller = node.app.state.federation.puller
+        for _ in range(200):  # bounded: 200 polls and 10 s; the pull ends (and resets failures) after its commit
             held = sql(node, "SELECT COUNT(*) FROM facts WHERE received_from = ?", peer.node_id)
-            if held == [(1,)] or time.monotonic() > deadline:
+            done = [entry.failures for entry in puller._schedule.values()] == [0]
+            if (held == [(1,)] and done) or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
         assert held == [(1,)]
         assert len(peer.authorizations) >= 3 and not peer.fail_with
-        puller = node.app.state.federation.puller
         assert [entry.failures for entry in puller._schedule.values()] == [0]
         assert 0.1 <= puller.backoff_s(1) <= 0.2 and 0.2 <= puller.backoff_s(5) <= 0.4
         task = node.app.state.federation._task
