@@ -10,6 +10,7 @@ STG-KEY-009..019, STG-KEY-020.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -170,3 +171,44 @@ def key_rotation_peer_followed(ctx: Context) -> None:
         old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), forged=True)
         got = _status(ctx, peer, fed, new)
         expect(got == 401, f"a token under a key announced by a log the new key signed answered {got}")
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@check("http:key_rotation_status_and_audit", requirements=("STG-KEY-005", "STG-KEY-015"), profile="hardening")
+def key_rotation_status_and_audit(ctx: Context) -> None:
+    """Two rotations 2 s apart: the admin status then dates the signing key (discovery's key) from the second
+    rotation, not from an older key, and the export filtered on event_type key_rotation holds an event naming the
+    second rotation's old and new key ids."""
+    fed = federator(ctx)
+    _rotate(ctx, fed)
+    time.sleep(2.0)
+    _, entry, _ = _rotate(ctx, fed)
+    status = ctx.request("GET", "/v1/admin/status")
+    expect_status(status, (200,))
+    keys = (status.json or {}).get("signing_keys") if isinstance(status.json, dict) else None
+    if not isinstance(keys, list):
+        raise NotImplementedByNode("the admin status has no signing_keys")
+    mine = [k for k in keys if isinstance(k, dict) and k.get("public_key") == fed.pubkey_b64]
+    expect(len(mine) == 1, f"signing_keys does not list discovery's federation_pubkey once: {keys}")
+    created = _instant(str(mine[0].get("created_at")))
+    rotated = _instant(entry["rotated_at"])
+    expect(created >= rotated - timedelta(milliseconds=500),
+           f"after a rotation at {entry['rotated_at']} the signing key is dated {mine[0].get('created_at')}")
+    after = (rotated - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    events: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(20):
+        ex = ctx.request("GET", "/v1/admin/audit-log", params={"event_type": "key_rotation", "after": after,
+                                                               "limit": 500, **({"cursor": cursor} if cursor else {})})
+        page = _answered(ex, "/v1/admin/audit-log")
+        events += [e for e in page.get("events", []) if isinstance(e, dict)]
+        cursor = page.get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            break
+    named = [e for e in events if e.get("event_type") == "key_rotation"
+             and (e.get("metadata") or {}).get("new_key_id") == entry["new_key_id"]
+             and (e.get("metadata") or {}).get("old_key_id") == entry["old_key_id"]]
+    expect(len(named) == 1, f"{len(named)} key_rotation events name the rotation to {entry['new_key_id'][:16]}...")
