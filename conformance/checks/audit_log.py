@@ -175,7 +175,14 @@ def audit_export_paginated(ctx: Context) -> None:
     for size in (1, 2, 3, 4, 6, 7):
         walked = [e["seq"] for e in walk(ctx, size, **bounds)]
         expect(walked == expected, f"pages of {size}: seq {walked}, one page: {expected}")
-    # has_more at the edge: exactly limit events left is the last page; limit + 1 left is not.
+
+
+@check("http:audit_has_more_edge", requirements=("STG-AUDIT-012",), profile=HARDENING)
+def has_more_edge(ctx: Context) -> None:
+    """has_more at the edge, over a window of exactly 6 events: limit 6 is the last page (has_more false, no
+    next_cursor), limit 5 is not; the page holding the last 3 of them announces no further page."""
+    ctx.need_admin()
+    _, bounds = window(ctx, 6)
     for size, more in ((6, False), (5, True), (3, True)):
         page = export(ctx, limit=size, **bounds)
         expect(len(page["events"]) == size and page["has_more"] is more,

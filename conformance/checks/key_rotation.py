@@ -16,7 +16,7 @@ from typing import Any
 
 from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
-from conformance.checks.federation.support import federator, node_pulls, present, registered_peer
+from conformance.checks.federation.support import federator, new_peer, node_pulls, present, registered_peer
 from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
 from conformance.federation.identity import Identity
 from conformance.federation.operator import Federator
@@ -212,3 +212,47 @@ def key_rotation_status_and_audit(ctx: Context) -> None:
              and (e.get("metadata") or {}).get("new_key_id") == entry["new_key_id"]
              and (e.get("metadata") or {}).get("old_key_id") == entry["old_key_id"]]
     expect(len(named) == 1, f"{len(named)} key_rotation events name the rotation to {entry['new_key_id'][:16]}...")
+
+
+@check("http:key_rotation_followed_from_registered_key", requirements=("STG-KEY-018",), profile="hardening")
+def key_rotation_followed_from_registered_key(ctx: Context) -> None:
+    """A peer that rotated once before registering (so it registers its second key) and rotates again after is
+    followed from the registered key: the log's first entry, which leaves a key the node never trusted, is not
+    part of the chain it checks, and the peer's third key is accepted."""
+    fed = federator(ctx)
+    peer = new_peer(ctx, ("public",), "kw").start()
+    try:
+        first, second = _peer_rotates(peer, _ago(timedelta(hours=2)))
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        status = fed.admit(peer.declaration())
+        expect(status == "active", f"the declaration of a peer that rotated before registering ends {status!r}")
+        expect(_status(ctx, peer, fed, second) == 200, "a token under the key the peer registered was refused")
+        third = Identity(secrets.token_bytes(32), second.node_id, second.authority)
+        log = dict(peer.rotation_log or {})
+        later = oracle.entry(second.node_id, second.seed, third.seed, _ago(timedelta(hours=1)))
+        peer.rotation_log = {**log, "current_key_id": oracle.key_id_of(third.pubkey_b64),
+                             "entries": [*log["entries"], later]}
+        got = _status(ctx, peer, fed, third)
+        expect(got == 200, f"a token under the peer's key after its second rotation (its log verified from the "
+                           f"registered key) answered {got}")
+        expect(first.pubkey_b64 != third.pubkey_b64, "the peer's keys repeat")
+    finally:
+        peer.stop()
+
+
+@check("http:key_rotation_follow_throttled", requirements=("STG-KEY-021",), profile="hardening")
+def key_rotation_follow_throttled(ctx: Context) -> None:
+    """Tokens under a key the node does not know make it fetch the peer's rotation log at most once a minute:
+    five such tokens, 0.2 s apart, are refused with at most one fetch of GET /v1/federation/key-rotations."""
+    with registered_peer(ctx, name="kt") as (peer, fed):
+        registered = peer.identity
+        stranger = Identity(secrets.token_bytes(32), registered.node_id, registered.authority)
+        before = len(peer.requests(LOG))
+        statuses = []
+        for _ in range(5):
+            statuses.append(_status(ctx, peer, fed, stranger))
+            time.sleep(0.2)
+        fetches = len(peer.requests(LOG)) - before
+        peer.identity = registered
+    expect(set(statuses) == {401}, f"tokens under an unknown key answered {statuses}")
+    expect(fetches <= 1, f"five refused tokens within a second made the node fetch the rotation log {fetches} times")
