@@ -17,6 +17,8 @@ from conformance.checks.registry import Context, NotImplementedByNode, Skip, che
 
 HARDENING = "hardening"
 ADMIN_ROUTES = (ROUTE, "/v1/auth/keys", "/v1/admin/status")
+BACKFILL = "/v1/admin/cid-backfill/status"
+PULL = "/v1/admin/federation/pull"
 
 
 def _status(ctx: Context, key: str = "admin") -> dict[str, object]:
@@ -35,6 +37,32 @@ def agent_key_refused(ctx: Context) -> None:
     for path in ADMIN_ROUTES:
         ex = ctx.request("GET", path, key="writer_local")
         expect(ex.status in (401, 403), f"GET {path} with an agent key answered {ex.brief()}")
+    # Routes a node may lack: judged only where the admin key is served.
+    if ctx.request("GET", BACKFILL).status == 200:
+        ex = ctx.request("GET", BACKFILL, key="writer_local")
+        expect(ex.status in (401, 403), f"GET {BACKFILL} with an agent key answered {ex.brief()}")
+    body = {"entity_uri": ctx.unique("agent/minted-by-agent"), "permissions": ["read"], "allowed_scopes": ["local"]}
+    ex = ctx.request("POST", "/v1/auth/keys", key="writer_local", json_body=body)
+    if ex.status == 201 and isinstance(ex.json, dict) and ex.json.get("id"):
+        ctx.request("DELETE", f"/v1/auth/keys/{ex.json['id']}")
+    expect(ex.status in (401, 403), f"POST /v1/auth/keys with an agent key answered {ex.brief()}")
+
+
+@check("http:admin_key_federate_key_no_admin_pull", requirements=("STG-KEY-001",), profile=HARDENING)
+def federate_key_no_admin_pull(ctx: Context) -> None:
+    """A federate-only agent key is refused (401/403) on the admin pull trigger POST /v1/admin/federation/pull,
+    which the admin key may call."""
+    if not ctx.auth_required:
+        raise Skip("the node runs with auth none: every caller is admin")
+    if ctx.discovery.get("federation") in (None, "disabled"):
+        raise Skip("the node does not federate")
+    own = ctx.request("POST", PULL)
+    if own.status in (404, 405, 501):
+        raise Skip(f"POST {PULL} is not served ({own.status})")
+    expect_status(own, (200,))
+    name = ctx.mint_key("federator_only", ["federate"], ["public"])
+    ex = ctx.request("POST", PULL, key=name)
+    expect(ex.status in (401, 403), f"POST {PULL} with a federate-only key answered {ex.brief()}")
 
 
 @check("http:admin_key_admin_only_least_privilege", requirements=("STG-KEY-002",), profile=HARDENING)
@@ -76,7 +104,8 @@ def key_events_without_secret(ctx: Context) -> None:
 
 @check("http:admin_key_status_key_ages", requirements=("STG-KEY-004",), profile=HARDENING)
 def status_key_ages(ctx: Context) -> None:
-    """The admin status lists each key with its kind (admin or agent), creation time and age in days."""
+    """The admin status lists each key with its kind (admin or agent), creation time and age in days, and no
+    rotation period for API keys; a local-only admin key's status lists only keys within local."""
     if not ctx.auth_required:
         raise Skip("the node runs with auth none: there are no keys")
     agent = ctx.mint_key("aged_agent", ["read"], ["local"])
@@ -90,7 +119,21 @@ def status_key_ages(ctx: Context) -> None:
     for age in ages:
         expect(age.get("kind") == kinds[age["id"]], f"key {age['id']} has kind {age.get('kind')!r}")
         expect(age.get("age_days") == 0, f"a key made in this run is {age.get('age_days')!r} days old")
+        # Only signing keys have a rotation period (seed §22): an API key has none, so no due date.
+        expect(age.get("rotation_days") is None and age.get("rotate_by") is None and not age.get("rotation_due"),
+               f"API key {age['id']} is given a rotation period: rotation_days {age.get('rotation_days')!r}, "
+               f"rotate_by {age.get('rotate_by')!r}")
     expect(agent in ctx.target.keys, "the agent key was not made")
+    # Within the caller's authority: an admin key bounded to local sees only keys within local.
+    local_admin = ctx.mint_key("aged_admin_local", ["read", "write", "admin"], ["local"])
+    ctx.mint_key("aged_team", ["read"], ["team"])
+    listed = ctx.request("GET", "/v1/auth/keys").json.get("keys", [])
+    scopes = {k["id"]: set(k.get("allowed_scopes") or []) for k in listed}
+    seen = _status(ctx, local_admin).get("api_key_ages")
+    expect(isinstance(seen, list), "the local admin's status has no api_key_ages")
+    assert isinstance(seen, list)
+    wider = [a.get("id") for a in seen if scopes.get(a.get("id"), {"?"}) - {"local"}]
+    expect(not wider, f"a local-only admin key's status lists keys of other scopes: {wider[:5]}")
 
 
 @check("http:admin_key_signing_key_rotation_due", requirements=("STG-KEY-005",), profile=HARDENING)

@@ -12,6 +12,7 @@ events it caused, so events of checks running beside it never change its verdict
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -176,6 +177,23 @@ def audit_export_paginated(ctx: Context) -> None:
         expect(walked == expected, f"pages of {size}: seq {walked}, one page: {expected}")
 
 
+@check("http:audit_has_more_edge", requirements=("STG-AUDIT-012",), profile=HARDENING)
+def has_more_edge(ctx: Context) -> None:
+    """has_more at the edge, over a window of exactly 6 events: limit 6 is the last page (has_more false, no
+    next_cursor), limit 5 is not; the page holding the last 3 of them announces no further page."""
+    ctx.need_admin()
+    _, bounds = window(ctx, 6)
+    for size, more in ((6, False), (5, True), (3, True)):
+        page = export(ctx, limit=size, **bounds)
+        expect(len(page["events"]) == size and page["has_more"] is more,
+               f"limit {size} over 6 events: {len(page['events'])} events, has_more {page['has_more']} (not {more})")
+    last = export(ctx, limit=3, **bounds)
+    page = export(ctx, limit=3, cursor=last["next_cursor"], **bounds)
+    expect(len(page["events"]) == 3 and page["has_more"] is False and page["next_cursor"] is None,
+           f"the page holding the last 3 of 6 events says has_more {page['has_more']}, next_cursor "
+           f"{page['next_cursor']!r}: another page is announced where none follows")
+
+
 @check("http:audit_event_families", requirements=("STG-AUDIT-006", "STG-AUDIT-019", "STG-AUDIT-020",
                                                   "STG-AUDIT-021"))
 def audit_event_families(ctx: Context) -> None:
@@ -211,6 +229,52 @@ def audit_event_families(ctx: Context) -> None:
                    if e.get("event_type") == "admin_action" and e.get("metadata", {}).get("target") == key_id}
         expect({"key_create", "key_revoke"} <= actions,
                f"key {key_id}: admin_action events {sorted(map(str, actions))}")
+
+
+def _key_id(ctx: Context, entity_uri: str) -> str:
+    listed = ctx.request("GET", "/v1/auth/keys")
+    expect_status(listed, (200,))
+    ids = [k.get("id") for k in (listed.json or {}).get("keys", []) if k.get("entity_uri") == entity_uri]
+    expect(len(ids) == 1 and isinstance(ids[0], str), f"the key listing shows {len(ids)} keys for {entity_uri}")
+    return str(ids[0])
+
+
+@check("http:audit_event_attribution", requirements=("STG-AUDIT-019", "STG-AUDIT-020", "STG-AUDIT-030"),
+       profile=HARDENING)
+def event_attribution(ctx: Context) -> None:
+    """A batch and a one-fact query by a key of its own: each fact_write event carries its fact's own HLC, and
+    every event (the fact_read of the query too) names the acting key's id in metadata.key_id and its principal."""
+    name = ctx.mint_key("audit_actor", ["read", "write"], ["local"])
+    principal = f"stigmem://conformance.test/agent/audit_actor-{ctx.run_id}"
+    key_id = _key_id(ctx, principal)
+    entity = ctx.unique("audit-attribution")
+    ex = ctx.request("POST", "/v1/facts:batch", key=name,
+                     json_body={"facts": [ctx.fact(entity, f"b{i}") for i in range(3)]})
+    if ex.status != 200 or not isinstance(ex.json, dict):
+        raise Skip(f"needs batch assert: {ex.brief()}")
+    facts = [f for f in ex.json.get("facts", []) if isinstance(f, dict)]
+    expect(len(facts) == 3 and len({f.get("hlc") for f in facts}) == 3, f"a batch of 3 answered {ex.brief()}")
+    query = ctx.request("GET", "/v1/facts", key=name, params={"entity": entity, "limit": 1})
+    expect_status(query, (200,))
+    expect(len((query.json or {}).get("facts", [])) == 1, f"a query of limit 1 answered {query.brief()}")
+    by_fact = {e.get("fact_id"): e for e in events_of(ctx, facts)}
+    for fact in facts:
+        event = by_fact.get(fact["id"])
+        if event is None:
+            raise CheckFailed(f"no fact_write event for {fact['id']}")
+        expect(event.get("hlc") == fact.get("hlc"),
+               f"the fact_write event of {fact['id']} has hlc {event.get('hlc')!r}, the fact {fact.get('hlc')!r}")
+        meta = event.get("metadata", {})
+        expect(meta.get("key_id") == key_id and event.get("actor_entity") == principal,
+               f"the fact_write event of {fact['id']} names key {meta.get('key_id')!r} and actor "
+               f"{event.get('actor_entity')!r}, not {key_id} and {principal}")
+    reads = [e for e in walk(ctx, 5000, event_type="fact_read", after=shifted(facts[0]["timestamp"], -1_000_000))
+             if e.get("actor_entity") == principal]
+    expect(len(reads) == 1, f"a query returning one fact left {len(reads)} fact_read events of its reader")
+    meta = reads[0].get("metadata", {})
+    expect(meta.get("returned") == 1 and meta.get("key_id") == key_id,
+           f"the fact_read event of a one-fact query has returned {meta.get('returned')!r}, key_id "
+           f"{meta.get('key_id')!r} (the key is {key_id})")
 
 
 @check("http:audit_event_type_filter", requirements=("STG-AUDIT-016",), profile=HARDENING)
@@ -277,9 +341,11 @@ def export_scope_bounded(ctx: Context) -> None:
     expect(team["id"] not in seen, "the local admin's export showed the event of a team fact")
 
 
-@check("http:audit_retention_reported", requirements=("STG-AUDIT-010", "STG-AUDIT-026"), profile=HARDENING)
+@check("http:audit_retention_reported", requirements=("STG-AUDIT-010", "STG-AUDIT-026", "STG-AUDIT-027"),
+       profile=HARDENING)
 def retention_reported(ctx: Context) -> None:
-    """The admin status reports the audit retention, at least 90 days (365 by default)."""
+    """The admin status reports the audit retention, at least 90 days (365 by default), in days: the number the
+    last retention change (its admin_action event) set."""
     ctx.need_admin()
     ex = ctx.request("GET", "/v1/admin/status")
     expect_status(ex, (200,))
@@ -288,6 +354,15 @@ def retention_reported(ctx: Context) -> None:
         raise NotImplementedByNode("the admin status has no audit_log section")
     days = audit.get("retention_days")
     expect(isinstance(days, int) and days >= 90, f"audit retention_days is {days!r}, not at least 90")
+    # The retention in force is the one its last change set (the change is an admin_action event, STG-AUDIT-027):
+    # the status reports the same number of days.
+    changes = [e for e in walk(ctx, 5000, event_type="admin_action", before=stamp(datetime.now(UTC)))
+               if e.get("metadata", {}).get("target") == "audit_log"
+               and isinstance(e.get("metadata", {}).get("retention_days"), int)]
+    if not changes:
+        raise Skip("no admin_action event of a retention change is exported (pruned, or the node names it otherwise)")
+    set_to = changes[-1]["metadata"]["retention_days"]
+    expect(days == set_to, f"the status reports retention_days {days}, the last retention change set {set_to} days")
 
 
 @check("http:audit_export_audited", requirements=("STG-AUDIT-028",), profile=HARDENING)
@@ -319,6 +394,27 @@ def federation_events(ctx: Context) -> None:
     for event in mine:
         problems = schema_errors(event)
         expect(not problems, f"the {event.get('event_type')} event lacks its fields: {problems[:3]}")
+
+
+@check("http:audit_replay_rejected_event", requirements=("STG-AUDIT-024",), profile=HARDENING)
+def replay_rejected_event(ctx: Context) -> None:
+    """A peer token presented twice is refused the second time, and the export filtered on event_type
+    replay_rejected (A20's name for a replay) holds the event, naming the peer."""
+    from conformance.checks.federation.support import registered_peer
+
+    ctx.need_admin()
+    if ctx.discovery.get("federation") in (None, "disabled"):
+        raise Skip("the node does not federate")
+    with registered_peer(ctx, name="replay") as (peer, fed):
+        before = stamp(datetime.now(UTC) - timedelta(seconds=5))
+        token = peer.token("fresh", fed.node_id).token
+        first = peer.present(ctx.target, token, params={"limit": "1"})
+        expect(first.status == 200, f"a fresh peer token answered {first.brief()}")
+        again = peer.present(ctx.target, token, params={"limit": "1"})
+        expect(again.status == 401, f"the same token presented again answered {again.brief()}")
+        found = [e for e in walk(ctx, 5000, after=before, event_type="replay_rejected")
+                 if peer.node_id in json.dumps(e)]
+    expect(bool(found), f"the export holds no replay_rejected event naming {peer.node_id} after its replay")
 
 
 @check("crash:audit_seq_survives_restart", requirements=("STG-AUDIT-008",), profile=HARDENING, isolated=True)

@@ -10,12 +10,13 @@ STG-KEY-009..019, STG-KEY-020.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
-from conformance.checks.federation.support import federator, node_pulls, present, registered_peer
+from conformance.checks.federation.support import federator, new_peer, node_pulls, present, registered_peer
 from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
 from conformance.federation.identity import Identity
 from conformance.federation.operator import Federator
@@ -170,3 +171,93 @@ def key_rotation_peer_followed(ctx: Context) -> None:
         old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), forged=True)
         got = _status(ctx, peer, fed, new)
         expect(got == 401, f"a token under a key announced by a log the new key signed answered {got}")
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _signing_key_created(ctx: Context, fed: Federator) -> datetime:
+    """The creation time the admin status gives the signing key discovery now shows."""
+    status = ctx.request("GET", "/v1/admin/status")
+    expect_status(status, (200,))
+    keys = (status.json or {}).get("signing_keys") if isinstance(status.json, dict) else None
+    if not isinstance(keys, list):
+        raise NotImplementedByNode("the admin status has no signing_keys")
+    mine = [k for k in keys if isinstance(k, dict) and k.get("public_key") == fed.pubkey_b64]
+    expect(len(mine) == 1, f"signing_keys does not list discovery's federation_pubkey once: {keys}")
+    return _instant(str(mine[0].get("created_at")))
+
+
+@check("http:key_rotation_status_and_audit", requirements=("STG-KEY-005", "STG-KEY-015"), profile="hardening")
+def key_rotation_status_and_audit(ctx: Context) -> None:
+    """Two rotations 2 s apart: the admin status dates each new signing key (discovery's key) from its own
+    rotation, so the second is dated at least a second after the first (not from an older key); the export filtered
+    on event_type key_rotation holds an event naming the second rotation's old and new key ids."""
+    fed = federator(ctx)
+    _rotate(ctx, fed)
+    first = _signing_key_created(ctx, fed)
+    time.sleep(2.0)
+    _, entry, _ = _rotate(ctx, fed)
+    second = _signing_key_created(ctx, fed)
+    expect(second - first >= timedelta(seconds=1), f"rotations 2 s apart left signing keys dated {first} and "
+                                                   f"{second}: the status does not date the key in use")
+    after = (first - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    events: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(20):
+        ex = ctx.request("GET", "/v1/admin/audit-log", params={"event_type": "key_rotation", "after": after,
+                                                               "limit": 500, **({"cursor": cursor} if cursor else {})})
+        page = _answered(ex, "/v1/admin/audit-log")
+        events += [e for e in page.get("events", []) if isinstance(e, dict)]
+        cursor = page.get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            break
+    named = [e for e in events if e.get("event_type") == "key_rotation"
+             and (e.get("metadata") or {}).get("new_key_id") == entry["new_key_id"]
+             and (e.get("metadata") or {}).get("old_key_id") == entry["old_key_id"]]
+    expect(len(named) == 1, f"{len(named)} key_rotation events name the rotation to {entry['new_key_id'][:16]}...")
+
+
+@check("http:key_rotation_followed_from_registered_key", requirements=("STG-KEY-018",), profile="hardening")
+def key_rotation_followed_from_registered_key(ctx: Context) -> None:
+    """A peer that rotated once before registering (so it registers its second key) and rotates again after is
+    followed from the registered key: the log's first entry, which leaves a key the node never trusted, is not
+    part of the chain it checks, and the peer's third key is accepted."""
+    fed = federator(ctx)
+    peer = new_peer(ctx, ("public",), "kw").start()
+    try:
+        first, second = _peer_rotates(peer, _ago(timedelta(hours=2)))
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        status = fed.admit(peer.declaration())
+        expect(status == "active", f"the declaration of a peer that rotated before registering ends {status!r}")
+        expect(_status(ctx, peer, fed, second) == 200, "a token under the key the peer registered was refused")
+        third = Identity(secrets.token_bytes(32), second.node_id, second.authority)
+        log = dict(peer.rotation_log or {})
+        later = oracle.entry(second.node_id, second.seed, third.seed, _ago(timedelta(hours=1)))
+        peer.rotation_log = {**log, "current_key_id": oracle.key_id_of(third.pubkey_b64),
+                             "entries": [*log["entries"], later]}
+        got = _status(ctx, peer, fed, third)
+        expect(got == 200, f"a token under the peer's key after its second rotation (its log verified from the "
+                           f"registered key) answered {got}")
+        expect(first.pubkey_b64 != third.pubkey_b64, "the peer's keys repeat")
+    finally:
+        peer.stop()
+
+
+@check("http:key_rotation_follow_throttled", requirements=("STG-KEY-021",), profile="hardening")
+def key_rotation_follow_throttled(ctx: Context) -> None:
+    """Tokens under a key the node does not know make it fetch the peer's rotation log at most once a minute:
+    five such tokens, 0.2 s apart, are refused with at most one fetch of GET /v1/federation/key-rotations."""
+    with registered_peer(ctx, name="kt") as (peer, fed):
+        registered = peer.identity
+        stranger = Identity(secrets.token_bytes(32), registered.node_id, registered.authority)
+        before = len(peer.requests(LOG))
+        statuses = []
+        for _ in range(5):
+            statuses.append(_status(ctx, peer, fed, stranger))
+            time.sleep(0.2)
+        fetches = len(peer.requests(LOG)) - before
+        peer.identity = registered
+    expect(set(statuses) == {401}, f"tokens under an unknown key answered {statuses}")
+    expect(fetches <= 1, f"five refused tokens within a second made the node fetch the rotation log {fetches} times")

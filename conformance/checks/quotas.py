@@ -267,5 +267,85 @@ def quota_breach_audited(ctx: Context) -> None:
         meta = event.get("metadata") or {}
         expect(meta.get("dimension") == "fact_write" and event.get("actor_entity") == principal,
                f"a quota_breach event does not name the dimension and principal: {event}")
+        expect(event.get("outcome") == "denied", f"a quota_breach event has outcome {event.get('outcome')!r}, "
+                                                 "not denied")
         expect(isinstance(meta.get("retry_after"), int | float) and abs(meta["retry_after"] - wait) <= EPS,
                f"the event records retry_after {meta.get('retry_after')}, the 429 said {wait}")
+
+
+@check("http:quota_audit_export_dimension", requirements=("STG-QUOTA-014",), profile="hardening",
+       interpretations=READINGS)
+def quota_audit_export_dimension(ctx: Context) -> None:
+    """An admin key whose audit_export bucket holds one token exports once; the second export is 429 naming
+    audit_export, while its admin_action budget (a policy read) is untouched."""
+    key, principal = _limited(ctx, "q_export", ["admin"], audit_export=(1, 0.01), admin_action=(5, 0.01))
+    expect_status(ctx.request("GET", AUDIT, key=key, params={"limit": "1"}), (200,))
+    _refusal(ctx.request("GET", AUDIT, key=key, params={"limit": "1"}), "audit_export", principal)
+    for _ in range(4):
+        expect_status(ctx.request("GET", POLICY, key=key, params={"principal": principal}), (200,))
+
+
+@check("http:quota_token_issue_charged", requirements=("STG-QUOTA-014",), profile="hardening",
+       interpretations=READINGS)
+def quota_token_issue_charged(ctx: Context) -> None:
+    """An admin key whose token_issue bucket holds one token mints one key; the second POST /v1/auth/keys is 429
+    naming token_issue."""
+    key, principal = _limited(ctx, "q_issue", ["read", "admin"], token_issue=(1, 0.01))
+    made = []
+    try:
+        for n in range(2):
+            ex = ctx.request("POST", "/v1/auth/keys", key=key, json_body={
+                "entity_uri": f"{principal}/minted-{n}", "permissions": ["read"], "allowed_scopes": ["local"]})
+            if ex.status == 201 and isinstance(ex.json, dict):
+                made.append(ex.json.get("id"))
+            if n == 0:
+                expect_status(ex, (201,))
+            else:
+                _refusal(ex, "token_issue", principal)
+    finally:
+        for key_id in made:
+            ctx.request("DELETE", f"/v1/auth/keys/{key_id}")
+
+
+@check("http:quota_head_is_a_read", requirements=("STG-QUOTA-014",), profile="hardening", interpretations=READINGS)
+def quota_head_is_a_read(ctx: Context) -> None:
+    """HEAD /v1/facts is charged as a read: with one fact_write token and plenty of fact_read, three HEADs pass and
+    the write after them still passes (then the next write is refused)."""
+    key, principal = _limited(ctx, "q_head", ["read", "write"], fact_write=(1, 0.01), fact_read=(10, 0.01))
+    for _ in range(3):
+        ex = ctx.request("HEAD", "/v1/facts", key=key, params={"limit": "1"})
+        expect(ex.status == 200, f"HEAD /v1/facts answered {ex.status}")
+    ctx.assert_fact(ctx.fact(ctx.unique("head"), "w1"), key=key)
+    _refusal(ctx.request("POST", "/v1/facts", key=key, json_body=ctx.fact(ctx.unique("head"), "w2")), "fact_write",
+             principal)
+
+
+@check("http:quota_refused_requests_free", requirements=("STG-QUOTA-003",), profile="hardening",
+       interpretations=READINGS)
+def quota_refused_requests_free(ctx: Context) -> None:
+    """A 403 costs nothing: a read-only key whose fact_write bucket holds one token is refused 403 on three writes,
+    never 429 (the permission check comes before the charge)."""
+    key, _ = _limited(ctx, "q_forbidden", ["read"], fact_write=(1, 0.01))
+    for n in range(3):
+        ex = ctx.request("POST", "/v1/facts", key=key, json_body=ctx.fact(ctx.unique("forbidden"), f"f{n}"))
+        expect(ex.status == 403, f"write {n + 1} by a read-only key answered {ex.brief()}, not 403")
+
+
+@check("http:quota_principal_override_first", requirements=("STG-QUOTA-005",), profile="hardening",
+       interpretations=READINGS)
+def quota_principal_override_first(ctx: Context) -> None:
+    """With a generous node-wide fact_read override in force, a principal's own 1-token override still limits it:
+    its second read is 429 (the node-wide overrides are put back afterwards)."""
+    before = ctx.request("GET", POLICY)
+    if before.status in (404, 405, 501):
+        raise NotImplementedByNode(f"GET {POLICY} answered {before.status}: no admin QuotaPolicy route")
+    expect_status(before, (200,))
+    stored = dict((before.json or {}).get("overrides") or {})
+    key, principal = _limited(ctx, "q_first", ["read"], fact_read=(1, 0.01))
+    wide = {**stored, "fact_read": {"capacity": 1000, "rate": 100}}
+    expect_status(ctx.request("PUT", POLICY, json_body={"principal": None, "limits": wide}), (200,))
+    try:
+        expect_status(ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"}), (200,))
+        _refusal(ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"}), "fact_read", principal)
+    finally:
+        ctx.request("PUT", POLICY, json_body={"principal": None, "limits": stored})

@@ -104,11 +104,19 @@ def peer_certificate_accepted(ctx: Context) -> None:
 
 @check("http:tls_no_client_certificate_refused", requirements=("STG-TLS-003",), profile="hardening")
 def no_client_certificate_refused(ctx: Context) -> None:
-    """The same pull (valid token of an active peer) without a client certificate is refused: 401/403 or no TLS."""
+    """The same pull (valid token of an active peer) without a client certificate is refused: 401/403 or no TLS;
+    so is a push to POST /v1/federation/facts/push (401, before any other answer)."""
     with registered_peer(ctx) as (peer, fed):
         _works(ctx, peer, fed)
         with _client(ctx, None) as via:
             _refused(_pull_via(via, peer, fed), "a pull without a client certificate")
+            token = peer.token("fresh", fed.node_id)
+            try:
+                ex = via.request("POST", "/v1/federation/facts/push", key=None, json_body={"facts": []},
+                                 headers={"Authorization": f"Bearer {token.token}"})
+            except TargetUnreachable:
+                return
+            expect(ex.status == 401, f"a push without a client certificate answered {ex.brief()}, not 401")
 
 
 @check("http:tls_foreign_ca_refused", requirements=("STG-TLS-004",), profile="hardening")
@@ -132,6 +140,24 @@ def san_mismatch_refused(ctx: Context) -> None:
             ex = _pull_via(via, peer, fed)
         expect(ex is not None and ex.status == 401,
                f"a certificate naming another node answered {ex.brief() if ex else 'no TLS'}, not 401")
+
+
+@check("http:tls_san_case_refused", requirements=("STG-TLS-006",), profile="hardening")
+def san_case_refused(ctx: Context) -> None:
+    """A URI SAN equal to the peer's node_id but for the case of its path (or of the whole URI) is another
+    identity: 401 (URIs compare as strings, A20 §22.1)."""
+    tls = _mtls(ctx)
+    assert tls.mint is not None
+    with registered_peer(ctx) as (peer, fed):
+        _works(ctx, peer, fed)
+        scheme, rest = peer.node_id.split("://", 1)
+        host, _, path = rest.partition("/")
+        for uri in (f"{scheme}://{host}/{path.upper()}", peer.node_id.upper()):
+            expect(uri != peer.node_id, f"the node_id {peer.node_id} has no letter to change the case of")
+            with _client(ctx, tls.mint.issue("case", [uri])) as via:
+                ex = _pull_via(via, peer, fed)
+            expect(ex is not None and ex.status == 401,
+                   f"a certificate naming {uri} (peer {peer.node_id}) answered {ex.brief() if ex else 'no TLS'}")
 
 
 @check("http:tls_san_prefix_refused", requirements=("STG-TLS-006",), profile="hardening")
@@ -182,7 +208,7 @@ def san_mismatch_audited(ctx: Context) -> None:
         expect(bool(found), f"no san_mismatch audit event names {peer.node_id}")
         event = found[-1]
         expect(event.get("event_type") == "san_mismatch" and bool(event.get("timestamp"))
-               and event.get("outcome") in ("denied", "failure"), f"the san_mismatch event is {event}")
+               and event.get("outcome") == "denied", f"the san_mismatch event is {event} (outcome denied)")
 
 
 @check("http:tls_tls12_refused", requirements=("STG-TLS-001",), profile="hardening")
@@ -287,3 +313,42 @@ def node_presents_certificate(ctx: Context) -> None:
         seen = peer.requests("/.well-known/stigmem") + peer.facts_requests()
         bare = [f"{s.method} {s.path}" for s in seen if not s.client_cert]
         expect(not bare, f"the node called the peer without a client certificate: {bare[:5]}")
+
+
+@check("http:tls_peer_server_host_verified", requirements=("STG-TLS-011",), profile="hardening")
+def peer_server_host_verified(ctx: Context) -> None:
+    """A declarer whose listener certificate, signed by the CA and naming its node_id, is issued for another host
+    (DNS and IP SANs that are not the address the node dials) is rejected: the host name is verified too."""
+    def elsewhere(tls: TlsMaterial, peer: ScriptedPeer) -> Leaf:
+        assert tls.mint is not None
+        return tls.mint.issue("other-host", [peer.node_id], dns=("elsewhere.invalid",), ips=("192.0.2.7",))
+
+    _outbound_refused(ctx, elsewhere, False, "whose certificate is issued for another host")
+
+
+@check("http:tls_pull_rechecks_peer_san", requirements=("STG-TLS-005", "STG-TLS-012"), profile="hardening")
+def pull_rechecks_peer_san(ctx: Context) -> None:
+    """Each pull checks the peer's certificate again: a fact served under the registered certificate is ingested;
+    once the peer's listener presents a CA-signed certificate naming another node, a fact it serves is not."""
+    from conformance.checks.federation.support import fetch
+
+    tls = _mtls(ctx)
+    assert tls.mint is not None
+    with registered_peer(ctx, name="resan") as (peer, fed):
+        peer.close_connections = True  # the node's next call handshakes again, and sees the new certificate
+        good = peer.craft({"as": "good"}, ctx.run_id)
+        peer.serve([good])
+        expect(node_pulls(fed, lambda: fetch(ctx, good["id"])) is not None,
+               "a fact served under the peer's registered certificate was never ingested")
+        for _ in range(3):  # every connection the node kept from before is used once more, and closed
+            count = len(peer.facts_requests())
+            node_pulls(fed, lambda: len(peer.facts_requests()) > count or None)  # noqa: B023
+        other = tls.mint.issue("changed", [f"stigmem://other-{ctx.run_id}.test/node/4"])
+        peer.tls_server = server_context(tls.ca_file, other)
+        seen = len(peer.facts_requests())
+        bad = peer.craft({"as": "bad"}, ctx.run_id)
+        peer.serve([bad])
+        node_pulls(fed, lambda: len(peer.facts_requests()) > seen or None)
+        node_pulls(fed, lambda: fetch(ctx, bad["id"]))
+        expect(fetch(ctx, bad["id"]) is None,
+               "a fact served by the peer after its certificate changed to another node's was ingested")

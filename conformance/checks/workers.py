@@ -17,13 +17,15 @@ import http.client
 import json
 import ssl
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from conformance.checks.federation.support import page, pull, registered_peer
-from conformance.checks.registry import Context, check, expect
+from conformance.checks.registry import Context, Skip, check, expect
+from conformance.oracle import hlc as hlc_oracle
 
 CONNECTIONS = 24  # parallel connections of one burst of asserts
 REPLAY_ROUNDS = 20  # fresh tokens, each presented on 32 connections at once
@@ -182,3 +184,87 @@ def pull_walk_during_parallel_writes(ctx: Context) -> None:
     expect(len(mine) == len(set(mine)), f"{len(mine) - len(set(mine))} facts were served twice in one walk")
     lost = sorted(set(ids) - set(mine))
     expect(not lost, f"{len(lost)} of {len(ids)} facts committed during the walk were never served, e.g. {lost[:2]}")
+
+
+def _worker_of(base_url: str, tls: ssl.SSLContext | None) -> str | None:
+    """The ``stigmem-worker`` header of one discovery answer on a connection of its own (None: not sent)."""
+    parts = urlsplit(base_url)
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(parts.hostname or "127.0.0.1", parts.port, timeout=TIMEOUT_S, context=tls)
+    else:
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=TIMEOUT_S)
+    try:
+        conn.request("GET", "/.well-known/stigmem", headers={"Connection": "close"})
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("stigmem-worker")
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        conn.close()
+
+
+@check("http:workers_header_indexes", requirements=("STG-WORK-013",), profile="hardening")
+def worker_header_indexes(ctx: Context) -> None:
+    """Where a node names the answering worker (``stigmem-worker``), the indexes are 0..N-1: once parallel
+    connections have reached two workers, the values seen are decimal and run from 0 without a gap."""
+    seen: set[str] = set()
+    results: list[str | None] = []
+    lock = threading.Lock()
+
+    def probe() -> list[Answer]:
+        value = _worker_of(ctx.target.base_url, ctx.target.tls)
+        with lock:
+            results.append(value)
+        return []
+
+    for _ in range(3):
+        fan_out([probe] * CONNECTIONS, TIMEOUT_S)
+        seen |= {v for v in results if v is not None}
+        if len(seen) >= 2:
+            break
+    if not seen:
+        raise Skip("the node sends no stigmem-worker header (one worker)")
+    if len(seen) < 2:
+        raise Skip(f"every answer came from one worker ({sorted(seen)}): the indexes cannot be judged")
+    expect(all(v.isascii() and v.isdigit() for v in seen), f"stigmem-worker values {sorted(seen)} are not indexes")
+    numbers = sorted(int(v) for v in seen)
+    expect(numbers == list(range(numbers[-1] + 1)),
+           f"stigmem-worker values {numbers} do not run 0..N-1 (a worker index from 0)")
+
+
+@check("http:workers_status_hlc_node_wide", requirements=("STG-WORK-013",), profile="hardening")
+def status_hlc_node_wide(ctx: Context) -> None:
+    """After asserts on 24 connections at once, every admin status (20, each on a connection of its own, so each
+    worker answers some) shows an hlc at least the highest HLC those asserts got, whichever worker wrote it."""
+    ctx.need_key("admin")
+    facts = _written(fan_out([_assert_job(ctx, 2) for _ in range(CONNECTIONS)], TIMEOUT_S))
+    highest = max(hlc_oracle.parse(str(f.get("hlc"))) for f in facts)
+    key = ctx.target.keys.get("admin") if ctx.auth_required else None
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    answers = fan_out([functools.partial(_present, ctx.target.base_url, "/v1/admin/status", headers,
+                                         ctx.target.tls)] * 20, TIMEOUT_S)
+    expect(all(a.status == 200 and isinstance(a.body, dict) for a in answers),
+           f"admin status answered {sorted({a.status for a in answers})}")
+    if not any("hlc" in a.body for a in answers):
+        raise Skip("the admin status shows no hlc")
+    behind = [a.body.get("hlc") for a in answers if hlc_oracle.parse(str(a.body.get("hlc"))) < highest]
+    expect(not behind, f"{len(behind)} of 20 admin statuses show an hlc below the highest one handed out: {behind[:2]}")
+
+
+@check("http:workers_replay_after_pause_refused", requirements=("STG-WORK-006", "STG-WORK-001"), profile="hardening")
+def replay_after_pause_refused(ctx: Context) -> None:
+    """A peer token accepted once is still refused 1.5 s later, and again 3 s later, on fresh connections: the
+    nonce is kept for its whole retention, not for a fraction of it (both sides of a seconds-as-milliseconds slip)."""
+    with registered_peer(ctx) as (peer, fed):
+        token = peer.token("fresh", fed.node_id).token
+        path = "/v1/federation/facts?" + urlencode({"limit": "1"})
+        headers = {"Authorization": f"Bearer {token}"}
+        tls = peer.tls_client or ctx.target.tls
+        first = _send(ctx.target.base_url, TIMEOUT_S, "GET", path, headers, tls=tls)
+        expect(first.status == 200, f"a fresh token answered {first.status}")
+        for pause in (1.5, 1.5):
+            time.sleep(pause)
+            again = _send(ctx.target.base_url, TIMEOUT_S, "GET", path, headers, tls=tls)
+            expect(again.status == 401, f"the token replayed after a pause answered {again.status}, not 401")

@@ -105,6 +105,7 @@ class ScriptedPeer:
     tls_client: ssl.SSLContext | None = None
     _via: dict[str, HttpTarget] = field(default_factory=dict)
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
+    close_connections: bool = False  # one request per connection: every call is a fresh TLS handshake
     manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
     tombstones: Feed = field(default_factory=Feed)  # served at GET /v1/federation/tombstones (token verified)
     manifest_mode: str = "valid"
@@ -286,6 +287,9 @@ class ScriptedPeer:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                if peer.close_connections:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(data)
 

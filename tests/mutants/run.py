@@ -51,6 +51,7 @@ OPENAPI = ROOT / "schemas" / "openapi.json"
 TIMEOUTS = {"vectors": 180.0, "run": 420.0}
 FAILING = ("fail", "error")
 # What the suite prints when the preflight refuses a node that did start (conformance.session.preflight).
+REDIS_URL_ENV = "STIGMEM_MUTANT_REDIS_URL"  # the Redis of the hardening-workers-redis configuration
 PREFLIGHT = (": not a stigmem node", "the key given is refused", "requires authentication: pass")
 
 
@@ -149,6 +150,11 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "federation-trust": {"vectors": [], "run": ["--profile", "federation-trust"]},
     "lifecycle": {"vectors": [], "run": ["--profile", "tombstones", "--profile", "time-travel"]},
     "recall": {"vectors": [], "run": ["--profile", "recall"]},
+    # ... and with the Redis trust cache (docs/workers.md): the URL of a Redis the caller started comes from
+    # STIGMEM_MUTANT_REDIS_URL (main() refuses this configuration when it is unset).
+    "hardening-workers-redis": {"vectors": [], "run": [
+        "--embedded-arg=--workers=2", f"--embedded-arg=--trust-cache={os.environ.get(REDIS_URL_ENV, '')}",
+        "--profile", "hardening", "--idle-connections", "100"]},
     # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
     "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
     "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
@@ -444,6 +450,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "mutants equivalent on the default node are counted there")
     args = parser.parse_args(argv)
     global CONFIG
+    if args.config == "hardening-workers-redis" and not os.environ.get(REDIS_URL_ENV):
+        print(f"skipped: --config hardening-workers-redis needs {REDIS_URL_ENV}=redis://127.0.0.1:PORT/0, the URL of "
+              "a redis-server you started", file=sys.stderr)
+        return 2
     CONFIG = CONFIGS[args.config]
     if args.must_table:
         reqs = json.loads((ROOT / "vectors" / "requirements.json").read_text(encoding="utf-8"))["requirements"]

@@ -195,6 +195,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "settings.py",
         "find": "if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:",
         "replace": "if self.audit_retention_days <= MIN_AUDIT_RETENTION_DAYS:",
+        "equivalent": (
+            "Start-up validation only: no HTTP request sets --audit-retention-days, and a run either starts the "
+            "embedded node with the default 365 days or meets a --target already started, so a 90-day setting never "
+            "reaches a black-box run (tests/unit/node/test_audit_export.py holds 90 accepted and 89 refused)."
+        ),
     },
     {
         "id": "b9-audit-retention-report-hours",
@@ -766,6 +771,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/admin_keys.py",
         "find": "os.stat(path).st_mtime",
         "replace": "os.stat(path).st_ctime",
+        "equivalent": (
+            "Differs only for a --federation-key-file whose modification time was set back (a fresh file has mtime = "
+            "ctime); no HTTP request names, writes or touches the key file, and the suite's node keeps its federation"
+            " key in the database, so both dates are the same in every black-box run."
+        ),
     },
     {
         "id": "b9-admin-signing-key-oldest",
@@ -1060,6 +1070,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "storage/trust_cache.py",
         "find": 'self._prefix = f"stigmem:{node_id}:nonce:"',
         "replace": 'self._prefix = "stigmem:nonce:"',
+        "equivalent": (
+            "The key name lives inside Redis, which no client reads: one node answers the same under either prefix; "
+            "only a second node on the same Redis sees the shared nonces, and every suite configuration gives its one"
+            " node a trust cache of its own."
+        ),
     },
     {
         "id": "b9-work-redis-ttl-seconds-as-ms",
@@ -1100,6 +1115,11 @@ MUTANTS: list[dict[str, str]] = [
             "        except self._errors:\n"
             "            return True"
         ),
+        "equivalent": (
+            "The fault acts only when Redis errors or times out on the SET itself; a client cannot make the node's "
+            "Redis fail between its EXISTS and its SET (a Redis unreachable from the start stops the node at start-"
+            "up, before any request)."
+        ),
     },
     {
         "id": "b9-work-nonce-window-only",
@@ -1133,6 +1153,13 @@ MUTANTS: list[dict[str, str]] = [
         "file": "storage/store.py",
         "find": "if stored is not None and (last is None or parse_hlc(stored) > last):",
         "replace": "if stored is not None and last is None:",
+        "equivalent": (
+            "Masked by the request's own charge: GET /v1/admin/status is charged to admin_action in a write "
+            "transaction before the status is built, and that transaction's begin hook raises the answering worker's "
+            "clock to the stored high-water mark, so its own clock is never behind when the status reads it (seen "
+            "surviving http:workers_status_hlc_node_wide under hardening-workers); only a node serving the status "
+            "without a write transaction first would show the fault."
+        ),
     },
     {
         "id": "b9-work-quota-buckets-per-worker",
