@@ -283,3 +283,71 @@ def tombstone_cursor_total_fresh(ctx: Context) -> None:
     issue(ctx, entities[0])
     second = ctx.query(source=source, limit=1, cursor=first["cursor"]).json or {}
     expect(second.get("total") == 2, f"the page after the tombstone reports total {second.get('total')!r}, not 2")
+
+
+def _conflict_of(ctx: Context, fact_ids: set[str]) -> str | None:
+    """The id of the unresolved conflict between exactly ``fact_ids`` that GET /v1/conflicts lists (10 pages)."""
+    cursor = None
+    for _ in range(10):
+        params = {"status": "unresolved", "limit": "500", **({"cursor": cursor} if cursor else {})}
+        body = ctx.request("GET", "/v1/conflicts", params=params).json or {}
+        for c in body.get("conflicts") or []:
+            if {(c.get("fact_a") or {}).get("id"), (c.get("fact_b") or {}).get("id")} == fact_ids:
+                return str(c.get("conflict_id"))
+        cursor = body.get("cursor")
+        if not body.get("has_more") or not cursor:
+            return None
+    return None
+
+
+def _shown(ex: Any) -> tuple[Any, list[tuple[Any, Any, Any]]]:
+    body = ex.json or {}
+    return body.get("total"), [(f.get("value"), f.get("confidence"), f.get("contradicted"))
+                               for f in body.get("facts") or []]
+
+
+@check("http:tombstone_ref_outranks_nothing", requirements=("STG-TOMB-012", "STG-TOMB-013"), profile=P)
+def tombstone_ref_outranks_nothing(ctx: Context) -> None:
+    """A suppressed ref fact no longer outranks its triple's other value: the entity reads as a twin that never had
+    the ref fact (the other value shown, uncontradicted, total 1)."""
+    target, entity, twin = ctx.unique("outranker"), ctx.unique("holder"), ctx.unique("holder-twin")
+    ctx.assert_fact(ctx.fact(entity, target, relation="rel:knows", vtype="ref", confidence=0.95))
+    ctx.assert_fact(ctx.fact(entity, "y", relation="rel:knows", confidence=0.5))
+    ctx.assert_fact(ctx.fact(twin, "y", relation="rel:knows", confidence=0.5))
+    issue(ctx, target)
+    after, never = _shown(ctx.query(entity=entity)), _shown(ctx.query(entity=twin))
+    expect(after == never, f"after tombstoning the ref target the entity reads {after}, the never-existed twin "
+           f"{never}")
+
+
+@check("http:tombstone_reassert_is_new", requirements=("STG-TOMB-013",), profile=P)
+def tombstone_reassert_is_new(ctx: Context) -> None:
+    """Asserting again the content of a suppressed fact stores a new fact (201, a new id), as in a store where the
+    suppressed fact never existed: the answer does not reveal the erased fact's id or timestamp."""
+    entity = ctx.unique("reassert")
+    body = ctx.fact(entity, "same")
+    first = ctx.assert_fact(body)
+    issue(ctx, entity)
+    ex = ctx.request("POST", "/v1/facts", json_body=body)
+    got = ex.json if isinstance(ex.json, dict) else {}
+    expect(ex.status == 201 and got.get("id") not in (None, first.get("id")),
+           f"re-asserting a suppressed fact's content answered {ex.brief()} (the suppressed fact is {first.get('id')})")
+
+
+@check("http:tombstone_conflict_resolve_404", requirements=("STG-TOMB-011", "STG-TOMB-013"), profile=P)
+def tombstone_conflict_resolve_404(ctx: Context) -> None:
+    """A conflict over a suppressed fact is not listed, and resolving it answers as for an unknown conflict."""
+    entity = ctx.unique("tomb-conflict")
+    a = ctx.assert_fact(ctx.fact(entity, "CEO", scope="company"))
+    b = ctx.assert_fact({**ctx.fact(entity, "CTO", scope="company"), "confidence": 0.8})
+    conflict = _conflict_of(ctx, {a["id"], b["id"]})
+    if conflict is None:
+        raise Skip("the node recorded no conflict between two values of one triple")
+    issue(ctx, entity)
+    expect(_conflict_of(ctx, {a["id"], b["id"]}) is None, f"after tombstoning {entity} {conflict} is still listed")
+    resolve = {"winning_fact_id": a["id"], "resolution_note": "conformance"}
+    unknown = ctx.request("POST", "/v1/conflicts/stigmem:conflict:00000000-0000-4000-8000-000000000000/resolve",
+                          json_body=resolve)
+    ex = ctx.request("POST", f"/v1/conflicts/{conflict}/resolve", json_body=resolve)
+    expect(ex.status == unknown.status == 404 and ex.code() == unknown.code(),
+           f"resolving a conflict over a suppressed fact answered {ex.brief()}, an unknown conflict {unknown.brief()}")

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from reference_node.storage.tombstones import suppressed
 
-__all__ = ["ConflictRow", "counts", "get", "insert", "mark_resolved", "page"]
+__all__ = ["NO_SUPPRESSED_SIDE", "ConflictRow", "counts", "get", "insert", "mark_resolved", "page"]
 
-_NO_SUPPRESSED_SIDE = (
-    f"NOT EXISTS (SELECT 1 FROM facts f WHERE f.id IN (conflicts.fact_a, conflicts.fact_b) AND {suppressed('f')})"
+# A conflict (alias {pair}) neither of whose facts an active tombstone suppresses (STG-TOMB-011/012/013).
+NO_SUPPRESSED_SIDE = (
+    "NOT EXISTS (SELECT 1 FROM facts sf WHERE sf.id IN ({pair}.fact_a, {pair}.fact_b) AND " + suppressed("sf") + ")"
 )
+_NO_SUPPRESSED_SIDE = NO_SUPPRESSED_SIDE.format(pair="conflicts")
 _COLUMNS = "seq, conflict_id, fact_a, fact_b, scope, detected_at, status, resolved_by, garden_id"
 
 
@@ -49,7 +51,10 @@ def insert(
 
 
 def get(conn: sqlite3.Connection, conflict_id: str) -> ConflictRow | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM conflicts WHERE conflict_id = ?", (conflict_id,)).fetchone()
+    """A conflict by id; None for an unknown one and, as GET /v1/conflicts leaves it out, for one with a suppressed
+    side (STG-TOMB-013: resolving it answers 404 as for an unknown conflict)."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM conflicts WHERE conflict_id = ? AND {_NO_SUPPRESSED_SIDE}",
+                       (conflict_id,)).fetchone()
     return None if row is None else ConflictRow(*row)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reference_node.storage import conflicts as conflict_rows
 from reference_node.storage import entity_edges, garden_acl, time_travel, tombstones
 from reference_node.storage.rows import COLUMNS, FactRow, NewFact, Stamp, dump_v
 
@@ -34,13 +35,21 @@ __all__ = [
     "siblings",
 ]
 
-_CONTRADICTED = "EXISTS (SELECT 1 FROM open_conflict_facts o WHERE o.fact_id = f.id)"
+# STG-TOMB-013: a conflict with a suppressed side is no conflict (GET /v1/conflicts leaves it out), so it neither
+# flags a fact contradicted nor lets a suppressed fact outrank one: as in a store where that side never existed.
+_OPEN = (
+    "EXISTS (SELECT 1 FROM open_conflict_facts o JOIN conflicts c ON c.conflict_id = o.conflict_id "
+    "WHERE o.fact_id = {f}.id AND " + conflict_rows.NO_SUPPRESSED_SIDE.format(pair="c") + ")"
+)
+_CONTRADICTED = _OPEN.format(f="f")
 # STG-CONF-005 / STG-QRY-012: another contradicted fact of the same triple (and garden, STG-SCOPE-025), visible to
 # the query, ranks above f by (confidence, hlc); facts tied on both outrank none of each other, so a true tie
 # returns them all.
 _OUTRANKED = (
-    "EXISTS (SELECT 1 FROM facts g JOIN open_conflict_facts og ON og.fact_id = g.id "
+    "EXISTS (SELECT 1 FROM facts g "
     "WHERE g.entity = f.entity AND g.relation = f.relation AND g.scope = f.scope AND g.garden_id IS f.garden_id{live} "
+    # An open conflict of g has no suppressed side, so g itself is not suppressed (STG-TOMB-012/013).
+    f"AND {_OPEN.format(f='g')} "
     "AND (g.confidence > f.confidence OR (g.confidence = f.confidence AND g.hlc > f.hlc)))"
 )
 _LIVE_SIBLING = " AND (g.valid_until_us IS NULL OR g.valid_until_us > ?)"
@@ -60,6 +69,9 @@ _BY_CID = (
 _RELEASED = garden_acl.RELEASED.format(column="f.id")
 _DUPLICATE = (
     f"SELECT {COLUMNS} FROM facts f WHERE f.cid = ? AND f.valid_until IS ? AND f.garden_id IS ? "
+    # STG-TOMB-013: a suppressed fact is no dedup target: the assertion is stored anew (201), as in a store where
+    # the suppressed fact never existed.
+    f"AND NOT {tombstones.suppressed('f')} "
     f"AND {_RELEASED} "
     "AND f.interpret_as IS ? ORDER BY f.seq LIMIT 1"
 )

@@ -474,8 +474,8 @@ MUTANTS: list[dict[str, str]] = [
             "never existed)."
         ),
         "file": "storage/conflicts.py",
-        "find": "WHERE f.id IN (conflicts.fact_a, conflicts.fact_b) AND",
-        "replace": "WHERE f.id = conflicts.fact_a AND",
+        "find": "WHERE sf.id IN ({pair}.fact_a, {pair}.fact_b) AND",
+        "replace": "WHERE sf.id = {pair}.fact_a AND",
     },
     {
         "id": "b11-conflicts-unfiltered",
