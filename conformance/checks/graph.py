@@ -11,8 +11,11 @@ import base64
 import secrets
 from typing import Any
 
+from conformance.catalog.profiles import claimed
 from conformance.checks.gardens import create, mint
-from conformance.checks.registry import Context, check, expect, expect_error, expect_status
+from conformance.checks.recall import recall, results
+from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status
+from conformance.checks.tombstones import issue
 from conformance.harness.http_target import Exchange
 from conformance.oracle import recall as oracle
 
@@ -64,6 +67,8 @@ def graph_neighbors_rules(ctx: Context) -> None:
     expect_error(neighbors(ctx, caller, entity=start, scope="public", depth=4), (400,), "graph_depth_exceeded")
     expect_error(neighbors(ctx, caller, entity=start, scope="public", relation_filter="rel:(a|b)"), (400,),
                  "invalid_relation_filter")
+    for size in (0, 201):
+        expect_status(neighbors(ctx, caller, entity=start, scope="public", page_size=size), (400,))
     for depth in (1, 2, 3):
         got = _hops(neighbors(ctx, caller, entity=start, scope="public", depth=depth, page_size=200))
         want = oracle.neighbors(start, edges, depth)
@@ -140,3 +145,57 @@ def graph_edges_follow_facts(ctx: Context) -> None:
     for entity in (a, b):
         left = _hops(neighbors(ctx, writer, entity=entity, scope="public"))
         expect(left == {}, f"after the retraction {entity} still has neighbours {left}")
+
+
+def _graph_hops(found: list[dict[str, Any]], ids: set[str]) -> dict[str, Any]:
+    """The hops of the results among ``ids`` that the graph stage brought (why names graph or hops > 0)."""
+    return {r["id"]: r.get("hops") for r in found
+            if r.get("id") in ids and ("graph" in (r.get("why") or []) or (r.get("hops") or 0) > 0)}
+
+
+@check("http:graph_tombstoned_start", requirements=("STG-TOMB-011", "STG-TOMB-012", "STG-REC-003"), profile="recall")
+def graph_tombstoned_start(ctx: Context) -> None:
+    """An entity T tombstoned in public has no neighbours there, and recall walks neither from T in public nor from
+    an entity P whose only matching fact (P -> T) is suppressed: Y (via T -> Y) and Q (via P -> Q) are reached
+    before the tombstone and not after."""
+    if "tombstones" not in claimed(ctx.discovery):
+        raise Skip("the node does not claim the tombstones profile")
+    writer = mint(ctx, "gtw", ("read", "write"), ("local", "team", "company", "public"))
+    relation = f"rel:t{ctx.run_id}{secrets.token_hex(2)}"
+    word = f"tomb{ctx.run_id}{secrets.token_hex(3)}"
+    t, p, y, q = ctx.unique(word), ctx.unique("p"), ctx.unique("y"), ctx.unique("q")
+    ctx.assert_fact(ctx.fact(t, "note", relation=relation, scope="company"), key=writer)
+    for a, b in ((t, y), (p, t)):
+        _edge(ctx, a, b, relation, writer)
+    _edge(ctx, p, q, relation + ":side", writer)  # outside the relation filter: P is a seed only through P -> T
+    far = {ctx.assert_fact(ctx.fact(e, "plain", relation=relation, scope="public"), key=writer)["id"] for e in (y, q)}
+
+    def walk() -> dict[str, Any]:
+        return _graph_hops(results(recall(ctx, writer, query=word, relation=relation, token_budget=5000, depth=1)),
+                           far)
+
+    expect(len(walk()) == 2, f"before the tombstone recall did not reach Y and Q by the graph: {walk()}")
+    expect(_hops(neighbors(ctx, writer, entity=t, scope="public")) == {y: 1, p: 1}, "T's neighbours before")
+    issue(ctx, t, ["public"])
+    got = _hops(neighbors(ctx, writer, entity=t, scope="public"))
+    expect(got == {}, f"the tombstoned start entity still lists neighbours {got}")
+    reached = walk()
+    expect(reached == {}, f"recall walked from a tombstoned seed or a suppressed fact's entity: {reached}")
+
+
+@check("http:recall_graph_min_confidence", requirements=("STG-REC-003",), profile="recall")
+def recall_graph_min_confidence(ctx: Context) -> None:
+    """An edge whose fact is below min_confidence is not a hop of recall's graph stage (the fact is no candidate):
+    B, linked to the seed A only by a 0.3 edge, is reached at min_confidence 0.1 and not at 0.5."""
+    writer = mint(ctx, "gmw", ("read", "write"), ("local", "team", "company", "public"))
+    relation = f"rel:m{ctx.run_id}{secrets.token_hex(2)}"
+    word = f"seed{ctx.run_id}{secrets.token_hex(3)}"
+    a, b = ctx.unique(word), ctx.unique("b")
+    ctx.assert_fact(ctx.fact(a, "note", relation=relation, scope="public"), key=writer)
+    _edge(ctx, a, b, relation, writer, confidence=0.3)
+    far = {ctx.assert_fact(ctx.fact(b, "plain", relation=relation, scope="public"), key=writer)["id"]}
+    for floor, want in ((0.1, 1), (0.5, 0)):
+        found = results(recall(ctx, writer, query=word, relation=relation, token_budget=5000, depth=1,
+                               min_confidence=floor))
+        got = _graph_hops(found, far)
+        expect(len(got) == want, f"min_confidence {floor}: B reached by the graph {got}, expected {want} time(s)")

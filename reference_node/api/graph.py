@@ -96,7 +96,8 @@ async def neighbors(request: Request) -> Response:
     except ProtocolError as exc:
         raise from_protocol(exc) from exc
     min_confidence, min_trust = _number(request, "min_confidence", 0.1), _number(request, "min_trust", 0.0)
-    size = _integer(request, "page_size") or rules.DEFAULT_PAGE_SIZE
+    size = _integer(request, "page_size")
+    size = rules.DEFAULT_PAGE_SIZE if size is None else size  # STG-REC-012: page_size 0 is out of range, not unset
     if not 1 <= size <= rules.MAX_PAGE_SIZE:
         raise ApiError("invalid_parameter", f"page_size is 1-{rules.MAX_PAGE_SIZE}", parameter="page_size")
     tag = hashlib.sha256(json.dumps([identity.entity_uri, entity, depth, terms, scope, min_confidence, min_trust,
@@ -119,7 +120,9 @@ async def neighbors(request: Request) -> Response:
             trust = 1.0 if edge.source_trust is None else edge.source_trust
             return edge.confidence >= min_confidence and trust >= min_trust and rules.matches(edge.relation, terms)
 
-        found = rules.neighbors(entity, depth, edges_of, keep)
+        # STG-TOMB-011/012: a tombstoned start entity has no neighbours (its edges are suppressed facts).
+        start_hidden = bool(suppression.tombstoned_entities(conn, {entity}, scope))
+        found = [] if start_hidden else rules.neighbors(entity, depth, edges_of, keep)
     if after:
         key = (after["k"][0], after["k"][1])
         found_after = [n for n in found if (n.hops, n.entity) > key]

@@ -134,6 +134,10 @@ def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us:
            where: str, params: tuple[Any, ...]) -> tuple[dict[int, float], dict[int, int]]:
     """Facts of entities reached from ACL-checked seeds: graph score and hops per fact (seq)."""
     best: dict[str, tuple[float, int]] = {}
+
+    def keep(edge: graph_rules.Edge) -> bool:
+        return edge.confidence >= req.min_confidence  # A20 §20.1.5: min_confidence prunes edges before the walk
+
     for scope in req.scopes:
         cache: dict[str, list[graph_rules.Edge]] = {}
 
@@ -145,8 +149,11 @@ def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us:
                 cache[entity] = [e for e in edges if e.other not in hidden]
             return cache[entity]
 
+        hidden_seeds = suppression.tombstoned_entities(conn, seeds, scope)  # STG-TOMB-011: no walk from them
         for seed in seeds:
-            for n in graph_rules.neighbors(seed, req.depth, edges_of):
+            if seed in hidden_seeds:
+                continue
+            for n in graph_rules.neighbors(seed, req.depth, edges_of, keep):
                 parent = n.path[-2]
                 s = rules.graph_score(n.hops, n.confidence, len(edges_of(parent)))
                 if n.entity not in best or s > best[n.entity][0]:
@@ -181,7 +188,10 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
     lexical = _lexical(conn, req, where, params)
     vector = _vector(conn, index, req, where, params)
     preliminary: dict[int, float] = rules.fuse({"lexical": lexical, "vector": vector}, weights)
-    top = sorted(preliminary, key=lambda seq: (-preliminary[seq], seq))[:GRAPH_SEEDS]
+    ranked = sorted(preliminary, key=lambda seq: (-preliminary[seq], seq))
+    fact_ids = _ids(conn, ranked)
+    gone = suppression.suppressed_facts(conn, fact_ids.values())  # STG-TOMB-011/012: no seed from a hidden fact
+    top = [seq for seq in ranked if fact_ids.get(seq) not in gone][:GRAPH_SEEDS]
     seeds = ([req.entity] if req.entity else []) + _entities(conn, top)
     graph: dict[int, float] = {}
     hops: dict[int, int] = {}
@@ -246,6 +256,14 @@ def _entities(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[str]:
     marks = ",".join("?" * len(seqs))
     found = dict(conn.execute(f"SELECT seq, entity FROM facts WHERE seq IN ({marks})", tuple(seqs)).fetchall())
     return [found[seq] for seq in seqs if seq in found]
+
+
+def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(seqs), 500):
+        chunk = tuple(seqs[start:start + 500])
+        out.update(conn.execute(f"SELECT seq, id FROM facts WHERE seq IN ({','.join('?' * len(chunk))})", chunk))
+    return out
 
 
 def _rows(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, Any]:

@@ -22,7 +22,7 @@ from reference_node.storage.garden_acl import RELEASED, Reader, visible_clause
 __all__ = ["backfill", "readable", "record"]
 
 _INSERT = ("INSERT OR IGNORE INTO entity_edges (id, subject, relation, object, scope, confidence, source_trust, "
-           "decay_epoch, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)")
+           "decay_epoch, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)")
 # A retraction of (entity, relation, scope) in the same garden zeroes the edges of that triple.
 _RETRACT = ("UPDATE entity_edges SET confidence = 0 WHERE subject = ? AND relation = ? AND scope = ? AND "
             "confidence > 0 AND id IN (SELECT id FROM facts WHERE entity = ? AND relation = ? AND scope = ? "
@@ -41,27 +41,31 @@ def _object(value_type: str, value_v: str) -> str | None:
 
 
 def record(conn: sqlite3.Connection, fact_id: str, entity: str, relation: str, value_type: str, value_v: str,
-           scope: str, confidence: float, garden_id: str | None, created_us: int) -> None:
-    """Keep the index in step with one inserted fact (inside its transaction)."""
+           scope: str, confidence: float, garden_id: str | None, created_us: int,
+           source_trust: float | None = None) -> None:
+    """Keep the index in step with one inserted fact (inside its transaction); the edge keeps the fact's
+    source_trust (A20 §20.1.5: min_trust prunes edges; None for local facts)."""
     if confidence == 0:
         conn.execute(_RETRACT, (entity, relation, scope, entity, relation, scope, garden_id))
         return
     target = _object(value_type, value_v)
     if target is not None:
-        conn.execute(_INSERT, (fact_id, entity, relation, target, scope, confidence, created_us // 1000))
+        conn.execute(_INSERT, (fact_id, entity, relation, target, scope, confidence, source_trust,
+                               created_us // 1000))
 
 
 def backfill(conn: sqlite3.Connection) -> int:
     """Edges for stored ref facts that have none, then every stored retraction; returns the edges added."""
     rows = conn.execute(
-        "SELECT f.id, f.entity, f.relation, f.value_type, f.value_v, f.scope, f.confidence, f.timestamp_us "
+        "SELECT f.id, f.entity, f.relation, f.value_type, f.value_v, f.scope, f.confidence, f.timestamp_us, "
+        "f.source_trust "
         "FROM facts f WHERE f.value_type = 'ref' AND f.confidence > 0 "
         "AND NOT EXISTS (SELECT 1 FROM entity_edges e WHERE e.id = f.id)").fetchall()
     added = 0
-    for fact_id, entity, relation, value_type, value_v, scope, confidence, created_us in rows:
+    for fact_id, entity, relation, value_type, value_v, scope, confidence, created_us, trust in rows:
         target = _object(value_type, value_v)
         if target is not None:
-            conn.execute(_INSERT, (fact_id, entity, relation, target, scope, confidence, created_us // 1000))
+            conn.execute(_INSERT, (fact_id, entity, relation, target, scope, confidence, trust, created_us // 1000))
             added += 1
     if added:
         for entity, relation, scope, garden in conn.execute(

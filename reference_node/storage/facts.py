@@ -178,7 +178,7 @@ def insert(
         time_travel.record_retraction(conn, stamp, body.entity, body.relation, body.scope, fact.garden_id)
     # seed Architecture "Graph adjacency index": the edge of a ref fact, or a retraction's, in this transaction.
     entity_edges.record(conn, stamp.id, body.entity, body.relation, body.value["type"], value_v, body.scope, confidence,
-                        fact.garden_id, stamp.timestamp_us)
+                        fact.garden_id, stamp.timestamp_us, source_trust)
     return (
         stamp.id,
         body.entity,

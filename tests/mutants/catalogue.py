@@ -1663,6 +1663,22 @@ AUTHORED: tuple[Mutant, ...] = (
        "api/graph.py", "edges = entity_edges.readable(conn, node, scope, identity.reader, now, upto_seq=upto)",
        "edges = [e for s in ('local', 'team', 'company', 'public') "
        "for e in entity_edges.readable(conn, node, s, identity.reader, now, upto_seq=upto)]", "run"),
+    _m("rec-graph-page-size-zero", "page_size=0 is read as unset (the default 20) instead of 400", "STG-REC-012",
+       "api/graph.py", "size = rules.DEFAULT_PAGE_SIZE if size is None else size",
+       "size = size or rules.DEFAULT_PAGE_SIZE", "run"),
+    _m("rec-graph-tombstoned-start", "a tombstoned start entity lists its neighbours", "STG-TOMB-011 STG-TOMB-012",
+       "api/graph.py", "start_hidden = bool(suppression.tombstoned_entities(conn, {entity}, scope))",
+       "start_hidden = False", "run"),
+    _m("rec-seed-suppressed-fact", "recall seeds the graph from candidates before the tombstone filter",
+       "STG-TOMB-012 STG-REC-003", "recall/pipeline.py",
+       "top = [seq for seq in ranked if fact_ids.get(seq) not in gone][:GRAPH_SEEDS]", "top = ranked[:GRAPH_SEEDS]",
+       "run"),
+    _m("rec-seed-tombstoned-entity", "recall walks from a seed tombstoned in the walk's scope",
+       "STG-TOMB-011 STG-REC-003", "recall/pipeline.py", "            if seed in hidden_seeds:",
+       "            if False:", "run"),
+    _m("rec-graph-ignores-min-confidence", "recall's graph stage hops over edges below min_confidence",
+       "STG-REC-003", "recall/pipeline.py", "return edge.confidence >= req.min_confidence  #", "return True  #",
+       "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

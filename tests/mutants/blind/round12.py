@@ -376,8 +376,8 @@ MUTANTS: list[dict[str, str]] = [
             "seed is returned with hops 2 (A20 §20.3.2: depth default 1, max 2)."
         ),
         "file": "recall/pipeline.py",
-        "find": "for n in graph_rules.neighbors(seed, req.depth, edges_of):",
-        "replace": "for n in graph_rules.neighbors(seed, req.depth + 1, edges_of):",
+        "find": "for n in graph_rules.neighbors(seed, req.depth, edges_of, keep):",
+        "replace": "for n in graph_rules.neighbors(seed, req.depth + 1, edges_of, keep):",
     },
     {
         "id": "b12-recall-graph-through-tombstone",
@@ -1213,11 +1213,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "storage/entity_edges.py",
         "find": (
             "    if target is not None:\n"
-            "        conn.execute(_INSERT, (fact_id, entity, relation, target, scope, confidence, created_us // 1000))"
+            "        conn.execute(_INSERT, (fact_id, entity, relation, target, scope, confidence, source_trust,\n"
         ),
         "replace": (
             "    if target is not None:\n"
-            "        conn.execute(_INSERT, (fact_id, entity, relation, target, scope, 1.0, created_us // 1000))"
+            "        conn.execute(_INSERT, (fact_id, entity, relation, target, scope, 1.0, source_trust,\n"
         ),
     },
 ]
