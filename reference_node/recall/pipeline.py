@@ -54,6 +54,8 @@ class RecallRequest:
     include_low_trust: bool = False
     lambda_mmr: float = 0.7
     debug: bool = False
+    garden_id: str | None = None  # the garden of the memory card (entity-centric recall); None: facts in no garden
+    force_refresh: bool = False
 
 
 def _universe(req: RecallRequest, reader: Reader, now_us: int) -> tuple[str, tuple[Any, ...]]:
@@ -141,11 +143,11 @@ def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us:
                      ) -> list[graph_rules.Edge]:
             if entity not in cache:
                 edges = entity_edges.readable(conn, entity, scope, reader, now_us)
-                hidden = suppression.tombstoned_entities(conn, {e.other for e in edges}, scope)  # STG-TOMB-011
-                cache[entity] = [e for e in edges if e.other not in hidden]
+                cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011
             return cache[entity]
 
-        for seed in seeds:
+        hidden = suppression.tombstoned_entities(conn, seeds, scope)
+        for seed in (s for s in seeds if s not in hidden):  # STG-REC-021: a tombstoned entity seeds no walk
             for n in graph_rules.neighbors(seed, req.depth, edges_of):
                 parent = n.path[-2]
                 s = rules.graph_score(n.hops, n.confidence, len(edges_of(parent)))
@@ -181,7 +183,9 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
     lexical = _lexical(conn, req, where, params)
     vector = _vector(conn, index, req, where, params)
     preliminary: dict[int, float] = rules.fuse({"lexical": lexical, "vector": vector}, weights)
-    top = sorted(preliminary, key=lambda seq: (-preliminary[seq], seq))[:GRAPH_SEEDS]
+    seedable = suppression.unsuppressed_seqs(conn, preliminary)  # STG-REC-021: suppressed facts seed nothing
+    top = sorted((seq for seq in preliminary if seq in seedable),
+                 key=lambda seq: (-preliminary[seq], seq))[:GRAPH_SEEDS]
     seeds = ([req.entity] if req.entity else []) + _entities(conn, top)
     graph: dict[int, float] = {}
     hops: dict[int, int] = {}

@@ -1531,6 +1531,20 @@ AUTHORED: tuple[Mutant, ...] = (
        "api/graph.py", "edges = entity_edges.readable(conn, node, scope, identity.reader, now, upto_seq=upto)",
        "edges = [e for s in ('local', 'team', 'company', 'public') "
        "for e in entity_edges.readable(conn, node, s, identity.reader, now, upto_seq=upto)]", "run"),
+    # --- issue 17: memory cards, tombstones in the graph (the recall profile) ------------------------------------
+    _m("rec-card-unauthorized-garden", "the card of a garden is served without checking the caller's garden ACL",
+       "STG-REC-014", "recall/cards.py",
+       "if garden_id is not None and not garden_rows.readable(conn, garden_id, reader):", "if False:", "run"),
+    _m("rec-card-picks-winner", "a card keeps only one side of a contradiction (the first written)", "STG-REC-015",
+       "protocol/cards.py", "eligible = [f for f in facts if effective_confidence(f) >= MIN_EFFECTIVE_CONFIDENCE]",
+       "eligible = [f for f in facts if effective_confidence(f) >= MIN_EFFECTIVE_CONFIDENCE "
+       "and not any(f.id == b for _, b in conflicts)]", "run"),
+    _m("rec-card-stale-served-fresh", "a card that diverged from its facts is served as fresh (card_stale false)",
+       "STG-REC-016", "recall/cards.py", 'return {**record, "card_stale": True}\n',
+       'return {**record, "card_stale": False}\n', "run"),
+    _m("rec-tombstone-graph-reached", "a tombstoned entity is reached through the graph (walks ignore tombstones)",
+       "STG-REC-021", "recall/suppression.py",
+       "return [e for e in edges if e.other not in hidden and e.fact_id not in dropped]", "return edges", "run"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:
