@@ -215,11 +215,14 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
     candidates = [rules.Candidate(str(seq), scored[seq], rules.token_cost(value_text(rows[seq][VALUE_TYPE],
                                                                                      rows[seq][VALUE_V])))
                   for seq in order]
-    vectors = index.vectors([int(c.key) for c in candidates]) if req.entity is None else {}
+    blobs = index.blobs([int(c.key) for c in candidates]) if req.entity is None else {}
+    rows_of: dict[int, dict[int, float]] = {}
 
     def similarity(a: str, b: str) -> float:
-        va, vb = vectors.get(int(a)), vectors.get(int(b))
-        return sum(x * y for x, y in zip(va, vb, strict=True)) if va and vb else 0.0
+        # pack() asks for every remaining candidate against each newly selected row b: one statement per b.
+        if int(b) not in rows_of:
+            rows_of[int(b)] = index.cosines(blobs[int(b)], blobs) if int(b) in blobs else {}
+        return rows_of[int(b)].get(int(a), 0.0)
 
     chosen, used, truncated = rules.pack(candidates, req.token_budget, None if req.entity else req.lambda_mmr,
                                          similarity)
