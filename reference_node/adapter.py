@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import IO, Any, NamedTuple
 
-from reference_node import adapter_federation, adapter_manifests, adapter_transparency
+from reference_node import adapter_federation, adapter_manifests, adapter_recall, adapter_transparency
 from reference_node.adapter_calls import (
     FACT_KEYS,
     HLC_KEYS,
@@ -285,6 +285,11 @@ OPS: dict[str, Op] = {
     ),
     "tombstones.sign": Op(_tombstones_sign, "signature_document_invalid", ()),
     "time_travel.visibility": Op(_time_travel_visibility, "as_of_invalid_timestamp", ()),
+    "recall.fuse": Op(adapter_recall.fuse, "invalid_weights", ()),
+    "recall.salience": Op(adapter_recall.salience, "invalid_parameter", ()),
+    "recall.pack": Op(adapter_recall.pack, "invalid_token_budget", ()),
+    "recall.neighbors": Op(adapter_recall.neighbors, "invalid_parameter", ()),
+    "recall.card": Op(adapter_recall.card, "invalid_parameter", ()),
     "federation.declare": Op(adapter_federation.declare, "invalid_declaration", ("peer_declaration_fields",)),
     "federation.verify_declaration": Op(
         adapter_federation.verify_declaration,

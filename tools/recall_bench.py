@@ -1,6 +1,6 @@
 """Recall benchmark of the reference node, in process (prints figures; asserts nothing).
 
-``python tools/recall_bench.py [--facts 10000] [--queries 200]``: latency p50/p95 of recall over a store of N
+``python tools/recall_bench.py [--facts 10000 100000] [--queries 200]``: latency p50/p95 of recall over a store of N
 synthetic facts with the configured embedder (STIGMEM_EMBED_*; default the offline hashed embedder), then recall@k
 of the lexical, vector and hybrid weightings on the small hand-written corpus below (facts, questions, expected
 facts). Each quality run uses a fresh store, so access counts of one weighting never favour another.
@@ -68,12 +68,20 @@ def _store(directory: str, name: str) -> Store:
 
 
 def _assert(store: Store, entity: str, relation: str, value: str, scope: str = "local") -> None:
+    _bulk(store, [(entity, relation, value, scope)])
+
+
+def _bulk(store: Store, rows: list[tuple[str, str, str, str]], batch: int = 2000) -> None:
+    """Assert (entity, relation, value, scope) rows, ``batch`` facts to a transaction (one transaction a fact took
+    longer than 500 s for 10k facts)."""
     from reference_node.api.auth import ANONYMOUS
     from reference_node.api.bodies import assertion
-    body = {"entity": f"stigmem://bench.test/{entity}", "relation": relation, "value": {"type": "string", "v": value},
-            "source": "stigmem://bench.test/agent/bench", "confidence": 1.0, "scope": scope}
-    with store.db.transaction():
-        store.assert_facts([assertion(body, ANONYMOUS, 65536)], ANONYMOUS.reader)
+    for start in range(0, len(rows), batch):
+        facts = [assertion({"entity": f"stigmem://bench.test/{entity}", "relation": relation,
+                            "value": {"type": "string", "v": value}, "source": "stigmem://bench.test/agent/bench",
+                            "confidence": 1.0, "scope": scope}, ANONYMOUS, 65536)
+                 for entity, relation, value, scope in rows[start:start + batch]]
+        store.assert_facts(facts, ANONYMOUS.reader)
 
 
 def latency(n: int, queries: int) -> None:
@@ -82,9 +90,9 @@ def latency(n: int, queries: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         store = _store(directory, "latency.db")
         start = time.perf_counter()
-        for i in range(n):
-            _assert(store, f"thing/{i % (n // 10 or 1)}", f"memory:r{i % 7}", " ".join(rng.choices(WORDS, k=6)),
-                    SCOPES[i % 4])
+        # Five relations per entity, one fact per triple: a store of distinct memories, no contradictions.
+        _bulk(store, [(f"thing/{i // 5}", f"memory:r{i % 5}", " ".join(rng.choices(WORDS, k=6)),
+                       SCOPES[(i // 5) % 4]) for i in range(n)])
         service = RecallService(store, config)
         loaded = time.perf_counter()
         service.catch_up()
@@ -125,11 +133,14 @@ def quality(ks: tuple[int, ...] = (1, 3, 5)) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--facts", type=int, default=10_000)
+    parser.add_argument("--facts", type=int, nargs="+", default=[10_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
-    quality()
-    latency(args.facts, args.queries)
+    if not args.skip_quality:
+        quality()
+    for n in args.facts:
+        latency(n, args.queries)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ MODULES = [
     "conformance.generate.quota_vectors",
     "conformance.generate.key_rotation_vectors",
     "conformance.generate.source_trust_vectors",
+    "conformance.generate.recall_vectors",
     "conformance.generate.capability_token_vectors",
     "conformance.generate.transparency_vectors",
     "conformance.generate.manifest_vectors",

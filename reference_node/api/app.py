@@ -122,6 +122,7 @@ ROUTES = [
     Route("/.well-known/stigmem-manifest-proof.json", transparency_log.manifest_proof, methods=["GET"]),
     Route("/v1/recall", recall_routes.recall, methods=["GET", "POST"]),
     Route("/v1/graph/neighbors", graph_routes.neighbors, methods=["GET"]),
+    Route("/v1/cards/{entity:path}", recall_routes.card, methods=["GET"]),
 ]
 
 

@@ -94,6 +94,7 @@ STATUS: dict[str, int] = {
     "as_of_before_retention_floor": 400,
     "time_travel_plugin_disabled": 403,
     "not_found": 404,
+    "card_not_found": 404,
     "method_not_allowed": 405,
     "invalid_http_request": 400,
     "cid_mismatch": 500,

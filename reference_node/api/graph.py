@@ -112,8 +112,7 @@ async def neighbors(request: Request) -> Response:
         def edges_of(node: str) -> list[rules.Edge]:
             if node not in cache:
                 edges = entity_edges.readable(conn, node, scope, identity.reader, now, upto_seq=upto)
-                hidden = suppression.tombstoned_entities(conn, {e.other for e in edges}, scope)  # STG-TOMB-011
-                cache[node] = [e for e in edges if e.other not in hidden]
+                cache[node] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011
             return cache[node]
 
         def keep(edge: rules.Edge) -> bool:

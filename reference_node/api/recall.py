@@ -3,9 +3,10 @@
 The POST body and the GET query carry the same members: ``query`` and ``token_budget`` (required), ``depth``
 (0-2, default 1), ``weights`` (a JSON object; on GET its JSON text), ``entity``, ``relation``, ``scope``,
 ``min_confidence`` (0.1), ``include_contradicted`` (true), ``include_low_trust`` (false), ``lambda_mmr`` (0.7),
-``debug``, ``force_refresh``. STG-REC-001: the entity filter is normalized and the caller authorized (read
-permission, a scope it may read: 403 ``scope_forbidden`` otherwise) before anything is ranked. STG-REC-010: bad
-budgets, depths and weights are 400 with the spec's codes.
+``debug``, ``force_refresh``, ``garden_id`` (the memory card's garden). STG-REC-001: the entity filter is
+normalized and the caller authorized (read permission, a scope it may read: 403 ``scope_forbidden`` otherwise) before
+anything is ranked. STG-REC-010: bad budgets, depths and weights are 400 with the spec's codes. An entity-centric
+recall answers ``memory_card`` (reference_node/recall/cards.py); ``GET /v1/cards/{entity}`` serves one card alone.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from reference_node.recall import RecallRequest, RecallService
 __all__ = ["recall", "scopes_for"]
 
 _MEMBERS = frozenset({"query", "token_budget", "depth", "weights", "entity", "relation", "scope", "min_confidence",
-                      "include_contradicted", "include_low_trust", "lambda_mmr", "debug", "force_refresh"})
+                      "include_contradicted", "include_low_trust", "lambda_mmr", "debug", "force_refresh",
+                      "garden_id"})
 
 
 def _bad(name: str, why: str) -> ApiError:
@@ -115,10 +117,14 @@ def parse(body: Mapping[str, Any], identity: Identity) -> RecallRequest:
     relation = body.get("relation")
     if relation is not None and not isinstance(relation, str):
         raise _bad("relation", "must be a string")
+    garden_id = body.get("garden_id")
+    if garden_id is not None and (not isinstance(garden_id, str) or not garden_id):
+        raise _bad("garden_id", "must be a garden URI")
     return RecallRequest(query, budget, scopes, depth, weights, entity, relation,
                          _number(body, "min_confidence", 0.1, 0.0, 1.0),
                          _flag(body, "include_contradicted", True), _flag(body, "include_low_trust", False),
-                         _number(body, "lambda_mmr", 0.7, 0.0, 1.0), _flag(body, "debug", False))
+                         _number(body, "lambda_mmr", 0.7, 0.0, 1.0), _flag(body, "debug", False), garden_id,
+                         _flag(body, "force_refresh", False))
 
 
 async def recall(request: Request) -> Response:
@@ -133,7 +139,29 @@ async def recall(request: Request) -> Response:
             raise ApiError("invalid_body", "the recall body is a JSON object")
     else:
         body = _from_query(request)
-    _flag(body, "force_refresh", False)
     answer = service.recall(parse(body, identity), identity.reader)
     answer["generated_at"] = format_timestamp(service.store.now_us())
     return JSONResponse(answer)
+
+
+async def card(request: Request) -> Response:
+    """GET /v1/cards/{entity}?scope=&garden_id=&force_refresh=: one memory card (404 card_not_found when the caller
+    has none to read: no live facts, a garden it may not read, a tombstoned entity, all alike)."""
+    identity = caller(request, "read")
+    service: RecallService | None = request.app.state.recall
+    if service is None:
+        raise ApiError("not_found", "recall is not enabled on this node")
+    query = _from_query(request)
+    unknown = sorted(set(query) - {"scope", "garden_id", "force_refresh"})
+    if unknown:
+        raise _bad(unknown[0], "is not a card parameter")
+    try:
+        entity = normalize(request.path_params["entity"])
+    except InvalidEntityUri as exc:
+        raise ApiError("invalid_entity_uri", str(exc)) from exc
+    scopes = scopes_for(identity, query.get("scope"))
+    found = service.card(entity, scopes, query.get("garden_id") or None, identity.reader,
+                         _flag(query, "force_refresh", False))
+    if found is None:
+        raise ApiError("card_not_found", "no memory card for this entity")
+    return JSONResponse(found)

@@ -173,31 +173,39 @@ class Candidate:
     cost: int
 
 
-def _mmr(c: Candidate, chosen: Sequence[Candidate], lam: float, similarity: Callable[[str, str], float]) -> float:
-    return lam * c.score - (1 - lam) * max(similarity(c.key, s.key) for s in chosen)
-
-
 def pack(candidates: Sequence[Candidate], budget: int, lambda_mmr: float | None,
          similarity: Callable[[str, str], float] | None = None) -> tuple[list[Candidate], int, bool]:
     """The results, the tokens they cost, and whether anything was left out for the budget.
 
     ``lambda_mmr`` None (entity-centric recall) sorts by score; else MMR picks argmax l.score - (1 - l).max cos(f,
     selected). A candidate that does not fit is skipped, never cut (STG-REC-011: never exceed the budget, never a
-    partial row); ties go to the earlier candidate in the given order."""
-    remaining = list(candidates)
+    partial row); ties go to the earlier candidate in the given order. Each candidate's max cos to the selected rows
+    is kept up to date as rows are selected (one similarity per candidate and pick), and packing ends once nothing
+    left can fit."""
+    remaining = list(range(len(candidates)))
+    nearest = [-math.inf] * len(candidates)  # max similarity to the chosen rows
+    mmr = lambda_mmr is not None and similarity is not None
     chosen: list[Candidate] = []
     used, truncated = 0, False
     while remaining:
-        if lambda_mmr is None or similarity is None or not chosen:
-            best = max(range(len(remaining)), key=lambda i: (remaining[i].score, -i))
+        if not mmr or not chosen:
+            best = max(remaining, key=lambda i: (candidates[i].score, -i))
         else:
-            best = max(range(len(remaining)),
-                       key=lambda i: (_mmr(remaining[i], chosen, lambda_mmr, similarity), -i))
-        pick = remaining.pop(best)
+            lam = float(lambda_mmr)  # type: ignore[arg-type]
+            best = max(remaining, key=lambda i: (lam * candidates[i].score - (1 - lam) * nearest[i], -i))
+        remaining.remove(best)
+        pick = candidates[best]
         # STG-REC-011: the sum of token costs never exceeds token_budget.
         if used + pick.cost > budget:
             truncated = True
             continue
         chosen.append(pick)
         used += pick.cost
+        # A row that no longer fits never will (used only grows): it is left out now, as it would be at its turn.
+        fitting = [i for i in remaining if used + candidates[i].cost <= budget]
+        truncated = truncated or len(fitting) < len(remaining)
+        remaining = fitting
+        if mmr and similarity is not None:
+            for i in remaining:
+                nearest[i] = max(nearest[i], similarity(candidates[i].key, pick.key))
     return chosen, used, truncated

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from reference_node.protocol.facts import SCOPES
+from reference_node.recall.cards import CardService
 from reference_node.recall.config import DEFAULT_RECALL, RecallConfig
 from reference_node.recall.embedders import Embedder, make_embedder
 from reference_node.recall.pipeline import RecallRequest, recall
@@ -31,10 +33,12 @@ class RecallService:
         self.config = config
         self.embedder = embedder or make_embedder(config)
         self.index = VectorIndex(sidecar_path(store.db.path), self.embedder, config.min_confidence)
+        self.cards = CardService(store, config.card_max_age_s)
         with store.db.transaction() as conn:
             entity_edges.backfill(conn)
 
     def close(self) -> None:
+        self.cards.close()
         self.index.close()
 
     def describe(self) -> dict[str, Any]:
@@ -52,12 +56,26 @@ class RecallService:
         with self.store.db.reading() as conn:
             self.index.catch_up(conn)
             body = recall(conn, self.index, req, reader, now)
+        if req.entity is not None:
+            body["memory_card"] = self.card(req.entity, req.scopes, req.garden_id, reader, req.force_refresh)
         returned = [r["id"] for r in body["results"]]
         if returned:
             # A20 §20.3.3: access_count is incremented for every fact returned.
             with self.store.db.transaction() as conn:
                 _count_access(conn, returned, now)
         return body
+
+
+    def card(self, entity: str, scopes: tuple[str, ...], garden_id: str | None, reader: Reader,
+             force_refresh: bool = False) -> dict[str, Any] | None:
+        """The memory card of an entity-centric recall: the cover (entity, scope, garden_id) in the first of the
+        caller's scopes, in the order local, team, company, public, that has one (interpretation
+        recall_card_cover)."""
+        for scope in (s for s in SCOPES if s in scopes):
+            found = self.cards.card(entity, scope, garden_id, reader, force_refresh)
+            if found is not None:
+                return found
+        return None
 
 
 def _count_access(conn: sqlite3.Connection, fact_ids: list[str], now_us: int) -> None:

@@ -54,6 +54,8 @@ class RecallRequest:
     include_low_trust: bool = False
     lambda_mmr: float = 0.7
     debug: bool = False
+    garden_id: str | None = None  # the garden of the memory card (entity-centric recall); None: facts in no garden
+    force_refresh: bool = False
 
 
 def _universe(req: RecallRequest, reader: Reader, now_us: int) -> tuple[str, tuple[Any, ...]]:
@@ -145,8 +147,7 @@ def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us:
                      ) -> list[graph_rules.Edge]:
             if entity not in cache:
                 edges = entity_edges.readable(conn, entity, scope, reader, now_us)
-                hidden = suppression.tombstoned_entities(conn, {e.other for e in edges}, scope)  # STG-TOMB-011
-                cache[entity] = [e for e in edges if e.other not in hidden]
+                cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011
             return cache[entity]
 
         hidden_seeds = suppression.tombstoned_entities(conn, seeds, scope)  # STG-TOMB-011: no walk from them
@@ -221,11 +222,14 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
     candidates = [rules.Candidate(str(seq), scored[seq], rules.token_cost(value_text(rows[seq][VALUE_TYPE],
                                                                                      rows[seq][VALUE_V])))
                   for seq in order]
-    vectors = index.vectors([int(c.key) for c in candidates]) if req.entity is None else {}
+    blobs = index.blobs([int(c.key) for c in candidates]) if req.entity is None else {}
+    rows_of: dict[int, dict[int, float]] = {}
 
     def similarity(a: str, b: str) -> float:
-        va, vb = vectors.get(int(a)), vectors.get(int(b))
-        return sum(x * y for x, y in zip(va, vb, strict=True)) if va and vb else 0.0
+        # pack() asks for every remaining candidate against each newly selected row b: one statement per b.
+        if int(b) not in rows_of:
+            rows_of[int(b)] = index.cosines(blobs[int(b)], blobs) if int(b) in blobs else {}
+        return rows_of[int(b)].get(int(a), 0.0)
 
     chosen, used, truncated = rules.pack(candidates, req.token_budget, None if req.entity else req.lambda_mmr,
                                          similarity)

@@ -4,8 +4,9 @@
 ``suppressed_facts``: the candidate facts an active tombstone covers (their entity, or the entity a ref value names,
 in their scope; STG-TOMB-011/012), dropped after scope and garden filtering and before scoring and packing.
 ``tombstoned_entities``: the entities a tombstone covers in one scope, which a graph walk in that scope neither
-reaches nor passes through. ``source_trust``: the t stored with each pulled fact (None for local facts and when
-trust is off; the multiplier 0.5 + 0.5 x t is then 1.0).
+reaches nor passes through; ``walkable`` keeps the edges a walk may use (to no tombstoned entity, and of no
+suppressed fact); ``unsuppressed_seqs`` the candidates that may seed the graph stage. ``source_trust``: the t
+stored with each pulled fact (None for local facts and when trust is off; the multiplier 0.5 + 0.5 x t is then 1.0).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from reference_node.protocol.graph import Edge
 from reference_node.storage import tombstones
 
-__all__ = ["source_trust", "suppressed_facts", "tombstoned_entities"]
+__all__ = ["source_trust", "suppressed_facts", "tombstoned_entities", "unsuppressed_seqs", "walkable"]
 
 _CHUNK = 500
 
@@ -47,6 +49,26 @@ def tombstoned_entities(conn: sqlite3.Connection, entities: Iterable[str], scope
         found.update(r[0] for r in conn.execute(
             f"SELECT DISTINCT entity_uri FROM tombstone_cover WHERE scope = ? AND entity_uri IN ({_marks(chunk)})",
             (scope, *chunk)))
+    return found
+
+
+def walkable(conn: sqlite3.Connection, edges: list[Edge], scope: str) -> list[Edge]:
+    """STG-REC-021 (A20 §23.3 graph suppression): the edges a walk in ``scope`` may take: none to a tombstoned
+    entity, none whose own fact a tombstone suppresses (an edge out of a tombstoned entity)."""
+    hidden = tombstoned_entities(conn, {e.other for e in edges}, scope)
+    dropped = suppressed_facts(conn, [e.fact_id for e in edges])
+    return [e for e in edges if e.other not in hidden and e.fact_id not in dropped]
+
+
+def unsuppressed_seqs(conn: sqlite3.Connection, seqs: Iterable[int]) -> set[int]:
+    """The facts (by seq) no active tombstone suppresses: only these may seed a graph walk."""
+    found: set[int] = set()
+    items = sorted(set(seqs))
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start:start + _CHUNK]
+        found.update(int(r[0]) for r in conn.execute(
+            f"SELECT f.seq FROM facts f WHERE f.seq IN ({_marks(chunk)}) AND NOT ({tombstones.suppressed('f')})",
+            chunk))
     return found
 
 

@@ -135,6 +135,34 @@ class VectorIndex:
                                       (self._serialize(list(query)), min(k, MAX_K))).fetchall()
         return [(int(seq), 1.0 - float(distance)) for seq, distance in rows]
 
+    def blobs(self, seqs: Sequence[int]) -> dict[int, bytes]:
+        """The stored vectors of these facts, as sqlite-vec float32 blobs (for MMR packing)."""
+        if not self.available or not seqs:
+            return {}
+        out: dict[int, bytes] = {}
+        with self._lock:
+            for start in range(0, len(seqs), 500):
+                chunk = tuple(seqs[start:start + 500])
+                out.update((int(r), bytes(v)) for r, v in self._conn.execute(
+                    f"SELECT rowid, embedding FROM vec_facts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def cosines(self, vector: bytes, others: dict[int, bytes]) -> dict[int, float]:
+        """Cosine similarity of ``vector`` to each of ``others``, computed by sqlite-vec in one statement a chunk
+        (the vectors are unit length: cos = 1 - cosine distance)."""
+        if not self.available or not others:
+            return {}
+        items = list(others.items())
+        out: dict[int, float] = {}
+        with self._lock:
+            for start in range(0, len(items), 400):
+                chunk = items[start:start + 400]
+                rows = ",".join("(?, ?)" for _ in chunk)
+                params = [x for pair in chunk for x in pair]
+                out.update((int(seq), 1.0 - float(d)) for seq, d in self._conn.execute(
+                    f"SELECT column1, vec_distance_cosine(column2, ?) FROM (VALUES {rows})", (vector, *params)))
+        return out
+
     def vectors(self, seqs: Sequence[int]) -> dict[int, list[float]]:
         """The stored vectors of these facts (for MMR packing)."""
         if not self.available or not seqs:

@@ -1679,6 +1679,37 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("rec-graph-ignores-min-confidence", "recall's graph stage hops over edges below min_confidence",
        "STG-REC-003", "recall/pipeline.py", "return edge.confidence >= req.min_confidence  #", "return True  #",
        "run"),
+    # --- issue 17: memory cards, tombstones in the graph (the recall profile) ------------------------------------
+    _m("rec-card-unauthorized-garden", "the card of a garden is served without checking the caller's garden ACL",
+       "STG-REC-014", "recall/cards.py",
+       "if garden_id is not None and not garden_rows.readable(conn, garden_id, reader):", "if False:", "run"),
+    _m("rec-card-picks-winner", "a card keeps only one side of a contradiction (the first written)", "STG-REC-015",
+       "protocol/cards.py", "eligible = [f for f in facts if effective_confidence(f) >= MIN_EFFECTIVE_CONFIDENCE]",
+       "eligible = [f for f in facts if effective_confidence(f) >= MIN_EFFECTIVE_CONFIDENCE "
+       "and not any(f.id == b for _, b in conflicts)]", "run"),
+    _m("rec-card-stale-served-fresh", "a card that diverged from its facts is served as fresh (card_stale false)",
+       "STG-REC-016", "recall/cards.py", 'return {**record, "card_stale": True}\n',
+       'return {**record, "card_stale": False}\n', "run"),
+    _m("rec-tombstone-graph-reached", "a tombstoned entity is reached through the graph (walks ignore tombstones)",
+       "STG-REC-021", "recall/suppression.py",
+       "return [e for e in edges if e.other not in hidden and e.fact_id not in dropped]", "return edges", "run"),
+    # --- issue 17: recall's pure parts (vectors/recall/*.json) ----------------------------------------------------
+    _m("rec-vec-min-max-ties-zero", "a stage whose candidates tie normalizes them to 0 instead of 1", "STG-REC-010",
+       "protocol/recall.py", "return dict.fromkeys(scores, 1.0)", "return dict.fromkeys(scores, 0.0)", "vectors"),
+    _m("rec-vec-recency-rate", "recency decays ten times too fast: exp(-0.1 x age_days)", "STG-REC-010",
+       "protocol/recall.py", "return math.exp(-0.01 * max(0.0, age_days))",
+       "return math.exp(-0.1 * max(0.0, age_days))", "vectors"),
+    _m("rec-vec-token-cost-floor", "token costs round the bytes down (40 + floor(bytes / 4))", "STG-REC-011",
+       "protocol/recall.py", 'return ROW_TOKENS + -(-len(value_text.encode("utf-8")) // BYTES_PER_TOKEN)',
+       'return ROW_TOKENS + len(value_text.encode("utf-8")) // BYTES_PER_TOKEN', "vectors"),
+    _m("rec-vec-cycle-returns-start", "a walk around a cycle lists its start entity as a neighbour", "STG-REC-012",
+       "protocol/graph.py", "if not keep(edge) or edge.other == start or edge.other in found:",
+       "if not keep(edge) or edge.other in found:", "vectors"),
+    _m("rec-vec-card-oldest-first", "a card lists each relation's facts oldest first", "STG-REC-022",
+       "protocol/cards.py", "key=lambda f: (f.hlc, f.id), reverse=True)", "key=lambda f: (f.hlc, f.id))", "vectors"),
+    _m("rec-vec-card-floor-exclusive", "a card leaves out facts of effective confidence exactly 0.3", "STG-REC-022",
+       "protocol/cards.py", "if effective_confidence(f) >= MIN_EFFECTIVE_CONFIDENCE]",
+       "if effective_confidence(f) > MIN_EFFECTIVE_CONFIDENCE]", "vectors"),
 )
 
 def blind_rounds() -> tuple[Mutant, ...]:

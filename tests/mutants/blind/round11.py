@@ -525,8 +525,8 @@ MUTANTS: list[dict[str, str]] = [
             "it)."
         ),
         "file": "recall/pipeline.py",
-        "find": "cache[entity] = [e for e in edges if e.other not in hidden]",
-        "replace": "cache[entity] = list(edges)",
+        "find": "cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011",
+        "replace": "cache[entity] = list(edges)  # STG-REC-021, STG-TOMB-011",
     },
     {
         "id": "b11-fed-page-inclusive-since",

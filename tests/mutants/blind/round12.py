@@ -388,8 +388,8 @@ MUTANTS: list[dict[str, str]] = [
             "entity reached through the graph')."
         ),
         "file": "recall/pipeline.py",
-        "find": "hidden = suppression.tombstoned_entities(conn, {e.other for e in edges}, scope)  # STG-TOMB-011",
-        "replace": "hidden: set[str] = set()  # STG-TOMB-011",
+        "find": "cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011",
+        "replace": "cache[entity] = list(edges)  # STG-REC-021, STG-TOMB-011",
     },
     {
         "id": "b12-graph-score-hops-denominator",
@@ -708,8 +708,8 @@ MUTANTS: list[dict[str, str]] = [
             "keep results diverse)."
         ),
         "file": "protocol/recall.py",
-        "find": "return lam * c.score - (1 - lam) * max(",
-        "replace": "return lam * c.score + (1 - lam) * max(",
+        "find": "lam * candidates[i].score - (1 - lam) * nearest[i]",
+        "replace": "lam * candidates[i].score + (1 - lam) * nearest[i]",
     },
     # The response shape.
     {
@@ -776,8 +776,8 @@ MUTANTS: list[dict[str, str]] = [
             "passes through it (A20 §23.3 read paths; issue: neighbours never reach a tombstoned entity)."
         ),
         "file": "api/graph.py",
-        "find": "hidden = suppression.tombstoned_entities(conn, {e.other for e in edges}, scope)  # STG-TOMB-011",
-        "replace": "hidden: set[str] = set()  # STG-TOMB-011",
+        "find": "cache[node] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011",
+        "replace": "cache[node] = list(edges)  # STG-REC-021, STG-TOMB-011",
     },
     # GET /v1/graph/neighbors: depth, filters, scope (A20 §20.1.5; STG-REC-012).
     {
