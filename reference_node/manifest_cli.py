@@ -89,7 +89,7 @@ def _build(args: argparse.Namespace, previous: dict[str, Any] | None) -> dict[st
 
 def _publish_db(args: argparse.Namespace) -> dict[str, Any]:
     from reference_node.clock import SystemClock, format_timestamp
-    from reference_node.storage import Store, key_rotations, transparency_log
+    from reference_node.storage import Store, federation_keys, transparency_log
     from reference_node.storage import manifests as rows
 
     store = Store.open(args.db, SystemClock())
@@ -97,7 +97,7 @@ def _publish_db(args: argparse.Namespace) -> dict[str, Any]:
         with store.db.transaction() as conn:
             manifest = _build(args, rows.current(conn, args.entity_uri))
             # STG-TLOG-011: logged like a PUT, once the node has a log key (its federation key).
-            logged = key_rotations.active_seed(conn) is not None
+            logged = federation_keys.active_seed(conn) is not None
             if logged:
                 transparency_log.configure(conn, store.authority)
             ident, _ = rows.publish(conn, manifest, "published", datetime.now(UTC), format_timestamp(store.now_us()),

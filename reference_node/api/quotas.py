@@ -26,6 +26,7 @@ from reference_node.protocol.errors import InvalidEntityUri
 from reference_node.settings import Settings
 from reference_node.storage import Store
 from reference_node.storage import quotas as rows
+from reference_node.storage.quota_buckets import open_buckets
 
 __all__ = ["QuotaExceeded", "Quotas", "get_policy", "put_policy"]
 
@@ -56,7 +57,7 @@ class Quotas:
                 base[name] = rules.parse_limit(name, {"capacity": capacity, "rate": rate})
         self.base = base
         # STG-WORK-010, STG-WORK-013: the buckets follow --trust-cache (the database, or Redis); the policy stays here.
-        self.buckets: rows.Buckets = rows.open_buckets(settings.trust_cache, store.db, store.node_id)
+        self.buckets: rows.Buckets = open_buckets(settings.trust_cache, store.db, store.node_id)
 
     def limits(self, principal: str | None) -> tuple[dict[str, rules.Limit], dict[str, rules.Limit]]:
         """The limits in force for ``principal`` (None: node-wide) and the overrides stored for it."""

@@ -26,7 +26,7 @@ from reference_node.clock import format_timestamp
 from reference_node.protocol import tombstones as rules
 from reference_node.protocol.entity_uri import normalize
 from reference_node.protocol.errors import InvalidEntityUri, ProtocolError
-from reference_node.storage import Store, key_rotations
+from reference_node.storage import Store, federation_keys
 from reference_node.storage import tombstones as rows
 
 __all__ = ["issue", "lookup", "revoke", "signing_seed"]
@@ -53,10 +53,10 @@ def signing_seed(request: Request) -> bytes:
         return seed
     store: Store = request.app.state.store
     with store.db.transaction() as conn:
-        found = key_rotations.active_seed(conn)
+        found = federation_keys.active_seed(conn)
         if found is None:
             found = secrets.token_bytes(32)
-            key_rotations.store_key(conn, found, format_timestamp(store.now_us()))
+            federation_keys.store_key(conn, found, format_timestamp(store.now_us()))
         return found
 
 

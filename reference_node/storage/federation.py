@@ -17,7 +17,7 @@ from reference_node.clock import format_timestamp
 from reference_node.protocol import base64url, manifests, peering, replay
 from reference_node.protocol.facts import FactOptions
 from reference_node.protocol.replication import TrustMode
-from reference_node.storage import audit, audit_log, key_rotations, replication, transparency_log
+from reference_node.storage import audit, audit_log, federation_keys, key_rotations, replication, transparency_log
 from reference_node.storage import manifests as manifest_rows
 from reference_node.storage import peers as peer_rows
 from reference_node.storage.errors import StoreError
@@ -62,10 +62,10 @@ class FederationStore:
     def signing_seed(self) -> bytes:
         """The active federation key's seed; generated (and kept) on first use."""
         with self.db.transaction() as conn:
-            seed = key_rotations.active_seed(conn)
+            seed = federation_keys.active_seed(conn)
             if seed is None:
                 seed = secrets.token_bytes(32)
-                key_rotations.store_key(conn, seed, self.now())
+                federation_keys.store_key(conn, seed, self.now())
             return seed
 
     def rotate_key(self, entity_uri: str, actor_entity: str | None = None) -> dict[str, Any]:
@@ -73,12 +73,12 @@ class FederationStore:
         self.signing_seed()
         now = self.now()
         with self.db.transaction() as conn:
-            old_seed = key_rotations.active_seed(conn)
+            old_seed = federation_keys.active_seed(conn)
             latest = manifest_rows.current(conn, entity_uri)
             follows = old_seed is not None and latest is not None and latest["key_id"] == manifests.key_id(
                 base64url.decode(peering.public_key(old_seed), length=32))
             entry = key_rotations.rotate(conn, entity_uri, now[:19] + "Z", now, actor_entity, follows)
-            new_seed = key_rotations.active_seed(conn)
+            new_seed = federation_keys.active_seed(conn)
             # STG-MAN-010: the node's manifest is re-submitted under the new key, with the event the old key signs.
             if old_seed is not None and new_seed is not None:
                 resigned = manifest_rows.record_rotation(conn, entity_uri, old_seed, new_seed, entry["rotated_at"],

@@ -8,32 +8,17 @@ reads the chain back for ``GET /v1/federation/key-rotations`` (STG-KEY-016).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import sqlite3
 from datetime import timedelta
 from typing import Any
 
-from reference_node.protocol import base64url, key_rotation, peering
+from reference_node.protocol import key_rotation, peering
 from reference_node.storage import audit_log, transparency_log
+from reference_node.storage.federation_keys import active_seed, store_key
 
-__all__ = ["active_seed", "log", "peer_chain", "rotate", "save_peer_chain", "store_key"]
-
-
-def active_seed(conn: sqlite3.Connection) -> bytes | None:
-    """The seed of the newest key not retired, or None before the first one is made."""
-    row = conn.execute(
-        "SELECT seed FROM federation_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1"
-    ).fetchone()
-    return None if row is None else base64url.decode(row[0], length=32)
-
-
-def store_key(conn: sqlite3.Connection, seed: bytes, created_at: str) -> None:
-    public = peering.public_key(seed)
-    short_id = hashlib.sha256(base64url.decode(public)).hexdigest()[:16]  # the table's 16-hex key_id
-    conn.execute("INSERT INTO federation_keys (key_id, public_key, seed, created_at) VALUES (?, ?, ?, ?)",
-                 (short_id, public, base64url.encode(seed), created_at))
+__all__ = ["log", "peer_chain", "rotate", "save_peer_chain"]
 
 
 def log(conn: sqlite3.Connection) -> tuple[str | None, list[dict[str, Any]]]:

@@ -1,12 +1,13 @@
 """Where quota state lives (0008_quotas.sql): the token buckets and the admin QuotaPolicy overrides.
 
 ``Buckets`` is the small interface the node charges through, chosen by ``--trust-cache`` like the nonce cache
-(``open_buckets``; STG-WORK-010, STG-WORK-013). ``SqliteBuckets`` (default) keeps the buckets in the node's database,
-so every process serving one database file shares them: a charge reads, refills and writes the bucket in one
-``BEGIN IMMEDIATE`` transaction, so concurrent requests never spend one token twice (STG-QUOTA-012), and a refusal
-writes its ``quota_breach`` audit event in that same transaction, before the response (STG-QUOTA-011,
-STG-AUDIT-009). ``RedisBuckets`` (storage/redis_buckets.py) keeps them in Redis. Both let ``protocol.quotas.take``
-decide; neither computes anything itself. The policy (QuotaPolicy overrides) always stays in the database.
+(``open_buckets`` in storage/quota_buckets.py; STG-WORK-010, STG-WORK-013). ``SqliteBuckets`` (default) keeps the
+buckets in the node's database, so every process serving one database file shares them: a charge reads, refills and
+writes the bucket in one ``BEGIN IMMEDIATE`` transaction, so concurrent requests never spend one token twice
+(STG-QUOTA-012), and a refusal writes its ``quota_breach`` audit event in that same transaction, before the response
+(STG-QUOTA-011, STG-AUDIT-009). ``RedisBuckets`` (storage/redis_buckets.py) keeps them in Redis. Both let
+``protocol.quotas.take`` decide; neither computes anything itself. The policy (QuotaPolicy overrides) always stays
+in the database.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from typing import Protocol
 from reference_node.protocol.quotas import Decision, Limit, TokenBucket, take
 from reference_node.storage import audit_log
 from reference_node.storage.database import Database
-from reference_node.storage.trust_cache import checked_url
 
-__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "limit_in_force", "open_buckets", "overrides",
+__all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "limit_in_force", "overrides",
            "parse_bucket", "record_breach", "replace_overrides"]
 
 NODE_WIDE = ""  # the principal column of the node-wide override
@@ -104,16 +104,6 @@ class SqliteBuckets:
             if not decision.accepted:
                 breach(conn, decision)
             return decision
-
-
-def open_buckets(url: str | None, db: Database, node_id: str) -> Buckets:
-    """``None`` or ``sqlite``: the database (default); ``redis://...``: Redis (the ``--trust-cache`` URL)."""
-    if checked_url(url) in (None, "sqlite"):
-        return SqliteBuckets(db)
-    from reference_node.storage.redis_buckets import RedisBuckets
-
-    assert url is not None
-    return RedisBuckets(url, node_id, db)
 
 
 def overrides(conn: sqlite3.Connection, principal: str) -> dict[str, Limit]:

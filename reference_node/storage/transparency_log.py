@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reference_node.protocol import base64url, jcs, merkle, peering, signatures, transparency
-from reference_node.storage import key_rotations
+from reference_node.storage import federation_keys
 
 __all__ = ["LogSigner", "append", "checkpoint", "configure", "consistency", "entries", "index_of", "index_of_body",
            "latest", "log_entry", "size", "tree"]
@@ -52,7 +52,7 @@ def configure(conn: sqlite3.Connection, authority: str) -> str:
 def _default_signer(conn: sqlite3.Connection) -> LogSigner:
     """The database's active federation key under the configured origin (a key-file node passes its own)."""
     row = conn.execute("SELECT value FROM node_state WHERE key = ?", (ORIGIN_STATE,)).fetchone()
-    seed = key_rotations.active_seed(conn)
+    seed = federation_keys.active_seed(conn)
     if row is None or seed is None:
         raise ValueError("the transparency log has no origin or key yet (federation not started)")
     return LogSigner(str(row[0]), seed)

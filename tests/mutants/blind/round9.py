@@ -1170,7 +1170,7 @@ MUTANTS: list[dict[str, str]] = [
             "\"Quotas\": concurrent requests never spend a token twice)."
         ),
         "file": "api/quotas.py",
-        "find": 'self.buckets: rows.Buckets = rows.open_buckets(settings.trust_cache, store.db, store.node_id)',
+        "find": 'self.buckets: rows.Buckets = open_buckets(settings.trust_cache, store.db, store.node_id)',
         "replace": ('self.buckets: rows.Buckets = rows.SqliteBuckets((lambda d: (d.migrate("1970-01-01T00:00:00Z"), '
                     'd)[1])(rows.Database(":memory:")))'),
     },

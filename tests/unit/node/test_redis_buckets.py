@@ -22,7 +22,7 @@ import pytest
 from reference_node.protocol.quotas import Limit
 from reference_node.storage.database import Database
 from reference_node.storage.errors import StoreError
-from reference_node.storage.quotas import open_buckets
+from reference_node.storage.quota_buckets import open_buckets
 
 S = 1_000_000  # microseconds
 
