@@ -195,7 +195,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         targets: list[Target] = []
         if args.configs:
             redis_url, note = stack.enter_context(hardening.redis_server())
-            notes.append(note)
+            notes.append(note if redis_url else f"no Redis row: {note}")
             extra = hardening.configs(redis_url)
         if args.embedded or not args.target:
             # --configs: the baseline has auth and quotas off, the configurations switch one thing each.

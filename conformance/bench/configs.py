@@ -19,17 +19,11 @@ request (baseline over configuration), which a busy machine disturbs less.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from conformance.harness.redis_server import redis_server
 
 __all__ = ["BASELINE", "COMPARISONS", "Comparison", "Config", "children", "comparisons", "configs", "markdown_table",
            "redis_server", "verdict_lines"]
@@ -89,47 +83,6 @@ def children(pid: int) -> list[int]:
         return [int(p) for p in path.read_text().split()]
     except OSError:
         return []
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[tuple[str | None, str]]:
-    """A throwaway ``redis-server`` on a free loopback port: (its URL, or None and why not; a note)."""
-    exe = shutil.which("redis-server")
-    try:
-        import redis
-    except ImportError:
-        yield None, "no Redis row: the redis package is not installed"
-        return
-    if exe is None:
-        yield None, "no Redis row: redis-server is not installed"
-        return
-    port = _free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=1)
-        for _ in range(100):
-            with contextlib.suppress(redis.RedisError):
-                if client.ping():
-                    break
-            time.sleep(0.1)
-        client.close()
-        version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
-        yield url, f"Redis: {version.split(' sha=')[0]}, started for this run on 127.0.0.1, no persistence"
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _cells(report: dict[str, Any]) -> list[tuple[int, str, str, dict[str, dict[str, Any]]]]:

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.bench.configs import redis_server
+from conformance.harness.redis_server import redis_server
 from conformance.reports.markdown import coverage
 from tests.mutants.catalogue import CATALOGUE, RUNNERS, Mutant
 

@@ -14,14 +14,10 @@ PID; without ``redis-server`` (or the ``redis`` package) the Redis run skips and
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import math
-import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -32,6 +28,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from conformance.harness.embedded_node import EmbeddedNode
+from conformance.harness.redis_server import redis_server
 
 CAPACITY = 12
 RATE = Fraction(1, 4)  # tokens per second
@@ -51,30 +48,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server): the Redis backend is not run")
-    redis = pytest.importorskip("redis", reason="the redis package is not installed (pip install '.[redis]')")
-    port = _free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=1)
-        for _ in range(100):
-            with contextlib.suppress(redis.RedisError):
-                if client.ping():
-                    break
-            time.sleep(0.1)
-        client.close()
+    with redis_server() as (url, note):
+        if url is None:
+            pytest.skip(f"{note}: the Redis backend is not run")
         yield url
-    finally:
-        os.kill(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, 9)
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "redis"])

@@ -18,10 +18,8 @@ import http.client
 import itertools
 import json
 import os
-import shutil
 import socket
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +33,7 @@ from conformance.federation.operator import Federator
 from conformance.federation.peer import ScriptedPeer
 from conformance.harness.embedded_node import EmbeddedNode
 from conformance.harness.http_target import HttpTarget
+from conformance.harness.redis_server import redis_server
 
 CONNECTIONS = 32
 ROUNDS = 5
@@ -51,30 +50,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server): the Redis backend is not run")
-    redis = pytest.importorskip("redis", reason="the redis package is not installed (pip install '.[redis]')")
-    port = _free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=1)
-        for _ in range(100):
-            with contextlib.suppress(redis.RedisError):
-                if client.ping():
-                    break
-            time.sleep(0.1)
-        client.close()
+    with redis_server() as (url, note):
+        if url is None:
+            pytest.skip(f"{note}: the Redis backend is not run")
         yield url
-    finally:
-        os.kill(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, 9)
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "redis"])

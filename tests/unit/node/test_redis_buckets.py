@@ -6,11 +6,7 @@ The Redis server is started here on a free loopback port and stopped by its PID;
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from fractions import Fraction
@@ -19,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conformance.harness.redis_server import redis_server
 from reference_node.protocol.quotas import Limit
 from reference_node.storage.database import Database
 from reference_node.storage.errors import StoreError
@@ -29,32 +26,10 @@ S = 1_000_000  # microseconds
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server): the Redis bucket store is not run")
-    redis = pytest.importorskip("redis", reason="the redis package is not installed (pip install '.[redis]')")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=1)
-        for _ in range(100):
-            with contextlib.suppress(redis.RedisError):
-                if client.ping():
-                    break
-            time.sleep(0.1)
-        client.close()
+    with redis_server() as (url, note):
+        if url is None:
+            pytest.skip(f"{note}: the Redis backend is not run")
         yield url
-    finally:
-        os.kill(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, 9)
-            proc.wait(timeout=10)
 
 
 @pytest.fixture
