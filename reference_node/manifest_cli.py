@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -58,6 +59,19 @@ def keygen(argv: Sequence[str]) -> int:
     return 0
 
 
+def _validity_days(text: str) -> float:
+    """--validity-days, refused at parse time outside the window a manifest may have (24 h to 365 days)."""
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    seconds = days * 86_400
+    if not (math.isfinite(seconds) and manifests.MIN_VALIDITY.total_seconds() <= seconds
+            <= manifests.MAX_VALIDITY.total_seconds()):
+        raise argparse.ArgumentTypeError("a manifest is valid 1 to 365 days (Spec-04; A20 19.1.2)")
+    return days
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stigmem-reference-node manifest", description="Publish an org manifest.")
     commands = parser.add_subparsers(dest="action", required=True)
@@ -65,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--entity-uri", required=True)
     publish.add_argument("--key", required=True, help="the signing key (PEM, 64 hex or 43 base64url)")
     publish.add_argument("--entities", nargs="+", default=[], metavar="URI", help="more entities to list")
-    publish.add_argument("--validity-days", type=float, default=30.0)
+    publish.add_argument("--validity-days", type=_validity_days, default=30.0,
+                         help="days from now to expires_at: 1 to 365 (the manifest's window; default 30)")
     publish.add_argument("--rotate-from", default=None, metavar="OLD_KEY_FILE",
                          help="the key --key replaces: adds a rotation event signed by it")
     where = publish.add_mutually_exclusive_group(required=True)

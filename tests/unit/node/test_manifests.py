@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_private_key
@@ -136,5 +137,8 @@ def test_cli_keygen_and_publish(tmp_path, capsys):
     doc = json.loads(sqlite3.connect(db).execute("SELECT manifest FROM federation_manifests").fetchone()[0])
     assert verifies(doc) and doc["entities"] == [ORG, "stigmem://org.test/agent/a"]
     assert answer["manifest_id"] == hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
-    assert main(["manifest", "publish", "--entity-uri", ORG, "--key", str(key), "--db", db,
-                 "--validity-days", "0"]) == 1
+    # outside the 24 h to 365 days window (and a value a date cannot hold) is refused before anything is signed
+    for days in ("0", "0.99", "365.01", "99999999", "nan"):
+        with pytest.raises(SystemExit) as refused:
+            main(["manifest", "publish", "--entity-uri", ORG, "--key", str(key), "--db", db, "--validity-days", days])
+        assert refused.value.code == 2, days
