@@ -193,6 +193,29 @@ def recall_no_hidden_influence(ctx: Context) -> None:
     expect(len(seen) > len(before[0][0]), "the garden member saw no more facts than the outsider")
 
 
+@check("http:recall_lexical_statistics", requirements=("STG-REC-004",), profile="recall")
+def recall_lexical_statistics(ctx: Context) -> None:
+    """BM25's document statistics are those of the facts the caller may read: three readable facts score the query
+    "A B" unevenly (A twice; B once; A, B and a third word), and their scores stay put when the store gains facts
+    holding A alone in a scope the caller lacks and in a garden it is not in. Document frequencies counted over the
+    whole store would lower A's weight against B's and move the middle fact's normalized lexical score."""
+    caller, garden, writer = _world(ctx, "rl")
+    relation = _relation(ctx, "lex")
+    a, b = f"amb{ctx.run_id}{secrets.token_hex(3)}", f"lan{ctx.run_id}{secrets.token_hex(3)}"
+    for n, value in enumerate((f"{a} {a}", b, f"{a} {b} pier")):
+        ctx.assert_fact(ctx.fact(ctx.unique(f"lx{n}"), value, relation=relation, scope="public"), key=writer)
+    ask: dict[str, Any] = dict(query=f"{a} {b}", relation=relation, token_budget=5000, depth=0)
+    before = _digest(recall(ctx, caller, **ask))
+    expect(len(before[0]) == 3, f"recall of {ask['query']!r} found {len(before[0])} of the 3 readable facts")
+    for n in range(6):
+        extra = {"garden_id": garden["garden_id"]} if n % 2 else {}
+        ctx.assert_fact(ctx.fact(ctx.unique(f"lh{n}"), f"{a} harbour", relation=relation,
+                                 scope="public" if n % 2 else "team", **extra), key=writer)
+    _same(before, _digest(recall(ctx, caller, **ask)), f"recall {ask['query']!r} after hidden facts with {a!r}")
+    seen = results(recall(ctx, writer, **ask))
+    expect(len(seen) == 9, f"the writer, who reads every fact, found {len(seen)} of 9: the differential is vacuous")
+
+
 @check("http:recall_normalized_filters", requirements=("STG-REC-001",), profile="recall")
 def recall_normalized_filters(ctx: Context) -> None:
     """An entity filter is normalized before ranking (an upper-case scheme and authority find the same facts), and a

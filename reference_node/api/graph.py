@@ -112,16 +112,14 @@ async def neighbors(request: Request) -> Response:
         def edges_of(node: str) -> list[rules.Edge]:
             if node not in cache:
                 edges = entity_edges.readable(conn, node, scope, identity.reader, now, upto_seq=upto)
-                cache[node] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011
+                cache[node] = suppression.walkable(conn, edges)  # STG-REC-021, STG-TOMB-011
             return cache[node]
 
         def keep(edge: rules.Edge) -> bool:
             trust = 1.0 if edge.source_trust is None else edge.source_trust
             return edge.confidence >= min_confidence and trust >= min_trust and rules.matches(edge.relation, terms)
 
-        # STG-TOMB-011/012: a tombstoned start entity has no neighbours (its edges are suppressed facts).
-        start_hidden = bool(suppression.tombstoned_entities(conn, {entity}, scope))
-        found = [] if start_hidden else rules.neighbors(entity, depth, edges_of, keep)
+        found = rules.neighbors(entity, depth, edges_of, keep)  # a tombstoned start has no walkable edge
     if after:
         key = (after["k"][0], after["k"][1])
         found_after = [n for n in found if (n.hops, n.entity) > key]

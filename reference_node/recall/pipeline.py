@@ -147,13 +147,10 @@ def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us:
                      ) -> list[graph_rules.Edge]:
             if entity not in cache:
                 edges = entity_edges.readable(conn, entity, scope, reader, now_us)
-                cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011
+                cache[entity] = suppression.walkable(conn, edges)  # STG-REC-021, STG-TOMB-011
             return cache[entity]
 
-        hidden_seeds = suppression.tombstoned_entities(conn, seeds, scope)  # STG-TOMB-011: no walk from them
-        for seed in seeds:
-            if seed in hidden_seeds:
-                continue
+        for seed in seeds:  # a tombstoned seed has no walkable edge (STG-TOMB-011)
             for n in graph_rules.neighbors(seed, req.depth, edges_of, keep):
                 parent = n.path[-2]
                 s = rules.graph_score(n.hops, n.confidence, len(edges_of(parent)))

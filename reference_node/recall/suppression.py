@@ -3,10 +3,10 @@
 
 ``suppressed_facts``: the candidate facts an active tombstone covers (their entity, or the entity a ref value names,
 in their scope; STG-TOMB-011/012), dropped after scope and garden filtering and before scoring and packing.
-``tombstoned_entities``: the entities a tombstone covers in one scope, which a graph walk in that scope neither
-reaches nor passes through; ``walkable`` keeps the edges a walk may use (to no tombstoned entity, and of no
-suppressed fact); ``unsuppressed_seqs`` the candidates that may seed the graph stage. ``source_trust``: the t
-stored with each pulled fact (None for local facts and when trust is off; the multiplier 0.5 + 0.5 x t is then 1.0).
+``tombstoned_entities``: the entities a tombstone covers in one scope (cards); ``walkable`` keeps the edges a walk
+may use (those of no suppressed fact, so none touching a tombstoned entity); ``unsuppressed_seqs`` the candidates
+that may seed the graph stage. ``source_trust``: the t stored with each pulled fact (None for local facts and when
+trust is off; the multiplier 0.5 + 0.5 x t is then 1.0).
 """
 
 from __future__ import annotations
@@ -52,12 +52,13 @@ def tombstoned_entities(conn: sqlite3.Connection, entities: Iterable[str], scope
     return found
 
 
-def walkable(conn: sqlite3.Connection, edges: list[Edge], scope: str) -> list[Edge]:
-    """STG-REC-021 (A20 §23.3 graph suppression): the edges a walk in ``scope`` may take: none to a tombstoned
-    entity, none whose own fact a tombstone suppresses (an edge out of a tombstoned entity)."""
-    hidden = tombstoned_entities(conn, {e.other for e in edges}, scope)
+def walkable(conn: sqlite3.Connection, edges: list[Edge]) -> list[Edge]:
+    """STG-REC-021, STG-TOMB-011 (A20 §23.3 graph suppression): the edges a walk may take, those of no suppressed
+    fact. An edge is a ref fact of one of its two entities naming the other, and a tombstone suppresses a fact by its
+    entity and by the entity its ref value names (in the fact's scope, the walk's): so no edge leads to, out of or
+    through a tombstoned entity, and a tombstoned start or seed has none."""
     dropped = suppressed_facts(conn, [e.fact_id for e in edges])
-    return [e for e in edges if e.other not in hidden and e.fact_id not in dropped]
+    return [e for e in edges if e.fact_id not in dropped]
 
 
 def unsuppressed_seqs(conn: sqlite3.Connection, seqs: Iterable[int]) -> set[int]:

@@ -525,7 +525,7 @@ MUTANTS: list[dict[str, str]] = [
             "it)."
         ),
         "file": "recall/pipeline.py",
-        "find": "cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011",
+        "find": "cache[entity] = suppression.walkable(conn, edges)  # STG-REC-021, STG-TOMB-011",
         "replace": "cache[entity] = list(edges)  # STG-REC-021, STG-TOMB-011",
     },
     {

@@ -388,7 +388,7 @@ MUTANTS: list[dict[str, str]] = [
             "entity reached through the graph')."
         ),
         "file": "recall/pipeline.py",
-        "find": "cache[entity] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011",
+        "find": "cache[entity] = suppression.walkable(conn, edges)  # STG-REC-021, STG-TOMB-011",
         "replace": "cache[entity] = list(edges)  # STG-REC-021, STG-TOMB-011",
     },
     {
@@ -776,7 +776,7 @@ MUTANTS: list[dict[str, str]] = [
             "passes through it (A20 §23.3 read paths; issue: neighbours never reach a tombstoned entity)."
         ),
         "file": "api/graph.py",
-        "find": "cache[node] = suppression.walkable(conn, edges, scope)  # STG-REC-021, STG-TOMB-011",
+        "find": "cache[node] = suppression.walkable(conn, edges)  # STG-REC-021, STG-TOMB-011",
         "replace": "cache[node] = list(edges)  # STG-REC-021, STG-TOMB-011",
     },
     # GET /v1/graph/neighbors: depth, filters, scope (A20 §20.1.5; STG-REC-012).
