@@ -116,6 +116,12 @@ def test_run_step_passes_every_input(tmp_path):
     assert args.preset == "upstream-0.9.0a12" and args.only == ["http:a b"] and args.quiet
 
 
+def test_run_step_refuses_args_it_cannot_split(tmp_path):
+    with pytest.raises(AssertionError, match="No closing quotation"):
+        argv_of_run_step({"args": "--only 'unbalanced"}, tmp_path)
+    assert not (tmp_path / "argv.json").exists()
+
+
 def test_run_step_with_defaults_only(tmp_path):
     argv = argv_of_run_step({}, tmp_path)
     args = run_parser().parse_args(argv[1:])
