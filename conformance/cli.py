@@ -12,6 +12,7 @@ import shlex
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from conformance import __version__
 from conformance.catalog import expectations, interpretations, profiles
 from conformance.catalog.vectors import adapter_vectors
+from conformance.console import COLORS, FORMATS, Console
 from conformance.errors import ConformanceError, SuiteDataError, Unreachable, UsageError
 from conformance.harness.stdio_adapter import StdioAdapter
 from conformance.outcomes import CaseResult, by_area, run_failed, summarize
@@ -40,6 +42,13 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="run only cases whose id, area or requirement id matches (repeatable)")
     p.add_argument("--expectations", type=Path, help="known-failure ledger (YAML or JSON) keyed by case id")
     p.add_argument("--report-dir", type=Path, help="write report.json, junit.xml and summary.md here")
+    p.add_argument("--junit-xml", type=Path, metavar="PATH", help="write the JUnit XML report to PATH (alone, or "
+                   "beside --report-dir)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="console output: text, or jsonl (one JSON object per finished case, then a summary object; "
+                        "other lines go to stderr)")
+    p.add_argument("--color", choices=COLORS, default="auto",
+                   help="colour the console: auto (a terminal, unless NO_COLOR is set), always or never")
     p.add_argument("--list", action="store_true", help="print what would run and exit")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
     p.add_argument("--exitfirst", "-x", action="store_true",
@@ -107,11 +116,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_table(results: list[CaseResult]) -> None:
+def _print_table(out: Console, results: list[CaseResult]) -> None:
     used = [(k, label) for k, label in COLUMNS if any(r.outcome == k for r in results)]
-    print(f"{'area':<16}" + "".join(f"{label:>8}" for _, label in used))
+    out.say(f"{'area':<16}" + "".join(f"{label:>8}" for _, label in used))
     for area, counts in by_area(results).items():
-        print(f"{area:<16}" + "".join(f"{counts[key]:>8}" for key, _ in used))
+        out.say(f"{area:<16}" + "".join(out.paint(f"{counts[key]:>8}", key if counts[key] else "")
+                                        for key, _ in used))
 
 
 def _summary_line(kind: str, totals: dict[str, int], duration: float) -> str:
@@ -145,37 +155,74 @@ def _preflight_files(args: argparse.Namespace) -> None:
             probe.unlink()
         except OSError as exc:
             raise UsageError(f"--report-dir {directory} is not writable: {exc.strerror or exc}") from exc
+    if args.junit_xml is not None:
+        if args.junit_xml.is_dir():
+            raise UsageError(f"--junit-xml {args.junit_xml} is a directory; give a file name (e.g. junit.xml)")
+        try:
+            args.junit_xml.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--junit-xml {args.junit_xml}: cannot create its folder: {exc.strerror or exc}") from exc
+        writable = args.junit_xml if args.junit_xml.exists() else args.junit_xml.parent
+        if not os.access(writable, os.W_OK):
+            raise UsageError(f"--junit-xml {args.junit_xml} is not writable")
 
 
 def _finish(args: argparse.Namespace, kind: str, target: dict[str, Any], active: dict[str, str],
             started: str, duration: float, results: list[CaseResult], extra: dict[str, Any]) -> int:
+    out: Console = args.console
     unmatched = expectations.apply(results, args.ledger) if args.ledger else []
     totals = summarize(results)
-    if not args.quiet:
-        _print_table(results)
+    unchecked = [p for p, verdict in extra.get("checked", {}).items() if not verdict]
+    code = 1 if run_failed(totals) or unchecked else 0
+    if not args.quiet and not out.jsonl:
+        _print_table(out, results)
         for r in results:
             if r.outcome in ("fail", "error", "unexpected-pass"):
-                print(f"{r.outcome.upper()} [{r.id} {' '.join(r.requirements)}] {r.message}")
+                out.say(f"{out.paint(r.outcome.upper(), r.outcome)} [{r.id} {' '.join(r.requirements)}] {r.message}")
         for profile, verdict in extra.get("claims", {}).items():
-            print(f"profile {profile}: {verdict}")
+            out.say(f"profile {profile}: {verdict}")
         reasons = Counter(r.message for r in results if r.outcome == "skip")
         for reason, count in reasons.most_common(5):
-            print(f"skipped {count}: {reason}")
+            out.say(f"skipped {count}: {reason}")
     for pattern in unmatched:
-        print(f"expectations: {pattern!r} matches no case that ran (stale entry?)")
-    print(_summary_line(kind, totals, duration))
-    unchecked = [p for p, verdict in extra.get("checked", {}).items() if not verdict]
+        out.say(f"expectations: {pattern!r} matches no case that ran (stale entry?)")
+    out.say(out.paint(_summary_line(kind, totals, duration), "fail" if code else "pass"))
     for profile in unchecked:
-        print(f"profile {profile}: not checked (every check skipped)")
-    if args.report_dir:
+        out.say(f"profile {profile}: not checked (every check skipped)")
+    paths = []
+    if args.report_dir or args.junit_xml:
         target["command"] = _command_line(args.argv)
         report = json_report.build(kind, target, active, args.preset, started, duration, results)
         report.update({k: v for k, v in extra.items() if k != "checked"})
         report["expectations"] = str(args.expectations) if args.expectations else None
-        paths = [json_report.write(report, args.report_dir), junit.write(report, args.report_dir),
-                 summary.write(report, args.report_dir)]
-        print("reports: " + ", ".join(str(p) for p in paths))
-    return 1 if run_failed(totals) or unchecked else 0
+        if args.report_dir:
+            paths += [json_report.write(report, args.report_dir), junit.write(report, args.report_dir),
+                      summary.write(report, args.report_dir)]
+        if args.junit_xml:
+            paths.append(junit.write_file(report, args.junit_xml))
+        out.say("reports: " + ", ".join(str(p) for p in paths))
+    out.emit("summary", {"kind": kind, "summary": totals, "duration_s": round(duration, 3), "exit_code": code,
+                         "claims": extra.get("claims", {}), "unchecked_profiles": unchecked,
+                         "stale_expectations": unmatched, "reports": [str(p) for p in paths]})
+    return code
+
+
+def _on_result(args: argparse.Namespace, kind: str, progress: Progress) -> Callable[[CaseResult], None]:
+    """Per finished case: the progress display, and in jsonl its line (ledger applied, as the report will have it)."""
+    out: Console = args.console
+
+    def update(result: CaseResult) -> None:
+        progress.update(result)
+        if out.jsonl:
+            if args.ledger:
+                expectations.apply([result], args.ledger)  # idempotent: _finish applies the ledger again to all
+            out.case(kind, result)
+    return update
+
+
+def _progress(args: argparse.Namespace, total: int, label: str) -> Progress:
+    out: Console = args.console
+    return Progress(total, label, enabled=not (args.quiet or out.jsonl), color=out.color)
 
 
 def _now() -> str:
@@ -195,18 +242,21 @@ def cmd_vectors(args: argparse.Namespace) -> int:
         raise UsageError(f"no vector matches {args.only}")
     if args.list:
         for v in vectors:
-            state = "" if interpretations.applies(v.interpretations, active) else "  (not applicable)"
-            print(f"{v.id}  {' '.join(v.requirements)}  {v.description}{state}")
+            applies = interpretations.applies(v.interpretations, active)
+            args.console.emit("listed", {"kind": "vectors", "id": v.id, "requirements": v.requirements,
+                                         "description": v.description, "applicable": applies})
+            if not args.console.jsonl:
+                print(f"{v.id}  {' '.join(v.requirements)}  {v.description}{'' if applies else '  (not applicable)'}")
         return 0
     _preflight_files(args)
     started, clock = _now(), time.perf_counter()
     with StdioAdapter(args.adapter, timeout=args.timeout, validate=args.validate_protocol) as adapter:
         hello = adapter.start()
-        with Progress(len(vectors), "vectors", enabled=not args.quiet) as progress:
-            results = run(adapter, vectors, active, progress.update, exitfirst=args.exitfirst)
+        with _progress(args, len(vectors), "vectors") as progress:
+            results = run(adapter, vectors, active, _on_result(args, "vectors", progress), exitfirst=args.exitfirst)
     impl = hello.get("implementation", {})
     if not args.quiet:
-        print(f"adapter: {impl.get('name', '?')} {impl.get('version', '?')} ({impl.get('language', '?')})")
+        args.console.say(f"adapter: {impl.get('name', '?')} {impl.get('version', '?')} ({impl.get('language', '?')})")
     target = {"adapter": "embedded reference core" if args.adapter == DEFAULT_ADAPTER else args.adapter,
               "implementation": impl}
     return _finish(args, "vectors", target, active, started, time.perf_counter() - clock, results, {})
@@ -231,7 +281,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     validate(options)
     if args.list:
         for c in select_checks(args.profile or profiles.known(), args.only):
-            print(f"{c.id}  [{c.profile}]  {c.description}")
+            args.console.emit("listed", {"kind": "http", "id": c.id, "profile": c.profile,
+                                         "requirements": list(c.requirements), "description": c.description})
+            if not args.console.jsonl:
+                print(f"{c.id}  [{c.profile}]  {c.description}")
         return 0
     _preflight_files(args)
     started, clock = _now(), time.perf_counter()
@@ -240,15 +293,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not checks:
             raise UsageError(f"no check matches profiles {session.chosen} and {args.only}")
         if session.key_problems and not args.quiet:
-            print(f"could not create scoped keys ({'; '.join(sorted(set(session.key_problems.values())))}); "
+            args.console.say(f"could not create scoped keys ({'; '.join(sorted(set(session.key_problems.values())))}); "
                   "checks that need them are skipped")
         if not args.quiet:
-            print(f"target: {session.url} ({session.discovery.get('node_id', 'no discovery document')}, version "
-                  f"{session.discovery.get('version', '?')}); profiles: {', '.join(session.chosen)}")
+            node = session.discovery.get("node_id", "no discovery document")
+            args.console.say(f"target: {session.url} ({node}, version {session.discovery.get('version', '?')}); "
+                             f"profiles: {', '.join(session.chosen)}")
         url, chosen, discovery = session.url, session.chosen, session.discovery
-        with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
+        with _progress(args, len(checks), "checks") as progress:
             ctx = context_for(session, active, args.connection_bound, args.idle_connections)
-            results = run_checks(ctx, checks, active, progress.update,
+            results = run_checks(ctx, checks, active, _on_result(args, "http", progress),
                                  exitfirst=args.exitfirst, jobs=args.jobs)
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)
     index = profile_index()
@@ -290,6 +344,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = argv
+    args.console = Console(getattr(args, "format", "text"), getattr(args, "color", "auto"))
     from conformance.bench.cli import cmd_bench
 
     commands = {"vectors": cmd_vectors, "run": cmd_run, "report": cmd_report, "diff": cmd_diff, "bench": cmd_bench}

@@ -13,8 +13,9 @@ from conformance.outcomes import CaseResult
 class Progress:
     """Call ``update(result)`` per case; shows a rich bar on a TTY, else one line per finished area."""
 
-    def __init__(self, total: int, label: str, enabled: bool = True) -> None:
+    def __init__(self, total: int, label: str, enabled: bool = True, color: bool = True) -> None:
         self.total = total
+        self.color = color
         self.label = label
         self.interactive = enabled and sys.stdout.isatty() and not os.environ.get("CI")
         self.plain = enabled and not self.interactive
@@ -25,10 +26,12 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if self.interactive:
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
             from rich.progress import Progress as RichProgress
 
-            bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True)
+            bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
+                               console=Console(no_color=not self.color))
             task = bar.add_task(self.label, total=self.total)
             bar.start()
             self._bar = bar

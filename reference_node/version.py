@@ -1,3 +1,6 @@
-"""The reference node's version, in one place."""
+"""The reference node's version: the version of the distribution it ships in (one place, ``conformance/__init__.py``,
+which imports nothing, so the node does not load the suite)."""
 
-__version__ = "0.1.0"
+from conformance import __version__
+
+__all__ = ["__version__"]

@@ -12,6 +12,12 @@ SKIPPED = ("skip", "unsupported", "not-implemented", "expected-fail")
 
 
 def write(report: Mapping[str, Any], directory: Path) -> Path:
+    """``junit.xml`` in a report directory."""
+    return write_file(report, directory / "junit.xml")
+
+
+def write_file(report: Mapping[str, Any], path: Path) -> Path:
+    """The JUnit XML of ``report`` at ``path`` (``--junit-xml PATH``)."""
     root = ET.Element("testsuites", name=f"stigmem-conformance {report['kind']}")
     by_area: dict[str, list[Mapping[str, Any]]] = {}
     for r in report["results"]:
@@ -32,6 +38,5 @@ def write(report: Mapping[str, Any], directory: Path) -> Path:
                 ET.SubElement(case, "error", message=r.get("message", "")[:500]).text = detail
             elif r["outcome"] in SKIPPED:
                 ET.SubElement(case, "skipped", message=f"{r['outcome']}: {r.get('message', '')}"[:500])
-    path = directory / "junit.xml"
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
     return path
