@@ -97,7 +97,9 @@ def render(columns: Sequence[tuple[str, dict[str, Any]]], extra: str = "", figs:
     else:
         parts += _inline_tables(cols)
     if plot_links:
-        parts += ["## Figures", "", *(f"![{title}]({path})" for title, path in plot_links), ""]
+        parts += ["## Figures", ""]
+        for title, path in plot_links:
+            parts += [f"![{title}]({path})", ""]
     if extra:
         parts += [extra.rstrip(), ""]
     return "\n".join(parts)
