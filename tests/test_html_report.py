@@ -132,12 +132,29 @@ def test_rendered_matrix_counts_verdicts_and_vector_sets(page: Path) -> None:
     rows = [r for r in rows if r["tag"] == "tr"]
     assert len(rows) == len(ACTIVE)
     assert dom.by_id("shown")["text"] == str(len(ACTIVE))
-    cells = [e for e in dom.elements if "verdict" in e["attrs"].get("class", "").split()]
+    verdict_cells = [e for e in dom.elements if "verdict" in e["attrs"].get("class", "").split()]
+    cells = [e for e in verdict_cells if "data-column" in e["attrs"]]
     assert len(cells) == len(COLUMNS) * len({r["profile"] for r in CATALOGUE})
     seen = {(c["attrs"]["data-column"], c["attrs"]["data-profile"]): c["attrs"]["data-verdict"] for c in cells}
     for name, report in reports.items():
         for profile in {r["profile"] for r in CATALOGUE}:
             assert seen[(name, profile)] == _expected_verdict(report, profile), (name, profile)
+    groups: dict[str, list[str]] = {}
+    for row in dom.elements:
+        if row["tag"] == "tr" and "data-column" in row["attrs"] and "data-implementation" in row["attrs"]:
+            groups.setdefault(row["attrs"]["data-implementation"], []).append(row["attrs"]["data-column"])
+    assert sorted(n for names in groups.values() for n in names) == sorted(COLUMNS)
+    impl_rows = [e["attrs"]["data-implementation"] for e in dom.elements
+                 if e["tag"] == "tr" and "data-implementation" in e["attrs"] and "data-column" not in e["attrs"]]
+    assert sorted(impl_rows) == sorted(groups)
+    by_impl = [e for e in verdict_cells if "data-column" not in e["attrs"]]
+    profiles = list(dict.fromkeys(r["profile"] for r in CATALOGUE))
+    assert len(by_impl) == len(impl_rows) * len(profiles) and len(impl_rows) == 4
+    for i, label in enumerate(impl_rows):
+        for cell in by_impl[i * len(profiles):(i + 1) * len(profiles)]:
+            wanted = [_expected_verdict(reports[n], cell["attrs"]["data-profile"]) for n in groups[label]]
+            expected = "fail" if "fail" in wanted else "pass" if "pass" in wanted else "notrun"
+            assert cell["attrs"]["data-verdict"] == expected, (label, cell["attrs"]["data-profile"])
     assert seen[("reference-node", "core-local")] == "pass"
     assert seen[("upstream-auth-none-default", "core-local")] == "fail"
     sets = {r["vector_set_version"] for r in reports.values()}
@@ -203,3 +220,13 @@ def tables_names() -> tuple[str, ...]:
     from conformance.reports.tables import NAMES
 
     return NAMES
+
+
+def test_node_text_is_escaped_in_the_page() -> None:
+    report = load(DATA / "upstream-auth-none-default")
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    failing = next(r for r in report["results"] if r["outcome"] == "fail")
+    results = [dict(r, message=hostile) if r is failing else r for r in report["results"]]
+    page = html_page.render(matrix.columns([("col", dict(report, results=results))]), figures.Figures())
+    assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script>") == 1  # the page's own

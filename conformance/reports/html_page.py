@@ -16,6 +16,7 @@ from conformance.reports.figures import Figures
 from conformance.reports.html_assets import CSS, JS
 from conformance.reports.matrix import Column, profiles, vector_sets, verdicts
 from conformance.reports.plots import Figure
+from conformance.reports.verdict import must_share
 
 
 def _img(fig: Figure) -> str:
@@ -46,11 +47,36 @@ def verdict_table(cols: Sequence[Column]) -> str:
                          f'data-profile="{escape(p)}" '
                          f'data-verdict="{v.verdict}"{claim}>{v.verdict.upper() if v.verdict != "not run" else "-"}'
                          f"{detail}</td>")
-        rows.append(f'<tr data-column="{escape(c.name)}"><th>{escape(c.name)}</th><td>{escape(c.implementation)}</td>'
+        rows.append(f'<tr data-column="{escape(c.name)}" data-implementation="{escape(c.implementation)}"><th>'
+                    f"{escape(c.name)}</th><td>{escape(c.implementation)}</td>"
                     f"<td><code>{escape(c.vector_set)}</code></td>{''.join(cells)}</tr>")
     return (f'<table id="verdicts"><thead><tr><th>column</th><th>implementation</th><th>vector set</th>{head}</tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table><p><small>PASS: no MUST requirement of the profile failed "
             "in the column (x/y: passed of those exercised); FAIL: at least one did; -: not run.</small></p>")
+
+
+def implementation_table(cols: Sequence[Column]) -> str:
+    """One row per implementation (its columns together): per profile PASS when it passed in every column that ran
+    it, FAIL when it failed in one; the share of its MUST requirements passed in every column that ran them."""
+    groups: dict[str, list[Column]] = {}
+    for c in cols:
+        groups.setdefault(c.implementation, []).append(c)
+    head = "".join(f"<th>{escape(p)}</th>" for p in profiles())
+    rows = []
+    for label, members in groups.items():
+        cells = []
+        for p in profiles():
+            seen = [verdicts(c)[p] for c in members if verdicts(c)[p].verdict != "not run"]
+            word = "fail" if any(v.verdict == "fail" for v in seen) else "pass" if seen else "notrun"
+            fractions = ", ".join(f"{v.must_passed}/{v.must_run}" for v in seen)
+            cells.append(f'<td class="verdict {word}" data-profile="{escape(p)}" data-verdict="{word}">'
+                         f"{word.upper() if seen else '-'}{f'<br><small>{fractions}</small>' if seen else ''}</td>")
+        passed, run = must_share(members)
+        share = f"{100 * passed / run:.0f}% of {run}" if run else "-"
+        rows.append(f'<tr data-implementation="{escape(label)}"><th>{escape(label)}</th><td>{len(members)}</td>'
+                    f'<td class="num">{share}</td>{"".join(cells)}</tr>')
+    return (f'<table id="implementations"><thead><tr><th>implementation</th><th>columns</th><th>MUST passed</th>'
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def columns_table(cols: Sequence[Column]) -> str:
@@ -128,7 +154,9 @@ def render(cols: Sequence[Column], figs: Figures, drawn: Sequence[Figure] = ()) 
         f"<p>Rendered by <code>stigmem-conformance report</code> from {len(cols)} report files; newest run "
         f"{escape(newest)}.</p>",
         vector_set_note(cols),
-        '<section id="verdict"><h2>Verdict per column and profile</h2>', verdict_table(cols), heat, "</section>",
+        '<section id="verdict"><h2>Verdict per implementation and profile</h2>', implementation_table(cols),
+        "<h3>Per column (an implementation under one configuration and one set of readings)</h3>",
+        verdict_table(cols), heat, "</section>",
         '<section id="columns"><h2>Columns</h2>', columns_table(cols), readings_table(cols), "</section>",
         '<section id="matrix"><h2>Requirements by column</h2><p>Click a requirement for its checks and vectors in '
         "each column and the first difference of every failure.</p>", html_matrix.table(cols), "</section>",
