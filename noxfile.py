@@ -24,6 +24,24 @@ def suite(session: nox.Session) -> None:
     session.run("stigmem-conformance", "run", "--report-dir", "reports/reference-node", *session.posargs)
 
 
+REPORT_COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-upstream-readings",
+                  "reference-node", "upstream-auth-required-default", "upstream-auth-required-upstream",
+                  "upstream-auth-none-default",
+                  "upstream-auth-none-upstream", "upstream-federation", "upstream-gardens-default",
+                  "upstream-gardens-upstream", "upstream-hardening-default", "upstream-hardening-upstream"]
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """REPORT.md, its linked tables (docs/report-data/tables/), the figures (docs/report-data/plots/) and the HTML
+    page (docs/report-data/report.html), all from the committed report data."""
+    session.install("-e", ".[report]")
+    data = "docs/report-data"
+    session.run("stigmem-conformance", "report", *(f"{data}/{c}" for c in REPORT_COLUMNS),
+                *(arg for name in ("notes.md", "power.md", "bench.md") for arg in ("--append", f"{data}/{name}")),
+                "--plots", "--html", f"{data}/report.html", "-o", "REPORT.md", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")

@@ -41,7 +41,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", "-k", action="append", default=[], metavar="GLOB",
                    help="run only cases whose id, area or requirement id matches (repeatable)")
     p.add_argument("--expectations", type=Path, help="known-failure ledger (YAML or JSON) keyed by case id")
-    p.add_argument("--report-dir", type=Path, help="write report.json, junit.xml and summary.md here")
+    p.add_argument("--report-dir", type=Path, help="write report.json, junit.xml, summary.md and report.html here")
     p.add_argument("--junit-xml", type=Path, metavar="PATH", help="write the JUnit XML report to PATH (alone, or "
                    "beside --report-dir)")
     p.add_argument("--format", choices=FORMATS, default="text",
@@ -108,11 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     from conformance.bench.cli import add_parser as add_bench_parser
 
     add_bench_parser(sub)
-    rep = sub.add_parser("report", help="render REPORT.md from report directories (one column each)")
-    rep.add_argument("dirs", nargs="+", type=Path, help="directories holding report.json; the name labels the column")
-    rep.add_argument("--output", "-o", type=Path, default=Path("REPORT.md"))
-    rep.add_argument("--append", type=Path, action="append", default=[],
-                     help="a Markdown file appended verbatim (notes, benchmark table); repeatable")
+    from conformance.reports.command import add_parser as add_report_parser
+    add_report_parser(sub)
     return parser
 
 
@@ -332,13 +329,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from conformance.reports import implementation_report
+    from conformance.reports import command
 
-    columns = [(d.name, implementation_report.load(d)) for d in args.dirs]
-    extra = "\n".join(path.read_text(encoding="utf-8").rstrip() + "\n" for path in args.append)
-    args.output.write_text(implementation_report.render(columns, extra), encoding="utf-8")
-    print(f"wrote {args.output} with {len(columns)} columns")
-    return 0
+    return command.run(args)
 
 
 def main(argv: list[str] | None = None) -> int:

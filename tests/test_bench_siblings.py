@@ -3,6 +3,8 @@ asserted)."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from conformance.bench.siblings import Sample, main, measure, render
@@ -18,12 +20,16 @@ def test_render_ratios_to_the_smallest_count_and_the_siblings_met():
     assert rows[2][:3] == ["n", "100", "-"] and "skipped: too slow" in table
 
 
-def test_tiny_run_prints_a_row_per_count(capsys):
-    assert main(["--siblings", "1,3", "--writes", "2", "--cardinality", "winner"]) == 0
+def test_tiny_run_prints_a_row_per_count(capsys, tmp_path):
+    assert main(["--siblings", "1,3", "--writes", "2", "--cardinality", "winner", "--json",
+                 str(tmp_path / "s.json")]) == 0
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines() if line.startswith("reference winner ")]
     assert [(row[2], row[3]) for row in rows] == [("1", "2"), ("3", "2")]
     assert rows[0][-1] == "1.00x"
+    data = json.loads((tmp_path / "s.json").read_text())
+    assert [(s["siblings"], len(s["latencies_ms"])) for s in data["samples"]] == [(1, 2), (3, 2)]
+    assert all(abs(s["median_ms"] - float(row[4])) <= 0.006 for s, row in zip(data["samples"], rows, strict=True))
 
 
 def test_a_preload_over_budget_is_skipped_not_timed():

@@ -9,6 +9,7 @@ facts). Each quality run uses a fresh store, so access counts of one weighting n
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -84,7 +85,7 @@ def _bulk(store: Store, rows: list[tuple[str, str, str, str]], batch: int = 2000
         store.assert_facts(facts, ANONYMOUS.reader)
 
 
-def latency(n: int, queries: int) -> None:
+def latency(n: int, queries: int) -> dict[str, object]:
     config = from_environ(os.environ)
     rng = random.Random(17)
     with tempfile.TemporaryDirectory() as directory:
@@ -110,6 +111,9 @@ def latency(n: int, queries: int) -> None:
               f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms")
         service.close()
         store.close()
+    return {"facts": n, "queries": queries, "embedder": service.embedder.name, "load_s": round(loaded - start, 2),
+            "embed_s": round(embedded - loaded, 2), "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[int(0.95 * len(times)) - 1], 2)}
 
 
 def quality(ks: tuple[int, ...] = (1, 3, 5)) -> None:
@@ -136,11 +140,16 @@ def main() -> None:
     parser.add_argument("--facts", type=int, nargs="+", default=[10_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the latency rows here as JSON")
     args = parser.parse_args()
     if not args.skip_quality:
         quality()
-    for n in args.facts:
-        latency(n, args.queries)
+    rows = [latency(n, args.queries) for n in args.facts]
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        run = {"kind": "bench-recall", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "command": "python tools/recall_bench.py " + " ".join(sys.argv[1:]), "latency": rows}
+        args.json.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

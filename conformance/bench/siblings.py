@@ -2,6 +2,7 @@
 
     python -m conformance.bench.siblings [--siblings 1,10,100,1000] [--writes 10] [--cardinality winner,pairwise]
                                          [--target URL [--admin-key K] [--target-name NAME]] [--budget 120]
+                                         [--json PATH]
 
 For every sibling count k a triple (for small k, ``--writes`` triples, while k x writes stays within 1,000
 preload writes) is given k facts with distinct values, one confidence and one scope: k contradicting siblings.
@@ -20,18 +21,20 @@ stay flat from 1 to 1,000 siblings (interpretation conflict_cardinality, STG-CON
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import statistics
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
 from conformance.harness.embedded_node import EmbeddedNode
 
-__all__ = ["Sample", "main", "measure", "render"]
+__all__ = ["Sample", "main", "measure", "render", "to_json"]
 
 PRELOAD_CAP = 1000  # preload writes per count above which one triple carries every round
 
@@ -112,6 +115,15 @@ def render(samples: Sequence[Sample]) -> str:
     return "\n".join(out)
 
 
+def to_json(samples: Sequence[Sample], argv: Sequence[str]) -> dict[str, object]:
+    """The run as data (``--json``): every timed latency per node and count, the plots read it."""
+    return {"kind": "bench-siblings", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "command": "python -m conformance.bench.siblings " + " ".join(argv),
+            "samples": [{"node": s.node, "siblings": s.siblings, "triples": s.triples, "skipped": s.skipped,
+                         "latencies_ms": [round(x, 3) for x in s.latencies_ms],
+                         "median_ms": round(s.median_ms, 3) if s.latencies_ms else None} for s in samples]}
+
+
 def _counts(text: str) -> list[int]:
     counts = sorted({int(item) for item in text.split(",") if item.strip()})
     if not counts or counts[0] < 1:
@@ -132,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--admin-key", help="API key for --target (sent as a Bearer token)")
     parser.add_argument("--budget", type=float, default=120.0,
                         help="seconds one count's preload may take on one node (default 120)")
+    parser.add_argument("--json", type=Path, help="also write every latency here as JSON")
     args = parser.parse_args(argv)
     if args.writes < 1:
         parser.error("--writes must be at least 1")
@@ -150,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             samples += measure(args.target_name, c, args.siblings, args.writes, args.budget)
     print()
     print(render(samples))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        given = list(sys.argv[1:] if argv is None else argv)
+        args.json.write_text(json.dumps(to_json(samples, given), indent=1) + "\n", encoding="utf-8")
     return 0
 
 

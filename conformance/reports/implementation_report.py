@@ -1,6 +1,6 @@
-"""REPORT.md: the requirement x implementation matrix rendered from report.json files.
+"""REPORT.md: a verdict first, then the pass rates; the long tables in linked files (``tables.write``).
 
-Each column is one report directory; its label is the directory name. The text names how to reproduce
+Each column is one report directory; its label is the directory name. The columns file names how to reproduce
 each column (the command line stored in the report), so a reader can rerun any of them.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
 from conformance.errors import UsageError
-from conformance.reports import markdown
+from conformance.reports import markdown, matrix, tables, verdict
+from conformance.reports.figures import Figures
 
 
 def load(directory: Path) -> dict[str, Any]:
@@ -31,53 +32,74 @@ def load(directory: Path) -> dict[str, Any]:
     return report
 
 
-def _describe(name: str, report: dict[str, Any]) -> str:
-    target = report["target"]
-    impl = target.get("implementation") or {}
-    disc = target.get("discovery") or {}
-    what = (markdown.escape(f"{impl.get('name', '?')} {impl.get('version', '')} ({impl.get('language', '?')})")
-            if impl else f"node `{str(disc.get('node_id', '?')).replace('`', '')}` "
-                         f"version {markdown.escape(disc.get('version', '?'))}")
-    s = report["summary"]
-    return (f"- **{name}**: {report['kind']} run against {what}; preset `{report['preset']}`; "
-            f"{s['pass']} passed, {s['fail']} failed, {s['error']} errors"
-            + "".join(f", {s[k]} {k}" for k in ("unsupported", "skip", "not-implemented") if s.get(k))
-            + f"; {report['duration_s']} s; suite {report['suite_version']}, vectors {report['vector_set_version']}"
-            + f"; reproduce: `{target.get('command', 'see the nox session')}`")
+def _columns_table(cols: Sequence[matrix.Column]) -> str:
+    lines = ["| column | kind | implementation | preset | vector set | passed | failed | other |",
+             "|---|---|---|---|---|---:|---:|---|"]
+    for c in cols:
+        s = c.report["summary"]
+        other = ", ".join(f"{s[k]} {k}" for k in ("error", "unsupported", "skip", "not-implemented") if s.get(k))
+        lines.append(f"| {c.name} | {c.report['kind']} | {markdown.escape(c.implementation)} | `{c.report['preset']}` "
+                     f"| `{c.vector_set}` | {s['pass']} | {s['fail']} | {other or '-'} |")
+    return "\n".join(lines)
 
 
-def render(columns: Sequence[tuple[str, dict[str, Any]]], extra: str = "") -> str:
+def _inline_tables(cols: Sequence[matrix.Column]) -> list[str]:
+    """Without a data directory: the long tables in REPORT.md itself (as before they moved out)."""
+    pairs = [(c.name, c.report) for c in cols]
+    parts = ["## Requirements by implementation", "", markdown.requirement_matrix(pairs), ""]
+    for c in cols:
+        parts += [f"## Failures: {c.name}", "", markdown.failures(c.name, c.report), ""]
+    return parts
+
+
+def render(columns: Sequence[tuple[str, dict[str, Any]]], extra: str = "", figs: Figures | None = None,
+           data_link: str | None = None, plot_links: Sequence[tuple[str, str]] = (), html: str | None = None) -> str:
+    """REPORT.md. ``data_link``: the data directory relative to REPORT.md, where ``tables.write`` put the long
+    tables (None: they are inlined); ``plot_links``: (title, relative path) of the figures to show."""
+    cols = matrix.columns(columns)
+    figs = figs or Figures()
     by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name, rep in columns:
         by_kind.setdefault(rep["kind"], []).append((name, rep))
+    total = sum(c["total"] for c in markdown.vector_counts().values())
+    link = f"{data_link}/tables" if data_link else None
     parts = [
         "# Implementation report",
         "",
         f"Rendered by `stigmem-conformance report` from {len(columns)} report files; newest run "
-        f"{max(rep['started_at'] for _, rep in columns)[:10]}. Each column names the command that reproduces it.",
+        f"{max(rep['started_at'] for _, rep in columns)[:10]}.",
+        "",
+        verdict.render(cols, figs, html),
         "",
         "## Columns",
         "",
-        *(_describe(name, rep) for name, rep in columns),
+        _columns_table(cols),
         "",
+        *([f"Each column's run date, duration and the command that reproduces it: [{link}/columns.md]"
+           f"({link}/columns.md).", ""] if link else [*(tables.describe(c) for c in cols), ""]),
         "## Requirement catalogue",
         "",
         markdown.catalogue_summary(),
         "",
-        "## Golden vectors",
-        "",
-        markdown.vector_inventory(),
+        f"Golden vectors: {total} in {len(markdown.vector_counts())} files"
+        + (f" ([{link}/vectors.md]({link}/vectors.md))." if link else "."),
         "",
     ]
     for kind, reps in sorted(by_kind.items()):
-        parts += [f"## Pass rates by area ({kind})", "", markdown.area_matrix(reps), ""]
-    parts += ["## Requirements by implementation", "",
-              "`pass`: every case citing the requirement passed; **FAIL**: at least one failed or errored; "
-              "`skip`: cases ran only as skip/unsupported; `-`: not exercised by that column.", "",
-              markdown.requirement_matrix(columns), ""]
-    for name, rep in columns:
-        parts += [f"## Failures: {name}", "", f"Interpretations in force: preset `{rep['preset']}`.", "",
-                  markdown.failures(name, rep), ""]
+        parts += [f"## Pass rates by area ({kind})", "", markdown.area_matrix(reps, versions=True), ""]
+    if link:
+        parts += ["## Long tables", "",
+                  f"- [Requirements by implementation]({link}/requirements.md): every MUST and SHOULD requirement "
+                  "by column (pass, FAIL, skip, -).",
+                  f"- [Failures by column]({link}/failures.md): each failing case with its first difference.",
+                  *(f"- [{title}]({data_link}/{path})." for title, path in figs.long_tables),
+                  ""]
+    else:
+        parts += _inline_tables(cols)
+    if plot_links:
+        parts += ["## Figures", ""]
+        for title, path in plot_links:
+            parts += [f"![{title}]({path})", ""]
     if extra:
         parts += [extra.rstrip(), ""]
     return "\n".join(parts)

@@ -10,8 +10,8 @@ from conformance.catalog.requirements import catalogue
 from conformance.catalog.vectors import load_vectors
 
 
-def vector_inventory() -> str:
-    """Vectors per file: positive (valid), negative (invalid), acceptable, and option-specific ones."""
+def vector_counts() -> dict[str, Counter[str]]:
+    """Per vector file: total, valid (positive), invalid (negative) and tagged (depend on an interpretation)."""
     rows: dict[str, Counter[str]] = {}
     for v in load_vectors(validate=False):
         counts = rows.setdefault(v.file, Counter())
@@ -19,9 +19,14 @@ def vector_inventory() -> str:
         counts["total"] += 1
         if v.interpretations:
             counts["tagged"] += 1
+    return rows
+
+
+def vector_inventory() -> str:
+    """Vectors per file: positive (valid), negative (invalid), acceptable, and option-specific ones."""
     lines = ["| file | vectors | positive | negative | depend on an interpretation |", "|---|---:|---:|---:|---:|"]
     total: Counter[str] = Counter()
-    for name, c in sorted(rows.items()):
+    for name, c in sorted(vector_counts().items()):
         total.update(c)
         lines.append(f"| `{name}` | {c['total']} | {c['valid']} | {c['invalid']} | {c['tagged']} |")
     lines.append(f"| **all** | **{total['total']}** | {total['valid']} | {total['invalid']} | {total['tagged']} |")
@@ -57,11 +62,14 @@ def catalogue_summary() -> str:
     return "\n".join(lines)
 
 
-def area_matrix(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """Pass counts per area (rows) and implementation (columns): 'passed/run (failed)'."""
+def area_matrix(reports: Sequence[tuple[str, Mapping[str, Any]]], versions: bool = False) -> str:
+    """Pass counts per area (rows) and implementation (columns): 'passed/run (failed)'; ``versions`` adds a first
+    row with each column's vector-set version."""
     areas = sorted({a for _, rep in reports for a in rep["areas"]})
     head = "| area | " + " | ".join(name for name, _ in reports) + " |"
     lines = [head, "|---|" + "---:|" * len(reports)]
+    if versions:
+        lines.append("| *vector set* | " + " | ".join(f"`{rep['vector_set_version']}`" for _, rep in reports) + " |")
     for area in areas:
         cells = []
         for _, rep in reports:
