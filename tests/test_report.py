@@ -11,7 +11,11 @@ DATA = ROOT / "docs" / "report-data"
 COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-upstream-readings", "reference-node",
            "upstream-auth-required-default", "upstream-auth-required-upstream", "upstream-auth-none-default",
            "upstream-auth-none-upstream", "upstream-federation", "upstream-gardens-default",
-           "upstream-gardens-upstream", "upstream-hardening-default", "upstream-hardening-upstream"]
+           "upstream-gardens-upstream", "upstream-hardening-default", "upstream-hardening-upstream",
+           "upstream-federation-trust-default", "upstream-federation-trust-upstream", "upstream-tombstones-default",
+           "upstream-tombstones-upstream", "upstream-tombstones-noplugin-default", "upstream-time-travel-default",
+           "upstream-time-travel-upstream", "upstream-time-travel-noplugin-default", "upstream-recall-default",
+           "upstream-recall-upstream"]
 
 
 def test_report_md_is_rendered_from_valid_report_files():
