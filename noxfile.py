@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["lint", "typecheck", "vectors", "tests", "suite"]
@@ -24,11 +27,7 @@ def suite(session: nox.Session) -> None:
     session.run("stigmem-conformance", "run", "--report-dir", "reports/reference-node", *session.posargs)
 
 
-REPORT_COLUMNS = ["reference-core-vectors", "node-adapter-vectors", "reference-core-upstream-readings",
-                  "reference-node", "upstream-auth-required-default", "upstream-auth-required-upstream",
-                  "upstream-auth-none-default",
-                  "upstream-auth-none-upstream", "upstream-federation", "upstream-gardens-default",
-                  "upstream-gardens-upstream", "upstream-hardening-default", "upstream-hardening-upstream"]
+REPORT_COLUMNS = json.loads(Path("docs/report-data/columns.json").read_text(encoding="utf-8"))
 
 
 @nox.session

@@ -43,3 +43,17 @@ def test_rejects_invalid_auth_mode():
     proc = run_tool("start", "--venv", "v", "--workdir", "w", "--auth", "maybe")
     assert proc.returncode == 2
     assert "invalid choice: 'maybe'" in proc.stderr
+
+
+def test_start_help_shows_plugin_and_setting_options():
+    proc = run_tool("start", "--help")
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--plugins", "--signing-key", "--env"):
+        assert option in proc.stdout
+
+
+def test_rejects_env_outside_stigmem_settings(tmp_path):
+    proc = run_tool("start", "--venv", str(tmp_path / "v"), "--workdir", str(tmp_path / "w"), "--env", "PATH=/x")
+    assert proc.returncode == 1
+    assert "--env takes STIGMEM_NAME=VALUE" in proc.stderr
+    assert not (tmp_path / "w").exists()

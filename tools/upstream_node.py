@@ -4,8 +4,9 @@
 A standalone helper for filling the implementation report: it is not part of the ``conformance`` package
 and nothing imports it. It uses the standard library only, so any Python 3.11+ can run it.
 
-    python tools/upstream_node.py install --venv DIR
+    python tools/upstream_node.py install --venv DIR [--plugins]
     python tools/upstream_node.py start --venv DIR --workdir DIR --port 0 [--auth required|none] [--federation]
+        [--signing-key] [--plugins] [--env STIGMEM_X=V ...]
     python tools/upstream_node.py stop --pid N
 
 ``install`` works around two packaging problems of 0.9.0a12:
@@ -16,6 +17,13 @@ and nothing imports it. It uses the standard library only, so any Python 3.11+ c
 - ``pip install --pre`` resolves ``httpx==1.0.dev6``, which lacks ``httpx.AsyncClient``. The exact pin
   without ``--pre`` plus ``httpx<1`` avoids it.
 
+``install --plugins`` adds the two v2.0 plugins from PyPI (``stigmem-plugin-tombstones``,
+``stigmem-plugin-time-travel``, both 0.1.0). ``start --plugins`` lets the node load them: entry-point discovery on,
+and, as they are unsigned, ``STIGMEM_PLUGIN_SIGNING_REQUIRED=false`` with its literal acknowledgement; each plugin
+stays inert until its own gates are set (``--env STIGMEM_TOMBSTONES_ENABLED=1`` ...). ``--signing-key`` sets a fresh
+``STIGMEM_NODE_PRIVATE_KEY`` (the node signs tombstones and capability tokens with it; without it
+``POST /v1/tombstones`` answers 500).
+
 ``start`` runs the node in the background (new session, log in ``<workdir>/node.log``), waits for
 ``GET /healthz``, bootstraps an admin key when auth is required, prints one JSON line
 ``{"url", "pid", "admin_key", "workdir"}`` on stdout and exits, leaving the node running. Progress goes to
@@ -25,6 +33,7 @@ stderr. ``stop`` ends the node by its PID: SIGTERM, then SIGKILL after 10 s.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
@@ -45,6 +54,8 @@ from pathlib import Path, PurePosixPath
 PACKAGE = "stigmem-node"
 VERSION = "0.9.0a12"
 REQUIREMENTS = (f"{PACKAGE}=={VERSION}", "httpx<1")
+PLUGINS = ("stigmem-plugin-tombstones==0.1.0", "stigmem-plugin-time-travel==0.1.0")
+UNSIGNED_ACK = "i-understand-plugins-are-unsigned"  # the literal its settings demand for unsigned plugins
 ADMIN_PERMISSIONS = "admin,read,write,federate,admin:federation"
 HIGH_RATE_LIMIT = "1000000"  # per hour; the default burst (1000 writes) would throttle the suite
 READY_TIMEOUT_S = 30.0
@@ -136,6 +147,9 @@ def cmd_install(args: argparse.Namespace) -> int:
     else:
         progress(f"installing {' '.join(REQUIREMENTS)}")
         run_command([str(python), "-m", "pip", "install", "--disable-pip-version-check", *REQUIREMENTS])
+    if args.plugins:
+        progress(f"installing {' '.join(PLUGINS)}")
+        run_command([str(python), "-m", "pip", "install", "--disable-pip-version-check", *REQUIREMENTS, *PLUGINS])
 
     target = migrations_target(python)
     if target.is_dir() and any(p.suffix == ".sql" for p in target.iterdir()):
@@ -186,7 +200,8 @@ def http_status(url: str, token: str | None = None, timeout: float = 2.0) -> int
 
 
 def node_env(port: int, workdir: Path, auth: str, federation: bool,
-             tls: tuple[Path, Path, Path] | None = None) -> dict[str, str]:
+             tls: tuple[Path, Path, Path] | None = None, *, plugins: bool = False, signing_key: bool = False,
+             extra: dict[str, str] | None = None) -> dict[str, str]:
     # Inherited STIGMEM_* settings would silently change the node under test: drop them all.
     env = {k: v for k, v in os.environ.items() if not k.startswith("STIGMEM_")}
     env.update({
@@ -208,7 +223,24 @@ def node_env(port: int, workdir: Path, auth: str, federation: bool,
     if tls is not None:  # its mTLS transport (A20 22.1): every connection needs a client certificate
         env.update({"STIGMEM_TLS_CERT_PATH": str(tls[0]), "STIGMEM_TLS_KEY_PATH": str(tls[1]),
                     "STIGMEM_TLS_CA_BUNDLE": str(tls[2])})
+    if plugins:
+        env.update({"STIGMEM_PLUGIN_AUTO_DISCOVERY_ENABLED": "true", "STIGMEM_PLUGIN_SIGNING_REQUIRED": "false",
+                    "STIGMEM_PLUGIN_UNSIGNED_ACK": UNSIGNED_ACK})
+    if signing_key:  # base64url of a raw 32-byte Ed25519 seed, unpadded
+        env["STIGMEM_NODE_PRIVATE_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    env.update(extra or {})
     return env
+
+
+def env_pairs(pairs: list[str]) -> dict[str, str]:
+    """``--env STIGMEM_X=V`` (repeatable); only STIGMEM_ settings, so nothing else of the environment is changed."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.startswith("STIGMEM_"):
+            raise ToolError(f"--env takes STIGMEM_NAME=VALUE, got {pair!r}")
+        out[name] = value
+    return out
 
 
 def log_tail(log: Path, lines: int = 30) -> str:
@@ -266,6 +298,7 @@ def tls_files(args: argparse.Namespace) -> tuple[Path, Path, Path] | None:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
+    extra = env_pairs(args.env)  # refused before anything is created
     venv: Path = args.venv.resolve()
     workdir: Path = args.workdir.resolve()
     if not venv_bin(venv, "stigmem-node").exists():
@@ -281,7 +314,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     for attempt in range(1, START_ATTEMPTS + 1):
         port = args.port or free_port()
         url = f"{scheme}://127.0.0.1:{port}"
-        env = node_env(port, workdir, args.auth, args.federation, tls)
+        env = node_env(port, workdir, args.auth, args.federation, tls, plugins=args.plugins,
+                       signing_key=args.signing_key, extra=extra)
         proc = spawn(venv, workdir, port, env)
         try:
             ready = wait_ready(proc, url, READY_TIMEOUT_S)
@@ -386,6 +420,7 @@ def parser() -> argparse.ArgumentParser:
     install = sub.add_parser("install", help=f"create a venv with {PACKAGE} {VERSION} and its migrations")
     install.add_argument("--venv", type=Path, required=True, help="virtual environment to create or complete")
     install.add_argument("--python", default=sys.executable, help="interpreter for a new venv (default: this one)")
+    install.add_argument("--plugins", action="store_true", help="also install the tombstones and time-travel plugins")
     install.set_defaults(func=cmd_install)
     start = sub.add_parser("start", help="start a node in the background and print one JSON line")
     start.add_argument("--venv", type=Path, required=True, help="venv made by the install subcommand")
@@ -396,6 +431,12 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--tls-cert", help="serve mTLS with this certificate (PEM; with --tls-key and --tls-ca)")
     start.add_argument("--tls-key", help="the key of --tls-cert (PEM)")
     start.add_argument("--tls-ca", help="the CA bundle client certificates must chain to (PEM)")
+    start.add_argument("--plugins", action="store_true",
+                       help="load installed plugins (unsigned: signing check off with its acknowledgement)")
+    start.add_argument("--signing-key", action="store_true",
+                       help="set a fresh STIGMEM_NODE_PRIVATE_KEY (tombstone and capability-token signing)")
+    start.add_argument("--env", action="append", default=[], metavar="STIGMEM_X=V",
+                       help="extra node setting (repeatable), e.g. STIGMEM_TOMBSTONES_ENABLED=1")
     start.set_defaults(func=cmd_start)
     stop = sub.add_parser("stop", help="stop a node by PID: SIGTERM, then SIGKILL after 10 s")
     stop.add_argument("--pid", type=int, required=True)

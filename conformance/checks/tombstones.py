@@ -135,11 +135,16 @@ def tombstone_not_a_fact(ctx: Context) -> None:
 
 @check("http:tombstone_hides_facts", requirements=("STG-TOMB-011",), profile=P)
 def tombstone_hides_facts(ctx: Context) -> None:
-    """A tombstone hides the entity's facts in the scopes its pattern covers, and only those."""
+    """A tombstone hides the entity's facts in the scopes its pattern covers, and only those (the pattern
+    ``["team", "company"]``; under tombstone_scope_array single-only, one tombstone per scope)."""
     entity = ctx.unique("scoped")
     made = {scope: ctx.assert_fact(ctx.fact(entity, scope, scope=scope))["id"]
             for scope in ("local", "team", "company", "public")}
-    issue(ctx, entity, ["team", "company"])
+    if ctx.interpretations.get("tombstone_scope_array", "sorted-union") == "single-only":
+        issue(ctx, entity, "team")
+        issue(ctx, entity, "company")
+    else:
+        issue(ctx, entity, ["team", "company"])
     got = set(ids(ctx.query(entity=entity)))
     expect(got == {made["local"], made["public"]}, f"after tombstoning team and company the query returned {got}")
     issue(ctx, entity, "*")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from conformance.checks.federation.support import registered_peer
 from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status
@@ -24,6 +25,15 @@ from conformance.oracle import capability_tokens as oracle
 
 PROFILE = "federation-trust"
 HEADER = "X-Stigmem-Capability"
+
+
+def _authority(node_id: str, target: str) -> str:
+    """The authority of a ``stigmem://`` node id; a node id of another form (upstream: ``stigmem:node:<uuid>``)
+    names none, so the target's host:port stands in (its scope URIs are then simply not the node's)."""
+    parts = node_id.split("/")
+    if node_id.startswith("stigmem://") and len(parts) > 2 and parts[2]:
+        return parts[2]
+    return urlsplit(target).netloc
 
 
 def _stamp(moment: datetime) -> str:
@@ -37,7 +47,7 @@ class Issuer:
         self.seed = secrets.token_bytes(32)
         self.uri = f"stigmem://cap-{ctx.run_id}{secrets.token_hex(3)}.test/node/1"
         self.subject = self.uri.replace("/node/1", "/agent/peer")
-        self.authority = fed.node_id.split("/")[2]
+        self.authority = _authority(fed.node_id, ctx.target.base_url)
         now = datetime.now(UTC)
         self.manifest = oracle.manifest(self.uri, self.seed, [self.uri, self.subject],
                                         _stamp(now - timedelta(minutes=1)), _stamp(now + timedelta(days=2)))
