@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from conformance.checks.federation.support import fetch, node_pulls, registered_peer
+from conformance.checks.federation.support import drain, fetch, node_pulls, registered_peer
 from conformance.checks.registry import Context, Skip, check, expect, expect_status, ids
 from conformance.checks.tombstones import issue, revoke
 from conformance.federation.identity import Identity
@@ -150,18 +150,22 @@ def tombstone_revocation_federated(ctx: Context) -> None:
         expect(after == before, f"after the revocation {after}, before the tombstone {before}")
 
 
-def _walk(ctx: Context, peer: ScriptedPeer, fed: Federator, since: str | None) -> tuple[list[Any], list[Any], Any]:
-    """The node's tombstone route from ``since`` to its end (bounded), as the peer reads it."""
+def _walk(ctx: Context, peer: ScriptedPeer, fed: Federator, since: str | None, limit: int = 500,
+          sizes: list[int] | None = None) -> tuple[list[Any], list[Any], Any]:
+    """The node's tombstone route from ``since`` to its end (bounded), as the peer reads it; ``sizes`` collects
+    the number of tombstones on each page."""
     tombs: list[Any] = []
     revs: list[Any] = []
     for _ in range(MAX_PAGES):
         ex = peer.present(ctx.target, peer.token("fresh", fed.node_id).token, path=ROUTE,
-                          params={"limit": "500", **({"since": since} if since else {})})
+                          params={"limit": str(limit), **({"since": since} if since else {})})
         if ex.status == 403:
             raise Skip(f"the tombstone route refuses a peer token without a capability grant: {ex.brief()}")
         expect_status(ex, (200,))
         body = ex.json if isinstance(ex.json, dict) else {}
         page_t, page_r = body.get("tombstones") or [], body.get("revocations") or []
+        if sizes is not None:
+            sizes.append(len(page_t))
         tombs, revs = tombs + page_t, revs + page_r
         if not (page_t or page_r) or body.get("cursor") in (None, since):
             return tombs, revs, body.get("cursor") or since
@@ -191,3 +195,34 @@ def tombstone_route_requires_token(ctx: Context) -> None:
         for label, token in (("no token", None), ("a forged token", peer.token("other_key", fed.node_id).token)):
             ex = peer.present(ctx.target, token, path=ROUTE)
             expect(ex.status in (401, 403), f"{label}: the tombstone route answered {ex.brief()}")
+
+
+@check("federation:tombstone_page_limit", requirements=("STG-TOMB-021",), profile=P)
+def tombstone_page_limit(ctx: Context) -> None:
+    """The peer route holds each page to ``limit``: three new tombstones walked at limit 2 come as pages of at most
+    two, and all three arrive."""
+    with registered_peer(ctx) as (peer, fed):
+        _, _, cursor = _walk(ctx, peer, fed, None)
+        made = {issue(ctx, ctx.unique(f"paged-{n}"))["id"] for n in range(3)}
+        sizes: list[int] = []
+        tombs, _, _ = _walk(ctx, peer, fed, cursor, limit=2, sizes=sizes)
+        expect(all(size <= 2 for size in sizes), f"pages at limit 2 held {sizes} tombstones")
+        got = {t.get("id") for t in tombs if isinstance(t, dict)}
+        expect(made <= got, f"the walk at limit 2 missed {sorted(made - got)}")
+
+
+@check("federation:tombstone_suppresses_served_facts", requirements=("STG-TOMB-011", "STG-TOMB-012"), profile=P)
+def tombstone_suppresses_served_facts(ctx: Context) -> None:
+    """GET /v1/federation/facts serves a peer neither a tombstoned entity's facts nor refs to it; the rest is
+    served."""
+    with registered_peer(ctx) as (peer, fed):
+        _, cursor = drain(ctx, peer, fed)
+        gone, holder = ctx.unique("served-gone"), ctx.unique("served-holder")
+        hidden = {ctx.assert_fact(ctx.fact(gone, scope="public"))["id"],
+                  ctx.assert_fact(ctx.fact(holder, gone, relation="rel:knows", vtype="ref", scope="public"))["id"]}
+        kept = ctx.assert_fact(ctx.fact(holder, "kept", scope="public"))["id"]
+        issue(ctx, gone)
+        served, _ = drain(ctx, peer, fed, cursor)
+        got = {str(f.get("id")) for f in served}
+        expect(kept in got, f"the peer was not served the untouched fact {kept} (vacuous): {sorted(got)}")
+        expect(not hidden & got, f"the peer was served suppressed facts {sorted(hidden & got)}")
