@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from conformance.catalog.profiles import claimed
+from conformance.checks.audit_log import schema_errors
 from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status, ids
 from conformance.oracle import ed25519
 from conformance.oracle import time_travel as model
@@ -298,13 +299,16 @@ def tombstone_revocation_restores(ctx: Context) -> None:
 
 @check("http:legal_hold_audited", requirements=("STG-TOMB-023",), profile=P)
 def legal_hold_audited(ctx: Context) -> None:
-    """Issuing a legal-hold tombstone is audited as rtbf_legal_hold_issued."""
+    """Issuing a legal-hold tombstone is audited as rtbf_legal_hold_issued, an event of the audit log's shape for it
+    (the admin, tombstone_id, entity_uri)."""
     record = issue(ctx, ctx.unique("hold"), legal_hold=True)
     ex = ctx.request("GET", "/v1/admin/audit-log", params={"event_type": "rtbf_legal_hold_issued", "limit": "5000"})
     expect_status(ex, (200,))
     events = (ex.json or {}).get("events") or []
-    text = repr(events)
-    expect(record["id"] in text, f"no rtbf_legal_hold_issued event names {record['id']}")
+    mine = [e for e in events if isinstance(e, dict) and record["id"] in repr(e)]
+    expect(len(mine) == 1, f"not one rtbf_legal_hold_issued event names {record['id']}: {mine}")
+    problems = schema_errors(mine[0])
+    expect(not problems, f"the rtbf_legal_hold_issued event does not match audit-event.schema.json: {problems[:3]}")
 
 
 
