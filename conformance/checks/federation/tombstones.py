@@ -232,8 +232,8 @@ def tombstone_suppresses_served_facts(ctx: Context) -> None:
         expect(not hidden & got, f"the peer was served suppressed facts {sorted(hidden & got)}")
 
 
-@check("federation:tombstone_poll_unprompted", requirements=("STG-TOMB-022",), profile=P)
-def tombstone_poll_unprompted(ctx: Context) -> None:
+@check("federation:tombstone_poll_interval", requirements=("STG-TOMB-022",), profile=P)
+def tombstone_poll_interval(ctx: Context) -> None:
     """Unprompted (no pull is triggered), the node polls a registered peer's tombstone route at least every
     5 minutes: over the run's --tombstone-poll-wait no stretch since registration or the last poll exceeds 300 s."""
     wait = ctx.tombstone_poll_wait_s
