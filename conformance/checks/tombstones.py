@@ -177,16 +177,23 @@ def tombstone_hides_facts(ctx: Context) -> None:
 
 @check("http:tombstone_hides_refs", requirements=("STG-TOMB-012",), profile=P)
 def tombstone_hides_refs(ctx: Context) -> None:
-    """A fact whose ref value points at a tombstoned entity is left out too; a string value spelling the entity's
-    URI is no ref and stays."""
+    """A fact whose ref value points at a tombstoned entity is left out too, a confidence-0 one (a retraction, which
+    is no graph edge) included; a string value spelling the entity's URI is no ref and stays."""
     entity, other = ctx.unique("target"), ctx.unique("pointer")
     ref = ctx.assert_fact(ctx.fact(other, entity, relation="rel:knows", vtype="ref"))
     plain = ctx.assert_fact(ctx.fact(other, "kept"))
     text = ctx.assert_fact(ctx.fact(other, entity, relation="memory:mentions"))
+    retraction = ctx.assert_fact(ctx.fact(other, entity, relation="rel:knew", vtype="ref", confidence=0.0),
+                                 status=(200, 201))
+    expect(ctx.request("GET", f"/v1/facts/{retraction['id']}").status == 200,
+           f"the confidence-0 ref fact {retraction['id']} is not readable before the tombstone (vacuous)")
     issue(ctx, entity)
     got = ids(ctx.query(entity=other))
     expect(ref["id"] not in got and plain["id"] in got, f"after tombstoning the ref target the query returned {got}")
     expect(text["id"] in got, f"a string value equal to the tombstoned URI was suppressed as if it were a ref: {got}")
+    ex = ctx.request("GET", f"/v1/facts/{retraction['id']}")
+    expect(ex.status == 404 and retraction["id"] not in got,
+           f"a confidence-0 ref to the tombstoned entity is still served: GET by id {ex.brief()}, query {got}")
 
 
 @check("http:tombstone_single_fact_404", requirements=("STG-TOMB-013",), profile=P)
