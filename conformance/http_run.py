@@ -122,7 +122,7 @@ def context_for(session: RunSession, active: Mapping[str, str], connection_bound
     return Context(session.target, active, session.discovery, auth_required=session.auth_required,
                    open_target=session.open_target, recipe=session.recipe, has_admin=session.has_admin,
                    connection_bound_s=connection_bound_s, idle_connections=idle_connections,
-                   tombstone_poll_wait_s=tombstone_poll_wait_s, tls=session.tls)
+                   tombstone_poll_wait_s=tombstone_poll_wait_s, embedded=session.embedded, tls=session.tls)
 
 
 def profile_index() -> dict[str, str]:

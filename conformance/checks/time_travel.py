@@ -15,6 +15,8 @@ from urllib.parse import quote
 from conformance.checks.exchanges import default_install
 from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status, ids
 from conformance.checks.tombstones import issue
+from conformance.harness.embedded_node import EmbeddedNode
+from conformance.harness.http_target import HttpTarget
 from conformance.oracle import time_travel as model
 
 P = "time-travel"
@@ -270,3 +272,22 @@ def legal_hold_agent_indistinguishable(ctx: Context) -> None:
     held, absent = ctx.query(key=agent, entity=entity, as_of=moment), ctx.query(key=agent, entity=never, as_of=moment)
     expect(held.status == absent.status == 200 and held.json == absent.json,
            f"legal hold {held.brief()} vs never existed {absent.brief()}")
+
+
+@check("http:as_of_gate_disabled", requirements=("STG-TT-002",), profile=P, isolated=True)
+def as_of_gate_disabled(ctx: Context) -> None:
+    """With the plugin registered and its operator gate off, as_of answers 403 time_travel_plugin_disabled while the
+    same query without as_of is answered: on a reference node the run starts with the gate off (a node under
+    --target cannot be switched by the suite)."""
+    if not ctx.embedded:
+        raise Skip("the gate is a node setting: only the suite's own reference node is started with it off")
+    with EmbeddedNode(auth="none", extra_args=("--time-travel", "disabled", *EmbeddedNode.FAST_TIMEOUTS)) as node:
+        target = HttpTarget(node.url, timeout=10.0)
+        try:
+            entity = ctx.unique("gated")
+            expect_status(target.request("GET", "/v1/facts", key=None, params={"entity": entity}), (200,))
+            ex = target.request("GET", "/v1/facts", key=None,
+                                params={"entity": entity, "as_of": model.spelling(datetime.now(UTC), "frac-Z")})
+            expect_error(ex, (403,), "time_travel_plugin_disabled")
+        finally:
+            target.close()
