@@ -31,6 +31,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="longest the node may hold a connection that sends nothing or sends slowly (default 30)")
     group.addoption("--stigmem-idle-connections", type=int, default=1000, metavar="N",
                     help="idle or slowloris connections open while a normal client is served (default 1000)")
+    group.addoption("--stigmem-tombstone-poll-wait", type=float, default=0.0, metavar="SECONDS",
+                    help="watch the node's unprompted tombstone polls this long (310 or more; default 0 skips)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,7 +66,8 @@ class _Session:
         except ConformanceError as exc:
             pytest.exit(f"stigmem: {exc}", returncode=3 if isinstance(exc, Unreachable) else 4)
         self.ctx = context_for(self.run, self.active, self.config.getoption("stigmem_connection_bound"),
-                               self.config.getoption("stigmem_idle_connections"))
+                               self.config.getoption("stigmem_idle_connections"),
+                               self.config.getoption("stigmem_tombstone_poll_wait"))
         return self.run.chosen
 
     def open_adapter(self) -> None:

@@ -73,6 +73,8 @@ class Context:
     has_admin: bool = True  # False when the run holds only --api-key under the name "admin"
     connection_bound_s: float = 30.0  # longest a node may hold a connection that sends nothing or sends slowly
     idle_connections: int = 1000  # idle or slowloris connections open while a normal client is served
+    embedded: bool = False  # the run started the suite's own reference node (no --target)
+    tombstone_poll_wait_s: float = 0.0  # how long to watch a node's unprompted tombstone polls (0: not watched)
     tls: TlsMaterial | None = None  # an mTLS run's certificates (docs/federation-api.md "mTLS"); None: plain HTTP
 
     def unique(self, name: str) -> str:

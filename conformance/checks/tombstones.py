@@ -10,11 +10,16 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from conformance.catalog.profiles import claimed
+from conformance.checks.audit_log import schema_errors
 from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status, ids
 from conformance.oracle import ed25519
+from conformance.oracle import time_travel as model
 
 P = "tombstones"
 _TOMB_ID = re.compile(r"tomb_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+ID_CLOCK_SLACK_MS = 5_000  # a UUIDv7's time against created_at: one issuance, a little clock latitude
+ACCESS_DENIED = "tombstone_access_denied"  # A20 §23.7: a non-admin key on a tombstone route
 _RECORD = ("id", "entity_uri", "scope", "reason", "signed_by", "key_id", "signature", "created_at", "legal_hold")
 
 
@@ -58,6 +63,14 @@ def tombstone_create(ctx: Context) -> None:
     expect(record["entity_uri"] == entity and record["scope"] == "company" and record["legal_hold"] is False,
            f"the record does not carry what was issued: {record}")
     expect(bool(re.fullmatch(r"[0-9a-f]{64}", str(record["key_id"]))), f"key_id {record['key_id']!r} is not 64 hex")
+    # STG-TOMB-001: the UUIDv7's 48-bit field is the issuance time in Unix milliseconds (RFC 9562 §5.7).
+    id_ms = int(str(record["id"])[5:18].replace("-", ""), 16)
+    created_ms = int(model.instant(str(record["created_at"])).timestamp() * 1000)
+    expect(abs(id_ms - created_ms) <= ID_CLOCK_SLACK_MS,
+           f"the id's UUIDv7 time is {id_ms} ms, created_at {record['created_at']} is {created_ms} ms")
+    node_id = ctx.discovery.get("node_id")
+    expect(node_id is None or record["signed_by"] == node_id,
+           f"signed_by is {record['signed_by']!r}, not the node_id {node_id!r} whose key signs (A20 §23.2.2)")
     public_b64 = ctx.discovery.get("federation_pubkey")
     if not isinstance(public_b64, str):
         raise Skip("the node publishes no federation_pubkey to verify the signature with (shape checked)")
@@ -79,23 +92,30 @@ def tombstone_entity_uri_invalid(ctx: Context) -> None:
 
 @check("http:tombstone_invalid_scope", requirements=("STG-TOMB-005",), profile=P)
 def tombstone_invalid_scope(ctx: Context) -> None:
-    """A scope that is not *, a scope or an array of distinct scopes answers 400 tombstone_invalid_scope."""
-    for bad in ("everything", "", [], ["team", "team"], ["team", "galaxy"], 3):
+    """A scope that is not *, a scope or an array of distinct scopes answers 400 tombstone_invalid_scope: scope
+    names are case-sensitive and "*" stands alone, never inside an array."""
+    for bad in ("everything", "", [], ["team", "team"], ["team", "galaxy"], 3, "TEAM", "Public", ["Team"],
+                ["*", "team"], ["*"], "*team"):
         ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": ctx.unique("scope"), "scope": bad,
                                                               "reason": "x"})
         expect_error(ex, (400,), "tombstone_invalid_scope")
 
 
-@check("http:tombstone_admin_only", requirements=("STG-TOMB-003",), profile=P)
+@check("http:tombstone_admin_only", requirements=("STG-TOMB-003", "STG-TOMB-009", "STG-AUTH-004"), profile=P)
 def tombstone_admin_only(ctx: Context) -> None:
-    """A key without admin cannot issue or revoke a tombstone (403)."""
+    """Every tombstone route (issue, lookup, revoke) answers a non-admin key 403 tombstone_access_denied and a
+    request without a key 401; neither issues, reveals nor revokes anything."""
     key = ctx.mint_key("tomb-agent", ["read", "write"], ["local", "team", "company", "public"])
-    ex = ctx.request("POST", "/v1/tombstones", key=key, json_body={"entity_uri": ctx.unique("x"), "scope": "*",
-                                                                     "reason": "x"})
-    expect(ex.status in (401, 403), f"a non-admin key issued a tombstone: {ex.brief()}")
     record = issue(ctx, ctx.unique("x"))
-    ex = ctx.request("POST", f"/v1/tombstones/{record['id']}/revoke", key=key, json_body={"reason": "x"})
-    expect(ex.status in (401, 403), f"a non-admin key revoked a tombstone: {ex.brief()}")
+    routes = (("POST", "/v1/tombstones", {"entity_uri": ctx.unique("x"), "scope": "*", "reason": "x"}),
+              ("GET", f"/v1/tombstones/{quote(str(record['entity_uri']), safe='')}", None),
+              ("POST", f"/v1/tombstones/{record['id']}/revoke", {"reason": "x"}))
+    for method, path, body in routes:
+        expect_error(ctx.request(method, path, key=key, json_body=body), (403,), ACCESS_DENIED)
+        expect_status(ctx.request(method, path, key=None, json_body=body), (401,))
+    lookup = ctx.request("GET", routes[1][1]).json or {}
+    expect(lookup.get("tombstoned") is True and not lookup.get("revocations"),
+           f"a refused revocation revoked the tombstone: {lookup}")
 
 
 @check("http:tombstone_lookup", requirements=("STG-TOMB-009",), profile=P)
@@ -113,14 +133,23 @@ def tombstone_lookup(ctx: Context) -> None:
     expect(ex.status in (401, 403), f"a non-admin key read tombstone status: {ex.brief()}")
 
 
-@check("http:tombstone_duplicate_conflict", requirements=("STG-TOMB-006",), profile=P,
+@check("http:tombstone_duplicate_conflict", requirements=("STG-TOMB-006", "STG-TOMB-011"), profile=P,
        interpretations={"tombstone_duplicate": "conflict-409"})
 def tombstone_duplicate_conflict(ctx: Context) -> None:
-    """A second active tombstone for the same entity and scope answers 409 tombstone_already_exists."""
+    """A second active tombstone for the same entity and scope pattern answers 409 tombstone_already_exists, an
+    array in another order included (an array is a union); another pattern, or the same one after its tombstone was
+    revoked, is a new tombstone (201)."""
     entity = ctx.unique("twice")
     issue(ctx, entity, "team")
     ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": entity, "scope": "team", "reason": "again"})
     expect_error(ex, (409,), "tombstone_already_exists")
+    union = issue(ctx, entity, ["team", "company"])
+    ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": entity, "scope": ["company", "team"],
+                                                          "reason": "again"})
+    expect_error(ex, (409,), "tombstone_already_exists")
+    expect_status(revoke(ctx, union["id"]), (200,))
+    again = issue(ctx, entity, ["company", "team"], status=(201,))
+    expect(again.get("id") != union["id"], f"re-issuing after the revocation answered the revoked record {again}")
 
 
 @check("http:tombstone_not_a_fact", requirements=("STG-TOMB-007",), profile=P)
@@ -153,13 +182,23 @@ def tombstone_hides_facts(ctx: Context) -> None:
 
 @check("http:tombstone_hides_refs", requirements=("STG-TOMB-012",), profile=P)
 def tombstone_hides_refs(ctx: Context) -> None:
-    """A fact whose ref value points at a tombstoned entity is left out too."""
+    """A fact whose ref value points at a tombstoned entity is left out too, a confidence-0 one (a retraction, which
+    is no graph edge) included; a string value spelling the entity's URI is no ref and stays."""
     entity, other = ctx.unique("target"), ctx.unique("pointer")
     ref = ctx.assert_fact(ctx.fact(other, entity, relation="rel:knows", vtype="ref"))
     plain = ctx.assert_fact(ctx.fact(other, "kept"))
+    text = ctx.assert_fact(ctx.fact(other, entity, relation="memory:mentions"))
+    retraction = ctx.assert_fact(ctx.fact(other, entity, relation="rel:knew", vtype="ref", confidence=0.0),
+                                 status=(200, 201))
+    expect(ctx.request("GET", f"/v1/facts/{retraction['id']}").status == 200,
+           f"the confidence-0 ref fact {retraction['id']} is not readable before the tombstone (vacuous)")
     issue(ctx, entity)
     got = ids(ctx.query(entity=other))
     expect(ref["id"] not in got and plain["id"] in got, f"after tombstoning the ref target the query returned {got}")
+    expect(text["id"] in got, f"a string value equal to the tombstoned URI was suppressed as if it were a ref: {got}")
+    ex = ctx.request("GET", f"/v1/facts/{retraction['id']}")
+    expect(ex.status == 404 and retraction["id"] not in got,
+           f"a confidence-0 ref to the tombstoned entity is still served: GET by id {ex.brief()}, query {got}")
 
 
 @check("http:tombstone_single_fact_404", requirements=("STG-TOMB-013",), profile=P)
@@ -212,11 +251,17 @@ def tombstone_normalized_entity(ctx: Context) -> None:
     expect(ids(ctx.query(entity=entity)) == [], "a differently spelled tombstone did not cover the entity")
 
 
-@check("http:tombstone_revoke", requirements=("STG-TOMB-008", "STG-TOMB-010"), profile=P)
+@check("http:tombstone_revoke", requirements=("STG-TOMB-008", "STG-TOMB-009", "STG-TOMB-010"), profile=P)
 def tombstone_revoke(ctx: Context) -> None:
-    """Revocation answers 200 with its record; unknown ids 404, a second revocation 409; the tombstone stays."""
+    """Revocation needs a reason (none, null or empty is refused and revokes nothing) and answers 200 with its
+    record; unknown ids 404, a second revocation 409; the tombstone stays, and the lookup then reads not
+    tombstoned."""
     entity = ctx.unique("revoke")
     record = issue(ctx, entity)
+    path = f"/v1/tombstones/{record['id']}/revoke"
+    for body in ({}, {"reason": None}, {"reason": ""}):
+        ex = ctx.request("POST", path, json_body=body)
+        expect(ex.status in (400, 422), f"a revocation with {body} answered {ex.brief()}")
     ex = revoke(ctx, record["id"])
     expect_status(ex, (200,))
     body = ex.json or {}
@@ -227,6 +272,27 @@ def tombstone_revoke(ctx: Context) -> None:
     kept = ctx.request("GET", f"/v1/tombstones/{quote(entity, safe='')}").json or {}
     expect([t.get("signature") for t in kept.get("tombstones") or []] == [record["signature"]],
            f"the revoked tombstone's record changed or went: {kept}")
+    expect(kept.get("tombstoned") is False and [r.get("id") for r in kept.get("revocations") or []] == [body["id"]],
+           f"after its only tombstone was revoked the lookup reads {kept}")
+
+
+@check("http:tombstone_revoke_own_cover", requirements=("STG-TOMB-008", "STG-TOMB-011"), profile=P)
+def tombstone_revoke_own_cover(ctx: Context) -> None:
+    """Two tombstones on one entity (team, company): revoking one restores its scope's fact only; the other scope
+    stays hidden, the lookup still reads tombstoned, and revoking the second restores the rest."""
+    entity = ctx.unique("two-covers")
+    made = {scope: ctx.assert_fact(ctx.fact(entity, scope, scope=scope))["id"] for scope in ("local", "team",
+                                                                                              "company")}
+    team, company = issue(ctx, entity, "team"), issue(ctx, entity, "company")
+    expect(ids(ctx.query(entity=entity)) == [made["local"]], "the two tombstones left more than the local fact")
+    expect_status(revoke(ctx, team["id"]), (200,))
+    got = set(ids(ctx.query(entity=entity)))
+    expect(got == {made["local"], made["team"]}, f"revoking the team tombstone left {got} visible, not the local "
+           "and team facts")
+    lookup = ctx.request("GET", f"/v1/tombstones/{quote(entity, safe='')}").json or {}
+    expect(lookup.get("tombstoned") is True, f"with the company tombstone active the lookup reads {lookup}")
+    expect_status(revoke(ctx, company["id"]), (200,))
+    expect(set(ids(ctx.query(entity=entity))) == set(made.values()), "revoking both did not restore every fact")
 
 
 @check("http:tombstone_revocation_restores", requirements=("STG-TOMB-008",), profile=P)
@@ -245,13 +311,16 @@ def tombstone_revocation_restores(ctx: Context) -> None:
 
 @check("http:legal_hold_audited", requirements=("STG-TOMB-023",), profile=P)
 def legal_hold_audited(ctx: Context) -> None:
-    """Issuing a legal-hold tombstone is audited as rtbf_legal_hold_issued."""
+    """Issuing a legal-hold tombstone is audited as rtbf_legal_hold_issued, an event of the audit log's shape for it
+    (the admin, tombstone_id, entity_uri)."""
     record = issue(ctx, ctx.unique("hold"), legal_hold=True)
     ex = ctx.request("GET", "/v1/admin/audit-log", params={"event_type": "rtbf_legal_hold_issued", "limit": "5000"})
     expect_status(ex, (200,))
     events = (ex.json or {}).get("events") or []
-    text = repr(events)
-    expect(record["id"] in text, f"no rtbf_legal_hold_issued event names {record['id']}")
+    mine = [e for e in events if isinstance(e, dict) and record["id"] in repr(e)]
+    expect(len(mine) == 1, f"not one rtbf_legal_hold_issued event names {record['id']}: {mine}")
+    problems = schema_errors(mine[0])
+    expect(not problems, f"the rtbf_legal_hold_issued event does not match audit-event.schema.json: {problems[:3]}")
 
 
 
@@ -356,3 +425,34 @@ def tombstone_conflict_resolve_404(ctx: Context) -> None:
     ex = ctx.request("POST", f"/v1/conflicts/{conflict}/resolve", json_body=resolve)
     expect(ex.status == unknown.status == 404 and ex.code() == unknown.code(),
            f"resolving a conflict over a suppressed fact answered {ex.brief()}, an unknown conflict {unknown.brief()}")
+
+
+@check("http:tombstone_conflict_either_side", requirements=("STG-TOMB-012", "STG-TOMB-013"), profile=P)
+def tombstone_conflict_either_side(ctx: Context) -> None:
+    """A conflict between a plain value and a ref to an entity that is then tombstoned is no longer listed, whichever
+    of the two was written first (the suppressed fact is either side of the pair)."""
+    target = ctx.unique("conflict-target")
+    pairs = {}
+    for order in ("ref-first", "ref-second"):
+        entity = ctx.unique(f"conflict-{order}")
+        ref = ctx.fact(entity, target, relation="rel:knows", vtype="ref", scope="company", confidence=0.9)
+        plain = ctx.fact(entity, "y", relation="rel:knows", scope="company", confidence=0.8)
+        first, second = (ref, plain) if order == "ref-first" else (plain, ref)
+        made = {ctx.assert_fact(first)["id"], ctx.assert_fact(second)["id"]}
+        if _conflict_of(ctx, made) is None:
+            raise Skip("the node recorded no conflict between a ref and a string value of one triple")
+        pairs[order] = made
+    issue(ctx, target)
+    listed = [order for order, made in pairs.items() if _conflict_of(ctx, made) is not None]
+    expect(not listed, f"after tombstoning the ref target the conflicts {listed} are still listed")
+
+
+@check("http:tombstone_recall_unreachable", requirements=("STG-TOMB-011", "STG-TOMB-012", "STG-REC-021"), profile=P)
+def tombstone_recall_unreachable(ctx: Context) -> None:
+    """Suppression reaches recall and its graph walk (A20 §23.3: after scope filtering, before packing): on a node
+    that also serves recall, a tombstoned entity is neither a result nor a hop (http:recall_tombstone_unreachable)."""
+    from conformance.checks.cards import recall_tombstone_unreachable  # here: cards imports graph, graph this module
+
+    if "recall" not in claimed(ctx.discovery):
+        raise Skip("the node does not claim the recall profile")
+    recall_tombstone_unreachable(ctx)

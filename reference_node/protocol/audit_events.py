@@ -65,6 +65,12 @@ SHAPES: Mapping[str, EventShape] = {
     "capability_token_revoke": EventShape(_ACTOR, ("token_id", "issuer", "reason")),
     # STG-TLOG-009: a peer manifest judged without valid log evidence (relaxed: accepted; strict: refused).
     "manifest_log_evidence": EventShape((), ("peer_node_id", "trust_mode", "reason")),
+    # STG-TOMB-018: an inbound tombstone or revocation refused names the record, its signer and key, the relaying
+    # peer and why (docs/federation-api.md "Tombstones").
+    "tombstone_verification_failed": EventShape((), ("kind", "record_id", "signed_by", "key_id", "relayed_by",
+                                                     "reason")),
+    # STG-TOMB-023: a legal-hold tombstone names the admin, the tombstone and its entity.
+    "rtbf_legal_hold_issued": EventShape(_ACTOR, ("tombstone_id", "entity_uri")),
 }
 
 # The federation audit's event types (A08 §10) and the audit-log type each row is mirrored as.

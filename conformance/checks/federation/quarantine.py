@@ -310,3 +310,24 @@ def quarantine_strict_routing(ctx: Context) -> None:
                                              if e.get("event_type") == "rejected_fact"])
             expect(bool(found), f"a fact with a wrong cid was not audited rejected_fact in strict mode: {found}")
             expect(bad["id"] not in surface_by_id(ctx, garden), "a fact failing the ingest checks was held")
+
+
+@check("federation:quarantine_tombstone_suppressed", requirements=("STG-TOMB-011", "STG-TOMB-013", "STG-QUAR-002"),
+       profile="quarantine")
+def quarantine_tombstone_suppressed(ctx: Context) -> None:
+    """Suppression reaches the quarantine surface too: after tombstoning a held fact's entity the moderators' listing
+    leaves that fact out and keeps the other held fact (the surface is one more read path, A20 §23.3)."""
+    strict(ctx)
+    relation = f"test:q{ctx.run_id}{secrets.token_hex(2)}"
+    with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
+        facts = held(ctx, peer, fed, garden, [{"as": "gone", "relation": relation},
+                                              {"as": "kept", "relation": relation}])
+        ex = ctx.request("POST", "/v1/tombstones", json_body={"entity_uri": facts["gone"]["entity"], "scope": "*",
+                                                              "reason": "conformance erasure"})
+        if ex.status in (404, 405, 501):
+            raise Skip(f"the node has no tombstone route ({ex.status})")
+        expect_status(ex, (201,))
+        for key in MODERATORS:
+            listed = surface_by_id(ctx, garden, key)
+            expect(facts["kept"]["id"] in listed and facts["gone"]["id"] not in listed,
+                   f"after tombstoning {facts['gone']['entity']} the quarantine surface shows {key} {sorted(listed)}")

@@ -9,12 +9,14 @@ records are read back over the peer route unchanged (STG-TOMB-016).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from conformance.checks.federation.support import fetch, node_pulls, registered_peer
+from conformance.checks.audit_log import schema_errors
+from conformance.checks.federation.support import drain, fetch, node_pulls, registered_peer
 from conformance.checks.registry import Context, Skip, check, expect, expect_status, ids
 from conformance.checks.tombstones import issue, revoke
 from conformance.federation.identity import Identity
@@ -25,6 +27,8 @@ from conformance.federation.tombstone_feed import revocation, tombstone
 P = "tombstones"
 ROUTE = "/v1/federation/tombstones"
 MAX_PAGES = 50
+POLL_EVERY_S = 300.0  # STG-TOMB-022 (A20 §23.4.3): peers poll for tombstones at least every 5 minutes
+POLL_SLACK_S = 10.0  # the watcher's sampling and the node's loop granularity
 
 
 def _fact(ctx: Context, name: str) -> tuple[str, dict[str, Any]]:
@@ -150,18 +154,22 @@ def tombstone_revocation_federated(ctx: Context) -> None:
         expect(after == before, f"after the revocation {after}, before the tombstone {before}")
 
 
-def _walk(ctx: Context, peer: ScriptedPeer, fed: Federator, since: str | None) -> tuple[list[Any], list[Any], Any]:
-    """The node's tombstone route from ``since`` to its end (bounded), as the peer reads it."""
+def _walk(ctx: Context, peer: ScriptedPeer, fed: Federator, since: str | None, limit: int = 500,
+          sizes: list[int] | None = None) -> tuple[list[Any], list[Any], Any]:
+    """The node's tombstone route from ``since`` to its end (bounded), as the peer reads it; ``sizes`` collects
+    the number of tombstones on each page."""
     tombs: list[Any] = []
     revs: list[Any] = []
     for _ in range(MAX_PAGES):
         ex = peer.present(ctx.target, peer.token("fresh", fed.node_id).token, path=ROUTE,
-                          params={"limit": "500", **({"since": since} if since else {})})
+                          params={"limit": str(limit), **({"since": since} if since else {})})
         if ex.status == 403:
             raise Skip(f"the tombstone route refuses a peer token without a capability grant: {ex.brief()}")
         expect_status(ex, (200,))
         body = ex.json if isinstance(ex.json, dict) else {}
         page_t, page_r = body.get("tombstones") or [], body.get("revocations") or []
+        if sizes is not None:
+            sizes.append(len(page_t))
         tombs, revs = tombs + page_t, revs + page_r
         if not (page_t or page_r) or body.get("cursor") in (None, since):
             return tombs, revs, body.get("cursor") or since
@@ -191,3 +199,86 @@ def tombstone_route_requires_token(ctx: Context) -> None:
         for label, token in (("no token", None), ("a forged token", peer.token("other_key", fed.node_id).token)):
             ex = peer.present(ctx.target, token, path=ROUTE)
             expect(ex.status in (401, 403), f"{label}: the tombstone route answered {ex.brief()}")
+
+
+@check("federation:tombstone_page_limit", requirements=("STG-TOMB-021",), profile=P)
+def tombstone_page_limit(ctx: Context) -> None:
+    """The peer route holds each page to ``limit``: three new tombstones walked at limit 2 come as pages of at most
+    two, and all three arrive."""
+    with registered_peer(ctx) as (peer, fed):
+        _, _, cursor = _walk(ctx, peer, fed, None)
+        made = {issue(ctx, ctx.unique(f"paged-{n}"))["id"] for n in range(3)}
+        sizes: list[int] = []
+        tombs, _, _ = _walk(ctx, peer, fed, cursor, limit=2, sizes=sizes)
+        expect(all(size <= 2 for size in sizes), f"pages at limit 2 held {sizes} tombstones")
+        got = {t.get("id") for t in tombs if isinstance(t, dict)}
+        expect(made <= got, f"the walk at limit 2 missed {sorted(made - got)}")
+
+
+@check("federation:tombstone_suppresses_served_facts", requirements=("STG-TOMB-011", "STG-TOMB-012"), profile=P)
+def tombstone_suppresses_served_facts(ctx: Context) -> None:
+    """GET /v1/federation/facts serves a peer neither a tombstoned entity's facts nor refs to it; the rest is
+    served."""
+    with registered_peer(ctx) as (peer, fed):
+        _, cursor = drain(ctx, peer, fed)
+        gone, holder = ctx.unique("served-gone"), ctx.unique("served-holder")
+        hidden = {ctx.assert_fact(ctx.fact(gone, scope="public"))["id"],
+                  ctx.assert_fact(ctx.fact(holder, gone, relation="rel:knows", vtype="ref", scope="public"))["id"]}
+        kept = ctx.assert_fact(ctx.fact(holder, "kept", scope="public"))["id"]
+        issue(ctx, gone)
+        served, _ = drain(ctx, peer, fed, cursor)
+        got = {str(f.get("id")) for f in served}
+        expect(kept in got, f"the peer was not served the untouched fact {kept} (vacuous): {sorted(got)}")
+        expect(not hidden & got, f"the peer was served suppressed facts {sorted(hidden & got)}")
+
+
+@check("federation:tombstone_poll_interval", requirements=("STG-TOMB-022",), profile=P)
+def tombstone_poll_interval(ctx: Context) -> None:
+    """Unprompted (no pull is triggered), the node polls a registered peer's tombstone route at least every
+    5 minutes: over the run's --tombstone-poll-wait no stretch since registration or the last poll exceeds 300 s."""
+    wait = ctx.tombstone_poll_wait_s
+    if wait < POLL_EVERY_S + POLL_SLACK_S:
+        raise Skip(f"watching one 5-minute period takes --tombstone-poll-wait {POLL_EVERY_S + POLL_SLACK_S:.0f} or "
+                   f"more (this run: {wait:g})")
+    with registered_peer(ctx) as (peer, _):
+        start = last = time.monotonic()
+        seen, polls = len(peer.requests(ROUTE)), 0
+        while (now := time.monotonic()) - start < wait:
+            count = len(peer.requests(ROUTE))
+            if count > seen:
+                seen, polls, last = count, polls + 1, now
+            expect(now - last <= POLL_EVERY_S + POLL_SLACK_S,
+                   f"{now - last:.0f} s without a tombstone poll ({polls} polls since the peer was registered)")
+            time.sleep(1.0)
+        expect(polls > 0, f"no unprompted tombstone poll in {wait:.0f} s")
+
+
+@check("federation:tombstone_verification_failed_event", requirements=("STG-TOMB-018", "STG-AUDIT-004"), profile=P)
+def tombstone_verification_failed_event(ctx: Context) -> None:
+    """A peer's tombstone whose scope was changed after signing is refused, and the audit log's
+    tombstone_verification_failed event for it has the minimum fields (audit-event.schema.json: kind, record_id,
+    signed_by, key_id, relayed_by, reason) naming that record, outcome failure."""
+    with registered_peer(ctx, name="tamper") as (peer, fed):
+        entity, fact = _fact(ctx, "fed-shape")
+        record = {**tombstone(peer.identity, entity, scope="team"), "scope": "*"}
+        peer.tombstones.add("tombstone", record)
+        _pull_settle(fed, peer)
+        expect(not _hidden(ctx, entity, fact), "the tampered tombstone was applied: the entity's fact is gone")
+
+        def event() -> dict[str, Any] | None:
+            ex = ctx.request("GET", "/v1/admin/audit-log",
+                             params={"event_type": "tombstone_verification_failed", "limit": "5000"})
+            if ex.status != 200 or not isinstance(ex.json, dict):
+                raise Skip(f"the node has no audit export to read the event from: {ex.brief()}")
+            found = [e for e in ex.json.get("events") or []
+                     if isinstance(e, dict) and (e.get("metadata") or {}).get("record_id") == record["id"]]
+            return found[-1] if found else None
+        got = poll(event, 2.0, 0.2)
+        expect(got is not None, f"no tombstone_verification_failed event has record_id {record['id']}")
+        assert got is not None
+        problems = schema_errors(got)
+        expect(not problems, f"the event does not match audit-event.schema.json: {problems[:3]}")
+        meta = got["metadata"]
+        expect(got.get("outcome") == "failure" and meta.get("kind") == "tombstone"
+               and meta.get("signed_by") == record["signed_by"] and meta.get("key_id") == record["key_id"]
+               and bool(meta.get("reason")), f"the event does not name the refused record: {got}")
