@@ -7,6 +7,8 @@ registers every check.
 """
 
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
+    capability_issuance,
+    capability_near_misses,
     capability_tokens,
     failure_modes,
     gardens,

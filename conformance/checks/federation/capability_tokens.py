@@ -45,14 +45,17 @@ class Issuer:
     def scope(self, name: str) -> str:
         return f"stigmem://{self.authority}/scope/{name}"
 
-    def token(self, **changes: Any) -> str:
+    def body(self) -> dict[str, Any]:
+        """The members of a good token, before key_id and signature."""
         now = datetime.now(UTC)
-        body = {"token_version": 1, "token_id": str(uuid.uuid4()), "issuer": self.uri, "subject": self.subject,
+        return {"token_version": 1, "token_id": str(uuid.uuid4()), "issuer": self.uri, "subject": self.subject,
                 "verb": "federate", "object": self.scope("public"), "issued_at": _stamp(now - timedelta(minutes=1)),
                 "expiry": _stamp(now + timedelta(days=1)), "nonce": secrets.token_hex(32)}
+
+    def token(self, **changes: Any) -> str:
         signer = changes.pop("signer", None)
         after = changes.pop("after", {})
-        return oracle.present(oracle.token(self.seed, signer, **(body | changes)) | after)
+        return oracle.present(oracle.token(self.seed, signer, **(self.body() | changes)) | after)
 
 
 @contextmanager
