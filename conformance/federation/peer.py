@@ -14,7 +14,8 @@ records whether the node presented a client certificate, and presents its own wh
 Its manifest (``manifest_mode``): "valid" (default) is a Spec-04/A20 §19.1 manifest for its node_id signed with its
 federation key, logged in a transparency log of its own (``tlog``, a ``LogServer`` answered from memory under
 ``/v1/federation/transparency-log``), its LogEntry served at ``/.well-known/stigmem-manifest-proof.json`` (A20
-§19.1.6); ``log_state`` "vanished" refuses every log request (503), "forged" serves the proof with one hash flipped
+§19.1.6); ``log_state`` "vanished" refuses every log request (503), "forged" serves the proof with one hash flipped,
+"rerooted" a proof that verifies against another tree's root of the same size beside the genuine checkpoint
 (STG-TLOG-008). "none" serves no manifest; "upstream" the self-signed http-entity manifest upstream binds.
 """
 
@@ -56,7 +57,7 @@ from conformance.oracle.peer_tokens import TokenInvalid
 
 ENVELOPES = ("flat", "upstream-v2")
 MANIFEST_MODES = ("valid", "none", "upstream")
-LOG_STATES = ("ok", "vanished", "forged")
+LOG_STATES = ("ok", "vanished", "forged", "rerooted")
 MANIFEST_HOURS = 48
 MAX_LOG = 20_000
 MAX_RECORDED = 2_000
@@ -188,10 +189,11 @@ class ScriptedPeer:
         if self.tlog is None or self._manifest_index is None:
             return None
         self.tlog.forge = self.log_state == "forged"
+        self.tlog.reroot = self.log_state == "rerooted"
         try:
             return self.tlog.entry(*self._manifest_index)
         finally:
-            self.tlog.forge = False
+            self.tlog.forge = self.tlog.reroot = False
 
     def trust(self, node_id: str, pubkey_b64: str) -> None:
         """Serve this node: its tokens are verified against ``pubkey_b64``."""

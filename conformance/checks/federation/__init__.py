@@ -23,4 +23,5 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     source_trust,
     tokens,
     tombstones,
+    trust_mode,
 )

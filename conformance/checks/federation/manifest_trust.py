@@ -114,6 +114,14 @@ def strict_forged_proof(ctx: Context) -> None:
     _refused(ctx, "forged", 400, "inclusion_proof_invalid", "the peer's inclusion proof is forged")
 
 
+@check("federation:strict_proof_root_unsigned", requirements=("STG-TLOG-008",), profile=PROFILE)
+def strict_proof_root_unsigned(ctx: Context) -> None:
+    """Strict refuses a peer whose manifest proof verifies against a root the log never signed (another tree of the
+    same size; the carried checkpoint is genuine): 400 inclusion_proof_invalid, not registered."""
+    _mode(ctx, "strict")
+    _refused(ctx, "rerooted", 400, "inclusion_proof_invalid", "the peer's proof is for a root its log never signed")
+
+
 @check("federation:relaxed_log_unreachable", requirements=("STG-TLOG-009", "STG-TRUST-012"), profile=PROFILE)
 def relaxed_log_unreachable(ctx: Context) -> None:
     """Relaxed accepts a peer whose log is gone: it registers active, its facts are readable and score
