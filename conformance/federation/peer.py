@@ -16,7 +16,8 @@ federation key, logged in a transparency log of its own (``tlog``, a ``LogServer
 ``/v1/federation/transparency-log``), its LogEntry served at ``/.well-known/stigmem-manifest-proof.json`` (A20
 §19.1.6); ``log_state`` "vanished" refuses every log request (503), "forged" serves the proof with one hash flipped,
 "rerooted" a proof that verifies against another tree's root of the same size beside the genuine checkpoint
-(STG-TLOG-008). "none" serves no manifest; "upstream" the self-signed http-entity manifest upstream binds.
+(STG-TLOG-008). "none" serves no manifest; "upstream" the self-signed http-entity manifest upstream binds;
+"foreign" a valid, logged manifest of another authority (``foreign_entity``) that does not list the peer's node_id.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ from conformance.oracle import manifests as manifest_oracle
 from conformance.oracle.peer_tokens import TokenInvalid
 
 ENVELOPES = ("flat", "upstream-v2")
-MANIFEST_MODES = ("valid", "none", "upstream")
+MANIFEST_MODES = ("valid", "none", "upstream", "foreign")
 LOG_STATES = ("ok", "vanished", "forged", "rerooted")
 MANIFEST_HOURS = 48
 MAX_LOG = 20_000
@@ -129,7 +130,7 @@ class ScriptedPeer:
             raise ValueError(f"unknown manifest mode {mode!r}; known: {', '.join(MANIFEST_MODES)}")
         peer = cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option, envelope)
         peer.manifest_mode = mode
-        if mode == "valid":
+        if mode in ("valid", "foreign"):
             peer._publish_manifest()
         if tls is not None and tls.mint is not None:
             leaf = tls.mint.issue(authority, [peer.node_id])
@@ -167,13 +168,19 @@ class ScriptedPeer:
         issued = datetime.fromtimestamp(now_ms() // 1000 - 300, UTC)
         stamp = "%Y-%m-%dT%H:%M:%SZ"
         expires = datetime.fromtimestamp(issued.timestamp() + MANIFEST_HOURS * 3600, UTC)
-        self._manifest = manifest_oracle.manifest(self.identity.seed, self.node_id, [self.node_id],
+        owner = self.foreign_entity if self.manifest_mode == "foreign" else self.node_id
+        self._manifest = manifest_oracle.manifest(self.identity.seed, owner, [owner],
                                                   issued.strftime(stamp), expires.strftime(stamp))
         self.tlog = LogServer(secrets.token_bytes(32), f"{self.identity.authority}/transparency-log")
         at = now_ms() // 1000
         self.tlog.append("revocation", {"filler": self.node_id}, at)
         self.tlog.append("manifest", self._manifest, at)
         self._manifest_index = (1, at)
+
+    @property
+    def foreign_entity(self) -> str:
+        """The entity a "foreign" manifest lists instead of the peer's node_id: another authority's."""
+        return f"stigmem://other-{self.identity.authority}/org"
 
     @property
     def served_manifest(self) -> dict[str, Any] | None:

@@ -158,6 +158,9 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
     "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
     "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
+    # ... and weights under which a new peer known by its declaration scores 0.035, below strict's 0.2: relaxed mode
+    # must still store its facts (A20 19.4: relaxed never quarantines on the score alone).
+    "trust-weights-low": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.35,0,0,0"]},
     # Two workers with the trust cache (nonces, quota buckets) in a Redis that main() starts on a free loopback
     # port; the --embedded-arg=--trust-cache=URL flag is appended then.
     "workers-redis": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from conformance.checks.audit_log import walk
 from conformance.checks.federation.quarantine import held
@@ -104,6 +105,18 @@ def strict_log_unreachable(ctx: Context) -> None:
     expect(record.get("quarantine_reason") == "no_valid_manifest",
            f"a fact pulled after the peer's log vanished is held with reason {record.get('quarantine_reason')!r}, "
            "not no_valid_manifest")
+
+
+@check("federation:peer_manifest_lists_node", requirements=("STG-MAN-004", "STG-MAN-014"), profile=PROFILE)
+def peer_manifest_lists_node(ctx: Context) -> None:
+    """A peer serving a valid, logged manifest of another authority that does not list the peer's node_id vouches
+    for nothing: after it registers and the node pulls it, GET /v1/federation/manifest of that authority's entity is
+    404."""
+    with registered_peer(ctx, manifest="foreign") as (peer, fed):
+        fed.trigger_pull()
+        got = ctx.request("GET", f"/v1/federation/manifest/{quote(peer.foreign_entity, safe='')}", key=None)
+    expect(got.status == 404, f"GET of {peer.foreign_entity} answered {got.brief()}: the node kept a peer's "
+                              "manifest that does not list the peer's node_id")
 
 
 @check("federation:strict_forged_proof", requirements=("STG-TLOG-008",), profile=PROFILE)
