@@ -241,13 +241,24 @@ def well_known_manifest(ctx: Context) -> None:
     expect(got.status == 200 and got.json == doc, f"GET by node_id answers {got.brief()}, not the well-known one")
 
 
+def _rotated_away(ctx: Context) -> set[str]:
+    """The key ids the node's rotation log (GET /v1/federation/key-rotations) says it left behind."""
+    ex = ctx.request("GET", "/v1/federation/key-rotations", key=None)
+    entries = ex.json.get("entries", []) if ex.status == 200 and isinstance(ex.json, dict) else []
+    return {str(e.get("old_key_id")) for e in entries if isinstance(e, dict)}
+
+
 @check("http:manifest_resubmitted_on_rotation", requirements=("STG-MAN-010",), profile=PROFILE)
 def manifest_resubmitted_on_rotation(ctx: Context) -> None:
     """After a federation-key rotation the well-known manifest is signed by the new key and ends with an event from
-    the old manifest's key, signed by it, keeping the earlier events."""
+    the old manifest's key, signed by it, keeping the earlier events. An own manifest found still under a key the
+    rotation log names as rotated away from (an earlier rotation, by another check, was not re-submitted) fails."""
     fed = federator(ctx)
     before = _well_known(ctx)
     if before["public_key"] != fed.pubkey_b64:
+        if before.get("entity_uri") == fed.node_id and before.get("key_id") in _rotated_away(ctx):
+            raise CheckFailed(f"the node's own manifest is still signed by key {before.get('key_id')}, which its "
+                              "rotation log says it rotated away from: an earlier rotation did not re-submit it")
         raise NotImplementedByNode("the well-known manifest is not signed with the federation key")
     ex = ctx.request("POST", "/v1/admin/federation/key-rotation", json_body={})
     if ex.status in (404, 501):

@@ -1627,12 +1627,11 @@ AUTHORED: tuple[Mutant, ...] = (
        "protocol/manifests.py", 'or doc["rotation_events"][: len(before)] != before:', ":", "vectors run"),
     _m("man-entity-conflict-ignored", "a second authority may list an entity another valid manifest lists",
        "STG-MAN-009", "storage/manifests.py", "if clash is not None:", "if False:", "run"),
+    # The rotation's re-sign (storage/manifests.py record_rotation, called here) is the only path that adds a
+    # rotation event: own() refuses to re-sign under a key no event links. The mutant once survived because the
+    # check reported not-implemented once an earlier check's rotation had left the manifest behind.
     _m("man-rotation-not-resubmitted", "a key rotation leaves the manifest under the old key", "STG-MAN-010",
-       "storage/federation.py", "if old_seed is not None and new_seed is not None:", "if False:", "run",
-       "observed 2026-12-03 after the transparency-log integration: with this branch skipped the admin rotation "
-       "route still serves a manifest re-signed under the new key with the old key's event "
-       "(http:manifest_resubmitted_on_rotation passes on the mutated node), so the re-sign also happens on another "
-       "path; kept as a documented survivor until it is re-pointed there"),
+       "storage/federation.py", "if old_seed is not None and new_seed is not None:", "if False:", "run"),
     _m("man-well-known-drops-events", "the well-known manifest is served without its rotation_events",
        "STG-MAN-001 STG-MAN-011", "api/manifests.py",
        'the node has no valid manifest")\n    return JSONResponse(found)',
