@@ -291,3 +291,26 @@ def manifest_publish_audited(ctx: Context) -> None:
            f"{answered['manifest_id']!r}")
     expect(event.get("actor_entity") == principal,
            f"the manifest_publish event names actor {event.get('actor_entity')!r}, not the admin {principal}")
+
+
+@check("http:manifest_org_lists_node", requirements=("STG-MAN-009", "STG-MAN-015"), profile=PROFILE)
+def manifest_org_lists_node(ctx: Context) -> None:
+    """An operator's org manifest listing the node's node_id is accepted (not a conflict with the node's
+    self-signed manifest) and is then served at the well-known path and for the node_id; once the org withdraws the
+    node, the node's own manifest is served again."""
+    fed = federator(ctx)
+    org = Org(ctx)
+    doc = org.manifest(entities=[org.uri, fed.node_id])
+    try:
+        org.accepted(doc)
+        for where, got in (("the well-known path", ctx.request("GET", WELL_KNOWN, key=None)),
+                           (f"GET {fed.node_id}", org.get(fed.node_id))):
+            expect(got.status == 200 and got.json == doc,
+                   f"{where} answers {got.brief()}, not the org manifest that lists the node")
+    finally:
+        withdrawn = org.put(org.manifest(hours=49))
+    expect_status(withdrawn, (200,))
+    back = _well_known(ctx)
+    expect(back.get("entity_uri") == fed.node_id,
+           f"after the org withdrew the node, the well-known manifest is {back.get('entity_uri')!r}'s, not the node's")
+

@@ -1625,6 +1625,13 @@ AUTHORED: tuple[Mutant, ...] = (
        "vectors run"),
     _m("man-accepted-events-rewritable", "accepted rotation events may be rewritten", "STG-MAN-008",
        "protocol/manifests.py", 'or doc["rotation_events"][: len(before)] != before:', ":", "vectors run"),
+    _m("man-org-manifest-conflicts", "an operator's org manifest listing the node_id is refused 409 as a clash with "
+       "the node's self-signed manifest", "STG-MAN-015", "storage/manifests.py",
+       'yields = (self_signed and source == "published") or (source == "own"',
+       'yields = (source == "own"', "run"),
+    _m("man-org-manifest-unserved", "the node's self-signed manifest keeps answering for the node_id over an "
+       "operator's org manifest listing it", "STG-MAN-015", "storage/manifests.py",
+       '"ORDER BY self, m.seq")', '"ORDER BY m.seq")', "run"),
     _m("man-entity-conflict-ignored", "a second authority may list an entity another valid manifest lists",
        "STG-MAN-009", "storage/manifests.py", "if clash is not None:", "if False:", "run"),
     # The rotation's re-sign (storage/manifests.py record_rotation, called here) is the only path that adds a
