@@ -113,8 +113,12 @@ async def revocation_list(request: Request) -> Response:
     federation = _federation(request)
     with federation.store.db.reading() as conn:
         events = rows.revocations(conn)
+    try:  # the issuer the node's tokens name: its manifest's entity (an operator's org, or the node_id)
+        issuer = str(_node_manifest(federation)["entity_uri"])
+    except ApiError:
+        issuer = federation.node_id
     # STG-CAP-018: peers cache the list (TTL >= 60 s) instead of asking per request.
-    return JSONResponse({"issuer": federation.node_id, "ttl_s": REVOCATION_TTL_S, "revocations": events},
+    return JSONResponse({"issuer": issuer, "ttl_s": REVOCATION_TTL_S, "revocations": events},
                         headers={"Cache-Control": f"max-age={REVOCATION_TTL_S}"})
 
 

@@ -75,6 +75,9 @@ def revocation_event_signed(ctx: Context) -> None:
     found = [e for e in (listed.json or {}).get("revocations", []) if isinstance(e, dict)
              and e.get("token_id") == token_id]
     expect(len(found) == 1, f"the revocation list names token {token_id} {len(found)} times, expected once")
+    expect((listed.json or {}).get("issuer") == manifest["entity_uri"],
+           f"the revocation list names issuer {(listed.json or {}).get('issuer')!r}, not the issuing manifest's "
+           f"{manifest['entity_uri']!r}")
     event = found[0]
     expect(event.get("issuer") == manifest["entity_uri"],
            f"the RevocationEvent names issuer {event.get('issuer')!r}, not the token's {manifest['entity_uri']!r}")
