@@ -177,6 +177,20 @@ class ScriptedPeer:
         self.tlog.append("manifest", self._manifest, at)
         self._manifest_index = (1, at)
 
+    def republish_manifest(self, expires_in_s: int) -> dict[str, Any]:
+        """Serve (and log) a new manifest of the peer, valid exactly 24 h and expiring ``expires_in_s`` seconds from
+        now (a few seconds: the node keeps it, then sees it expired)."""
+        if self.tlog is None or self._manifest is None:
+            raise RuntimeError("this peer serves no manifest of its own")
+        expires = now_ms() // 1000 + expires_in_s
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        issued, until = (datetime.fromtimestamp(t, UTC).strftime(stamp) for t in (expires - 86_400, expires))
+        self._manifest = manifest_oracle.manifest(self.identity.seed, self.node_id, [self.node_id], issued, until)
+        at = now_ms() // 1000
+        self.tlog.append("manifest", self._manifest, at)
+        self._manifest_index = (len(self.tlog.leaves) - 1, at)
+        return self._manifest
+
     @property
     def foreign_entity(self) -> str:
         """The entity a "foreign" manifest lists instead of the peer's node_id: another authority's."""

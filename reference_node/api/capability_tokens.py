@@ -28,9 +28,11 @@ from reference_node.protocol import capability_tokens as rules
 from reference_node.protocol import manifests
 from reference_node.storage import capability_tokens as rows
 from reference_node.storage import manifests as manifest_rows
+from reference_node.storage import peers as peer_rows
 from reference_node.storage.peers import PeerRow
 
-__all__ = ["HEADER", "REVOCATION_TTL_S", "authorize_pull", "issue", "revocation_list", "revoke"]
+__all__ = ["HEADER", "REVOCATION_TTL_S", "authorize_pull", "issue", "refresh_expired_issuer", "revocation_list",
+           "revoke"]
 
 HEADER = "x-stigmem-capability"
 # A20 §19.3.4: receivers SHOULD cache revocations for at least 60 s; peers are told so in Cache-Control.
@@ -120,6 +122,27 @@ async def revocation_list(request: Request) -> Response:
     # STG-CAP-018: peers cache the list (TTL >= 60 s) instead of asking per request.
     return JSONResponse({"issuer": issuer, "ttl_s": REVOCATION_TTL_S, "revocations": events},
                         headers={"Cache-Control": f"max-age={REVOCATION_TTL_S}"})
+
+
+async def refresh_expired_issuer(request: Request, federation: Federation) -> None:
+    """A20 §19.3.3 step 1b: the kept manifest of a token's issuer has expired: refresh it once, from the issuer's
+    well-known manifest when the issuer is a registered peer (fetched and judged as before a pull), before the
+    token is verified; an issuer this node cannot reach keeps its expired manifest (issuer_manifest_expired)."""
+    header = request.headers.get(HEADER)
+    try:
+        token = rules.decode(header) if header is not None else None
+    except rules.CapabilityError:
+        return
+    issuer = token.get("issuer") if isinstance(token, dict) else None
+    if not isinstance(issuer, str):
+        return
+    with federation.store.db.reading() as conn:
+        now = manifests.parse_time(federation.store.now())
+        expired = manifest_rows.valid_manifest(conn, issuer, now) is None and manifest_rows.current(
+            conn, issuer) is not None
+        peer = peer_rows.by_node_id(conn, issuer) if expired else None
+    if peer is not None and peer.status == "active":
+        await federation.peer_trust(peer)
 
 
 def _refuse(federation: Federation, peer: PeerRow, error: rules.CapabilityError) -> ApiError:

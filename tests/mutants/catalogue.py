@@ -1333,6 +1333,9 @@ AUTHORED: tuple[Mutant, ...] = (
        "storage/replication.py", "                     source_trust=source_trust_rules.wire(trust))",
        "                     source_trust=None if held is not None else source_trust_rules.wire(trust))", "run"),
     # Capability tokens (vectors/capability_tokens/verify.json; conformance/checks/federation/capability_tokens.py).
+    _m("cap-issuer-manifest-not-refreshed", "an expired issuer manifest is never refreshed before the token is "
+       "refused issuer_manifest_expired (A20 19.3.3 step 1b)", "STG-CAP-023", "api/federation.py",
+       "    await refresh_expired_issuer(request, federation)  # A20 19.3.3 step 1b\n", "", "run"),
     _m("cap-expiry-before-signature", "token times are checked before the signature (a forged, expired token reports "
        "token_expired)", "STG-CAP-014", "protocol/capability_tokens.py",
        '    issuer_manifest = _manifest(manifest, body["issuer"], moment)\n',

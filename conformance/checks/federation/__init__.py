@@ -9,6 +9,7 @@ registers every check.
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
     capability_issuance,
     capability_near_misses,
+    capability_refresh,
     capability_tokens,
     failure_modes,
     gardens,
