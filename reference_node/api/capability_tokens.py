@@ -125,9 +125,10 @@ async def revocation_list(request: Request) -> Response:
 
 
 async def refresh_expired_issuer(request: Request, federation: Federation) -> None:
-    """A20 §19.3.3 step 1b: the kept manifest of a token's issuer has expired: refresh it once, from the issuer's
-    well-known manifest when the issuer is a registered peer (fetched and judged as before a pull), before the
-    token is verified; an issuer this node cannot reach keeps its expired manifest (issuer_manifest_expired)."""
+    """Before a token of a registered peer is verified: A20 §19.3.3 step 1b, its kept manifest, when expired, is
+    refreshed once from its well-known manifest (fetched and judged as before a pull; an issuer this node cannot
+    reach keeps its expired manifest: issuer_manifest_expired); and its revocation list is fetched when the copy
+    held is older than its ttl_s (``federation/revocations.py``)."""
     header = request.headers.get(HEADER)
     try:
         token = rules.decode(header) if header is not None else None
@@ -138,11 +139,19 @@ async def refresh_expired_issuer(request: Request, federation: Federation) -> No
         return
     with federation.store.db.reading() as conn:
         now = manifests.parse_time(federation.store.now())
-        expired = manifest_rows.valid_manifest(conn, issuer, now) is None and manifest_rows.current(
-            conn, issuer) is not None
-        peer = peer_rows.by_node_id(conn, issuer) if expired else None
-    if peer is not None and peer.status == "active":
+        valid = manifest_rows.valid_manifest(conn, issuer, now)
+        peer = peer_rows.by_node_id(conn, issuer)
+        expired = valid is None and manifest_rows.current(conn, issuer) is not None
+    if peer is None or peer.status != "active":
+        return
+    if expired:
         await federation.peer_trust(peer)
+        with federation.store.db.reading() as conn:
+            valid = manifest_rows.valid_manifest(conn, issuer, manifests.parse_time(federation.store.now()))
+    # STG-CAP-024 (A20 §19.3.4): a peer issuer's revocation list, cached for its ttl_s (at least 60 s).
+    if valid is not None:
+        async with federation.http() as client:
+            await federation.revocations.refresh(client, peer, valid)
 
 
 def _refuse(federation: Federation, peer: PeerRow, error: rules.CapabilityError) -> ApiError:
@@ -171,7 +180,8 @@ def authorize_pull(request: Request, federation: Federation, peer: PeerRow, serv
                 if isinstance(token, dict) else None
             if manifest is None and isinstance(token, dict):
                 manifest = manifest_rows.current(conn, str(token.get("issuer")))  # expired: step 1b says so
-            revoked = isinstance(token_id, str) and rows.revoked(conn, token_id)
+            revoked = isinstance(token_id, str) and (rows.revoked(conn, token_id) or federation.revocations.revoked(
+                str(token.get("issuer")), token_id))
         verified = rules.verify(token, manifest, now, revoked=revoked,
                                 nonce_holder=holder[len(_NONCE_PREFIX):] if holder and holder.startswith(
                                     _NONCE_PREFIX) else holder, verb="federate", objects=tuple(objects))

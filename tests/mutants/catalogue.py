@@ -1333,6 +1333,14 @@ AUTHORED: tuple[Mutant, ...] = (
        "storage/replication.py", "                     source_trust=source_trust_rules.wire(trust))",
        "                     source_trust=None if held is not None else source_trust_rules.wire(trust))", "run"),
     # Capability tokens (vectors/capability_tokens/verify.json; conformance/checks/federation/capability_tokens.py).
+    _m("cap-peer-revocations-ignored", "a token a peer issuer lists as revoked is accepted: only this node's own "
+       "revocations count", "STG-CAP-024", "api/capability_tokens.py",
+       "rows.revoked(conn, token_id) or federation.revocations.revoked(",
+       "rows.revoked(conn, token_id) or False and federation.revocations.revoked(", "run"),
+    _m("cap-peer-revocation-unsigned", "another issuer's RevocationEvents count without their signature",
+       "STG-CAP-024", "protocol/capability_tokens.py",
+       "ed25519_policy.verify(public, jcs.canonical(body), base64url.decode(",
+       "(public, jcs.canonical(body), base64url.decode(", "run"),
     _m("cap-issuer-manifest-not-refreshed", "an expired issuer manifest is never refreshed before the token is "
        "refused issuer_manifest_expired (A20 19.3.3 step 1b)", "STG-CAP-023", "api/federation.py",
        "    await refresh_expired_issuer(request, federation)  # A20 19.3.3 step 1b\n", "", "run"),
