@@ -180,8 +180,10 @@ def authorize_pull(request: Request, federation: Federation, peer: PeerRow, serv
                 if isinstance(token, dict) else None
             if manifest is None and isinstance(token, dict):
                 manifest = manifest_rows.current(conn, str(token.get("issuer")))  # expired: step 1b says so
-            revoked = isinstance(token_id, str) and (rows.revoked(conn, token_id) or federation.revocations.revoked(
-                str(token.get("issuer")), token_id))
+            revoked = isinstance(token_id, str) and rows.revoked(conn, token_id)
+        # STG-CAP-024: and the revocation list of a peer issuer, as cached.
+        revoked = revoked or (isinstance(token_id, str) and federation.revocations.revoked(str(token.get("issuer")),
+                                                                                           token_id))
         verified = rules.verify(token, manifest, now, revoked=revoked,
                                 nonce_holder=holder[len(_NONCE_PREFIX):] if holder and holder.startswith(
                                     _NONCE_PREFIX) else holder, verb="federate", objects=tuple(objects))

@@ -59,11 +59,11 @@ def history(conn: sqlite3.Connection, entity_uri: str) -> list[dict[str, Any]]:
 
 # An operator's org manifest listing the node outranks the node's self-signed one (docs/federation-api.md
 # "Manifests"): the self-manifest of an entity (its entity_uri is that entity, made by the node) sorts last.
-_LISTING = ("SELECT m.manifest, m.entity_uri, (m.source = 'own' AND m.entity_uri = e.entity_uri) AS self "
-            "FROM federation_manifest_entities e JOIN federation_manifests m ON m.seq = e.seq "
+_LISTING = ("SELECT m.manifest, m.entity_uri FROM federation_manifest_entities e "
+            "JOIN federation_manifests m ON m.seq = e.seq "
             "WHERE e.entity_uri = ? AND m.expires_at_us > ? "
             "AND m.seq = (SELECT MAX(seq) FROM federation_manifests WHERE entity_uri = m.entity_uri) "
-            "ORDER BY self, m.seq")
+            "ORDER BY (m.source = 'own' AND m.entity_uri = e.entity_uri), m.seq")
 
 
 def valid_manifest(conn: sqlite3.Connection, entity_uri: str, now: datetime) -> dict[str, Any] | None:
@@ -81,12 +81,21 @@ def _conflict(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Sou
     manifest"): neither blocks the other, and ``_LISTING`` serves the org manifest for the node while it lists it
     (the self-manifest is still kept re-signed on key rotation, unserved, for when the operator withdraws)."""
     for entity in manifest["entities"]:
-        for _, authority, self_signed in conn.execute(_LISTING, (entity, _us(now))):
-            yields = (self_signed and source == "published") or (source == "own" and manifest["entity_uri"] == entity)
-            if authority == manifest["entity_uri"] or yields:
+        for _, authority in conn.execute(_LISTING, (entity, _us(now))):
+            if authority == manifest["entity_uri"] or _yields(conn, manifest, source, entity, authority):
                 continue
             return entity, authority
     return None
+
+
+def _yields(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Source, entity: str, authority: str
+            ) -> bool:
+    """Whether the clash on ``entity`` with ``authority`` is the node's self-manifest meeting an operator's one."""
+    if source == "own" and manifest["entity_uri"] == entity:
+        return True  # the node's own manifest, kept re-signed while an operator's org manifest speaks for it
+    row = conn.execute("SELECT source FROM federation_manifests WHERE entity_uri = ? ORDER BY seq DESC LIMIT 1",
+                       (authority,)).fetchone()
+    return source == "published" and authority == entity and row is not None and row[0] == "own"
 
 
 def publish(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Source, now: datetime, stored_at: str,

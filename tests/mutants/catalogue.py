@@ -1335,8 +1335,8 @@ AUTHORED: tuple[Mutant, ...] = (
     # Capability tokens (vectors/capability_tokens/verify.json; conformance/checks/federation/capability_tokens.py).
     _m("cap-peer-revocations-ignored", "a token a peer issuer lists as revoked is accepted: only this node's own "
        "revocations count", "STG-CAP-024", "api/capability_tokens.py",
-       "rows.revoked(conn, token_id) or federation.revocations.revoked(",
-       "rows.revoked(conn, token_id) or False and federation.revocations.revoked(", "run"),
+       "revoked = revoked or (isinstance(token_id, str) and federation.revocations.revoked(",
+       "revoked = revoked or (False and federation.revocations.revoked(", "run"),
     _m("cap-peer-revocation-unsigned", "another issuer's RevocationEvents count without their signature",
        "STG-CAP-024", "protocol/capability_tokens.py",
        "ed25519_policy.verify(public, jcs.canonical(body), base64url.decode(",
@@ -1638,11 +1638,11 @@ AUTHORED: tuple[Mutant, ...] = (
        "protocol/manifests.py", 'or doc["rotation_events"][: len(before)] != before:', ":", "vectors run"),
     _m("man-org-manifest-conflicts", "an operator's org manifest listing the node_id is refused 409 as a clash with "
        "the node's self-signed manifest", "STG-MAN-015", "storage/manifests.py",
-       'yields = (self_signed and source == "published") or (source == "own"',
-       'yields = (source == "own"', "run"),
+       'return source == "published" and authority == entity and row is not None and row[0] == "own"',
+       'return False', "run"),
     _m("man-org-manifest-unserved", "the node's self-signed manifest keeps answering for the node_id over an "
        "operator's org manifest listing it", "STG-MAN-015", "storage/manifests.py",
-       '"ORDER BY self, m.seq")', '"ORDER BY m.seq")', "run"),
+       '"ORDER BY (m.source = \'own\' AND m.entity_uri = e.entity_uri), m.seq")', '"ORDER BY m.seq")', "run"),
     _m("man-entity-conflict-ignored", "a second authority may list an entity another valid manifest lists",
        "STG-MAN-009", "storage/manifests.py", "if clash is not None:", "if False:", "run"),
     # The rotation's re-sign (storage/manifests.py record_rotation, called here) is the only path that adds a
