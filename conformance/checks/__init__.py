@@ -42,5 +42,6 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     tls,
     tombstones,
     transparency,
+    transparency_edges,
     workers,
 )

@@ -10,6 +10,7 @@ expiry edge keeps a margin of a few seconds for clock skew between suite and nod
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from conformance.checks.federation.support import federator
 from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
 from conformance.harness.http_target import Exchange
 from conformance.oracle import manifests as oracle
+from conformance.oracle.ed25519 import jcs
 from conformance.outcomes import NotImplementedByNode
 
 PUT = "/v1/federation/manifest"
@@ -69,12 +71,16 @@ class Org:
     def get(self, entity: str) -> Exchange:
         return self.ctx.request("GET", f"{PUT}/{quote(entity, safe='')}", key=None)
 
-    def accepted(self, doc: dict[str, Any]) -> dict[str, Any]:
-        ex = self.put(doc)
+    def accepted(self, doc: dict[str, Any], key: str = "admin") -> dict[str, Any]:
+        ex = self.put(doc, key=key)
         expect_status(ex, (200,))
         body = ex.json if isinstance(ex.json, dict) else {}
         expect(isinstance(body.get("manifest_id"), str) and "log_entry_url" in body,
                f"PUT answered no {{manifest_id, log_entry_url}}: {ex.brief()}")
+        if self.ctx.interpretations.get("manifest_id", "sha256-jcs") == "sha256-jcs":
+            want = hashlib.sha256(jcs(doc)).hexdigest()
+            expect(body["manifest_id"] == want, f"manifest_id {body['manifest_id']!r} is not the SHA-256 hex of the "
+                                                f"manifest's RFC 8785 bytes ({want}; interpretation manifest_id)")
         return body
 
     def refused(self, doc: dict[str, Any], why: str, code: str | None = None,
@@ -120,7 +126,8 @@ def manifest_put_needs_admin(ctx: Context) -> None:
 @check("http:manifest_get_covers_listed_only", requirements=("STG-MAN-004", "STG-MAN-014"), profile=PROFILE)
 def manifest_get_covers_listed_only(ctx: Context) -> None:
     """GET answers the stored manifest for each listed entity and 404 for its parent, a child, a case variant, a
-    trailing slash and an unknown entity (never covered by implication)."""
+    trailing slash and an unknown entity (never covered by implication), with code manifest_not_found
+    (interpretation manifest_error_codes)."""
     org = Org(ctx)
     agent = org.entity("agent/a")
     doc = org.manifest(entities=[org.uri, agent])
@@ -128,17 +135,21 @@ def manifest_get_covers_listed_only(ctx: Context) -> None:
     for entity in (org.uri, agent):
         got = org.get(entity)
         expect(got.status == 200 and got.json == doc, f"GET {entity} answered {got.brief()}, not the manifest")
+    code = "manifest_not_found" if ctx.interpretations.get("manifest_error_codes", "named") == "named" else None
     for near in (org.entity("agent"), f"{agent}/b", agent.upper(), agent + "/", org.entity("unknown")):
         got = org.get(near)
-        expect(got.status == 404, f"GET {near} (not listed) answered {got.brief()}, expected 404")
+        expect(got.status == 404 and (code is None or got.code() == code),
+               f"GET {near} (not listed) answered {got.brief()}, expected 404 {code or ''}")
 
 
 @check("http:manifest_entities_include_authority", requirements=("STG-MAN-001", "STG-MAN-004"), profile=PROFILE)
 def manifest_entities_include_authority(ctx: Context) -> None:
-    """A manifest whose entities omit its own entity_uri, or whose manifest_version is not 1, is refused."""
+    """A manifest whose entities omit its own entity_uri, or whose manifest_version is not the integer 1 (2, 0,
+    JSON true, the string "1"), is refused."""
     org = Org(ctx)
     org.refused(org.manifest(entities=[org.entity("agent")]), "entities without entity_uri")
-    org.refused(org.manifest(manifest_version=2), "manifest_version 2")
+    for version in (2, 0, True, "1"):
+        org.refused(org.manifest(manifest_version=version), f"manifest_version {version!r}")
     expect(org.get(org.entity("agent")).status == 404, "a refused manifest's entity is served")
 
 
@@ -230,13 +241,24 @@ def well_known_manifest(ctx: Context) -> None:
     expect(got.status == 200 and got.json == doc, f"GET by node_id answers {got.brief()}, not the well-known one")
 
 
+def _rotated_away(ctx: Context) -> set[str]:
+    """The key ids the node's rotation log (GET /v1/federation/key-rotations) says it left behind."""
+    ex = ctx.request("GET", "/v1/federation/key-rotations", key=None)
+    entries = ex.json.get("entries", []) if ex.status == 200 and isinstance(ex.json, dict) else []
+    return {str(e.get("old_key_id")) for e in entries if isinstance(e, dict)}
+
+
 @check("http:manifest_resubmitted_on_rotation", requirements=("STG-MAN-010",), profile=PROFILE)
 def manifest_resubmitted_on_rotation(ctx: Context) -> None:
     """After a federation-key rotation the well-known manifest is signed by the new key and ends with an event from
-    the old manifest's key, signed by it, keeping the earlier events."""
+    the old manifest's key, signed by it, keeping the earlier events. An own manifest found still under a key the
+    rotation log names as rotated away from (an earlier rotation, by another check, was not re-submitted) fails."""
     fed = federator(ctx)
     before = _well_known(ctx)
     if before["public_key"] != fed.pubkey_b64:
+        if before.get("entity_uri") == fed.node_id and before.get("key_id") in _rotated_away(ctx):
+            raise CheckFailed(f"the node's own manifest is still signed by key {before.get('key_id')}, which its "
+                              "rotation log says it rotated away from: an earlier rotation did not re-submit it")
         raise NotImplementedByNode("the well-known manifest is not signed with the federation key")
     ex = ctx.request("POST", "/v1/admin/federation/key-rotation", json_body={})
     if ex.status in (404, 501):
@@ -254,9 +276,41 @@ def manifest_resubmitted_on_rotation(ctx: Context) -> None:
 
 @check("http:manifest_publish_audited", requirements=("STG-MAN-012",), profile=PROFILE)
 def manifest_publish_audited(ctx: Context) -> None:
-    """An accepted PUT leaves a manifest_publish event in the audit log naming the manifest's entity_uri."""
+    """An accepted PUT by an admin key of its own leaves a manifest_publish event in the audit log naming the
+    manifest's entity_uri and manifest_id, and that admin as its actor_entity."""
     org = Org(ctx)
-    org.accepted(org.manifest())
+    key = ctx.mint_key("manifest-admin", ["read", "write", "admin"], ["local", "team", "company", "public"])
+    principal = f"stigmem://conformance.test/agent/manifest-admin-{ctx.run_id}"
+    answered = org.accepted(org.manifest(), key=key)
     found = walk(ctx, 500, event_type="manifest_publish")
     named = [e for e in found if isinstance(e.get("metadata"), dict) and e["metadata"].get("entity_uri") == org.uri]
-    expect(bool(named), f"no manifest_publish event names {org.uri} ({len(found)} manifest_publish events)")
+    expect(len(named) == 1, f"{len(named)} manifest_publish events name {org.uri} ({len(found)} in all), expected 1")
+    event = named[0]
+    expect(event["metadata"].get("manifest_id") == answered["manifest_id"],
+           f"the manifest_publish event names manifest_id {event['metadata'].get('manifest_id')!r}, the PUT answered "
+           f"{answered['manifest_id']!r}")
+    expect(event.get("actor_entity") == principal,
+           f"the manifest_publish event names actor {event.get('actor_entity')!r}, not the admin {principal}")
+
+
+@check("http:manifest_org_lists_node", requirements=("STG-MAN-009", "STG-MAN-015"), profile=PROFILE)
+def manifest_org_lists_node(ctx: Context) -> None:
+    """An operator's org manifest listing the node's node_id is accepted (not a conflict with the node's
+    self-signed manifest) and is then served at the well-known path and for the node_id; once the org withdraws the
+    node, the node's own manifest is served again."""
+    fed = federator(ctx)
+    org = Org(ctx)
+    doc = org.manifest(entities=[org.uri, fed.node_id])
+    try:
+        org.accepted(doc)
+        for where, got in (("the well-known path", ctx.request("GET", WELL_KNOWN, key=None)),
+                           (f"GET {fed.node_id}", org.get(fed.node_id))):
+            expect(got.status == 200 and got.json == doc,
+                   f"{where} answers {got.brief()}, not the org manifest that lists the node")
+    finally:
+        withdrawn = org.put(org.manifest(hours=49))
+    expect_status(withdrawn, (200,))
+    back = _well_known(ctx)
+    expect(back.get("entity_uri") == fed.node_id,
+           f"after the org withdrew the node, the well-known manifest is {back.get('entity_uri')!r}'s, not the node's")
+

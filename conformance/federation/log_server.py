@@ -1,10 +1,11 @@
 """A small transparency log the suite serves itself, built on ``conformance.oracle.transparency``.
 
 Checks give its URL to a node (``--transparency-log URL``) or hand its LogEntries to a scripted peer, then make it
-misbehave: ``forge`` serves inclusion proofs with one hash flipped, ``vanish`` stops it so every request to it is
-refused (a strict node must then fail closed, A20 §19.2). It serves the routes of interpretation
-transparency_log_routes under ``/v1/federation/transparency-log`` on 127.0.0.1 only; requests are answered from
-memory, so nothing outlives ``stop``.
+misbehave: ``forge`` serves inclusion proofs with one hash flipped, ``reroot`` proofs that verify against the root
+of another tree of the same size (every other leaf changed) beside the genuine signed checkpoint, ``vanish`` stops
+it so every request to it is refused (a strict node must then fail closed, A20 §19.2). It serves the routes of
+interpretation transparency_log_routes under ``/v1/federation/transparency-log`` on 127.0.0.1 only; requests are
+answered from memory, so nothing outlives ``stop``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class LogServer:
         self.seed, self.origin = seed, origin
         self.leaves: list[bytes] = []
         self.forge = False
+        self.reroot = False
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -72,10 +74,11 @@ class LogServer:
 
     def inclusion(self, index: int, size: int | None = None) -> dict[str, Any]:
         at = len(self.leaves) if size is None else size
-        hashes = [h.hex() for h in oracle.inclusion_path(index, self.leaves[:at])]
+        tree = [d if i == index or not self.reroot else d + b" " for i, d in enumerate(self.leaves[:at])]
+        hashes = [h.hex() for h in oracle.inclusion_path(index, tree)]
         if self.forge and hashes:
             hashes[0] = ("0" if hashes[0][0] != "0" else "1") + hashes[0][1:]
-        return {"log_index": index, "root_hash": oracle.root(self.leaves[:at]).hex(), "tree_size": at,
+        return {"log_index": index, "root_hash": oracle.root(tree).hex(), "tree_size": at,
                 "hashes": hashes, "checkpoint": self.checkpoint(at)}
 
     # --- serving ----------------------------------------------------------------------------------------------

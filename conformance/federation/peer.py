@@ -14,8 +14,10 @@ records whether the node presented a client certificate, and presents its own wh
 Its manifest (``manifest_mode``): "valid" (default) is a Spec-04/A20 §19.1 manifest for its node_id signed with its
 federation key, logged in a transparency log of its own (``tlog``, a ``LogServer`` answered from memory under
 ``/v1/federation/transparency-log``), its LogEntry served at ``/.well-known/stigmem-manifest-proof.json`` (A20
-§19.1.6); ``log_state`` "vanished" refuses every log request (503), "forged" serves the proof with one hash flipped
-(STG-TLOG-008). "none" serves no manifest; "upstream" the self-signed http-entity manifest upstream binds.
+§19.1.6); ``log_state`` "vanished" refuses every log request (503), "forged" serves the proof with one hash flipped,
+"rerooted" a proof that verifies against another tree's root of the same size beside the genuine checkpoint
+(STG-TLOG-008). "none" serves no manifest; "upstream" the self-signed http-entity manifest upstream binds;
+"foreign" a valid, logged manifest of another authority (``foreign_entity``) that does not list the peer's node_id.
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ from conformance.oracle import manifests as manifest_oracle
 from conformance.oracle.peer_tokens import TokenInvalid
 
 ENVELOPES = ("flat", "upstream-v2")
-MANIFEST_MODES = ("valid", "none", "upstream")
-LOG_STATES = ("ok", "vanished", "forged")
+MANIFEST_MODES = ("valid", "none", "upstream", "foreign")
+LOG_STATES = ("ok", "vanished", "forged", "rerooted")
 MANIFEST_HOURS = 48
 MAX_LOG = 20_000
 MAX_RECORDED = 2_000
@@ -105,6 +107,7 @@ class ScriptedPeer:
     tls_client: ssl.SSLContext | None = None
     _via: dict[str, HttpTarget] = field(default_factory=dict)
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
+    revocation_list: dict[str, Any] | None = None  # served at GET /v1/federation/tokens/revocations when set
     close_connections: bool = False  # one request per connection: every call is a fresh TLS handshake
     manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
     tombstones: Feed = field(default_factory=Feed)  # served at GET /v1/federation/tombstones (token verified)
@@ -128,7 +131,7 @@ class ScriptedPeer:
             raise ValueError(f"unknown manifest mode {mode!r}; known: {', '.join(MANIFEST_MODES)}")
         peer = cls(Identity.generate(authority), list(scopes), declaration_fields, cid_option, envelope)
         peer.manifest_mode = mode
-        if mode == "valid":
+        if mode in ("valid", "foreign"):
             peer._publish_manifest()
         if tls is not None and tls.mint is not None:
             leaf = tls.mint.issue(authority, [peer.node_id])
@@ -166,13 +169,33 @@ class ScriptedPeer:
         issued = datetime.fromtimestamp(now_ms() // 1000 - 300, UTC)
         stamp = "%Y-%m-%dT%H:%M:%SZ"
         expires = datetime.fromtimestamp(issued.timestamp() + MANIFEST_HOURS * 3600, UTC)
-        self._manifest = manifest_oracle.manifest(self.identity.seed, self.node_id, [self.node_id],
+        owner = self.foreign_entity if self.manifest_mode == "foreign" else self.node_id
+        self._manifest = manifest_oracle.manifest(self.identity.seed, owner, [owner],
                                                   issued.strftime(stamp), expires.strftime(stamp))
         self.tlog = LogServer(secrets.token_bytes(32), f"{self.identity.authority}/transparency-log")
         at = now_ms() // 1000
         self.tlog.append("revocation", {"filler": self.node_id}, at)
         self.tlog.append("manifest", self._manifest, at)
         self._manifest_index = (1, at)
+
+    def republish_manifest(self, expires_in_s: int) -> dict[str, Any]:
+        """Serve (and log) a new manifest of the peer, valid exactly 24 h and expiring ``expires_in_s`` seconds from
+        now (a few seconds: the node keeps it, then sees it expired)."""
+        if self.tlog is None or self._manifest is None:
+            raise RuntimeError("this peer serves no manifest of its own")
+        expires = now_ms() // 1000 + expires_in_s
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        issued, until = (datetime.fromtimestamp(t, UTC).strftime(stamp) for t in (expires - 86_400, expires))
+        self._manifest = manifest_oracle.manifest(self.identity.seed, self.node_id, [self.node_id], issued, until)
+        at = now_ms() // 1000
+        self.tlog.append("manifest", self._manifest, at)
+        self._manifest_index = (len(self.tlog.leaves) - 1, at)
+        return self._manifest
+
+    @property
+    def foreign_entity(self) -> str:
+        """The entity a "foreign" manifest lists instead of the peer's node_id: another authority's."""
+        return f"stigmem://other-{self.identity.authority}/org"
 
     @property
     def served_manifest(self) -> dict[str, Any] | None:
@@ -188,10 +211,11 @@ class ScriptedPeer:
         if self.tlog is None or self._manifest_index is None:
             return None
         self.tlog.forge = self.log_state == "forged"
+        self.tlog.reroot = self.log_state == "rerooted"
         try:
             return self.tlog.entry(*self._manifest_index)
         finally:
-            self.tlog.forge = False
+            self.tlog.forge = self.tlog.reroot = False
 
     def trust(self, node_id: str, pubkey_b64: str) -> None:
         """Serve this node: its tokens are verified against ``pubkey_b64``."""
@@ -363,6 +387,9 @@ class ScriptedPeer:
         rotation_log = self.rotation_log
         if rotation_log is not None:
             static["/v1/federation/key-rotations"] = lambda: rotation_log
+        revocation_list = self.revocation_list
+        if revocation_list is not None:
+            static["/v1/federation/tokens/revocations"] = lambda: revocation_list
         entry = self.proof()
         if entry is not None:
             static["/.well-known/stigmem-manifest-proof.json"] = lambda: entry

@@ -28,9 +28,11 @@ from reference_node.protocol import capability_tokens as rules
 from reference_node.protocol import manifests
 from reference_node.storage import capability_tokens as rows
 from reference_node.storage import manifests as manifest_rows
+from reference_node.storage import peers as peer_rows
 from reference_node.storage.peers import PeerRow
 
-__all__ = ["HEADER", "REVOCATION_TTL_S", "authorize_pull", "issue", "revocation_list", "revoke"]
+__all__ = ["HEADER", "REVOCATION_TTL_S", "authorize_pull", "issue", "refresh_expired_issuer", "revocation_list",
+           "revoke"]
 
 HEADER = "x-stigmem-capability"
 # A20 §19.3.4: receivers SHOULD cache revocations for at least 60 s; peers are told so in Cache-Control.
@@ -113,9 +115,43 @@ async def revocation_list(request: Request) -> Response:
     federation = _federation(request)
     with federation.store.db.reading() as conn:
         events = rows.revocations(conn)
+    try:  # the issuer the node's tokens name: its manifest's entity (an operator's org, or the node_id)
+        issuer = str(_node_manifest(federation)["entity_uri"])
+    except ApiError:
+        issuer = federation.node_id
     # STG-CAP-018: peers cache the list (TTL >= 60 s) instead of asking per request.
-    return JSONResponse({"issuer": federation.node_id, "ttl_s": REVOCATION_TTL_S, "revocations": events},
+    return JSONResponse({"issuer": issuer, "ttl_s": REVOCATION_TTL_S, "revocations": events},
                         headers={"Cache-Control": f"max-age={REVOCATION_TTL_S}"})
+
+
+async def refresh_expired_issuer(request: Request, federation: Federation) -> None:
+    """Before a token of a registered peer is verified: A20 §19.3.3 step 1b, its kept manifest, when expired, is
+    refreshed once from its well-known manifest (fetched and judged as before a pull; an issuer this node cannot
+    reach keeps its expired manifest: issuer_manifest_expired); and its revocation list is fetched when the copy
+    held is older than its ttl_s (``federation/revocations.py``)."""
+    header = request.headers.get(HEADER)
+    try:
+        token = rules.decode(header) if header is not None else None
+    except rules.CapabilityError:
+        return
+    issuer = token.get("issuer") if isinstance(token, dict) else None
+    if not isinstance(issuer, str):
+        return
+    with federation.store.db.reading() as conn:
+        now = manifests.parse_time(federation.store.now())
+        valid = manifest_rows.valid_manifest(conn, issuer, now)
+        peer = peer_rows.by_node_id(conn, issuer)
+        expired = valid is None and manifest_rows.current(conn, issuer) is not None
+    if peer is None or peer.status != "active":
+        return
+    if expired:
+        await federation.peer_trust(peer)
+        with federation.store.db.reading() as conn:
+            valid = manifest_rows.valid_manifest(conn, issuer, manifests.parse_time(federation.store.now()))
+    # STG-CAP-024 (A20 §19.3.4): a peer issuer's revocation list, cached for its ttl_s (at least 60 s).
+    if valid is not None:
+        async with federation.http() as client:
+            await federation.revocations.refresh(client, peer, valid)
 
 
 def _refuse(federation: Federation, peer: PeerRow, error: rules.CapabilityError) -> ApiError:
@@ -145,6 +181,9 @@ def authorize_pull(request: Request, federation: Federation, peer: PeerRow, serv
             if manifest is None and isinstance(token, dict):
                 manifest = manifest_rows.current(conn, str(token.get("issuer")))  # expired: step 1b says so
             revoked = isinstance(token_id, str) and rows.revoked(conn, token_id)
+        # STG-CAP-024: and the revocation list of a peer issuer, as cached.
+        revoked = revoked or (isinstance(token_id, str) and federation.revocations.revoked(str(token.get("issuer")),
+                                                                                           token_id))
         verified = rules.verify(token, manifest, now, revoked=revoked,
                                 nonce_holder=holder[len(_NONCE_PREFIX):] if holder and holder.startswith(
                                     _NONCE_PREFIX) else holder, verb="federate", objects=tuple(objects))

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from reference_node.api import tls
 from reference_node.api.auth import caller, federator
 from reference_node.api.bodies import read_json
-from reference_node.api.capability_tokens import authorize_pull
+from reference_node.api.capability_tokens import authorize_pull, refresh_expired_issuer
 from reference_node.api.errors import ApiError
 from reference_node.api.params import decode_cursor, encode_cursor, limit, one, sequence_cursor
 from reference_node.api.peer_auth import authenticate_peer
@@ -145,6 +145,7 @@ async def federation_facts(request: Request) -> Response:
             raise ApiError("scope_forbidden", f"this peer may not pull scope {scope}")
         servable = (scope,)
     # STG-CAP-021: a capability token, when presented, narrows the pull to what its federate grant covers.
+    await refresh_expired_issuer(request, federation)  # A20 19.3.3 step 1b
     servable = authorize_pull(request, federation, peer, servable)
     facts, last, more = federation.store.serve(servable, after, page_size,
                                                request.app.state.settings.max_response_bytes)

@@ -25,6 +25,7 @@ from reference_node.federation.key_file import load_seed
 from reference_node.federation.manifests import NodeManifests, PeerTrust
 from reference_node.federation.outbound import BodyTooLarge, get_json, new_client
 from reference_node.federation.puller import Puller, PullOutcome
+from reference_node.federation.revocations import IssuerRevocations
 from reference_node.federation.transparency import audit_verdict
 from reference_node.protocol import peer_tokens, peering, replay
 from reference_node.protocol import tls as tls_rules
@@ -78,6 +79,7 @@ class Federation:
         # STG-TLS-010/011: with mTLS every outbound request presents our certificate and verifies the peer's.
         self.tls = client_context(settings) if settings.mtls else None
         self._rotation_fetches: dict[str, int] = {}  # peer_id -> when its rotation log was last fetched (ms)
+        self.revocations = IssuerRevocations()  # other issuers' revocation lists (A20 §19.3.4)
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
 

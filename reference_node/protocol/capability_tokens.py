@@ -48,6 +48,7 @@ __all__ = [
     "parse_time",
     "preimage",
     "request_problem",
+    "revoked_ids",
     "scope_object",
     "sign",
     "verify",
@@ -268,6 +269,26 @@ def _nonce(token: Mapping[str, Any]) -> None:
 def covers(token: Mapping[str, Any], verb: str, obj: str) -> bool:
     """STG-CAP-013: one verb on one object; ``*`` is any object, and no verb implies another."""
     return bool(token["verb"] == verb and (token["object"] == "*" or token["object"] == obj))
+
+
+def revoked_ids(listing: object, issuer: str, manifest: Mapping[str, Any]) -> frozenset[str]:
+    """The token ids another issuer's revocation list revokes (A20 §19.3.4; STG-CAP-018): only RevocationEvents
+    naming ``issuer`` whose signature verifies under its manifest's key (Ed25519 over JCS without signature)."""
+    events = listing.get("revocations") if isinstance(listing, Mapping) else None
+    found: set[str] = set()
+    public = base64url.decode(str(manifest["public_key"]), length=32)
+    for event in events if isinstance(events, list) else []:
+        if not (isinstance(event, Mapping) and event.get("event_type") == "token_revocation"
+                and event.get("issuer") == issuer and isinstance(event.get("token_id"), str)):
+            continue
+        try:
+            body = {k: v for k, v in event.items() if k != "signature"}
+            ed25519_policy.verify(public, jcs.canonical(body), base64url.decode(str(event.get("signature")),
+                                                                                length=64))
+        except (base64url.Base64UrlError, SignatureInvalid, JcsError):
+            continue
+        found.add(event["token_id"])
+    return frozenset(found)
 
 
 def verify(

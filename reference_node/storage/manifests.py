@@ -57,11 +57,13 @@ def history(conn: sqlite3.Connection, entity_uri: str) -> list[dict[str, Any]]:
     return [dict(json.loads(manifest)) for (manifest,) in rows]
 
 
+# An operator's org manifest listing the node outranks the node's self-signed one (docs/federation-api.md
+# "Manifests"): the self-manifest of an entity (its entity_uri is that entity, made by the node) sorts last.
 _LISTING = ("SELECT m.manifest, m.entity_uri FROM federation_manifest_entities e "
             "JOIN federation_manifests m ON m.seq = e.seq "
             "WHERE e.entity_uri = ? AND m.expires_at_us > ? "
             "AND m.seq = (SELECT MAX(seq) FROM federation_manifests WHERE entity_uri = m.entity_uri) "
-            "ORDER BY m.seq")
+            "ORDER BY (m.source = 'own' AND m.entity_uri = e.entity_uri), m.seq")
 
 
 def valid_manifest(conn: sqlite3.Connection, entity_uri: str, now: datetime) -> dict[str, Any] | None:
@@ -72,13 +74,28 @@ def valid_manifest(conn: sqlite3.Connection, entity_uri: str, now: datetime) -> 
     return None if row is None else dict(json.loads(row[0]))
 
 
-def _conflict(conn: sqlite3.Connection, manifest: Mapping[str, Any], now: datetime) -> tuple[str, str] | None:
-    """An (entity, other authority) pair when another authority's valid manifest lists one of ours."""
+def _conflict(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Source, now: datetime
+              ) -> tuple[str, str] | None:
+    """An (entity, other authority) pair when another authority's valid manifest lists one of ours. The node's
+    self-signed manifest yields to an operator's org manifest listing the node (the seed's "publish your org
+    manifest"): neither blocks the other, and ``_LISTING`` serves the org manifest for the node while it lists it
+    (the self-manifest is still kept re-signed on key rotation, unserved, for when the operator withdraws)."""
     for entity in manifest["entities"]:
         for _, authority in conn.execute(_LISTING, (entity, _us(now))):
-            if authority != manifest["entity_uri"]:
-                return entity, authority
+            if authority == manifest["entity_uri"] or _yields(conn, manifest, source, entity, authority):
+                continue
+            return entity, authority
     return None
+
+
+def _yields(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Source, entity: str, authority: str
+            ) -> bool:
+    """Whether the clash on ``entity`` with ``authority`` is the node's self-manifest meeting an operator's one."""
+    if source == "own" and manifest["entity_uri"] == entity:
+        return True  # the node's own manifest, kept re-signed while an operator's org manifest speaks for it
+    row = conn.execute("SELECT source FROM federation_manifests WHERE entity_uri = ? ORDER BY seq DESC LIMIT 1",
+                       (authority,)).fetchone()
+    return source == "published" and authority == entity and row is not None and row[0] == "own"
 
 
 def publish(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Source, now: datetime, stored_at: str,
@@ -93,7 +110,7 @@ def publish(conn: sqlite3.Connection, manifest: Mapping[str, Any], source: Sourc
     # STG-MAN-002: verified before anything is persisted (and STG-MAN-003..008 with it).
     manifests.verify_manifest(manifest, now, previous)
     # STG-MAN-009: an entity appears in at most one valid manifest (interpretation manifest_entity_exclusive).
-    clash = _conflict(conn, manifest, now)
+    clash = _conflict(conn, manifest, source, now)
     if clash is not None:
         raise ManifestError("manifest_entity_conflict", f"{clash[0]} is already listed by the valid manifest of "
                             f"{clash[1]}", "STG-MAN-009")

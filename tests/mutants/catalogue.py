@@ -1333,6 +1333,17 @@ AUTHORED: tuple[Mutant, ...] = (
        "storage/replication.py", "                     source_trust=source_trust_rules.wire(trust))",
        "                     source_trust=None if held is not None else source_trust_rules.wire(trust))", "run"),
     # Capability tokens (vectors/capability_tokens/verify.json; conformance/checks/federation/capability_tokens.py).
+    _m("cap-peer-revocations-ignored", "a token a peer issuer lists as revoked is accepted: only this node's own "
+       "revocations count", "STG-CAP-024", "api/capability_tokens.py",
+       "revoked = revoked or (isinstance(token_id, str) and federation.revocations.revoked(",
+       "revoked = revoked or (False and federation.revocations.revoked(", "run"),
+    _m("cap-peer-revocation-unsigned", "another issuer's RevocationEvents count without their signature",
+       "STG-CAP-024", "protocol/capability_tokens.py",
+       "ed25519_policy.verify(public, jcs.canonical(body), base64url.decode(",
+       "(public, jcs.canonical(body), base64url.decode(", "run"),
+    _m("cap-issuer-manifest-not-refreshed", "an expired issuer manifest is never refreshed before the token is "
+       "refused issuer_manifest_expired (A20 19.3.3 step 1b)", "STG-CAP-023", "api/federation.py",
+       "    await refresh_expired_issuer(request, federation)  # A20 19.3.3 step 1b\n", "", "run"),
     _m("cap-expiry-before-signature", "token times are checked before the signature (a forged, expired token reports "
        "token_expired)", "STG-CAP-014", "protocol/capability_tokens.py",
        '    issuer_manifest = _manifest(manifest, body["issuer"], moment)\n',
@@ -1625,14 +1636,20 @@ AUTHORED: tuple[Mutant, ...] = (
        "vectors run"),
     _m("man-accepted-events-rewritable", "accepted rotation events may be rewritten", "STG-MAN-008",
        "protocol/manifests.py", 'or doc["rotation_events"][: len(before)] != before:', ":", "vectors run"),
+    _m("man-org-manifest-conflicts", "an operator's org manifest listing the node_id is refused 409 as a clash with "
+       "the node's self-signed manifest", "STG-MAN-015", "storage/manifests.py",
+       'return source == "published" and authority == entity and row is not None and row[0] == "own"',
+       'return False', "run"),
+    _m("man-org-manifest-unserved", "the node's self-signed manifest keeps answering for the node_id over an "
+       "operator's org manifest listing it", "STG-MAN-015", "storage/manifests.py",
+       '"ORDER BY (m.source = \'own\' AND m.entity_uri = e.entity_uri), m.seq")', '"ORDER BY m.seq")', "run"),
     _m("man-entity-conflict-ignored", "a second authority may list an entity another valid manifest lists",
        "STG-MAN-009", "storage/manifests.py", "if clash is not None:", "if False:", "run"),
+    # The rotation's re-sign (storage/manifests.py record_rotation, called here) is the only path that adds a
+    # rotation event: own() refuses to re-sign under a key no event links. The mutant once survived because the
+    # check reported not-implemented once an earlier check's rotation had left the manifest behind.
     _m("man-rotation-not-resubmitted", "a key rotation leaves the manifest under the old key", "STG-MAN-010",
-       "storage/federation.py", "if old_seed is not None and new_seed is not None:", "if False:", "run",
-       "observed 2026-12-03 after the transparency-log integration: with this branch skipped the admin rotation "
-       "route still serves a manifest re-signed under the new key with the old key's event "
-       "(http:manifest_resubmitted_on_rotation passes on the mutated node), so the re-sign also happens on another "
-       "path; kept as a documented survivor until it is re-pointed there"),
+       "storage/federation.py", "if old_seed is not None and new_seed is not None:", "if False:", "run"),
     _m("man-well-known-drops-events", "the well-known manifest is served without its rotation_events",
        "STG-MAN-001 STG-MAN-011", "api/manifests.py",
        'the node has no valid manifest")\n    return JSONResponse(found)',

@@ -148,6 +148,10 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     # First passes of blind rounds 10-12: the profile of the part the round covers (survivors then run under every
     # profile the node claims, config default).
     "federation-trust": {"vectors": [], "run": ["--profile", "federation-trust"]},
+    # ... its strict-mode pass: the trust profiles alone (every claimed profile in strict mode outlasts the run
+    # timeout on a shared machine).
+    "federation-trust-strict": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict", "--profile",
+                                                       "federation-trust", "--profile", "quarantine"]},
     "lifecycle": {"vectors": [], "run": ["--profile", "tombstones", "--profile", "time-travel"]},
     "recall": {"vectors": [], "run": ["--profile", "recall"]},
     # ... and with the Redis trust cache (docs/workers.md): the URL of a Redis the caller started comes from
@@ -158,6 +162,10 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     # Source trust (A20 19.4): trust_mode off scores nothing; non-default weights are published.
     "trust-off": {"vectors": [], "run": ["--embedded-arg=--trust-mode=off"]},
     "trust-weights": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.5,0.2,0.2,0.1"]},
+    # ... and weights under which a new peer known by its declaration scores 0.035, below strict's 0.2: relaxed mode
+    # must still store its facts (A20 19.4: relaxed never quarantines on the score alone); the trust profile only.
+    "trust-weights-low": {"vectors": [], "run": ["--embedded-arg=--trust-weights=0.35,0,0,0", "--profile",
+                                                 "federation-trust"]},
     # Two workers with the trust cache (nonces, quota buckets) in a Redis that main() starts on a free loopback
     # port; the --embedded-arg=--trust-cache=URL flag is appended then.
     "workers-redis": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},

@@ -7,6 +7,9 @@ registers every check.
 """
 
 from conformance.checks.federation import (  # noqa: F401  (imported for registration)
+    capability_issuance,
+    capability_near_misses,
+    capability_refresh,
     capability_tokens,
     failure_modes,
     gardens,
@@ -21,4 +24,5 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     source_trust,
     tokens,
     tombstones,
+    trust_mode,
 )

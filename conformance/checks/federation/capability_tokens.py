@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.checks.federation.support import registered_peer
+from conformance.checks.federation.support import drain, page, registered_peer
 from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status
 from conformance.federation.operator import Federator, poll
 from conformance.federation.peer import ScriptedPeer
@@ -25,6 +25,7 @@ from conformance.oracle import capability_tokens as oracle
 
 PROFILE = "federation-trust"
 HEADER = "X-Stigmem-Capability"
+MAX_PAGES = 60
 
 
 def _authority(node_id: str, target: str) -> str:
@@ -55,14 +56,17 @@ class Issuer:
     def scope(self, name: str) -> str:
         return f"stigmem://{self.authority}/scope/{name}"
 
-    def token(self, **changes: Any) -> str:
+    def body(self) -> dict[str, Any]:
+        """The members of a good token, before key_id and signature."""
         now = datetime.now(UTC)
-        body = {"token_version": 1, "token_id": str(uuid.uuid4()), "issuer": self.uri, "subject": self.subject,
+        return {"token_version": 1, "token_id": str(uuid.uuid4()), "issuer": self.uri, "subject": self.subject,
                 "verb": "federate", "object": self.scope("public"), "issued_at": _stamp(now - timedelta(minutes=1)),
                 "expiry": _stamp(now + timedelta(days=1)), "nonce": secrets.token_hex(32)}
+
+    def token(self, **changes: Any) -> str:
         signer = changes.pop("signer", None)
         after = changes.pop("after", {})
-        return oracle.present(oracle.token(self.seed, signer, **(body | changes)) | after)
+        return oracle.present(oracle.token(self.seed, signer, **(self.body() | changes)) | after)
 
 
 @contextmanager
@@ -125,14 +129,21 @@ def capability_token_order(ctx: Context) -> None:
         _refused(ctx, peer, fed, issuer.token(nonce="ABC", **expired), 401, "token_expired")
 
 
-@check("federation:capability_token_replay", profile=PROFILE, requirements=("STG-CAP-012",))
+@check("federation:capability_token_replay", profile=PROFILE, requirements=("STG-CAP-012", "STG-CAP-019"))
 def capability_token_replay(ctx: Context) -> None:
-    """The nonce cache is global: another token with a seen nonce is 401 token_replay; the first token still works."""
+    """The nonce cache is global: another token with a seen nonce is 401 token_replay, audited replay_attempt; the
+    first token still works."""
     with issuing(ctx) as (peer, fed, issuer):
         nonce = secrets.token_hex(32)
         first = issuer.token(nonce=nonce)
         expect_status(_pull(ctx, peer, fed, first), (200,))
+        before = fed.audit()
         _refused(ctx, peer, fed, issuer.token(nonce=nonce), 401, "token_replay")
+        # STG-CAP-019: audited as a replay, not as any other refusal (docs/federation-api.md: replay_attempt).
+        found = poll(lambda: [e for e in fed.audit() if e not in before and e.get("reason") == "token_replay"],
+                     2.0, 0.2) or []
+        kinds = sorted({str(e.get("event_type")) for e in found})
+        expect(kinds == ["replay_attempt"], f"a capability-token replay is audited as {kinds}, not replay_attempt")
         if ctx.interpretations.get("capability_token_replay", "bound-to-first-token") == "bound-to-first-token":
             expect_status(_pull(ctx, peer, fed, first), (200,))
 
@@ -145,6 +156,29 @@ def capability_token_grant(ctx: Context) -> None:
         expect_status(_pull(ctx, peer, fed, issuer.token(), "public"), (200,))
         expect_error(_pull(ctx, peer, fed, issuer.token(), "company"), (403,), "insufficient_capability")
         expect_error(_pull(ctx, peer, fed, issuer.token(verb="read"), "public"), (403,), "insufficient_capability")
+
+
+@check("federation:capability_token_narrows", profile=PROFILE, requirements=("STG-CAP-013", "STG-CAP-021"))
+def capability_token_narrows(ctx: Context) -> None:
+    """A pull naming no scope, by a peer allowed public and company, with a federate grant on public, serves the
+    public fact written for it and not the company one: the grant narrows the page, never widens it."""
+    with issuing(ctx, ("public", "company")) as (peer, fed, issuer):
+        _, cursor = drain(ctx, peer, fed)
+        entity = ctx.unique("narrowed")
+        written = {scope: ctx.assert_fact(ctx.fact(entity, f"in-{scope}", relation=f"test:{scope}", scope=scope))["id"]
+                   for scope in ("public", "company")}
+        served: list[str] = []
+        for _ in range(MAX_PAGES):
+            params = {"limit": "500", **({"cursor": cursor} if cursor else {})}
+            ex = peer.present(ctx.target, peer.token("fresh", fed.node_id).token, params=params,
+                              headers={HEADER: issuer.token()})
+            facts, cursor, more = page(ex)
+            served += [str(f.get("id")) for f in facts]
+            if not more:
+                break
+    expect(written["public"] in served, "the public fact the grant covers was not served")
+    expect(written["company"] not in served,
+           "a company fact was served on a federate grant for scope public (the token widened the page)")
 
 
 def _route(ctx: Context) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from conformance.checks.audit_log import walk
 from conformance.checks.federation.quarantine import held
@@ -106,12 +107,32 @@ def strict_log_unreachable(ctx: Context) -> None:
            "not no_valid_manifest")
 
 
+@check("federation:peer_manifest_lists_node", requirements=("STG-MAN-004", "STG-MAN-014"), profile=PROFILE)
+def peer_manifest_lists_node(ctx: Context) -> None:
+    """A peer serving a valid, logged manifest of another authority that does not list the peer's node_id vouches
+    for nothing: after it registers and the node pulls it, GET /v1/federation/manifest of that authority's entity is
+    404."""
+    with registered_peer(ctx, manifest="foreign") as (peer, fed):
+        fed.trigger_pull()
+        got = ctx.request("GET", f"/v1/federation/manifest/{quote(peer.foreign_entity, safe='')}", key=None)
+    expect(got.status == 404, f"GET of {peer.foreign_entity} answered {got.brief()}: the node kept a peer's "
+                              "manifest that does not list the peer's node_id")
+
+
 @check("federation:strict_forged_proof", requirements=("STG-TLOG-008",), profile=PROFILE)
 def strict_forged_proof(ctx: Context) -> None:
     """Strict refuses a peer whose manifest proof has one hash flipped: 400 inclusion_proof_invalid, not
     registered."""
     _mode(ctx, "strict")
     _refused(ctx, "forged", 400, "inclusion_proof_invalid", "the peer's inclusion proof is forged")
+
+
+@check("federation:strict_proof_root_unsigned", requirements=("STG-TLOG-008",), profile=PROFILE)
+def strict_proof_root_unsigned(ctx: Context) -> None:
+    """Strict refuses a peer whose manifest proof verifies against a root the log never signed (another tree of the
+    same size; the carried checkpoint is genuine): 400 inclusion_proof_invalid, not registered."""
+    _mode(ctx, "strict")
+    _refused(ctx, "rerooted", 400, "inclusion_proof_invalid", "the peer's proof is for a root its log never signed")
 
 
 @check("federation:relaxed_log_unreachable", requirements=("STG-TLOG-009", "STG-TRUST-012"), profile=PROFILE)

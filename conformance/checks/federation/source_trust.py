@@ -57,6 +57,25 @@ def candidates(discovery: dict[str, Any]) -> list[Decimal]:
     return sorted(found)
 
 
+# The identity_strength and scope_authority rows the interpretations give a new peer's pulled fact.
+IDENTITY_ROW = {"declaration-unrecognized": "unrecognized", "declaration-as-token": "capability_token"}
+SCOPE_ROW = {"external-federate": "external_federate", "authority-prefix": "authority_prefix"}
+
+
+def exact(ctx: Context, identity: str | None = None) -> Decimal:
+    """The one t a new peer (history 0.5) scores under the run's interpretations and the advertised weights and
+    attestation mode: ``identity`` is the row of how the peer is known (None: by its declaration alone, interpretation
+    source_trust_identity), its scope row that of interpretation source_trust_scope_authority."""
+    declared = IDENTITY_ROW[ctx.interpretations.get("source_trust_identity", "declaration-unrecognized")]
+    inp: dict[str, Any] = {
+        "identity": identity or declared, "attestation_mode": ctx.discovery.get("source_attestation"),
+        "scope": SCOPE_ROW[ctx.interpretations.get("source_trust_scope_authority", "external-federate")]}
+    weights = trust_weights(ctx.discovery)
+    if isinstance(weights, dict):
+        inp["weights"] = weights
+    return oracle.score(inp)
+
+
 def near(value: Any, among: list[Decimal]) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and any(abs(Decimal(repr(float(value))) - c) <= Decimal(TOLERANCE) for c in among))
@@ -123,8 +142,8 @@ def source_trust_pulled(ctx: Context) -> None:
 
 @check("federation:source_trust_held", requirements=("STG-TRUST-009",), profile="federation-trust")
 def source_trust_held(ctx: Context) -> None:
-    """In trust_mode strict a held fact shows on the quarantine surface with its reason and its source_trust, a
-    score A20 gives a new peer."""
+    """In trust_mode strict a held fact shows on the quarantine surface with its reason and its source_trust, the
+    score A20 gives a new peer known by its declaration alone."""
     if trust_mode(ctx.discovery) != "strict":
         raise Skip(f"the node runs trust_mode {trust_mode(ctx.discovery)!r}; strict holds facts (the embedded node: "
                    "--embedded-arg=--trust-mode=strict)")
@@ -133,8 +152,33 @@ def source_trust_held(ctx: Context) -> None:
         record = surface_by_id(ctx, garden).get(fact["id"]) or {}
     reason = record.get("quarantine_reason")
     expect(isinstance(reason, str) and bool(reason), f"the held fact's quarantine_reason is {reason!r}")
-    expect(near(record.get("source_trust"), candidates(ctx.discovery)),
-           f"the held fact carries source_trust {record.get('source_trust', 'absent')!r}, not a new peer's score")
+    want = exact(ctx)
+    expect(near(record.get("source_trust"), [want]),
+           f"the held fact carries source_trust {record.get('source_trust', 'absent')!r}, not {want}, the score of a "
+           "new peer known by its declaration alone (interpretations source_trust_identity, "
+           "source_trust_scope_authority)")
+
+
+@check("federation:source_trust_rows", requirements=("STG-TRUST-001", "STG-TRUST-002", "STG-TRUST-012"),
+       profile="federation-trust")
+def source_trust_rows(ctx: Context) -> None:
+    """A new peer known by its declaration alone scores exactly the identity and scope rows the interpretations name
+    (0.33 under A20's weights: unrecognized 0.1, external with federate 0.5, history 0.5, attestation off 0.2); one
+    whose manifest is proven in its log exactly the same with identity_strength 1.0 (0.645)."""
+    mode = trust_mode(ctx.discovery)
+    if mode != "relaxed":
+        raise Skip(f"trust_mode {mode!r}: off scores nothing, strict holds the declared peer's facts "
+                   "(federation:source_trust_held)")
+    relation = f"test:r{ctx.run_id}{secrets.token_hex(2)}"
+    for manifest, identity in (("none", None), (None, "manifest_log_proof")):
+        with registered_peer(ctx, manifest=manifest) as (peer, fed):
+            served = ingest(ctx, peer, fed, [{"as": "scored", "relation": relation}])
+            got = fetch(ctx, served["scored"]["id"]) or {}
+        want = exact(ctx, identity)
+        expect(near(got.get("source_trust"), [want]),
+               f"a new peer known by {identity or 'its declaration alone'} gave its fact source_trust "
+               f"{got.get('source_trust', 'absent')!r}, expected {want} (interpretations source_trust_identity, "
+               "source_trust_scope_authority)")
 
 
 @check("http:attested_null", requirements=("STG-TRUST-011",), profile="federation-trust")

@@ -373,6 +373,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "manifest_cli.py",
         "find": "        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)",
         "replace": "        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)",
+        "equivalent": (
+            "keygen is the node's offline CLI: it writes a local file and speaks no HTTP, so no HTTP client can tell."
+            " tests/unit/node/test_manifests.py (test_cli_keygen_and_publish: a second keygen to the same file "
+            "answers 1) kills it."
+        ),
     },
     {
         "id": "b10-man-keygen-world-readable",
@@ -383,6 +388,10 @@ MUTANTS: list[dict[str, str]] = [
         "file": "manifest_cli.py",
         "find": "        os.fchmod(out.fileno(), 0o600)",
         "replace": "        os.fchmod(out.fileno(), 0o644)",
+        "equivalent": (
+            "keygen is the node's offline CLI: the mode of the key file it writes is invisible over HTTP. "
+            "tests/unit/node/test_manifests.py (test_cli_keygen_and_publish: mode 0600) kills it."
+        ),
     },
     {
         "id": "b10-man-publish-entities-dropped",
@@ -394,6 +403,12 @@ MUTANTS: list[dict[str, str]] = [
         "file": "manifest_cli.py",
         "find": "                                  timedelta(days=args.validity_days), args.entities, events)",
         "replace": "                                  timedelta(days=args.validity_days), (), events)",
+        "equivalent": (
+            "manifest publish is the node's offline CLI (it signs with an operator's key file); what it drops is "
+            "never a node's HTTP behaviour (a PUT of the shorter manifest is served as sent). "
+            "tests/unit/node/test_manifests.py (test_cli_keygen_and_publish: entities are the entity then --entities)"
+            " kills it."
+        ),
     },
     # ------------------------------------------------------------------------------------------------------------
     # Capability tokens (Spec-06; A20 §19.3, §19.9, §22.5; docs/federation-api.md "Capability tokens").

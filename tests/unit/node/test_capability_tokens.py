@@ -107,6 +107,35 @@ def test_issue_revoke_and_list(fed):
     assert [e["token_id"] for e in listed.json()["revocations"]] == [doc["token_id"]]
 
 
+def test_org_manifest_issues_and_lists_as_the_org(fed):
+    """An operator's org manifest signed with the node's key and listing the node_id (STG-MAN-015) makes the node
+    issue as the org, and the revocation list names the org as its issuer, like the events it carries."""
+    from reference_node.storage import federation_keys
+
+    node_id = fed.client.get("/.well-known/stigmem").json()["node_id"]
+    fed.client.get("/.well-known/stigmem-manifest.json")  # the node signs its own manifest first
+    with fed.store.db.transaction() as conn:
+        seed = federation_keys.active_seed(conn)
+    org = "stigmem://org-a.test/org"
+    doc = signed(seed, {"manifest_version": 1, "entity_uri": org, "public_key": b64u(raw(seed)),
+                        "key_id": hashlib.sha256(raw(seed)).hexdigest(), "entities": [org, node_id],
+                        "rotation_events": [], "issued_at": stamp(T0 - timedelta(hours=1)),
+                        "expires_at": stamp(T0 + timedelta(days=30))})
+    put = fed.client.put("/v1/federation/manifest", json=doc, headers=fed.admin)
+    assert put.status_code == 200, put.text
+    assert fed.client.get("/.well-known/stigmem-manifest.json").json() == doc
+    request = {"subject": node_id, "verb": "federate", "object": "stigmem://node-a.test/scope/public",
+               "expiry": stamp(T0 + timedelta(days=1))}
+    answer = fed.client.post("/v1/federation/tokens", json=request, headers=fed.admin)
+    assert answer.status_code == 201, answer.text
+    token = json.loads(base64.urlsafe_b64decode(answer.json()["token"] + "=="))
+    assert token["issuer"] == org
+    path = f"/v1/federation/tokens/{token['token_id']}/revoke"
+    assert fed.client.post(path, headers=fed.admin).status_code == 204
+    listed = fed.client.get("/v1/federation/tokens/revocations").json()
+    assert listed["issuer"] == org and [e["issuer"] for e in listed["revocations"]] == [org]
+
+
 def test_pull_gate(fed, peer):
     answer = fed.client.post("/v1/federation/peers", json=peer.declaration(["public", "company"]),
                              headers=fed.admin)
