@@ -45,9 +45,10 @@ def render(cols: Sequence[Column], figs: Figures, html: str | None = None) -> st
         lines.append(f"- **Detection power**: the blind mutant rounds' first passes killed {blind.killed} of "
                      f"{blind.killed + blind.survived} scored mutants (**{100 * blind.kill_rate:.1f}%**, "
                      f"{len(figs.rounds)} rounds)" + (
-                         f"; the authored catalogue (the CI gate) {figs.catalogue.killed} of "
-                         f"{figs.catalogue.killed + figs.catalogue.survived} ({figs.catalogue.equivalent} documented "
-                         "equivalent)." if figs.catalogue else "."))
+                         f"; the authored catalogue (the CI gate, rerun on every commit) at its last committed full "
+                         f"run: {figs.catalogue.killed} of {figs.catalogue.killed + figs.catalogue.survived} killed "
+                         f"({figs.catalogue.mutants} mutants, {figs.catalogue.equivalent} documented equivalent)."
+                         if figs.catalogue else "."))
     sets = vector_sets(cols)
     if len(sets) > 1:
         lines.append(f"- **Warning**: the columns ran {len(sets)} vector sets (" + "; ".join(
