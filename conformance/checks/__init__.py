@@ -35,6 +35,8 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     query_edges,
     quotas,
     recall,
+    recall_filters,
+    recall_scores,
     resolution,
     robustness,
     scopes,
