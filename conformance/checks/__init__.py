@@ -27,6 +27,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     gardens_listing,
     gardens_soundness,
     graph,
+    graph_edges,
     key_rotation,
     manifest_log,
     manifests,
