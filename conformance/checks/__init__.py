@@ -38,6 +38,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     recall,
     recall_filters,
     recall_scores,
+    recall_tombstones,
     resolution,
     robustness,
     scopes,

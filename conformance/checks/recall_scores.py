@@ -169,3 +169,19 @@ def recall_graph_scores(ctx: Context) -> None:
             got = found[fact_id][2].get("hops") or 0
             expect(got == hops[entity], f"depth {depth}: the fact of {entity.rsplit('/', 2)[1]} has hops {got}, "
                                         f"expected {hops[entity]}")
+
+
+@check("http:recall_entity_centric_by_score", requirements=("STG-REC-029",), profile="recall")
+def recall_entity_centric_by_score(ctx: Context) -> None:
+    """An entity-centric recall is sorted by score, MMR off: with near-duplicate values and lambda_mmr 0 (which
+    would make MMR pick the least similar row second) the results still come in descending score order."""
+    relation = _relation(ctx, "ecs")
+    entity = ctx.unique("ecs")
+    w = f"ecs{secrets.token_hex(4)}"
+    for value in (f"{w} {w} {w} {w} note", f"{w} {w} {w} {w} memo", f"{w} {w} {w} zebra",
+                  f"{w} quiet wolf yak kilo lima"):
+        ctx.assert_fact(ctx.fact(entity, value, relation=relation, scope="public"))
+    found = results(_ask(ctx, "admin", relation, w, entity=entity, weights=LEXICAL, lambda_mmr=0.0))
+    scores = [float(r.get("score") or 0.0) for r in found]
+    expect(len(found) == 4, f"the entity-centric recall returned {len(found)} of the entity's 4 facts")
+    expect(scores == sorted(scores, reverse=True), f"entity-centric results are not in score order: {scores}")
