@@ -39,6 +39,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     recall_filters,
     recall_scores,
     recall_tombstones,
+    recall_trust,
     resolution,
     robustness,
     scopes,
