@@ -357,6 +357,12 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/vectors.py",
         "find": "if stored is not None and int(stored) != self.dimensions:",
         "replace": "if stored is not None and int(stored) < self.dimensions:",
+        "equivalent": (
+            "Startup only: the refusal happens before the node listens, on a vec_facts sidecar built by an earlier "
+            "run with another STIGMEM_EMBED_DIMENSIONS; the suite drives a running node over HTTP and never restarts "
+            "it on an old sidecar, so no HTTP client can tell. Unit test: tests/unit/node/test_recall_embedders.py "
+            "test_a_changed_dimension_is_fatal_at_start (stored 256, configured 128 and 512)."
+        ),
     },
     {
         "id": "b12-embed-floor-inclusive",
@@ -367,6 +373,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/config.py",
         "find": "if dimensions < MIN_DIMENSIONS:",
         "replace": "if dimensions <= MIN_DIMENSIONS:",
+        "equivalent": (
+            "Startup only: STIGMEM_EMBED_DIMENSIONS is read once when the node starts (64 refused means no node to "
+            "talk to); a running node's HTTP surface is the same. Unit test: tests/unit/node/test_recall_embedders.py"
+            " test_dimensions_below_the_floor_are_refused (63 refused, 64 allowed)."
+        ),
     },
     # Graph stage of recall (A20 §20.3.3: BFS from ACL-checked seeds; tombstones, A20 §23.3).
     {

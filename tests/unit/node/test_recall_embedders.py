@@ -94,8 +94,10 @@ def test_openai_provider_orders_by_index(provider: str) -> None:
 
 
 def test_dimensions_below_the_floor_are_refused() -> None:
-    with pytest.raises(ValueError, match="embed_dimensions_below_floor"):
-        from_environ({"STIGMEM_EMBED_DIMENSIONS": "32"})
+    for below in ("32", "63"):
+        with pytest.raises(ValueError, match="embed_dimensions_below_floor"):
+            from_environ({"STIGMEM_EMBED_DIMENSIONS": below})
+    assert from_environ({"STIGMEM_EMBED_DIMENSIONS": "64"}).dimensions == 64  # the floor itself is allowed
 
 
 def test_a_changed_dimension_is_fatal_at_start(tmp_path: Path) -> None:
@@ -105,6 +107,8 @@ def test_a_changed_dimension_is_fatal_at_start(tmp_path: Path) -> None:
     index.close()
     with pytest.raises(DimensionMismatch, match="stored=256 configured=128"):
         VectorIndex(path, HashedNgramEmbedder(128), 0.1)
+    with pytest.raises(DimensionMismatch, match="stored=256 configured=512"):
+        VectorIndex(path, HashedNgramEmbedder(512), 0.1)
 
 
 def test_pairwise_cosines_are_sqlite_vec_bit_for_bit(tmp_path: Path) -> None:
