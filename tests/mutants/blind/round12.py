@@ -587,6 +587,13 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/pipeline.py",
         "find": "tier = rules.QUARANTINE_TIER if r[-2] else 1.0",
         "replace": "tier = 1.0",
+        "equivalent": (
+            "No fact a caller can recall lies in a quarantine garden on this node: a write into a quarantine garden "
+            "is refused (garden_forbidden), a held fact stays pending and hidden (garden_acl.RELEASED), a promotion "
+            "releases the row into the main fabric (garden_id null) or copies it into a garden that is not a "
+            "quarantine garden; so the 0.2 tier is never applied and setting it to 1.0 changes no response. "
+            "federation:recall_quarantine_excluded scores a promoted fact with the tier its garden_id gives."
+        ),
     },
     {
         "id": "b12-trust-raw",
@@ -710,6 +717,12 @@ MUTANTS: list[dict[str, str]] = [
             "None if req.entity else req.lambda_mmr,"
         ),
         "replace": "chosen, used, truncated = rules.pack(candidates, req.token_budget, req.lambda_mmr,",
+        "equivalent": (
+            "Entity-centric recall fetches no vectors for packing (the pipeline gives pack no cosines when entity is "
+            "set), so MMR with every similarity 0 picks by lambda x score, the score order, ties to the earlier "
+            "candidate (which is the score order too): the same rows in the same order whatever lambda_mmr; "
+            "http:recall_entity_centric_by_score checks the order with lambda_mmr 0."
+        ),
     },
     {
         "id": "b12-mmr-sign",
