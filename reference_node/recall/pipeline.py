@@ -107,7 +107,7 @@ def _lexical(conn: sqlite3.Connection, req: RecallRequest, where: str, params: t
     while True:
         hits = conn.execute("SELECT rowid, body FROM facts_fts WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts), "
                             "rowid LIMIT ?", (match, k)).fetchall()
-        allowed = _authorized(conn, [seq for seq, _ in hits], where, params)
+        allowed = _authorized(conn, [seq for seq, _body in hits], where, params)
         kept = [(seq, body) for seq, body in hits if seq in allowed]
         if len(kept) >= STAGE_TOP or len(hits) < k:
             return _bm25(req.query, dict(kept[:STAGE_TOP]))

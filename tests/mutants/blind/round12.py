@@ -275,11 +275,8 @@ MUTANTS: list[dict[str, str]] = [
             "enter scoring)."
         ),
         "file": "recall/pipeline.py",
-        "find": (
-            "f\"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) "
-            "LIMIT {STAGE_TOP}\", (match, *params))"
-        ),
-        "replace": "f\"WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts) LIMIT {STAGE_TOP}\", (match,))",
+        "find": "kept = [(seq, body) for seq, body in hits if seq in allowed]",
+        "replace": "kept = list(hits)",
     },
     {
         "id": "b12-lexical-global-bm25",
@@ -290,17 +287,13 @@ MUTANTS: list[dict[str, str]] = [
             "authorized candidates)."
         ),
         "file": "recall/pipeline.py",
-        "find": (
-            "f\"SELECT f.seq, facts_fts.body FROM facts_fts JOIN facts f ON f.seq = facts_fts.rowid \"\n"
-            "        f\"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) "
-            "LIMIT {STAGE_TOP}\", (match, *params)).fetchall()\n"
-            "    return _bm25(req.query, {seq: body for seq, body in rows})"
-        ),
+        "find": "            return _bm25(req.query, dict(kept[:STAGE_TOP]))",
         "replace": (
-            "f\"SELECT f.seq, -bm25(facts_fts) FROM facts_fts JOIN facts f ON f.seq = facts_fts.rowid \"\n"
-            "        f\"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) "
-            "LIMIT {STAGE_TOP}\", (match, *params)).fetchall()\n"
-            "    return {int(seq): float(s) for seq, s in rows}"
+            '            return {seq: -float(conn.execute("SELECT bm25(facts_fts) FROM facts_fts WHERE '
+            'facts_fts MATCH ? "\n'
+            '                                             "AND rowid = ?", (match, seq)).fetchone()[0])'
+            "\n"
+            "                    for seq, _ in kept[:STAGE_TOP]}"
         ),
     },
     # Vector stage and the R1 join-back (seed: security-critical ANN scope filter).
@@ -323,14 +316,10 @@ MUTANTS: list[dict[str, str]] = [
             "caller through the vector stage (seed R1: filtered by scope = :scope and the caller's garden ACL)."
         ),
         "file": "recall/pipeline.py",
-        "find": (
-            "rows = conn.execute(f\"SELECT f.seq FROM facts f WHERE "
-            "f.seq IN ({marks}) AND {where}\", (*seqs, *params))"
-        ),
+        "find": "allowed = _authorized(conn, [seq for seq, _ in hits], where, params)",
         "replace": (
-            "rows = conn.execute(f\"SELECT f.seq FROM facts f WHERE "
-            "f.seq IN ({marks}) AND {where.split(' AND ')[0]}\", "
-            "(*seqs, *params[:where.split(' AND ')[0].count('?')]))"
+            "allowed = _authorized(conn, [seq for seq, _ in hits], where.split(' AND ')[0], "
+            "params[:where.split(' AND ')[0].count('?')])"
         ),
     },
     {
@@ -732,8 +721,8 @@ MUTANTS: list[dict[str, str]] = [
             "keep results diverse)."
         ),
         "file": "protocol/recall.py",
-        "find": "lam * candidates[i].score - (1 - lam) * nearest[i]",
-        "replace": "lam * candidates[i].score + (1 - lam) * nearest[i]",
+        "find": "lam * scores - (1 - lam) * nearest",
+        "replace": "lam * scores + (1 - lam) * nearest",
     },
     # The response shape.
     {
