@@ -40,9 +40,9 @@ SCOPED_KEYS: dict[str, tuple[list[str], list[str]]] = {
 # held in the quarantine garden; the trust mode is the caller's --embedded-arg) or hardening may run; its pull loop
 # is left idle (the checks pull).
 # hardening: the key-rotation checks rotate the federation key and watch the node's tokens; federation-trust: the
-# scripted peer presents manifests and capability tokens.
+# scripted peer presents manifests and capability tokens; recall: federation:recall_source_trust scores pulled facts.
 FEDERATING_PROFILES = frozenset({"core-federation", "gardens", "quarantine", "hardening", "federation-trust",
-                                 "tombstones"})
+                                 "tombstones", "recall"})
 FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--pull-interval", "3600")
 # The embedded target answers as_of (profile time-travel); its auth-none companion stays a default install, which
 # fails closed (STG-TT-001).

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROTOCOL_ALLOWED = {"__future__", "base64", "binascii", "collections", "dataclasses", "datetime", "enum", "functools",
                     "hashlib", "json", "math", "re", "threading", "typing", "unicodedata", "uuid", "string",
                     "rfc8785", "cryptography", "reference_node", "itertools", "struct", "decimal", "operator",
-                    "types", "collections.abc", "fractions", "pymerkle"}
+                    "types", "collections.abc", "fractions", "pymerkle",
+                    "numpy"}  # numpy: recall packing, elementwise arithmetic only (no I/O)
 
 
 def imports(path: Path) -> set[str]:

@@ -9,6 +9,7 @@ facts). Each quality run uses a fresh store, so access counts of one weighting n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -85,15 +86,23 @@ def _bulk(store: Store, rows: list[tuple[str, str, str, str]], batch: int = 2000
         store.assert_facts(facts, ANONYMOUS.reader)
 
 
-def latency(n: int, queries: int) -> dict[str, object]:
+def latency(n: int, queries: int, keep: str | None = None) -> dict[str, object]:
+    """p50/p95 of ``queries`` recalls over ``n`` synthetic facts; with ``keep`` the store is built in that directory
+    once and reused by later runs (same facts, same queries: before/after figures on identical data)."""
     config = from_environ(os.environ)
     rng = random.Random(17)
-    with tempfile.TemporaryDirectory() as directory:
-        store = _store(directory, "latency.db")
+    with contextlib.ExitStack() as stack:
+        directory = keep or stack.enter_context(tempfile.TemporaryDirectory())
+        os.makedirs(directory, exist_ok=True)
+        name = f"latency-{n}.db"
+        built = os.path.exists(os.path.join(directory, name))
+        store = _store(directory, name)
         start = time.perf_counter()
         # Five relations per entity, one fact per triple: a store of distinct memories, no contradictions.
-        _bulk(store, [(f"thing/{i // 5}", f"memory:r{i % 5}", " ".join(rng.choices(WORDS, k=6)),
-                       SCOPES[(i // 5) % 4]) for i in range(n)])
+        rows = [(f"thing/{i // 5}", f"memory:r{i % 5}", " ".join(rng.choices(WORDS, k=6)), SCOPES[(i // 5) % 4])
+                for i in range(n)]
+        if not built:
+            _bulk(store, rows)
         service = RecallService(store, config)
         loaded = time.perf_counter()
         service.catch_up()
@@ -106,14 +115,16 @@ def latency(n: int, queries: int) -> dict[str, object]:
             service.recall(req, reader)
             times.append((time.perf_counter() - t) * 1000)
         times.sort()
-        print(f"{n} facts ({service.embedder.name}): load {loaded - start:.1f} s, embed backfill "
-              f"{embedded - loaded:.1f} s; recall over {queries} queries p50 {statistics.median(times):.1f} ms, "
-              f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms")
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{n} facts ({service.embedder.name}): load {loaded - start:.1f} s{' (reused)' if built else ''}, "
+              f"embed backfill {embedded - loaded:.1f} s; recall over {queries} queries p50 "
+              f"{statistics.median(times):.1f} ms, p95 {times[int(0.95 * len(times)) - 1]:.1f} ms "
+              f"(load average {load}, {os.cpu_count()} cores)")
         service.close()
         store.close()
     return {"facts": n, "queries": queries, "embedder": service.embedder.name, "load_s": round(loaded - start, 2),
             "embed_s": round(embedded - loaded, 2), "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(times[int(0.95 * len(times)) - 1], 2)}
+            "p95_ms": round(times[int(0.95 * len(times)) - 1], 2), "load_average": load}
 
 
 def quality(ks: tuple[int, ...] = (1, 3, 5)) -> None:
@@ -140,11 +151,12 @@ def main() -> None:
     parser.add_argument("--facts", type=int, nargs="+", default=[10_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="build each store in DIR once and reuse it on later runs")
     parser.add_argument("--json", type=Path, help="also write the latency rows here as JSON")
     args = parser.parse_args()
     if not args.skip_quality:
         quality()
-    rows = [latency(n, args.queries) for n in args.facts]
+    rows = [latency(n, args.queries, args.keep) for n in args.facts]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         run = {"kind": "bench-recall", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -50,7 +50,7 @@ def _text(record: dict[str, Any]) -> str:
 @check("http:recall_request_validation", requirements=("STG-REC-010",), profile="recall")
 def recall_request_validation(ctx: Context) -> None:
     """A missing or zero token_budget, depth 3, and weights not summing to 1 (or naming no stage) are 400 with the
-    spec's codes; weights summing to 1 within 0.001 are accepted."""
+    spec's codes; weights summing to 1 within 0.001 are accepted (0.9991, 1.0005), 0.998 and 1.002 are not."""
     base = {"query": "anything", "relation": _relation(ctx, "val")}
     for body, code in (({}, "invalid_token_budget"), ({"token_budget": 0}, "invalid_token_budget"),
                        ({"token_budget": -5}, "invalid_token_budget"),
@@ -59,9 +59,15 @@ def recall_request_validation(ctx: Context) -> None:
                         "invalid_weights"),
                        ({"token_budget": 100, "weights": {"lexical": 1.2, "vector": -0.2, "graph": 0.0}},
                         "invalid_weights"),
-                       ({"token_budget": 100, "weights": {"lexical": 0.5, "semantic": 0.5}}, "invalid_weights")):
+                       ({"token_budget": 100, "weights": {"lexical": 0.5, "semantic": 0.5}}, "invalid_weights"),
+                       # Just outside the 0.001 tolerance, on both sides (a 1 % tolerance would accept them).
+                       ({"token_budget": 100, "weights": {"lexical": 0.302, "vector": 0.5, "graph": 0.2}},
+                        "invalid_weights"),
+                       ({"token_budget": 100, "weights": {"lexical": 0.298, "vector": 0.5, "graph": 0.2}},
+                        "invalid_weights")):
         expect_error(recall(ctx, **base, **body), (400,), code)
-    for weights in ({"lexical": 0.3, "vector": 0.5, "graph": 0.2}, {"lexical": 0.3005, "vector": 0.5, "graph": 0.2}):
+    for weights in ({"lexical": 0.3, "vector": 0.5, "graph": 0.2}, {"lexical": 0.3005, "vector": 0.5, "graph": 0.2},
+                    {"lexical": 0.2991, "vector": 0.5, "graph": 0.2}):
         expect_status(recall(ctx, **base, token_budget=100, weights=weights), (200,))
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy as np
+
 from reference_node.protocol.errors import ProtocolError
 
 __all__ = [
@@ -174,26 +176,29 @@ class Candidate:
 
 
 def pack(candidates: Sequence[Candidate], budget: int, lambda_mmr: float | None,
-         similarity: Callable[[str, str], float] | None = None) -> tuple[list[Candidate], int, bool]:
+         similarity: Callable[[str, str], float] | None = None,
+         row: Callable[[str], Sequence[float]] | None = None) -> tuple[list[Candidate], int, bool]:
     """The results, the tokens they cost, and whether anything was left out for the budget.
 
     ``lambda_mmr`` None (entity-centric recall) sorts by score; else MMR picks argmax l.score - (1 - l).max cos(f,
-    selected). A candidate that does not fit is skipped, never cut (STG-REC-011: never exceed the budget, never a
-    partial row); ties go to the earlier candidate in the given order. Each candidate's max cos to the selected rows
-    is kept up to date as rows are selected (one similarity per candidate and pick), and packing ends once nothing
-    left can fit."""
-    remaining = list(range(len(candidates)))
-    nearest = [-math.inf] * len(candidates)  # max similarity to the chosen rows
-    mmr = lambda_mmr is not None and similarity is not None
+    selected), the cosines given pairwise (``similarity(candidate key, selected key)``) or, faster, a row at a time
+    (``row(selected key)``: the cosine of every candidate, in order). A candidate that does not fit is skipped, never
+    cut (STG-REC-011: never exceed the budget, never a partial row); ties go to the earlier candidate in the given
+    order. Each candidate's max cos to the selected rows is kept up to date as rows are selected, and packing ends
+    once nothing left can fit. The arithmetic is elementwise IEEE double, as a loop over the candidates would be."""
+    n = len(candidates)
+    mmr = lambda_mmr is not None and (similarity is not None or row is not None)
+    lam = float(lambda_mmr) if mmr else 1.0  # type: ignore[arg-type]
+    scores = np.array([c.score for c in candidates], dtype=np.float64)
+    costs = np.array([c.cost for c in candidates], dtype=np.int64)
+    alive = np.ones(n, dtype=bool)
+    nearest = np.full(n, -np.inf)  # max similarity to the chosen rows
     chosen: list[Candidate] = []
     used, truncated = 0, False
-    while remaining:
-        if not mmr or not chosen:
-            best = max(remaining, key=lambda i: (candidates[i].score, -i))
-        else:
-            lam = float(lambda_mmr)  # type: ignore[arg-type]
-            best = max(remaining, key=lambda i: (lam * candidates[i].score - (1 - lam) * nearest[i], -i))
-        remaining.remove(best)
+    while alive.any():
+        value = lam * scores - (1 - lam) * nearest if mmr and chosen else scores
+        best = int(np.argmax(np.where(alive, value, -np.inf)))  # the first of equal values
+        alive[best] = False
         pick = candidates[best]
         # STG-REC-011: the sum of token costs never exceeds token_budget.
         if used + pick.cost > budget:
@@ -202,10 +207,15 @@ def pack(candidates: Sequence[Candidate], budget: int, lambda_mmr: float | None,
         chosen.append(pick)
         used += pick.cost
         # A row that no longer fits never will (used only grows): it is left out now, as it would be at its turn.
-        fitting = [i for i in remaining if used + candidates[i].cost <= budget]
-        truncated = truncated or len(fitting) < len(remaining)
-        remaining = fitting
-        if mmr and similarity is not None:
-            for i in remaining:
-                nearest[i] = max(nearest[i], similarity(candidates[i].key, pick.key))
+        fits = costs <= budget - used
+        truncated = truncated or bool((alive & ~fits).any())
+        alive &= fits
+        if mmr and alive.any():
+            if row is not None:
+                cos = np.asarray(row(pick.key), dtype=np.float64)
+            else:
+                assert similarity is not None
+                cos = np.array([similarity(c.key, pick.key) if alive[i] else -np.inf
+                                for i, c in enumerate(candidates)], dtype=np.float64)
+            nearest = np.where(alive, np.maximum(nearest, cos), nearest)
     return chosen, used, truncated

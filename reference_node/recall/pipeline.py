@@ -21,7 +21,7 @@ from typing import Any
 from reference_node.protocol import graph as graph_rules
 from reference_node.protocol import recall as rules
 from reference_node.recall import suppression
-from reference_node.recall.vectors import VectorIndex, value_text
+from reference_node.recall.vectors import Cosines, VectorIndex, value_text
 from reference_node.storage import entity_edges
 from reference_node.storage.garden_acl import RELEASED, Reader, visible_clause
 from reference_node.storage.rows import COLUMNS, ID, VALUE_TYPE, VALUE_V, record
@@ -101,10 +101,17 @@ def _lexical(conn: sqlite3.Connection, req: RecallRequest, where: str, params: t
     if not terms:
         return {}
     match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-    rows = conn.execute(
-        f"SELECT f.seq, facts_fts.body FROM facts_fts JOIN facts f ON f.seq = facts_fts.rowid "
-        f"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) LIMIT {STAGE_TOP}", (match, *params)).fetchall()
-    return _bm25(req.query, {seq: body for seq, body in rows})
+    # The top 200 authorized matches by (bm25, seq): FTS5 ranks matches alone, then only the best k are checked
+    # against the universe (k grows while too few survive); checking every match first cost O(matches) subqueries.
+    k = 2 * STAGE_TOP
+    while True:
+        hits = conn.execute("SELECT rowid, body FROM facts_fts WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts), "
+                            "rowid LIMIT ?", (match, k)).fetchall()
+        allowed = _authorized(conn, [seq for seq, _body in hits], where, params)
+        kept = [(seq, body) for seq, body in hits if seq in allowed]
+        if len(kept) >= STAGE_TOP or len(hits) < k:
+            return _bm25(req.query, dict(kept[:STAGE_TOP]))
+        k *= 4
 
 
 def _vector(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, where: str,
@@ -124,12 +131,14 @@ def _vector(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, wh
 
 
 def _authorized(conn: sqlite3.Connection, seqs: Sequence[int], where: str, params: tuple[Any, ...]) -> set[int]:
-    # STG-REC-005 (R1): an ANN candidate counts only if the caller may read it (scope, garden ACL, the rest).
-    if not seqs:
-        return set()
-    marks = ",".join("?" * len(seqs))
-    rows = conn.execute(f"SELECT f.seq FROM facts f WHERE f.seq IN ({marks}) AND {where}", (*seqs, *params))
-    return {int(seq) for (seq,) in rows}
+    # STG-REC-005 (R1): an ANN (or FTS) candidate counts only if the caller may read it (scope, garden ACL, ...).
+    out: set[int] = set()
+    for start in range(0, len(seqs), 500):
+        chunk = tuple(seqs[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT f.seq FROM facts f WHERE f.seq IN ({marks}) AND {where}", (*chunk, *params))
+        out.update(int(seq) for (seq,) in rows)
+    return out
 
 
 def _graph(conn: sqlite3.Connection, req: RecallRequest, reader: Reader, now_us: int, seeds: Sequence[str],
@@ -219,17 +228,10 @@ def recall(conn: sqlite3.Connection, index: VectorIndex, req: RecallRequest, rea
     candidates = [rules.Candidate(str(seq), scored[seq], rules.token_cost(value_text(rows[seq][VALUE_TYPE],
                                                                                      rows[seq][VALUE_V])))
                   for seq in order]
-    blobs = index.blobs([int(c.key) for c in candidates]) if req.entity is None else {}
-    rows_of: dict[int, dict[int, float]] = {}
-
-    def similarity(a: str, b: str) -> float:
-        # pack() asks for every remaining candidate against each newly selected row b: one statement per b.
-        if int(b) not in rows_of:
-            rows_of[int(b)] = index.cosines(blobs[int(b)], blobs) if int(b) in blobs else {}
-        return rows_of[int(b)].get(int(a), 0.0)
-
+    seqs = [int(c.key) for c in candidates]
+    cosines = Cosines(seqs, index.blobs(seqs) if req.entity is None else {})
     chosen, used, truncated = rules.pack(candidates, req.token_budget, None if req.entity else req.lambda_mmr,
-                                         similarity)
+                                         row=lambda key: cosines.row(int(key)))
     results = []
     for c in chosen:
         seq = int(c.key)

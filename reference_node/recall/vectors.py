@@ -16,12 +16,14 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from reference_node.recall.embedders import Embedder
 
-__all__ = ["MAX_K", "DimensionMismatch", "VectorIndex", "entity_display", "unit_text", "value_text"]
+__all__ = ["MAX_K", "Cosines", "DimensionMismatch", "VectorIndex", "entity_display", "unit_text", "value_text"]
 
 log = logging.getLogger("reference_node")
 # sqlite-vec 0.1.x refuses k above 4096 in one KNN query.
@@ -85,6 +87,12 @@ class VectorIndex:
                      (str(self.dimensions), embedder.name))
         conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS vec_facts USING vec0(embedding float[{self.dimensions}] "
                      "distance_metric=cosine)")
+        # The same vectors by rowid, for MMR: vec0 answers `rowid IN (...)` with a full scan and one rowid at a time
+        # slowly (0.2 ms at 100k facts); a sidecar made before this table is copied into it once.
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'vec_blobs'").fetchall():
+            with conn:
+                conn.execute("CREATE TABLE vec_blobs (rowid INTEGER PRIMARY KEY, embedding BLOB NOT NULL)")
+                conn.execute("INSERT INTO vec_blobs SELECT rowid, embedding FROM vec_facts")
         self._conn = conn
         self.available = True
 
@@ -111,8 +119,11 @@ class VectorIndex:
                 live = [r for r in rows if r[5] > self.min_confidence]
                 vectors = self.embedder.embed([unit_text(r[1], r[2], r[3], r[4]) for r in live]) if live else []
                 with self._conn:
+                    embedded = [(r[0], self._serialize(v)) for r, v in zip(live, vectors, strict=True)]
                     self._conn.executemany("INSERT OR REPLACE INTO vec_facts (rowid, embedding) VALUES (?, ?)",
-                                           [(r[0], self._serialize(v)) for r, v in zip(live, vectors, strict=True)])
+                                           embedded)
+                    self._conn.executemany("INSERT OR REPLACE INTO vec_blobs (rowid, embedding) VALUES (?, ?)",
+                                           embedded)
                     watermark = rows[-1][0]
                     self._conn.execute("UPDATE vec_meta SET value = ? WHERE key = 'seq'", (str(watermark),))
                 done += len(rows)
@@ -144,23 +155,7 @@ class VectorIndex:
             for start in range(0, len(seqs), 500):
                 chunk = tuple(seqs[start:start + 500])
                 out.update((int(r), bytes(v)) for r, v in self._conn.execute(
-                    f"SELECT rowid, embedding FROM vec_facts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
-        return out
-
-    def cosines(self, vector: bytes, others: dict[int, bytes]) -> dict[int, float]:
-        """Cosine similarity of ``vector`` to each of ``others``, computed by sqlite-vec in one statement a chunk
-        (the vectors are unit length: cos = 1 - cosine distance)."""
-        if not self.available or not others:
-            return {}
-        items = list(others.items())
-        out: dict[int, float] = {}
-        with self._lock:
-            for start in range(0, len(items), 400):
-                chunk = items[start:start + 400]
-                rows = ",".join("(?, ?)" for _ in chunk)
-                params = [x for pair in chunk for x in pair]
-                out.update((int(seq), 1.0 - float(d)) for seq, d in self._conn.execute(
-                    f"SELECT column1, vec_distance_cosine(column2, ?) FROM (VALUES {rows})", (vector, *params)))
+                    f"SELECT rowid, embedding FROM vec_blobs WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
     def vectors(self, seqs: Sequence[int]) -> dict[int, list[float]]:
@@ -177,3 +172,41 @@ class VectorIndex:
 def _meta(conn: Any, key: str) -> str | None:
     row = conn.execute("SELECT value FROM vec_meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
+
+
+class Cosines:
+    """cos(a, b) between the stored vectors (sqlite-vec float32 blobs) of ``keys``, 0.0 when either has none, a row
+    at a time for MMR packing (``row(b)``: the cosine of every key, in order, to ``b``; one vectorized pass).
+    The arithmetic is sqlite-vec's scalar vec_distance_cosine, bit for bit: float32 products summed in order in
+    float32, then 1 - dot / (sqrt(|a|^2) sqrt(|b|^2)) in double, rounded to float32; cos = 1 - that distance."""
+
+    def __init__(self, keys: Sequence[int], blobs: Mapping[int, bytes]) -> None:
+        self.keys = list(keys)
+        self.where = {key: i for i, key in enumerate(self.keys)}
+        present = [key for key in self.keys if key in blobs]
+        self.has = np.array([key in blobs for key in self.keys], dtype=bool)
+        self.index = {key: i for i, key in enumerate(present)}
+        matrix = (np.frombuffer(b"".join(blobs[k] for k in present), dtype=np.float32).reshape(len(present), -1)
+                  if present else np.zeros((0, 0), dtype=np.float32))
+        self.columns = np.ascontiguousarray(matrix.T)  # one row a dimension: sums run along axis 0, in order
+        self.roots = np.sqrt(_ordered_sum(self.columns * self.columns).astype(np.float64)) if present else None
+
+    def row(self, b: int) -> Any:
+        out = np.zeros(len(self.keys), dtype=np.float64)
+        j = self.index.get(b)
+        if j is None or self.roots is None:
+            return out
+        dot = _ordered_sum(self.columns * self.columns[:, j:j + 1]).astype(np.float64)
+        distance = (1.0 - dot / (self.roots * self.roots[j])).astype(np.float32)
+        out[self.has] = 1.0 - distance.astype(np.float64)
+        return out
+
+    def __call__(self, a: int, b: int) -> float:
+        i = self.where.get(a)
+        return 0.0 if i is None else float(self.row(b)[i])
+
+
+def _ordered_sum(products: Any) -> Any:
+    """Column sums accumulated top to bottom in float32 (numpy reduces a non-inner axis row by row, in order; along
+    the inner axis it would sum pairwise)."""
+    return np.add.reduce(products, axis=0, dtype=np.float32)

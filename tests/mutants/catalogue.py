@@ -1678,9 +1678,10 @@ AUTHORED: tuple[Mutant, ...] = (
        "entity = normalize(entity)  #", "entity = str(entity)  #", "run"),
     _m("rec-bm25-global-statistics", "lexical scores use document statistics of every fact, hidden ones included",
        "STG-REC-004", "recall/pipeline.py",
-       "    return _bm25(req.query, {seq: body for seq, body in rows})",
-       "    every = dict(conn.execute(\"SELECT rowid, body FROM facts_fts\").fetchall())\n"
-       "    return {seq: s for seq, s in _bm25(req.query, every).items() if seq in {r[0] for r in rows}}", "run"),
+       "            return _bm25(req.query, dict(kept[:STAGE_TOP]))",
+       "            every = dict(conn.execute(\"SELECT rowid, body FROM facts_fts\").fetchall())\n"
+       "            return {seq: s for seq, s in _bm25(req.query, every).items() if seq in dict(kept[:STAGE_TOP])}",
+       "run"),
     _m("rec-graph-crosses-scopes", "the neighbours walk uses edges of every scope", "STG-REC-012",
        "api/graph.py", "edges = entity_edges.readable(conn, node, scope, identity.reader, now, upto_seq=upto)",
        "edges = [e for s in ('local', 'team', 'company', 'public') "

@@ -154,6 +154,9 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
                                                        "federation-trust", "--profile", "quarantine"]},
     "lifecycle": {"vectors": [], "run": ["--profile", "tombstones", "--profile", "time-travel"]},
     "recall": {"vectors": [], "run": ["--profile", "recall"]},
+    # ... and its quarantine faults: strict trust mode holds pulled facts (recall and the graph must leave them out).
+    "recall-strict": {"vectors": [], "run": ["--embedded-arg=--trust-mode=strict", "--profile", "recall",
+                                             "--profile", "quarantine"]},
     # ... and with the Redis trust cache (docs/workers.md): the URL of a Redis the caller started comes from
     # STIGMEM_MUTANT_REDIS_URL (main() refuses this configuration when it is unset).
     "hardening-workers-redis": {"vectors": [], "run": [

@@ -19,6 +19,7 @@ from conformance.checks.federation import (  # noqa: F401  (imported for registr
     privilege,
     quarantine,
     quarantine_surface,
+    recall_quarantine,
     registration,
     serving,
     source_trust,

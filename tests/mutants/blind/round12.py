@@ -275,11 +275,8 @@ MUTANTS: list[dict[str, str]] = [
             "enter scoring)."
         ),
         "file": "recall/pipeline.py",
-        "find": (
-            "f\"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) "
-            "LIMIT {STAGE_TOP}\", (match, *params))"
-        ),
-        "replace": "f\"WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts) LIMIT {STAGE_TOP}\", (match,))",
+        "find": "kept = [(seq, body) for seq, body in hits if seq in allowed]",
+        "replace": "kept = list(hits)",
     },
     {
         "id": "b12-lexical-global-bm25",
@@ -290,17 +287,13 @@ MUTANTS: list[dict[str, str]] = [
             "authorized candidates)."
         ),
         "file": "recall/pipeline.py",
-        "find": (
-            "f\"SELECT f.seq, facts_fts.body FROM facts_fts JOIN facts f ON f.seq = facts_fts.rowid \"\n"
-            "        f\"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) "
-            "LIMIT {STAGE_TOP}\", (match, *params)).fetchall()\n"
-            "    return _bm25(req.query, {seq: body for seq, body in rows})"
-        ),
+        "find": "            return _bm25(req.query, dict(kept[:STAGE_TOP]))",
         "replace": (
-            "f\"SELECT f.seq, -bm25(facts_fts) FROM facts_fts JOIN facts f ON f.seq = facts_fts.rowid \"\n"
-            "        f\"WHERE facts_fts MATCH ? AND {where} ORDER BY bm25(facts_fts) "
-            "LIMIT {STAGE_TOP}\", (match, *params)).fetchall()\n"
-            "    return {int(seq): float(s) for seq, s in rows}"
+            '            return {seq: -float(conn.execute("SELECT bm25(facts_fts) FROM facts_fts WHERE '
+            'facts_fts MATCH ? "\n'
+            '                                             "AND rowid = ?", (match, seq)).fetchone()[0])'
+            "\n"
+            "                    for seq, _ in kept[:STAGE_TOP]}"
         ),
     },
     # Vector stage and the R1 join-back (seed: security-critical ANN scope filter).
@@ -323,14 +316,10 @@ MUTANTS: list[dict[str, str]] = [
             "caller through the vector stage (seed R1: filtered by scope = :scope and the caller's garden ACL)."
         ),
         "file": "recall/pipeline.py",
-        "find": (
-            "rows = conn.execute(f\"SELECT f.seq FROM facts f WHERE "
-            "f.seq IN ({marks}) AND {where}\", (*seqs, *params))"
-        ),
+        "find": "allowed = _authorized(conn, [seq for seq, _ in hits], where, params)",
         "replace": (
-            "rows = conn.execute(f\"SELECT f.seq FROM facts f WHERE "
-            "f.seq IN ({marks}) AND {where.split(' AND ')[0]}\", "
-            "(*seqs, *params[:where.split(' AND ')[0].count('?')]))"
+            "allowed = _authorized(conn, [seq for seq, _ in hits], where.split(' AND ')[0], "
+            "params[:where.split(' AND ')[0].count('?')])"
         ),
     },
     {
@@ -357,6 +346,12 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/vectors.py",
         "find": "if stored is not None and int(stored) != self.dimensions:",
         "replace": "if stored is not None and int(stored) < self.dimensions:",
+        "equivalent": (
+            "Startup only: the refusal happens before the node listens, on a vec_facts sidecar built by an earlier "
+            "run with another STIGMEM_EMBED_DIMENSIONS; the suite drives a running node over HTTP and never restarts "
+            "it on an old sidecar, so no HTTP client can tell. Unit test: tests/unit/node/test_recall_embedders.py "
+            "test_a_changed_dimension_is_fatal_at_start (stored 256, configured 128 and 512)."
+        ),
     },
     {
         "id": "b12-embed-floor-inclusive",
@@ -367,6 +362,11 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/config.py",
         "find": "if dimensions < MIN_DIMENSIONS:",
         "replace": "if dimensions <= MIN_DIMENSIONS:",
+        "equivalent": (
+            "Startup only: STIGMEM_EMBED_DIMENSIONS is read once when the node starts (64 refused means no node to "
+            "talk to); a running node's HTTP surface is the same. Unit test: tests/unit/node/test_recall_embedders.py"
+            " test_dimensions_below_the_floor_are_refused (63 refused, 64 allowed)."
+        ),
     },
     # Graph stage of recall (A20 §20.3.3: BFS from ACL-checked seeds; tombstones, A20 §23.3).
     {
@@ -576,6 +576,13 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/pipeline.py",
         "find": "tier = rules.QUARANTINE_TIER if r[-2] else 1.0",
         "replace": "tier = 1.0",
+        "equivalent": (
+            "No fact a caller can recall lies in a quarantine garden on this node: a write into a quarantine garden "
+            "is refused (garden_forbidden), a held fact stays pending and hidden (garden_acl.RELEASED), a promotion "
+            "releases the row into the main fabric (garden_id null) or copies it into a garden that is not a "
+            "quarantine garden; so the 0.2 tier is never applied and setting it to 1.0 changes no response. "
+            "federation:recall_quarantine_excluded scores a promoted fact with the tier its garden_id gives."
+        ),
     },
     {
         "id": "b12-trust-raw",
@@ -699,6 +706,12 @@ MUTANTS: list[dict[str, str]] = [
             "None if req.entity else req.lambda_mmr,"
         ),
         "replace": "chosen, used, truncated = rules.pack(candidates, req.token_budget, req.lambda_mmr,",
+        "equivalent": (
+            "Entity-centric recall fetches no vectors for packing (the pipeline gives pack no cosines when entity is "
+            "set), so MMR with every similarity 0 picks by lambda x score, the score order, ties to the earlier "
+            "candidate (which is the score order too): the same rows in the same order whatever lambda_mmr; "
+            "http:recall_entity_centric_by_score checks the order with lambda_mmr 0."
+        ),
     },
     {
         "id": "b12-mmr-sign",
@@ -708,8 +721,8 @@ MUTANTS: list[dict[str, str]] = [
             "keep results diverse)."
         ),
         "file": "protocol/recall.py",
-        "find": "lam * candidates[i].score - (1 - lam) * nearest[i]",
-        "replace": "lam * candidates[i].score + (1 - lam) * nearest[i]",
+        "find": "lam * scores - (1 - lam) * nearest",
+        "replace": "lam * scores + (1 - lam) * nearest",
     },
     # The response shape.
     {

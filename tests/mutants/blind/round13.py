@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Blind mutant round 13: the v2.0 parts end to end. Hardening (audit export bounds, scoping and pages; quota
 buckets, Retry-After and overrides; key ages and rotation entries; the mTLS SAN check; workers' header and HLC
 catch-up), federation trust (capability tokens, manifests and their rotation events, the transparency log's

@@ -15,7 +15,7 @@ import pytest
 
 from reference_node.recall.config import RecallConfig, from_environ
 from reference_node.recall.embedders import HashedNgramEmbedder, OllamaEmbedder, OpenAIEmbedder
-from reference_node.recall.vectors import DimensionMismatch, VectorIndex
+from reference_node.recall.vectors import Cosines, DimensionMismatch, VectorIndex
 
 NATIVE = 768
 
@@ -94,8 +94,10 @@ def test_openai_provider_orders_by_index(provider: str) -> None:
 
 
 def test_dimensions_below_the_floor_are_refused() -> None:
-    with pytest.raises(ValueError, match="embed_dimensions_below_floor"):
-        from_environ({"STIGMEM_EMBED_DIMENSIONS": "32"})
+    for below in ("32", "63"):
+        with pytest.raises(ValueError, match="embed_dimensions_below_floor"):
+            from_environ({"STIGMEM_EMBED_DIMENSIONS": below})
+    assert from_environ({"STIGMEM_EMBED_DIMENSIONS": "64"}).dimensions == 64  # the floor itself is allowed
 
 
 def test_a_changed_dimension_is_fatal_at_start(tmp_path: Path) -> None:
@@ -105,3 +107,26 @@ def test_a_changed_dimension_is_fatal_at_start(tmp_path: Path) -> None:
     index.close()
     with pytest.raises(DimensionMismatch, match="stored=256 configured=128"):
         VectorIndex(path, HashedNgramEmbedder(128), 0.1)
+    with pytest.raises(DimensionMismatch, match="stored=256 configured=512"):
+        VectorIndex(path, HashedNgramEmbedder(512), 0.1)
+
+
+def test_pairwise_cosines_are_sqlite_vec_bit_for_bit(tmp_path: Path) -> None:
+    """MMR's vectorized cosines equal sqlite-vec's vec_distance_cosine (as 1 - distance) exactly, so packing picks
+    the same rows in the same order as one SQL statement per pick did."""
+    embedder = HashedNgramEmbedder(256)
+    index = VectorIndex(str(tmp_path / "n.db-vec"), embedder, 0.1)
+    words = ("kilo", "lima", "mike", "kilo lima", "zulu", "harbour lantern", "quartz", "amber cobalt")
+    texts = [f"alpha bravo {w} note {i}" for i, w in enumerate(words * 5)]
+    blobs = {seq: index._serialize(v) for seq, v in enumerate(embedder.embed(texts), start=10)}
+    cos = Cosines([*blobs, 99], blobs)
+    assert index._conn is not None
+    for b, vector in blobs.items():
+        row = cos.row(b)
+        for n, (a, other) in enumerate(blobs.items()):
+            (distance,) = index._conn.execute("SELECT vec_distance_cosine(?, ?)", (other, vector)).fetchone()
+            assert cos(a, b) == row[n] == 1.0 - float(distance)
+        assert row[-1] == 0.0  # a key without a stored vector
+    assert cos(10, 99) == 0.0 and list(cos.row(99)) == [0.0] * (len(texts) + 1)
+    assert Cosines([1, 2], {}).row(1).tolist() == [0.0, 0.0]
+    index.close()
