@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--idle-connections", type=int, default=1000, metavar="N",
                        help="idle or slowloris connections held open while a normal client is served (default "
                             "1000; 0 skips that check)")
+    run_p.add_argument("--pull-interval", type=float, default=None, metavar="SECONDS",
+                       help="the node's own federation pull interval, so http:workers_pull_cadence can count its "
+                            "loop's pulls (default unknown: that check skips; the embedded node pulls hourly unless "
+                            "--embedded-arg=--pull-interval=SECONDS)")
     tls = run_p.add_argument_group("mTLS (docs/federation-api.md \"mTLS\")")
     tls.add_argument("--mtls", action="store_true",
                      help="run the embedded node over TLS 1.3 with mTLS for federation, certificates from a throwaway "
@@ -247,7 +251,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                   f"{session.discovery.get('version', '?')}); profiles: {', '.join(session.chosen)}")
         url, chosen, discovery = session.url, session.chosen, session.discovery
         with Progress(len(checks), "checks", enabled=not args.quiet) as progress:
-            ctx = context_for(session, active, args.connection_bound, args.idle_connections)
+            ctx = context_for(session, active, args.connection_bound, args.idle_connections, args.pull_interval)
             results = run_checks(ctx, checks, active, progress.update,
                                  exitfirst=args.exitfirst, jobs=args.jobs)
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)

@@ -43,4 +43,5 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     tombstones,
     transparency,
     workers,
+    workers_federation,
 )

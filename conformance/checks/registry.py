@@ -73,6 +73,7 @@ class Context:
     has_admin: bool = True  # False when the run holds only --api-key under the name "admin"
     connection_bound_s: float = 30.0  # longest a node may hold a connection that sends nothing or sends slowly
     idle_connections: int = 1000  # idle or slowloris connections open while a normal client is served
+    pull_interval_s: float | None = None  # the node's own pull-loop interval, when the run knows it
     tls: TlsMaterial | None = None  # an mTLS run's certificates (docs/federation-api.md "mTLS"); None: plain HTTP
 
     def unique(self, name: str) -> str:
