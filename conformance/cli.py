@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--tombstone-poll-wait", type=float, default=0.0, metavar="SECONDS",
                        help="watch the node's unprompted tombstone polls of a peer this long (310 or more: one "
                             "5-minute period, STG-TOMB-022; default 0 skips that check)")
+    run_p.add_argument("--pull-interval", type=float, default=None, metavar="SECONDS",
+                       help="the node's own federation pull interval, so http:workers_pull_cadence can count its "
+                            "loop's pulls (default unknown: that check skips; the embedded node pulls hourly unless "
+                            "--embedded-arg=--pull-interval=SECONDS)")
     tls = run_p.add_argument_group("mTLS (docs/federation-api.md \"mTLS\")")
     tls.add_argument("--mtls", action="store_true",
                      help="run the embedded node over TLS 1.3 with mTLS for federation, certificates from a throwaway "
@@ -302,7 +306,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         url, chosen, discovery = session.url, session.chosen, session.discovery
         with _progress(args, len(checks), "checks") as progress:
             ctx = context_for(session, active, args.connection_bound, args.idle_connections,
-                              args.tombstone_poll_wait)
+                              args.tombstone_poll_wait, args.pull_interval)
             results = run_checks(ctx, checks, active, _on_result(args, "http", progress),
                                  exitfirst=args.exitfirst, jobs=args.jobs)
     claims = profiles.verify_claims(profiles.claimed(discovery), profile_index(), results)

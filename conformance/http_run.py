@@ -116,13 +116,15 @@ def discovery_of(target: HttpTarget) -> dict[str, Any]:
 
 
 def context_for(session: RunSession, active: Mapping[str, str], connection_bound_s: float = 30.0,
-                idle_connections: int = 1000, tombstone_poll_wait_s: float = 0.0) -> Context:
+                idle_connections: int = 1000, tombstone_poll_wait_s: float = 0.0,
+                pull_interval_s: float | None = None) -> Context:
     """The Context the checks get from an opened session (plus the slow checks' parameters)."""
     assert session.target is not None, "open the session first"
     return Context(session.target, active, session.discovery, auth_required=session.auth_required,
                    open_target=session.open_target, recipe=session.recipe, has_admin=session.has_admin,
                    connection_bound_s=connection_bound_s, idle_connections=idle_connections,
-                   tombstone_poll_wait_s=tombstone_poll_wait_s, embedded=session.embedded, tls=session.tls)
+                   tombstone_poll_wait_s=tombstone_poll_wait_s, pull_interval_s=pull_interval_s,
+                   embedded=session.embedded, tls=session.tls)
 
 
 def profile_index() -> dict[str, str]:

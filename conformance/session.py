@@ -47,6 +47,7 @@ FEDERATING_NODE = ("--federation", "--node-authority", "suite-target.test", "--p
 # The embedded target answers as_of (profile time-travel); its auth-none companion stays a default install, which
 # fails closed (STG-TT-001).
 TIME_TRAVEL_NODE = ("--time-travel", "enabled")
+START_TIMEOUT_S = 60.0  # the embedded node's start, multi-worker ones included
 
 
 @dataclass
@@ -180,12 +181,13 @@ class RunSession:
                 args = (*(FEDERATING_NODE if federating else ()), *TIME_TRAVEL_NODE, *EmbeddedNode.FAST_TIMEOUTS,
                         *o.node_args,
                         *(self.tls.node_args() if self.tls else ()))
-                self.node = EmbeddedNode(extra_args=args).start()
+                # 60 s, as the bench and the worker tests allow: two workers on a loaded 2-core machine took 22-26 s.
+                self.node = EmbeddedNode(extra_args=args, start_timeout=START_TIMEOUT_S).start()
                 context = client_context(self.tls.ca_file) if self.tls else None
                 self.target = HttpTarget(self.node.url, {"admin": self.node.admin_key}, timeout=o.timeout,
                                          tls=context)
-                self.open_node = EmbeddedNode(auth="none", extra_args=(*EmbeddedNode.FAST_TIMEOUTS, *o.node_args)
-                                              ).start()
+                self.open_node = EmbeddedNode(auth="none", extra_args=(*EmbeddedNode.FAST_TIMEOUTS, *o.node_args),
+                                              start_timeout=START_TIMEOUT_S).start()
                 self.open_target = HttpTarget(self.open_node.url, timeout=o.timeout)
             self.discovery = preflight(self.target, bool(o.admin_key or o.api_key or self.node))
             self.chosen = profiles.chosen(o.profiles, self.discovery)

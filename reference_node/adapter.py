@@ -72,6 +72,15 @@ def _quotas_schedule(inp: Mapping[str, Any], i: Interpretations) -> dict[str, An
         results.append({"accepted": decision.accepted, "retry_after": None if wait is None else float(wait),
                         "retry_after_header": None if wait is None else quotas.retry_after_header(wait)})
     return {"results": results}
+
+
+def _quotas_defaults(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
+    dimension = inp["dimension"]
+    if dimension not in quotas.DIMENSIONS:
+        raise quotas.QuotaPolicyInvalid(f"unknown quota dimension {dimension!r}")
+    return quotas.defaults(i["quota_defaults"])[dimension].public()
+
+
 def _source_trust_score(inp: Mapping[str, Any], i: Interpretations) -> dict[str, Any]:
     raw = inp.get("history")
     seen = None
@@ -237,6 +246,7 @@ OPS: dict[str, Op] = {
     # Exact arithmetic only: every vector a double pipeline answers differently is tagged quota_arithmetic=exact (not
     # applicable under float), so on the others the answer does not depend on the reading.
     "quotas.schedule": Op(_quotas_schedule, "invalid_quota_policy", ()),
+    "quotas.defaults": Op(_quotas_defaults, "invalid_quota_policy", ("quota_defaults",)),
     "source_trust.score": Op(_source_trust_score, "invalid_trust_weights", ()),
     "capability_tokens.verify": Op(_capability_tokens_verify, "token_malformed", (
         "capability_token_fields", "capability_token_order", "capability_token_replay", "capability_token_window",

@@ -60,6 +60,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "source_ownership": ("authority",),
     "relaying": ("none",),
     "quota_arithmetic": ("exact",),
+    "quota_defaults": ("seed-per-minute", "a20-table", "upstream"),
     "key_rotation_entry": ("a20-bound-key",),
     "capability_token_fields": ("union",),
     "capability_token_order": ("a20-merged-s06",),

@@ -206,7 +206,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
             headers = {"Authorization": f"Bearer {node.admin_key}"} if node.admin_key else {}
             targets.append(Target("reference", node.url, headers, node.pid, Preload(node.url, headers)))
         for config in extra:
-            node = EmbeddedNode(auth=config.auth, extra_args=config.flags, start_timeout=60.0).start()
+            # As the baseline, the configurations answer as_of (the as_of row compares like with like).
+            node = EmbeddedNode(auth=config.auth, extra_args=(*config.flags, "--time-travel", "enabled"),
+                                start_timeout=60.0).start()
             started.append(node)
             headers = {"Authorization": f"Bearer {node.admin_key}"} if node.admin_key else {}
             workers = hardening.children(node.pid) if node.pid and "--workers" in config.flags else []

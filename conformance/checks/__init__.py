@@ -49,4 +49,5 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     transparency,
     transparency_edges,
     workers,
+    workers_federation,
 )

@@ -98,9 +98,28 @@ def quota_exceeded_response(ctx: Context) -> None:
        profile="hardening", interpretations=READINGS)
 def quota_bound_concurrent(ctx: Context) -> None:
     """After 2 s idle, 8 clients racing (at most 12 reads each, 5 s) get at most capacity + rate x elapsed reads
-    through a 5 @ 2/s bucket, and at least its capacity: the idle refill stops at capacity, no token is spent twice."""
-    capacity, rate, clients, per_client = 5, 2.0, 8, 12
-    key, principal = _limited(ctx, "q_race", ["read"], fact_read=(capacity, rate))
+    through a 5 @ 2/s bucket, and at least its capacity: the idle refill stops at capacity, no token is spent twice.
+    A race is conclusive when more reads were sent than the bucket could admit in its time; a node too slow for that
+    (a loaded machine) gets up to three races, each with a fresh principal, before the check fails."""
+    capacity, rate = 5, 2.0
+    for attempt in range(3):
+        key, principal = _limited(ctx, f"q_race{attempt}", ["read"], fact_read=(capacity, rate))
+        statuses, named, elapsed = _race(ctx, key)
+        expect(set(named) <= {principal}, f"429s named other principals: {sorted(map(str, set(named)))}")
+        expect(set(statuses) <= {200, 429}, f"reads answered other statuses: {sorted(set(statuses))}")
+        accepted, bound = statuses.count(200), capacity + rate * elapsed
+        expect(accepted <= bound + EPS, f"{accepted} of {len(statuses)} concurrent reads passed in {elapsed:.3f} s; "
+                                        f"a {capacity} @ {rate}/s bucket admits at most {bound:.2f}")
+        expect(accepted >= capacity, f"only {accepted} reads passed a full bucket of {capacity}")
+        if len(statuses) > bound + 1:
+            break
+    expect(statuses.count(429) > 0, f"none of {len(statuses)} reads was refused by a {capacity} @ {rate}/s bucket "
+                                    f"in {elapsed:.1f} s (three races; a bucket admits {bound:.1f} in that time)")
+
+
+def _race(ctx: Context, key: str, clients: int = 8, per_client: int = 12) -> tuple[list[int], list[object], float]:
+    """One race of ``clients`` threads after a 2 s idle: the statuses, the principals 429s named, and the time from
+    the first send to the last answer."""
     expect_status(ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"}), (200,))
     time.sleep(2.0)  # refills the spent token and would bank 3 more without the cap
     results: list[tuple[int, float]] = []
@@ -134,17 +153,8 @@ def quota_bound_concurrent(ctx: Context) -> None:
     finally:
         for target in targets:
             target.close()
-    statuses = [status for status, _ in results]
     expect(bool(results) and bool(first_send), "none of the concurrent clients got an answer")
-    expect(set(named) <= {principal}, f"429s named other principals: {sorted(map(str, set(named)))}")
-    expect(set(statuses) <= {200, 429}, f"reads answered other statuses: {sorted(set(statuses))}")
-    accepted = statuses.count(200)
-    elapsed = max(at for _, at in results) - min(first_send)
-    bound = capacity + rate * elapsed
-    expect(accepted <= bound + EPS, f"{accepted} of {len(statuses)} concurrent reads passed in {elapsed:.3f} s; a "
-                                    f"{capacity} @ {rate}/s bucket admits at most {bound:.2f}")
-    expect(accepted >= capacity, f"only {accepted} reads passed a full bucket of {capacity}")
-    expect(statuses.count(429) > 0, f"none of {len(statuses)} reads was refused by a {capacity} @ {rate}/s bucket")
+    return [status for status, _ in results], named, max(at for _, at in results) - min(first_send)
 
 
 @check("http:quota_principal_isolation", requirements=("STG-QUOTA-001",), profile="hardening", interpretations=READINGS)

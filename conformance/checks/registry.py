@@ -75,6 +75,7 @@ class Context:
     idle_connections: int = 1000  # idle or slowloris connections open while a normal client is served
     embedded: bool = False  # the run started the suite's own reference node (no --target)
     tombstone_poll_wait_s: float = 0.0  # how long to watch a node's unprompted tombstone polls (0: not watched)
+    pull_interval_s: float | None = None  # the node's own pull-loop interval, when the run knows it
     tls: TlsMaterial | None = None  # an mTLS run's certificates (docs/federation-api.md "mTLS"); None: plain HTTP
 
     def unique(self, name: str) -> str:

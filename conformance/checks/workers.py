@@ -87,7 +87,7 @@ def fan_out(jobs: Sequence[Callable[[], list[Answer]]], timeout: float) -> list[
     return [answer for answers in results for answer in answers]
 
 
-def _assert_job(ctx: Context, count: int) -> Callable[[], list[Answer]]:
+def assert_job(ctx: Context, count: int) -> Callable[[], list[Answer]]:
     key = ctx.target.keys.get("admin") if ctx.auth_required else None
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
     bodies = [json.dumps(ctx.fact(ctx.unique("workers"), f"v{i}", scope="public")).encode() for i in range(count)]
@@ -99,7 +99,7 @@ def _assert_job(ctx: Context, count: int) -> Callable[[], list[Answer]]:
     return job
 
 
-def _written(answers: Sequence[Answer]) -> list[dict[str, Any]]:
+def written_facts(answers: Sequence[Answer]) -> list[dict[str, Any]]:
     bad = [a for a in answers if a.status not in (200, 201) or not isinstance(a.body, dict)]
     expect(not bad, f"{len(bad)} of {len(answers)} parallel asserts failed, e.g. {bad[:1]}")
     return [a.body for a in answers]
@@ -128,8 +128,8 @@ def replay_parallel_accepted_once(ctx: Context) -> None:
 def parallel_asserts_unique_hlc(ctx: Context) -> None:
     """144 asserts on 24 connections at once get 144 distinct HLCs, and each connection's rise."""
     ctx.need_key("admin")
-    jobs = [_assert_job(ctx, ASSERTS_EACH) for _ in range(CONNECTIONS)]
-    facts = _written(fan_out(jobs, TIMEOUT_S))
+    jobs = [assert_job(ctx, ASSERTS_EACH) for _ in range(CONNECTIONS)]
+    facts = written_facts(fan_out(jobs, TIMEOUT_S))
     hlcs = [str(f.get("hlc")) for f in facts]
     expect(len(set(hlcs)) == len(hlcs), f"{len(hlcs) - len(set(hlcs))} HLCs were handed out twice")
     for n in range(CONNECTIONS):  # one connection's asserts are sequential: their HLCs rise
@@ -149,7 +149,7 @@ def pull_walk_during_parallel_writes(ctx: Context) -> None:
             cursor = next_cursor or cursor
             if not more:
                 break
-        jobs = [_assert_job(ctx, ASSERTS_EACH) for _ in range(CONNECTIONS)]
+        jobs = [assert_job(ctx, ASSERTS_EACH) for _ in range(CONNECTIONS)]
         done = threading.Event()
         served: list[str] = []
         faults: list[str] = []
@@ -175,7 +175,7 @@ def pull_walk_during_parallel_writes(ctx: Context) -> None:
 
         walker = threading.Thread(target=walk, daemon=True)
         walker.start()
-        written = _written(fan_out(jobs, TIMEOUT_S))
+        written = written_facts(fan_out(jobs, TIMEOUT_S))
         done.set()
         walker.join(TIMEOUT_S * MAX_WALK_PAGES)
     expect(not faults and not walker.is_alive(), f"the walk broke off: {faults[:1] or 'still running'}")
@@ -239,7 +239,7 @@ def status_hlc_node_wide(ctx: Context) -> None:
     """After asserts on 24 connections at once, every admin status (20, each on a connection of its own, so each
     worker answers some) shows an hlc at least the highest HLC those asserts got, whichever worker wrote it."""
     ctx.need_key("admin")
-    facts = _written(fan_out([_assert_job(ctx, 2) for _ in range(CONNECTIONS)], TIMEOUT_S))
+    facts = written_facts(fan_out([assert_job(ctx, 2) for _ in range(CONNECTIONS)], TIMEOUT_S))
     highest = max(hlc_oracle.parse(str(f.get("hlc"))) for f in facts)
     key = ctx.target.keys.get("admin") if ctx.auth_required else None
     headers = {"Authorization": f"Bearer {key}"} if key else {}

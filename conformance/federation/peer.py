@@ -29,6 +29,7 @@ import secrets
 import socket
 import ssl
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ class Seen:
     claims: dict[str, Any] | None = None
     error: str | None = None
     client_cert: bool | None = None  # over TLS: whether the caller presented a certificate the CA signed
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic seconds)
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""Token-bucket schedule vectors: ``vectors/quotas/schedule.json`` (STG-QUOTA-002, -003, -009, -010, -012).
+"""Token-bucket vectors: ``vectors/quotas/schedule.json`` (STG-QUOTA-002, -003, -009, -010, -012) and the default
+ceilings of each dimension under each option of interpretation quota_defaults, ``vectors/quotas/defaults.json``
+(STG-QUOTA-004; the table is written here from A20 §22.4.2 and the seed's "per principal per minute", see
+``DEFAULTS``).
 
 Each case is a fresh bucket (capacity, rate) and the instants of its requests; its expected results are written by
 hand (``A`` accepted, else the exact ``retry_after`` as a fraction string) and the generator refuses to write a file
@@ -13,7 +16,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from conformance.generate.writer import Case, VectorFile, valid
+from conformance.generate.writer import Case, VectorFile, invalid, valid
 from conformance.oracle import quotas as oracle
 
 REQ = ("STG-QUOTA-002", "STG-QUOTA-003", "STG-QUOTA-009", "STG-QUOTA-010", "STG-QUOTA-012")
@@ -94,6 +97,61 @@ def _doubles(capacity: int, rate: float, times: list[int]) -> list[dict[str, obj
     return out
 
 
+# A20 22.4.2 "Quota Dimensions and Default Ceilings" as printed: capacity and rate in tokens per second.
+A20_TABLE = {"fact_write": (100, "10"), "fact_read": (500, "50"), "token_issue": (20, "0.33"),
+             "federation_pull": (30, "0.5"), "admin_action": (10, "0.17"), "subscription_event": (200, "20"),
+             "audit_export": (10000, "167")}
+# The seed's dimensions A20 has no row for, with the capacity the interpretation borrows: recall and graph_query
+# fact_read's ("Recall and query operations"), subscription_create subscription_event's.
+SEED_ONLY = {"recall": 500, "graph_query": 500, "subscription_create": 200}
+# The upstream node's own rows (the others as a20-table): per-hour settings and its per-minute figures.
+UPSTREAM = {"fact_write": (1000, Fraction(1000, 3600)), "fact_read": (5000, Fraction(5000, 3600)),
+            "token_issue": (20, Fraction(1, 3)), "admin_action": (10, Fraction(1, 6))}
+DIMENSION_ORDER = ("fact_write", "fact_read", "token_issue", "recall", "graph_query", "subscription_create",
+                   "admin_action", "federation_pull", "subscription_event", "audit_export")
+DEFAULT_NOTES = {
+    "PerMinute": {"description": "The seed's \"per principal per minute\": the ceiling refills over 60 s.",
+                  "effect": "A principal gets 60 times its quota (a per-second refill), or a sixtieth of it.",
+                  "requirements": "STG-QUOTA-004"},
+    "A20Printed": {"description": "A20's rate column taken as printed (tokens per second).",
+                   "effect": "The node's defaults are not the table it claims to follow.",
+                   "requirements": "STG-QUOTA-004"},
+    "Upstream": {"description": "The upstream node's defaults (per-hour fact_write and fact_read).",
+                 "effect": "The node's defaults are not the upstream node's.", "requirements": "STG-QUOTA-004"},
+    "Unknown": {"description": "A dimension outside the ten has no default.",
+                "effect": "A typo in a dimension name is taken for a real bucket.",
+                "requirements": "STG-QUOTA-004 STG-QUOTA-007"},
+}
+
+
+def default_limit(option: str, dimension: str) -> tuple[int, Fraction]:
+    """Interpretation quota_defaults: the (capacity, rate) of ``dimension`` under ``option``."""
+    capacity = A20_TABLE[dimension][0] if dimension in A20_TABLE else SEED_ONLY[dimension]
+    if option == "upstream" and dimension in UPSTREAM:
+        return UPSTREAM[dimension]
+    if option in ("a20-table", "upstream") and dimension in A20_TABLE:
+        return capacity, Fraction(A20_TABLE[dimension][1])
+    return capacity, Fraction(capacity, 60)  # seed-per-minute, and the seed-only rows of the other two
+
+
+def _defaults() -> VectorFile:
+    vf = VectorFile("quotas", "defaults", "The default ceiling (capacity, and rate in tokens per second) of one quota "
+                    "dimension under the quota_defaults option in force.", DEFAULT_NOTES,
+                    source={"name": "A20 22.4.2 Quota Dimensions and Default Ceilings; seed Security hardening "
+                                    "(Default quotas (per principal per minute)); interpretation quota_defaults",
+                            "worked_by": "hand"})
+    flags = {"seed-per-minute": "PerMinute", "a20-table": "A20Printed", "upstream": "Upstream"}
+    for option, flag in flags.items():
+        for dimension in DIMENSION_ORDER:
+            capacity, rate = default_limit(option, dimension)
+            vf.add(Case(f"{option}: {dimension} defaults to {capacity} tokens at {rate} per second", ("STG-QUOTA-004",),
+                        {"dimension": dimension}, valid(capacity=capacity, rate=float(rate)), (flag,),
+                        {"quota_defaults": option}))
+    vf.add(Case("An unknown dimension has no default", ("STG-QUOTA-004", "STG-QUOTA-007"),
+                {"dimension": "facts_write"}, invalid("invalid_quota_policy"), ("Unknown",)))
+    return vf
+
+
 def files() -> list[VectorFile]:
     vf = VectorFile("quotas", "schedule", "Accepted or refused (with retry_after and Retry-After) for each request "
                     "of one fresh per-principal token bucket.", NOTES,
@@ -114,4 +172,4 @@ def files() -> list[VectorFile]:
             raise ValueError(f"quotas/schedule {description!r}: FloatDrift flag does not match the double model")
         vf.add(Case(description, REQ, {"capacity": capacity, "rate": rate, "requests_us": times},
                     valid(results=results), flags, {"quota_arithmetic": "exact"} if exact_only else None))
-    return [vf]
+    return [vf, _defaults()]

@@ -56,8 +56,9 @@ class Quotas:
             for name in rules.DIMENSIONS if dimension == "all" else (dimension,):
                 base[name] = rules.parse_limit(name, {"capacity": capacity, "rate": rate})
         self.base = base
-        # STG-WORK-010, STG-WORK-013: the buckets follow --trust-cache (the database, or Redis); the policy stays here.
-        self.buckets: rows.Buckets = open_buckets(settings.trust_cache, store.db, store.node_id)
+        # STG-WORK-010, STG-WORK-013: the buckets follow --trust-cache and --workers (one worker's memory, the
+        # database, or Redis); the policy stays in the database.
+        self.buckets: rows.Buckets = open_buckets(settings.trust_cache, store.db, store.node_id, settings.workers)
 
     def limits(self, principal: str | None) -> tuple[dict[str, rules.Limit], dict[str, rules.Limit]]:
         """The limits in force for ``principal`` (None: node-wide) and the overrides stored for it."""
@@ -73,10 +74,12 @@ class Quotas:
             return
         now = self.store.clock.now_us()
         # The store looks the principal's override up itself (with the bucket, in one statement for SQLite).
-        decision = self.buckets.charge(principal, dimension, self.base[dimension], now,
-                                       lambda conn, d: rows.record_breach(conn, d, format_timestamp(now)))
+        decision = self.buckets.charge(principal, dimension, self.base[dimension], now)
         if decision.accepted or decision.retry_after is None:
             return
+        # STG-QUOTA-011: every refusal is audited before its 429, whichever store decided it.
+        with self.store.db.transaction() as conn:
+            rows.record_breach(conn, decision, format_timestamp(now))
         raise QuotaExceeded(dimension, principal, float(decision.retry_after),
                             rules.retry_after_header(decision.retry_after))
 

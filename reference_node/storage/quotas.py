@@ -1,19 +1,20 @@
 """Where quota state lives (0008_quotas.sql): the token buckets and the admin QuotaPolicy overrides.
 
-``Buckets`` is the small interface the node charges through, chosen by ``--trust-cache`` like the nonce cache
-(``open_buckets`` in storage/quota_buckets.py; STG-WORK-010, STG-WORK-013). ``SqliteBuckets`` (default) keeps the
-buckets in the node's database, so every process serving one database file shares them: a charge reads, refills and
-writes the bucket in one ``BEGIN IMMEDIATE`` transaction, so concurrent requests never spend one token twice
-(STG-QUOTA-012), and a refusal writes its ``quota_breach`` audit event in that same transaction, before the response
-(STG-QUOTA-011, STG-AUDIT-009). ``RedisBuckets`` (storage/redis_buckets.py) keeps them in Redis. Both let
-``protocol.quotas.take`` decide; neither computes anything itself. The policy (QuotaPolicy overrides) always stays
-in the database.
+``Buckets`` is the small interface the node charges through, chosen by ``--trust-cache`` and ``--workers``
+(``open_buckets`` in storage/quota_buckets.py; STG-WORK-010, STG-WORK-013). ``SqliteBuckets`` (several workers on
+the default trust cache) keeps the buckets in the node's database, so every process serving one database file shares
+them: a charge reads, refills and writes the bucket in one ``BEGIN IMMEDIATE`` transaction, so concurrent requests
+never spend one token twice (STG-QUOTA-012). ``MemoryBuckets`` (storage/memory_buckets.py, one worker) keeps them in
+the process and writes them here when the node stops; ``RedisBuckets`` (storage/redis_buckets.py) keeps them in
+Redis. All let ``protocol.quotas.take`` decide; none computes anything itself, and none audits: the caller writes a
+refusal's ``quota_breach`` event (``record_breach``) before the response (STG-QUOTA-011, STG-AUDIT-009). The policy
+(QuotaPolicy overrides) always stays in the database.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Protocol
 
@@ -22,19 +23,18 @@ from reference_node.storage import audit_log
 from reference_node.storage.database import Database
 
 __all__ = ["NODE_WIDE", "Buckets", "SqliteBuckets", "bucket_text", "limit_in_force", "overrides",
-           "parse_bucket", "record_breach", "replace_overrides"]
+           "parse_bucket", "record_breach", "replace_overrides", "store_buckets", "stored_bucket"]
 
 NODE_WIDE = ""  # the principal column of the node-wide override
 
 
 class Buckets(Protocol):
     """Charge one request of ``principal`` to ``dimension`` at ``now_us`` under the limit in force (the stored
-    QuotaPolicy override, else ``base``: the operator's or the default ceiling); ``breach`` records a refusal."""
+    QuotaPolicy override, else ``base``: the operator's or the default ceiling); the caller audits a refusal."""
 
     backend: str
 
-    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
-               breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision: ...
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int) -> Decision: ...
 
     def close(self) -> None: ...
 
@@ -87,23 +87,31 @@ class SqliteBuckets:
     def close(self) -> None:
         """The database belongs to the store."""
 
-    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
-               breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int) -> Decision:
         # No HLC catch-up: a charge stamps no HLC (and with several workers the other's charges would trigger it).
         with self.db.transaction(hooks=False) as conn:
-            row = conn.execute(_BUCKET_AND_OVERRIDE, (principal, dimension)).fetchone()
-            limit = _limit(row[2], row[3], base)
-            stored = None if row[0] is None else TokenBucket(principal, dimension, limit.capacity, limit.rate,
-                                                          fraction(row[0]), int(row[1]))
+            stored, limit = stored_bucket(conn, principal, dimension, base)
             decision = take(stored, principal, dimension, limit, now_us)
-            bucket = decision.bucket
-            conn.execute("INSERT INTO quota_buckets (principal, dimension, current, last_refill_us) VALUES "
-                         "(?, ?, ?, ?) ON CONFLICT (principal, dimension) DO UPDATE SET current = excluded.current, "
-                         "last_refill_us = excluded.last_refill_us",
-                         (principal, dimension, str(bucket.current), bucket.last_refill))
-            if not decision.accepted:
-                breach(conn, decision)
+            store_buckets(conn, [decision.bucket])
             return decision
+
+
+def stored_bucket(conn: sqlite3.Connection, principal: str, dimension: str,
+                  base: Limit) -> tuple[TokenBucket | None, Limit]:
+    """The stored bucket of (``principal``, ``dimension``), None if never charged, and the limit in force."""
+    row = conn.execute(_BUCKET_AND_OVERRIDE, (principal, dimension)).fetchone()
+    limit = _limit(row[2], row[3], base)
+    if row[0] is None:
+        return None, limit
+    return TokenBucket(principal, dimension, limit.capacity, limit.rate, fraction(row[0]), int(row[1])), limit
+
+
+def store_buckets(conn: sqlite3.Connection, buckets: Iterable[TokenBucket]) -> None:
+    """Insert or replace each bucket's row (the exact token count as fraction text)."""
+    conn.executemany("INSERT INTO quota_buckets (principal, dimension, current, last_refill_us) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (principal, dimension) DO UPDATE SET current = excluded.current, "
+                     "last_refill_us = excluded.last_refill_us",
+                     [(b.principal, b.dimension, str(b.current), b.last_refill) for b in buckets])
 
 
 def overrides(conn: sqlite3.Connection, principal: str) -> dict[str, Limit]:

@@ -5,15 +5,13 @@ One key per bucket, ``stigmem:{node_id}:quota:{dimension}:{principal}``, holding
 ``protocol.quotas.take`` refill and spend (the one statement of the rule; Redis computes nothing), and stores the
 result with a compare-and-set script: the key is written only if it still holds what was read, so two workers can
 never both spend one token; a charge that lost the race starts again from the new value (bounded, then 503
-``trust_cache_unavailable``: a failure refuses, never admits). A refusal stores its refilled bucket the same way,
-then writes its ``quota_breach`` audit event to the node's database before the response (STG-QUOTA-011). Buckets do
-not expire, like the database rows; they last as long as the Redis server keeps its data. Keys carry the node id.
+``trust_cache_unavailable``: a failure refuses, never admits). A refusal stores its refilled bucket the same way
+(its ``quota_breach`` event goes to the node's database, api/quotas.py). Buckets do not expire, like the database
+rows; they last as long as the Redis server keeps its data. Keys carry the node id.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from typing import Any
 
 from reference_node.protocol.quotas import Decision, Limit, take
@@ -39,7 +37,7 @@ return 0
 
 
 class RedisBuckets:
-    """The buckets of one node in Redis; refusals are audited in ``db``."""
+    """The buckets of one node in Redis (the QuotaPolicy is read from ``db``)."""
 
     backend = "redis"
 
@@ -60,8 +58,7 @@ class RedisBuckets:
             self._client.close()
             raise ValueError(f"cannot reach the trust cache at {url}: {exc}") from exc
 
-    def charge(self, principal: str, dimension: str, base: Limit, now_us: int,
-               breach: Callable[[sqlite3.Connection, Decision], None]) -> Decision:
+    def charge(self, principal: str, dimension: str, base: Limit, now_us: int) -> Decision:
         key = f"{self._prefix}{dimension}:{principal}"
         with self.db.reading() as conn:  # the QuotaPolicy stays in the database
             limit = limit_in_force(conn, principal, dimension, base)
@@ -78,9 +75,6 @@ class RedisBuckets:
         except self._errors as exc:
             raise StoreError("trust_cache_unavailable",
                              f"the trust cache did not answer: {type(exc).__name__}") from exc
-        if not decision.accepted:
-            with self.db.transaction() as conn:
-                breach(conn, decision)
         return decision
 
     def close(self) -> None:

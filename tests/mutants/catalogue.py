@@ -1103,8 +1103,11 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("quota-policy-write-key", "a write key may change the QuotaPolicy", "STG-QUOTA-006", "api/quotas.py",
        "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    identity = caller(request, \"admin\")",
        "# STG-QUOTA-006: only an admin key changes the QuotaPolicy.\n    identity = caller(request, \"write\")", "run"),
-    _m("quota-breach-not-audited", "a refusal writes no quota_breach event", "STG-QUOTA-011", "storage/quotas.py",
-       "                breach(conn, decision)", "                pass", "run"),
+    _m("quota-breach-not-audited", "a refusal writes no quota_breach event", "STG-QUOTA-011", "api/quotas.py",
+       "            rows.record_breach(conn, decision, format_timestamp(now))", "            pass", "run"),
+    _m("quota-memory-bucket-forgotten", "one worker's charge keeps no bucket: every request finds the bucket its "
+       "last stop left (a full one), so nothing is ever refused", "STG-QUOTA-003 STG-QUOTA-012",
+       "storage/memory_buckets.py", "            self._held[key] = decision.bucket", "            pass", "run"),
     # --- workers: trust state shared across processes (docs/workers.md) ----------------------------------
     _m("work-nonce-check-then-insert", "the nonce cache's insert decides nothing: a token is accepted when the "
        "earlier read did not see its nonce (check-then-insert)", "STG-WORK-001", "storage/nonces.py",

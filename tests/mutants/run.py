@@ -145,6 +145,10 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     # ... and with two workers, for the faults only a second worker shows.
     "hardening-workers": {"vectors": [], "run": ["--mtls", "--embedded-arg=--workers=2", "--profile", "core-local",
                                                  "--profile", "hardening", "--idle-connections", "100"]},
+    # ... and with their pull loop every 3 s, for the pull-cadence check alone (the others pull on their own cue).
+    "hardening-workers-pull": {"vectors": [], "run": ["--embedded-arg=--workers=2", "--embedded-arg=--pull-interval=3",
+                                                      "--pull-interval", "3", "--profile", "hardening",
+                                                      "--only", "http:workers_pull_cadence"]},
     # First passes of blind rounds 10-12: the profile of the part the round covers (survivors then run under every
     # profile the node claims, config default).
     "federation-trust": {"vectors": [], "run": ["--profile", "federation-trust"]},

@@ -390,9 +390,9 @@ MUTANTS: list[dict[str, str]] = [
             "nothing in the audit log (A20 §22.4.3: a quota_breach audit event MUST be emitted for every breaching "
             "request; docs/http-api.md \"Quotas\")."
         ),
-        "file": "storage/quotas.py",
-        "find": "                breach(conn, decision)",
-        "replace": "                (conn, decision)",
+        "file": "api/quotas.py",
+        "find": "            rows.record_breach(conn, decision, format_timestamp(now))",
+        "replace": "            (conn, decision, format_timestamp(now))",
     },
     {
         "id": "b9-quota-breach-outcome-failure",
@@ -1170,7 +1170,8 @@ MUTANTS: list[dict[str, str]] = [
             "\"Quotas\": concurrent requests never spend a token twice)."
         ),
         "file": "api/quotas.py",
-        "find": 'self.buckets: rows.Buckets = open_buckets(settings.trust_cache, store.db, store.node_id)',
+        "find": ('self.buckets: rows.Buckets = open_buckets(settings.trust_cache, store.db, store.node_id, '
+                 'settings.workers)'),
         "replace": ('self.buckets: rows.Buckets = rows.SqliteBuckets((lambda d: (d.migrate("1970-01-01T00:00:00Z"), '
                     'd)[1])(rows.Database(":memory:")))'),
     },

@@ -58,6 +58,8 @@ class Node:
         return {"Authorization": f"Bearer {raw}"}
 
     def restart(self) -> None:
+        """Stop as the lifespan does (the quota buckets first, then the store) and start on the same database."""
+        self.app.state.quotas.buckets.close()
         self.store.close()
         self.app = create_app(self.settings, clock=self.clock)
         self.client = TestClient(self.app)

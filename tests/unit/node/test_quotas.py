@@ -119,18 +119,23 @@ def test_operator_flags_replace_defaults_and_can_turn_quotas_off(make_node, body
     assert [off.client.get("/v1/facts", headers=bot).status_code for _ in range(3)] == [200, 200, 200]
 
 
-def test_bucket_state_is_stored_exactly(make_node, clock):
+def test_bucket_state_is_stored_exactly_and_survives_a_restart(make_node, clock):
+    """One worker keeps its buckets in memory and writes them at stop; the restarted node goes on from that level."""
     node = make_node()
     admin, bot = node.key(("admin",), entity=ADMIN), node.key(("read",), entity=BOT)
     _policy(node, admin, BOT, fact_read=(2, 0.1))
     node.client.get("/v1/facts", headers=bot)
     clock.advance(300_000)
     node.client.get("/v1/facts", headers=bot)
+    assert node.app.state.quotas.buckets.backend == "memory"
+    node.restart()
     with node.store.db.reading() as conn:
         row = conn.execute("SELECT current FROM quota_buckets WHERE principal = ? AND dimension = 'fact_read'",
                            (BOT,)).fetchone()
     assert row[0] == "3/100"  # 2 - 1 + 0.03 - 1
     assert json.loads(json.dumps(row[0])) == "3/100"
+    refused = node.client.get("/v1/facts", headers=bot)  # 0.03 token: (1 - 0.03) / 0.1 = 9.7 s to wait
+    assert refused.status_code == 429 and refused.json()["retry_after"] == 9.7
 
 
 def test_own_override_beats_the_node_wide_one_which_beats_the_default(make_node, body):

@@ -40,13 +40,12 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
-def _charges(buckets: Any, limit: Limit, schedule: list[int]) -> list[tuple[bool, Fraction | None]]:
-    breaches: list[Any] = []
+def _charges(buckets: Any, limit: Limit, schedule: list[int],
+             principal: str = "stigmem://t.test/agent/a") -> list[tuple[bool, Fraction | None]]:
     out = []
     for now in schedule:
-        decision = buckets.charge("stigmem://t.test/agent/a", "fact_read", limit, now, lambda c, d: breaches.append(d))
+        decision = buckets.charge(principal, "fact_read", limit, now)
         out.append((decision.accepted, decision.retry_after))
-    assert len(breaches) == sum(1 for accepted, _ in out if not accepted)
     return out
 
 
@@ -63,7 +62,8 @@ def test_redis_keeps_exact_fractions(redis_url: str, db: Database) -> None:
 
 
 def test_redis_and_sqlite_decide_alike(redis_url: str, db: Database) -> None:
-    """One schedule, both stores, the same decisions to the exact fraction (a rate of 0.33 stays 33/100)."""
+    """One schedule, every store (Redis, the database, one worker's memory), the same decisions to the exact fraction
+    (a rate of 0.33 stays 33/100)."""
     limit = Limit(3, Fraction(33, 100))
     schedule = [0, 1, 2, 3, 1_500_000, 3_030_303, 3_030_304, 9 * S, 9 * S, 9 * S, 9 * S]
     redis_store = open_buckets(redis_url, db, f"stigmem://t.test/node/{time.monotonic_ns()}")
@@ -71,8 +71,11 @@ def test_redis_and_sqlite_decide_alike(redis_url: str, db: Database) -> None:
         from_redis = _charges(redis_store, limit, schedule)
     finally:
         redis_store.close()
-    from_sqlite = _charges(open_buckets(None, db, "unused"), limit, schedule)
-    assert from_redis == from_sqlite
+    sqlite_store, memory_store = open_buckets(None, db, "unused", workers=2), open_buckets(None, db, "unused")
+    assert (sqlite_store.backend, memory_store.backend) == ("sqlite", "memory")
+    from_sqlite = _charges(sqlite_store, limit, schedule)
+    from_memory = _charges(memory_store, limit, schedule, "stigmem://t.test/agent/b")
+    assert from_redis == from_sqlite == from_memory
     assert [accepted for accepted, _ in from_redis].count(True) == 3 + 2  # 3 at first, 1 by 3.03 s, 1 more by 9 s
 
 
@@ -89,7 +92,7 @@ def test_a_lost_compare_and_set_reads_again(redis_url: str, db: Database) -> Non
         held = real_get(key)
         if not raced:
             raced.append(True)
-            other.charge("stigmem://t.test/agent/a", "fact_read", limit, 0, lambda c, d: None)  # the other worker
+            other.charge("stigmem://t.test/agent/a", "fact_read", limit, 0)  # the other worker
         return held
 
     buckets._client.get = get_then_race
@@ -122,7 +125,7 @@ def test_redis_failure_mid_request_is_503(redis_url: str, db: Database) -> None:
     buckets._client.get = broken
     try:
         with pytest.raises(StoreError) as caught:
-            buckets.charge("stigmem://t.test/agent/a", "fact_read", Limit(5, Fraction(1)), 0, lambda c, d: None)
+            buckets.charge("stigmem://t.test/agent/a", "fact_read", Limit(5, Fraction(1)), 0)
     finally:
         buckets.close()
     assert caught.value.code == "trust_cache_unavailable"
