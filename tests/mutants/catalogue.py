@@ -1120,7 +1120,9 @@ AUTHORED: tuple[Mutant, ...] = (
                   "killed under --config workers"),
     _m("work-redis-bucket-blind-set", "the Redis quota bucket is written whatever it holds now (read, compute, "
        "blind write): two workers can both spend the last token", "STG-WORK-013 STG-QUOTA-012",
-       "storage/redis_buckets.py", "if (held or '') == ARGV[1] then", "if true then", "run"),
+       "storage/redis_buckets.py", "if (held or '') == ARGV[1] then", "if true then", "run",
+       equivalent="the default run has no Redis, so this code never runs; killed under --config "
+                  "hardening-workers-redis (two workers race on one Redis bucket: http:quota_bound_concurrent)"),
     # --- mTLS for federation (conformance/checks/tls.py; the hardening profile runs the node over mTLS) ------------
     _m("tls-san-check-off", "any CA-signed certificate is taken for any peer: the URI SAN is not compared",
        "STG-TLS-005", "protocol/tls.py",
