@@ -35,7 +35,7 @@ def test_quarantine_profile_passes_in_strict_mode(tmp_path: Path) -> None:
     proc, report = run(tmp_path, "--embedded-arg=--trust-mode=strict")
     outcomes = {r["id"]: r["outcome"] for r in report["results"]}
     wanted = quarantine_checks()
-    assert len(wanted) == 11
+    assert len(wanted) == 14
     assert {k: outcomes.get(k) for k in wanted} == dict.fromkeys(wanted, "pass"), (proc.stdout[-2000:],
                                                                                     proc.stderr[-2000:])
     assert proc.returncode == 0

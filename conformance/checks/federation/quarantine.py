@@ -327,7 +327,13 @@ def quarantine_tombstone_suppressed(ctx: Context) -> None:
         if ex.status in (404, 405, 501):
             raise Skip(f"the node has no tombstone route ({ex.status})")
         expect_status(ex, (201,))
-        for key in MODERATORS:
-            listed = surface_by_id(ctx, garden, key)
-            expect(facts["kept"]["id"] in listed and facts["gone"]["id"] not in listed,
-                   f"after tombstoning {facts['gone']['entity']} the quarantine surface shows {key} {sorted(listed)}")
+        tombstone_id = ex.json.get("id") if isinstance(ex.json, dict) else None
+        try:
+            for key in MODERATORS:
+                listed = surface_by_id(ctx, garden, key)
+                expect(facts["kept"]["id"] in listed and facts["gone"]["id"] not in listed,
+                       f"after tombstoning {facts['gone']['entity']} the quarantine surface shows {key} "
+                       f"{sorted(listed)}")
+        finally:  # the held fact shows again, so the garden empties and goes: the next check makes its own
+            if isinstance(tombstone_id, str):
+                ctx.request("POST", f"/v1/tombstones/{tombstone_id}/revoke", json_body={"reason": "conformance"})
