@@ -12,6 +12,7 @@ import secrets
 import time
 from typing import Any
 
+from conformance.catalog.profiles import claimed
 from conformance.checks.gardens import create, mint
 from conformance.checks.graph import neighbors
 from conformance.checks.recall import _relation, recall, results
@@ -228,3 +229,14 @@ def recall_tombstone_unreachable(ctx: Context) -> None:
     ex = recall(ctx, query=key, entity=gone, scope="public", token_budget=5000, depth=2)
     expect(results(ex) == [] and card_of(ex) is None,
            f"an entity-centric recall of the tombstoned entity answered {ex.brief()}")
+
+
+@check("http:tombstone_recall_unreachable", requirements=("STG-TOMB-011", "STG-TOMB-012", "STG-REC-021"),
+       profile="tombstones")
+def tombstone_recall_unreachable(ctx: Context) -> None:
+    """Suppression reaches recall and its graph walk (A20 §23.3: after scope filtering, before packing): on a node
+    that also serves recall, a tombstoned entity is neither a result nor a hop (http:recall_tombstone_unreachable,
+    run under the tombstones profile; it lives here so that the tombstone checks need not import the recall ones)."""
+    if "recall" not in claimed(ctx.discovery):
+        raise Skip("the node does not claim the recall profile")
+    recall_tombstone_unreachable(ctx)

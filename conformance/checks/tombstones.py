@@ -10,7 +10,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from conformance.catalog.profiles import claimed
 from conformance.checks.audit_log import schema_errors
 from conformance.checks.registry import Context, Skip, check, expect, expect_error, expect_status, ids
 from conformance.oracle import ed25519
@@ -445,14 +444,3 @@ def tombstone_conflict_either_side(ctx: Context) -> None:
     issue(ctx, target)
     listed = [order for order, made in pairs.items() if _conflict_of(ctx, made) is not None]
     expect(not listed, f"after tombstoning the ref target the conflicts {listed} are still listed")
-
-
-@check("http:tombstone_recall_unreachable", requirements=("STG-TOMB-011", "STG-TOMB-012", "STG-REC-021"), profile=P)
-def tombstone_recall_unreachable(ctx: Context) -> None:
-    """Suppression reaches recall and its graph walk (A20 §23.3: after scope filtering, before packing): on a node
-    that also serves recall, a tombstoned entity is neither a result nor a hop (http:recall_tombstone_unreachable)."""
-    from conformance.checks.cards import recall_tombstone_unreachable  # here: cards imports graph, graph this module
-
-    if "recall" not in claimed(ctx.discovery):
-        raise Skip("the node does not claim the recall profile")
-    recall_tombstone_unreachable(ctx)

@@ -6,10 +6,8 @@ by its PID: SIGTERM, then SIGKILL after a grace period.
 
 from __future__ import annotations
 
-import os
 import queue
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +16,7 @@ import time
 from pathlib import Path
 
 from conformance.errors import Unreachable
+from conformance.harness.processes import terminate
 
 LISTENING = re.compile(r"listening on (https?://127\.0\.0\.1:\d+)")
 
@@ -95,12 +94,7 @@ class EmbeddedNode:
     def stop(self) -> None:
         proc = self._proc
         if proc is not None and proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+            terminate(proc)
         self._proc = None
         self._tmp.cleanup()
 

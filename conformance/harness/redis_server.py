@@ -8,13 +8,13 @@ rows, the mutant runner's Redis configurations and the tests of the Redis trust 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+
+from conformance.harness.processes import terminate
 
 __all__ = ["redis_server"]
 
@@ -54,9 +54,4 @@ def redis_server() -> Iterator[tuple[str | None, str]]:
         version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
         yield url, f"Redis: {version.split(' sha=')[0]}, started for this run on 127.0.0.1, no persistence"
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        terminate(proc)
