@@ -103,8 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     tls.add_argument("--client-cert", metavar="PEM", help="a client certificate for every operator request")
     tls.add_argument("--client-key", metavar="PEM", help="the key of --client-cert (default: in the same file)")
     run_p.add_argument("--jobs", "-j", type=int, default=3, metavar="N",
-                       help="checks that start nodes of their own (failure-mode scenarios) run on N-1 threads beside "
-                            "the others, which run one at a time (default 3; 1 runs everything in order)")
+                       help="checks that start nodes of their own (failure-mode scenarios) or wait on a clock with "
+                            "entities of their own (expiry, manifest lifetimes) run on N-1 threads beside the others, "
+                            "which run one at a time (default 3; 1 runs everything in order)")
     _common(run_p)
     diff = sub.add_parser("diff", help="list vectors whose expected result changes between two readings or sets")
     diff.add_argument("--a", action="append", default=[], metavar="KEY=OPTION", help="first reading (repeatable)")

@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from conformance.catalog.interpretations import applies
@@ -81,9 +81,10 @@ def _run_one(ctx: Context, c: Check, active: Mapping[str, str]) -> CaseResult:
 def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False,
                jobs: int = 1) -> list[CaseResult]:
-    """Run ``checks``; results come back in the order given. With ``exitfirst`` stop after the first case that
-    fails or errors (one at a time). With ``jobs`` > 1 the isolated checks (nodes of their own, no state shared
-    with the target) run on ``jobs - 1`` threads beside the others, which keep their order on this thread."""
+    """Run ``checks``; results come back in the order given. With ``jobs`` > 1 the isolated and concurrent checks
+    run on ``jobs - 1`` threads beside the others, which keep their order on this thread. With ``exitfirst`` stop
+    after the first case that fails or errors: only the cases finished by then are returned (checks running
+    beside are abandoned: not waited for, their results dropped)."""
     lock = threading.Lock()
 
     def report(result: CaseResult) -> CaseResult:
@@ -95,19 +96,33 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
     def run_reported(c: Check) -> CaseResult:
         return report(_run_one(ctx, c, active))
 
-    beside = [c for c in checks if c.isolated] if jobs > 1 and not exitfirst else []
+    def failed(result: CaseResult) -> bool:
+        return result.outcome in ("fail", "error")
+
+    beside = [c for c in checks if c.isolated or c.concurrent] if jobs > 1 else []
     done: dict[str, CaseResult] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs - 1)) as pool:
-        futures = {c.id: pool.submit(run_reported, c) for c in beside}
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs - 1))
+    futures = {c.id: pool.submit(run_reported, c) for c in beside}
+    stopped = False
+    try:
         for c in checks:
             if c.id in futures:
                 continue
             done[c.id] = run_reported(c)
-            if exitfirst and done[c.id].outcome in ("fail", "error"):
-                return list(done.values())
-        for check_id, future in futures.items():
+            if exitfirst and (failed(done[c.id]) or any(f.done() and failed(f.result()) for f in futures.values())):
+                stopped = True
+                break
+        if not stopped:
+            for future in as_completed(futures.values()):
+                if exitfirst and failed(future.result()):
+                    stopped = True
+                    break
+    finally:
+        pool.shutdown(wait=not stopped, cancel_futures=True)
+    for check_id, future in futures.items():
+        if future.done() and not future.cancelled():
             done[check_id] = future.result()
-    return [done[c.id] for c in checks]
+    return [done[c.id] for c in checks if c.id in done]
 
 
 def discovery_of(target: HttpTarget) -> dict[str, Any]:

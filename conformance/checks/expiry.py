@@ -37,7 +37,7 @@ def expired_retained(ctx: Context) -> None:
     expect_status(ctx.request("GET", f"/v1/facts/{gone['id']}"), (200,))
 
 
-@check("http:expiry_boundary", requirements=("STG-EXP-004",))
+@check("http:expiry_boundary", requirements=("STG-EXP-004",), concurrent=True)
 def expiry_boundary(ctx: Context) -> None:
     """A fact is visible while valid_until > now and hidden once now >= valid_until."""
     entity = ctx.unique("boundary")

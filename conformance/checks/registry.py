@@ -32,6 +32,7 @@ class Check:
     needs: tuple[str, ...] = ()
     interpretations: Mapping[str, str] = field(default_factory=dict)  # options the check's verdict depends on
     isolated: bool = False  # runs on nodes of its own (a cluster from the recipe): may run beside other checks
+    concurrent: bool = False  # uses the target, only through entities and peers of its own: may run beside too
 
 
 REGISTRY: dict[str, Check] = {}
@@ -39,16 +40,19 @@ SUITE_AGENT = "stigmem://conformance.test/agent/suite"
 
 
 def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local", needs: Iterable[str] = (),
-          interpretations: Mapping[str, str] | None = None, isolated: bool = False
+          interpretations: Mapping[str, str] | None = None, isolated: bool = False, concurrent: bool = False
           ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
     """Register ``f(ctx)``; ``interpretations`` are the options its verdict needs (else not applicable);
-    ``isolated`` when it touches only nodes it starts itself, never the run's target."""
+    ``isolated`` when it touches only nodes it starts itself, never the run's target; ``concurrent`` when it uses
+    the target but reads and writes only entities of its own, triggers no pull and changes no node-wide state
+    (keys, quotas, settings, the signing key), so other checks running meanwhile cannot change its verdict nor it
+    theirs (mostly checks that wait for a clock: expiry, token and manifest lifetimes)."""
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         if id in REGISTRY:
             raise ValueError(f"check {id} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
         REGISTRY[id] = Check(id, tuple(requirements), profile, doc[0] if doc else id, func, tuple(needs),
-                             dict(interpretations or {}), isolated)
+                             dict(interpretations or {}), isolated, concurrent)
         return func
     return register
 
@@ -77,6 +81,7 @@ class Context:
     tombstone_poll_wait_s: float = 0.0  # how long to watch a node's unprompted tombstone polls (0: not watched)
     pull_interval_s: float | None = None  # the node's own pull-loop interval, when the run knows it
     tls: TlsMaterial | None = None  # an mTLS run's certificates (docs/federation-api.md "mTLS"); None: plain HTTP
+    gone_peers: set[str] = field(default_factory=set)  # node ids of the scripted peers that have stopped
 
     def unique(self, name: str) -> str:
         """A run-unique formal entity URI, so repeated runs against one node never collide."""

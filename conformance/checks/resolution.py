@@ -80,7 +80,7 @@ def query_resolution_many_siblings(ctx: Context) -> None:
     expect(every == {f["id"]: True for f in made}, f"include_contradicted=true returned {every}")
 
 
-@check("http:query_resolution_expired_winner", requirements=(*REQS, "STG-EXP-001"))
+@check("http:query_resolution_expired_winner", requirements=(*REQS, "STG-EXP-001"), concurrent=True)
 def query_resolution_expired_winner(ctx: Context) -> None:
     """A winner whose valid_until passes gives way to the next sibling; include_expired=true restores it."""
     entity = ctx.unique("resolve")

@@ -307,7 +307,7 @@ def http_level_errors_answered(ctx: Context) -> None:
 RESPONSE_BOUND = 8 * 1024 * 1024  # STG-ROB-005: the suite's bound on one list response
 
 
-@check("http:list_response_bounded", requirements=("STG-ROB-005",))
+@check("http:list_response_bounded", requirements=("STG-ROB-005",), concurrent=True)
 def list_response_bounded(ctx: Context) -> None:
     """150 facts of 60 KB text (9 MB together) on one entity: GET /v1/facts?limit=500 answers at most 8 MiB, with a
     cursor when it cut the page, and following the cursors returns every fact exactly once."""

@@ -23,6 +23,7 @@ from conformance.oracle.ed25519 import b64u_encode, jcs, public_key, sign
 
 __all__ = ["LOG_PATH", "LogServer"]
 
+SERVE_POLL_S = 0.01  # how often serve_forever looks for shutdown(): a stop waits at most this long
 LOG_PATH = "/v1/federation/transparency-log"
 
 
@@ -133,7 +134,7 @@ class LogServer:
             block_on_close = False
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": SERVE_POLL_S},
                                         name="suite-transparency-log", daemon=True)
         self._thread.start()
         return self

@@ -48,7 +48,7 @@ from conformance.federation.identity import (
     now_ms,
     verify_token,
 )
-from conformance.federation.log_server import LOG_PATH, LogServer
+from conformance.federation.log_server import LOG_PATH, SERVE_POLL_S, LogServer
 from conformance.federation.tombstone_feed import Feed
 from conformance.harness.certs import TlsMaterial, client_context, server_context
 from conformance.harness.http_target import Exchange, HttpTarget
@@ -116,6 +116,7 @@ class ScriptedPeer:
     manifest_mode: str = "valid"
     log_state: str = "ok"
     tlog: LogServer | None = None
+    gone: set[str] | None = None  # while stopped, its node_id is in this set (a node's pull trigger may skip it)
     _manifest: dict[str, Any] | None = None
     _manifest_index: tuple[int, int] | None = None  # (log index, integrated_time) of the manifest's entry
     _server: ThreadingHTTPServer | None = None
@@ -299,6 +300,8 @@ class ScriptedPeer:
     # --- server --------------------------------------------------------------------------------------------
 
     def start(self) -> ScriptedPeer:
+        if self.gone is not None:
+            self.gone.discard(self.node_id)
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -352,12 +355,14 @@ class ScriptedPeer:
                 super().finish_request(request, client_address)
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": SERVE_POLL_S},
                                         name=f"scripted-peer-{self.identity.authority}", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        if self.gone is not None:
+            self.gone.add(self.node_id)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

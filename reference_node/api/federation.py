@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from reference_node.api import tls
 from reference_node.api.auth import caller, federator
-from reference_node.api.bodies import read_json
+from reference_node.api.bodies import members, read_json
 from reference_node.api.capability_tokens import authorize_pull, refresh_expired_issuer
 from reference_node.api.errors import ApiError
 from reference_node.api.params import decode_cursor, encode_cursor, limit, one, sequence_cursor
@@ -49,6 +49,10 @@ def _federation(request: Request) -> Federation:
     if found is None:
         raise ApiError("not_found", "federation is not enabled on this node (start it with --federation)")
     return found
+
+
+_PULL_MEMBERS = frozenset({"skip_node_ids"})
+_MAX_SKIPPED = 10_000
 
 
 def _bad(name: str, why: str) -> ApiError:
@@ -193,8 +197,14 @@ async def audit_events(request: Request) -> Response:
 
 
 async def pull_now(request: Request) -> Response:
-    """POST /v1/admin/federation/pull (admin): one pull cycle of every active peer, now."""
+    """POST /v1/admin/federation/pull (admin): one pull cycle of every active peer, now; ``{"skip_node_ids":
+    [...]}`` leaves those peers out (a harness's peers that are gone: each would cost a failed pull)."""
     federation = _federation(request)
     caller(request, "admin")
-    outcomes = await federation.pull_all()
+    settings: Settings = request.app.state.settings
+    body = members(await read_json(request, settings.max_body_bytes, empty={}), _PULL_MEMBERS, "the pull request")
+    skip = body.get("skip_node_ids", [])
+    if not isinstance(skip, list) or len(skip) > _MAX_SKIPPED or not all(isinstance(i, str) for i in skip):
+        raise ApiError("invalid_body", f"skip_node_ids must be a list of at most {_MAX_SKIPPED} node ids")
+    outcomes = await federation.pull_all(frozenset(skip))
     return JSONResponse({"peers": [outcome.public() for outcome in outcomes]})

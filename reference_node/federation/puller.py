@@ -52,6 +52,7 @@ MAX_PAGES = 20
 # Facts asked for per page: the route's default. A page is one transaction holding the database for its ingest
 # (about 1 ms a fact), so smaller pages keep the node's own requests waiting at most ~0.1 s.
 PAGE_LIMIT = 100
+PULL_ALL_AT_ONCE = 8  # peers pulled at once by POST /v1/admin/federation/pull
 # The loop looks for new or changed peers at least this often (seconds), even when nothing is due.
 _IDLE_S = 5.0
 # What a page may hold at most (schemas/wire/federation_facts_page.json), and its bytes with 64 KiB text values.
@@ -255,9 +256,18 @@ class Puller:
         async with entry.lock, self.federation.http() as client:
             return await self._tombstones(client, peer, entry, loop.time())
 
-    async def pull_all(self) -> list[PullOutcome]:
-        """POST /v1/admin/federation/pull: one pull of every active peer, now, in registration order."""
-        return [await self.pull_peer(peer) for peer in self.federation.store.peers("active")]
+    async def pull_all(self, skip: frozenset[str] = frozenset()) -> list[PullOutcome]:
+        """POST /v1/admin/federation/pull: one pull of every active peer not in ``skip``, now; at most
+        ``PULL_ALL_AT_ONCE`` at a time, so one slow or unreachable peer does not hold up the others. Outcomes in
+        the order of the peer list."""
+        gate = asyncio.Semaphore(PULL_ALL_AT_ONCE)
+
+        async def one(peer: PeerRow) -> PullOutcome:
+            async with gate:
+                return await self.pull_peer(peer)
+
+        peers = [peer for peer in self.federation.store.peers("active") if peer.node_id not in skip]
+        return list(await asyncio.gather(*(one(peer) for peer in peers)))
 
     async def run(self) -> None:
         """The background loop, until cancelled (lifespan shutdown)."""

@@ -257,5 +257,5 @@ class Federation:
         self.puller.wake()
         return peer
 
-    async def pull_all(self) -> list[PullOutcome]:
-        return await self.puller.pull_all()
+    async def pull_all(self, skip: frozenset[str] = frozenset()) -> list[PullOutcome]:
+        return await self.puller.pull_all(skip)

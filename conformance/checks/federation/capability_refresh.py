@@ -37,7 +37,8 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@check("federation:capability_issuer_manifest_refreshed", profile=PROFILE, requirements=("STG-CAP-009", "STG-CAP-023"))
+@check("federation:capability_issuer_manifest_refreshed", profile=PROFILE, requirements=("STG-CAP-009", "STG-CAP-023"),
+       concurrent=True)
 def capability_issuer_manifest_refreshed(ctx: Context) -> None:
     """A token of a peer whose kept manifest expired, while the peer serves a fresh one, pulls (200): the node
     refreshes the issuer's manifest before refusing issuer_manifest_expired."""

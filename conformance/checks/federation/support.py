@@ -34,7 +34,7 @@ def federator(ctx: Context) -> Federator:
         raise Skip("the node does not enable federation (discovery federation != enabled)")
     ctx.need_key("admin")
     ctx.need_admin()
-    fed = Federator("target", ctx.target, pull_mode="route", pull_wait_s=WAIT_FOR_LOOP_S)
+    fed = Federator("target", ctx.target, pull_mode="route", pull_wait_s=WAIT_FOR_LOOP_S, gone=ctx.gone_peers)
     fed.refresh()
     expect(bool(fed.node_id and fed.pubkey_b64), f"discovery lacks node_id or federation_pubkey: {ctx.discovery}")
     return fed
@@ -50,10 +50,12 @@ def envelope(ctx: Context) -> str:
 
 def new_peer(ctx: Context, scopes: Sequence[str], name: str = "x", manifest: str | None = None) -> ScriptedPeer:
     """A scripted peer; ``manifest`` "valid" (the default: a logged Spec-04 manifest), "none" or "upstream"."""
-    return ScriptedPeer.create(f"peer-{name}-{ctx.run_id}{secrets.token_hex(2)}.test", scopes,
+    peer = ScriptedPeer.create(f"peer-{name}-{ctx.run_id}{secrets.token_hex(2)}.test", scopes,
                                declaration_fields=ctx.interpretations.get("peer_declaration_fields", "a08-jcs"),
                                cid_option=ctx.interpretations.get("cid_preimage", "jcs-6"), envelope=envelope(ctx),
                                tls=ctx.tls, manifest=manifest)
+    peer.gone = ctx.gone_peers
+    return peer
 
 
 @contextmanager

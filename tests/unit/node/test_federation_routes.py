@@ -503,3 +503,19 @@ def test_migration_stamps_existing_rows_and_keeps_facts_append_only(tmp_path, ma
 
 # Every migration the node ships, by version (an upgraded database ends with all of them applied).
 SHIPPED = sorted(p.name[:4] for p in (Path(reference_node.storage.__file__).parent / "migrations").glob("*.sql"))
+
+
+def test_pull_trigger_skips_the_named_node_ids(fed, peers):
+    first, second = peers("peer-p.test"), peers("peer-q.test")
+    for peer in (first, second):
+        register(fed, peer, ["public"])
+        peer.serve(peer.fact(f"from {peer.node_id}", at_ms=T0_MS))
+    c, admin = fed.client, fed.admin
+    report = answers(c.post("/v1/admin/federation/pull", json={"skip_node_ids": [first.node_id]}, headers=admin))
+    assert [p["node_id"] for p in report[0].json()["peers"]] == [second.node_id]
+    both = answers(c.post("/v1/admin/federation/pull", json={"skip_node_ids": []}, headers=admin))[0].json()
+    assert {p["node_id"]: p["accepted"] for p in both["peers"]} == {first.node_id: 1, second.node_id: 0}
+    for body in ({"skip_node_ids": "x"}, {"skip_node_ids": [1]}, {"peer_ids": []},
+                 {"skip_node_ids": ["x"] * 10_001}):
+        refused = answers(c.post("/v1/admin/federation/pull", json=body, headers=admin))[0]
+        assert (refused.status_code, refused.json()["error"]) == (422, "invalid_body"), body
