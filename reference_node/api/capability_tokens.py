@@ -4,9 +4,10 @@
 ``/v1/federation/capability-tokens``): 201 ``{token, token_id}``, the token signed with the node's federation key
 as issuer = its manifest's entity (STG-CAP-016). ``POST .../{token_id}/revoke`` (admin): 204, unknown 404
 (STG-CAP-017). ``GET .../revocations`` (open): the signed RevocationEvents, cacheable for ``REVOCATION_TTL_S``
-(STG-CAP-018). ``authorize_pull``: an ``X-Stigmem-Capability`` token on the pull route is verified in the spec's
+(STG-CAP-018). ``authorize_pull``: an ``X-Stigmem-Capability`` token on a pull route is verified in the spec's
 order (``protocol.capability_tokens``), each refusal audited with its code (STG-CAP-019), and narrows the scopes
-served to those its ``federate`` grant covers (interpretation capability_token_federation, STG-CAP-013, -021).
+served to those its grant covers: ``federate`` for facts, ``tombstone:read`` for tombstones (interpretation
+capability_token_federation, STG-CAP-013, -021; STG-TOMB-021).
 """
 
 from __future__ import annotations
@@ -161,9 +162,10 @@ def _refuse(federation: Federation, peer: PeerRow, error: rules.CapabilityError)
     return ApiError(error.code, str(error))
 
 
-def authorize_pull(request: Request, federation: Federation, peer: PeerRow, servable: Sequence[str]
-                   ) -> tuple[str, ...]:
-    """``servable`` when no capability token is presented; else the scopes its federate grant covers, or raise."""
+def authorize_pull(request: Request, federation: Federation, peer: PeerRow, servable: Sequence[str],
+                   verb: str = "federate") -> tuple[str, ...]:
+    """``servable`` when no capability token is presented; else the scopes its ``verb`` grant covers, or raise
+    (``federate`` for GET /v1/federation/facts, ``tombstone:read`` for GET /v1/federation/tombstones)."""
     header = request.headers.get(HEADER)
     if header is None:
         return tuple(servable)
@@ -186,7 +188,7 @@ def authorize_pull(request: Request, federation: Federation, peer: PeerRow, serv
                                                                                            token_id))
         verified = rules.verify(token, manifest, now, revoked=revoked,
                                 nonce_holder=holder[len(_NONCE_PREFIX):] if holder and holder.startswith(
-                                    _NONCE_PREFIX) else holder, verb="federate", objects=tuple(objects))
+                                    _NONCE_PREFIX) else holder, verb=verb, objects=tuple(objects))
         # STG-CAP-012: record the nonce, bound to this token; a race lost to another token is a replay.
         exp_ms = int(rules.parse_time(verified.expiry, "expiry").timestamp() * 1000)
         seal = _NONCE_PREFIX + verified.fingerprint

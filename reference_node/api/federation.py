@@ -165,9 +165,12 @@ async def federation_tombstones(request: Request) -> Response:
     tls.require_client_certificate(request)
     peer, claims = await authenticate_peer(request, federation)
     tls.require_san(request, peer)
-    # STG-TOMB-021: tombstone_read_claims is the hook where a capability token's tombstone:read verb is required
-    # once capability tokens exist on this node (A20 §23.4.3); today an active peer's token is the authority.
-    tombstones.tombstone_read_claims(peer, claims)
+    # STG-TOMB-021 (A20 §23.4.3; interpretation X2-4: a token whose verb is tombstone:read): a capability token,
+    # when presented, must grant tombstone:read on a scope the peer shares (a federate grant does not); without
+    # one, the active peer's token is the authority, as for pulls of facts.
+    await refresh_expired_issuer(request, federation)
+    authorize_pull(request, federation, peer, replication.servable_scopes(peer.allowed_scopes, claims["scopes"]),
+                   verb="tombstone:read")
     after, size = tombstones.page_params(request)
     return JSONResponse(tombstones.page(request.app.state.store, after, size))
 

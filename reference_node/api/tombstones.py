@@ -5,7 +5,7 @@ STG-TOMB-004 (201 with the full record, signed by the node's active signing key:
 the node_id, ``key_id`` the SHA-256 hex of the raw public key), STG-TOMB-006 (a second active tombstone for the
 same entity and scope pattern is 409 ``tombstone_already_exists``, interpretation tombstone_duplicate), STG-TOMB-010
 (revocation: 200, 404 ``tombstone_not_found``, 409 ``tombstone_already_revoked``), STG-TOMB-023 (a legal hold is
-audited ``rtbf_legal_hold_issued``), STG-TOMB-021 (the peer route, ``tombstone_read_claims`` below). Issue and revoke
+audited ``rtbf_legal_hold_issued``), STG-TOMB-021 (the peer route is in ``api/federation.py``: a capability token on it must grant ``tombstone:read``). Issue and revoke
 are audited in their own transaction (STG-AUDIT-021).
 """
 
@@ -155,9 +155,3 @@ def page(store: Store, after: tuple[int, int], size: int) -> dict[str, Any]:
     with store.db.reading() as conn:
         tombs, revocations, last = rows.page_since(conn, after, size)
     return {"tombstones": tombs, "revocations": revocations, "cursor": f"t2|{last[0]}|{last[1]}"}
-
-
-def tombstone_read_claims(peer: object, claims: dict[str, Any]) -> None:
-    """STG-TOMB-021 hook: the authority a peer needs to read tombstones. Today the route is open to an active peer's
-    token (authenticated by the caller); with capability tokens (Spec-06), require the ``tombstone:read`` verb
-    here (interpretation X2-4: a token whose ``verb`` is ``tombstone:read``) and answer 403 otherwise."""

@@ -1349,6 +1349,9 @@ AUTHORED: tuple[Mutant, ...] = (
     _m("cap-issuer-manifest-not-refreshed", "an expired issuer manifest is never refreshed before the token is "
        "refused issuer_manifest_expired (A20 19.3.3 step 1b)", "STG-CAP-023", "api/federation.py",
        "    await refresh_expired_issuer(request, federation)  # A20 19.3.3 step 1b\n", "", "run"),
+    _m("cap-tombstone-read-as-federate", "the tombstone route accepts a federate grant (the verb checked is the "
+       "facts route's): a grant of one verb is taken for another (A20 23.4.3, register X2-4)",
+       "STG-TOMB-021 STG-CAP-013", "api/federation.py", 'verb="tombstone:read")', 'verb="federate")', "run"),
     _m("cap-expiry-before-signature", "token times are checked before the signature (a forged, expired token reports "
        "token_expired)", "STG-CAP-014", "protocol/capability_tokens.py",
        '    issuer_manifest = _manifest(manifest, body["issuer"], moment)\n',

@@ -4,7 +4,8 @@ The suite publishes a manifest of its own issuer at the node (``PUT /v1/federati
 registered scripted peer pulls with its peer token plus crafted ``X-Stigmem-Capability`` tokens signed by that
 issuer (interpretations capability_token_presentation, capability_token_federation). Tokens the node issues itself
 (``POST /v1/federation/tokens``, interpretation capability_token_route) are presented, revoked and presented again.
-Requirements STG-CAP-001..019 and STG-CAP-021; the pure rules are in vectors/capability_tokens/verify.json.
+Requirements STG-CAP-001..019, STG-CAP-021 and STG-TOMB-021 (tombstone:read); the pure rules are in
+vectors/capability_tokens/verify.json.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from conformance.oracle import capability_tokens as oracle
 
 PROFILE = "federation-trust"
 HEADER = "X-Stigmem-Capability"
+TOMBSTONES = "/v1/federation/tombstones"  # the peer route tombstone:read gates (A20 §23.4.3)
 MAX_PAGES = 60
 
 
@@ -156,6 +158,23 @@ def capability_token_grant(ctx: Context) -> None:
         expect_status(_pull(ctx, peer, fed, issuer.token(), "public"), (200,))
         expect_error(_pull(ctx, peer, fed, issuer.token(), "company"), (403,), "insufficient_capability")
         expect_error(_pull(ctx, peer, fed, issuer.token(verb="read"), "public"), (403,), "insufficient_capability")
+
+
+@check("federation:capability_tombstone_read", profile=PROFILE, requirements=("STG-TOMB-021", "STG-CAP-013"))
+def capability_tombstone_read(ctx: Context) -> None:
+    """GET /v1/federation/tombstones with a capability token serves a tombstone:read grant (200) and refuses a
+    federate one 403 insufficient_capability; a tombstone:read grant does not pull facts (one verb on one object)."""
+    with issuing(ctx) as (peer, fed, issuer):
+        def tombstones(capability: str) -> Any:
+            return peer.present(ctx.target, peer.token("fresh", fed.node_id).token, path=TOMBSTONES,
+                                params={"limit": "1"}, headers={HEADER: capability})
+
+        granted = tombstones(issuer.token(verb="tombstone:read"))
+        if granted.status == 404:
+            raise Skip("the node serves no GET /v1/federation/tombstones (404)")
+        expect_status(granted, (200,))
+        expect_error(tombstones(issuer.token()), (403,), "insufficient_capability")
+        expect_error(_pull(ctx, peer, fed, issuer.token(verb="tombstone:read")), (403,), "insufficient_capability")
 
 
 @check("federation:capability_token_narrows", profile=PROFILE, requirements=("STG-CAP-013", "STG-CAP-021"))
