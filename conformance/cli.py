@@ -7,6 +7,7 @@ unexpectedly; 2 for a usage error or broken suite data; 3 when the implementatio
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import shlex
 import sys
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from conformance import __version__
 from conformance.catalog import expectations, interpretations, profiles
@@ -28,6 +29,13 @@ from conformance.progress import Progress
 from conformance.reports import json_report, junit, summary
 from conformance.vector_run import run, select
 
+
+class _Case(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Case)
 DEFAULT_ADAPTER = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
 COLUMNS = (("pass", "pass"), ("fail", "fail"), ("error", "error"), ("unsupported", "unsup"), ("skip", "skip"),
            ("not-implemented", "n/impl"), ("expected-fail", "xfail"), ("unexpected-pass", "xpass"),
@@ -53,6 +61,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
     p.add_argument("--exitfirst", "-x", action="store_true",
                    help="stop at the first failing or erroring case (the rest are not run and not reported)")
+    p.add_argument("--first", action="append", default=[], metavar="GLOB",
+                   help="run the cases whose id matches first, then the rest in their usual order (repeatable; "
+                        "with --exitfirst a case known to fail is reached sooner, and the verdict is the same)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -234,6 +245,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def first(cases: list[T], patterns: list[str]) -> list[T]:
+    """``cases`` with those whose id matches one of ``patterns`` moved to the front (both parts keep their order)."""
+    def ahead(case: T) -> bool:
+        return any(fnmatch.fnmatchcase(case.id, p) for p in patterns)
+    return [c for c in cases if ahead(c)] + [c for c in cases if not ahead(c)]
+
+
 def cmd_vectors(args: argparse.Namespace) -> int:
     active = interpretations.resolve(args.preset, args.interpretation)
     try:
@@ -242,7 +260,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
         raise UsageError(f"--adapter {args.adapter!r}: {exc}; quote the command as one shell word") from exc
     if not words:
         raise UsageError("--adapter is empty: give the command that starts the adapter")
-    vectors = select(adapter_vectors(), args.only)
+    vectors = first(select(adapter_vectors(), args.only), args.first)
     if not vectors:
         raise UsageError(f"no vector matches {args.only}")
     if args.list:
@@ -294,7 +312,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _preflight_files(args)
     started, clock = _now(), time.perf_counter()
     with RunSession(options) as session:
-        checks = select_checks(session.chosen, args.only)
+        checks = first(select_checks(session.chosen, args.only), args.first)
         if not checks:
             raise UsageError(f"no check matches profiles {session.chosen} and {args.only}")
         if session.key_problems and not args.quiet:

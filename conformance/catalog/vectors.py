@@ -62,9 +62,12 @@ def load_file(path: Path, validate: bool = True) -> dict[str, Any]:
     return doc
 
 
-def load_vectors(root: Path | None = None, validate: bool = True) -> list[Vector]:
+def load_vectors(root: Path | None = None, validate: bool = True, area: str | None = None) -> list[Vector]:
+    """Every vector file's vectors (``area``: only the files of that directory), schema-validated unless not."""
     vectors: list[Vector] = []
     for path in vector_paths(root):
+        if area is not None and path.parent.name != area:
+            continue
         doc = load_file(path, validate)
         rel = f"{path.parent.name}/{path.name}"
         for v in doc["vectors"]:

@@ -5,8 +5,8 @@ STG-TOMB-004 (201 with the full record, signed by the node's active signing key:
 the node_id, ``key_id`` the SHA-256 hex of the raw public key), STG-TOMB-006 (a second active tombstone for the
 same entity and scope pattern is 409 ``tombstone_already_exists``, interpretation tombstone_duplicate), STG-TOMB-010
 (revocation: 200, 404 ``tombstone_not_found``, 409 ``tombstone_already_revoked``), STG-TOMB-023 (a legal hold is
-audited ``rtbf_legal_hold_issued``), STG-TOMB-021 (the peer route is in ``api/federation.py``: a capability token on it must grant ``tombstone:read``). Issue and revoke
-are audited in their own transaction (STG-AUDIT-021).
+audited ``rtbf_legal_hold_issued``), STG-TOMB-021 (the peer route is in ``api/federation.py``: a capability token
+on it must grant ``tombstone:read``). Issue and revoke are audited in their own transaction (STG-AUDIT-021).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Run the mutant catalogue: copy reference_node/, apply one mutant, run the suite against the copy.
 
     python -m tests.mutants.run [--only GLOB] [--runner vectors|run] [--jobs N] [--out reports/mutants] [--list]
+    python -m tests.mutants.run --write-hints reports/mutants/kill-matrix.json   # refresh tests/mutants/kills.json
 
 For each mutant the pristine ``reference_node/`` (and ``schemas/openapi.json``, which the node serves) is copied
 into a fresh temporary directory, the mutant's snippet is replaced, and each runner it names is started with
@@ -16,6 +17,9 @@ the suite itself is the installed one. Verdicts:
   refused): the run stops before any check, and the failing case is named ``preflight``;
 - ``start-failed``: the adapter or node could not start (exit 3): a crash, but not a detection;
 - ``error``/``timeout``: anything else (usage error, hang); reported, never counted as killed.
+
+With ``--first-kill`` the cases that killed a mutant last time (``kills.json``) run first, and its runner first: a
+verdict in seconds, and the same verdict, since every other case still runs when those pass.
 
 Writes ``kill-matrix.json`` and ``kill-matrix.md`` (mutant x failing check/vector ids, and per requirement whether
 some check kills some mutant). Exit 0 when every non-equivalent mutant is killed, else 1.
@@ -52,6 +56,8 @@ TIMEOUTS = {"vectors": 180.0, "run": 420.0}
 FAILING = ("fail", "error")
 # What the suite prints when the preflight refuses a node that did start (conformance.session.preflight).
 REDIS_URL_ENV = "STIGMEM_MUTANT_REDIS_URL"  # the Redis of the hardening-workers-redis configuration
+HINTS = Path(__file__).with_name("kills.json")  # mutant id -> runner -> the cases that killed it last time
+HINTS_PER_RUNNER = 3
 PREFLIGHT = (": not a stigmem node", "the key given is refused", "requires authentication: pass")
 
 
@@ -178,17 +184,40 @@ CONFIGS: dict[str, dict[str, list[str]]] = {
     "workers-redis": {"vectors": [], "run": ["--embedded-arg=--workers=2"]},
 }
 CONFIG: dict[str, list[str]] = CONFIGS["default"]  # chosen by --config
+HINTED: dict[str, dict[str, list[str]]] = {}  # load_hints(), unless --no-hints
+
+
+def load_hints() -> dict[str, dict[str, list[str]]]:
+    """The cases that killed each mutant last time, per runner (``kills.json``, written by --write-hints)."""
+    if not HINTS.is_file():
+        return {}
+    data: dict[str, dict[str, list[str]]] = json.loads(HINTS.read_text(encoding="utf-8"))
+    return data
+
+
+def write_hints(matrix: Path) -> int:
+    """Merge the killing cases of a kill-matrix.json into ``kills.json``; the count of mutants it names."""
+    hints = load_hints()
+    for m in json.loads(matrix.read_text(encoding="utf-8"))["mutants"]:
+        if m["status"] == "killed":
+            hints[m["id"]] = {runner: run["failing"][:HINTS_PER_RUNNER] for runner, run in m["runs"].items()
+                              if run["verdict"] == "killed"}
+    HINTS.write_text(json.dumps(dict(sorted(hints.items())), indent=1) + "\n", encoding="utf-8")
+    return len(hints)
 
 
 def runner_command(runner: str, report_dir: Path, profile: str | None = None, exitfirst: bool = False,
-                   config: str | None = None) -> list[str]:
+                   config: str | None = None, first: Sequence[str] = ()) -> list[str]:
     """The suite command for ``runner``; ``profile`` narrows the HTTP run (None: every profile the node claims);
     ``exitfirst`` stops it at the first failing case (enough for a verdict, not for the kill matrix); ``config``
-    names the node configuration a mutant needs (else the one --config chose)."""
+    names the node configuration a mutant needs (else the one --config chose); ``first`` are cases to run before
+    the others (the hints: what killed the mutant last time; the verdict does not depend on them)."""
     adapter = f"{shlex.quote(sys.executable)} -m reference_node.adapter"
     cmd = [sys.executable, "-m", "conformance", runner, "--report-dir", str(report_dir), "--quiet"]
     if exitfirst:
         cmd.append("--exitfirst")
+    for case in first:
+        cmd += ["--first", case]
     if runner == "vectors":
         cmd += ["--adapter", adapter]
     elif profile:
@@ -214,11 +243,11 @@ def reap_group(pgid: int) -> None:
 
 
 def run_runner(runner: str, workdir: Path, timeout: float | None = None, profile: str | None = None,
-               exitfirst: bool = False, config: str | None = None) -> RunnerResult:
+               exitfirst: bool = False, config: str | None = None, first: Sequence[str] = ()) -> RunnerResult:
     report_dir = workdir / f"report-{runner}"
     started = time.monotonic()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(runner_command(runner, report_dir, profile, exitfirst, config), cwd=workdir,
+        proc = subprocess.Popen(runner_command(runner, report_dir, profile, exitfirst, config, first), cwd=workdir,
                                 env=child_env(workdir),
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
@@ -275,9 +304,11 @@ def run_mutant(mutant: Mutant, runners: Sequence[str] | None = None, keep: bool 
         if why:
             result.note = why
             return result
-        for runner in chosen:
+        hints = HINTED.get(mutant.id, {}) if first_kill else {}
+        # a runner that killed it last time goes first: with --first-kill the other is then rarely needed
+        for runner in sorted(chosen, key=lambda r: r not in hints):
             result.runs[runner] = run_runner(runner, workdir, profile=mutant.profile, exitfirst=first_kill,
-                                            config=mutant.config)
+                                            config=mutant.config, first=hints.get(runner, ()))
             if first_kill and result.runs[runner].verdict == "killed":
                 break
         result.status = _verdict(mutant, result.runs)
@@ -460,6 +491,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "one case per killed mutant)")
     parser.add_argument("--must-table", type=Path, metavar="KILL_MATRIX_JSON",
                         help="print the MUST-requirement table for REPORT.md from an existing kill-matrix.json")
+    parser.add_argument("--no-hints", action="store_true",
+                        help="with --first-kill, do not run first the cases that killed each mutant last time")
+    parser.add_argument("--write-hints", type=Path, metavar="KILL_MATRIX_JSON",
+                        help="merge the killing cases of a kill-matrix.json into tests/mutants/kills.json and exit")
     parser.add_argument("--config", choices=sorted(CONFIGS), default="default",
                         help="run under this node configuration (its interpretation and embedded-node flag): "
                              "mutants equivalent on the default node are counted there")
@@ -470,6 +505,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               "a redis-server you started", file=sys.stderr)
         return 2
     CONFIG = CONFIGS[args.config]
+    if args.write_hints:
+        print(f"{write_hints(args.write_hints)} mutants hinted in {HINTS}")
+        return 0
+    HINTED.update({} if args.no_hints else load_hints())
     if args.must_table:
         reqs = json.loads((ROOT / "vectors" / "requirements.json").read_text(encoding="utf-8"))["requirements"]
         print(render_must_table(json.loads(args.must_table.read_text(encoding="utf-8")), reqs), end="")
