@@ -813,8 +813,8 @@ MUTANTS: list[dict[str, str]] = [
             "admin route)."
         ),
         "file": "api/federation.py",
-        "find": '    caller(request, "admin")\n    outcomes = await federation.pull_all()',
-        "replace": "    federator(request)\n    outcomes = await federation.pull_all()",
+        "find": '    caller(request, "admin")\n    settings: Settings = request.app.state.settings\n    body = members(',
+        "replace": "    federator(request)\n    settings: Settings = request.app.state.settings\n    body = members(",
     },
     {
         "id": "b9-admin-rotate-federate-key",
