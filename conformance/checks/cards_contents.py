@@ -55,7 +55,7 @@ def memory_card_ref_suppressed(ctx: Context) -> None:
     deadline = time.monotonic() + TOMBSTONE_EFFECT_S
     while ctx.request("GET", f"/v1/facts/{ref['id']}").status == 200 and time.monotonic() < deadline:
         time.sleep(0.2)
-    after = fresh_card(ctx, "admin", a, "public")
+    after = fresh_card(ctx, "admin", a, "public", force_refresh=True)
     expect(plain in text(after), f"the card lost the fact that points nowhere: {text(after)[:300]!r}")
     expect(b not in text(after) and ref["id"] not in (after.get("fact_ids") or ()),
            f"the card still lists the ref to the tombstoned {b}: {text(after)[:300]!r}")

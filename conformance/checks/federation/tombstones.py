@@ -150,8 +150,9 @@ def tombstone_revocation_federated(ctx: Context) -> None:
         expect(_hidden(ctx, entity, fact), "a revocation signed by a stranger's key restored the entity")
         other.tombstones.add("revocation", revocation(other.identity, record["id"]))
         peer.tombstones.add("revocation", revocation(other.identity, record["id"]))
-        _pull_settle(fed, other)
-        _pull_settle(fed, peer)
+        asked = (len(peer.requests(ROUTE)), len(other.requests(ROUTE)))
+        node_pulls(fed, lambda: True if len(peer.requests(ROUTE)) > asked[0]
+                   and len(other.requests(ROUTE)) > asked[1] else None)
         expect(_hidden(ctx, entity, fact), "a revocation signed by another registered peer restored what the "
                                            "tombstone's own signer suppressed")
         peer.tombstones.add("revocation", revocation(peer.identity, record["id"]))
