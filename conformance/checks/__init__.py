@@ -11,6 +11,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     authority,
     batch,
     cards,
+    cards_contents,
     cid,
     connections,
     contradictions,

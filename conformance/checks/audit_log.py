@@ -332,13 +332,18 @@ def limit_bounds(ctx: Context) -> None:
 
 @check("http:audit_export_scope_bounded", requirements=("STG-AUDIT-025", "STG-KEY-008"), profile=HARDENING)
 def export_scope_bounded(ctx: Context) -> None:
-    """An admin key bounded to local exports the events of local facts and none of a team fact's."""
+    """An admin key bounded to local exports the events of local facts and none of a team fact's, and the events
+    without a scope (the admin_action of its own export)."""
     name = ctx.mint_key("admin_local", ["read", "write", "admin"], ["local"])
     local, team = write_facts(ctx, 1, "local")[0], write_facts(ctx, 1, "team")[0]
-    seen = {e.get("fact_id") for e in walk(ctx, 5000, key=name, event_type="fact_write",
-                                           after=shifted(local["timestamp"], -1_000_000))}
+    since = shifted(local["timestamp"], -1_000_000)
+    seen = {e.get("fact_id") for e in walk(ctx, 5000, key=name, event_type="fact_write", after=since)}
     expect(local["id"] in seen, "the local admin's export left out the event of a local fact")
     expect(team["id"] not in seen, "the local admin's export showed the event of a team fact")
+    unscoped = [e for e in walk(ctx, 5000, key=name, event_type="admin_action", after=since)
+                if e.get("metadata", {}).get("action") == "audit_export" and e.get("scope") is None]
+    expect(bool(unscoped), "the local admin's export left out the events without a scope (no admin_action of "
+                           "its own audit export since it began)")
 
 
 @check("http:audit_retention_reported", requirements=("STG-AUDIT-010", "STG-AUDIT-026", "STG-AUDIT-027"),

@@ -3,7 +3,8 @@
 entity normalized, edges that follow their fact (confidence, normalized object, ref values only, retraction per
 scope and garden, expiry), cursor pages across hop boundaries with ties, and total_hint blind to hidden edges.
 
-STG-REC-012/013/019/020/028. Each check builds its own small public graph under a relation of its own.
+STG-REC-012/013/019/020/028. Each check builds its own small public graph under a relation of its own (the cursor
+of another scope: a team and a company graph).
 """
 
 from __future__ import annotations
@@ -141,3 +142,30 @@ def graph_cursor_across_hops(ctx: Context) -> None:
     expect(before == after, f"total_hint moved from {before} to {after} when a garden edge the caller cannot read "
                             f"and an edge below min_confidence were added")
     expect(before is None or isinstance(before, int), f"total_hint {before!r} is not a count")
+
+
+@check("http:graph_cursor_other_scope", requirements=("STG-REC-012", "STG-REC-019"), profile="recall")
+def graph_cursor_other_scope(ctx: Context) -> None:
+    """A cursor of a scope team walk presented on the scope company walk of the same hub never gives a partial
+    company walk (a walk never crosses scopes, nor does its position): the node refuses it (400), or the walk it
+    starts returns every company neighbour once. The team spokes sort after the company ones, so a walk resumed at
+    the team cursor's position would skip them all."""
+    writer = mint(ctx, "gos", ("read", "write"), ("local", "team", "company", "public"))
+    relation = f"rel:o{ctx.run_id}{secrets.token_hex(2)}"
+    hub = ctx.unique("hub")
+    team = [ctx.unique(f"zt{i}") for i in range(4)]
+    company = [ctx.unique(f"ac{i}") for i in range(4)]
+    for scope, spokes in (("team", team), ("company", company)):
+        for spoke in spokes:
+            _edge(ctx, hub, spoke, relation, writer, scope=scope)
+    first = neighbors(ctx, writer, entity=hub, scope="team", page_size=2)
+    cursor = (first.json or {}).get("next_cursor")
+    expect(isinstance(cursor, str), f"4 team neighbours at page_size 2 gave no next_cursor: {first.brief()}")
+    ex = neighbors(ctx, writer, entity=hub, scope="company", page_size=2, cursor=cursor)
+    if ex.status == 400:
+        return
+    expect_status(ex, (200,))
+    seen, _ = _walk(ctx, writer, 2, cursor, entity=hub, scope="company")
+    expect(sorted(seen) == sorted(company),
+           f"the company walk begun with a team walk's cursor returned {len(seen)} neighbours "
+           f"({len(set(seen) & set(company))} of the 4 company ones, {len(set(seen) & set(team))} team ones)")

@@ -330,6 +330,21 @@ def quota_head_is_a_read(ctx: Context) -> None:
              principal)
 
 
+@check("http:quota_recall_is_a_read", requirements=("STG-QUOTA-014",), profile="hardening", interpretations=READINGS)
+def quota_recall_is_a_read(ctx: Context) -> None:
+    """POST /v1/recall is charged as a read: with one fact_write token and plenty of fact_read, three recalls pass
+    and the write after them still passes (then the next write is refused)."""
+    key, principal = _limited(ctx, "q_recall", ["read", "write"], fact_write=(1, 0.01), fact_read=(10, 0.01))
+    for _ in range(3):
+        ex = ctx.request("POST", "/v1/recall", key=key, json_body={"query": "quota", "token_budget": 100})
+        if ex.status in (404, 405, 501):
+            raise NotImplementedByNode(f"POST /v1/recall answered {ex.status}")
+        expect(ex.status == 200, f"POST /v1/recall answered {ex.brief()}")
+    ctx.assert_fact(ctx.fact(ctx.unique("recall"), "w1"), key=key)
+    _refusal(ctx.request("POST", "/v1/facts", key=key, json_body=ctx.fact(ctx.unique("recall"), "w2")),
+             "fact_write", principal)
+
+
 @check("http:quota_refused_requests_free", requirements=("STG-QUOTA-003",), profile="hardening",
        interpretations=READINGS)
 def quota_refused_requests_free(ctx: Context) -> None:

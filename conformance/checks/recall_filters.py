@@ -2,8 +2,9 @@
 requested scope, the min_confidence floor just inside and outside, retractions per (entity, relation, scope) in
 both orders, expiry, and the relation filter's exactness.
 
-STG-REC-002/003/023/024/025. Each check writes under a relation of its own and recalls with that ``relation`` at
-depth 0, so only its own facts are candidates; results are compared as sets of fact ids with what the spec allows.
+STG-REC-002/003/023/024/025/027. Each check writes under a relation of its own and recalls with that ``relation`` at
+depth 0 (the edge floor: depth 1), so only its own facts are candidates; results are compared as sets of fact ids
+with what the spec allows.
 """
 
 from __future__ import annotations
@@ -72,6 +73,24 @@ def recall_confidence_floor(ctx: Context) -> None:
         expect(got - {retraction} <= set(ids.values()) and names == list(want),
                f"min_confidence {'default' if floor is None else floor}: recalled confidences {names} "
                f"(+{len(got - set(ids.values()))} other), expected {list(want)}")
+
+
+@check("http:recall_graph_edge_floor", requirements=("STG-REC-023", "STG-REC-027"), profile="recall")
+def recall_graph_edge_floor(ctx: Context) -> None:
+    """min_confidence is inclusive in the graph stage too: an edge S-Y of confidence 0.5 is walked at
+    min_confidence 0.5 (the facts of S and Y are one hop apart) and pruned at 0.55 (neither is a hop)."""
+    relation = _relation(ctx, "edgefloor")
+    word = f"edge{secrets.token_hex(4)}"
+    s, y = ctx.unique("s"), ctx.unique("y")
+    ctx.assert_fact(ctx.fact(s, y, relation=relation + ":link", scope="public", vtype="ref", confidence=0.5))
+    ids = {ctx.assert_fact(ctx.fact(e, f"{word} {tag}", relation=relation, scope="public"))["id"]
+           for e, tag in ((s, "start"), (y, "side"))}
+    for floor, want in ((0.5, 1), (0.55, 0)):
+        ex = recall(ctx, query=word, relation=relation, token_budget=10_000, depth=1, min_confidence=floor)
+        hops = {str(r.get("id")): r.get("hops") or 0 for r in results(ex) if r.get("id") in ids}
+        expect(hops == dict.fromkeys(ids, want),
+               f"min_confidence {floor}: the facts of S and Y (an edge of confidence 0.5 apart) have hops "
+               f"{sorted(hops.values())}, expected {want} each")
 
 
 @check("http:recall_live_facts_only", requirements=("STG-REC-024", "STG-REC-003", "STG-EXP-001", "STG-FACT-006"),

@@ -132,7 +132,8 @@ def foreign_ca_refused(ctx: Context) -> None:
 
 @check("http:tls_san_mismatch_refused", requirements=("STG-TLS-005",), profile="hardening")
 def san_mismatch_refused(ctx: Context) -> None:
-    """A CA-signed certificate whose URI SAN names another node, with the peer's valid token: 401."""
+    """A CA-signed certificate whose URI SAN names another node, with the peer's valid token: 401, with code
+    san_mismatch under interpretation san_mismatch_code = named."""
     tls = _mtls(ctx)
     with registered_peer(ctx) as (peer, fed):
         _works(ctx, peer, fed)
@@ -140,6 +141,9 @@ def san_mismatch_refused(ctx: Context) -> None:
             ex = _pull_via(via, peer, fed)
         expect(ex is not None and ex.status == 401,
                f"a certificate naming another node answered {ex.brief() if ex else 'no TLS'}, not 401")
+        assert ex is not None
+        if ctx.interpretations.get("san_mismatch_code", "named") == "named":
+            expect(ex.code() == "san_mismatch", f"a SAN mismatch answered code {ex.code()!r}, not san_mismatch")
 
 
 @check("http:tls_san_case_refused", requirements=("STG-TLS-006",), profile="hardening")

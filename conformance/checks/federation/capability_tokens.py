@@ -153,11 +153,12 @@ def capability_token_replay(ctx: Context) -> None:
 @check("federation:capability_token_grant", profile=PROFILE, requirements=("STG-CAP-013", "STG-CAP-021"))
 def capability_token_grant(ctx: Context) -> None:
     """federate on scope public serves public only: scope company is 403 insufficient_capability, as is a read
-    grant presented to federate."""
+    grant or an admin grant presented to federate (one token grants one verb, and no verb implies another)."""
     with issuing(ctx, ("public", "company")) as (peer, fed, issuer):
         expect_status(_pull(ctx, peer, fed, issuer.token(), "public"), (200,))
         expect_error(_pull(ctx, peer, fed, issuer.token(), "company"), (403,), "insufficient_capability")
-        expect_error(_pull(ctx, peer, fed, issuer.token(verb="read"), "public"), (403,), "insufficient_capability")
+        for verb in ("read", "admin"):
+            expect_error(_pull(ctx, peer, fed, issuer.token(verb=verb), "public"), (403,), "insufficient_capability")
 
 
 @check("federation:capability_tombstone_read", profile=PROFILE, requirements=("STG-TOMB-021", "STG-CAP-013"))

@@ -136,8 +136,9 @@ def forged_tombstone_rejected(ctx: Context) -> None:
 @check("federation:tombstone_revocation_federated", requirements=("STG-TOMB-008", "STG-TOMB-020"), profile=P)
 def tombstone_revocation_federated(ctx: Context) -> None:
     """A peer's revocation of its tombstone restores exactly what it suppressed; one signed by another key for the
-    same signer is refused."""
-    with registered_peer(ctx) as (peer, fed):
+    same signer is refused, and so is one validly signed by another registered peer (in its own feed or relayed
+    by the tombstone's signer): only the tombstone's signer revokes it."""
+    with registered_peer(ctx) as (peer, fed), registered_peer(ctx, name="other") as (other, _):
         entity, fact = _fact(ctx, "fed-revoke")
         before = ctx.query(entity=entity).json
         record = tombstone(peer.identity, entity)
@@ -147,6 +148,13 @@ def tombstone_revocation_federated(ctx: Context) -> None:
                                                      signer=peer.node_id))
         _pull_settle(fed, peer)
         expect(_hidden(ctx, entity, fact), "a revocation signed by a stranger's key restored the entity")
+        other.tombstones.add("revocation", revocation(other.identity, record["id"]))
+        peer.tombstones.add("revocation", revocation(other.identity, record["id"]))
+        asked = (len(peer.requests(ROUTE)), len(other.requests(ROUTE)))
+        node_pulls(fed, lambda: True if len(peer.requests(ROUTE)) > asked[0]
+                   and len(other.requests(ROUTE)) > asked[1] else None)
+        expect(_hidden(ctx, entity, fact), "a revocation signed by another registered peer restored what the "
+                                           "tombstone's own signer suppressed")
         peer.tombstones.add("revocation", revocation(peer.identity, record["id"]))
         restored = node_pulls(fed, lambda: True if fetch(ctx, fact["id"]) is not None else None)
         expect(restored is not None, "the peer's own revocation did not restore the entity's fact")

@@ -699,6 +699,14 @@ MUTANTS: list[dict[str, str]] = [
         "file": "recall/pipeline.py",
         "find": "AND c.status = 'unresolved' AND {garden} LIMIT 1\",",
         "replace": "AND c.status = 'unresolved' AND ({garden} OR 1) LIMIT 1\",",
+        "equivalent": (
+            "Under garden_contradictions = within-garden the node forms a conflict only between siblings of one "
+            "garden (or of none: reference_node/storage/facts.py _SIBLINGS, the one path to conflicts.insert), so"
+            " the other side of a result's conflict has the result's own garden_id; recall results already pass "
+            "the same visible_clause on that garden_id (reference_node/recall/pipeline.py _universe), so the "
+            "garden clause on the other side is always true and neutralising it changes no answer. A hidden "
+            "sibling needs garden-blind conflicts, which this node never makes."
+        ),
     },
     {
         "id": "b13-rec-resolved-conflict-contradicts",
