@@ -813,7 +813,8 @@ MUTANTS: list[dict[str, str]] = [
             "admin route)."
         ),
         "file": "api/federation.py",
-        "find": '    caller(request, "admin")\n    settings: Settings = request.app.state.settings\n    body = members(',
+        "find": ('    caller(request, "admin")\n'
+                 '    settings: Settings = request.app.state.settings\n    body = members('),
         "replace": "    federator(request)\n    settings: Settings = request.app.state.settings\n    body = members(",
     },
     {
