@@ -81,10 +81,10 @@ def _run_one(ctx: Context, c: Check, active: Mapping[str, str]) -> CaseResult:
 def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False,
                jobs: int = 1) -> list[CaseResult]:
-    """Run ``checks``; results come back in the order given. With ``jobs`` > 1 the isolated and concurrent checks
-    run on ``jobs - 1`` threads beside the others, which keep their order on this thread. With ``exitfirst`` stop
-    after the first case that fails or errors: only the cases finished by then are returned (checks running
-    beside are abandoned: not waited for, their results dropped)."""
+    """Run ``checks``; results come back in the order given. With ``jobs`` > 1 the isolated and the concurrent
+    checks each run on ``jobs - 1`` threads of their own beside the others, which keep their order on this thread.
+    With ``exitfirst`` stop after the first case that fails or errors: only the cases finished by then are returned
+    (checks running beside are abandoned: not waited for, their results dropped)."""
     lock = threading.Lock()
 
     def report(result: CaseResult) -> CaseResult:
@@ -99,10 +99,11 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
     def failed(result: CaseResult) -> bool:
         return result.outcome in ("fail", "error")
 
-    beside = [c for c in checks if c.isolated or c.concurrent] if jobs > 1 else []
+    # Two pools: the isolated checks start nodes (CPU), the concurrent ones mostly wait on a clock.
+    isolated, waiting = (ThreadPoolExecutor(max_workers=max(1, jobs - 1)) for _ in range(2))
+    futures = {c.id: (isolated if c.isolated else waiting).submit(run_reported, c)
+               for c in checks if jobs > 1 and (c.isolated or c.concurrent)}
     done: dict[str, CaseResult] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs - 1))
-    futures = {c.id: pool.submit(run_reported, c) for c in beside}
     stopped = False
     try:
         for c in checks:
@@ -118,7 +119,8 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                     stopped = True
                     break
     finally:
-        pool.shutdown(wait=not stopped, cancel_futures=True)
+        for pool in (isolated, waiting):
+            pool.shutdown(wait=not stopped, cancel_futures=True)
     for check_id, future in futures.items():
         if future.done() and not future.cancelled():
             done[check_id] = future.result()

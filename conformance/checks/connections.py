@@ -103,7 +103,7 @@ def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
                 probe.sock.close()
 
 
-@check("http:slow_connections_closed", requirements=("STG-ROB-002",))
+@check("http:slow_connections_closed", requirements=("STG-ROB-002",), concurrent=True)
 def slow_connections_closed(ctx: Context) -> None:
     """A connection that sends nothing, one that sends its headers a byte a second and one that sends its body a
     byte a second are each closed by the node within the run's connection bound."""
