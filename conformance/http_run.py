@@ -82,7 +82,8 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                progress: Callable[[CaseResult], None] | None = None, exitfirst: bool = False,
                jobs: int = 1) -> list[CaseResult]:
     """Run ``checks``; results come back in the order given. With ``jobs`` > 1 the isolated and the concurrent
-    checks each run on ``jobs - 1`` threads of their own beside the others, which keep their order on this thread.
+    checks each run on ``jobs - 1`` threads of their own beside the others, which keep their order on this thread;
+    the exclusive ones run last, once nothing runs beside.
     With ``exitfirst`` stop after the first case that fails or errors: only the cases finished by then are returned
     (checks running beside are abandoned: not waited for, their results dropped)."""
     lock = threading.Lock()
@@ -105,10 +106,10 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                for c in checks if jobs > 1 and (c.isolated or c.concurrent)}
     done: dict[str, CaseResult] = {}
     stopped = False
+    serial = [c for c in checks if c.id not in futures and not c.exclusive]
+    last = [c for c in checks if c.id not in futures and c.exclusive]  # once nothing runs beside
     try:
-        for c in checks:
-            if c.id in futures:
-                continue
+        for c in serial:
             done[c.id] = run_reported(c)
             if exitfirst and (failed(done[c.id]) or any(f.done() and failed(f.result()) for f in futures.values())):
                 stopped = True
@@ -118,6 +119,10 @@ def run_checks(ctx: Context, checks: list[Check], active: Mapping[str, str],
                 if exitfirst and failed(future.result()):
                     stopped = True
                     break
+        for c in last if not stopped else ():
+            done[c.id] = run_reported(c)
+            if exitfirst and failed(done[c.id]):
+                break
     finally:
         for pool in (isolated, waiting):
             pool.shutdown(wait=not stopped, cancel_futures=True)

@@ -13,8 +13,10 @@ from conformance.http_run import run_checks
 MAIN = threading.main_thread()
 
 
-def make(id: str, body: Callable[[], None], *, isolated: bool = False, concurrent: bool = False) -> Check:
-    return Check(id, (), "core-local", id, lambda _ctx: body(), isolated=isolated, concurrent=concurrent)
+def make(id: str, body: Callable[[], None], *, isolated: bool = False, concurrent: bool = False,
+         exclusive: bool = False) -> Check:
+    return Check(id, (), "core-local", id, lambda _ctx: body(), isolated=isolated, concurrent=concurrent,
+                 exclusive=exclusive)
 
 
 def context() -> Context:
@@ -71,3 +73,18 @@ def test_exitfirst_stops_at_a_failure_beside():
     results = run_checks(context(), checks, {}, exitfirst=True, jobs=3)
     assert ("bad", "fail") in [(r.id, r.outcome) for r in results]
     assert len(ran) < 10  # the serial lane stopped soon after the failure beside it
+
+
+def test_exclusive_checks_run_once_nothing_runs_beside():
+    running: list[str] = []
+    seen_beside: list[list[str]] = []
+
+    def beside() -> None:
+        running.append("beside")
+        time.sleep(0.4)
+        running.remove("beside")
+
+    checks = [make("reads-counts", lambda: seen_beside.append(list(running)), exclusive=True),
+              make("w", beside, concurrent=True), make("serial", lambda: None)]
+    results = run_checks(context(), checks, {}, jobs=3)
+    assert [r.id for r in results] == ["reads-counts", "w", "serial"] and seen_beside == [[]]

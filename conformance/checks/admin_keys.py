@@ -28,7 +28,8 @@ def _status(ctx: Context, key: str = "admin") -> dict[str, object]:
     return dict(ex.json)
 
 
-@check("http:admin_key_agent_key_refused", requirements=("STG-KEY-001",), profile=HARDENING, needs=("writer_local",))
+@check("http:admin_key_agent_key_refused", requirements=("STG-KEY-001",), profile=HARDENING, needs=("writer_local",),
+       exclusive=True)
 def agent_key_refused(ctx: Context) -> None:
     """A read+write agent key is refused (401/403) on the audit export, the key routes and the status."""
     if not ctx.auth_required:
@@ -48,7 +49,7 @@ def agent_key_refused(ctx: Context) -> None:
     expect(ex.status in (401, 403), f"POST /v1/auth/keys with an agent key answered {ex.brief()}")
 
 
-@check("http:admin_key_federate_key_no_admin_pull", requirements=("STG-KEY-001",), profile=HARDENING)
+@check("http:admin_key_federate_key_no_admin_pull", requirements=("STG-KEY-001",), profile=HARDENING, exclusive=True)
 def federate_key_no_admin_pull(ctx: Context) -> None:
     """A federate-only agent key is refused (401/403) on the admin pull trigger POST /v1/admin/federation/pull,
     which the admin key may call."""
@@ -65,7 +66,7 @@ def federate_key_no_admin_pull(ctx: Context) -> None:
     expect(ex.status in (401, 403), f"POST {PULL} with a federate-only key answered {ex.brief()}")
 
 
-@check("http:admin_key_admin_only_least_privilege", requirements=("STG-KEY-002",), profile=HARDENING)
+@check("http:admin_key_admin_only_least_privilege", requirements=("STG-KEY-002",), profile=HARDENING, exclusive=True)
 def admin_only_least_privilege(ctx: Context) -> None:
     """A key holding only admin exports the audit log and lists keys, yet may neither read nor write facts."""
     name = ctx.mint_key("operator", ["admin"], ["local", "team", "company", "public"])
@@ -77,7 +78,8 @@ def admin_only_least_privilege(ctx: Context) -> None:
     expect(ex.status in (401, 403), f"an admin-only key wrote a fact: {ex.brief()}")
 
 
-@check("http:admin_key_events_without_secret", requirements=("STG-KEY-003", "STG-KEY-007"), profile=HARDENING)
+@check("http:admin_key_events_without_secret", requirements=("STG-KEY-003", "STG-KEY-007"), profile=HARDENING,
+       exclusive=True)
 def key_events_without_secret(ctx: Context) -> None:
     """Creating and revoking an admin key are admin_action events naming its id; the raw key is in no export, and
     once revoked the key is refused (401) on the export."""
@@ -102,7 +104,7 @@ def key_events_without_secret(ctx: Context) -> None:
     expect({"key_create", "key_revoke"} <= actions, f"key {key_id}: admin_action events {sorted(map(str, actions))}")
 
 
-@check("http:admin_key_status_key_ages", requirements=("STG-KEY-004",), profile=HARDENING)
+@check("http:admin_key_status_key_ages", requirements=("STG-KEY-004",), profile=HARDENING, exclusive=True)
 def status_key_ages(ctx: Context) -> None:
     """The admin status lists each key with its kind (admin or agent), creation time and age in days, and no
     rotation period for API keys; a local-only admin key's status lists only keys within local."""
@@ -136,7 +138,7 @@ def status_key_ages(ctx: Context) -> None:
     expect(not wider, f"a local-only admin key's status lists keys of other scopes: {wider[:5]}")
 
 
-@check("http:admin_key_signing_key_rotation_due", requirements=("STG-KEY-005",), profile=HARDENING)
+@check("http:admin_key_signing_key_rotation_due", requirements=("STG-KEY-005",), profile=HARDENING, exclusive=True)
 def signing_key_rotation_due(ctx: Context) -> None:
     """With federation on, the status gives the node signing key's creation time and a rotation due date 365 days
     later, not yet due."""

@@ -92,7 +92,8 @@ def schema_errors(event: dict[str, Any]) -> list[str]:
     return [e.message for e in validator(schemas_dir() / "audit-event.schema.json").iter_errors(event)]
 
 
-@check("http:audit_export_admin_only", requirements=("STG-AUDIT-011",), needs=("reader_all", "writer_local"))
+@check("http:audit_export_admin_only", requirements=("STG-AUDIT-011",), needs=("reader_all", "writer_local"),
+       exclusive=True)
 def audit_export_admin_only(ctx: Context) -> None:
     """The audit export refuses a request without a key (401) and keys without admin (401 or 403)."""
     if not ctx.auth_required:
@@ -107,7 +108,7 @@ def audit_export_admin_only(ctx: Context) -> None:
         expect(ex.status in (401, 403), f"an export with the {name} key (no admin) answered {ex.brief()}")
 
 
-@check("http:audit_event_shape", requirements=("STG-AUDIT-004", "STG-AUDIT-007"))
+@check("http:audit_event_shape", requirements=("STG-AUDIT-004", "STG-AUDIT-007"), exclusive=True)
 def audit_event_shape(ctx: Context) -> None:
     """An assert leaves a fact_write event of the Spec-09 shape with an RFC 3339 wall-clock timestamp."""
     ctx.need_admin()
@@ -117,7 +118,7 @@ def audit_event_shape(ctx: Context) -> None:
     expect(not problems, f"the fact_write event does not match audit-event.schema.json: {problems[:3]}")
 
 
-@check("http:audit_write_ahead", requirements=("STG-AUDIT-009",))
+@check("http:audit_write_ahead", requirements=("STG-AUDIT-009",), exclusive=True)
 def audit_write_ahead(ctx: Context) -> None:
     """The fact_write event of an assert is in the export as soon as the assert has answered."""
     ctx.need_admin()
@@ -127,7 +128,7 @@ def audit_write_ahead(ctx: Context) -> None:
         expect(len(found) == 1, f"right after the assert of {fact['id']} the export held {len(found)} events of it")
 
 
-@check("http:audit_seq_monotonic", requirements=("STG-AUDIT-008",))
+@check("http:audit_seq_monotonic", requirements=("STG-AUDIT-008",), exclusive=True)
 def audit_seq_monotonic(ctx: Context) -> None:
     """Exported seq numbers rise strictly, and an event written later has a higher seq than every earlier one."""
     ctx.need_admin()
@@ -139,7 +140,7 @@ def audit_seq_monotonic(ctx: Context) -> None:
     expect(not seqs or later["seq"] > max(seqs), f"a later event got seq {later['seq']}, not above {max(seqs or [0])}")
 
 
-@check("http:audit_append_only", requirements=("STG-AUDIT-005",))
+@check("http:audit_append_only", requirements=("STG-AUDIT-005",), exclusive=True)
 def audit_append_only(ctx: Context) -> None:
     """Events already exported read the same after later writes, key changes and exports: nothing alters them."""
     ctx.need_admin()
@@ -164,7 +165,7 @@ def audit_append_only(ctx: Context) -> None:
         unchanged("a key revocation")
 
 
-@check("http:audit_export_paginated", requirements=("STG-AUDIT-012",))
+@check("http:audit_export_paginated", requirements=("STG-AUDIT-012",), exclusive=True)
 def audit_export_paginated(ctx: Context) -> None:
     """Walking an export by next_cursor with page sizes that divide the count and that do not returns every event
     once, in ascending seq, the last page with has_more false."""
@@ -177,7 +178,7 @@ def audit_export_paginated(ctx: Context) -> None:
         expect(walked == expected, f"pages of {size}: seq {walked}, one page: {expected}")
 
 
-@check("http:audit_has_more_edge", requirements=("STG-AUDIT-012",), profile=HARDENING)
+@check("http:audit_has_more_edge", requirements=("STG-AUDIT-012",), profile=HARDENING, exclusive=True)
 def has_more_edge(ctx: Context) -> None:
     """has_more at the edge, over a window of exactly 6 events: limit 6 is the last page (has_more false, no
     next_cursor), limit 5 is not; the page holding the last 3 of them announces no further page."""
@@ -195,7 +196,7 @@ def has_more_edge(ctx: Context) -> None:
 
 
 @check("http:audit_event_families", requirements=("STG-AUDIT-006", "STG-AUDIT-019", "STG-AUDIT-020",
-                                                  "STG-AUDIT-021"))
+                                                  "STG-AUDIT-021"), exclusive=True)
 def audit_event_families(ctx: Context) -> None:
     """Assert, retraction, batch, read and key creation and revocation each leave their event with its fields."""
     ctx.need_admin()
@@ -240,7 +241,7 @@ def _key_id(ctx: Context, entity_uri: str) -> str:
 
 
 @check("http:audit_event_attribution", requirements=("STG-AUDIT-019", "STG-AUDIT-020", "STG-AUDIT-030"),
-       profile=HARDENING)
+       profile=HARDENING, exclusive=True)
 def event_attribution(ctx: Context) -> None:
     """A batch and a one-fact query by a key of its own: each fact_write event carries its fact's own HLC, and
     every event (the fact_read of the query too) names the acting key's id in metadata.key_id and its principal."""
@@ -277,7 +278,7 @@ def event_attribution(ctx: Context) -> None:
            f"{meta.get('key_id')!r} (the key is {key_id})")
 
 
-@check("http:audit_event_type_filter", requirements=("STG-AUDIT-016",), profile=HARDENING)
+@check("http:audit_event_type_filter", requirements=("STG-AUDIT-016",), profile=HARDENING, exclusive=True)
 def event_type_filter(ctx: Context) -> None:
     """event_type keeps only the types named; repeated, it keeps each of them and nothing else."""
     ctx.need_admin()
@@ -291,7 +292,7 @@ def event_type_filter(ctx: Context) -> None:
                f"event_type={types}: the export held types {sorted(map(str, kinds))}")
 
 
-@check("http:audit_time_bounds", requirements=("STG-AUDIT-017",), profile=HARDENING)
+@check("http:audit_time_bounds", requirements=("STG-AUDIT-017",), profile=HARDENING, exclusive=True)
 def time_bounds(ctx: Context) -> None:
     """after and before are exclusive: an event at exactly the bound is out, one microsecond inside it is in."""
     ctx.need_admin()
@@ -308,7 +309,7 @@ def time_bounds(ctx: Context) -> None:
     expect(ex.status in (400, 422), f"after=yesterday answered {ex.brief()}")
 
 
-@check("http:audit_limit_bounds", requirements=("STG-AUDIT-018",), profile=HARDENING)
+@check("http:audit_limit_bounds", requirements=("STG-AUDIT-018",), profile=HARDENING, exclusive=True)
 def limit_bounds(ctx: Context) -> None:
     """limit 5000 is served, 0 and 5001 are refused (400/422), and without a limit a page holds 500 events."""
     ctx.need_admin()
@@ -330,7 +331,8 @@ def limit_bounds(ctx: Context) -> None:
            f"the default page held {len(page['events'])} of at least 550 events (has_more {page['has_more']})")
 
 
-@check("http:audit_export_scope_bounded", requirements=("STG-AUDIT-025", "STG-KEY-008"), profile=HARDENING)
+@check("http:audit_export_scope_bounded", requirements=("STG-AUDIT-025", "STG-KEY-008"), profile=HARDENING,
+       exclusive=True)
 def export_scope_bounded(ctx: Context) -> None:
     """An admin key bounded to local exports the events of local facts and none of a team fact's, and the events
     without a scope (the admin_action of its own export)."""
@@ -347,7 +349,7 @@ def export_scope_bounded(ctx: Context) -> None:
 
 
 @check("http:audit_retention_reported", requirements=("STG-AUDIT-010", "STG-AUDIT-026", "STG-AUDIT-027"),
-       profile=HARDENING)
+       profile=HARDENING, exclusive=True)
 def retention_reported(ctx: Context) -> None:
     """The admin status reports the audit retention, at least 90 days (365 by default), in days: the number the
     last retention change (its admin_action event) set."""
@@ -370,7 +372,7 @@ def retention_reported(ctx: Context) -> None:
     expect(days == set_to, f"the status reports retention_days {days}, the last retention change set {set_to} days")
 
 
-@check("http:audit_export_audited", requirements=("STG-AUDIT-028",), profile=HARDENING)
+@check("http:audit_export_audited", requirements=("STG-AUDIT-028",), profile=HARDENING, exclusive=True)
 def export_audited(ctx: Context) -> None:
     """An export is itself an admin_action event (action audit_export) in later exports."""
     ctx.need_admin()
@@ -380,7 +382,8 @@ def export_audited(ctx: Context) -> None:
            "exports leave no admin_action event with action audit_export")
 
 
-@check("http:audit_federation_events", requirements=("STG-AUDIT-022", "STG-AUDIT-024"), profile=HARDENING)
+@check("http:audit_federation_events", requirements=("STG-AUDIT-022", "STG-AUDIT-024"), profile=HARDENING,
+       exclusive=True)
 def federation_events(ctx: Context) -> None:
     """A malformed peer declaration leaves a federation_connect event (rejected) and the mirrored federation audit
     row, each with its fields."""
@@ -401,7 +404,7 @@ def federation_events(ctx: Context) -> None:
         expect(not problems, f"the {event.get('event_type')} event lacks its fields: {problems[:3]}")
 
 
-@check("http:audit_replay_rejected_event", requirements=("STG-AUDIT-024",), profile=HARDENING)
+@check("http:audit_replay_rejected_event", requirements=("STG-AUDIT-024",), profile=HARDENING, exclusive=True)
 def replay_rejected_event(ctx: Context) -> None:
     """A peer token presented twice is refused the second time, and the export filtered on event_type
     replay_rejected (A20's name for a replay) holds the event, naming the peer."""

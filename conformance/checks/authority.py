@@ -49,7 +49,7 @@ def _numbers(value: Any, path: str = "") -> dict[str, float]:
     return {}
 
 
-@check("http:admin_key_bounded_by_scopes", requirements=("STG-SCOPE-022",))
+@check("http:admin_key_bounded_by_scopes", requirements=("STG-SCOPE-022",), exclusive=True)
 def admin_key_bounded_by_scopes(ctx: Context) -> None:
     """An admin key limited to local cannot mint wider keys, list or revoke keys above it, or count other scopes."""
     local_admin = ctx.mint_key("admin_local", ["read", "write", "admin"], ["local"])

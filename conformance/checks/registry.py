@@ -33,6 +33,7 @@ class Check:
     interpretations: Mapping[str, str] = field(default_factory=dict)  # options the check's verdict depends on
     isolated: bool = False  # runs on nodes of its own (a cluster from the recipe): may run beside other checks
     concurrent: bool = False  # uses the target, only through entities and peers of its own: may run beside too
+    exclusive: bool = False  # reads node-wide sets (audit windows, admin counts): runs when nothing runs beside
 
 
 REGISTRY: dict[str, Check] = {}
@@ -40,19 +41,21 @@ SUITE_AGENT = "stigmem://conformance.test/agent/suite"
 
 
 def check(id: str, requirements: Iterable[str] = (), profile: str = "core-local", needs: Iterable[str] = (),
-          interpretations: Mapping[str, str] | None = None, isolated: bool = False, concurrent: bool = False
-          ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+          interpretations: Mapping[str, str] | None = None, isolated: bool = False, concurrent: bool = False,
+          exclusive: bool = False) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
     """Register ``f(ctx)``; ``interpretations`` are the options its verdict needs (else not applicable);
     ``isolated`` when it touches only nodes it starts itself, never the run's target; ``concurrent`` when it uses
     the target but reads and writes only entities of its own, triggers no pull and changes no node-wide state
     (keys, quotas, settings, the signing key), so other checks running meanwhile cannot change its verdict nor it
-    theirs (mostly checks that wait for a clock: expiry, token and manifest lifetimes)."""
+    theirs (mostly checks that wait for a clock: expiry, token and manifest lifetimes); ``exclusive`` when it reads
+    node-wide sets that any write changes (an audit-log time window, admin status counts): it runs after every
+    check beside the serial lane has finished."""
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         if id in REGISTRY:
             raise ValueError(f"check {id} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
         REGISTRY[id] = Check(id, tuple(requirements), profile, doc[0] if doc else id, func, tuple(needs),
-                             dict(interpretations or {}), isolated, concurrent)
+                             dict(interpretations or {}), isolated, concurrent, exclusive)
         return func
     return register
 
