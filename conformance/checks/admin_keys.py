@@ -148,7 +148,9 @@ def signing_key_rotation_due(ctx: Context) -> None:
     keys = _status(ctx).get("signing_keys")
     if not isinstance(keys, list):
         raise NotImplementedByNode("the admin status has no signing_keys")
-    [key] = [k for k in keys if k.get("public_key") == ctx.discovery.get("federation_pubkey")] or [None]
+    # discovery read now: a key rotation earlier in the run changed federation_pubkey
+    current = ctx.target.request("GET", "/.well-known/stigmem", key=None).json or {}
+    [key] = [k for k in keys if k.get("public_key") == current.get("federation_pubkey")] or [None]
     expect(isinstance(key, dict), "signing_keys does not list the key of discovery's federation_pubkey")
     assert isinstance(key, dict)
     due = instant(str(key.get("rotate_by"))) - instant(str(key.get("created_at")))

@@ -243,8 +243,9 @@ def _key_id(ctx: Context, entity_uri: str) -> str:
 @check("http:audit_event_attribution", requirements=("STG-AUDIT-019", "STG-AUDIT-020", "STG-AUDIT-030"),
        profile=HARDENING, exclusive=True)
 def event_attribution(ctx: Context) -> None:
-    """A batch and a one-fact query by a key of its own: each fact_write event carries its fact's own HLC, and
-    every event (the fact_read of the query too) names the acting key's id in metadata.key_id and its principal."""
+    """A batch, a query returning nothing and a one-fact query by a key of its own: each fact_write event carries
+    its fact's own HLC, every event (the fact_read of the query too) names the acting key's id in metadata.key_id
+    and its principal, and the empty query left no fact_read (interpretation audit_fact_read)."""
     name = ctx.mint_key("audit_actor", ["read", "write"], ["local"])
     principal = f"stigmem://conformance.test/agent/audit_actor-{ctx.run_id}"
     key_id = _key_id(ctx, principal)
@@ -255,6 +256,10 @@ def event_attribution(ctx: Context) -> None:
         raise Skip(f"needs batch assert: {ex.brief()}")
     facts = [f for f in ex.json.get("facts", []) if isinstance(f, dict)]
     expect(len(facts) == 3 and len({f.get("hlc") for f in facts}) == 3, f"a batch of 3 answered {ex.brief()}")
+    empty_reads_audited = ctx.interpretations.get("audit_fact_read", "returning-data") != "returning-data"
+    if not empty_reads_audited:  # a read that returns nothing is not audited: it must not count below
+        nothing = ctx.request("GET", "/v1/facts", key=name, params={"entity": ctx.unique("audit-nothing")})
+        expect(nothing.status == 200 and not (nothing.json or {}).get("facts"), f"an empty query {nothing.brief()}")
     query = ctx.request("GET", "/v1/facts", key=name, params={"entity": entity, "limit": 1})
     expect_status(query, (200,))
     expect(len((query.json or {}).get("facts", [])) == 1, f"a query of limit 1 answered {query.brief()}")
@@ -271,7 +276,8 @@ def event_attribution(ctx: Context) -> None:
                f"{event.get('actor_entity')!r}, not {key_id} and {principal}")
     reads = [e for e in walk(ctx, 5000, event_type="fact_read", after=shifted(facts[0]["timestamp"], -1_000_000))
              if e.get("actor_entity") == principal]
-    expect(len(reads) == 1, f"a query returning one fact left {len(reads)} fact_read events of its reader")
+    expect(len(reads) == 1, f"a query returning one fact (after one returning none) left {len(reads)} fact_read "
+                            "events of its reader")
     meta = reads[0].get("metadata", {})
     expect(meta.get("returned") == 1 and meta.get("key_id") == key_id,
            f"the fact_read event of a one-fact query has returned {meta.get('returned')!r}, key_id "

@@ -42,10 +42,10 @@ def edge_confidence_bounds(ctx: Context) -> None:
     expect(not any(flags.values()), f"a confidence-0.0 sibling made a contradiction: {flags}")
 
 
-def _make_key(ctx: Context, scopes: list[str]) -> str:
+def _make_key(ctx: Context, scopes: list[str], permissions: tuple[str, ...] = ("read",)) -> str:
     ctx.need_admin()
     body = {"entity_uri": f"stigmem://conformance.test/agent/edge-{ctx.run_id}-{secrets.token_hex(2)}",
-            "permissions": ["read"], "allowed_scopes": scopes}
+            "permissions": list(permissions), "allowed_scopes": scopes}
     made = ctx.request("POST", "/v1/auth/keys", json_body=body)
     raw = (made.json or {}).get("key") if isinstance(made.json, dict) else None
     if made.status == 422 and "raw_key" in made.text:
@@ -79,6 +79,21 @@ def edge_api_key_near_miss(ctx: Context) -> None:
     for what, bad in misses.items():
         status, _ = _as(ctx, bad, "GET", "/v1/facts", params=params)
         expect(status == 401, f"API key with its {what} answered {status}, not 401")
+
+
+@check("http:edge_write_scope_matrix", requirements=("STG-SCOPE-001",))
+def edge_write_scope_matrix(ctx: Context) -> None:
+    """Every single-scope writing key and two keys of two scopes x every fact scope: the write is 201 exactly when
+    its scope is one the key allows; scopes are a set, so a wider scope does not admit a narrower one (403)."""
+    entity = ctx.unique("write-matrix")
+    for allowed in [[s] for s in SCOPES] + [["team", "company"], ["local", "public"]]:
+        raw = _make_key(ctx, allowed, ("read", "write"))
+        for scope in SCOPES:
+            status, body = _as(ctx, raw, "POST", "/v1/facts",
+                               json_body=ctx.fact(entity, f"{'-'.join(allowed)} in {scope}", scope=scope))
+            want = 201 if scope in allowed else 403
+            expect(status == want, f"key allowed {allowed} writing a {scope} fact answered {status}, not {want}: "
+                                   f"{str(body)[:200]}")
 
 
 @check("http:edge_scope_matrix", requirements=("STG-SCOPE-004", "STG-SCOPE-005", "STG-SCOPE-007",
