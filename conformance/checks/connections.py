@@ -103,7 +103,9 @@ def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
                 probe.sock.close()
 
 
-@check("http:slow_connections_closed", requirements=("STG-ROB-002",), concurrent=True)
+# exclusive: other clients' traffic must not be what closes the slow connections (a node that sweeps idle
+# connections only when another request arrives holds them for ever on a quiet day)
+@check("http:slow_connections_closed", requirements=("STG-ROB-002",), exclusive=True)
 def slow_connections_closed(ctx: Context) -> None:
     """A connection that sends nothing, one that sends its headers a byte a second and one that sends its body a
     byte a second are each closed by the node within the run's connection bound."""
