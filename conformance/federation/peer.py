@@ -338,6 +338,10 @@ class ScriptedPeer:
             daemon_threads = True
             block_on_close = False
 
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                if peer._server is not None:  # a request cut short by stop() is not an error worth a traceback
+                    super().handle_error(request, client_address)
+
             def get_request(self) -> tuple[socket.socket, Any]:
                 sock, addr = super().get_request()
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -363,12 +367,12 @@ class ScriptedPeer:
     def stop(self) -> None:
         if self.gone is not None:
             self.gone.add(self.node_id)
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        server, self._server = self._server, None  # first: a request still in flight is now cut short quietly
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         if self._thread is not None:
             self._thread.join(5.0)
-        self._server = None
         for target in self._via.values():
             target.close()
         self._via.clear()
