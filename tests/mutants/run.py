@@ -506,7 +506,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     CONFIG = CONFIGS[args.config]
     if args.write_hints:
-        print(f"{write_hints(args.write_hints)} mutants hinted in {HINTS}")
+        try:
+            print(f"{write_hints(args.write_hints)} mutants hinted in {HINTS}")
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"--write-hints {args.write_hints}: not a readable kill-matrix.json ({exc})", file=sys.stderr)
+            return 2
         return 0
     HINTED.update({} if args.no_hints else load_hints())
     if args.must_table:
