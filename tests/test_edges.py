@@ -51,6 +51,9 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "STG-FED-019": (("federation:pull_envelope",), ("federation:pull_envelope",)),  # limit 500 | 501
     # declared public | public+company x inbound local, team, company, public: the declared ones | the others
     "STG-FED-034": (("federation:edge_inbound_scope_pairs",), ("federation:edge_inbound_scope_pairs",)),
+    # 6 events: limit 6 is the last page, pages of 1, 2, 3 and 6 divide it exactly | limit 5, pages of 4 and 7
+    "STG-AUDIT-012": (("http:audit_has_more_edge", "http:audit_export_paginated"),
+                      ("http:audit_has_more_edge", "http:audit_export_paginated")),
 }
 
 # Numbered rules without an edge pair yet, and why.
@@ -71,7 +74,6 @@ OPEN: dict[str, str] = {
     "STG-RPL-010": "handshake issuance within 5 minutes: no 5 min +/- 1 ms pair over HTTP yet",
     "STG-RPL-011": "clock drift tolerance of about 5 minutes: covered only by hlc-run-032 (pure)",
     "STG-AUDIT-010": "retention of 90 days: operational",
-    "STG-AUDIT-012": "audit export paging: no exact-boundary page check yet",
     "STG-FAIL-005": "matched by 'at least' (the node that ingests...), not a numeric bound",
     "STG-FAIL-007": "matched by 'exceeds' (scope), covered with FED-034",
     "STG-ROB-002": "the timeouts are the node's choice: the suite checks closure within --connection-bound only",

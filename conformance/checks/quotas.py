@@ -189,6 +189,31 @@ def quota_policy_roundtrip(ctx: Context) -> None:
            "a principal's override changed the node-wide limit")
 
 
+@check("http:quota_policy_change_applies_next", requirements=("STG-QUOTA-005",), profile="hardening",
+       interpretations=READINGS)
+def quota_policy_change_applies_next(ctx: Context) -> None:
+    """A QuotaPolicy change is the limit in force from the next request on, for a principal already charged under
+    the old one: lowered from 50 to 1 token, its next read is answered and the one after is 429; raised again to
+    1000 at 100/s, a read 50 ms later is answered (a node that reset the bucket to the new capacity and one that
+    refilled it under the new rate agree on every verdict here)."""
+    key, principal = _limited(ctx, "q_change", ["read"], fact_read=(50, 0.01))
+    for _ in range(2):
+        expect_status(ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"}), (200,))
+    lowered = {"principal": principal, "limits": {"fact_read": {"capacity": 1, "rate": 0.01}}}
+    expect_status(ctx.request("PUT", POLICY, json_body=lowered), (200,))
+    expect_status(ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"}), (200,))
+    ex = ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"})
+    expect(ex.status == 429, f"after the override was lowered to 1 token, the second read answered {ex.brief()}: "
+                             "the old limit is still in force")
+    _refusal(ex, "fact_read", principal)
+    raised = {"principal": principal, "limits": {"fact_read": {"capacity": 1000, "rate": 100}}}
+    expect_status(ctx.request("PUT", POLICY, json_body=raised), (200,))
+    time.sleep(0.05)
+    ex = ctx.request("GET", "/v1/facts", key=key, params={"limit": "1"})
+    expect(ex.status == 200, f"50 ms after the override was raised to 1000 at 100/s, a read answered {ex.brief()}: "
+                             "the old limit is still in force")
+
+
 @check("http:quota_policy_audited", requirements=("STG-AUDIT-029",), profile="hardening", interpretations=READINGS)
 def quota_policy_audited(ctx: Context) -> None:
     """A QuotaPolicy change is an admin_action event in the audit export, naming the principal it changed (a

@@ -128,4 +128,5 @@ async def put_policy(request: Request) -> Response:
         # STG-AUDIT-029: a QuotaPolicy change is an admin_action event, in the change's transaction.
         record(conn, quotas.store, "admin_action", identity, action="quota_policy_set", target=principal or "node",
                dimensions=sorted(limits))
+    quotas.buckets.policy_changed()
     return JSONResponse(_document(quotas, principal))

@@ -36,6 +36,9 @@ class Buckets(Protocol):
 
     def charge(self, principal: str, dimension: str, base: Limit, now_us: int) -> Decision: ...
 
+    def policy_changed(self) -> None:
+        """Called after a QuotaPolicy change commits (a store that keeps limits must read them again)."""
+
     def close(self) -> None: ...
 
 
@@ -86,6 +89,9 @@ class SqliteBuckets:
 
     def close(self) -> None:
         """The database belongs to the store."""
+
+    def policy_changed(self) -> None:
+        """Every charge reads the limit in force (another worker may change it)."""
 
     def charge(self, principal: str, dimension: str, base: Limit, now_us: int) -> Decision:
         # No HLC catch-up: a charge stamps no HLC (and with several workers the other's charges would trigger it).

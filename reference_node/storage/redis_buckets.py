@@ -77,5 +77,8 @@ class RedisBuckets:
                              f"the trust cache did not answer: {type(exc).__name__}") from exc
         return decision
 
+    def policy_changed(self) -> None:
+        """Every charge reads the limit in force from the database (another worker may change it)."""
+
     def close(self) -> None:
         self._client.close()

@@ -5,6 +5,8 @@
     python -m tests.mutants.sweep --paths reference_node/api/params.py --workspace DIR   # one module
     python -m tests.mutants.sweep --paths reference_node/ --workspace DIR --report-only
     python -m tests.mutants.node_sweep --combine A.json B.json --name sweep-node   # two sweeps side by side
+    python -m tests.mutants.node_sweep --paths reference_node/ --sample 600 --seed 1 --shard 1/2 --workspace W1
+        # a uniform random sample of every mutant of the paths; shard 2/2 (same seed) in W2 runs the other half
 
 mutmut 2 runs one mutant at a time; two jobs are two sweeps over disjoint paths in two workspaces (e.g. ``api/``
 and ``storage/,federation/,settings.py,clock.py``), whose reports ``--combine`` adds up per directory.
@@ -18,6 +20,12 @@ is bounded by ``--max-seconds`` (mutmut's process group is stopped by its id); `
 Not mutated: ``cli.py`` (argument parsing and serving glue: the in-process nodes bypass it, the settings it builds
 are mutated in ``settings.py``) and ``adapter.py`` (the stdio adapter of the vector runner, not the HTTP node).
 
+A sweep of every mutant takes hours here; ``--sample N --seed S`` runs a uniform random sample of them instead
+(mutmut's cache is filled with every mutant first, so the frame is the full set; each sampled one runs as
+``mutmut run ID``). ``--shard K/M`` runs the K-th of M interleaved slices of the same sample, so two workspaces share
+the two cores; ``--combine`` adds their disjoint slices up. A sampled report counts only the sampled mutants and
+gives the score's 95% Wilson interval.
+
 Verdicts: killed (a check or vector failed); survived; not covered (no check executes the line: a gap, listed,
 never counted killed); start-failed (the mutated node does not start: reported apart, not counted killed);
 timeout/suspicious (mutmut's, counted in the denominator). Survivors no black-box run can observe are classified as
@@ -29,8 +37,12 @@ a stricter figure counts the not-covered mutants as survivors. Writes ``sweep-no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
+import random
 import shlex
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -41,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.mutants import coverage_map
-from tests.mutants.run import child_env
+from tests.mutants.run import child_env, reap_group, stop_group
 from tests.mutants.sweep import category, enclosing_function, prepare, read_cache, run_mutmut, show
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +96,85 @@ def record_coverage(workspace: Path) -> dict[str, Any]:
         print(proc.stdout.strip().splitlines()[-1], flush=True)
     data: dict[str, Any] = json.loads((workspace / "coverage-map.json").read_text(encoding="utf-8"))
     return data
+
+
+POPULATE = """\
+import sys
+from mutmut import add_mutations_by_file, python_source_files
+from mutmut.cache import update_line_numbers
+excluded = sys.argv[2].split(",")
+for path in sys.argv[1].split(","):
+    for name in python_source_files(path.strip(), [], excluded):
+        update_line_numbers(name)
+        add_mutations_by_file({}, name, [], None)
+"""
+
+
+def populate(workspace: Path, paths: str) -> None:
+    """Fill mutmut's cache with every mutant of ``paths`` without running any (``mutmut run ID`` reads it)."""
+    if read_cache(workspace):
+        return
+    excluded = ",".join(Path(p).name for p in EXCLUDED)
+    subprocess.run([sys.executable, "-c", POPULATE, paths, excluded], cwd=workspace, env=child_env(workspace),
+                   check=True, timeout=600)
+
+
+def pick_sample(mutants: list[dict[str, Any]], size: int, seed: int, shard: tuple[int, int]) -> list[int]:
+    """The ids of a uniform random sample of ``size`` mutants, then the shard's slice. The sample is drawn over
+    (file, line, mutation index), which every workspace of the same paths numbers alike (mutmut's ids follow the
+    order in which it walked the files)."""
+    keyed = sorted((m["file"], m["line_number"], m["index"], m["id"]) for m in mutants)
+    chosen = sorted(random.Random(seed).sample(keyed, min(size, len(keyed))))
+    k, of = shard
+    return [row[3] for row in chosen[k - 1::of]]
+
+
+def run_sample(workspace: Path, ids: list[int], max_seconds: float, test_time_base: float) -> bool:
+    """``mutmut run ID`` for each sampled mutant not yet tested, within ``max_seconds``; True when all ran."""
+    status = {m["id"]: m["status"] for m in read_cache(workspace)}
+    env = child_env(workspace)
+    started = time.monotonic()
+    todo = [i for i in ids if status.get(i) == "untested"]
+    random.Random(len(ids)).shuffle(todo)  # in random order: a run stopped by the budget is still a uniform sample
+    for n, mutant_id in enumerate(todo, 1):
+        left = max_seconds - (time.monotonic() - started)
+        if left <= 0:
+            return False
+        restore(workspace)
+        proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", str(mutant_id), "--no-progress",
+                                 "--simple-output", "--test-time-base", str(test_time_base)], cwd=workspace, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            proc.wait(timeout=max(left, 1.0))
+        except subprocess.TimeoutExpired:
+            stop_group(proc)
+            restore(workspace)
+            return False
+        finally:
+            reap_group(proc.pid)
+        if n == 1 and not _baseline_cached(workspace):
+            raise SystemExit("mutmut's baseline run failed (the pristine node fails a check): see verdicts.jsonl")
+        if n % 25 == 0:
+            print(f"sample: {n}/{len(todo)} run, {time.monotonic() - started:.0f} s", flush=True)
+    restore(workspace)
+    return True
+
+
+def _baseline_cached(workspace: Path) -> bool:
+    """Whether mutmut kept a baseline time (it keeps none when the unmutated run fails, and runs it again)."""
+    with contextlib.closing(sqlite3.connect(workspace / ".mutmut-cache")) as conn:
+        return conn.execute("SELECT 1 FROM MiscData WHERE key = 'baseline_time_elapsed'").fetchone() is not None
+
+
+def wilson(killed: int, observable: int, z: float = 1.96) -> list[float] | None:
+    """The 95% Wilson score interval of killed / observable."""
+    if not observable:
+        return None
+    p = killed / observable
+    centre = (p + z * z / (2 * observable)) / (1 + z * z / observable)
+    half = z * math.sqrt(p * (1 - p) / observable + z * z / (4 * observable ** 2)) / (1 + z * z / observable)
+    return [round(centre - half, 4), round(centre + half, 4)]
 
 
 def read_verdicts(workspace: Path) -> list[dict[str, Any]]:
@@ -133,7 +224,9 @@ def tally(mutants: list[dict[str, Any]]) -> dict[str, Any]:
 
 def summarize(mutants: list[dict[str, Any]]) -> dict[str, Any]:
     dirs = sorted({directory(m["file"]) for m in mutants})
-    return {"total": tally(mutants),
+    total = tally(mutants)
+    total["interval"] = wilson(total.get("killed", 0), total["observable"])
+    return {"total": total,
             "by_directory": {d: tally([m for m in mutants if directory(m["file"]) == d]) for d in dirs},
             "unobservable": {name: sum(1 for m in mutants if m["verdict"] == name) for name in UNOBSERVABLE}}
 
@@ -142,13 +235,14 @@ def _rescore(row: dict[str, Any]) -> dict[str, Any]:
     observable = sum(row.get(k, 0) for k in ("killed", "survived", "timeout", "suspicious"))
     wider = observable + row.get("not-covered", 0)
     return {**row, "observable": observable, "score": round(row.get("killed", 0) / observable, 4) if observable
-            else None, "score_with_not_covered": round(row.get("killed", 0) / wider, 4) if wider else None}
+            else None, "score_with_not_covered": round(row.get("killed", 0) / wider, 4) if wider else None,
+            "interval": wilson(row.get("killed", 0), observable)}
 
 
 def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
     """One report from sweeps of disjoint paths run side by side (``--jobs 2``): counts add up, the wall time is
     the longest of them."""
-    counted = ("observable", "score", "score_with_not_covered")
+    counted = ("observable", "score", "score_with_not_covered", "interval")
     by_dir: dict[str, Counter[str]] = {}
     for r in reports:
         for d, row in r["summary"]["by_directory"].items():
@@ -168,11 +262,32 @@ def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
                         "by_directory": {d: _rescore(dict(row)) for d, row in sorted(by_dir.items())},
                         "unobservable": {k: sum(r["summary"]["unobservable"][k] for r in reports)
                                          for k in UNOBSERVABLE}},
+            "sample": _combine_samples([r.get("sample") for r in reports]),
             "survivors": [s for r in reports for s in r["survivors"]]}
+
+
+def _combine_samples(samples: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """Shards of one sample (same seed and size) add up to it; anything else is not a sample."""
+    if not samples or any(s is None for s in samples):
+        return None
+    first = samples[0]
+    assert first is not None
+    return {"size": first["size"], "seed": first["seed"], "frame": first["frame"],
+            "shards": sorted(s["shard"] for s in samples if s is not None)}
 
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _sample_lines(data: dict[str, Any]) -> list[str]:
+    sample, t = data.get("sample"), data["summary"]["total"]
+    if not sample:
+        return []
+    low, high = t.get("interval") or (None, None)
+    return [f"A uniform random sample: {sample['size']} of the {sample['frame']} mutants of these paths (seed "
+            f"{sample['seed']}, shards {sample['shards']}); the table counts the sampled mutants only. 95% Wilson "
+            f"interval of the score: {_pct(low)} to {_pct(high)}.", ""]
 
 
 def render(data: dict[str, Any]) -> str:
@@ -186,6 +301,7 @@ def render(data: dict[str, Any]) -> str:
              f"{data['finished']}; {t['mutants']} mutants in the cache, {data['tested_now']} runs this time; mean "
              f"{data['mean_mutant_s']} s per mutant run. Score killed / observable **{_pct(t['score'])}**; counting "
              f"not-covered as survivors {_pct(t['score_with_not_covered'])}.", "",
+             *_sample_lines(data),
              "Unobservable survivors (message text, requirement ids in errors, typing): "
              + ", ".join(f"{k} {v}" for k, v in s["unobservable"].items()) + ".", "",
              "| directory | mutants | killed | survived | not covered | start-failed | timeout | suspicious | "
@@ -213,7 +329,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true", help="only report the cache of --workspace")
     parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
                         help="write one report from the reports of sweeps over disjoint paths, run side by side")
+    parser.add_argument("--sample", type=int, metavar="N", help="run a uniform random sample of N mutants only")
+    parser.add_argument("--seed", type=int, default=1, help="seed of --sample")
+    parser.add_argument("--shard", default="1/1", metavar="K/M", help="run the K-th of M slices of --sample")
     args = parser.parse_args(argv)
+    try:
+        k, of = (int(x) for x in args.shard.split("/"))
+        if not 1 <= k <= of:
+            raise ValueError
+    except ValueError:
+        parser.error(f"--shard: expected K/M with 1 <= K <= M, got {args.shard!r}")
+    if args.sample is not None and args.sample < 1:
+        parser.error("--sample: expected a positive count")
     if args.combine:
         data = combine([json.loads(p.read_text(encoding="utf-8")) for p in args.combine])
         args.out.mkdir(parents=True, exist_ok=True)
@@ -230,12 +357,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     coverage_s = round(time.monotonic() - started, 1)
     before = len(read_verdicts(workspace))
     code: int | None = None
+    sample: dict[str, Any] | None = None
+    chosen: set[int] | None = None
+    if args.sample is not None:
+        populate(workspace, args.paths)
+        frame = read_cache(workspace)
+        chosen = set(pick_sample(frame, args.sample, args.seed, (k, of)))
+        sample = {"size": min(args.sample, len(frame)), "seed": args.seed, "frame": len(frame), "shards": [args.shard],
+                  "shard": args.shard}
     if not args.report_only:
         restore(workspace)
         print(f"node sweep workspace: {workspace}", flush=True)
-        code, _ = run_mutmut(workspace, args.max_seconds, args.test_time_base)
+        if chosen is not None:
+            code = 0 if run_sample(workspace, sorted(chosen), args.max_seconds, args.test_time_base) else None
+        else:
+            code, _ = run_mutmut(workspace, args.max_seconds, args.test_time_base)
     verdicts = read_verdicts(workspace)
-    mutants = read_cache(workspace)
+    mutants = [m for m in read_cache(workspace) if chosen is None or m["id"] in chosen]
     classify(mutants, cmap, verdicts, lambda i: show(workspace, i))
     runs = [v for v in verdicts[before:] if v.get("verdict") != "baseline"]
     data = {"kind": "mutmut-node-sweep", "paths": args.paths, "excluded": list(EXCLUDED),
@@ -244,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tested_now": len(runs),
             "mean_mutant_s": round(sum(v["seconds"] for v in runs) / len(runs), 2) if runs else None,
             "mean_checks_per_run": round(sum(len(v["checks"]) for v in runs) / len(runs), 1) if runs else None,
-            "summary": summarize(mutants),
+            "summary": summarize(mutants), "sample": sample,
             "survivors": [m for m in mutants if m["verdict"] not in ("killed", "start-failed", "untested",
                                                                        "timeout", "suspicious", "skipped")]}
     args.out.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ loopback sockets; the suite's own ``HttpTarget``, key provisioning and ``run_che
 that start their own clusters (``federation:failure-modes:*``) still spawn ``python -m reference_node.cli``
 processes, which import the same mutated copy (the spawned fallback).
 
-``--record-coverage`` runs every check of core-local and core-federation once under coverage.py, one dynamic
+``--record-coverage`` runs every check of the default run's profiles (``PROFILES``) once under coverage.py, one dynamic
 context per check id (and ``setup`` for node start and key provisioning; spawned nodes record the same ids as a
 static context), writes ``coverage-map.json`` (file -> line -> contexts, plus each check's pristine outcome) and
 snapshots the two prepared databases and their keys. As runner it finds the mutated line by comparing the workspace
@@ -41,7 +41,9 @@ sys.path.append(str(Path(__file__).resolve().parents[2]))  # run by path: ``test
 
 from tests.mutants import coverage_map
 
-PROFILES = ("core-local", "core-federation")
+# The profiles of the default run (`stigmem-conformance run` on the embedded node: what it claims).
+PROFILES = ("core-local", "batch", "gardens", "core-federation", "federation-trust", "tombstones", "time-travel",
+            "recall")
 CONTEXT_VAR = "STIGMEM_SWEEP_CHECK"  # the check id, for the static context of spawned nodes
 MAIN_AUTHORITY = "suite-target.test"
 
@@ -67,6 +69,8 @@ class ThreadNode:
         settings = Settings(db_path=str(db), auth=auth, node_url=self.url,  # type: ignore[arg-type]
                             node_authority=MAIN_AUTHORITY if federation else "localhost",
                             federation=federation, pull_interval_s=3600.0,
+                            # as the embedded target (conformance.session TIME_TRAVEL_NODE); its companion is default
+                            time_travel="enabled" if federation else "not-loaded",
                             quota_limits=(("all", 1_000_000, 100_000.0),))  # as the embedded node (SUITE_QUOTAS)
         app = create_app(settings)
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="critical", access_log=False, lifespan="on"))
@@ -239,12 +243,16 @@ def runner(workspace: Path) -> int:
     change = coverage_map.changed_lines(workspace / "reference_node", workspace / "pristine" / "reference_node")
     verdict: dict[str, Any] = {"file": "", "lines": [], "checks": [], "failing": []}
     code = 0
-    if change is None:  # mutmut's baseline (its kill timeout is ten times this run): every check, pristine
+    if change is None:
+        # mutmut's baseline (its kill timeout is ten times this run): every check that passed on the pristine node
+        # when coverage was recorded (only those are ever chosen for a mutant; a check that fails in process, such
+        # as the connection-level ones that need the served node's own limits, would fail mutmut's baseline).
+        passing = sorted(c for c, outcome in cmap["outcomes"].items() if outcome == "pass")
         data = workspace / "run-data" / str(os.getpid())
         data.mkdir(parents=True, exist_ok=True)
         try:
             with nodes(data, workspace / "snapshot") as (target, open_target):
-                results = run_selected(target, open_target, None)
+                results = run_selected(target, open_target, passing)
         finally:
             shutil.rmtree(data, ignore_errors=True)
         failing = sorted(r.id for r in results if r.outcome in ("fail", "error"))

@@ -172,3 +172,49 @@ def test_reports_of_side_by_side_sweeps_combine_per_directory():
     assert data["summary"]["total"]["score"] == round(7 / 8, 4)
     assert data["summary"]["total"]["score_with_not_covered"] == round(7 / 9, 4)
     assert data["duration_s"] == 30 and data["summary"]["unobservable"]["message"] == 2
+
+
+def _mutants(order: list[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    return [{"id": i, "file": f, "line_number": n, "index": k} for i, (f, n, k) in enumerate(order, 1)]
+
+
+def test_a_sample_is_the_same_mutants_whatever_ids_the_workspace_gave_them():
+    keys = [(f"reference_node/{d}/m.py", n, k) for d in ("api", "storage") for n in range(1, 30) for k in range(3)]
+    one, other = _mutants(keys), _mutants(list(reversed(keys)))  # two walks, two numberings
+    key_of = {m["id"]: (m["file"], m["line_number"], m["index"]) for m in one}
+    key_of_other = {m["id"]: (m["file"], m["line_number"], m["index"]) for m in other}
+    first = {key_of[i] for i in node_sweep.pick_sample(one, 40, 7, (1, 1))}
+    again = {key_of_other[i] for i in node_sweep.pick_sample(other, 40, 7, (1, 1))}
+    assert len(first) == 40 and first == again
+    assert {key_of[i] for i in node_sweep.pick_sample(one, 40, 8, (1, 1))} != first  # the seed matters
+
+
+def test_shards_of_a_sample_are_disjoint_and_cover_it():
+    mutants = _mutants([("reference_node/api/m.py", n, 0) for n in range(1, 200)])
+    whole = set(node_sweep.pick_sample(mutants, 51, 3, (1, 1)))
+    halves = [set(node_sweep.pick_sample(mutants, 51, 3, (k, 2))) for k in (1, 2)]
+    assert halves[0] | halves[1] == whole and not halves[0] & halves[1]
+    assert sorted(len(h) for h in halves) == [25, 26]
+    assert len(node_sweep.pick_sample(mutants, 10_000, 3, (1, 1))) == 199  # a sample larger than the frame is all
+
+
+def test_wilson_interval():
+    assert node_sweep.wilson(0, 0) is None
+    low, high = node_sweep.wilson(90, 100)  # type: ignore[misc]
+    assert 0.82 < low < 0.83 and 0.94 < high < 0.95  # the textbook figures: 0.8256 to 0.9448
+    low, high = node_sweep.wilson(10, 10)  # type: ignore[misc]
+    assert high == 1.0 and 0.72 < low < 0.73
+
+
+def test_shard_reports_of_one_sample_combine_into_it():
+    def report(shard: str) -> dict[str, Any]:
+        return {"paths": "reference_node/", "excluded": [], "finished": True, "mutmut_exit": 0, "duration_s": 5.0,
+                "coverage_s": 1.0, "tested_now": 2, "mean_mutant_s": 2.0, "survivors": [],
+                "sample": {"size": 4, "seed": 1, "frame": 100, "shards": [shard], "shard": shard},
+                "summary": {"by_directory": {"api": {"mutants": 2, "killed": 2}},
+                            "unobservable": {"message": 0, "metadata": 0, "typing": 0}}}
+
+    data = node_sweep.combine([report("1/2"), report("2/2")])
+    assert data["sample"] == {"size": 4, "seed": 1, "frame": 100, "shards": ["1/2", "2/2"]}
+    assert data["summary"]["total"]["mutants"] == 4 and data["summary"]["total"]["interval"][1] == 1.0
+    assert "A uniform random sample: 4 of the 100 mutants" in node_sweep.render(data)
