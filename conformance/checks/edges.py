@@ -196,3 +196,50 @@ def edge_contradiction_siblings(ctx: Context) -> None:
                f"{n} live siblings: the expired or the retraction row is in a conflict")
         everything = set(ids(ctx.query(entity=entity, include_contradicted=True, include_expired=True)))
         expect(everything == {*live, retraction, expired, newest}, f"{n} siblings: facts lost {everything}")
+
+
+@check("http:edge_valid_until_every_month", requirements=("STG-EXP-001", "STG-EXP-004", "STG-EXP-005"))
+def edge_valid_until_every_month(ctx: Context) -> None:
+    """valid_until on the 1st, the 15th and the last day of every month of a year ahead (and 29 February of the next
+    leap year) leaves the fact live; the same days of a year back leave it expired. A node that turns one month's
+    dates into the wrong instant (a calendar table off by a month, February taken for a 30-day month) hides or
+    shows that month's facts: each month is its own relation, so the failure names it."""
+    import datetime as dt
+
+    today = dt.datetime.now(dt.UTC).date()
+    entity = ctx.unique("edge-months")
+    expected: dict[str, bool] = {}
+
+    def days(year: int) -> list[dt.date]:
+        out = []
+        for month in range(1, 13):
+            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            out += [dt.date(year, month, d) for d in (1, 15, last)]
+        return out
+
+    leap = next(y for y in range(today.year + 1, today.year + 9) if y % 4 == 0 and (y % 100 or y % 400 == 0))
+    ahead = [d for d in days(today.year + 1) if d > today + dt.timedelta(days=2)] + [dt.date(leap, 2, 29)]
+    back = [d for d in days(today.year - 1) if d < today - dt.timedelta(days=2)]
+    facts = []
+    for live, dates in ((True, ahead), (False, back)):
+        for d in dates:
+            relation = f"memory:until-{d.isoformat()}"
+            expected[relation] = live
+            facts.append(ctx.fact(entity, d.isoformat(), relation=relation,
+                                  valid_until=f"{d.isoformat()}T12:00:00Z"))
+    for body in facts:
+        ctx.assert_fact(body)
+    seen: set[str] = set()
+    cursor = None
+    for _ in range(20):  # bounded walk: 80 facts at most, pages of 50
+        page = ctx.query(entity=entity, limit=50, **({"cursor": cursor} if cursor else {}))
+        expect_status(page, (200,))
+        body = page.json or {}
+        seen |= {f.get("relation") for f in body.get("facts", [])}
+        cursor = body.get("next_cursor")
+        if not cursor:
+            break
+    hidden = sorted(r for r, live in expected.items() if live and r not in seen)
+    shown = sorted(r for r, live in expected.items() if not live and r in seen)
+    expect(not hidden, f"facts whose valid_until is a year ahead are not returned (taken as expired): {hidden}")
+    expect(not shown, f"facts whose valid_until passed a year ago are returned (taken as live): {shown}")

@@ -3,7 +3,8 @@
 entity normalized, edges that follow their fact (confidence, normalized object, ref values only, retraction per
 scope and garden, expiry), cursor pages across hop boundaries with ties, and total_hint blind to hidden edges.
 
-STG-REC-012/013/019/020/028. Each check builds its own small public graph under a relation of its own (the cursor
+STG-REC-012/013/019/020/028 (a glob's near misses too).
+Each check builds its own small public graph under a relation of its own (the cursor
 of another scope: a team and a company graph).
 """
 
@@ -61,6 +62,27 @@ def graph_pruning_edges(ctx: Context) -> None:
     expect(hops(neighbors(ctx, entity=shouted, scope="public")) == {edge: 1, cousin: 1},
            f"the start {shouted!r} is not normalized to {a}")
     expect_status(neighbors(ctx, entity="not a uri", scope="public"), (400,))
+
+
+@check("http:graph_relation_glob_near_miss", requirements=("STG-REC-012",), profile="recall")
+def graph_relation_glob_near_miss(ctx: Context) -> None:
+    """A prefix glob keeps exactly the relations that start with what precedes its '*': for ``R*`` a relation one
+    character short of R's end (R with its last character changed) is no hop, R itself and R plus a suffix are;
+    ``P:*`` keeps ``P:x`` and not ``Px:y``, whose prefix lacks only the colon."""
+    base = f"rel:n{ctx.run_id}{secrets.token_hex(2)}"
+    a, own, longer, near, colon, nocolon = (ctx.unique(n) for n in ("a", "own", "longer", "near", "colon", "nocolon"))
+    _edge(ctx, a, own, base, "admin")
+    _edge(ctx, a, longer, base + "_of", "admin")
+    _edge(ctx, a, near, base[:-1] + "z", "admin")
+    _edge(ctx, a, colon, base + ":x", "admin")
+    _edge(ctx, a, nocolon, base + "x:y", "admin")
+    globbed = hops(neighbors(ctx, entity=a, scope="public", relation_filter=base + "*"))
+    expect(globbed == {own: 1, longer: 1, colon: 1, nocolon: 1},
+           f"relation_filter={base}* kept {sorted(globbed)}: expected {base}, its longer forms, and not "
+           f"{base[:-1]}z")
+    scoped = hops(neighbors(ctx, entity=a, scope="public", relation_filter=base + ":*"))
+    expect(scoped == {colon: 1}, f"relation_filter={base}:* kept {sorted(scoped)}: expected only {base}:x, not "
+                                 f"{base}x:y nor {base} itself")
 
 
 @check("http:graph_edges_mirror_facts", requirements=("STG-REC-020", "STG-REC-028"), profile="recall")

@@ -6,8 +6,10 @@ A context is a check id, ``import`` (module import: constants, ``def`` lines), `
 and provisioning) or ``teardown``. Only checks that passed on the pristine node are ever selected.
 
 Selection (``select``): the passing checks that executed a mutated line. A line that only ran at import or setup
-(a constant, a migration) gets the passing checks of any line of the same file, since its effect is not tied to
-one call; a line no check reaches is "not covered" (an empty selection): reported as a gap, never as killed.
+(a constant, a migration) gets the passing checks of any line of the same file, then every other passing check,
+since its effect is not tied to one call (a constant imported by name acts in the importing module), unless no
+check runs any line of that file; a line no check reaches is "not covered" (an empty selection): reported as a
+gap, never as killed.
 """
 
 from __future__ import annotations
@@ -67,8 +69,13 @@ def select(cmap: dict[str, Any], file: str, lines: list[int]) -> list[str]:
     checks = _passing(cmap, contexts)
     if checks or not contexts & {"import", "setup"}:
         return checks
-    whole_file = {ctx for ctxs in cmap["lines"].get(file, {}).values() for ctx in ctxs}
-    return _passing(cmap, whole_file)
+    # A line that ran only at import or setup: the file's own checks first, then every other passing check (a
+    # constant bound elsewhere by ``from module import NAME`` acts where no line of its own file runs).
+    # A file no check runs a line of (a command-line module, say) stays not covered.
+    whole_file = _passing(cmap, {ctx for ctxs in cmap["lines"].get(file, {}).values() for ctx in ctxs})
+    if not whole_file:
+        return []
+    return whole_file + _passing(cmap, set(cmap["outcomes"]) - set(whole_file))
 
 
 def touches_setup(cmap: dict[str, Any], file: str, lines: list[int]) -> bool:

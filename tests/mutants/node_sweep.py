@@ -22,7 +22,8 @@ are mutated in ``settings.py``) and ``adapter.py`` (the stdio adapter of the vec
 
 A sweep of every mutant takes hours here; ``--sample N --seed S`` runs a uniform random sample of them instead
 (mutmut's cache is filled with every mutant first, so the frame is the full set; each sampled one runs as
-``mutmut run ID``). ``--shard K/M`` runs the K-th of M interleaved slices of the same sample, so two workspaces share
+``mutmut run ID``; ``--rerun-survivors`` records coverage again and runs the sample's survivors again, after new
+checks). ``--shard K/M`` runs the K-th of M interleaved slices of the same sample, so two workspaces share
 the two cores; ``--combine`` adds their disjoint slices up. A sampled report counts only the sampled mutants and
 gives the score's 95% Wilson interval.
 
@@ -60,7 +61,20 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("node_worker.py")
 EXCLUDED = ("reference_node/cli.py", "reference_node/adapter.py", "reference_node/adapter_calls.py",
             "reference_node/adapter_federation.py")  # mutmut matches file names: all are unique
-UNOBSERVABLE = ("message", "metadata", "typing")
+UNOBSERVABLE = ("message", "metadata", "typing", "equivalent")
+# Survivors read one by one and found equivalent for a black-box run of the default profiles, each with the
+# reason: {"file", "old", "new" (substrings of the mutated line before and after), "reason"}.
+EQUIVALENTS = Path(__file__).with_name("sweep_equivalents.json")
+
+
+def equivalent_reason(file: str, diff: str, table: list[dict[str, str]]) -> str | None:
+    """The reason of the first entry of ``table`` that names this mutant (same file, both substrings in its diff),
+    or None. (``show`` joins the diff's lines with " / ", which division
+    also spells, so the diff is matched whole.)"""
+    for entry in table:
+        if file.endswith(entry["file"]) and entry["old"] in diff and entry["new"] in diff:
+            return entry["reason"]
+    return None
 
 
 def configure(workspace: Path, paths: str) -> None:
@@ -129,12 +143,14 @@ def pick_sample(mutants: list[dict[str, Any]], size: int, seed: int, shard: tupl
     return [row[3] for row in chosen[k - 1::of]]
 
 
-def run_sample(workspace: Path, ids: list[int], max_seconds: float, test_time_base: float) -> bool:
-    """``mutmut run ID`` for each sampled mutant not yet tested, within ``max_seconds``; True when all ran."""
+def run_sample(workspace: Path, ids: list[int], max_seconds: float, test_time_base: float,
+               again: bool = False) -> bool:
+    """``mutmut run ID`` for each sampled mutant not yet tested (``again``: for each of ``ids``), within
+    ``max_seconds``; True when all ran."""
     status = {m["id"]: m["status"] for m in read_cache(workspace)}
     env = child_env(workspace)
     started = time.monotonic()
-    todo = [i for i in ids if status.get(i) == "untested"]
+    todo = list(ids) if again else [i for i in ids if status.get(i) == "untested"]
     random.Random(len(ids)).shuffle(todo)  # in random order: a run stopped by the budget is still a uniform sample
     for n, mutant_id in enumerate(todo, 1):
         left = max_seconds - (time.monotonic() - started)
@@ -190,8 +206,10 @@ def directory(file: str) -> str:
 
 
 def classify(mutants: list[dict[str, Any]], cmap: dict[str, Any], verdicts: list[dict[str, Any]],
-             diff_of: Any) -> None:
+             diff_of: Any, equivalents: list[dict[str, str]] | None = None) -> None:
     """Set ``verdict`` (and ``diff``, ``category`` for survivors) on each mutant from mutmut's cache."""
+    if equivalents is None:
+        equivalents = json.loads(EQUIVALENTS.read_text(encoding="utf-8")) if EQUIVALENTS.is_file() else []
     start_failed = Counter((v["file"], v["lines"][0]) for v in verdicts
                            if v.get("verdict") == "start-failed" and v["lines"])
     for m in mutants:
@@ -205,6 +223,9 @@ def classify(mutants: list[dict[str, Any]], cmap: dict[str, Any], verdicts: list
             pristine = ROOT / m["file"]
             m["function"] = enclosing_function(pristine, m["line_number"])
             m["category"] = category(m["diff"], m["function"])
+            reason = None if m["category"] else equivalent_reason(m["file"], m["diff"], equivalents)
+            if reason:
+                m["category"], m["reason"] = "equivalent", reason
             in_protocol = m["file"].startswith("reference_node/protocol/")
             covered = coverage_map.select(cmap, m["file"], [m["line_number"]]) or in_protocol
             m["verdict"] = m["category"] or ("survived" if covered else "not-covered")
@@ -260,7 +281,7 @@ def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
                                    / runs, 2) if runs else None,
             "summary": {"total": _rescore(dict(total)),
                         "by_directory": {d: _rescore(dict(row)) for d, row in sorted(by_dir.items())},
-                        "unobservable": {k: sum(r["summary"]["unobservable"][k] for r in reports)
+                        "unobservable": {k: sum(r["summary"]["unobservable"].get(k, 0) for r in reports)
                                          for k in UNOBSERVABLE}},
             "sample": _combine_samples([r.get("sample") for r in reports]),
             "survivors": [s for r in reports for s in r["survivors"]]}
@@ -302,7 +323,8 @@ def render(data: dict[str, Any]) -> str:
              f"{data['mean_mutant_s']} s per mutant run. Score killed / observable **{_pct(t['score'])}**; counting "
              f"not-covered as survivors {_pct(t['score_with_not_covered'])}.", "",
              *_sample_lines(data),
-             "Unobservable survivors (message text, requirement ids in errors, typing): "
+             "Unobservable survivors (message text, requirement ids in errors, typing; equivalent: read one by one, "
+             "reason in the table below): "
              + ", ".join(f"{k} {v}" for k, v in s["unobservable"].items()) + ".", "",
              "| directory | mutants | killed | survived | not covered | start-failed | timeout | suspicious | "
              "untested | observable | score | with not covered |", "|---" * 12 + "|"]
@@ -314,7 +336,8 @@ def render(data: dict[str, Any]) -> str:
     lines += ["", "## Survivors and gaps", "", "| file | line | verdict | mutation |", "|---|---|---|---|"]
     for m in data["survivors"]:
         diff = m.get("diff", "")[:300].replace("|", "\\|")
-        lines.append(f"| {m['file']} | {m['line_number']} | {m['verdict']} | `{diff}` |")
+        why = f" ({m['reason']})" if m.get("reason") else ""
+        lines.append(f"| {m['file']} | {m['line_number']} | {m['verdict']}{why} | `{diff}` |")
     return "\n".join(lines) + "\n"
 
 
@@ -332,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, metavar="N", help="run a uniform random sample of N mutants only")
     parser.add_argument("--seed", type=int, default=1, help="seed of --sample")
     parser.add_argument("--shard", default="1/1", metavar="K/M", help="run the K-th of M slices of --sample")
+    parser.add_argument("--tested-only", action="store_true",
+                        help="with --sample --report-only: report the mutants the cache holds as tested")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="with --sample: record coverage again (new checks) and run the sample's survivors again")
     args = parser.parse_args(argv)
     try:
         k, of = (int(x) for x in args.shard.split("/"))
@@ -353,6 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     prepare(workspace, args.paths)
     configure(workspace, args.paths)
+    if args.rerun_survivors:
+        # The checks added since: coverage is recorded again, so the selection can choose them.
+        (workspace / "coverage-map.json").unlink(missing_ok=True)
     cmap = record_coverage(workspace)
     coverage_s = round(time.monotonic() - started, 1)
     before = len(read_verdicts(workspace))
@@ -363,12 +393,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         populate(workspace, args.paths)
         frame = read_cache(workspace)
         chosen = set(pick_sample(frame, args.sample, args.seed, (k, of)))
+        if args.report_only and args.tested_only:
+            # ``mutmut run ID`` may renumber a file's rows in the cache; a sample run tests only sampled mutants.
+            chosen = {m["id"] for m in frame if m["status"] != "untested"}
         sample = {"size": min(args.sample, len(frame)), "seed": args.seed, "frame": len(frame), "shards": [args.shard],
                   "shard": args.shard}
     if not args.report_only:
         restore(workspace)
         print(f"node sweep workspace: {workspace}", flush=True)
-        if chosen is not None:
+        if chosen is not None and args.rerun_survivors:
+            sampled = [m for m in read_cache(workspace) if m["id"] in chosen]
+            classify(sampled, cmap, read_verdicts(workspace), lambda i: show(workspace, i))
+            again = sorted(m["id"] for m in sampled if m["verdict"] == "survived")
+            print(f"rerunning {len(again)} survivors", flush=True)
+            code = 0 if run_sample(workspace, again, args.max_seconds, args.test_time_base, again=True) else None
+        elif chosen is not None:
             code = 0 if run_sample(workspace, sorted(chosen), args.max_seconds, args.test_time_base) else None
         else:
             code, _ = run_mutmut(workspace, args.max_seconds, args.test_time_base)

@@ -32,6 +32,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -240,7 +241,19 @@ def category(diff: str, function: str = "") -> str:
         return "metadata"
     if " = Literal[" in old or old.startswith(("Triple = ", "State = ", "CidPreimage = ")):
         return "typing"
+    if sides and _annotation_only(*sides):
+        return "typing"
     return ""
+
+
+_ANNOTATED = re.compile(r"^(\w+): (.+?)(?: = (.+))?$")
+
+
+def _annotation_only(old: str, new: str) -> bool:
+    """An annotated name whose annotation alone changed (``x: A | None = v`` to ``x: A & None = v``): every module
+    of the node has ``from __future__ import annotations``, so no annotation is ever evaluated."""
+    a, b = _ANNOTATED.match(old), _ANNOTATED.match(new)
+    return bool(a and b and a.group(1) == b.group(1) and a.group(3) == b.group(3) and a.group(2) != b.group(2))
 
 
 def enclosing_function(path: Path, line_number: int) -> str:

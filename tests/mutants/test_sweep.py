@@ -90,8 +90,11 @@ def test_selection_is_exactly_the_passing_checks_that_ran_the_line():
     cmap = _cmap()
     assert coverage_map.select(cmap, "reference_node/api/x.py", [5]) == ["http:b", "http:a"]  # quickest first
     assert coverage_map.select(cmap, "reference_node/api/x.py", [6]) == ["http:b"]  # a failing check never
-    # A line that ran only at import (a constant) gets the checks of the whole file.
+    # A line that ran only at import (a constant) gets the checks of the whole file, then every other passing one.
     assert coverage_map.select(cmap, "reference_node/api/x.py", [1]) == ["http:b", "http:a"]
+    cmap["outcomes"]["http:c"] = "pass"  # a check that ran no line of x.py
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [1]) == ["http:b", "http:a", "http:c"]
+    assert coverage_map.select(cmap, "reference_node/api/y.py", [3]) == []  # no check runs a line of y.py
     assert coverage_map.touches_setup(cmap, "reference_node/api/x.py", [5])
     assert not coverage_map.touches_setup(cmap, "reference_node/api/x.py", [6])
 
@@ -218,3 +221,25 @@ def test_shard_reports_of_one_sample_combine_into_it():
     assert data["sample"] == {"size": 4, "seed": 1, "frame": 100, "shards": ["1/2", "2/2"]}
     assert data["summary"]["total"]["mutants"] == 4 and data["summary"]["total"]["interval"][1] == 1.0
     assert "A uniform random sample: 4 of the 100 mutants" in node_sweep.render(data)
+
+
+def test_a_listed_equivalent_is_named_by_file_and_both_sides_only():
+    table = [{"file": "recall/pipeline.py", "old": "idf * tf * (_BM25_K1 + 1)", "new": "idf * tf / (_BM25_K1 + 1)",
+              "reason": "a constant factor of every score; min-max normalization removes it"}]
+    diff = "-    s += idf * tf * (_BM25_K1 + 1) / x / +    s += idf * tf / (_BM25_K1 + 1) / x"
+    assert node_sweep.equivalent_reason("reference_node/recall/pipeline.py", diff, table) == table[0]["reason"]
+    assert node_sweep.equivalent_reason("reference_node/recall/other.py", diff, table) is None
+    other = "-    s += idf * tf * (_BM25_K1 + 1) / x / +    s += idf * tf * (_BM25_K1 + 2) / x"
+    assert node_sweep.equivalent_reason("reference_node/recall/pipeline.py", other, table) is None
+    cmap = {"lines": {"reference_node/recall/pipeline.py": {"5": ["http:a"]}}, "outcomes": {"http:a": "pass"}}
+    mutants = [{"id": 1, "status": "survived", "file": "reference_node/recall/pipeline.py", "line_number": 5}]
+    node_sweep.classify(mutants, cmap, [], lambda _id: diff, table)
+    assert mutants[0]["verdict"] == "equivalent" and mutants[0]["reason"] == table[0]["reason"]
+    assert node_sweep.tally(mutants)["observable"] == 0
+
+
+def test_an_annotation_change_alone_is_typing():
+    assert category("-    row: FactRow | None = conn.execute( / +    row: FactRow & None = conn.execute(") == "typing"
+    assert category("-    garden_id: str | None = None / +    garden_id: str & None = None") == "typing"
+    assert category("-    rejected: int = 0 / +    rejected: int = 1") == ""  # the value changed
+    assert category("-    held: int = 0 / +    kept: int = 0") == ""  # another name
