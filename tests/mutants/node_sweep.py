@@ -355,8 +355,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, metavar="N", help="run a uniform random sample of N mutants only")
     parser.add_argument("--seed", type=int, default=1, help="seed of --sample")
     parser.add_argument("--shard", default="1/1", metavar="K/M", help="run the K-th of M slices of --sample")
-    parser.add_argument("--tested-only", action="store_true",
-                        help="with --sample --report-only: report the mutants the cache holds as tested")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="with --sample: record coverage again (new checks) and run the sample's survivors again")
     args = parser.parse_args(argv)
@@ -392,10 +390,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sample is not None:
         populate(workspace, args.paths)
         frame = read_cache(workspace)
-        chosen = set(pick_sample(frame, args.sample, args.seed, (k, of)))
-        if args.report_only and args.tested_only:
-            # ``mutmut run ID`` may renumber a file's rows in the cache; a sample run tests only sampled mutants.
-            chosen = {m["id"] for m in frame if m["status"] != "untested"}
+        # The ids are drawn once and kept: ``mutmut run ID`` may renumber a file's rows in the cache, so drawing
+        # again later (``--report-only``) could name other mutants than the ones that ran.
+        kept = workspace / "sample.json"
+        draw = {"size": args.sample, "seed": args.seed, "shard": args.shard}
+        stored = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
+        if {name: stored.get(name) for name in draw} == draw:
+            chosen = set(stored["ids"])
+        else:
+            chosen = set(pick_sample(frame, args.sample, args.seed, (k, of)))
+            kept.write_text(json.dumps({**draw, "ids": sorted(chosen)}), encoding="utf-8")
         sample = {"size": min(args.sample, len(frame)), "seed": args.seed, "frame": len(frame), "shards": [args.shard],
                   "shard": args.shard}
     if not args.report_only:
