@@ -164,12 +164,46 @@ REASON_FUNCTIONS = {"shape_problem"}
 
 
 def _error_classes() -> frozenset[str]:
-    """The names of reference_node/protocol/errors.py's classes (their first two arguments are message and id)."""
-    tree = ast.parse((ROOT / "reference_node" / "protocol" / "errors.py").read_text(encoding="utf-8"))
-    return frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+    """The names of reference_node/protocol/errors.py's classes and of their subclasses in the other protocol
+    modules (their first two arguments are message and id; ManifestError's own order is in MESSAGE_ARGUMENTS)."""
+    protocol = ROOT / "reference_node" / "protocol"
+    found = {node.name for node in ast.parse((protocol / "errors.py").read_text(encoding="utf-8")).body
+             if isinstance(node, ast.ClassDef)}
+    classes = [node for path in sorted(protocol.glob("*.py")) for node in ast.parse(path.read_text("utf-8")).body
+               if isinstance(node, ast.ClassDef)]
+    while grown := {c.name for c in classes if c.name not in found
+                    and any((b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")) in found for b in c.bases)}:
+        found |= grown
+    return frozenset(found)
 
 
 ERROR_CLASSES = _error_classes()
+
+
+# Where the human-readable text sits in the errors the node raises, by callee (argument indexes); an error code, a
+# parameter name or a reason in any other argument is part of the response. protocol/errors.py's classes take
+# (message, requirement id); a callee not listed here is never excused.
+MESSAGE_ARGUMENTS: dict[str, frozenset[int]] = {
+    **{name: frozenset({0, 1}) for name in ERROR_CLASSES},
+    "ApiError": frozenset({1}), "StoreError": frozenset({1}), "Refused": frozenset({1}),
+    "ManifestError": frozenset({1, 2}), "_failed": frozenset({2}),
+    **{name: frozenset({0}) for name in ("ValueError", "TypeError", "RuntimeError", "ArgumentTypeError",
+                                         "PullError", "EmbedError", "MigrationError")},
+}
+
+
+def _raised_message(tokens: list[tuple[int, str]], changed: list[int]) -> bool:
+    """Whether every changed token of a ``raise`` line is in the message argument of the error it raises.
+
+    ``_bad`` builds an ApiError: ``_bad(detail)`` in api/capability_tokens.py, ``_bad(name, why)`` elsewhere,
+    where the name is the body's ``parameter``."""
+    names = [s for _, s in tokens]
+    callee = next((names[i] for i in range(1, len(names) - 1) if names[i + 1] == "("), "")
+    allowed = MESSAGE_ARGUMENTS.get(callee)
+    if callee == "_bad":
+        arguments = {_argument_index(tokens, callee, i) for i in range(len(tokens))} - {None}
+        allowed = frozenset({max(arguments)}) if arguments else None
+    return allowed is not None and all(_argument_index(tokens, callee, i) in allowed for i in changed)
 
 
 def _changed(old: str, new: str) -> list[int] | None:
@@ -216,7 +250,7 @@ def message_only(diff: str, function: str = "") -> bool:
     if not changed or tokens is None or not all(tokens[i][0] == tokenize.STRING for i in changed):
         return False
     if old.startswith("raise "):
-        return True
+        return _raised_message(tokens, changed)
     errors = [name for _, name in tokens if name in ERROR_CLASSES]  # an error built here and raised later
     if errors and all(_argument_index(tokens, errors[0], i) in (0, 1) for i in changed):
         return True

@@ -41,6 +41,21 @@ def test_quick_vectors_fails_a_wrong_adapter(mode: str, capsys: pytest.CaptureFi
     ('-    if "crit" in header: / +    if "XXcritXX" in header:', ""),
     ('-        raise TokenMalformed("bad") / +        raise TokenExpired("bad")', ""),
     ('-    if now_ms > exp: / +    if now_ms >= exp:', ""),
+    # In a raise line only the message argument of the error raised is text: an error code or a parameter name
+    # is in the response body, and a callee of unknown shape is never excused.
+    ('-        raise ApiError("unauthorized", "must be Bearer", _CHALLENGE) / '
+     '+        raise ApiError("XXunauthorizedXX", "must be Bearer", _CHALLENGE)', ""),
+    ('-        raise ApiError("manifest_not_found", f"none lists {uri}") / '
+     '+        raise ApiError("manifest_not_found", f"XXnone lists {uri}XX")', "message"),
+    ('-        raise _bad("min_confidence", "must be a number") / '
+     '+        raise _bad("XXmin_confidenceXX", "must be a number")', ""),
+    ('-        raise _bad("min_confidence", "must be a number") / '
+     '+        raise _bad("min_confidence", "XXmust be a numberXX")', "message"),
+    ('-        raise _bad("a token") / +        raise _bad("XXa tokenXX")', "message"),
+    ('-        raise ManifestError("manifest_invalid", "too long", "STG-MAN-005") / '
+     '+        raise ManifestError("manifest_invalid", "too long", "XXSTG-MAN-005XX")', "message"),
+    ('-        raise StoreError("scope_mismatch", "x") / +        raise StoreError("XXscope_mismatchXX", "x")', ""),
+    ('-        raise Unknown("text") / +        raise Unknown("XXtextXX")', ""),
 ])
 def test_survivor_categories(diff: str, expected: str):
     assert category(diff) == expected

@@ -81,10 +81,21 @@ def test_racing_threads_never_spend_a_token_twice(db: Database) -> None:
 
 
 def test_a_policy_change_applies_to_the_next_charge(db: Database) -> None:
-    """The level stays in memory, the limit is read each time: an override of capacity 1 caps the held 4 tokens."""
+    """STG-QUOTA-005: after policy_changed an override of capacity 1 caps the held 4 tokens on the next charge."""
     buckets = open_buckets(None, db, "unused")
     base = Limit(5, Fraction(1, 1000))
     assert buckets.charge(BOT, "fact_read", base, 0).accepted  # 4 left
     with db.transaction() as conn:
         rows.replace_overrides(conn, BOT, {"fact_read": Limit(1, Fraction(1, 1000))}, "2026-01-01T00:00:00Z")
+    buckets.policy_changed()
     assert [buckets.charge(BOT, "fact_read", base, 0).accepted for _ in range(2)] == [True, False]
+
+
+def test_the_limit_is_kept_until_the_policy_changes(db: Database) -> None:
+    """The limit is read once per bucket: a row written behind the route's back waits for policy_changed."""
+    buckets = open_buckets(None, db, "unused")
+    base = Limit(5, Fraction(1, 1000))
+    assert buckets.charge(BOT, "fact_read", base, 0).accepted  # 4 left
+    with db.transaction() as conn:
+        rows.replace_overrides(conn, BOT, {"fact_read": Limit(1, Fraction(1, 1000))}, "2026-01-01T00:00:00Z")
+    assert [buckets.charge(BOT, "fact_read", base, 0).accepted for _ in range(2)] == [True, True]
