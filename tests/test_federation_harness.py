@@ -169,6 +169,16 @@ def test_faulty_variant_fails_with_its_code(variant):
     assert caught.value.code == EXPECTED_CODE[variant]
 
 
+def test_small_order_r_variant_holds_the_cofactorless_equation():
+    """The variant differs from a fresh token only in the verification policy: its R is the identity point and
+    cryptography's (cofactorless) verify accepts it, so a node refuses it only by rejecting small-order R."""
+    token = crafted("small_order_r", PEER, NODE, ["public"])
+    head, payload, sig = token.token.split(".")
+    raw = oracle.b64u_decode(sig)
+    assert raw[:32] == identity.IDENTITY_R
+    assert oracle.verify(PEER.public_key, f"{head}.{payload}".encode(), raw)
+
+
 def test_replay_and_same_nonce_reuse_the_nonce():
     seen: set[str] = set()
     first = crafted("fresh", PEER, NODE, ["public"])

@@ -23,7 +23,7 @@ from conformance.checks.federation.support import federator
 from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
 from conformance.harness.http_target import Exchange
 from conformance.oracle import manifests as oracle
-from conformance.oracle.ed25519 import jcs
+from conformance.oracle.ed25519 import b64u_encode, jcs
 from conformance.outcomes import NotImplementedByNode
 
 PUT = "/v1/federation/manifest"
@@ -145,12 +145,19 @@ def manifest_get_covers_listed_only(ctx: Context) -> None:
 @check("http:manifest_entities_include_authority", requirements=("STG-MAN-001", "STG-MAN-004"), profile=PROFILE)
 def manifest_entities_include_authority(ctx: Context) -> None:
     """A manifest whose entities omit its own entity_uri, or whose manifest_version is not the integer 1 (2, 0,
-    JSON true, the string "1"), is refused."""
+    JSON true, the string "1"), is refused; an entity_uri of "stigmem://" alone is refused, one of "stigmem://" and
+    a single character (schemas/wire/manifest.json: ``^stigmem://[^/]+``) is accepted."""
     org = Org(ctx)
     org.refused(org.manifest(entities=[org.entity("agent")]), "entities without entity_uri")
     for version in (2, 0, True, "1"):
         org.refused(org.manifest(manifest_version=version), f"manifest_version {version!r}")
     expect(org.get(org.entity("agent")).status == 404, "a refused manifest's entity is served")
+    org.refused(org.manifest(uri="stigmem://", entities=["stigmem://"]), "entity_uri 'stigmem://'", "manifest_invalid")
+    # One character cannot be run-unique: the key is derived from the URI, so a later run's manifest continues the
+    # one a former run stored (same key, no rotation event).
+    short = "stigmem://z"
+    seed = hashlib.sha256(b"stigmem-conformance short authority " + short.encode()).digest()
+    org.accepted(oracle.manifest(seed, short, [short], _stamp(org.start), _stamp(org.start + timedelta(hours=48))))
 
 
 @check("http:manifest_validity_window", requirements=("STG-MAN-005", "STG-MAN-006"), profile=PROFILE)
@@ -169,7 +176,8 @@ def manifest_validity_window(ctx: Context) -> None:
 @check("http:manifest_rotation_chain", requirements=("STG-MAN-007",), profile=PROFILE)
 def manifest_rotation_chain(ctx: Context) -> None:
     """After key 0's manifest, a manifest of key 1 with an event signed by another key, one leaving a key nobody
-    installed, and one with no event at all are refused 400 manifest_rotation_chain_invalid; the event signed by key
+    installed, one whose event public_key is 31 bytes, and one with no event at all are refused 400
+    manifest_rotation_chain_invalid; the event signed by key
     0 is accepted, and a second rotation on top of it too."""
     org = Org(ctx)
     org.accepted(org.manifest(0))
@@ -177,6 +185,8 @@ def manifest_rotation_chain(ctx: Context) -> None:
     org.refused(org.manifest(1, events=[org.event(0, 1, 1, signer=3)]), "an event signed by another key", code)
     org.refused(org.manifest(1, events=[org.event(2, 1, 1)]), "an event leaving a key nobody installed", code)
     org.refused(org.manifest(1), "a new key without a rotation event", code)
+    short_key = {**org.event(0, 1, 1), "public_key": b64u_encode(secrets.token_bytes(31))}
+    org.refused(org.manifest(1, events=[short_key]), "an event whose public_key is 31 bytes", code)
     e01 = org.event(0, 1, 1)
     org.accepted(org.manifest(1, events=[e01]))
     org.refused(org.manifest(2, events=[e01, org.event(1, 2, 0)]), "a second event earlier than the first", code)

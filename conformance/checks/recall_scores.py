@@ -93,12 +93,14 @@ def recall_scores_model(ctx: Context) -> None:
 @check("http:recall_access_and_contradiction", requirements=("STG-REC-026", "STG-REC-004"), profile="recall")
 def recall_access_and_contradiction(ctx: Context) -> None:
     """Access frequency is log(1 + n) / log(1 + max n) over the caller's candidates (A returned 3 times scores 1, B
-    returned once log 2 / log 4 = 0.5, whatever a hidden fact's count); both sides of an unresolved contradiction
-    score 0.7 and say contradicted, include_contradicted=false drops them, and once resolved the loser scores 1."""
+    returned once log 2 / log 4 = 0.5, whatever a hidden fact's count; at max n = 1 one never returned scores 0);
+    both sides of an unresolved contradiction score 0.7 and say contradicted, include_contradicted=false drops them,
+    and once resolved the loser scores 1."""
     caller = mint(ctx, "rsc", ("read",), ("local", "company", "public"))
     writer = mint(ctx, "rsw", ("read", "write"), ("local", "team", "company", "public"))
     relation = _relation(ctx, "access")
     words = [f"acc{secrets.token_hex(4)}" for _ in range(3)]
+    edge, pair_words = _relation(ctx, "access1"), [f"acc{secrets.token_hex(4)}" for _ in range(2)]
     facts = [ctx.assert_fact(ctx.fact(ctx.unique(f"acc{n}"), f"{w} kite", relation=relation,
                                       scope="team" if n == 2 else "public"), key=writer)
              for n, w in enumerate(words)]
@@ -112,6 +114,17 @@ def recall_access_and_contradiction(ctx: Context) -> None:
     expect_score(found, a["id"], 1.0, "the most returned candidate (3 times)")
     expect_score(found, b["id"], math.log(2) / math.log(4), "a candidate returned once beside one returned 3 times")
     expect(hidden["id"] not in found, "the team fact reached a caller without team")
+    # At max n = 1 (just above the interpretation's no-history case): the one returned once scores 1, the never
+    # returned log 1 / log 2 = 0, so it is no result or scores 0.
+    once, never = (ctx.assert_fact(ctx.fact(ctx.unique(f"edge{n}"), f"{w} kite", relation=edge, scope="public"),
+                                   key=writer) for n, w in enumerate(pair_words))
+    ex = _ask(ctx, writer, edge, pair_words[0], entity=once["entity"], scope="public")
+    expect([r.get("id") for r in results(ex)] == [once["id"]], f"a recall of {pair_words[0]} answered {ex.brief()}")
+    edged = scored(_ask(ctx, caller, edge, " ".join(pair_words), weights=LEXICAL))
+    expect_score(edged, once["id"], 1.0, "the only candidate ever returned (once), beside one never returned")
+    expect(never["id"] not in edged or edged[never["id"]][0] == 0.0,
+           f"a never returned candidate beside one returned once scores {edged.get(never['id'], (None,))[0]!r}, "
+           "not log 1 / log 2 = 0")
 
     conflict = _relation(ctx, "torn")
     entity = ctx.unique("torn")

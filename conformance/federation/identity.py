@@ -11,7 +11,8 @@ tokens a node under test presents to the scripted peer.
 Token variants (``crafted``) are the faults the replay and token checks present to a node: ``fresh``,
 ``replay`` (the same string again), ``same_nonce`` (a new token reusing a nonce), ``expired``, ``long_lived``
 (lifetime above one hour), ``wrong_sub``, ``other_key``, ``future_iat``, ``no_nonce``, ``tampered`` (payload changed
-after signing) and ``malformed``.
+after signing), ``malformed`` and ``small_order_r`` (signed by the peer's own key with the identity point as R: it
+holds the cofactorless equation, so only a verifier that rejects small-order R refuses it, ed25519_policy strict).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from conformance.oracle.peer_tokens import HEADER, LEEWAY_MS, MAX_LIFETIME_MS
 
 DEFAULT_LIFETIME_MS = 300_000
 VARIANTS = ("fresh", "replay", "same_nonce", "expired", "long_lived", "wrong_sub", "other_key", "future_iat",
-            "no_nonce", "tampered", "malformed")
+            "no_nonce", "tampered", "malformed", "small_order_r")
+IDENTITY_R = (1).to_bytes(32, "little")  # RFC 8032 section 5.1.2: the encoding of the neutral point (y = 1, x = 0)
+GROUP_ORDER = 2**252 + 27742317777372353535851937790883648493  # L, RFC 8032 section 5.1
 
 
 def now_ms() -> int:
@@ -72,6 +75,13 @@ class Identity:
 
     def sign(self, message: bytes) -> str:
         return oracle.b64u_encode(oracle.sign(self.seed, message))
+
+    def sign_identity_r(self, message: bytes) -> str:
+        """A signature with R the identity point and S = k * a mod L (k = SHA-512(R || A || M) mod L): [S]B = R +
+        [k]A holds, so a cofactorless verifier accepts it unless it refuses a small-order R (RFC 8032 section 5.1.7)."""
+        k = int.from_bytes(hashlib.sha512(IDENTITY_R + self.public_key + message).digest(), "little") % GROUP_ORDER
+        s = k * oracle.secret_scalar(self.seed) % GROUP_ORDER
+        return oracle.b64u_encode(IDENTITY_R + s.to_bytes(32, "little"))
 
 
 def fingerprint(pubkey_b64: str) -> str:
@@ -158,9 +168,12 @@ def crafted(variant: str, signer: Identity, sub: str, scopes: Sequence[str], *,
         c = claims_for(signer.node_id, sub, scopes, iat=now + 10 * LEEWAY_MS)
     elif variant == "no_nonce":
         del c["nonce"]
-    elif variant not in ("fresh", "tampered"):
+    elif variant not in ("fresh", "tampered", "small_order_r"):
         raise ValueError(f"unknown token variant {variant!r}; known: {', '.join(VARIANTS)}")
     token = encode(c, key)
+    if variant == "small_order_r":
+        head, body, _ = token.split(".")
+        token = f"{head}.{body}.{key.sign_identity_r(f'{head}.{body}'.encode('ascii'))}"
     if variant == "tampered":
         head, _, sig = token.split(".")
         widened = {**c, "scopes": sorted({*c["scopes"], "company", "team"})}

@@ -254,6 +254,12 @@ def _run() -> VectorFile:
                 {"start": None, "max_future_skew_ms": FUT, "max_past_skew_ms": PAST, "events": fresh},
                 valid(outputs=_replay(None, fresh, FUT, PAST, "carry", "local-increment")), ("Alternative",),
                 {"hlc_receive": "local-increment"}))
+    # A carry past 9999999999999.999 has no 13-digit form (STG-HLC-001): the tick is refused (year 2286).
+    top = [t(hlc.WALL_MAX), t(hlc.WALL_MAX), t(hlc.WALL_MAX)]
+    vf.add(Case("A carry past the largest 13-digit wall is refused and the clock stays", ("STG-HLC-001", "STG-HLC-011"),
+                {"start": f"{hlc.WALL_MAX}.998", "max_future_skew_ms": FUT, "max_past_skew_ms": PAST, "events": top},
+                valid(outputs=_replay(f"{hlc.WALL_MAX}.998", top, FUT, PAST, "carry", "kulkarni")), ("Overflow",),
+                CARRY))
     return vf
 
 

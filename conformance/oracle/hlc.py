@@ -32,9 +32,14 @@ def fmt(state: State) -> str:
     return f"{wall:013d}.{counter:03d}"
 
 
+WALL_MAX = 10**13 - 1  # the largest 13-digit wall (Spec-01 §HLC)
+
+
 def _settle(wall: int, counter: int, overflow: str) -> State:
     if counter > 999 and overflow == "carry":
-        return wall + 1, 0
+        wall, counter = wall + 1, 0
+    if wall > WALL_MAX:  # a carry past year 2286 has no 13-digit form: refused like any malformed HLC
+        raise HlcRejected("hlc_malformed")
     return wall, counter
 
 

@@ -56,11 +56,14 @@ def token_wrong_audience(ctx: Context) -> None:
     _refused(ctx, "wrong_sub")
 
 
-@check("federation:token_signature_checked", requirements=("STG-TOK-003",), profile="core-federation")
+@check("federation:token_signature_checked", requirements=("STG-TOK-003", "STG-SIG-006"), profile="core-federation")
 def token_signature_checked(ctx: Context) -> None:
-    """A token signed by another key, or whose payload changed after signing, is 401."""
+    """A token signed by another key, or whose payload changed after signing, is 401; so is one signed by the peer's
+    own key with a small-order R (the identity point), under ed25519_policy strict."""
     _refused(ctx, "other_key")
     _refused(ctx, "tampered")
+    if ctx.interpretations.get("ed25519_policy", "strict") == "strict":
+        _refused(ctx, "small_order_r")
 
 
 @check("federation:token_malformed_rejected", requirements=("STG-TOK-001",), profile="core-federation")
