@@ -256,7 +256,8 @@ def quota_policy_validation(ctx: Context) -> None:
         ex = ctx.request("PUT", POLICY, json_body={"principal": principal, "limits": limits})
         expect_status(ex, (400, 422))
     # A rate of 1e999 is valid JSON that reads as an infinite double: not finite, refused.
-    text = '{"principal": %s, "limits": {"fact_write": {"capacity": 1, "rate": 1e999}}}' % json.dumps(principal)
+    text = json.dumps({"principal": principal, "limits": {"fact_write": {"capacity": 1, "rate": "INF"}}})
+    text = text.replace('"INF"', "1e999")
     ex = ctx.request("PUT", POLICY, content=text.encode(), headers={"Content-Type": "application/json"})
     expect_status(ex, (400, 422))
     got = ctx.request("GET", POLICY, params={"principal": principal})
