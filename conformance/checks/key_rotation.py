@@ -28,6 +28,7 @@ from conformance.outcomes import NotImplementedByNode
 
 LOG = "/v1/federation/key-rotations"
 ROTATE = "/v1/admin/federation/key-rotation"
+DAY_S = 86_400
 
 
 def _now() -> str:
@@ -150,13 +151,14 @@ def _status(ctx: Context, peer: ScriptedPeer, fed: Federator, key: Identity) -> 
     return present(ctx, peer, fed, "fresh")[0].status
 
 
-@check("http:key_rotation_peer_followed", requirements=("STG-KEY-018", "STG-KEY-014", "STG-KEY-010"),
+@check("http:key_rotation_peer_followed", requirements=("STG-KEY-018", "STG-KEY-014", "STG-KEY-010", "STG-KEY-013"),
        profile="hardening")
 def key_rotation_peer_followed(ctx: Context) -> None:
-    """A peer that rotated is followed through its verified log: its new key, and its old key during dual trust,
-    are accepted; after dual trust the old key is refused; a log signed by the new key is not followed."""
+    """A peer that rotated is followed through its verified log: its new key, and its old key during dual trust
+    (of exactly 24 h, the least a verifier accepts), are accepted; after dual trust the old key is refused; a log
+    signed by the new key, or one whose dual trust is 24 h less one second, is not followed."""
     with registered_peer(ctx, name="kr") as (peer, fed):
-        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)))
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), dual_trust_days=1)
         got = _status(ctx, peer, fed, new)
         expect(got == 200, f"a token under the peer's rotated key, with a valid log, answered {got}")
         got = _status(ctx, peer, fed, old)
@@ -171,6 +173,11 @@ def key_rotation_peer_followed(ctx: Context) -> None:
         old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), forged=True)
         got = _status(ctx, peer, fed, new)
         expect(got == 401, f"a token under a key announced by a log the new key signed answered {got}")
+    with registered_peer(ctx, name="kd") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), dual_trust_days=(DAY_S - 1) / DAY_S)
+        got = _status(ctx, peer, fed, new)
+        expect(got == 401, f"a token under a key announced by an entry with 24 h less one second of dual trust "
+                           f"answered {got}")
 
 
 def _instant(text: str) -> datetime:
