@@ -166,9 +166,10 @@ OPEN: dict[str, str] = {
     "STG-KEY-021": "once a minute: a second fetch 60 s later needs a minute's wait; checked from inside only (five "
                    "tokens in 1 s make at most one fetch)",
     "STG-CAP-018": "the receivers' 60 s cache floor: a refetch at 59 s vs 61 s needs a minute's wait; checked from "
-                   "inside (a list of ttl_s 1 is not refetched 1.2 s later) and the published ttl_s >= 60",
+                   "inside (a list served with ttl_s 0 is fetched once for four presentations) and the published "
+                   "ttl_s >= 60",
     "STG-CAP-024": "the 60 s cache floor: a refetch at 59 s vs 61 s needs a minute's wait; checked from inside only "
-                   "(capability_peer_revocations: a list of ttl_s 1 is not refetched 1.2 s later)",
+                   "(capability_peer_revocations: a list served with ttl_s 0 is fetched once for four presentations)",
 }
 
 
