@@ -121,5 +121,8 @@ def capability_peer_revocations(ctx: Context) -> None:
                                              "expected 200 (the event does not count)")
     expect(again.status == 403 and again.code() == "token_revoked",
            f"the revoked token presented again answered {again.brief()}, expected 403 token_revoked")
-    expect(fetches <= 1, f"four presentations within a second fetched the issuer's revocation list {fetches} times: "
-                         "a list is cached at least 60 s, whatever a shorter ttl_s says")
+    # A node of several processes may cache per process (docs/workers.md): one fetch per worker that answered.
+    workers = {v for a in [*answers.values(), again] for k, v in a.headers.items() if k.lower() == "stigmem-worker"}
+    expect(fetches <= max(1, len(workers)),
+           f"four presentations within a second fetched the issuer's revocation list {fetches} times "
+           f"({len(workers) or 1} worker(s) answered): a list is cached at least 60 s, whatever a shorter ttl_s says")
