@@ -317,9 +317,11 @@ def time_bounds(ctx: Context) -> None:
 
 @check("http:audit_limit_bounds", requirements=("STG-AUDIT-018",), profile=HARDENING, exclusive=True)
 def limit_bounds(ctx: Context) -> None:
-    """limit 5000 is served, 0 and 5001 are refused (400/422), and without a limit a page holds 500 events."""
+    """limit 1 and 5000 are served, 0 and 5001 are refused (400/422), and without a limit a page holds 500 events."""
     ctx.need_admin()
     export(ctx, limit=5000)
+    one = export(ctx, limit=1)  # the export just made is an event, so there is at least one
+    expect(len(one["events"]) == 1, f"limit=1 served {len(one['events'])} events")
     for bad in ("0", "5001", "-1", "ten"):
         ex = ctx.request("GET", ROUTE, params={"limit": bad})
         expect(ex.status in (400, 422), f"limit={bad} answered {ex.brief()}")

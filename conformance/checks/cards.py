@@ -107,14 +107,16 @@ def recall_card_garden_acl(ctx: Context) -> None:
 @check("http:memory_card_surfaces_contradictions", requirements=("STG-REC-015", "STG-REC-022"), profile="recall")
 def memory_card_surfaces_contradictions(ctx: Context) -> None:
     """Two contradicting facts both stay on the card, counted in contradicted_count (never a silent winner); a fact
-    below effective confidence 0.3 is left off, and so is a fact of another scope."""
+    of confidence 0.29 is left off and one of exactly 0.3 is on (an inclusive floor), and a fact of another scope is
+    left off."""
     relation = _relation(ctx, "cardc")
     entity = ctx.unique("torn")
-    one, other, calm, faint, elsewhere = (word(t) for t in ("ceo", "cto", "calm", "faint", "team"))
+    one, other, calm, faint, floor, elsewhere = (word(t) for t in ("ceo", "cto", "calm", "faint", "floor", "team"))
     a = ctx.assert_fact(ctx.fact(entity, one, relation=relation, scope="company"))
     b = ctx.assert_fact(ctx.fact(entity, other, relation=relation, scope="company", confidence=0.8))
     c = ctx.assert_fact(ctx.fact(entity, calm, relation=relation + ":calm", scope="company"))
-    ctx.assert_fact(ctx.fact(entity, faint, relation=relation + ":faint", scope="company", confidence=0.25))
+    ctx.assert_fact(ctx.fact(entity, faint, relation=relation + ":faint", scope="company", confidence=0.29))
+    ctx.assert_fact(ctx.fact(entity, floor, relation=relation + ":floor", scope="company", confidence=0.3))
     ctx.assert_fact(ctx.fact(entity, elsewhere, relation=relation + ":calm", scope="team"))
     card = fresh_card(ctx, "admin", entity, "company")
     body = text(card)
@@ -128,7 +130,8 @@ def memory_card_surfaces_contradictions(ctx: Context) -> None:
                f"contradicted_ids {marked} should name both sides and not the uncontested fact")
     expect(calm in body, f"the uncontested fact is missing from the card: {body[:400]!r}")
     # STG-REC-022: effective confidence >= 0.3 only; exactly one (entity, scope, garden_id).
-    expect(faint not in body, "a fact of confidence 0.25 is on the card (the floor is 0.3)")
+    expect(faint not in body, "a fact of confidence 0.29 is on the card (the floor is 0.3)")
+    expect(floor in body, "a fact of confidence exactly 0.3 is left off the card (the floor 0.3 is inclusive)")
     expect(elsewhere not in body, "a fact of scope team is on the company card")
     expect(card.get("scope") in (None, "company"), f"the card of scope company says scope {card.get('scope')!r}")
 

@@ -321,9 +321,10 @@ def garden_scope_bounded_by_key(ctx: Context) -> None:
     """A garden is created only in a scope the key may use (403 scope_forbidden); a key without scopes reaches no
     garden route; an unknown scope is 422 invalid_scope."""
     local = mint(ctx, "g_local_only", scopes=("local",))
-    ex = ctx.request("POST", "/v1/gardens", key=local, json_body={"slug": new_slug(ctx), "name": "n",
-                                                                   "scope": "company"})
-    expect_error(ex, (403,), "scope_forbidden")
+    for scope in ("team", "company"):  # the next scope up, and one further
+        ex = ctx.request("POST", "/v1/gardens", key=local, json_body={"slug": new_slug(ctx), "name": "n",
+                                                                       "scope": scope})
+        expect_error(ex, (403,), "scope_forbidden")
     garden = create(ctx, local, "local")
     ex = ctx.request("POST", "/v1/gardens", key=local, json_body={"slug": new_slug(ctx), "name": "n",
                                                                    "scope": "universe"})

@@ -28,6 +28,7 @@ from conformance.outcomes import NotImplementedByNode
 
 LOG = "/v1/federation/key-rotations"
 ROTATE = "/v1/admin/federation/key-rotation"
+DAY_S = 86_400
 
 
 def _now() -> str:
@@ -95,7 +96,7 @@ def key_rotation_publishes_new_key(ctx: Context) -> None:
     expect(entry["old_key_id"] == oracle.key_id_of(old_key), "old_key_id is not the previous discovery key")
     at = datetime.fromisoformat(entry["rotated_at"].replace("Z", "+00:00"))
     until = datetime.fromisoformat(entry["dual_trust_expires_at"].replace("Z", "+00:00"))
-    expect(until - at >= timedelta(days=90), f"dual trust is {until - at}, under A20's 90 days")
+    expect(until - at == timedelta(days=90), f"dual trust is {until - at}, not rotated_at + 90 days (A20 22.2)")
     ex = ctx.request("GET", "/v1/federation/declaration")
     expect_status(ex, (200,))
     decl = ex.json if isinstance(ex.json, dict) else {}
@@ -150,13 +151,14 @@ def _status(ctx: Context, peer: ScriptedPeer, fed: Federator, key: Identity) -> 
     return present(ctx, peer, fed, "fresh")[0].status
 
 
-@check("http:key_rotation_peer_followed", requirements=("STG-KEY-018", "STG-KEY-014", "STG-KEY-010"),
+@check("http:key_rotation_peer_followed", requirements=("STG-KEY-018", "STG-KEY-014", "STG-KEY-010", "STG-KEY-013"),
        profile="hardening")
 def key_rotation_peer_followed(ctx: Context) -> None:
-    """A peer that rotated is followed through its verified log: its new key, and its old key during dual trust,
-    are accepted; after dual trust the old key is refused; a log signed by the new key is not followed."""
+    """A peer that rotated is followed through its verified log: its new key, and its old key during dual trust
+    (of exactly 24 h, the least a verifier accepts), are accepted; after dual trust the old key is refused; a log
+    signed by the new key, or one whose dual trust is 24 h less one second, is not followed."""
     with registered_peer(ctx, name="kr") as (peer, fed):
-        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)))
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), dual_trust_days=1)
         got = _status(ctx, peer, fed, new)
         expect(got == 200, f"a token under the peer's rotated key, with a valid log, answered {got}")
         got = _status(ctx, peer, fed, old)
@@ -171,6 +173,11 @@ def key_rotation_peer_followed(ctx: Context) -> None:
         old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), forged=True)
         got = _status(ctx, peer, fed, new)
         expect(got == 401, f"a token under a key announced by a log the new key signed answered {got}")
+    with registered_peer(ctx, name="kd") as (peer, fed):
+        old, new = _peer_rotates(peer, _ago(timedelta(hours=1)), dual_trust_days=(DAY_S - 1) / DAY_S)
+        got = _status(ctx, peer, fed, new)
+        expect(got == 401, f"a token under a key announced by an entry with 24 h less one second of dual trust "
+                           f"answered {got}")
 
 
 def _instant(text: str) -> datetime:

@@ -162,8 +162,9 @@ def manifest_entities_include_authority(ctx: Context) -> None:
 
 @check("http:manifest_validity_window", requirements=("STG-MAN-005", "STG-MAN-006"), profile=PROFILE)
 def manifest_validity_window(ctx: Context) -> None:
-    """Validity of exactly 24 h is accepted; 24 h less one second, 23 h and 365 days plus one second are refused;
-    an expired manifest (expires_at a few seconds ago) is refused and nothing refused is stored."""
+    """Validity of exactly 24 h and of exactly 365 days is accepted; 24 h less one second, 23 h and 365 days plus one
+    second are refused; an expired manifest (expires_at a few seconds ago) is refused and nothing refused is
+    stored."""
     org = Org(ctx)
     org.refused(org.manifest(hours=23), "valid for 23 h")
     org.refused(org.manifest(hours=24, seconds=-1), "valid for 24 h less one second")
@@ -171,6 +172,8 @@ def manifest_validity_window(ctx: Context) -> None:
     past = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=24, seconds=3)
     org.refused(org.manifest(issued=past, hours=24), "expired three seconds ago")
     org.accepted(org.manifest(hours=24))
+    year = Org(ctx)  # a second authority: exactly 365 days is the longest window accepted
+    year.accepted(year.manifest(hours=365 * 24))
 
 
 @check("http:manifest_rotation_chain", requirements=("STG-MAN-007",), profile=PROFILE)

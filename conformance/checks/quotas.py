@@ -9,6 +9,7 @@ ceiling, idle caps) is pinned by the golden vectors vectors/quotas/schedule.json
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -245,8 +246,8 @@ def quota_policy_audited(ctx: Context) -> None:
 
 @check("http:quota_policy_validation", requirements=("STG-QUOTA-007",), profile="hardening", interpretations=READINGS)
 def quota_policy_validation(ctx: Context) -> None:
-    """capacity 0 or 2.5, rate 0, -1 or "1", an unknown dimension: 422 and nothing stored, not even the valid
-    limit sent beside an invalid one."""
+    """capacity 0 or 2.5, rate 0, -1, "1" or 1e999 (infinite), an unknown dimension: 422 and nothing stored, not even
+    the valid limit sent beside an invalid one; capacity 1 at rate 5e-324 (the least positive double) is stored."""
     _, principal = _limited(ctx, "q_valid", ["read"], fact_read=(4, 1))
     for limits in ({"fact_write": {"capacity": 0, "rate": 1}}, {"fact_write": {"capacity": 2.5, "rate": 1}},
                    {"fact_write": {"capacity": 1, "rate": 0}}, {"fact_write": {"capacity": 1, "rate": -1}},
@@ -254,9 +255,19 @@ def quota_policy_validation(ctx: Context) -> None:
                    {"fact_read": {"capacity": 9, "rate": 9}, "fact_write": {"capacity": 0, "rate": 1}}):
         ex = ctx.request("PUT", POLICY, json_body={"principal": principal, "limits": limits})
         expect_status(ex, (400, 422))
+    # A rate of 1e999 is valid JSON that reads as an infinite double: not finite, refused.
+    text = json.dumps({"principal": principal, "limits": {"fact_write": {"capacity": 1, "rate": "INF"}}})
+    text = text.replace('"INF"', "1e999")
+    ex = ctx.request("PUT", POLICY, content=text.encode(), headers={"Content-Type": "application/json"})
+    expect_status(ex, (400, 422))
     got = ctx.request("GET", POLICY, params={"principal": principal})
     expect((got.json or {}).get("overrides") == {"fact_read": {"capacity": 4, "rate": 1}},
            f"a refused policy changed what is stored: {got.brief()}")
+    # Just inside both floors: capacity 1 and the least positive double as the rate are stored as sent.
+    _, edge = _limited(ctx, "q_valid_edge", ["read"], fact_write=(1, 5e-324))
+    got = ctx.request("GET", POLICY, params={"principal": edge})
+    expect((got.json or {}).get("overrides") == {"fact_write": {"capacity": 1, "rate": 5e-324}},
+           f"capacity 1 at rate 5e-324 did not read back as stored: {got.brief()}")
 
 
 @check("http:quota_policy_admin_only", requirements=("STG-QUOTA-006",), profile="hardening", interpretations=READINGS)

@@ -28,6 +28,7 @@ PROFILE = "federation-trust"
 HEADER = "X-Stigmem-Capability"
 TOMBSTONES = "/v1/federation/tombstones"  # the peer route tombstone:read gates (A20 §23.4.3)
 MAX_PAGES = 60
+FUTURE_SLACK = timedelta(seconds=5)  # between the suite's clock and the node's, either side of the 5-minute leeway
 
 
 def _authority(node_id: str, target: str) -> str:
@@ -96,7 +97,9 @@ def _refused(ctx: Context, peer: ScriptedPeer, fed: Federator, capability: str, 
        requirements=("STG-CAP-001", "STG-CAP-002", "STG-CAP-005", "STG-CAP-006", "STG-CAP-008", "STG-CAP-009",
                      "STG-CAP-010", "STG-CAP-015", "STG-CAP-019"))
 def capability_token_codes(ctx: Context) -> None:
-    """A good token pulls (200); each crafted fault answers its own code and status, and a refusal is audited."""
+    """A good token pulls (200); each crafted fault answers its own code and status, and a refusal is audited; a
+    lifetime of exactly 90 days, an issued_at 4 min 55 s ahead and one 80 days old pull, while 90 days + 1 s and
+    5 min 6 s ahead are refused."""
     with issuing(ctx) as (peer, fed, issuer):
         expect_status(_pull(ctx, peer, fed, issuer.token()), (200,))
         now = datetime.now(UTC)
@@ -111,11 +114,22 @@ def capability_token_codes(ctx: Context) -> None:
                  "issuer_manifest_unknown")
         _refused(ctx, peer, fed, issuer.token(subject="stigmem://elsewhere.test/agent/x"), 403,
                  "entity_not_in_manifest")
-        _refused(ctx, peer, fed, issuer.token(issued_at=_stamp(now - timedelta(hours=1)),
-                                              expiry=_stamp(now - timedelta(hours=1) + timedelta(days=90, seconds=1))),
+        hour_ago = now - timedelta(hours=1)
+        _refused(ctx, peer, fed, issuer.token(issued_at=_stamp(hour_ago),
+                                              expiry=_stamp(hour_ago + timedelta(days=90, seconds=1))),
                  401, "token_lifetime_exceeded")
+        # STG-CAP-005 at its edge: a lifetime of exactly 90 days is valid.
+        expect_status(_pull(ctx, peer, fed, issuer.token(issued_at=_stamp(hour_ago),
+                                                         expiry=_stamp(hour_ago + timedelta(days=90)))), (200,))
         _refused(ctx, peer, fed, issuer.token(issued_at=_stamp(now + timedelta(minutes=10))), 401,
                  "timestamp_future_dated")
+        # STG-CAP-008 either side of the 5-minute leeway, FUTURE_SLACK for the clocks and the stamp's whole seconds
+        # (a bound of 5 s or of 5 hours fails one side); an issued_at 80 days old is not stale.
+        expect_status(_pull(ctx, peer, fed, issuer.token(
+            issued_at=_stamp(datetime.now(UTC) + timedelta(minutes=5) - FUTURE_SLACK))), (200,))
+        _refused(ctx, peer, fed, issuer.token(issued_at=_stamp(datetime.now(UTC) + timedelta(minutes=5) + FUTURE_SLACK
+                                                               + timedelta(seconds=1))), 401, "timestamp_future_dated")
+        expect_status(_pull(ctx, peer, fed, issuer.token(issued_at=_stamp(now - timedelta(days=80)))), (200,))
         _refused(ctx, peer, fed, issuer.token(nonce="ABC"), 400, "token_nonce_invalid")
 
 
