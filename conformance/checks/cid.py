@@ -182,6 +182,15 @@ def cid_backfill_status(ctx: Context) -> None:
     expect(after["total_facts"] >= first["total_facts"] + 2, f"two new facts, totals {first} then {after}")
     expect(after["pending_facts"] <= first["pending_facts"], f"facts written without a CID (every new fact needs "
            f"one): pending {first['pending_facts']} before two asserts, {after['pending_facts']} after")
+    if ctx.auth_required:
+        # An admin key bounded to two scopes gets counts too (within what it may see), never an error.
+        bounded = ctx.mint_key("backfill_admin_two", ["read", "write", "admin"], ["team", "company"])
+        ex = ctx.request("GET", BACKFILL_STATUS, key=bounded)
+        expect_status(ex, (200,))
+        scoped = ex.json or {}
+        backfill_status_shape(scoped)
+        expect(scoped["total_facts"] <= after["total_facts"], f"an admin key for team and company counts "
+               f"{scoped['total_facts']} facts, more than the {after['total_facts']} of an admin key for every scope")
     if ctx.interpretations.get("cid_backfill_status", "admin-only") != "admin-only":
         return
     if ctx.auth_required:
