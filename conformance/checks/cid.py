@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.checks.registry import CheckFailed, Context, check, expect, expect_error, expect_status
+from conformance.checks.registry import CheckFailed, Context, Skip, check, expect, expect_error, expect_status
 from conformance.oracle import cid as oracle
 
 VALUES: list[dict[str, Any]] = [
@@ -162,6 +162,21 @@ def backfill_status_shape(body: dict[str, Any]) -> None:
                f"last_updated_at is {body['last_updated_at']!r}")
 
 
+def _bounded_admin_status(ctx: Context, full: dict[str, Any]) -> None:
+    """An admin key bounded to two scopes gets counts too (within what it may see), never an error; nothing to
+    judge when the node will not make such a key."""
+    try:
+        bounded = ctx.mint_key("backfill_admin_two", ["read", "write", "admin"], ["team", "company"])
+    except Skip:
+        return
+    ex = ctx.request("GET", BACKFILL_STATUS, key=bounded)
+    expect_status(ex, (200,))
+    scoped = ex.json or {}
+    backfill_status_shape(scoped)
+    expect(scoped["total_facts"] <= full["total_facts"], f"an admin key for team and company counts "
+           f"{scoped['total_facts']} facts, more than the {full['total_facts']} of an admin key for every scope")
+
+
 @check("http:cid_backfill_status", requirements=("STG-CID-007", "STG-CID-014", "STG-CID-020"))
 def cid_backfill_status(ctx: Context) -> None:
     """Backfill status answers admins shape-correctly, refuses agents (interpretation cid_backfill_status), and new
@@ -182,6 +197,8 @@ def cid_backfill_status(ctx: Context) -> None:
     expect(after["total_facts"] >= first["total_facts"] + 2, f"two new facts, totals {first} then {after}")
     expect(after["pending_facts"] <= first["pending_facts"], f"facts written without a CID (every new fact needs "
            f"one): pending {first['pending_facts']} before two asserts, {after['pending_facts']} after")
+    if ctx.auth_required:
+        _bounded_admin_status(ctx, after)
     if ctx.interpretations.get("cid_backfill_status", "admin-only") != "admin-only":
         return
     if ctx.auth_required:

@@ -43,7 +43,7 @@ def contradiction_keeps_both(ctx: Context) -> None:
 
 @check("http:conflict_recorded", requirements=("STG-CONF-004", "STG-CONF-016"))
 def conflict_recorded(ctx: Context) -> None:
-    """A contradiction records one conflict: between holds both ids, status unresolved, system source."""
+    """A contradiction records one conflict: between holds both ids, status the string unresolved, system source."""
     body, a, b = _pair(ctx)
     conflicts = _conflicts_about(ctx, {a["id"], b["id"]})
     expect(len(conflicts) == 1, f"expected exactly one conflict for the pair, found {len(conflicts)}")
@@ -57,8 +57,9 @@ def conflict_recorded(ctx: Context) -> None:
     expect(facts[0].get("source") == "system:stigmem" and facts[0].get("scope") == body["scope"],
            f"conflict fact source/scope {facts[0].get('source')}/{facts[0].get('scope')}")
     status = ctx.query(entity=cid, relation="stigmem:conflict:status", include_contradicted=True).json or {}
-    values = [f["value"].get("v") for f in status.get("facts", [])]
-    expect(values == ["unresolved"], f"conflict status facts {values}")
+    values = [(f["value"].get("type"), f["value"].get("v")) for f in status.get("facts", [])]
+    expect(values == [("string", "unresolved")], f"conflict status facts (type, v) {values}, expected one string "
+                                                 "\"unresolved\"")
 
 
 @check("http:conflict_list", requirements=("STG-CONF-008", "STG-HTTP-014"))

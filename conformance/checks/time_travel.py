@@ -228,12 +228,21 @@ def legal_hold_live_suppressed(ctx: Context) -> None:
        interpretations={"tombstone_notices": "omit-when-empty", "legal_hold_as_of": "admin-visible"})
 def legal_hold_admin_as_of(ctx: Context) -> None:
     """An admin's as_of returns legal-hold facts with one tombstone notice {entity_uri, tombstone_id, legal_hold,
-    tombstone_created_at} per hold; the notices are absent when none apply."""
-    entity = ctx.unique("hold-admin")
+    tombstone_created_at} per hold (a fact whose ref value names the held entity too); the notices are absent when
+    none apply."""
+    entity, other = ctx.unique("hold-admin"), ctx.unique("hold-admin-ref")
     fact = ctx.assert_fact(ctx.fact(entity))
+    ref = ctx.assert_fact(ctx.fact(other, entity, relation="rel:knows", vtype="ref"))
     plain = ctx.query(entity=entity, as_of=model.spelling(datetime.now(UTC), "frac-Z")).json or {}
     expect("tombstone_notices" not in plain, f"tombstone_notices present with no legal hold: {plain}")
     record = issue(ctx, entity, legal_hold=True)
+    # A ref value naming the held entity is covered too (Spec-X2): its fact comes with the same notice.
+    referring = ctx.query(entity=other, as_of=model.spelling(datetime.now(UTC), "frac-Z")).json or {}
+    expect([f.get("id") for f in referring.get("facts") or []] == [ref["id"]],
+           f"admin as_of on an entity whose ref names a legal-hold entity returned {referring.get('facts')}")
+    named = [n.get("entity_uri") for n in referring.get("tombstone_notices") or []
+             if isinstance(n, dict) and n.get("tombstone_id") == record["id"]]
+    expect(named == [entity], f"the ref fact's notices name {named} for tombstone {record['id']}, not [{entity!r}]")
     body = ctx.query(entity=entity, as_of=model.spelling(datetime.now(UTC), "frac-Z")).json or {}
     expect([f.get("id") for f in body.get("facts") or []] == [fact["id"]],
            f"admin as_of on a legal-hold entity returned {body.get('facts')}, not its fact")

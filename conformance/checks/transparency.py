@@ -12,6 +12,7 @@ STG-TLOG-011.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from conformance.catalog.paths import schemas_dir
@@ -108,7 +109,8 @@ def transparency_log_checkpoint_signed(ctx: Context) -> None:
        profile="federation-trust")
 def transparency_log_inclusion(ctx: Context) -> None:
     """Every entry's LogEntry has the A20 shape, its entry_hash is its leaf hash, and its inclusion proof (by index
-    and by entry hash) verifies against the checkpoint it carries, signed by the log key."""
+    and by entry hash) verifies against the checkpoint it carries, signed by the log key; an unknown entry hash is a
+    400/404."""
     federator(ctx)
     if _checkpoint(ctx).tree_size == 0:
         _grow(ctx)
@@ -139,6 +141,11 @@ def transparency_log_inclusion(ctx: Context) -> None:
         expect(verify(public, sct, b64u_decode(entry["signed_entry_ts"])),
                f"entry {index}: signed_entry_ts does not verify under the log key")
     last = entries[-1]
+    unknown = hashlib.sha256(b"no such entry " + ctx.run_id.encode()).hexdigest()
+    ex = ctx.request("GET", f"{LOG}/proof/inclusion", key=None,
+                     params={"entry_hash": unknown, "tree_size": cp.tree_size})
+    expect(ex.status in (400, 404), f"an inclusion proof for an entry hash the log does not hold: {ex.brief()}, not a "
+                                    "client error")
     by_hash = _ok(ctx.request("GET", f"{LOG}/proof/inclusion", key=None,
                               params={"entry_hash": last["entry_hash"], "tree_size": cp.tree_size}),
                   f"{LOG}/proof/inclusion")

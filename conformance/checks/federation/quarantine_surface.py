@@ -84,17 +84,25 @@ def quarantine_moderation_bounds(ctx: Context) -> None:
                "the fact left pending after a node admin outside the garden tried to decide it")
 
 
-@check("federation:quarantine_promotion_detects", requirements=("STG-QUAR-004", "STG-CONF-001"), profile="quarantine")
+@check("federation:quarantine_promotion_detects", requirements=("STG-QUAR-004", "STG-CONF-001", "STG-CONF-018"),
+       profile="quarantine")
 def quarantine_promotion_detects(ctx: Context) -> None:
     """A held fact is detected when promoted into the main fabric: promoted onto the triple of a local fact with
-    another value, the two are in conflict (and not before, while it is pending)."""
+    another value, the two are in conflict (and not before, while it is pending); an expired one is paired with none."""
     strict(ctx)
-    entity = ctx.unique("promoted-conflict")
+    entity, other = ctx.unique("promoted-conflict"), ctx.unique("promoted-expired")
     local = ctx.assert_fact(ctx.fact(entity, "local value", relation="test:value", scope="public"))
+    live = ctx.assert_fact(ctx.fact(other, "local value", relation="test:value", scope="public"))
     with moderated_garden(ctx) as garden, registered_peer(ctx, manifest="none") as (peer, fed):
-        fact = held(ctx, peer, fed, garden, [{"as": "x", "entity": entity, "relation": "test:value"}])["x"]
+        facts = held(ctx, peer, fed, garden, [{"as": "x", "entity": entity, "relation": "test:value"},
+                                              {"as": "gone", "entity": other, "relation": "test:value",
+                                               "valid_until": "2001-01-01T00:00:00Z"}])
+        fact, gone = facts["x"], facts["gone"]
         expect(not _conflicts_about(ctx, {local["id"], fact["id"]}), "a pending fact is already in conflict")
         expect(decide(ctx, garden, "promote", fact["id"]).status == 200, "the admin's promotion was refused")
         expect(len(_conflicts_about(ctx, {local["id"], fact["id"]})) == 1,
                f"the promoted fact {fact['id']} and the local fact {local['id']} of its triple, with other values, "
                "are in no conflict")
+        expect(decide(ctx, garden, "promote", gone["id"]).status == 200, "the promotion of an expired fact was refused")
+        expect(not _conflicts_about(ctx, {live["id"], gone["id"]}), f"the promoted fact {gone['id']}, expired since "
+               f"2001, was paired in a conflict with the live fact {live['id']} of its triple")

@@ -29,6 +29,8 @@ ROUTE = "/v1/federation/tombstones"
 MAX_PAGES = 50
 POLL_EVERY_S = 300.0  # STG-TOMB-022 (A20 §23.4.3): peers poll for tombstones at least every 5 minutes
 POLL_SLACK_S = 10.0  # the watcher's sampling and the node's loop granularity
+# A refused revocation's audit kind (audit-event.schema.json: "tombstone or revocation"; the signed document's kind).
+REVOCATION_KINDS = frozenset({"revocation", "tombstone_revocation"})
 
 
 def _fact(ctx: Context, name: str) -> tuple[str, dict[str, Any]]:
@@ -70,6 +72,23 @@ def _unaudited(ctx: Context, fed: Federator, record_ids: Sequence[str]) -> list[
         return [i for i in record_ids if i not in text]
     poll(lambda: True if not missing() else None, 2.0, 0.2)
     return missing()
+
+
+def _refused_kinds(ctx: Context, record_ids: Sequence[str]) -> dict[str, Any] | None:
+    """record_id -> metadata.kind of the audit log's tombstone_verification_failed events naming ``record_ids``;
+    None when the node has no audit export (federation:tombstone_verification_failed_event skips then)."""
+    def export() -> dict[str, Any] | None:
+        ex = ctx.request("GET", "/v1/admin/audit-log",
+                         params={"event_type": "tombstone_verification_failed", "limit": "5000"})
+        return ex.json if ex.status == 200 and isinstance(ex.json, dict) else None
+
+    def found() -> dict[str, Any] | None:
+        metas = [e.get("metadata") or {} for e in (export() or {}).get("events") or [] if isinstance(e, dict)]
+        kinds = {m.get("record_id"): m.get("kind") for m in metas if m.get("record_id") in record_ids}
+        return kinds if len(kinds) == len(set(record_ids)) else None
+    if export() is None:
+        return None
+    return poll(found, 2.0, 0.2) or {}
 
 
 @check("federation:tombstone_ingest_idempotent", requirements=("STG-TOMB-020",), profile=P)
@@ -133,11 +152,12 @@ def forged_tombstone_rejected(ctx: Context) -> None:
         expect(not names, f"forgeries not audited as tombstone_verification_failed: {names}")
 
 
-@check("federation:tombstone_revocation_federated", requirements=("STG-TOMB-008", "STG-TOMB-020"), profile=P)
+@check("federation:tombstone_revocation_federated", requirements=("STG-TOMB-008", "STG-TOMB-018", "STG-TOMB-020"),
+       profile=P)
 def tombstone_revocation_federated(ctx: Context) -> None:
     """A peer's revocation of its tombstone restores exactly what it suppressed; one signed by another key for the
     same signer is refused, and so is one validly signed by another registered peer (in its own feed or relayed
-    by the tombstone's signer): only the tombstone's signer revokes it."""
+    by the tombstone's signer): only the tombstone's signer revokes it; each refusal is audited as a revocation."""
     with registered_peer(ctx) as (peer, fed), registered_peer(ctx, name="other") as (other, _):
         entity, fact = _fact(ctx, "fed-revoke")
         before = ctx.query(entity=entity).json
@@ -148,13 +168,18 @@ def tombstone_revocation_federated(ctx: Context) -> None:
                                                      signer=peer.node_id))
         _pull_settle(fed, peer)
         expect(_hidden(ctx, entity, fact), "a revocation signed by a stranger's key restored the entity")
-        other.tombstones.add("revocation", revocation(other.identity, record["id"]))
-        peer.tombstones.add("revocation", revocation(other.identity, record["id"]))
+        foreign = [revocation(other.identity, record["id"]), revocation(other.identity, record["id"])]
+        other.tombstones.add("revocation", foreign[0])
+        peer.tombstones.add("revocation", foreign[1])
         asked = (len(peer.requests(ROUTE)), len(other.requests(ROUTE)))
         node_pulls(fed, lambda: True if len(peer.requests(ROUTE)) > asked[0]
                    and len(other.requests(ROUTE)) > asked[1] else None)
         expect(_hidden(ctx, entity, fact), "a revocation signed by another registered peer restored what the "
                                            "tombstone's own signer suppressed")
+        kinds = _refused_kinds(ctx, [r["id"] for r in foreign])
+        expect(kinds is None or (len(kinds) == 2 and set(kinds.values()) <= REVOCATION_KINDS),
+               f"the refused revocations' tombstone_verification_failed events name kinds {kinds}, not one of "
+               f"{sorted(REVOCATION_KINDS)} each")
         peer.tombstones.add("revocation", revocation(peer.identity, record["id"]))
         restored = node_pulls(fed, lambda: True if fetch(ctx, fact["id"]) is not None else None)
         expect(restored is not None, "the peer's own revocation did not restore the entity's fact")
