@@ -109,7 +109,8 @@ class ScriptedPeer:
     tls_client: ssl.SSLContext | None = None
     _via: dict[str, HttpTarget] = field(default_factory=dict)
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
-    revocation_list: dict[str, Any] | None = None  # served at GET /v1/federation/tokens/revocations when set
+    revocation_list: dict[str, Any] | list[Any] | None = None  # served at GET /v1/federation/tokens/revocations
+    revocation_status: int = 200  # ... with this status
     close_connections: bool = False  # one request per connection: every call is a fresh TLS handshake
     manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
     tombstones: Feed = field(default_factory=Feed)  # served at GET /v1/federation/tombstones (token verified)
@@ -399,8 +400,9 @@ class ScriptedPeer:
         if rotation_log is not None:
             static["/v1/federation/key-rotations"] = lambda: rotation_log
         revocation_list = self.revocation_list
-        if revocation_list is not None:
-            static["/v1/federation/tokens/revocations"] = lambda: revocation_list
+        if revocation_list is not None and parts.path == "/v1/federation/tokens/revocations":
+            self._record(Seen("GET", parts.path, params, self.revocation_status, client_cert=client_cert))
+            return self.revocation_status, revocation_list
         entry = self.proof()
         if entry is not None:
             static["/.well-known/stigmem-manifest-proof.json"] = lambda: entry
