@@ -37,6 +37,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     query_edges,
     quotas,
     recall,
+    recall_config,
     recall_filters,
     recall_scores,
     recall_tombstones,

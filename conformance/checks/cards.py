@@ -138,7 +138,8 @@ def memory_card_surfaces_contradictions(ctx: Context) -> None:
 
 @check("http:memory_card_stale_flag", requirements=("STG-REC-016",), profile="recall")
 def memory_card_stale_flag(ctx: Context) -> None:
-    """After a new fact about the entity its card is never served as fresh without it: stale (card_stale true) or
+    """A fresh card asked again with nothing changed is still fresh (it is seconds old, the default maximum age a
+    day); after a new fact about the entity its card is never served as fresh without it: stale (card_stale true) or
     refreshed; force_refresh answers within 500 ms (beyond an unforced recall) with the new fact or
     force_refresh_timeout; the card ends refreshed."""
     relation = _relation(ctx, "cards")
@@ -148,6 +149,10 @@ def memory_card_stale_flag(ctx: Context) -> None:
     card = fresh_card(ctx, "admin", entity, "public")
     expect(first in text(card) and card.get("card_stale") is False,
            f"a fresh card lacks its fact or card_stale false: {card.get('card_stale')!r} {text(card)[:200]!r}")
+    again = card_of(ask_card(ctx, "admin", entity, "public"))
+    expect(again is not None and again.get("card_stale") is False,
+           f"asked again with nothing changed, seconds old (STIGMEM_CARD_MAX_AGE_S defaults to 86400), the card is "
+           f"served card_stale {None if again is None else again.get('card_stale')!r}")
     new = ctx.assert_fact(ctx.fact(entity, second, relation=relation + ":more", scope="public"))
     served = card_of(ask_card(ctx, "admin", entity, "public"))
     expect(served is not None, "the card vanished after a new fact")

@@ -239,10 +239,17 @@ def recall_normalized_filters(ctx: Context) -> None:
     expect_error(ex, (403,), None)
 
 
+# Two one-letter words (U+5864, U+11A0D) whose features cancel out in a signed feature-hashing embedder of 256
+# dimensions (the reference node's offline one): the query's embedding is all zeros before normalization, or a
+# fixed unit vector after it. A query is still a query.
+CANCELLING_QUERY = "\u5864 \U00011a0d"
+
+
 @check("http:recall_response_shape", requirements=("STG-REC-009",), profile="recall")
 def recall_response_shape(ctx: Context) -> None:
     """The response carries query, token_budget, tokens_used, truncated, generated_at and results, each result a
-    fact record with a numeric score; GET /v1/recall answers like POST."""
+    fact record with a numeric score; GET /v1/recall answers like POST; a query whose embedding degenerates (its
+    words' features cancel) is answered 200 like any other."""
     relation = _relation(ctx, "shape")
     entity = ctx.unique("shape")
     record = ctx.assert_fact(ctx.fact(entity, "vermilion", relation=relation))
@@ -260,4 +267,7 @@ def recall_response_shape(ctx: Context) -> None:
     expect([r.get("id") for r in results(got)] == [record["id"]], f"GET /v1/recall differs: {got.brief()}")
     expect(ctx.discovery.get("embedding") is None or isinstance(ctx.discovery.get("embedding"), dict),
            "discovery's embedding member is not an object")
+    odd = recall(ctx, **{**ask, "query": CANCELLING_QUERY})
+    expect(odd.status == 200, f"a query of two rare one-letter words answered {odd.brief()}")
+    results(odd)
 

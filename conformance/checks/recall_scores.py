@@ -198,3 +198,28 @@ def recall_entity_centric_by_score(ctx: Context) -> None:
     scores = [float(r.get("score") or 0.0) for r in found]
     expect(len(found) == 4, f"the entity-centric recall returned {len(found)} of the entity's 4 facts")
     expect(scores == sorted(scores, reverse=True), f"entity-centric results are not in score order: {scores}")
+
+
+@check("http:recall_mmr_skips_duplicate", requirements=("STG-REC-008", "STG-REC-011"), profile="recall")
+def recall_mmr_skips_duplicate(ctx: Context) -> None:
+    """MMR packing with lambda_mmr 0 never fills a two-row budget with two copies of one fact: the same (entity,
+    relation, value) in two scopes (cosine 1 whatever the embedder) share the top score, yet the second row packed
+    is another fact."""
+    relation = _relation(ctx, "mmr")
+    w = f"mmr{secrets.token_hex(4)}"
+    width = 64  # every value this many bytes: each row costs the same, so the budget holds exactly two
+
+    def padded(text: str) -> str:
+        return text + " " + "z" * (width - len(text) - 1)
+
+    twin = ctx.unique("mmr")
+    copies = {ctx.assert_fact(ctx.fact(twin, padded(f"{w} {w} {w} {w} note"), relation=relation,
+                                       scope=scope))["id"] for scope in ("public", "company")}
+    for n, value in enumerate((f"{w} {w} quiet wolf", f"{w} yak kilo lima")):
+        ctx.assert_fact(ctx.fact(ctx.unique(f"mmr{n}"), padded(value), relation=relation, scope="public"))
+    cost = 40 + -(-width // 4)
+    found = results(_ask(ctx, "admin", relation, w, weights=LEXICAL, lambda_mmr=0.0, token_budget=2 * cost))
+    ids = [str(r.get("id")) for r in found]
+    expect(len(ids) == 2, f"a budget of two rows ({2 * cost} tokens) packed {len(ids)}")
+    expect(not copies <= set(ids), "with lambda_mmr 0 both copies of one fact (cosine 1) were packed, the second "
+                                   "instead of a different fact: MMR's similarity term is not applied")

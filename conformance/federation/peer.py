@@ -109,8 +109,10 @@ class ScriptedPeer:
     tls_client: ssl.SSLContext | None = None
     _via: dict[str, HttpTarget] = field(default_factory=dict)
     rotation_log: dict[str, Any] | None = None  # served at GET /v1/federation/key-rotations when set
-    revocation_list: dict[str, Any] | None = None  # served at GET /v1/federation/tokens/revocations when set
+    revocation_list: dict[str, Any] | list[Any] | None = None  # served at GET /v1/federation/tokens/revocations
+    revocation_status: int = 200  # ... with this status
     close_connections: bool = False  # one request per connection: every call is a fresh TLS handshake
+    base_path: str = ""  # served under this path ("/base/", say): node_url carries it, other paths are 404
     manifest_proof: dict[str, Any] | None = None  # served at /.well-known/stigmem-manifest-proof.json when set
     tombstones: Feed = field(default_factory=Feed)  # served at GET /v1/federation/tombstones (token verified)
     manifest_mode: str = "valid"
@@ -151,7 +153,16 @@ class ScriptedPeer:
     def url(self) -> str:
         assert self._server is not None, "peer not started"
         scheme = "https" if self.tls_server is not None else "http"
-        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}{self.base_path}"
+
+    def _route(self, raw_path: str) -> str | None:
+        """The request path below ``base_path``; None when it lies outside."""
+        base = self.base_path.rstrip("/")
+        if not base:
+            return raw_path
+        if raw_path != base and not raw_path.startswith(base + "/") and not raw_path.startswith(base + "?"):
+            return None
+        return raw_path[len(base):] or "/"
 
     def discovery(self) -> dict[str, Any]:
         return {"version": "0.9.0a", "node_id": self.node_id, "node_url": self.url, "auth": "required",
@@ -325,13 +336,19 @@ class ScriptedPeer:
             def do_GET(self) -> None:
                 cert = (bool(self.connection.getpeercert(binary_form=True))
                         if isinstance(self.connection, ssl.SSLSocket) else None)
-                status, body = peer._get(self.path, self.headers.get("Authorization", ""), cert)
+                path = peer._route(self.path)
+                if path is None:
+                    peer._record(Seen("GET", urlsplit(self.path).path, {}, 404, client_cert=cert))
+                    self._send(404, {"error": "not_found", "detail": f"outside {peer.base_path}"})
+                    return
+                status, body = peer._get(path, self.headers.get("Authorization", ""), cert)
                 self._send(status, body)
 
             def do_POST(self) -> None:
                 length = min(int(self.headers.get("Content-Length") or 0), 1_000_000)
                 raw = self.rfile.read(length) if length else b""
-                status, body = peer._post(self.path, raw)
+                path = peer._route(self.path)
+                status, body = (404, {"error": "not_found"}) if path is None else peer._post(path, raw)
                 self._send(status, body)
 
         class Server(ThreadingHTTPServer):
@@ -399,8 +416,9 @@ class ScriptedPeer:
         if rotation_log is not None:
             static["/v1/federation/key-rotations"] = lambda: rotation_log
         revocation_list = self.revocation_list
-        if revocation_list is not None:
-            static["/v1/federation/tokens/revocations"] = lambda: revocation_list
+        if revocation_list is not None and parts.path == "/v1/federation/tokens/revocations":
+            self._record(Seen("GET", parts.path, params, self.revocation_status, client_cert=client_cert))
+            return self.revocation_status, revocation_list
         entry = self.proof()
         if entry is not None:
             static["/.well-known/stigmem-manifest-proof.json"] = lambda: entry

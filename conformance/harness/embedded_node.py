@@ -6,6 +6,7 @@ by its PID: SIGTERM, then SIGKILL after a grace period.
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from conformance.errors import Unreachable
@@ -33,7 +35,9 @@ class EmbeddedNode:
     # its way (the quota checks set tight limits on keys of their own through PUT /v1/admin/quota-policy).
     SUITE_QUOTAS = ("--quota", "all=1000000@100000")
 
-    def __init__(self, auth: str = "required", extra_args: tuple[str, ...] = (), start_timeout: float = 20.0) -> None:
+    def __init__(self, auth: str = "required", extra_args: tuple[str, ...] = (), start_timeout: float = 20.0,
+                 env: Mapping[str, str] | None = None) -> None:
+        self.env = dict(env or {})  # set in the node's environment, over this process's
         self._tmp = tempfile.TemporaryDirectory(prefix="stigmem-node-")
         self.db = Path(self._tmp.name) / "node.db"
         self.auth = auth
@@ -50,7 +54,8 @@ class EmbeddedNode:
     def start(self) -> EmbeddedNode:
         cmd = self._cli("--host", "127.0.0.1", "--port", "0", "--db", str(self.db), "--auth", self.auth,
                         *self.SUITE_QUOTAS, *self.extra_args)
-        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                      env={**os.environ, **self.env} if self.env else None)
         lines: queue.Queue[str | None] = queue.Queue()
 
         def pump() -> None:

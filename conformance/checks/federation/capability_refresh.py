@@ -25,6 +25,7 @@ from conformance.checks.federation.support import federator, new_peer, registere
 from conformance.checks.registry import Context, Skip, check, expect
 from conformance.federation.operator import Federator
 from conformance.federation.peer import ScriptedPeer
+from conformance.harness.http_target import Exchange
 from conformance.oracle import capability_tokens as oracle
 from conformance.oracle.ed25519 import b64u_encode, jcs, sign
 
@@ -71,11 +72,12 @@ def capability_issuer_manifest_refreshed(ctx: Context) -> None:
                              f"{ex.brief()}: the issuer's manifest was not refreshed before refusing")
 
 
-def _peer_token(peer: ScriptedPeer, fed: Federator) -> dict[str, Any]:
-    """A federate token the peer issues itself (issuer and subject its node_id), signed with its key."""
+def _peer_token(peer: ScriptedPeer, fed: Federator, token_id: str | None = None) -> dict[str, Any]:
+    """A federate token the peer issues itself (issuer and subject its node_id), signed with its key; a fresh
+    nonce every time, so one ``token_id`` may be presented more than once."""
     now = datetime.now(UTC)
-    return oracle.token(peer.identity.seed, None, token_version=1, token_id=str(uuid.uuid4()), issuer=peer.node_id,
-                        subject=peer.node_id, verb="federate",
+    return oracle.token(peer.identity.seed, None, token_version=1, token_id=token_id or str(uuid.uuid4()),
+                        issuer=peer.node_id, subject=peer.node_id, verb="federate",
                         object=f"stigmem://{fed.node_id.split('/')[2]}/scope/public",
                         issued_at=_stamp(now - timedelta(minutes=1)), expiry=_stamp(now + timedelta(hours=1)),
                         nonce=secrets.token_hex(32))
@@ -91,27 +93,41 @@ def _revocation(seed: bytes, token_id: str, issuer: str) -> dict[str, Any]:
        requirements=("STG-CAP-011", "STG-CAP-018", "STG-CAP-024"))
 def capability_peer_revocations(ctx: Context) -> None:
     """A token a registered peer issued and lists as revoked (a RevocationEvent signed by its manifest key) is 403
-    token_revoked; a token of that peer named only by an event signed with another key, or by one naming another
-    issuer, still pulls (200); the list, served with ttl_s 0, is fetched at most once for four presentations (it is
-    cached at least 60 s)."""
+    token_revoked, but not while the peer serves that list with status 503 or serves a JSON array; a token of that
+    peer named only by an event signed with another key, or by one naming another issuer, still pulls (200); the
+    list, served with ttl_s 0, is fetched at most once for four presentations (it is cached at least 60 s)."""
     with registered_peer(ctx, name="revoker") as (peer, fed):
         kept = ctx.request("GET", f"/v1/federation/manifest/{quote(peer.node_id, safe='')}", key=None)
         if kept.status != 200:
             raise Skip(f"the node keeps no manifest of its peers (GET of the peer's node_id answered {kept.status})")
         revoked, forged, misnamed = (_peer_token(peer, fed) for _ in range(3))
-        # ttl_s 0 is under the floor: a receiver still caches the list at least 60 s (STG-CAP-024), so the four
-        # presentations below fetch it once (a node honouring 0 s, or querying per request, fetches it four times).
-        peer.revocation_list = {"issuer": peer.node_id, "ttl_s": 0, "revocations": [
+        listing = {"issuer": peer.node_id, "ttl_s": 0, "revocations": [
             _revocation(peer.identity.seed, revoked["token_id"], peer.node_id),
             _revocation(secrets.token_bytes(32), forged["token_id"], peer.node_id),
             _revocation(peer.identity.seed, misnamed["token_id"], "stigmem://elsewhere.test/node/1")]}
+
+        def present(doc: dict[str, Any]) -> Exchange:
+            return peer.present(ctx.target, peer.token("fresh", fed.node_id).token, params={"limit": "1"},
+                                headers={HEADER: oracle.present(doc)})
+
+        # An error answer is no list, whatever its body: the same signed list served 503, then a 200 whose body
+        # is a JSON array, revoke nothing (and the node does not fail on them).
+        peer.revocation_status, peer.revocation_list = 503, listing
+        early = {"served 503": present(_peer_token(peer, fed, revoked["token_id"]))}
+        peer.revocation_status, peer.revocation_list = 200, []
+        early["a 200 array"] = present(_peer_token(peer, fed, revoked["token_id"]))
+        # ttl_s 0 is under the floor: a receiver still caches the list at least 60 s (STG-CAP-024), so the four
+        # presentations below fetch it once (a node honouring 0 s, or querying per request, fetches it four times).
+        peer.revocation_list = listing
         fetched = len(peer.requests(REVOCATIONS))
-        answers = {label: peer.present(ctx.target, peer.token("fresh", fed.node_id).token, params={"limit": "1"},
-                                       headers={HEADER: oracle.present(doc)})
+        answers = {label: present(doc)
                    for label, doc in (("revoked", revoked), ("forged", forged), ("misnamed", misnamed))}
-        again = peer.present(ctx.target, peer.token("fresh", fed.node_id).token, params={"limit": "1"},
-                             headers={HEADER: oracle.present(revoked)})
+        again = present(revoked)
         fetches = len(peer.requests(REVOCATIONS)) - fetched
+    for label, got in early.items():
+        expect(got.status < 500 and got.code() != "token_revoked",
+               f"a listed token whose issuer's revocation list was {label} answered {got.brief()}: an error answer "
+               "or a non-object is no list, so it revokes nothing (nor may it break the node)")
     got = answers["revoked"]
     expect(got.status == 403 and got.code() == "token_revoked",
            f"a token its issuer (a registered peer) lists as revoked answered {got.brief()}, expected 403 "

@@ -16,8 +16,10 @@ from typing import Any
 from conformance.checks.contradictions import _conflicts_about
 from conformance.checks.federation.support import (
     audit_for,
+    federator,
     fetch,
     ingest,
+    new_peer,
     node_pulls,
     registered_peer,
     same_value,
@@ -369,3 +371,20 @@ def edge_inbound_scope_pairs(ctx: Context) -> None:
                     expect(fetch(ctx, fact["id"]) is not None, f"{what} was not stored")
                 else:
                     _rejected(ctx, fed, fact, ("scope_violation", "rejected_fact"), ("scope_violation", None), what)
+
+
+@check("federation:pull_node_url_with_path", requirements=("STG-FED-055", "STG-FED-003"), profile="core-federation")
+def pull_node_url_with_path(ctx: Context) -> None:
+    """A peer whose node_url ends in a path (/stigmem-X/, trailing slash included) is verified and pulled under it:
+    the node asks {node_url}/.well-known/stigmem and {node_url}/v1/federation/facts, the base URL kept whole."""
+    fed = federator(ctx)
+    peer = new_peer(ctx, ("public",), "based")
+    peer.base_path = "/stigmem-X/"
+    peer.start()
+    try:
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        status = fed.admit(peer.declaration())
+        expect(status == "active", f"a valid declaration whose node_url is {peer.url} ends {status!r}, not active")
+        ingest(ctx, peer, fed, [])
+    finally:
+        peer.stop()
