@@ -71,6 +71,8 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "STG-REC-011": (("http:recall_token_budget_respected", "recall-pack-003", "recall-pack-004"),
                     ("http:recall_token_budget_respected", "recall-pack-002", "recall-pack-005")),
     # confidence 0.3, a card of 16000 bytes | 0.29, 16001 bytes
+    # a card of unchanged facts asked again at once is fresh | one older than STIGMEM_CARD_MAX_AGE_S (0.25 s) is stale
+    "STG-REC-033": (("http:recall_settings_edges", "http:memory_card_stale_flag"), ("http:recall_settings_edges",)),
     "STG-REC-022": (("http:memory_card_surfaces_contradictions", "http:memory_card_token_bound"),
                     ("http:memory_card_surfaces_contradictions", "http:memory_card_token_bound")),
     # 0.1 at the default floor, an edge of 0.5 at 0.5 | 0.05 by default, 0.1 at 0.15, the edge at 0.55

@@ -136,7 +136,7 @@ def memory_card_surfaces_contradictions(ctx: Context) -> None:
     expect(card.get("scope") in (None, "company"), f"the card of scope company says scope {card.get('scope')!r}")
 
 
-@check("http:memory_card_stale_flag", requirements=("STG-REC-016",), profile="recall")
+@check("http:memory_card_stale_flag", requirements=("STG-REC-016", "STG-REC-033"), profile="recall")
 def memory_card_stale_flag(ctx: Context) -> None:
     """A fresh card asked again with nothing changed is still fresh (it is seconds old, the default maximum age a
     day); after a new fact about the entity its card is never served as fresh without it: stale (card_stale true) or
