@@ -14,7 +14,9 @@ gap, never as killed.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +53,34 @@ def merge(in_process: dict[str, dict[str, list[str]]],
     return out
 
 
-def contexts_of(cmap: dict[str, Any], file: str, lines: list[int]) -> set[str]:
+def contexts_of(cmap: dict[str, Any], file: str, lines: list[int], source: Path | None = None) -> set[str]:
+    """The contexts that ran ``lines``; with the pristine ``source``, a line inside a statement that spans several
+    lines counts as the statement's first line, where coverage.py records the whole statement."""
     by_line = cmap["lines"].get(file, {})
-    return {ctx for line in lines for ctx in by_line.get(str(line), [])}
+    starts = statement_starts(source) if source is not None else {}
+    return {ctx for line in lines for ctx in by_line.get(str(line)) or by_line.get(str(starts.get(line, line)), [])}
+
+
+@functools.cache
+def statement_starts(source: Path) -> dict[int, int]:
+    """Every later line of a statement that spans lines -> its first line (a compound statement: its header only)."""
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return {}
+    starts: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or node.end_lineno is None:
+            continue
+        body = getattr(node, "body", None)
+        last = body[0].lineno - 1 if isinstance(body, list) and body and isinstance(body[0], ast.stmt) \
+            else node.end_lineno
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.decorator_list:
+            continue  # decorators and the def line are separate events
+        for line in range(node.lineno + 1, last + 1):
+            if line not in starts or starts[line] < node.lineno:
+                starts[line] = node.lineno  # the innermost statement wins
+    return starts
 
 
 def _passing(cmap: dict[str, Any], contexts: set[str]) -> list[str]:
@@ -63,9 +90,10 @@ def _passing(cmap: dict[str, Any], contexts: set[str]) -> list[str]:
     return sorted(chosen, key=lambda c: (durations.get(c, 0.0), c))
 
 
-def select(cmap: dict[str, Any], file: str, lines: list[int]) -> list[str]:
-    """The check ids to run for a mutant on ``lines`` of ``file``, in running order ([] = not covered)."""
-    contexts = contexts_of(cmap, file, lines)
+def select(cmap: dict[str, Any], file: str, lines: list[int], source: Path | None = None) -> list[str]:
+    """The check ids to run for a mutant on ``lines`` of ``file`` (``source``: its pristine copy), in running
+    order ([] = not covered)."""
+    contexts = contexts_of(cmap, file, lines, source)
     checks = _passing(cmap, contexts)
     if checks or not contexts & {"import", "setup"}:
         return checks
@@ -78,9 +106,9 @@ def select(cmap: dict[str, Any], file: str, lines: list[int]) -> list[str]:
     return whole_file + _passing(cmap, set(cmap["outcomes"]) - set(whole_file))
 
 
-def touches_setup(cmap: dict[str, Any], file: str, lines: list[int]) -> bool:
+def touches_setup(cmap: dict[str, Any], file: str, lines: list[int], source: Path | None = None) -> bool:
     """True when the line ran while the nodes were built: the database snapshot would hide the mutant."""
-    return bool(contexts_of(cmap, file, lines) & {"import", "setup"})
+    return bool(contexts_of(cmap, file, lines, source) & {"import", "setup"})
 
 
 def changed_lines(tree: Path, pristine: Path) -> tuple[str, list[int]] | None:

@@ -227,7 +227,7 @@ def classify(mutants: list[dict[str, Any]], cmap: dict[str, Any], verdicts: list
             if reason:
                 m["category"], m["reason"] = "equivalent", reason
             in_protocol = m["file"].startswith("reference_node/protocol/")
-            covered = coverage_map.select(cmap, m["file"], [m["line_number"]]) or in_protocol
+            covered = coverage_map.select(cmap, m["file"], [m["line_number"]], pristine) or in_protocol
             m["verdict"] = m["category"] or ("survived" if covered else "not-covered")
         else:
             m["verdict"] = status

@@ -261,7 +261,7 @@ def runner(workspace: Path) -> int:
     else:
         file, lines = change
         verdict.update(file=file, lines=lines)
-        checks = coverage_map.select(cmap, file, lines)
+        checks = coverage_map.select(cmap, file, lines, workspace / "pristine" / file)
         verdict["checks"] = checks
         vectors = file.startswith("reference_node/protocol/")
         if not checks and not vectors:
@@ -272,7 +272,7 @@ def runner(workspace: Path) -> int:
         elif not checks:
             verdict["verdict"] = "survived"
         else:
-            fresh = coverage_map.touches_setup(cmap, file, lines)
+            fresh = coverage_map.touches_setup(cmap, file, lines, workspace / "pristine" / file)
             data = workspace / "run-data" / str(os.getpid())
             data.mkdir(parents=True, exist_ok=True)
             try:

@@ -114,6 +114,23 @@ def test_selection_is_exactly_the_passing_checks_that_ran_the_line():
     assert not coverage_map.touches_setup(cmap, "reference_node/api/x.py", [6])
 
 
+def test_a_later_line_of_a_statement_counts_as_its_first(tmp_path: Path):
+    """coverage.py records a statement that spans lines on its first line: a mutant on a later line of it (an
+    argument, a clause of a condition) gets the checks that ran the statement."""
+    source = tmp_path / "x.py"
+    source.write_text("import os\n\n\n\nvalue = call(\n    os.sep,\n    'b')\nif (value and\n        os):\n"
+                      "    pass\n", encoding="utf-8")
+    cmap = _cmap()
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [6]) == ["http:b"]  # recorded itself
+    cmap["lines"]["reference_node/api/x.py"].pop("6")
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [6]) == []
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [6], source) == ["http:b", "http:a"]  # line 5's
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [7], source) == []  # recorded itself (teardown)
+    cmap["lines"]["reference_node/api/x.py"].pop("7")
+    assert coverage_map.select(cmap, "reference_node/api/x.py", [7], source) == ["http:b", "http:a"]
+    assert coverage_map.statement_starts(source) == {6: 5, 7: 5, 9: 8}  # the if's body is not its header
+
+
 def test_a_mutant_on_an_uncovered_line_is_not_covered_never_killed():
     cmap = _cmap()
     for file, line in (("reference_node/api/x.py", 9), ("reference_node/api/x.py", 7),
