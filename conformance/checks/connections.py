@@ -28,6 +28,9 @@ DRIP_EVERY_S = 1.0  # a slow probe writes one byte this often
 DESCRIPTOR_SPARE = 256  # descriptors the suite keeps for itself beside the crowd
 HEADER_FLOOD_BYTES = 16 * 1024 * 1024  # beyond what loopback socket buffers hold, so the node must have read it
 CROWD_OPEN_S = 30.0  # the crowd is opened within this, or as much of it as the node lets in
+HEADER_SPLIT_BODY = 192 * 1024  # a body beside the end of the headers, larger than any header bound
+DECLARED_BODY_BYTES = 1 << 30  # a declared body over any body limit
+EARLY_BOUND_BYTES = 96 * 1024 * 1024  # sent of it, at most, before the node must have answered
 
 
 @dataclass
@@ -234,3 +237,64 @@ def served_among_idle_connections(ctx: Context) -> None:
         for sock in crowd:
             sock.close()
     expect(not problems, f"with {len(crowd)} idle or slowloris connections open{note}: " + "; ".join(problems))
+
+
+def _head(ctx: Context, method: str, path: str, length: int) -> bytes:
+    host, port = _host(ctx)
+    auth = ctx.target.keys.get("admin") if ctx.auth_required else None
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Content-Type: application/json",
+             f"Content-Length: {length}"] + ([f"Authorization: Bearer {auth}"] if auth else [])
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _status(answer: bytes) -> bytes:
+    return answer.split(b" ", 2)[1] if answer.count(b" ") >= 2 else b"?"
+
+
+@check("http:headers_split_body_not_counted", requirements=("STG-ROB-004",))
+def headers_split_body_not_counted(ctx: Context) -> None:
+    """Headers that arrive in two writes, the second carrying a 192 KiB body with their end, are a small request:
+    the header bound counts header bytes only, so the fact is stored (201), not refused as oversized headers."""
+    import json
+
+    raw = json.dumps(ctx.fact(ctx.unique("split-head"), "v")).encode()
+    body = raw + b" " * (HEADER_SPLIT_BODY - len(raw))
+    head = _head(ctx, "POST", "/v1/facts", len(body))
+    host, port = _host(ctx)
+    answer = b""
+    with open_socket(host, port, ctx.target.tls, 10) as sock:
+        sock.sendall(head[:20])
+        time.sleep(0.05)  # the node reads the first piece alone: a request whose headers are not complete
+        sock.sendall(head[20:] + body)
+        with contextlib.suppress(OSError):
+            while b"\r\n\r\n" not in answer:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+    expect(_status(answer) == b"201", f"a request whose headers came in two writes, the second with a "
+                                      f"{HEADER_SPLIT_BODY}-byte body, answered {answer[:80]!r}, not 201")
+
+
+@check("http:declared_body_refused_early", requirements=("STG-ROB-008",))
+def declared_body_refused_early(ctx: Context) -> None:
+    """A body declared at 1 GiB, over any body limit, is refused 413 before 96 MiB of it are sent: the node reads
+    a bounded part of a body it refuses, never the whole of it."""
+    host, port = _host(ctx)
+    piece = b" " * (1 << 20)
+    sent, answer = 0, b""
+    with open_socket(host, port, ctx.target.tls, 10) as sock:
+        try:
+            sock.sendall(_head(ctx, "POST", "/v1/facts", DECLARED_BODY_BYTES))
+            while sent < EARLY_BOUND_BYTES and not select.select([sock], [], [], 0)[0]:
+                sock.sendall(piece)
+                sent += len(piece)
+        except OSError:
+            pass  # the node answered and closed while we sent: read what it answered
+        sock.settimeout(2)
+        with contextlib.suppress(OSError):
+            answer = sock.recv(65536)
+    expect(bool(answer), f"{sent >> 20} MiB of a body declared {DECLARED_BODY_BYTES >> 20} MiB were sent without "
+                         "an answer: the node reads a body it must refuse to its end")
+    expect(_status(answer) == b"413", f"a body declared {DECLARED_BODY_BYTES >> 20} MiB answered {answer[:80]!r}, "
+                                      "not 413")
