@@ -1,8 +1,9 @@
 """Slow and idle clients never hold a node: bounded connection time, and room for a normal client.
 
 Requirements STG-ROB-002 (a connection that sends nothing, or its headers or body slowly, is closed within a
-bound), STG-ROB-003 (with many such connections open a normal client is still served) and STG-ROB-004 (headers
-are bounded in bytes). The bound is the
+bound), STG-ROB-003 (with many such connections open a normal client is still served), STG-ROB-004 (headers
+are bounded in bytes, and only header bytes count) and STG-ROB-008 (a body declared over the limit is refused before
+it has all arrived). The bound is the
 run's ``--connection-bound`` (default 30 s) and the crowd its ``--idle-connections`` (default 1,000); the probes
 of one check run side by side, so a conforming node costs its own timeout once. Every loop is bounded in time.
 """
