@@ -30,6 +30,8 @@ def outcomes(mode: str) -> dict[str, str]:
 # Checks no miniature can reach, each with the mutant that shows it failing on a real node.
 NEEDS_A_REAL_NODE = {
     "http:chunked_body_limited": "needs a node refusing a 4 MiB body by size; killed: b5-rob-chunked-body-unbounded",
+    "http:body_limit_chunked_edge": "needs a node with a body limit to probe; killed: the node sweep's mutant "
+                                    "b\"XXXX\".join(chunks) of reference_node/api/bodies.py",
 }
 
 

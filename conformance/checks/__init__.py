@@ -10,6 +10,7 @@ from conformance.checks import (  # noqa: F401  (imported for registration)
     auth,
     authority,
     batch,
+    bodies,
     cards,
     cards_contents,
     cid,

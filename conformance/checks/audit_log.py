@@ -342,14 +342,18 @@ def limit_bounds(ctx: Context) -> None:
 @check("http:audit_export_scope_bounded", requirements=("STG-AUDIT-025", "STG-KEY-008"), profile=HARDENING,
        exclusive=True)
 def export_scope_bounded(ctx: Context) -> None:
-    """An admin key bounded to local exports the events of local facts and none of a team fact's, and the events
-    without a scope (the admin_action of its own export)."""
+    """An admin key bounded to local exports the events of local facts and none of a team fact's (its write nor a
+    read of it by id), and the events without a scope (the admin_action of its own export)."""
     name = ctx.mint_key("admin_local", ["read", "write", "admin"], ["local"])
     local, team = write_facts(ctx, 1, "local")[0], write_facts(ctx, 1, "team")[0]
     since = shifted(local["timestamp"], -1_000_000)
     seen = {e.get("fact_id") for e in walk(ctx, 5000, key=name, event_type="fact_write", after=since)}
     expect(local["id"] in seen, "the local admin's export left out the event of a local fact")
     expect(team["id"] not in seen, "the local admin's export showed the event of a team fact")
+    for fact in (local, team):  # a read of one fact is an event of that fact's scope (STG-AUDIT-020)
+        expect_status(ctx.request("GET", f"/v1/facts/{fact['id']}"), (200,))
+    read = {e.get("fact_id") for e in walk(ctx, 5000, key=name, event_type="fact_read", after=since)}
+    expect(team["id"] not in read, "the local admin's export showed the fact_read event of a team fact's read")
     unscoped = [e for e in walk(ctx, 5000, key=name, event_type="admin_action", after=since)
                 if e.get("metadata", {}).get("action") == "audit_export" and e.get("scope") is None]
     expect(bool(unscoped), "the local admin's export left out the events without a scope (no admin_action of "

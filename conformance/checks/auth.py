@@ -46,7 +46,8 @@ def bearer_auth_accepted(ctx: Context) -> None:
 def bearer_scheme_any_case(ctx: Context) -> None:
     """The auth scheme is a case-insensitive token (RFC 9110 §11.1): bearer and BEARER work as Bearer does.
 
-    The near miss beside it: the right scheme with the key cut by one character is still 401.
+    The near misses beside it: the right scheme with the key cut by one character, the key under another scheme
+    (Basic), the scheme without a key and the scheme run into the key are each 401.
     """
     _require_auth(ctx)
     ctx.need_key("admin")
@@ -58,6 +59,9 @@ def bearer_scheme_any_case(ctx: Context) -> None:
         expect_status(ex, (200,))
     cut = {"Authorization": f"Bearer {raw[:-1]}"}
     expect_status(ctx.target.request("GET", "/v1/facts", key=None, headers=cut, params=params), (401,))
+    for near in (f"Basic {raw}", "Bearer", f"Bearer{raw}"):  # another scheme, no key, no space
+        ex = ctx.target.request("GET", "/v1/facts", key=None, headers={"Authorization": near}, params=params)
+        expect(ex.status == 401, f"Authorization {near.split(' ')[0][:6]!r}... answered {ex.brief()}, not 401")
 
 
 @check("http:write_permission_required", requirements=("STG-AUTH-008",), needs=("reader_all",))

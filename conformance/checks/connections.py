@@ -1,8 +1,9 @@
 """Slow and idle clients never hold a node: bounded connection time, and room for a normal client.
 
 Requirements STG-ROB-002 (a connection that sends nothing, or its headers or body slowly, is closed within a
-bound), STG-ROB-003 (with many such connections open a normal client is still served) and STG-ROB-004 (headers
-are bounded in bytes). The bound is the
+bound), STG-ROB-003 (with many such connections open a normal client is still served), STG-ROB-004 (headers
+are bounded in bytes, and only header bytes count) and STG-ROB-008 (a body declared over the limit is refused before
+it has all arrived). The bound is the
 run's ``--connection-bound`` (default 30 s) and the crowd its ``--idle-connections`` (default 1,000); the probes
 of one check run side by side, so a conforming node costs its own timeout once. Every loop is bounded in time.
 """
@@ -28,6 +29,9 @@ DRIP_EVERY_S = 1.0  # a slow probe writes one byte this often
 DESCRIPTOR_SPARE = 256  # descriptors the suite keeps for itself beside the crowd
 HEADER_FLOOD_BYTES = 16 * 1024 * 1024  # beyond what loopback socket buffers hold, so the node must have read it
 CROWD_OPEN_S = 30.0  # the crowd is opened within this, or as much of it as the node lets in
+HEADER_SPLIT_BODY = 192 * 1024  # a body beside the end of the headers, larger than any header bound
+DECLARED_BODY_BYTES = 1 << 30  # a declared body over any body limit
+EARLY_BOUND_BYTES = 96 * 1024 * 1024  # sent of it, at most, before the node must have answered
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Probe:
     drip: bytes = b""
     sock: socket.socket | None = None
     closed_after: float | None = None
+    answer: bytes = b""  # what the node wrote before closing
+    timed_out: bool = False  # part of a request arrived: the close must follow a 408 (STG-ROB-002)
 
 
 def _host(ctx: Context) -> tuple[str, int]:
@@ -52,11 +58,15 @@ def _probes(ctx: Context) -> list[Probe]:
     auth = ctx.target.keys.get("admin") if ctx.auth_required else None
     lines = ["POST /v1/facts HTTP/1.1", f"Host: {host}:{port}", "Content-Type: application/json",
              "Content-Length: 4096"] + ([f"Authorization: Bearer {auth}"] if auth else [])
+    head = ("\r\n".join(lines) + "\r\n\r\n{").encode()
     return [
         Probe("a connection that sent nothing", b""),
         Probe("a connection sending one header byte a second",
               f"GET /.well-known/stigmem HTTP/1.1\r\nHost: {host}:{port}\r\nX-Slow: ".encode(), b"a"),
-        Probe("a POST body sent one byte a second", ("\r\n".join(lines) + "\r\n\r\n{").encode(), b" "),
+        Probe("a POST body sent one byte a second", head, b" "),
+        # Pipelined behind a GET, a POST whose body stops after one byte: its body is due once the GET is answered.
+        Probe("a pipelined POST body that stops", f"GET /.well-known/stigmem HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n"
+              .encode() + head, timed_out=True),
     ]
 
 
@@ -86,6 +96,7 @@ def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
                     continue
                 except OSError:
                     chunk = b""
+                probe.answer += chunk[:65536 - len(probe.answer)]
                 if not chunk:
                     probe.closed_after = time.monotonic() - start
                     sel.unregister(probe.sock)
@@ -107,13 +118,16 @@ def hold(ctx: Context, probes: list[Probe], bound_s: float) -> None:
 # connections only when another request arrives holds them for ever on a quiet day)
 @check("http:slow_connections_closed", requirements=("STG-ROB-002",), exclusive=True)
 def slow_connections_closed(ctx: Context) -> None:
-    """A connection that sends nothing, one that sends its headers a byte a second and one that sends its body a
-    byte a second are each closed by the node within the run's connection bound."""
+    """A connection that sends nothing, one that sends its headers a byte a second, one that sends its body a byte
+    a second and one whose pipelined POST body stops are each closed by the node within the run's connection bound,
+    the last after a 408."""
     bound = ctx.connection_bound_s
     probes = _probes(ctx)
     hold(ctx, probes, bound)
     held = [p.label for p in probes if p.closed_after is None]
     expect(not held, f"still open after {bound:g} s (--connection-bound): " + "; ".join(held))
+    silent = [p.label for p in probes if p.timed_out and b"HTTP/1.1 408 " not in p.answer]
+    expect(not silent, "closed without a 408 after part of a request arrived: " + "; ".join(silent))
 
 
 def _flood_headers(ctx: Context) -> tuple[int, bytes, str]:
@@ -234,3 +248,79 @@ def served_among_idle_connections(ctx: Context) -> None:
         for sock in crowd:
             sock.close()
     expect(not problems, f"with {len(crowd)} idle or slowloris connections open{note}: " + "; ".join(problems))
+
+
+def _head(ctx: Context, method: str, path: str, length: int) -> bytes:
+    host, port = _host(ctx)
+    auth = ctx.target.keys.get("admin") if ctx.auth_required else None
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Content-Type: application/json",
+             f"Content-Length: {length}"] + ([f"Authorization: Bearer {auth}"] if auth else [])
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _early(sock: socket.socket) -> bytes:
+    """What the node has answered so far, without waiting (b"" when nothing yet; a TLS record that carries no
+    application data, such as a session ticket, is not an answer)."""
+    if not select.select([sock], [], [], 0)[0]:
+        return b""
+    sock.settimeout(0)
+    try:
+        return sock.recv(65536) or b"closed"
+    except (BlockingIOError, ssl.SSLWantReadError):
+        return b""
+    finally:
+        sock.settimeout(10)
+
+
+def _status(answer: bytes) -> bytes:
+    return answer.split(b" ", 2)[1] if answer.count(b" ") >= 2 else b"?"
+
+
+@check("http:headers_split_body_not_counted", requirements=("STG-ROB-004",))
+def headers_split_body_not_counted(ctx: Context) -> None:
+    """Headers that arrive in two writes, the second carrying a 192 KiB body with their end, are a small request:
+    the header bound counts header bytes only, so the fact is stored (201), not refused as oversized headers."""
+    import json
+
+    raw = json.dumps(ctx.fact(ctx.unique("split-head"), "v")).encode()
+    body = raw + b" " * (HEADER_SPLIT_BODY - len(raw))
+    head = _head(ctx, "POST", "/v1/facts", len(body))
+    host, port = _host(ctx)
+    answer = b""
+    with open_socket(host, port, ctx.target.tls, 10) as sock:
+        sock.sendall(head[:20])
+        time.sleep(0.05)  # the node reads the first piece alone: a request whose headers are not complete
+        sock.sendall(head[20:] + body)
+        with contextlib.suppress(OSError):
+            while b"\r\n\r\n" not in answer:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+    expect(_status(answer) == b"201", f"a request whose headers came in two writes, the second with a "
+                                      f"{HEADER_SPLIT_BODY}-byte body, answered {answer[:80]!r}, not 201")
+
+
+@check("http:declared_body_refused_early", requirements=("STG-ROB-008",))
+def declared_body_refused_early(ctx: Context) -> None:
+    """A body declared at 1 GiB, over any body limit, is refused 413 before 96 MiB of it are sent: the node reads
+    a bounded part of a body it refuses, never the whole of it."""
+    host, port = _host(ctx)
+    piece = b" " * (1 << 20)
+    sent, answer = 0, b""
+    with open_socket(host, port, ctx.target.tls, 10) as sock:
+        try:
+            sock.sendall(_head(ctx, "POST", "/v1/facts", DECLARED_BODY_BYTES))
+            while sent < EARLY_BOUND_BYTES and not answer:
+                sock.sendall(piece)
+                sent += len(piece)
+                answer = _early(sock)
+        except OSError:
+            pass  # the node answered and closed while we sent: read what it answered
+        sock.settimeout(2)
+        with contextlib.suppress(OSError):
+            answer = answer or sock.recv(65536)
+    expect(bool(answer), f"{sent >> 20} MiB of a body declared {DECLARED_BODY_BYTES >> 20} MiB were sent without "
+                         "an answer: the node reads a body it must refuse to its end")
+    expect(_status(answer) == b"413", f"a body declared {DECLARED_BODY_BYTES >> 20} MiB answered {answer[:80]!r}, "
+                                      "not 413")

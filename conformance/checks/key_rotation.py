@@ -17,7 +17,7 @@ from typing import Any
 from conformance.catalog.paths import schemas_dir
 from conformance.catalog.schemas import validator
 from conformance.checks.federation.support import federator, new_peer, node_pulls, present, registered_peer
-from conformance.checks.registry import CheckFailed, Context, check, expect, expect_status
+from conformance.checks.registry import CheckFailed, Context, Skip, check, expect, expect_status
 from conformance.federation.identity import Identity
 from conformance.federation.operator import Federator
 from conformance.federation.peer import ScriptedPeer
@@ -268,3 +268,36 @@ def key_rotation_follow_throttled(ctx: Context) -> None:
         peer.identity = registered
     expect(set(statuses) == {401}, f"tokens under an unknown key answered {statuses}")
     expect(fetches <= 1, f"five refused tokens within a second made the node fetch the rotation log {fetches} times")
+
+
+@check("http:key_rotation_key_file_refused", requirements=("STG-HTTP-003",), profile="hardening",
+       isolated=True)
+def key_rotation_key_file_refused(ctx: Context) -> None:
+    """A node that signs with an operator's key file (--federation-key-file) refuses a rotation through the API with
+    a 4xx, never a 5xx, and still advertises and signs with the file's key."""
+    import tempfile
+    from pathlib import Path
+
+    from conformance.harness.embedded_node import EmbeddedNode
+    from conformance.harness.http_target import HttpTarget
+    from conformance.oracle.ed25519 import b64u_encode, public_key
+
+    if not ctx.embedded:
+        raise Skip("the key file is a node setting: only the suite's own reference node is started with one")
+    seed = secrets.token_bytes(32)
+    with tempfile.TemporaryDirectory(prefix="stigmem-key-") as folder:
+        path = Path(folder) / "federation.key"
+        path.write_text(seed.hex() + "\n", encoding="ascii")
+        args = ("--federation", "--federation-key-file", str(path), *EmbeddedNode.FAST_TIMEOUTS)
+        with EmbeddedNode(extra_args=args) as node:
+            target = HttpTarget(node.url, {"admin": node.admin_key})
+            try:
+                ex = target.request("POST", ROTATE, json_body={})
+                advertised = (target.request("GET", "/.well-known/stigmem", key=None).json or {}).get(
+                    "federation_pubkey")
+            finally:
+                target.close()
+    expect(400 <= ex.status < 500, f"a rotation on a node signing with --federation-key-file answered {ex.brief()}, "
+                                   "not a 4xx refusal")
+    expect(advertised == b64u_encode(public_key(seed)),
+           f"after the refused rotation discovery advertises {advertised!r}, not the key file's public key")

@@ -78,11 +78,15 @@ def _entry(ctx: Context, index: int) -> dict[str, Any]:
 def manifest_proof_well_known(ctx: Context) -> None:
     """The proof served at /.well-known/stigmem-manifest-proof.json logs exactly the manifest served at
     /.well-known/stigmem-manifest.json (not the newest manifest logged: another authority's is PUT first), and
-    verifies against a checkpoint the log key signs."""
+    verifies against a checkpoint the log key signs; a 404 on a route that exists (POST is 405) is a failure."""
     org = Org(ctx)
     org.accepted(org.manifest())
     manifest = _ok(ctx.request("GET", MANIFEST, key=None), MANIFEST)
-    entry = _ok(ctx.request("GET", PROOF, key=None), PROOF)
+    ex = ctx.request("GET", PROOF, key=None)
+    if ex.status == 404 and ctx.request("POST", PROOF, key=None, json_body={}).status == 405:
+        # The route exists (POST is 405, not 404): this 404 says the manifest the node serves has no proof.
+        raise CheckFailed(f"{PROOF} answered {ex.brief()} while {MANIFEST} serves a manifest")
+    entry = _ok(ex, PROOF)
     proves(ctx, entry, "manifest", manifest, PROOF)
 
 

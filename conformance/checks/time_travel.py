@@ -202,7 +202,8 @@ def as_of_future(ctx: Context) -> None:
 @check("http:as_of_retention_floor", requirements=("STG-TT-010",), profile=P)
 def as_of_retention_floor(ctx: Context) -> None:
     """as_of before the node's retention floor answers 400 as_of_before_retention_floor (the floor itself is
-    answered); the floor is the one discovery names (as_of_retention_floor), else any floor after year 1."""
+    answered); the floor is the one discovery names (as_of_retention_floor), else any floor after year 1; a
+    floor named but not an instant (null) claims none, so year 1 is answered."""
     floor = ctx.discovery.get("as_of_retention_floor")
     if isinstance(floor, str):
         expect_error(ctx.query(as_of=model.spelling(model.instant(floor) - MS, "frac-Z")), (400,),
@@ -210,6 +211,9 @@ def as_of_retention_floor(ctx: Context) -> None:
         expect_status(ctx.query(entity=ctx.unique("floor"), as_of=floor), (200,))
         return
     ex = ctx.query(as_of="0001-01-01T00:00:00Z")
+    if "as_of_retention_floor" in ctx.discovery:  # named, and not an instant: the node claims no floor
+        expect(ex.status == 200, f"discovery names as_of_retention_floor {floor!r} (no floor), yet as_of in year 1 "
+                                 f"answered {ex.brief()}")
     if ex.status == 200:
         raise Skip("the node names no retention floor and answers as_of in year 1")
     expect_error(ex, (400,), "as_of_before_retention_floor")

@@ -146,9 +146,14 @@ def transparency_log_inclusion(ctx: Context) -> None:
                      params={"entry_hash": unknown, "tree_size": cp.tree_size})
     expect(ex.status in (400, 404), f"an inclusion proof for an entry hash the log does not hold: {ex.brief()}, not a "
                                     "client error")
-    by_hash = _ok(ctx.request("GET", f"{LOG}/proof/inclusion", key=None,
-                              params={"entry_hash": last["entry_hash"], "tree_size": cp.tree_size}),
-                  f"{LOG}/proof/inclusion")
+    by_index = ctx.request("GET", f"{LOG}/proof/inclusion", key=None,
+                           params={"leaf_index": cp.tree_size - 1, "tree_size": cp.tree_size})
+    ex = ctx.request("GET", f"{LOG}/proof/inclusion", key=None,
+                     params={"entry_hash": last["entry_hash"], "tree_size": cp.tree_size})
+    if by_index.status == 200:  # the route serves proofs: a logged entry's hash is no unknown entry
+        expect(ex.status == 200, f"the inclusion proof of logged entry {cp.tree_size - 1} by its entry_hash "
+                                 f"answered {ex.brief()} (by leaf_index: 200)")
+    by_hash = _ok(ex, f"{LOG}/proof/inclusion")
     expect(oracle.verify_inclusion(cp.tree_size - 1, cp.tree_size, oracle.leaf_hash(_leaf(last)),
                                    _hashes(by_hash, "the proof by entry hash"), cp.root_hash),
            "the inclusion proof by entry hash does not verify")

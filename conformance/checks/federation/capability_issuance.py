@@ -3,7 +3,8 @@ docs/federation-api.md "Capability tokens"; profile federation-trust).
 
 Issuance is for admins only (a read/write key is refused like a read key), for a subject the node's own manifest
 lists exactly (a foreign subject, or one below a listed entity, is refused: no verifier could accept the token), and
-never twice with one nonce (409, not a server error). A revocation is published as a RevocationEvent that verifies
+never twice with one nonce (409, not a server error), and not while the manifest the node serves is an org's signed
+with another key (a node of the check's own). A revocation is published as a RevocationEvent that verifies
 as Ed25519 over RFC 8785 of the event without ``signature``, under the key of the manifest that issued the token.
 Requirements STG-CAP-006, STG-CAP-010, STG-CAP-016, STG-CAP-018, STG-CAP-022.
 """
@@ -89,3 +90,42 @@ def revocation_event_signed(ctx: Context) -> None:
     expect(verify(b64u_decode(manifest["public_key"]), jcs(body), signature),
            "the RevocationEvent's signature does not verify over RFC 8785 of the event without signature under the "
            "issuing manifest's key")
+
+
+@check("federation:capability_issue_without_own_manifest", profile=PROFILE, requirements=("STG-CAP-022",),
+       isolated=True)
+def capability_issue_without_own_manifest(ctx: Context) -> None:
+    """On a node whose served manifest is an operator's org manifest listing the node (signed with the org's key, not
+    the node's), issuance for the node is refused with a 4xx, never a 5xx or a token: no verifier could accept a
+    token the node signs with its own key against that manifest."""
+    from conformance.harness.embedded_node import EmbeddedNode
+    from conformance.harness.http_target import HttpTarget
+    from conformance.oracle.manifests import manifest
+
+    if not ctx.embedded:
+        raise Skip("the org manifest would change what the node serves: only a reference node of the check's own is "
+                   "used")
+    with EmbeddedNode(extra_args=("--federation", *EmbeddedNode.FAST_TIMEOUTS)) as node:
+        target = HttpTarget(node.url, {"admin": node.admin_key})
+        try:
+            node_id = str((target.request("GET", "/.well-known/stigmem", key=None).json or {}).get("node_id"))
+            org = f"stigmem://org-{ctx.run_id}-{secrets.token_hex(3)}.test/org"
+            now = datetime.now(UTC).replace(microsecond=0)
+            doc = manifest(secrets.token_bytes(32), org, [org, node_id], _stamp(now - timedelta(minutes=5)),
+                           _stamp(now + timedelta(days=2)))
+            put = target.request("PUT", "/v1/federation/manifest", json_body=doc)
+            served = target.request("GET", "/.well-known/stigmem-manifest.json", key=None).json or {}
+            if put.status != 200 or served.get("entity_uri") != org:
+                raise Skip(f"the node does not serve an org manifest listing it (PUT answered {put.status})")
+            body = {"subject": node_id, "verb": "federate", "object": f"stigmem://{node_id.split('/')[2]}/scope/public",
+                    "expiry": _stamp(now + timedelta(days=1))}
+            ex = target.request("POST", _route(ctx), json_body=body)
+        finally:
+            target.close()
+    expect(400 <= ex.status < 500 and not (isinstance(ex.json, dict) and "token" in ex.json),
+           f"issuance on a node whose served manifest is signed with another key answered {ex.brief()}, not a 4xx "
+           "refusal")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -42,8 +42,8 @@ def _stamp(moment: datetime) -> str:
 @check("federation:capability_issuer_manifest_refreshed", profile=PROFILE, requirements=("STG-CAP-009", "STG-CAP-023"),
        concurrent=True)
 def capability_issuer_manifest_refreshed(ctx: Context) -> None:
-    """A token of a peer whose kept manifest expired, while the peer serves a fresh one, pulls (200): the node
-    refreshes the issuer's manifest before refusing issuer_manifest_expired."""
+    """A token of a peer whose kept manifest expired is 401 issuer_manifest_expired while the peer serves only that
+    manifest, and pulls (200) once it serves a fresh one: the node refreshes the issuer's manifest before refusing."""
     fed = federator(ctx)
     peer = new_peer(ctx, ("public",), "refresh")
     first = peer.republish_manifest(EXPIRES_IN_S)
@@ -57,17 +57,17 @@ def capability_issuer_manifest_refreshed(ctx: Context) -> None:
             raise Skip(f"the node keeps no manifest of its peers (GET of the peer's node_id answered {kept.status})")
         time.sleep(max(0.0, datetime.fromisoformat(first["expires_at"].replace("Z", "+00:00")).timestamp()
                        - time.time() + 1.5))
+        # Still expired where the node refreshes it: the token is refused for that reason, 401.
+        stale = peer.present(ctx.target, peer.token("fresh", fed.node_id).token, params={"limit": "1"},
+                             headers={HEADER: oracle.present(_peer_token(peer, fed))})
         peer.republish_manifest(DAY_S - 60)
-        now = datetime.now(UTC)
-        token = oracle.present(oracle.token(
-            peer.identity.seed, None, token_version=1, token_id=str(uuid.uuid4()), issuer=peer.node_id,
-            subject=peer.node_id, verb="federate", object=f"stigmem://{fed.node_id.split('/')[2]}/scope/public",
-            issued_at=_stamp(now - timedelta(minutes=1)), expiry=_stamp(now + timedelta(hours=1)),
-            nonce=secrets.token_hex(32)))
         ex = peer.present(ctx.target, peer.token("fresh", fed.node_id).token, params={"limit": "1"},
-                          headers={HEADER: token})
+                          headers={HEADER: oracle.present(_peer_token(peer, fed))})
     finally:
         peer.stop()
+    expect(stale.status == 401 and stale.code() == "issuer_manifest_expired",
+           f"a token of an issuer whose kept manifest expired (and is still the one served) answered "
+           f"{stale.brief()}, expected 401 issuer_manifest_expired")
     expect(ex.status == 200, f"a token of an issuer whose kept manifest expired (a fresh one is served) answered "
                              f"{ex.brief()}: the issuer's manifest was not refreshed before refusing")
 

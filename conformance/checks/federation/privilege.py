@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from conformance.checks.federation.registration import _never_active, _token_refused
 from conformance.checks.federation.support import federator, new_peer, settle
 from conformance.checks.registry import Context, Skip, check, expect
-from conformance.federation.identity import Identity
+from conformance.federation.identity import Identity, fingerprint
 from conformance.federation.operator import Federator
 
 
@@ -132,3 +132,26 @@ def approve_requires_admin(ctx: Context) -> None:
             raise Skip(f"the node has no approval route ({probe.brief()})")
         ex = ctx.request("POST", path, key=federate_key, json_body={})
         expect(ex.status in (401, 403), f"approve with a federate key without admin answered {ex.brief()}")
+
+
+@check("federation:approve_bounded_by_scopes", requirements=("STG-SCOPE-022",), profile="core-federation")
+def approve_bounded_by_scopes(ctx: Context) -> None:
+    """An admin key bounded to local cannot approve a peer whose declaration grants public: 401 or 403, whatever
+    the peer's status (pending or active), and the peer's status is unchanged."""
+    fed = federator(ctx)
+    local_admin = ctx.mint_key("admin_local_approver", ["admin", "federate"], ["local"])
+    with new_peer(ctx, ["public"], name="ab") as peer:
+        peer.trust(fed.node_id, fed.pubkey_b64)
+        ex = fed.register(peer.declaration())
+        peer_id = (ex.json or {}).get("peer_id") if isinstance(ex.json, dict) else None
+        expect(ex.status == 201 and isinstance(peer_id, str), f"registration answered {ex.brief()}")
+        before = (ex.json or {}).get("status")
+        path = f"/v1/federation/peers/{peer_id}/approve"
+        body = {"pubkey_fingerprint": fingerprint(peer.identity.pubkey_b64)}
+        ex = ctx.request("POST", path, key=local_admin, json_body=body)
+        if ex.status in (404, 405, 501):
+            raise Skip(f"the node has no approval route ({ex.brief()})")
+        expect(ex.status in (401, 403), f"approving a public peer ({before}) with an admin key bounded to local "
+                                        f"answered {ex.brief()}, expected 401 or 403")
+        after = (fed.peer(str(peer_id)) or {}).get("status")
+    expect(after == before, f"the refused approval moved the peer from {before!r} to {after!r}")
