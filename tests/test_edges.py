@@ -72,6 +72,8 @@ EDGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                     ("http:recall_token_budget_respected", "recall-pack-002", "recall-pack-005")),
     # confidence 0.3, a card of 16000 bytes | 0.29, 16001 bytes
     # a card of unchanged facts asked again at once is fresh | one older than STIGMEM_CARD_MAX_AGE_S (0.25 s) is stale
+    # exactly the node's body limit sent chunked is read whole | one byte more sent chunked is 413
+    "STG-HTTP-017": (("http:body_limit_chunked_edge",), ("http:body_limit_chunked_edge",)),
     "STG-REC-033": (("http:recall_settings_edges", "http:memory_card_stale_flag"), ("http:recall_settings_edges",)),
     "STG-REC-022": (("http:memory_card_surfaces_contradictions", "http:memory_card_token_bound"),
                     ("http:memory_card_surfaces_contradictions", "http:memory_card_token_bound")),
@@ -140,6 +142,8 @@ OPEN: dict[str, str] = {
     "STG-AUDIT-010": "retention of 90 days: operational",
     "STG-FAIL-005": "matched by 'at least' (the node that ingests...), not a numeric bound",
     "STG-FAIL-007": "matched by 'exceeds' (scope), covered with FED-034",
+    "STG-ROB-008": "how much of a refused body the node reads is its own bound: checked far outside (a body declared "
+                   "1 GiB answered before 96 MiB), not at a byte",
     "STG-ROB-002": "the timeouts are the node's choice: the suite checks closure within --connection-bound only",
     "STG-ROB-003": "1,000 connections is a load level, not a bound; the node's cap is its own (tests/system)",
     "STG-AUDIT-026": "a start-up setting: 89 days refused and 90 accepted is tests/unit/node/test_audit_export.py "
