@@ -72,17 +72,24 @@ def _refusal(ex: Exchange, dimension: str, principal: str) -> float:
        profile="hardening", interpretations=READINGS)
 def quota_exceeded_response(ctx: Context) -> None:
     """Capacity 2 at 0.25 token/s: two writes pass, the third (1 s later) is 429 with exactly the A20 body,
-    retry_after = (1 - current) / rate for the refill the suite's own clock allows, and Retry-After its ceiling."""
+    retry_after = (1 - current) / rate for the refill the suite's own clock allows, and Retry-After its ceiling.
+    A third write that passes after 4 s or more (a slow machine) had its token refilled: up to three tries, each
+    with a fresh principal, before the check fails."""
     rate = 0.25
-    key, principal = _limited(ctx, "q_shape", ["read", "write"], fact_write=(2, rate))
-    start = time.monotonic()
-    for n in range(2):
-        ctx.assert_fact(ctx.fact(ctx.unique("quota"), f"v{n}"), key=key)
-    second_done = time.monotonic()
-    time.sleep(1.0)
-    sent = time.monotonic()
-    refused = ctx.request("POST", "/v1/facts", key=key, json_body=ctx.fact(ctx.unique("quota"), "v2"))
-    done = time.monotonic()
+    for attempt in range(3):
+        key, principal = _limited(ctx, f"q_shape{attempt}" if attempt else "q_shape", ["read", "write"],
+                                  fact_write=(2, rate))
+        start = time.monotonic()
+        for n in range(2):
+            ctx.assert_fact(ctx.fact(ctx.unique("quota"), f"v{n}"), key=key)
+        second_done = time.monotonic()
+        time.sleep(1.0)
+        sent = time.monotonic()
+        refused = ctx.request("POST", "/v1/facts", key=key, json_body=ctx.fact(ctx.unique("quota"), "v2"))
+        done = time.monotonic()
+        if refused.status != 429 and done - start >= 1 / rate - EPS and attempt < 2:
+            continue  # inconclusive: a token was due
+        break
     wait = _refusal(refused, "fact_write", principal)
     # The bucket was full at the first charge; the refusal's refill lies between the gap left and the span seen.
     low, high = 1 / rate - (done - start), 1 / rate - (sent - second_done)
