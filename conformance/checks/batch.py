@@ -37,11 +37,12 @@ def batch_max_size(ctx: Context) -> None:
 
 @check("http:batch_key_reuse_rejected", ("STG-BATCH-007", "STG-BATCH-005", "STG-BATCH-006"), profile="batch")
 def batch_key_reuse_rejected(ctx: Context) -> None:
-    """One Idempotency-Key: the same body again replays the first answer and writes nothing; the near miss, a body
-    differing in one value, is refused (409 or 422) and writes nothing."""
+    """One Idempotency-Key: the same body again replays the first answer and writes nothing; the near misses, a body
+    differing in one value and the same facts with the other atomic flag, are refused (409 or 422) and write
+    nothing."""
     entity = ctx.unique("idem")
     key = {"Idempotency-Key": ctx.unique("idem-key")}
-    body = {"facts": _facts(ctx, entity, 2)}
+    body = {"facts": _facts(ctx, entity, 2), "atomic": True}
     first = ctx.request("POST", "/v1/facts:batch", json_body=body, headers=key)
     expect_status(first, (200,))
     again = ctx.request("POST", "/v1/facts:batch", json_body=body, headers=key)
@@ -50,6 +51,9 @@ def batch_key_reuse_rejected(ctx: Context) -> None:
     changed = {"facts": [body["facts"][0], ctx.fact(entity, "other", relation="memory:v1")]}
     reused = ctx.request("POST", "/v1/facts:batch", json_body=changed, headers=key)
     expect_status(reused, (409, 422))
+    flipped = ctx.request("POST", "/v1/facts:batch", json_body={**body, "atomic": False}, headers=key)
+    expect(flipped.status in (409, 422), f"the same facts with atomic false under the key answered {flipped.brief()}: "
+                                         "another body, so 409 or 422, not a replay of the atomic batch")
     expect(_total(ctx, entity) == 2, f"after a retry and a refused reuse the entity holds {_total(ctx, entity)} facts")
 
 

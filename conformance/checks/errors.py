@@ -73,9 +73,11 @@ def reserved_namespace_rejected(ctx: Context) -> None:
 
 @check("http:system_source_rejected", requirements=("STG-NS-003",))
 def system_source_rejected(ctx: Context) -> None:
-    """A client cannot write as system:stigmem."""
-    ex = ctx.request("POST", "/v1/facts", json_body=ctx.fact(ctx.unique("sys"), source="system:stigmem"))
-    expect(ex.status in (400, 403, 422), f"system:stigmem accepted as a client source: {ex.brief()}")
+    """A client cannot write as system:stigmem, nor as the node's named system sources under it (the memory-card
+    generator, system:stigmem:card-generator; migrations, system:stigmem:migration)."""
+    for source in ("system:stigmem", "system:stigmem:card-generator", "system:stigmem:migration"):
+        ex = ctx.request("POST", "/v1/facts", json_body=ctx.fact(ctx.unique("sys"), source=source))
+        expect(ex.status in (400, 403, 422), f"{source} accepted as a client source: {ex.brief()}")
 
 
 @check("http:normalized_on_write", requirements=("STG-URI-001",))
