@@ -226,6 +226,9 @@ MUTANTS: list[dict[str, str]] = [
         "file": "api/facts.py",
         "find": "if raw[:7].lower() == \"sha256:\":",
         "replace": "if raw[:7] == \"sha256:\":",
+        "equivalent": (
+            'Only moves SHA256:<hex> (not the lowercase sha256: prefix CIDF names) from 400 cid_malformed to 404; interpretation cid_prefix_case accepts either (as b1/b4/b6 prefix-case mutants).'
+        ),
     },
     {
         "id": "b15-param-limit-zero-accepted",
@@ -268,6 +271,9 @@ MUTANTS: list[dict[str, str]] = [
         "file": "storage/facts.py",
         "find": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us > ?)\")",
         "replace": "clauses.append(\"(f.valid_until_us IS NULL OR f.valid_until_us >= ?)\")",
+        "equivalent": (
+            "Differs only when a query runs in the very microsecond a fact's valid_until names; no client can place a request on the node's clock to the microsecond (as the b1-b6 expiry-instant mutants). The as_of path, where the instant is the client's, is b15-tt-expiry-at-t-visible (killed)."
+        ),
     },
     {
         "id": "b15-min-confidence-exclusive",
