@@ -272,7 +272,7 @@ def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
     for row in by_dir.values():
         total.update(row)
     runs = sum(r["tested_now"] for r in reports)
-    return {"kind": "mutmut-node-sweep", "paths": ", ".join(r["paths"] for r in reports),
+    return {"kind": "mutmut-node-sweep", "paths": ", ".join(dict.fromkeys(r["paths"] for r in reports)),
             "excluded": reports[0]["excluded"], "finished": all(r["finished"] for r in reports),
             "mutmut_exit": [r["mutmut_exit"] for r in reports],
             "duration_s": max(r["duration_s"] for r in reports), "coverage_s": max(r["coverage_s"] for r in reports),
