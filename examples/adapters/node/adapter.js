@@ -849,6 +849,7 @@ function opCidVerify(input, interp) {
 
 const HLC_LENIENT = /^([0-9]{13})\.([0-9]{1,3})$/;
 const HLC_STRICT = /^([0-9]{13})\.([0-9]{3})$/;
+const WALL_MAX = 9999999999999; // the largest 13-digit wall (STG-HLC-001)
 
 // STG-HLC-013: malformed strings are rejected; lenient input accepts a 1-3 digit counter.
 function parseHlc(s, interp) {
@@ -912,8 +913,10 @@ function opHlcRun(input, interp) {
     }
     const now = event.now_ms;
     if (event.kind === 'tick') {
-      clock = tick(clock, now);
-      outputs.push({ hlc: formatHlc(clock) });
+      const next = tick(clock, now);
+      // STG-HLC-001: the wall has 13 digits; a carry past 9999999999999 is refused and the clock stays.
+      if (next.wall > WALL_MAX) outputs.push({ error: 'hlc_malformed' });
+      else outputs.push({ hlc: formatHlc((clock = next)) });
     } else if (event.kind === 'receive') {
       // A rejected receive leaves the clock unchanged.
       let remote;
@@ -927,8 +930,9 @@ function opHlcRun(input, interp) {
       if (maxFuture > 0 && remote.wall - now > maxFuture) outputs.push({ error: 'hlc_skew_future' });
       else if (maxPast > 0 && now - remote.wall > maxPast) outputs.push({ error: 'hlc_skew_past' });
       else {
-        clock = receive(clock, now, remote);
-        outputs.push({ hlc: formatHlc(clock) });
+        const next = receive(clock, now, remote);
+        if (next.wall > WALL_MAX) outputs.push({ error: 'hlc_malformed' });
+        else outputs.push({ hlc: formatHlc((clock = next)) });
       }
     } else {
       fail(INPUT_INVALID, `unknown event kind ${JSON.stringify(event.kind)}`);
