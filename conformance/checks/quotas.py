@@ -77,7 +77,7 @@ def quota_exceeded_response(ctx: Context) -> None:
     with a fresh principal, before the check fails."""
     rate = 0.25
     for attempt in range(3):
-        key, principal = _limited(ctx, f"q_shape{attempt}" if attempt else "q_shape", ["read", "write"],
+        key, principal = _limited(ctx, f"q_shape{attempt}", ["read", "write"],
                                   fact_write=(2, rate))
         start = time.monotonic()
         for n in range(2):

@@ -15,6 +15,7 @@ from conformance.checks.federation.support import federator, new_peer, settle
 from conformance.checks.registry import Context, Skip, check, expect
 from conformance.federation.identity import Identity, fingerprint
 from conformance.federation.operator import Federator
+from conformance.federation.peer import ScriptedPeer
 
 
 def _audited(fed: Federator, node_id: str, what: str) -> None:
@@ -114,6 +115,14 @@ def declaration_matches_discovery(ctx: Context) -> None:
         expect(decl[name] == doc.get(name), f"declaration {name} {decl[name]!r}, discovery {doc.get(name)!r}")
 
 
+def _registered(fed: Federator, peer: ScriptedPeer) -> tuple[str, object]:
+    """Register ``peer`` at the node: its peer_id and the status the node gave it."""
+    ex = fed.register(peer.declaration())
+    peer_id = (ex.json or {}).get("peer_id") if isinstance(ex.json, dict) else None
+    expect(ex.status == 201 and isinstance(peer_id, str), f"registration answered {ex.brief()}")
+    return str(peer_id), (ex.json or {}).get("status")
+
+
 @check("federation:approve_requires_admin", requirements=("STG-AUTH-010",), profile="core-federation")
 def approve_requires_admin(ctx: Context) -> None:
     """Approving a peer is the operator's act (TM R-26: an admin calls POST /v1/federation/peers/{id}/approve):
@@ -122,10 +131,7 @@ def approve_requires_admin(ctx: Context) -> None:
     federate_key = ctx.mint_key("federate_all", ["read", "federate"], ["local", "team", "company", "public"])
     with new_peer(ctx, ["public"], name="ap") as peer:
         peer.trust(fed.node_id, fed.pubkey_b64)
-        ex = fed.register(peer.declaration())
-        peer_id = (ex.json or {}).get("peer_id") if isinstance(ex.json, dict) else None
-        expect(ex.status == 201 and isinstance(peer_id, str), f"registration answered {ex.brief()}")
-        before = (ex.json or {}).get("status")
+        peer_id, before = _registered(fed, peer)
         path = f"/v1/federation/peers/{peer_id}/approve"
         probe = ctx.request("POST", path, json_body={})
         if probe.status in (404, 405, 501) and before != "pending_approval":
@@ -142,10 +148,7 @@ def approve_bounded_by_scopes(ctx: Context) -> None:
     local_admin = ctx.mint_key("admin_local_approver", ["admin", "federate"], ["local"])
     with new_peer(ctx, ["public"], name="ab") as peer:
         peer.trust(fed.node_id, fed.pubkey_b64)
-        ex = fed.register(peer.declaration())
-        peer_id = (ex.json or {}).get("peer_id") if isinstance(ex.json, dict) else None
-        expect(ex.status == 201 and isinstance(peer_id, str), f"registration answered {ex.brief()}")
-        before = (ex.json or {}).get("status")
+        peer_id, before = _registered(fed, peer)
         path = f"/v1/federation/peers/{peer_id}/approve"
         body = {"pubkey_fingerprint": fingerprint(peer.identity.pubkey_b64)}
         ex = ctx.request("POST", path, key=local_admin, json_body=body)

@@ -15,6 +15,7 @@ from reference_node.protocol.quotas import Limit
 from reference_node.storage import quotas as rows
 from reference_node.storage.database import Database
 from reference_node.storage.quota_buckets import open_buckets
+from reference_node.storage.quotas import Buckets
 
 S = 1_000_000  # microseconds
 BOT = "stigmem://t.test/agent/bot"
@@ -80,22 +81,24 @@ def test_racing_threads_never_spend_a_token_twice(db: Database) -> None:
     assert len(passed) == 320 and passed.count(True) == 100
 
 
-def test_a_policy_change_applies_to_the_next_charge(db: Database) -> None:
-    """STG-QUOTA-005: after policy_changed an override of capacity 1 caps the held 4 tokens on the next charge."""
+def _charged_then_overridden(db: Database) -> tuple[Buckets, Limit]:
+    """A bucket of 5 charged once (4 left), then an override of capacity 1 written straight into the table."""
     buckets = open_buckets(None, db, "unused")
     base = Limit(5, Fraction(1, 1000))
-    assert buckets.charge(BOT, "fact_read", base, 0).accepted  # 4 left
+    assert buckets.charge(BOT, "fact_read", base, 0).accepted
     with db.transaction() as conn:
         rows.replace_overrides(conn, BOT, {"fact_read": Limit(1, Fraction(1, 1000))}, "2026-01-01T00:00:00Z")
+    return buckets, base
+
+
+def test_a_policy_change_applies_to_the_next_charge(db: Database) -> None:
+    """STG-QUOTA-005: after policy_changed an override of capacity 1 caps the held 4 tokens on the next charge."""
+    buckets, base = _charged_then_overridden(db)
     buckets.policy_changed()
     assert [buckets.charge(BOT, "fact_read", base, 0).accepted for _ in range(2)] == [True, False]
 
 
 def test_the_limit_is_kept_until_the_policy_changes(db: Database) -> None:
     """The limit is read once per bucket: a row written behind the route's back waits for policy_changed."""
-    buckets = open_buckets(None, db, "unused")
-    base = Limit(5, Fraction(1, 1000))
-    assert buckets.charge(BOT, "fact_read", base, 0).accepted  # 4 left
-    with db.transaction() as conn:
-        rows.replace_overrides(conn, BOT, {"fact_read": Limit(1, Fraction(1, 1000))}, "2026-01-01T00:00:00Z")
+    buckets, base = _charged_then_overridden(db)
     assert [buckets.charge(BOT, "fact_read", base, 0).accepted for _ in range(2)] == [True, True]
